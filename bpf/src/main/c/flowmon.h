@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * flowmon.h — every struct and enum that crosses between the BPF programs and Java.
+ *
+ * Must match byte-by-byte with the Java decoders in org.flowmond.bpf
+ * (tc.FlowKeyCodec / tc.FlowStatsCodec for the TC flow map, syscall.SockEventCodec for
+ * the syscall ring buffer). Change a field here, change the decoder and its golden-byte test.
+ *
+ * Conventions: only __u8..__u64; no implicit padding (explicit _pad fields); addresses are
+ * 16 bytes, IPv4 written as IPv4-mapped IPv6 (::ffff:a.b.c.d); ports in host byte order.
+ */
+#ifndef FLOWMON_H
+#define FLOWMON_H
+
+#define FLOWMON_ADDR_LEN 16
+#define FLOWMON_COMM_LEN 16
+
+/* ---------------------------------------------------------------- TC flow counting */
+
+enum flowmon_direction {
+	FLOWMON_INGRESS = 0,
+	FLOWMON_EGRESS = 1,
+};
+
+/* Key of one unidirectional flow as seen by one hook. 44 bytes. */
+struct flow_key {
+	__u8  src_addr[FLOWMON_ADDR_LEN];  /*  0: zero for non-IP traffic */
+	__u8  dst_addr[FLOWMON_ADDR_LEN];  /* 16 */
+	__u32 ifindex;                     /* 32 */
+	__u16 src_port;                    /* 36: ICMP/ICMPv6: type */
+	__u16 dst_port;                    /* 38: ICMP/ICMPv6: code */
+	__u16 eth_proto;                   /* 40: host order, 0x0800 / 0x86DD / other EtherType */
+	__u8  proto;                       /* 42: IP protocol number, 0 for non-IP */
+	__u8  direction;                   /* 43: enum flowmon_direction */
+};
+
+/* Counters of one unidirectional flow. 40 bytes. */
+struct flow_stats {
+	__u64 packets;                     /*  0 */
+	__u64 bytes;                       /*  8: IP length (L3 header + payload) */
+	__u64 first_seen_ns;               /* 16: bpf_ktime_get_ns(), CLOCK_MONOTONIC */
+	__u64 last_seen_ns;                /* 24 */
+	__u16 tcp_flags;                   /* 32: OR of the 9 TCP flag bits (FIN=0x01 ... NS=0x100) */
+	__u8  _pad[6];                     /* 34 */
+};
+
+/* A packet that could not be counted in the flow map (map full, ...): sent to user space
+ * through the overflow ring buffer so it is still accounted. 88 bytes. */
+struct flow_overflow_event {
+	struct flow_key   key;             /*  0 */
+	__u32             error;           /* 44: -errno of the failed map update, positive */
+	struct flow_stats stats;           /* 48: this packet alone */
+};
+
+/* Index into the TC program's per-CPU counter array "tc_counters". */
+enum flowmon_tc_counter {
+	TC_CTR_MAP_FULL = 0,       /* flow map update failed with E2BIG: record sent to overflow ring */
+	TC_CTR_MAP_NOMEM,          /* ... with ENOMEM */
+	TC_CTR_MAP_OTHER,          /* ... with any other error */
+	TC_CTR_OVERFLOW_LOST,      /* overflow ring full too: packet not accounted anywhere */
+	TC_CTR_TRUNCATED,          /* headers shorter than their protocol says: counted with ports 0 */
+	TC_CTR_NON_IP,             /* not IPv4/IPv6: counted under its EtherType */
+	TC_CTR_MAX,
+};
+
+/* ---------------------------------------------------------------- syscall probes */
+
+enum sock_event_kind {
+	SOCK_EV_CONNECT = 1,       /* this process called connect() and it succeeded (or is in progress) */
+	SOCK_EV_ACCEPT = 2,        /* this process accepted the connection */
+	SOCK_EV_EXISTING = 3,      /* found at start-up: the socket already existed */
+};
+
+/* One TCP connect or accept, in the context of the calling process. 112 bytes. */
+struct sock_event {
+	__u64 timestamp_ns;                /*   0: bpf_ktime_get_ns() */
+	__u64 cgroup_id;                   /*   8: bpf_get_current_cgroup_id() */
+	__u32 pid;                         /*  16: tgid, the process */
+	__u32 tid;                         /*  20: the thread */
+	__u32 uid;                         /*  24 */
+	__u32 gid;                         /*  28 */
+	__u32 ppid;                        /*  32: real parent's tgid */
+	__u32 netns_ino;                   /*  36: network namespace inode number */
+	__u8  saddr[FLOWMON_ADDR_LEN];     /*  40: local address */
+	__u8  daddr[FLOWMON_ADDR_LEN];     /*  56: remote address */
+	__u16 sport;                       /*  72: local port */
+	__u16 dport;                       /*  74: remote port */
+	__u16 family;                      /*  76: AF_INET (2) or AF_INET6 (10) */
+	__u8  kind;                        /*  78: enum sock_event_kind */
+	__u8  _pad;                        /*  79 */
+	char  comm[FLOWMON_COMM_LEN];      /*  80: NUL-terminated unless 16 chars long */
+	char  parent_comm[FLOWMON_COMM_LEN]; /* 96 */
+};
+
+/* Index into the syscall programs' per-CPU counter array "sock_counters". */
+enum flowmon_sock_counter {
+	SOCK_CTR_RINGBUF_FULL = 0, /* bpf_ringbuf_reserve failed: event lost */
+	SOCK_CTR_STASH_FULL,       /* entry/exit stash map full: event lost */
+	SOCK_CTR_FILTERED,         /* dropped by a pid/port filter (not an error) */
+	SOCK_CTR_MAX,
+};
+
+#endif /* FLOWMON_H */
