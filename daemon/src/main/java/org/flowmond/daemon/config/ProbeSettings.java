@@ -1,0 +1,17 @@
+package org.flowmond.daemon.config;
+
+import java.time.Duration;
+import org.flowmond.bpf.api.HookVariant;
+
+/**
+ * {@code flowmon.probes.*}: how the BPF programs are loaded and read.
+ *
+ * @param syscallHook       {@code syscall-hook}: kernel hook family for connect/accept probes
+ * @param ringBufferBytes   {@code ring-buffer-size}: ring buffer size in bytes (power of two, page multiple)
+ * @param ringPollInterval  {@code ring-poll-interval}: longest wait of one ring-buffer poll
+ * @param tcMapEntries      {@code tc-map-entries}: max entries of the kernel TC flow map
+ * @param tcScanInterval    {@code tc-scan-interval}: how often the TC map is read and expiry checked
+ */
+public record ProbeSettings(HookVariant syscallHook, int ringBufferBytes, Duration ringPollInterval,
+                            int tcMapEntries, Duration tcScanInterval) {
+}
