@@ -1,0 +1,81 @@
+# How each configuration under test is started, stopped and asked for its packet count.
+# Sourced by datapath.sh. Every tool watches $IF_RX inside $NS_RX.
+# start_<cfg>: starts the tool in the background, sets TOOL_PID (empty when nothing runs)
+# count_<cfg> PORT: prints the packets the tool counted for flows with that port (either side)
+# stop_<cfg>: stops it and removes what it attached
+
+FLOWMOND_JAR=${FLOWMOND_JAR:-$ROOT_DIR/daemon/target/flowmond.jar}
+
+# --- nothing attached: the physical limit
+start_none() { TOOL_PID=; }
+count_none() { echo "-"; }
+stop_none() { :; }
+
+# --- flowmond: the daemon with its TC program on the receiver's veth, JSON output for counting
+start_flowmond() {
+	rm -f "$OUT_DIR/flowmond.json"
+	ip netns exec $NS_RX java -jar "$FLOWMOND_JAR" -i $IF_RX --collector 127.0.0.1:9 \
+		--json "$OUT_DIR/flowmond.json" > "$OUT_DIR/flowmond.log" 2>&1 &
+	TOOL_PID=$!
+	# attached when the log says so (or give up after 20 s)
+	for _ in $(seq 1 200); do
+		grep -q "attached" "$OUT_DIR/flowmond.log" 2>/dev/null && break
+		sleep 0.1
+	done
+}
+count_flowmond() {
+	kill -INT "$TOOL_PID" 2>/dev/null; wait "$TOOL_PID" 2>/dev/null
+	TOOL_PID=
+	# JSON lines with nProbe names; both directions of the port's flows
+	awk -v p="$1" -F'[,:{}]' '
+		{ delete f; for (i=1;i<NF;i++) { gsub(/[" ]/,"",$i); f[$i]=$(i+1) }
+		  gsub(/[" ]/,"",f["L4_DST_PORT"]); gsub(/[" ]/,"",f["L4_SRC_PORT"]);
+		  if (f["L4_DST_PORT"]==p || f["L4_SRC_PORT"]==p) n += f["IN_PKTS"] + f["OUT_PKTS"] }
+		END { print n+0 }' "$OUT_DIR/flowmond.json"
+}
+stop_flowmond() { [ -n "${TOOL_PID:-}" ] && kill "$TOOL_PID" 2>/dev/null; wait 2>/dev/null; TOOL_PID=; }
+
+# --- softflowd (libpcap), exporting IPFIX to an nfcapd in the same namespace; on shutdown it
+# expires and exports every flow, so the collector holds its complete counts
+start_softflowd() {
+	rm -rf "$OUT_DIR/nfcapd" && mkdir -p "$OUT_DIR/nfcapd"
+	ip netns exec $NS_RX nfcapd -p 9996 -l "$OUT_DIR/nfcapd" -t 3600 > "$OUT_DIR/nfcapd.log" 2>&1 &
+	NFCAPD_PID=$!
+	ip netns exec $NS_RX softflowd -i $IF_RX -n 127.0.0.1:9996 -v 10 -d -T full \
+		-c "$OUT_DIR/sf.ctl" -p "$OUT_DIR/sf.pid" > "$OUT_DIR/softflowd.log" 2>&1 &
+	TOOL_PID=$!
+	sleep 1
+}
+count_softflowd() {
+	sleep 1 # let libpcap drain its buffer
+	ip netns exec $NS_RX softflowctl -c "$OUT_DIR/sf.ctl" shutdown > /dev/null
+	wait "$TOOL_PID" 2>/dev/null || true
+	TOOL_PID=
+	sleep 0.5
+	kill "$NFCAPD_PID"; wait "$NFCAPD_PID" 2>/dev/null || true
+	nfdump -R "$OUT_DIR/nfcapd" -q -o "fmt:%sp %dp %pkt" -N 2>/dev/null |
+		awk -v p="$1" '$1==p || $2==p { n += $3 } END { print n+0 }'
+}
+stop_softflowd() { :; }
+
+# --- pmacctd (libpcap), memory plugin with buffers sized so the plugin pipe does not drop
+start_pmacctd() {
+	cat > "$OUT_DIR/pmacctd.conf" <<CONF
+daemonize: false
+pcap_interface: $IF_RX
+aggregate: src_host, dst_host, src_port, dst_port, proto
+plugins: memory
+imt_path: $OUT_DIR/pmacct.pipe
+plugin_pipe_size: 268435456
+plugin_buffer_size: 65536
+CONF
+	ip netns exec $NS_RX pmacctd -f "$OUT_DIR/pmacctd.conf" > "$OUT_DIR/pmacctd.log" 2>&1 &
+	TOOL_PID=$!
+	sleep 2
+}
+count_pmacctd() {
+	sleep 2 # the memory plugin lags the core process
+	pmacct -p "$OUT_DIR/pmacct.pipe" -s -O csv |
+		awk -F, -v p="$1" 'NR>1 && ($3==p || $4==p) { n += $6 } END { print n+0 }'
+}
+stop_pmacctd() { kill "$TOOL_PID" 2>/dev/null; wait 2>/dev/null; TOOL_PID=; }
