@@ -65,27 +65,33 @@ enum flowmon_tc_counter {
 
 /* ---------------------------------------------------------------- syscall probes */
 
+/* Sizes of the in-kernel filter arrays (const volatile globals of the sock_*.bpf.c objects). */
+#define FLOWMON_MAX_FILTER_PIDS  16
+#define FLOWMON_MAX_FILTER_PORTS 16
+
 enum sock_event_kind {
-	SOCK_EV_CONNECT = 1,       /* this process called connect() and it succeeded (or is in progress) */
+	SOCK_EV_CONNECT = 1,       /* this process called connect(); the SYN was sent */
 	SOCK_EV_ACCEPT = 2,        /* this process accepted the connection */
 	SOCK_EV_EXISTING = 3,      /* found at start-up: the socket already existed */
 };
 
-/* One TCP connect or accept, in the context of the calling process. 112 bytes. */
+/* One TCP connect or accept, in the context of the calling process. 112 bytes.
+ * The same record carries EXISTING sockets out of the start-up iterator (sock_iter.bpf.c). */
 struct sock_event {
 	__u64 timestamp_ns;                /*   0: bpf_ktime_get_ns() */
-	__u64 cgroup_id;                   /*   8: bpf_get_current_cgroup_id() */
+	__u64 cgroup_id;                   /*   8: cgroup v2 id, as bpf_get_current_cgroup_id() */
 	__u32 pid;                         /*  16: tgid, the process */
 	__u32 tid;                         /*  20: the thread */
-	__u32 uid;                         /*  24 */
+	__u32 uid;                         /*  24: real uid, as bpf_get_current_uid_gid() */
 	__u32 gid;                         /*  28 */
 	__u32 ppid;                        /*  32: real parent's tgid */
-	__u32 netns_ino;                   /*  36: network namespace inode number */
+	__u32 netns_ino;                   /*  36: inode number of the socket's network namespace */
 	__u8  saddr[FLOWMON_ADDR_LEN];     /*  40: local address */
 	__u8  daddr[FLOWMON_ADDR_LEN];     /*  56: remote address */
 	__u16 sport;                       /*  72: local port */
 	__u16 dport;                       /*  74: remote port */
-	__u16 family;                      /*  76: AF_INET (2) or AF_INET6 (10) */
+	__u16 family;                      /*  76: AF_INET (2) or AF_INET6 (10) of the packets: an
+	                                    *      AF_INET6 socket talking to a v4-mapped peer is AF_INET */
 	__u8  kind;                        /*  78: enum sock_event_kind */
 	__u8  _pad;                        /*  79 */
 	char  comm[FLOWMON_COMM_LEN];      /*  80: NUL-terminated unless 16 chars long */
@@ -94,7 +100,7 @@ struct sock_event {
 
 /* Index into the syscall programs' per-CPU counter array "sock_counters". */
 enum flowmon_sock_counter {
-	SOCK_CTR_RINGBUF_FULL = 0, /* bpf_ringbuf_reserve failed: event lost */
+	SOCK_CTR_RINGBUF_FULL = 0, /* bpf_ringbuf_output failed: event lost */
 	SOCK_CTR_STASH_FULL,       /* entry/exit stash map full: event lost */
 	SOCK_CTR_FILTERED,         /* dropped by a pid/port filter (not an error) */
 	SOCK_CTR_MAX,

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * sock_fentry.bpf.c — syscall probes, fexit variant: the cheapest hooks (BPF trampolines, no
+ * breakpoint, no stash: fexit sees both the arguments and the return value). Runs in the
+ * process calling connect()/accept(), never in softirq.
+ */
+#include "sock_ring.bpf.h"
+
+static __always_inline int exit_connect(struct sock *sk, int ret, int ip_version)
+{
+	if (ret != 0 || !current_allowed())
+		return 0;
+	emit_sock_event(sk, ip_version, SOCK_EV_CONNECT);
+	return 0;
+}
+
+SEC("fexit/tcp_v4_connect")
+int BPF_PROG(fexit_tcp_v4_connect, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	return exit_connect(sk, ret, 4);
+}
+
+SEC("fexit/tcp_v6_connect")
+int BPF_PROG(fexit_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr, int addr_len, int ret)
+{
+	/* A v4-mapped destination: tcp_v6_connect called tcp_v4_connect, whose fexit emitted. */
+	if (sock_ip_version(sk) == 4)
+		return 0;
+	return exit_connect(sk, ret, 6);
+}
+
+/* Linux 6.10, commit 92ef0fd55ac8 ("net: change proto and proto_ops accept type"), replaced
+ * inet_csk_accept(sk, flags, int *err, kern) by inet_csk_accept(sk, struct proto_accept_arg *),
+ * so the return value, which fexit sees after the arguments, moved from ctx[4] to ctx[2].
+ * CO-RE tells the two apart at load time by the new struct; bpf_get_func_ret() would too, but
+ * only from Linux 5.17 on, while fexit itself exists since 5.5. */
+SEC("fexit/inet_csk_accept")
+int fexit_inet_csk_accept(__u64 *ctx)
+{
+	struct sock *newsk;
+
+	if (bpf_core_type_exists(struct proto_accept_arg))
+		newsk = (struct sock *)ctx[2];
+	else
+		newsk = (struct sock *)ctx[4];
+	if (!newsk || !current_allowed() || !is_tcp_stream(newsk))
+		return 0;
+	emit_sock_event(newsk, sock_ip_version(newsk), SOCK_EV_ACCEPT);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
