@@ -1,0 +1,110 @@
+package org.flowmond.daemon.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.HookVariant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Valid configurations read into the expected Settings. */
+class SettingsLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void referenceConfAloneGivesTheDocumentedDefaults() throws Exception {
+        Settings s = new SettingsLoader().defaults();
+        assertEquals(InterfaceSelection.allInterfaces(), s.interfaces());
+        assertEquals(Directions.BOTH, s.directions());
+        assertEquals(new ProbeSettings(HookVariant.AUTO, 1 << 20, Duration.ofMillis(100), 65536, Duration.ofSeconds(1)), s.probes());
+        assertEquals(new FilterSettings(Set.of(), Set.of(), Optional.empty()), s.filter());
+        assertEquals(new FlowSettings(65536, 16384, Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(1)), s.flows());
+        assertEquals(new AttributionSettings(true), s.attribution());
+        assertEquals(new ExportSettings(List.of(new Collector("127.0.0.1", 4739)), 1, 1500, Duration.ofSeconds(60), 1000,
+                32473, BiflowMode.RFC5103, 4096), s.export());
+        assertEquals(new OutputSettings(Optional.empty(), Optional.empty(), Optional.empty()), s.outputs());
+        assertEquals(new StatsSettings(Duration.ofSeconds(60)), s.stats());
+    }
+
+    @Test
+    void everyKeyCanBeSetInTheFile() throws Exception {
+        Path json = dir.resolve("flows.json");
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, """
+                flowmon {
+                  interfaces = [eth0, lo, eth0]
+                  directions = Ingress
+                  probes { syscall-hook = tracepoint, ring-buffer-size = 256K, ring-poll-interval = 50ms,
+                           tc-map-entries = 4096, tc-scan-interval = 200ms }
+                  filter { pids = [1, 42], ports = [80, 443], port-range = "8000-8080" }
+                  flows { max-flows = 10, max-syscall-flows = 20, idle-timeout = 5s, active-timeout = 1m, fin-linger = 0s }
+                  attribution.proc-scan-at-start = off
+                  export {
+                    collectors = [ { host = "::1", port = 2055 }, { host = "collector.example.org", port = 4739 },
+                                   { host = "[fe80::1%eth0]", port = 4739 } ]
+                    observation-domain-id = 4294967295
+                    mtu = 9000
+                    template-refresh = 10m
+                    template-refresh-messages = 0
+                    enterprise-id = 12345
+                    biflow = uniflow
+                    send-queue-limit = 10
+                  }
+                  outputs { json-file = "JSON" }
+                  stats.interval = 5s
+                }
+                """.replace("JSON", json.toString()));
+        Settings s = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty());
+        assertEquals(InterfaceSelection.of(List.of("eth0", "lo")), s.interfaces());
+        assertEquals(Directions.INGRESS, s.directions());
+        assertTrue(s.directions().includes(Direction.INGRESS));
+        assertFalse(s.directions().includes(Direction.EGRESS));
+        assertEquals(new ProbeSettings(HookVariant.TRACEPOINT, 256 * 1024, Duration.ofMillis(50), 4096, Duration.ofMillis(200)), s.probes());
+        assertEquals(new FilterSettings(Set.of(1, 42), Set.of(80, 443), Optional.of(new PortRange(8000, 8080))), s.filter());
+        assertEquals(new FlowSettings(10, 20, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ZERO), s.flows());
+        assertFalse(s.attribution().procScanAtStart());
+        assertEquals(new ExportSettings(List.of(new Collector("::1", 2055), new Collector("collector.example.org", 4739),
+                        new Collector("fe80::1%eth0", 4739)), 4294967295L, 9000, Duration.ofMinutes(10), 0, 12345,
+                BiflowMode.UNIFLOW, 10), s.export());
+        assertEquals("[::1]:2055", s.export().collectors().get(0).toString());
+        assertEquals(new OutputSettings(Optional.empty(), Optional.of(json), Optional.empty()), s.outputs());
+        assertEquals(Duration.ofSeconds(5), s.stats().interval());
+    }
+
+    @Test
+    void theInstalledConfigFileOverridesNothing() throws Exception {
+        Path installed = Path.of("..", "config", "flowmon.conf");
+        SettingsLoader loader = new SettingsLoader();
+        assertEquals(loader.defaults(), loader.load(Optional.of(installed), ConfigFactory.empty()));
+    }
+
+    @Test
+    void environmentSubstitutionsAreAllowed() throws Exception {
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, "flowmon.export.mtu = 1400\nflowmon.export.mtu = ${?FLOWMOND_TEST_UNSET_VARIABLE}\n");
+        assertEquals(1400, new SettingsLoader().load(Optional.of(file), ConfigFactory.empty()).export().mtu());
+    }
+
+    @Test
+    void portFilterAcceptsListOrRange() {
+        FilterSettings none = new FilterSettings(Set.of(), Set.of(), Optional.empty());
+        assertTrue(none.acceptsPorts(1, 2));
+        FilterSettings both = new FilterSettings(Set.of(), Set.of(22), Optional.of(new PortRange(8000, 8080)));
+        assertTrue(both.acceptsPorts(22, 50000));
+        assertTrue(both.acceptsPorts(50000, 8080));
+        assertFalse(both.acceptsPorts(50000, 8081));
+        assertTrue(new FilterSettings(Set.of(7), Set.of(), Optional.empty()).acceptsPid(7));
+        assertFalse(new FilterSettings(Set.of(7), Set.of(), Optional.empty()).acceptsPid(8));
+    }
+}
