@@ -12,6 +12,8 @@ PACKAGES=(
   iproute2 iputils-ping ethtool procps tshark nfdump pmacct libfixbuf-tools
   # packaging: the .deb and unit checks
   dpkg-dev systemd
+  # other kernels under qemu (packaging/vm): emulator, the guest's initramfs, depmod for its modules
+  qemu-system-x86 busybox-static cpio kmod
 )
 
 export DEBIAN_FRONTEND=noninteractive
