@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# Usage: run-guest.sh [options] KERNEL -- COMMAND [ARG...]
+#
+# Boots one of Debian's kernels (KERNEL: 6.1, 6.12 or an ABI name, see fetch-kernel.sh)
+# under qemu with software emulation, the host's root file system as the guest's root
+# (read-only over 9p, with a tmpfs overlay so the guest can write), runs COMMAND there as
+# root (in the directory this script was called from), prints its output, and exits with
+# COMMAND's exit status. A guest that does not finish within the timeout is killed, and
+# the script fails printing the guest's console log; so does a guest that dies.
+#
+# Options:
+#   --timeout SECONDS   kill the guest after this long (default 600)
+#   --out DIR           copy what COMMAND wrote to $FLOWMOND_VM_OUT into DIR afterwards
+#   --systemd           boot systemd as PID 1 instead (see guest/systemd/README in README.md);
+#                       COMMAND then runs as a systemd unit once the system is up
+#   --verbose           stream the guest's console while it runs
+#   --keep              keep the job directory (command, console log, output) for debugging
+#
+# In the guest: proc, sys, dev, /tmp, /run, tracefs, debugfs, bpffs and cgroup2 are mounted,
+# lo is up, and `modprobe` loads this kernel's modules. COMMAND sees FLOWMOND_VM_KERNEL
+# (uname -r), FLOWMOND_VM_OUT (a directory shared with the host) and the host's CI variable.
+# Environment: FLOWMOND_VM_CACHE (default /var/cache/flowmond-vm) holds kernels and jobs.
+# Only one guest runs at a time on a machine (a lock in the cache): the build machine has 2 cores.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+CACHE="${FLOWMOND_VM_CACHE:-/var/cache/flowmond-vm}"
+TIMEOUT=600 OUT="" MODE=run VERBOSE=0 KEEP=0
+
+die() { echo "run-guest: $*" >&2; exit 2; }
+
+parse_args() {
+    while [ $# -gt 0 ]; do
+        case "$1" in
+            --timeout) TIMEOUT="$2"; shift 2 ;;
+            --out)     OUT="$2"; shift 2 ;;
+            --systemd) MODE=systemd; shift ;;
+            --verbose) VERBOSE=1; shift ;;
+            --keep)    KEEP=1; shift ;;
+            --)        die "KERNEL missing before --" ;;
+            -*)        die "unknown option $1" ;;
+            *)         break ;;
+        esac
+    done
+    [ $# -ge 3 ] && [ "$2" = "--" ] || die "usage: run-guest.sh [options] KERNEL -- COMMAND [ARG...]"
+    KERNEL="$1"
+    shift 2
+    COMMAND=("$@")
+}
+
+# The job directory is shared read-write with the guest (9p tag "job") at the same path.
+write_job() {
+    local kdir="$1" q
+    mkdir -p "$JOB/out"
+    cat > "$JOB/env" <<ENV
+JOB_DIR='$JOB'
+KERNEL_DIR='$kdir'
+MODE='$MODE'
+GUEST_CWD='$PWD'
+ENV
+    printf -v q '%q ' "${COMMAND[@]}"
+    cat > "$JOB/command" <<CMD
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/root LANG=C.UTF-8 TERM=dumb
+export CI='${CI:-}'
+export FLOWMOND_VM_KERNEL="\$(uname -r)" FLOWMOND_VM_OUT='$JOB/out'
+$q
+CMD
+}
+
+boot_guest() {
+    local kdir="$1" kernel
+    kernel="$(ls "$kdir"/boot/vmlinuz-*)"
+    local args=(
+        -accel tcg -cpu max -m 2048 -smp 2 -nographic -no-reboot -net none
+        -kernel "$kernel" -initrd "$JOB/initramfs.cpio.gz"
+        -append "console=ttyS0 panic=-1 quiet loglevel=4"
+        -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+        -virtfs "local,path=$JOB,mount_tag=job,security_model=none,multidevs=remap"
+    )
+    if [ "$VERBOSE" = 1 ]; then
+        timeout -k 5 "$TIMEOUT" qemu-system-x86_64 "${args[@]}" </dev/null > >(tee "$JOB/console.log" >&2) 2>&1 &
+    else
+        timeout -k 5 "$TIMEOUT" qemu-system-x86_64 "${args[@]}" </dev/null >"$JOB/console.log" 2>&1 &
+    fi
+    QEMU_JOB=$!
+    local rc=0
+    wait "$QEMU_JOB" || rc=$?
+    QEMU_JOB=""
+    return "$rc"
+}
+
+cleanup() {
+    # Never leave a guest running, whatever stopped this script: `timeout` passes the
+    # signal on to qemu (and kills it anyway when the timeout expires).
+    if [ -n "${QEMU_JOB:-}" ]; then
+        kill "$QEMU_JOB" 2>/dev/null || true
+        wait "$QEMU_JOB" 2>/dev/null || true
+    fi
+    if [ "$KEEP" = 1 ]; then echo "run-guest: job kept in $JOB" >&2; else rm -rf "$JOB"; fi
+    return 0
+}
+
+print_console() {
+    echo "----- guest console log ($1) -----" >&2
+    cat "$JOB/console.log" >&2
+    echo "----- end of console log -----" >&2
+}
+
+main() {
+    parse_args "$@"
+    command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (packaging/install-deps.sh installs it)"
+    local kdir
+    kdir="$("$HERE/fetch-kernel.sh" "$KERNEL")"
+    mkdir -p "$CACHE/jobs"
+    JOB="$(mktemp -d "$CACHE/jobs/job.XXXXXX")"
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    write_job "$kdir"
+    "$HERE/build-initramfs.sh" "$kdir" "$JOB/initramfs.cpio.gz"
+
+    exec 9>"$CACHE/guest.lock"
+    flock 9
+    local start=$SECONDS rc=0
+    boot_guest "$kdir" || rc=$?
+    local took=$((SECONDS - start))
+    flock -u 9
+
+    local label
+    label="$(basename "$kdir")"
+    if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+        print_console "timed out after ${TIMEOUT}s"
+        echo "run-guest: $label: TIMEOUT after ${TIMEOUT}s" >&2
+        exit 124
+    fi
+    if [ ! -s "$JOB/exit-status" ]; then
+        print_console "qemu exit status $rc, no command exit status"
+        echo "run-guest: $label: guest died before the command finished" >&2
+        exit 125
+    fi
+    [ -n "$OUT" ] && mkdir -p "$OUT" && cp -a "$JOB/out/." "$OUT/"
+    local status
+    status="$(cat "$JOB/exit-status")"
+    [ "$VERBOSE" = 1 ] || cat "$JOB/output"
+    echo "run-guest: $label: exit status $status, guest ran ${took}s" >&2
+    exit "$status"
+}
+
+main "$@"
