@@ -1,0 +1,37 @@
+package org.flowmond.bpf.libbpf;
+
+import jnr.ffi.Pointer;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/** Tier 1: the few libc functions the binding needs (formatting libbpf's log, iterators, mounts, namespaces). */
+@SuppressWarnings("checkstyle:MethodName")
+public interface LibC {
+    // C: int vsnprintf(char *str, size_t size, const char *format, va_list ap);
+    int vsnprintf(Pointer str, @size_t long size, Pointer format, Pointer vaList);
+
+    // C: ssize_t read(int fd, void *buf, size_t count);
+    @ssize_t long read(int fd, @Out byte[] buf, @size_t long count);
+
+    // C: int open(const char *pathname, int flags);
+    int open(String path, int flags);
+
+    // C: int close(int fd);
+    int close(int fd);
+
+    // C: int setns(int fd, int nstype);
+    int setns(int fd, int nstype);
+
+    // C: int mount(const char *source, const char *target, const char *filesystemtype, unsigned long mountflags, const void *data);
+    int mount(String source, String target, String fsType, long flags, Pointer data);
+
+    // C: int umount2(const char *target, int flags);
+    int umount2(String target, int flags);
+
+    // C: char *strerror(int errnum);
+    String strerror(int errnum);
+
+    // C: pid_t gettid(void);
+    int gettid();
+}

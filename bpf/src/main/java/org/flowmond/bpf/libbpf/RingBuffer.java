@@ -1,0 +1,196 @@
+package org.flowmond.bpf.libbpf;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import jnr.ffi.Pointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * libbpf's ring-buffer reader over one or more {@code BPF_MAP_TYPE_RINGBUF} maps, each with its own
+ * Java {@link SampleHandler}.
+ *
+ * <p>The jnr-ffi callbacks are held in a field for the reader's whole life (libbpf keeps only a raw
+ * function pointer; a collected callback would crash the JVM). Each sample is copied out of the
+ * ring into a reused heap buffer before the handler sees it, so a view kept by mistake shows later
+ * data instead of reading unmapped memory. {@link #poll}, {@link #consume} and {@link #close} are
+ * serialised: close waits for a running poll (at most its timeout) before freeing the reader.
+ */
+public final class RingBuffer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RingBuffer.class);
+
+    private final Pointer rb;
+    private final String description;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<Callback> callbacks = new ArrayList<>();
+    private final List<BpfObject> owners = new ArrayList<>();
+    private final AtomicLong samples = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
+    private final RateLimitedLogger failureLog = new RateLimitedLogger(LOG, 10, TimeUnit.SECONDS);
+    private boolean closed;
+
+    private RingBuffer(Pointer rb, String description) {
+        this.rb = rb;
+        this.description = description;
+    }
+
+    /** A reader for {@code map}; add more maps with {@link #add}. Closed with the map's object at the latest. */
+    public static RingBuffer open(BpfMap map, SampleHandler handler) {
+        requireRingbuf(map);
+        Callback cb = new Callback(map.name(), handler);
+        Pointer p = Checked.ptr(Native.LIBBPF.ring_buffer__new(map.fd(), cb, null, null), "ring_buffer__new",
+                map.name());
+        RingBuffer ring = new RingBuffer(p, map.name());
+        cb.ring = ring;
+        ring.callbacks.add(cb);
+        ring.own(map.owner());
+        return ring;
+    }
+
+    /** Adds another ring-buffer map with its handler to this reader. */
+    public void add(BpfMap map, SampleHandler handler) {
+        requireRingbuf(map);
+        lock.lock();
+        try {
+            requireOpen();
+            Callback cb = new Callback(map.name(), handler);
+            cb.ring = this;
+            callbacks.add(cb); // strongly referenced before libbpf can call it
+            Checked.rc(Native.LIBBPF.ring_buffer__add(rb, map.fd(), cb, null), "ring_buffer__add", map.name());
+            own(map.owner());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code timeoutMs} for data and handles what is there; returns the number of samples handled. */
+    public int poll(int timeoutMs) {
+        lock.lock();
+        try {
+            requireOpen();
+            long before = samples.get();
+            int rc = Native.LIBBPF.ring_buffer__poll(rb, timeoutMs);
+            if (rc != -Errno.EINTR) {
+                Checked.rc(rc, "ring_buffer__poll", description);
+            }
+            return (int) (samples.get() - before);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Handles every sample available now without waiting; returns how many. */
+    public int consume() {
+        lock.lock();
+        try {
+            requireOpen();
+            long before = samples.get();
+            Checked.rc(Native.LIBBPF.ring_buffer__consume(rb), "ring_buffer__consume", description);
+            return (int) (samples.get() - before); // libbpf 1.1's consume returns 0, not a count
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An epoll fd that becomes readable when any ring has data (for an external event loop). */
+    public int epollFd() {
+        lock.lock();
+        try {
+            requireOpen();
+            return Native.LIBBPF.ring_buffer__epoll_fd(rb);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Samples handed to handlers so far. */
+    public long samples() {
+        return samples.get();
+    }
+
+    /** Samples whose handler threw (each counted, logged with a rate limit, not propagated). */
+    public long handlerFailures() {
+        return handlerFailures.get();
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Native.LIBBPF.ring_buffer__free(rb);
+            callbacks.clear(); // only now may the callbacks be collected
+        } finally {
+            lock.unlock();
+        }
+        for (BpfObject o : owners) {
+            o.removeDependent(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RingBuffer[" + description + "]";
+    }
+
+    private void own(BpfObject owner) {
+        if (!owners.contains(owner)) {
+            owner.addDependent(this);
+            owners.add(owner);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+    }
+
+    private static void requireRingbuf(BpfMap map) {
+        if (map.type() != BpfMapType.RINGBUF) {
+            throw new IllegalArgumentException("map " + map.name() + " is not a ring buffer (type " + map.type() + ")");
+        }
+    }
+
+    /** The native callback of one map: copies the sample, calls the handler, never throws into C. */
+    private static final class Callback implements LibBpfNative.RingBufferSampleFn {
+        private final String mapName;
+        private final SampleHandler handler;
+        private RingBuffer ring;
+        private byte[] buffer = new byte[256];
+
+        Callback(String mapName, SampleHandler handler) {
+            this.mapName = mapName;
+            this.handler = handler;
+        }
+
+        @Override
+        public int onSample(Pointer ctx, Pointer data, long size) {
+            try {
+                int n = (int) size;
+                if (buffer.length < n) {
+                    buffer = new byte[Math.max(n, buffer.length * 2)];
+                }
+                ring.samples.incrementAndGet();
+                data.get(0, buffer, 0, n);
+                handler.onSample(ByteBuffer.wrap(buffer, 0, n).slice().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+            } catch (Throwable t) {
+                ring.handlerFailures.incrementAndGet();
+                try {
+                    ring.failureLog.warn("ring buffer " + mapName + ": sample handler failed ("
+                            + ring.handlerFailures.get() + " failures so far)", t);
+                } catch (Throwable ignored) { // logging must not throw into C either
+                }
+            }
+            return 0; // a negative value would stop ring_buffer__poll with that error
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package org.flowmond.bpf.libbpf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A clsact ingress or egress hook on one interface, with libbpf's netlink tc API.
+ *
+ * <p>Ownership: {@link #create()} remembers whether this hook created the clsact qdisc (EEXIST means
+ * it was already there, e.g. made by another tool); {@link #close()} detaches only the filters this
+ * hook attached and destroys the qdisc only if this hook created it. Filters use a fixed handle and
+ * priority with {@code BPF_TC_F_REPLACE}, so after a crash (nobody detached) the next start replaces
+ * the stale filter instead of adding a second one.
+ *
+ * <p>Destroying the clsact qdisc removes both directions' filters, so close the hook that did not
+ * create the qdisc first (its detach then still finds its filter), or just close both: a detach
+ * from an already removed qdisc is ignored on close.
+ */
+public final class TcHook implements AutoCloseable {
+    private final int ifindex;
+    private final int attachPoint;
+    private String netns;
+    private boolean createdQdisc;
+    private final List<int[]> attached = new ArrayList<>();
+    private boolean closed;
+
+    private TcHook(int ifindex, int attachPoint) {
+        this.ifindex = ifindex;
+        this.attachPoint = attachPoint;
+    }
+
+    public static TcHook ingress(int ifindex) {
+        return new TcHook(ifindex, TcHookStruct.BPF_TC_INGRESS);
+    }
+
+    public static TcHook egress(int ifindex) {
+        return new TcHook(ifindex, TcHookStruct.BPF_TC_EGRESS);
+    }
+
+    /** Makes every netlink operation of this hook run in network namespace {@code nameOrPath} (see {@link NetNamespace}). */
+    public TcHook inNamespace(String nameOrPath) {
+        this.netns = nameOrPath;
+        return this;
+    }
+
+    public int ifindex() {
+        return ifindex;
+    }
+
+    public boolean isIngress() {
+        return attachPoint == TcHookStruct.BPF_TC_INGRESS;
+    }
+
+    /** Creates the clsact qdisc; true if this call created it, false if it already existed (EEXIST). */
+    public synchronized boolean create() {
+        requireOpen();
+        int rc = inNs(() -> Native.LIBBPF.bpf_tc_hook_create(hookStruct(attachPoint)));
+        if (rc == -Errno.EEXIST) {
+            return false;
+        }
+        Checked.rc(rc, "bpf_tc_hook_create", describe(null));
+        createdQdisc = true;
+        return true;
+    }
+
+    public synchronized boolean createdQdisc() {
+        return createdQdisc;
+    }
+
+    /** Attaches {@code program} as filter {@code handle}/{@code priority}, replacing one already there. */
+    public synchronized void attach(BpfProgram program, int handle, int priority) {
+        requireOpen();
+        TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, handle, priority);
+        opts.progFd.set(program.fd());
+        opts.flags.set(TcOptsStruct.BPF_TC_F_REPLACE);
+        Checked.rc(inNs(() -> Native.LIBBPF.bpf_tc_attach(hookStruct(attachPoint), opts)), "bpf_tc_attach",
+                describe(program.name()));
+        attached.removeIf(a -> a[0] == handle && a[1] == priority);
+        attached.add(new int[] {handle, priority});
+    }
+
+    /** Removes filter {@code handle}/{@code priority} (ENOENT if there is none). */
+    public synchronized void detach(int handle, int priority) {
+        requireOpen();
+        attached.removeIf(a -> a[0] == handle && a[1] == priority);
+        TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, handle, priority);
+        Checked.rc(inNs(() -> Native.LIBBPF.bpf_tc_detach(hookStruct(attachPoint), opts)), "bpf_tc_detach",
+                describe("handle=" + handle + ", priority=" + priority));
+    }
+
+    /** Id of the program attached as {@code handle}/{@code priority}, or 0 if there is none. */
+    public synchronized int queryProgramId(int handle, int priority) {
+        requireOpen();
+        TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, handle, priority);
+        int rc = inNs(() -> Native.LIBBPF.bpf_tc_query(hookStruct(attachPoint), opts));
+        // ENOENT: no filter with that priority; EINVAL: the kernel found no filter chain at all
+        // (the last filter of the hook is gone), or no clsact qdisc.
+        if (rc == -Errno.ENOENT || rc == -Errno.EINVAL) {
+            return 0;
+        }
+        Checked.rc(rc, "bpf_tc_query", describe("handle=" + handle + ", priority=" + priority));
+        return (int) opts.progId.get();
+    }
+
+    /** Destroys the clsact qdisc (with every filter on it, both directions) if this hook created it. */
+    public synchronized void destroyIfCreated() {
+        if (!createdQdisc) {
+            return;
+        }
+        createdQdisc = false;
+        int both = TcHookStruct.BPF_TC_INGRESS | TcHookStruct.BPF_TC_EGRESS;
+        int rc = inNs(() -> Native.LIBBPF.bpf_tc_hook_destroy(hookStruct(both)));
+        if (rc != -Errno.ENOENT && rc != -Errno.EINVAL) { // already gone (interface or qdisc removed)
+            Checked.rc(rc, "bpf_tc_hook_destroy", describe(null));
+        }
+    }
+
+    /** Detaches this hook's filters, then destroys the qdisc if this hook created it. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        for (int[] a : List.copyOf(attached)) {
+            TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, a[0], a[1]);
+            int rc = inNs(() -> Native.LIBBPF.bpf_tc_detach(hookStruct(attachPoint), opts));
+            if (rc < 0 && rc != -Errno.ENOENT && rc != -Errno.EINVAL) { // gone with the qdisc or the interface
+                Checked.rc(rc, "bpf_tc_detach", describe("handle=" + a[0] + ", priority=" + a[1]));
+            }
+        }
+        attached.clear();
+        destroyIfCreated();
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "TcHook[" + describe(null) + "]";
+    }
+
+    private TcHookStruct hookStruct(int point) {
+        return new TcHookStruct(Native.RUNTIME, ifindex, point);
+    }
+
+    private int inNs(Supplier<Integer> call) {
+        return NetNamespace.call(netns, call);
+    }
+
+    private String describe(String what) {
+        return (what == null ? "" : what + ", ") + "ifindex=" + ifindex + " " + (isIngress() ? "ingress" : "egress")
+                + (netns == null ? "" : ", netns " + netns);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+    }
+}
