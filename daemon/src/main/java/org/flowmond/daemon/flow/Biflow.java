@@ -1,0 +1,119 @@
+package org.flowmond.daemon.flow;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
+
+/** The mutable state of one connection in {@link BiflowTable}. Single-threaded. */
+final class Biflow {
+
+    /** One direction of travel (low → high or high → low) and what has been counted of it. */
+    static final class Travel {
+        /** The hook whose counts are taken for this direction; fixed once chosen (see BiflowTable). */
+        ObservationPoint counting;
+        long packets;
+        long bytes;
+        int tcpFlags;
+        long firstSeen = Long.MAX_VALUE;
+        long lastSeen;
+        long exportedPackets;
+        long exportedBytes;
+
+        void add(long p, long b, FlowCounters c) {
+            packets += p;
+            bytes += b;
+            tcpFlags |= c.tcpFlags();
+            if (p > 0 || b > 0) {
+                firstSeen = Math.min(firstSeen, c.firstSeenNanos());
+                lastSeen = Math.max(lastSeen, c.lastSeenNanos());
+            }
+        }
+
+        boolean seen() {
+            return packets > 0 || bytes > 0;
+        }
+
+        boolean synWithoutAck() {
+            return (tcpFlags & FlowCounters.SYN) != 0 && (tcpFlags & FlowCounters.ACK) == 0;
+        }
+    }
+
+    final BiflowKey key;
+    final Travel lowToHigh = new Travel();
+    final Travel highToLow = new Travel();
+    /** Last cumulative reading of every kernel entry belonging to this connection, by kernel key. */
+    final Map<FlowKey, FlowCounters> kernelEntries = new HashMap<>(4);
+
+    InitiatorRule rule = InitiatorRule.FIRST_PACKET;
+    boolean ruleDecided;
+    boolean lowIsInitiator = true;
+    Attribution lowProcess;
+    Attribution highProcess;
+
+    final long createdNanos;
+    long lastExportNanos;
+    long previousRecordEnd;
+    int exports;
+    long endDetectedNanos = -1;
+    /** Exported for the last time and removed from the table; late readings of it are stale. */
+    boolean ended;
+    DeadlineQueue.Ticket<Biflow> ticket;
+
+    Biflow(BiflowKey key, long now) {
+        this.key = key;
+        this.createdNanos = now;
+        this.lastExportNanos = now;
+    }
+
+    Travel travel(FlowKey k) {
+        return key.fromLow(new Endpoint(k.srcAddress(), k.srcPort())) ? lowToHigh : highToLow;
+    }
+
+    long lastActivity() {
+        long last = Math.max(lowToHigh.lastSeen, highToLow.lastSeen);
+        return last == 0 ? createdNanos : last;
+    }
+
+    /** FIN seen in both directions, or RST in either. */
+    boolean tcpEnded() {
+        if (key.protocol() != 6) {
+            return false;
+        }
+        int l = lowToHigh.tcpFlags;
+        int h = highToLow.tcpFlags;
+        return ((l | h) & FlowCounters.RST) != 0 || ((l & FlowCounters.FIN) != 0 && (h & FlowCounters.FIN) != 0);
+    }
+
+    /** Sets who initiated, unless a stronger rule already decided or the orientation was already exported. */
+    void decideInitiator(boolean lowInitiates, InitiatorRule by) {
+        if (exports > 0) {
+            return; // the orientation was already exported: keep it for the rest of the flow
+        }
+        if (ruleDecided && (rule.strongerThan(by) || (rule == by && by != InitiatorRule.SYSCALL))) {
+            return; // a weaker rule never overrides, and a weak rule does not flip its own decision
+        }
+        lowIsInitiator = lowInitiates;
+        rule = by;
+        ruleDecided = true;
+    }
+
+    /** Attaches a process to the side {@code local}; a syscall attribution is never replaced by a start-up scan. */
+    void attribute(Endpoint local, Attribution a) {
+        boolean low = key.fromLow(local);
+        Attribution current = low ? lowProcess : highProcess;
+        if (current != null && current.method() != AttributionMethod.EXISTING && a.method() == AttributionMethod.EXISTING) {
+            return;
+        }
+        if (low) {
+            lowProcess = a;
+        } else {
+            highProcess = a;
+        }
+        switch (a.method()) {
+            case CONNECT -> decideInitiator(low, InitiatorRule.SYSCALL);
+            case ACCEPT -> decideInitiator(!low, InitiatorRule.SYSCALL);
+            default -> { }
+        }
+    }
+}

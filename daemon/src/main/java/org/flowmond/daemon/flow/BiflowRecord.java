@@ -1,0 +1,43 @@
+package org.flowmond.daemon.flow;
+
+/**
+ * One exported biflow, oriented from the initiator ({@code src}, the client) to the responder
+ * ({@code dst}). Counters are deltas since the previous export of the same flow (IPFIX delta
+ * counters); never all zero.
+ *
+ * @param ethProto       EtherType (0x0800, 0x86DD, or the non-IP type)
+ * @param ipVersion      4, 6, or 0 for non-IP
+ * @param protocol       IP protocol number
+ * @param src            initiator address and port
+ * @param dst            responder address and port
+ * @param initiatorRule  how the initiator was decided
+ * @param fwdPackets     packets src → dst
+ * @param fwdBytes       IP bytes src → dst
+ * @param fwdTcpFlags    OR of TCP flags src → dst (whole flow so far)
+ * @param revPackets     packets dst → src
+ * @param revBytes       IP bytes dst → src
+ * @param revTcpFlags    OR of TCP flags dst → src
+ * @param startNanos     first packet of this record (for a continued flow: the end of the previous record)
+ * @param endNanos       last packet of this record
+ * @param fwdIfindex     interface whose hook counted src → dst (0 if none seen)
+ * @param revIfindex     interface whose hook counted dst → src (0 if none seen)
+ * @param reason         flowEndReason
+ * @param srcProcess     process on the src side, or null
+ * @param dstProcess     process on the dst side, or null
+ */
+public record BiflowRecord(int ethProto, int ipVersion, int protocol, Endpoint src, Endpoint dst,
+                           InitiatorRule initiatorRule,
+                           long fwdPackets, long fwdBytes, int fwdTcpFlags,
+                           long revPackets, long revBytes, int revTcpFlags,
+                           long startNanos, long endNanos, int fwdIfindex, int revIfindex, EndReason reason,
+                           Attribution srcProcess, Attribution dstProcess) {
+
+    /** ntop-style attribution method of the src side (NONE when unknown). */
+    public AttributionMethod srcMethod() {
+        return srcProcess == null ? AttributionMethod.NONE : srcProcess.method();
+    }
+
+    public AttributionMethod dstMethod() {
+        return dstProcess == null ? AttributionMethod.NONE : dstProcess.method();
+    }
+}

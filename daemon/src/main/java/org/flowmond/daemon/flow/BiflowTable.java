@@ -1,0 +1,264 @@
+package org.flowmond.daemon.flow;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.UniFlow;
+
+/**
+ * Merges the kernel's unidirectional TC flows into biflows and expires them.
+ *
+ * <p><b>Which observation counts.</b> A biflow is one connection (5-tuple), not one interface.
+ * A packet can pass several hooks of this host — loopback shows it on egress and then
+ * ingress, a forwarded packet enters one interface and leaves another — and each hook keeps
+ * its own kernel entry. For each direction of travel exactly one hook is counted: among the
+ * hooks present in the scan that first saw that direction, the one whose entry saw its first
+ * packet earliest (the first hook a packet passes; ties: egress, then the lower ifindex). The
+ * choice is kept for the flow's life; the other hooks' entries are tracked only so they are
+ * deleted with the flow. So nothing is counted twice and records name the interface that counted.
+ *
+ * <p><b>Counters.</b> Kernel entries are cumulative; each scan adds the difference to the last
+ * reading. When a flow ends its entries are removed with lookup-and-delete and the final
+ * difference is added, so no increment between the last scan and the removal is lost. An entry
+ * that went backwards was recreated by the kernel: its whole value is new.
+ *
+ * <p>Single-threaded: owned by {@link FlowTable}.
+ */
+final class BiflowTable {
+
+    private final LinkedHashMap<BiflowKey, Biflow> flows = new LinkedHashMap<>();
+    private final DeadlineQueue<Biflow> deadlines = new DeadlineQueue<>();
+    private final java.util.Set<FlowKey> deletedDuringScan = new java.util.HashSet<>();
+    private final KernelFlowMap kernel;
+    private final FlowStats stats;
+    private FlowTableParams params;
+
+    BiflowTable(FlowTableParams params, KernelFlowMap kernel, FlowStats stats) {
+        this.params = params;
+        this.kernel = kernel;
+        this.stats = stats;
+    }
+
+    Biflow get(BiflowKey key) {
+        return flows.get(key);
+    }
+
+    int size() {
+        return flows.size();
+    }
+
+    /**
+     * One full read of the kernel map (cumulative counters). New biflows are reported to
+     * {@code created} so that waiting attributions can be attached before anything is exported.
+     */
+    void onScan(List<UniFlow> scan, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
+        deletedDuringScan.clear();
+        List<UniFlow> readings = new ArrayList<>(scan.size());
+        List<Biflow> owners = new ArrayList<>(scan.size());
+        Map<Biflow.Travel, UniFlow> candidates = new IdentityHashMap<>();
+        for (UniFlow u : scan) {
+            if (deletedDuringScan.contains(u.key())) {
+                continue; // its flow was evicted earlier in this scan: entry read and deleted, reading stale
+            }
+            Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out, created);
+            readings.add(u);
+            owners.add(b);
+            Biflow.Travel t = b.travel(u.key());
+            if (t.counting == null) {
+                candidates.merge(t, u, BiflowTable::earlierObservation);
+            }
+        }
+        candidates.forEach((t, u) -> t.counting = ObservationPoint.of(u.key()));
+        for (int i = 0; i < readings.size(); i++) {
+            Biflow b = owners.get(i);
+            UniFlow u = readings.get(i);
+            // A flow evicted during this scan had its entries read and deleted: this reading is stale.
+            if (!b.ended && !deletedDuringScan.contains(u.key())) {
+                applyReading(b, u);
+            }
+        }
+        for (Biflow b : owners) {
+            if (!b.ended) {
+                afterUpdate(b, now);
+            }
+        }
+        deletedDuringScan.clear();
+    }
+
+    /**
+     * Counters of packets the kernel could not put in its map (map full): added as they are,
+     * to the counting hook of their direction.
+     */
+    void onOverflow(UniFlow u, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
+        Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out, created);
+        Biflow.Travel t = b.travel(u.key());
+        ObservationPoint p = ObservationPoint.of(u.key());
+        if (t.counting == null) {
+            t.counting = p;
+        }
+        stats.overflowPackets.addAndGet(u.counters().packets());
+        if (t.counting.equals(p)) {
+            t.add(u.counters().packets(), u.counters().bytes(), u.counters());
+            touch(b);
+        } else {
+            stats.redundantObservations.incrementAndGet();
+        }
+        afterUpdate(b, now);
+    }
+
+    /** Exports what is due: ended (after linger), idle, and active flows. */
+    void expire(long now, Exporter out) {
+        DeadlineQueue.Ticket<Biflow> t;
+        while ((t = deadlines.pollDue(now)) != null) {
+            Biflow b = t.item;
+            if (b.endDetectedNanos >= 0 && b.endDetectedNanos + params.lingerNanos() <= now) {
+                finish(b, EndReason.END_OF_FLOW, out);
+            } else if (b.lastActivity() + params.idleNanos() <= now) {
+                finish(b, EndReason.IDLE_TIMEOUT, out);
+            } else if (b.lastExportNanos + params.activeNanos() <= now) {
+                out.export(b, EndReason.ACTIVE_TIMEOUT);
+                b.lastExportNanos = now;
+                b.ticket = deadlines.schedule(b, deadline(b));
+            } else {
+                b.ticket = deadlines.schedule(b, deadline(b));
+            }
+        }
+    }
+
+    /** Ends every flow (shutdown): final kernel readings, reason forced end. */
+    void flushAll(Exporter out) {
+        for (Biflow b : new ArrayList<>(flows.values())) {
+            finish(b, EndReason.FORCED_END, out);
+        }
+        deadlines.clear();
+    }
+
+    void setParams(FlowTableParams p) {
+        this.params = p;
+        for (Biflow b : flows.values()) {
+            reschedule(b);
+        }
+    }
+
+    /** Exports one biflow's counters since its last export; the table decides whether it may. */
+    @FunctionalInterface
+    interface Exporter {
+        void export(Biflow b, EndReason reason);
+    }
+
+    private Biflow getOrCreate(BiflowKey key, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
+        Biflow b = flows.get(key);
+        if (b != null) {
+            return b;
+        }
+        if (flows.size() >= params.maxFlows()) {
+            Iterator<Biflow> oldestIdle = flows.values().iterator();
+            finish(oldestIdle.next(), EndReason.LACK_OF_RESOURCES, out);
+        }
+        b = new Biflow(key, now);
+        flows.put(key, b);
+        b.ticket = deadlines.schedule(b, deadline(b));
+        stats.biflowsCreated.incrementAndGet();
+        stats.biflowsActive.set(flows.size());
+        created.accept(b);
+        return b;
+    }
+
+    /** The first hook a packet passes wins: earliest first packet, then egress, then lower ifindex. */
+    private static UniFlow earlierObservation(UniFlow a, UniFlow b) {
+        long fa = a.counters().firstSeenNanos();
+        long fb = b.counters().firstSeenNanos();
+        if (fa != fb) {
+            return fa < fb ? a : b;
+        }
+        if (a.key().direction() != b.key().direction()) {
+            return a.key().direction() == Direction.EGRESS ? a : b;
+        }
+        return a.key().ifindex() <= b.key().ifindex() ? a : b;
+    }
+
+    /** Adds the difference between this reading and the previous one of the same kernel entry. */
+    private void applyReading(Biflow b, UniFlow u) {
+        FlowCounters now = u.counters();
+        FlowCounters before = b.kernelEntries.put(u.key(), now);
+        Biflow.Travel t = b.travel(u.key());
+        if (!ObservationPoint.of(u.key()).equals(t.counting)) {
+            if (before == null) {
+                stats.redundantObservations.incrementAndGet();
+            }
+            return;
+        }
+        long dp = now.packets();
+        long db = now.bytes();
+        if (before != null) {
+            if (now.packets() < before.packets() || now.bytes() < before.bytes()) {
+                stats.uniflowCounterResets.incrementAndGet(); // entry deleted and recreated in the kernel
+            } else {
+                dp -= before.packets();
+                db -= before.bytes();
+            }
+        }
+        t.add(dp, db, now);
+        if (dp > 0 || db > 0) {
+            touch(b);
+        }
+    }
+
+    /** Moves a flow to the young end of the insertion order: the map's head is the oldest-idle flow. */
+    private void touch(Biflow b) {
+        flows.remove(b.key);
+        flows.put(b.key, b);
+    }
+
+    private void afterUpdate(Biflow b, long now) {
+        if (b.key.protocol() == 6) {
+            if (b.lowToHigh.synWithoutAck() != b.highToLow.synWithoutAck()) {
+                b.decideInitiator(b.lowToHigh.synWithoutAck(), InitiatorRule.SYN);
+            }
+        }
+        if (!b.ruleDecided && (b.lowToHigh.seen() || b.highToLow.seen())) {
+            b.decideInitiator(b.lowToHigh.firstSeen <= b.highToLow.firstSeen, InitiatorRule.FIRST_PACKET);
+        }
+        if (b.endDetectedNanos < 0 && b.tcpEnded()) {
+            b.endDetectedNanos = now;
+        }
+        if (deadline(b) < b.ticket.deadline) {
+            reschedule(b); // moved earlier: end of flow seen, or first packets older than the flow's creation
+        }
+    }
+
+    private void reschedule(Biflow b) {
+        b.ticket.cancel();
+        b.ticket = deadlines.schedule(b, deadline(b));
+    }
+
+    private long deadline(Biflow b) {
+        long d = Math.min(b.lastActivity() + params.idleNanos(), b.lastExportNanos + params.activeNanos());
+        if (b.endDetectedNanos >= 0) {
+            d = Math.min(d, b.endDetectedNanos + params.lingerNanos());
+        }
+        return d;
+    }
+
+    /** Final reading of every kernel entry (removing it), the last export, and the flow is forgotten. */
+    private void finish(Biflow b, EndReason reason, Exporter out) {
+        for (FlowKey k : new ArrayList<>(b.kernelEntries.keySet())) {
+            FlowCounters last = kernel.lookupAndDelete(k);
+            deletedDuringScan.add(k);
+            if (last != null) {
+                applyReading(b, new UniFlow(k, last));
+            }
+        }
+        b.ticket.cancel();
+        b.ended = true;
+        flows.remove(b.key);
+        stats.biflowsActive.set(flows.size());
+        out.export(b, reason);
+    }
+}

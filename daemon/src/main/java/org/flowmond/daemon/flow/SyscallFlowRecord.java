@@ -1,0 +1,12 @@
+package org.flowmond.daemon.flow;
+
+/**
+ * One exported syscall flow: the calls since its previous export (or its start).
+ *
+ * @param key     the flow
+ * @param process the process (details as of its latest call)
+ * @param stats   count, first and last call of this record; MTBS derives from them
+ * @param reason  why it was exported
+ */
+public record SyscallFlowRecord(SyscallFlowKey key, ProcessInfo process, SyscallStats stats, EndReason reason) {
+}

@@ -1,0 +1,259 @@
+package org.flowmond.daemon.flow;
+
+import static org.flowmond.daemon.flow.FlowFixture.MS;
+import static org.flowmond.daemon.flow.FlowFixture.S;
+import static org.flowmond.daemon.flow.FlowFixture.T0;
+import static org.flowmond.daemon.flow.FlowFixture.TCP;
+import static org.flowmond.daemon.flow.FlowFixture.UDP;
+import static org.flowmond.daemon.flow.FlowFixture.ip;
+import static org.flowmond.daemon.flow.FlowFixture.key;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
+import org.junit.jupiter.api.Test;
+
+/** Merge, observation points, initiator rules and every flowEndReason, with a hand-driven clock. */
+class BiflowTableTest {
+    static final int SYN = FlowCounters.SYN;
+    static final int ACK = FlowCounters.ACK;
+    static final int FIN = FlowCounters.FIN;
+    static final int RST = FlowCounters.RST;
+
+    // 10.0.0.2:40000 (client) -> 10.0.0.1:80 (server), seen on eth (ifindex 2) of the client host
+    static final FlowKey OUT = key("10.0.0.2", 40000, "10.0.0.1", 80, TCP, 2, Direction.EGRESS);
+    static final FlowKey IN = key("10.0.0.1", 80, "10.0.0.2", 40000, TCP, 2, Direction.INGRESS);
+
+    @Test
+    void mergesBothDirectionsIntoOneBiflowAndExportsOnIdleTimeout() {
+        FlowFixture f = new FlowFixture();
+        f.put(OUT, 10, 1000, T0, T0 + 900 * MS, SYN | ACK);
+        f.put(IN, 8, 6000, T0 + 1 * MS, T0 + 950 * MS, SYN | ACK);
+        f.now = T0 + S;
+        f.scan();
+        assertEquals(1, f.table.activeBiflows());
+        f.at(T0 + 950 * MS + 30 * S - 1);
+        assertTrue(f.biflows.isEmpty(), "not idle yet");
+        f.at(T0 + 950 * MS + 30 * S);
+        assertEquals(1, f.biflows.size());
+        BiflowRecord r = f.biflows.get(0);
+        assertEquals(new Endpoint(ip("10.0.0.2"), 40000), r.src());
+        assertEquals(new Endpoint(ip("10.0.0.1"), 80), r.dst());
+        assertEquals(InitiatorRule.FIRST_PACKET, r.initiatorRule());
+        assertEquals(10, r.fwdPackets());
+        assertEquals(1000, r.fwdBytes());
+        assertEquals(8, r.revPackets());
+        assertEquals(6000, r.revBytes());
+        assertEquals(T0, r.startNanos());
+        assertEquals(T0 + 950 * MS, r.endNanos());
+        assertEquals(EndReason.IDLE_TIMEOUT, r.reason());
+        assertEquals(1, r.reason().code());
+        assertEquals(2, r.fwdIfindex());
+        assertEquals(4, r.ipVersion());
+        assertTrue(f.kernel.isEmpty(), "kernel entries removed at expiry");
+        assertEquals(0, f.table.activeBiflows());
+    }
+
+    @Test
+    void incrementsAfterTheLastScanAreCountedByLookupAndDelete() {
+        FlowFixture f = new FlowFixture();
+        f.put(OUT, 3, 180, T0, T0, SYN);
+        f.put(IN, 1, 60, T0 + MS, T0 + MS, SYN | ACK);
+        f.now = T0 + S;
+        f.scan();
+        // more packets arrive, then FIN both ways, all seen by one scan
+        f.put(OUT, 7, 500, T0, T0 + 2 * S, SYN | ACK | FIN);
+        f.put(IN, 5, 400, T0 + MS, T0 + 2 * S, SYN | ACK | FIN);
+        f.now = T0 + 2 * S;
+        f.scan();
+        // during the linger the last ACK arrives, after the last scan
+        f.put(OUT, 8, 552, T0, T0 + 2 * S + 10 * MS, SYN | ACK | FIN);
+        f.at(T0 + 3 * S - 1);
+        assertTrue(f.biflows.isEmpty(), "still lingering");
+        f.at(T0 + 3 * S);
+        BiflowRecord r = f.biflows.get(0);
+        assertEquals(EndReason.END_OF_FLOW, r.reason());
+        assertEquals(3, r.reason().code());
+        assertEquals(8, r.fwdPackets());
+        assertEquals(552, r.fwdBytes());
+        assertEquals(5, r.revPackets());
+        assertEquals(400, r.revBytes());
+        assertEquals(InitiatorRule.SYN, r.initiatorRule(), "the first scan caught the bare SYN");
+        assertTrue(f.kernel.isEmpty());
+    }
+
+    @Test
+    void rstEndsTheFlowAfterTheLinger() {
+        FlowFixture f = new FlowFixture();
+        f.put(OUT, 1, 60, T0, T0, SYN);
+        f.put(IN, 1, 40, T0 + MS, T0 + MS, RST | ACK);
+        f.now = T0 + S;
+        f.scan();
+        f.at(T0 + 2 * S);
+        assertEquals(1, f.biflows.size());
+        BiflowRecord r = f.biflows.get(0);
+        assertEquals(EndReason.END_OF_FLOW, r.reason());
+        assertEquals(InitiatorRule.SYN, r.initiatorRule());
+        assertEquals(new Endpoint(ip("10.0.0.2"), 40000), r.src());
+        assertEquals(1, r.fwdPackets());
+        assertEquals(1, r.revPackets());
+    }
+
+    @Test
+    void synWithoutAckBeatsFirstPacket() {
+        FlowFixture f = new FlowFixture();
+        // the server's answer carries an earlier timestamp (e.g. clocks of two CPUs), but only the client sent a bare SYN
+        f.put(OUT, 1, 60, T0 + 5 * MS, T0 + 5 * MS, SYN);
+        f.put(IN, 1, 60, T0, T0, SYN | ACK);
+        f.now = T0 + S;
+        f.scan();
+        f.table.flushAll();
+        BiflowRecord r = f.biflows.get(0);
+        assertEquals(InitiatorRule.SYN, r.initiatorRule());
+        assertEquals(40000, r.src().port());
+        assertEquals(EndReason.FORCED_END, r.reason());
+        assertEquals(4, r.reason().code());
+    }
+
+    @Test
+    void activeTimeoutExportsDeltasAndTheFlowContinues() {
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 60, 1, 1000, 1000), FlowFilter.NONE);
+        f.put(OUT, 100, 10_000, T0, T0 + 59 * S, ACK);
+        f.put(IN, 50, 2_500, T0 + MS, T0 + 59 * S, ACK);
+        f.scan(); // created at T0
+        f.at(T0 + 60 * S);
+        assertEquals(1, f.biflows.size());
+        BiflowRecord first = f.biflows.get(0);
+        assertEquals(EndReason.ACTIVE_TIMEOUT, first.reason());
+        assertEquals(2, first.reason().code());
+        assertEquals(100, first.fwdPackets());
+        assertEquals(50, first.revPackets());
+        assertEquals(1, f.table.activeBiflows(), "continues after an active export");
+
+        f.put(OUT, 130, 13_000, T0, T0 + 100 * S, ACK);
+        f.put(IN, 60, 3_000, T0 + MS, T0 + 100 * S, ACK);
+        f.now = T0 + 100 * S;
+        f.scan();
+        f.at(T0 + 120 * S);
+        BiflowRecord second = f.biflows.get(1);
+        assertEquals(EndReason.ACTIVE_TIMEOUT, second.reason());
+        assertEquals(30, second.fwdPackets());
+        assertEquals(3_000, second.fwdBytes());
+        assertEquals(10, second.revPackets());
+        assertEquals(500, second.revBytes());
+        assertEquals(first.endNanos(), second.startNanos(), "a continued record starts where the previous ended");
+
+        f.at(T0 + 130 * S);
+        assertEquals(2, f.biflows.size(), "idle with nothing new since the active export: no empty record");
+        assertEquals(0, f.table.activeBiflows());
+        assertEquals(1L, f.table.statistics().get("flows.ended-without-packets"));
+    }
+
+    @Test
+    void fullTableExportsTheOldestIdleFlowForLackOfResources() {
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 1000), FlowFilter.NONE);
+        FlowKey a = key("10.0.0.2", 1, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
+        FlowKey b = key("10.0.0.2", 2, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
+        FlowKey c = key("10.0.0.2", 3, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
+        f.put(a, 1, 100, T0, T0, 0);
+        f.put(b, 1, 100, T0, T0, 0);
+        f.scan();
+        f.put(a, 2, 200, T0, T0 + S, 0); // a is active again: b is now the oldest-idle
+        f.now = T0 + S;
+        f.scan();
+        f.put(c, 1, 100, T0 + 2 * S, T0 + 2 * S, 0);
+        f.now = T0 + 2 * S;
+        f.scan();
+        assertEquals(1, f.biflows.size());
+        BiflowRecord r = f.biflows.get(0);
+        assertEquals(EndReason.LACK_OF_RESOURCES, r.reason());
+        assertEquals(5, r.reason().code());
+        assertEquals(2, r.src().port());
+        assertEquals(2, f.table.activeBiflows());
+        assertNull(f.kernel.get(b), "the evicted flow's kernel entry is deleted too");
+    }
+
+    @Test
+    void loopbackPacketsSeenOnEgressAndIngressAreCountedOnce() {
+        FlowFixture f = new FlowFixture();
+        int lo = 1;
+        FlowKey cOut = key("127.0.0.1", 50000, "127.0.0.1", 8080, TCP, lo, Direction.EGRESS);
+        FlowKey cIn = key("127.0.0.1", 50000, "127.0.0.1", 8080, TCP, lo, Direction.INGRESS);
+        FlowKey sOut = key("127.0.0.1", 8080, "127.0.0.1", 50000, TCP, lo, Direction.EGRESS);
+        FlowKey sIn = key("127.0.0.1", 8080, "127.0.0.1", 50000, TCP, lo, Direction.INGRESS);
+        f.put(cOut, 6, 400, T0, T0 + 10 * MS, SYN | ACK | FIN);
+        f.put(cIn, 6, 400, T0 + 1000, T0 + 10 * MS + 1000, SYN | ACK | FIN);
+        f.put(sOut, 4, 5000, T0 + MS, T0 + 11 * MS, SYN | ACK | FIN);
+        f.put(sIn, 4, 5000, T0 + MS + 1000, T0 + 11 * MS + 1000, SYN | ACK | FIN);
+        f.now = T0 + S;
+        f.scan();
+        f.at(T0 + 2 * S);
+        BiflowRecord r = f.biflows.get(0);
+        assertEquals(6, r.fwdPackets());
+        assertEquals(400, r.fwdBytes());
+        assertEquals(4, r.revPackets());
+        assertEquals(5000, r.revBytes());
+        assertEquals(50000, r.src().port());
+        assertTrue(f.kernel.isEmpty(), "all four kernel entries deleted");
+        assertEquals(2L, f.table.statistics().get("flows.redundant-observations"));
+    }
+
+    @Test
+    void aForwardedPacketIsCountedWhereItEnteredNotAgainWhereItLeft() {
+        FlowFixture f = new FlowFixture();
+        FlowKey inEth1 = key("192.168.1.5", 3333, "10.1.1.1", 443, TCP, 3, Direction.INGRESS);
+        FlowKey outEth0 = key("192.168.1.5", 3333, "10.1.1.1", 443, TCP, 2, Direction.EGRESS);
+        FlowKey backIn = key("10.1.1.1", 443, "192.168.1.5", 3333, TCP, 2, Direction.INGRESS);
+        FlowKey backOut = key("10.1.1.1", 443, "192.168.1.5", 3333, TCP, 3, Direction.EGRESS);
+        f.put(inEth1, 10, 1000, T0, T0 + S, SYN | ACK);
+        f.put(outEth0, 10, 1000, T0 + 5000, T0 + S + 5000, SYN | ACK);
+        f.put(backIn, 9, 9000, T0 + MS, T0 + S, SYN | ACK);
+        f.put(backOut, 9, 9000, T0 + MS + 5000, T0 + S + 5000, SYN | ACK);
+        f.now = T0 + 2 * S;
+        f.scan();
+        f.table.flushAll();
+        BiflowRecord r = f.biflows.get(0);
+        assertEquals(10, r.fwdPackets());
+        assertEquals(9, r.revPackets());
+        assertEquals(3, r.fwdIfindex(), "client to server counted on ingress of eth1");
+        assertEquals(2, r.revIfindex(), "server to client counted on ingress of eth0");
+    }
+
+    @Test
+    void aKernelEntryThatWentBackwardsWasRecreatedAndCountsInFull() {
+        FlowFixture f = new FlowFixture();
+        f.put(OUT, 10, 1000, T0, T0, ACK);
+        f.scan();
+        f.put(OUT, 2, 200, T0 + S, T0 + S, ACK);
+        f.now = T0 + S;
+        f.scan();
+        f.table.flushAll();
+        assertEquals(12, f.biflows.get(0).fwdPackets());
+        assertEquals(1200, f.biflows.get(0).fwdBytes());
+        assertEquals(1L, f.table.statistics().get("flows.kernel-counter-resets"));
+    }
+
+    @Test
+    void overflowPacketsAreAddedToTheFlow() {
+        FlowFixture f = new FlowFixture();
+        f.table.onOverflow(new org.flowmond.bpf.api.UniFlow(OUT, FlowFixture.counters(1, 60, T0, T0, SYN)));
+        f.table.onOverflow(new org.flowmond.bpf.api.UniFlow(OUT, FlowFixture.counters(1, 52, T0 + MS, T0 + MS, ACK)));
+        f.table.flushAll();
+        assertEquals(2, f.biflows.get(0).fwdPackets());
+        assertEquals(112, f.biflows.get(0).fwdBytes());
+        assertEquals(2L, f.table.statistics().get("flows.overflow-packets"));
+    }
+
+    @Test
+    void neverExportsARecordWithoutPackets() {
+        FlowFixture f = new FlowFixture();
+        f.put(OUT, 0, 0, 0, 0, 0);
+        f.scan();
+        f.table.flushAll();
+        assertTrue(f.biflows.isEmpty());
+        assertEquals(1L, f.table.statistics().get("flows.ended-without-packets"));
+    }
+}

@@ -1,0 +1,120 @@
+package org.flowmond.daemon.flow;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.bpf.api.UniFlow;
+
+/**
+ * A flow table with a hand-driven clock, an in-memory "kernel map", a passwd file of its own
+ * and a sink that keeps every record: what every flow-table test builds on.
+ */
+final class FlowFixture {
+    static final long T0 = 1_700_000_000_000_000_000L;
+    static final long MS = 1_000_000L;
+    static final long S = 1_000_000_000L;
+    static final int TCP = 6;
+    static final int UDP = 17;
+
+    long now = T0;
+    final Map<FlowKey, FlowCounters> kernel = new HashMap<>();
+    final List<BiflowRecord> biflows = new ArrayList<>();
+    final List<SyscallFlowRecord> syscalls = new ArrayList<>();
+    final FlowTable table;
+
+    FlowFixture() {
+        this(params(30, 120, 1, 1000, 1000), FlowFilter.NONE);
+    }
+
+    FlowFixture(FlowTableParams params, FlowFilter filter) {
+        Path passwd = tempPasswd();
+        ProcessResolver resolver = new ProcessResolver(new UserNames(passwd), passwd.getParent().resolve("noproc"));
+        FlowSink sink = new FlowSink() {
+            @Override
+            public void biflow(BiflowRecord r) {
+                biflows.add(r);
+            }
+
+            @Override
+            public void syscallFlow(SyscallFlowRecord r) {
+                syscalls.add(r);
+            }
+        };
+        table = new FlowTable(params, filter, () -> now, kernel::remove, resolver, sink);
+    }
+
+    static FlowTableParams params(long idleS, long activeS, long lingerS, int maxFlows, int maxSyscall) {
+        return new FlowTableParams(Duration.ofSeconds(idleS), Duration.ofSeconds(activeS), Duration.ofSeconds(lingerS),
+                maxFlows, maxSyscall);
+    }
+
+    private static Path tempPasswd() {
+        try {
+            Path dir = Files.createTempDirectory("flowfixture");
+            Path p = dir.resolve("passwd");
+            Files.writeString(p, "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n");
+            p.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static InetAddress ip(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(s, e);
+        }
+    }
+
+    static FlowKey key(String src, int sport, String dst, int dport, int proto, int ifindex, Direction dir) {
+        InetAddress s = ip(src);
+        int eth = s.getAddress().length == 4 ? FlowKey.ETH_P_IP : FlowKey.ETH_P_IPV6;
+        return new FlowKey(s, ip(dst), sport, dport, proto, eth, ifindex, dir);
+    }
+
+    static FlowCounters counters(long packets, long bytes, long first, long last, int flags) {
+        return new FlowCounters(packets, bytes, first, last, flags);
+    }
+
+    /** Sets the kernel map entry (cumulative) and returns it as a scan entry. */
+    UniFlow put(FlowKey k, long packets, long bytes, long first, long last, int flags) {
+        FlowCounters c = counters(packets, bytes, first, last, flags);
+        kernel.put(k, c);
+        return new UniFlow(k, c);
+    }
+
+    /** A scan of the whole kernel map, as the TC loader delivers it. */
+    void scan() {
+        List<UniFlow> all = new ArrayList<>();
+        kernel.forEach((k, c) -> all.add(new UniFlow(k, c)));
+        table.onScan(all);
+    }
+
+    void at(long t) {
+        now = t;
+        table.expire();
+    }
+
+    static SocketEvent event(SocketEventKind kind, long t, int pid, String comm, int uid, String local, int lport,
+                             String remote, int rport) {
+        InetAddress l = ip(local);
+        return new SocketEvent(kind, t, pid, pid, uid, uid, 1, comm, "systemd", 4242L, 4026531840L,
+                l.getAddress().length == 4 ? 4 : 6, l, lport, ip(remote), rport);
+    }
+}

@@ -1,0 +1,50 @@
+package org.flowmond.daemon.flow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.flowmond.bpf.api.SocketEventKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessResolverTest {
+
+    @Test
+    void parsesPasswdAndSkipsMalformedLines() {
+        Map<Integer, String> m = UserNames.parse(List.of("root:x:0:0:root:/root:/bin/bash", "# comment", "bad",
+                "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin", "weird:x:notanumber:0::/:/bin/sh"));
+        assertEquals(Map.of(0, "root", 65534, "nobody"), m);
+    }
+
+    @Test
+    void rereadsPasswdWhenAnUnknownUidAppears(@TempDir Path dir) throws IOException {
+        Path passwd = dir.resolve("passwd");
+        Files.writeString(passwd, "root:x:0:0::/root:/bin/sh\n");
+        UserNames users = new UserNames(passwd);
+        assertEquals("1001", users.nameOf(1001));
+        Files.writeString(passwd, "root:x:0:0::/root:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\n");
+        Files.setLastModifiedTime(passwd, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        assertEquals("bob", users.nameOf(1001));
+    }
+
+    @Test
+    void readsTheCgroupPathAndContainerId(@TempDir Path proc) throws IOException {
+        String id = "4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b";
+        Files.createDirectories(proc.resolve("77"));
+        Files.writeString(proc.resolve("77/cgroup"), "0::/system.slice/docker-" + id + ".scope\n");
+        Path passwd = proc.resolve("passwd");
+        Files.writeString(passwd, "");
+        ProcessResolver r = new ProcessResolver(new UserNames(passwd), proc);
+        ProcessInfo p = r.resolve(FlowFixture.event(SocketEventKind.CONNECT, 0, 77, "app", 0, "10.0.0.1", 1, "10.0.0.2", 2));
+        assertEquals("/system.slice/docker-" + id + ".scope", p.cgroupPath());
+        assertEquals(id, p.containerId());
+        ProcessInfo gone = r.resolve(FlowFixture.event(SocketEventKind.CONNECT, 0, 78, "gone", 0, "10.0.0.1", 1, "10.0.0.2", 2));
+        assertEquals("", gone.cgroupPath());
+        assertEquals("", gone.containerId());
+        assertEquals("", ProcessResolver.containerId("/user.slice/user-1000.slice/session-2.scope"));
+    }
+}
