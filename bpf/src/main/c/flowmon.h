@@ -94,7 +94,7 @@ struct sock_event {
 	                                    *      AF_INET6 socket talking to a v4-mapped peer is AF_INET */
 	__u8  kind;                        /*  78: enum sock_event_kind */
 	__u8  _pad;                        /*  79 */
-	char  comm[FLOWMON_COMM_LEN];      /*  80: NUL-terminated unless 16 chars long */
+	char  comm[FLOWMON_COMM_LEN];      /*  80: the process's (thread group leader's) name; NUL-terminated unless 16 chars long */
 	char  parent_comm[FLOWMON_COMM_LEN]; /* 96 */
 };
 

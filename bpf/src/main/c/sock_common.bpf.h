@@ -170,12 +170,15 @@ static __always_inline void read_sock_tuple(struct sock_event *ev, struct sock *
 
 /* ---------------------------------------------------------------- the process's side */
 
-static __always_inline void read_parent(struct sock_event *ev, struct task_struct *task)
+/* Names are the process's (its thread group leader's comm), not the thread's: threads may
+ * rename themselves (a JVM's "main", "ForkJoinPool-1-w..."). */
+static __always_inline void read_process_names(struct sock_event *ev, struct task_struct *task)
 {
 	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
 
+	BPF_CORE_READ_INTO(&ev->comm, task, group_leader, comm);
 	ev->ppid = BPF_CORE_READ(parent, tgid);
-	BPF_CORE_READ_INTO(&ev->parent_comm, parent, comm);
+	BPF_CORE_READ_INTO(&ev->parent_comm, parent, group_leader, comm);
 }
 
 /* The calling process; only in process context. */
@@ -189,8 +192,7 @@ static __always_inline void read_current(struct sock_event *ev)
 	ev->uid = (__u32)uid_gid;
 	ev->gid = uid_gid >> 32;
 	ev->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_get_current_comm(&ev->comm, sizeof(ev->comm));
-	read_parent(ev, (struct task_struct *)bpf_get_current_task());
+	read_process_names(ev, (struct task_struct *)bpf_get_current_task());
 }
 
 /* Any task, read the way the helpers above read the current one (cred->uid is the real uid
@@ -202,8 +204,7 @@ static __always_inline void read_task(struct sock_event *ev, struct task_struct 
 	ev->uid = BPF_CORE_READ(task, cred, uid.val);
 	ev->gid = BPF_CORE_READ(task, cred, gid.val);
 	ev->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
-	BPF_CORE_READ_INTO(&ev->comm, task, comm);
-	read_parent(ev, task);
+	read_process_names(ev, task);
 }
 
 #endif /* SOCK_COMMON_BPF_H */

@@ -1,0 +1,42 @@
+package org.flowmond.bpf.syscall;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.flowmond.bpf.api.HookVariant;
+
+/**
+ * How {@link SyscallProbes} are opened.
+ *
+ * @param variant         which kernel hooks; {@link HookVariant#AUTO} tries fentry, kprobe, tracepoint
+ * @param filter          in-kernel pid/port filters
+ * @param ringBufferBytes size of the event ring buffer: a power of two, a multiple of the page size
+ * @param pollInterval    how often the reader drains the ring when nothing woke it (the kernel
+ *                        wakes it early only when a quarter of the ring is full)
+ */
+public record SyscallProbeOptions(HookVariant variant, SyscallFilter filter, int ringBufferBytes, Duration pollInterval) {
+    public static final int DEFAULT_RING_BYTES = 1 << 20;
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(100);
+    private static final int PAGE = 4096;
+
+    public SyscallProbeOptions {
+        Objects.requireNonNull(variant, "variant");
+        Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        if (ringBufferBytes < PAGE || Integer.bitCount(ringBufferBytes) != 1) {
+            throw new IllegalArgumentException("ring buffer size must be a power of two >= " + PAGE + ", got " + ringBufferBytes);
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero() || pollInterval.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("poll interval must be positive, got " + pollInterval);
+        }
+    }
+
+    /** {@code variant} and {@code filter} with the default ring size (1 MiB) and poll interval (100 ms). */
+    public static SyscallProbeOptions of(HookVariant variant, SyscallFilter filter) {
+        return new SyscallProbeOptions(variant, filter, DEFAULT_RING_BYTES, DEFAULT_POLL_INTERVAL);
+    }
+
+    /** The ring fill level, in bytes, at which the kernel wakes the reader before its timer. */
+    int wakeupBytes() {
+        return ringBufferBytes / 4;
+    }
+}

@@ -1,0 +1,112 @@
+package org.flowmond.bpf.syscall;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.bpf.libbpf.BpfMap;
+import org.flowmond.bpf.libbpf.BpfObject;
+
+/**
+ * The connect/accept probes: which process opened each TCP connection. Lifecycle:
+ * {@link #open} (load and attach; the kernel starts filling the ring at once) →
+ * {@link #scanExisting()} (connections from before; scanning after attaching leaves no gap, at
+ * worst a connection is seen both ways) → {@link #start} (a thread delivers events) →
+ * {@link #stats()} any time → {@link #close()} (detaches everything).
+ */
+public final class SyscallProbes implements AutoCloseable {
+    private final SyscallProbeOptions options;
+    private final KernelClock clock;
+    private final HookVariant variant;
+    private final BpfObject object;
+    private RingReader reader;
+
+    private SyscallProbes(SyscallProbeOptions options, KernelClock clock, VariantAttacher.Attached attached) {
+        this.options = options;
+        this.clock = clock;
+        this.variant = attached.variant();
+        this.object = attached.object();
+    }
+
+    /**
+     * Loads and attaches the probes (AUTO: the cheapest variant that works, logged).
+     *
+     * @throws org.flowmond.bpf.libbpf.LibBpfException a forced variant cannot load or attach here
+     * @throws IllegalStateException                     AUTO found no variant that works
+     */
+    public static SyscallProbes open(SyscallProbeOptions options, KernelClock clock) {
+        Objects.requireNonNull(clock, "clock");
+        return new SyscallProbes(options, clock, VariantAttacher.attach(options));
+    }
+
+    /** The variant attached: never AUTO. */
+    public HookVariant variantInUse() {
+        return variant;
+    }
+
+    /** Starts the reader thread, which hands each event to {@code consumer} (on that thread, in ring order). */
+    public synchronized void start(Consumer<SocketEvent> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        if (reader != null) {
+            throw new IllegalStateException("syscall probes already started");
+        }
+        reader = new RingReader(object.map(ProbeObjects.EVENTS_MAP), clock, consumer, options.pollInterval());
+        reader.start();
+    }
+
+    /** Blocks until every event the kernel produced before this call has reached the consumer (at most one poll interval). */
+    public void drain() throws InterruptedException {
+        RingReader r;
+        synchronized (this) {
+            r = reader;
+        }
+        if (r == null) {
+            throw new IllegalStateException("syscall probes not started");
+        }
+        r.drain();
+    }
+
+    /** The TCP connections that exist now, kind EXISTING, with the same filters as the live events. */
+    public List<SocketEvent> scanExisting() {
+        return ExistingConnections.scan(options.filter(), clock);
+    }
+
+    /** Kernel counters (summed over CPUs) and the reader's own. */
+    public synchronized SyscallProbeStats stats() {
+        BpfMap counters = object.map(ProbeObjects.COUNTERS_MAP);
+        return new SyscallProbeStats(
+                counters.sumPerCpuU64(SockCounter.RINGBUF_FULL.index),
+                counters.sumPerCpuU64(SockCounter.STASH_FULL.index),
+                counters.sumPerCpuU64(SockCounter.FILTERED.index),
+                reader == null ? 0 : reader.delivered(),
+                reader == null ? 0 : reader.undecodable(),
+                reader == null ? 0 : reader.consumerFailures());
+    }
+
+    /** Stops the reader and detaches and unloads every program. */
+    @Override
+    public synchronized void close() {
+        try {
+            if (reader != null) {
+                reader.close();
+            }
+        } finally {
+            object.close();
+        }
+    }
+
+    /** {@code enum flowmon_sock_counter} in flowmon.h. */
+    private enum SockCounter {
+        RINGBUF_FULL(0),
+        STASH_FULL(1),
+        FILTERED(2);
+
+        final int index;
+
+        SockCounter(int index) {
+            this.index = index;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.flowmond.bpf.syscall;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.libbpf.BpfFs;
+import org.flowmond.bpf.libbpf.BpfObject;
+import org.flowmond.bpf.libbpf.BpfProgram;
+import org.flowmond.bpf.libbpf.Errno;
+import org.flowmond.bpf.libbpf.LibBpfException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads and attaches one variant of the syscall probes, or for {@link HookVariant#AUTO} the
+ * cheapest that works here: fentry (trampolines), then kprobe, then tracepoints. A variant that
+ * fails half-way is closed completely (links already made, then the object) before the next is tried.
+ */
+final class VariantAttacher {
+    /** AUTO's order: cheapest first. */
+    static final List<HookVariant> AUTO_ORDER = List.of(HookVariant.FENTRY, HookVariant.KPROBE, HookVariant.TRACEPOINT);
+    private static final Logger LOG = LoggerFactory.getLogger(VariantAttacher.class);
+
+    /** A loaded object whose programs are all attached; its links close with it. */
+    record Attached(HookVariant variant, BpfObject object) {
+    }
+
+    private VariantAttacher() {
+    }
+
+    /**
+     * @throws LibBpfException          the forced variant cannot be loaded or attached (errno, call, object named)
+     * @throws IllegalStateException    AUTO found no variant that works; each attempt is a suppressed exception
+     */
+    static Attached attach(SyscallProbeOptions options) {
+        HookVariant wanted = options.variant();
+        if (wanted != HookVariant.AUTO) {
+            Attached attached = attachOne(wanted, options);
+            LOG.info("syscall probes: using {} hooks (forced by configuration)", wanted);
+            return attached;
+        }
+        List<LibBpfException> failures = new ArrayList<>();
+        for (HookVariant candidate : AUTO_ORDER) {
+            try {
+                Attached attached = attachOne(candidate, options);
+                LOG.info("syscall probes: using {} hooks (auto)", candidate);
+                return attached;
+            } catch (LibBpfException e) {
+                LOG.info("syscall probes: {} hooks unavailable here: {} failed with {}; trying the next",
+                        candidate, e.call(), Errno.describe(e.errno()));
+                LOG.debug("syscall probes: {} failure in full", candidate, e);
+                failures.add(e);
+            }
+        }
+        IllegalStateException none = new IllegalStateException("no syscall hook variant loads and attaches here: "
+                + failures.stream().map(Throwable::getMessage).map(m -> m.lines().findFirst().orElse(m)).toList());
+        failures.forEach(none::addSuppressed);
+        throw none;
+    }
+
+    /** Opens, loads and attaches every program of one variant; on any failure nothing stays behind. */
+    static Attached attachOne(HookVariant variant, SyscallProbeOptions options) {
+        BpfObject object = ProbeObjects.openVariant(variant, options);
+        try {
+            object.load();
+            if (variant != HookVariant.FENTRY) {
+                BpfFs.ensureTracefs(); // libbpf finds tracepoint ids (and legacy kprobes) through tracefs
+            }
+            for (BpfProgram program : object.programs()) {
+                program.attach();
+            }
+            return new Attached(variant, object);
+        } catch (RuntimeException e) {
+            object.close(); // destroys the links attached so far, then the maps and programs
+            throw e;
+        }
+    }
+
+    /** Opens and loads (verifies) a variant without attaching it; the caller closes the object. */
+    static BpfObject loadOnly(HookVariant variant, SyscallProbeOptions options) {
+        BpfObject object = ProbeObjects.openVariant(variant, options);
+        try {
+            object.load();
+            return object;
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
+        }
+    }
+}

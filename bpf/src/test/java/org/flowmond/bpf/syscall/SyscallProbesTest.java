@@ -1,0 +1,248 @@
+package org.flowmond.bpf.syscall;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.testing.Privileges;
+import org.flowmond.testing.VethPair;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The syscall probes in the real kernel, as attached by AUTO here (tracepoints on the CI kernel):
+ * child processes of known pid and name connect through a veth pair between two network
+ * namespaces, and every connect and accept must come back exactly once, attributed to the right
+ * process. Other tests on this machine make connections too, so events are selected by pid.
+ */
+@Timeout(120)
+class SyscallProbesTest {
+    private static final int N = 5;
+    private static final int PORT = 7001;
+    private static final int OTHER_PORT = 7101;
+    private static final String CLIENT = "fm-client";
+    private static final String SERVER = "fm-server";
+
+    private final KernelClock clock = new KernelClock();
+    private final ConcurrentLinkedQueue<SocketEvent> events = new ConcurrentLinkedQueue<>();
+    private VethPair veth;
+
+    @BeforeEach
+    void namespaces() {
+        Privileges.requireRoot();
+        Privileges.requireTool("ip");
+        Privileges.requireTool("setpriv");
+        veth = VethPair.create("fmsys");
+    }
+
+    @AfterEach
+    void removeNamespaces() {
+        if (veth != null) {
+            veth.close();
+        }
+    }
+
+    @Test
+    void ipv4ConnectsAndAcceptsAreAttributedToTheirProcesses() throws Exception {
+        connectAndAcceptThroughVeth(veth.ipv4A, veth.ipv4B, 4);
+    }
+
+    @Test
+    void ipv6ConnectsAndAcceptsAreAttributedToTheirProcesses() throws Exception {
+        connectAndAcceptThroughVeth(veth.ipv6A, veth.ipv6B, 6);
+    }
+
+    private void connectAndAcceptThroughVeth(String clientAddr, String serverAddr, int ipVersion) throws Exception {
+        try (SyscallProbes probes = open(SyscallFilter.none());
+             PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, serverAddr, PORT);
+             PeerProcess client = PeerProcess.client(veth.nsA, CLIENT, serverAddr, PORT, N, false)) {
+            probes.start(events::add);
+            List<Integer> clientPorts = client.go();
+            List<Integer> acceptedFrom = server.awaitAccepted(N);
+            probes.drain();
+
+            assertEquals(Set.copyOf(clientPorts), Set.copyOf(acceptedFrom));
+            List<SocketEvent> connects = eventsOf(client.pid());
+            assertEquals(N, connects.size(), "connect events of the client: " + connects);
+            for (int i = 0; i < N; i++) {
+                SocketEvent e = connects.get(i);
+                assertEquals(SocketEventKind.CONNECT, e.kind());
+                assertEquals(CLIENT, e.comm());
+                assertEquals(PeerProcess.NOBODY, e.uid());
+                assertEquals(PeerProcess.NOBODY, e.gid());
+                assertEquals(ProcessHandle.current().pid(), e.ppid());
+                assertEquals(thisProcessName(), e.parentComm());
+                assertEquals(netnsInode(veth.nsA), e.netnsInode());
+                assertEquals(ipVersion, e.ipVersion());
+                assertEquals(InetAddress.getByName(clientAddr), e.localAddress());
+                assertEquals(clientPorts.get(i), e.localPort(), "events come in connect order");
+                assertEquals(InetAddress.getByName(serverAddr), e.remoteAddress());
+                assertEquals(PORT, e.remotePort());
+            }
+            List<SocketEvent> accepts = eventsOf(server.pid());
+            assertEquals(N, accepts.size(), "accept events of the server: " + accepts);
+            for (SocketEvent e : accepts) {
+                assertEquals(SocketEventKind.ACCEPT, e.kind());
+                assertEquals(SERVER, e.comm(), "the process name, not the accepting thread's");
+                assertNotEquals(server.pid(), e.tid(), "accept() runs in a server thread; pid is still the process");
+                assertEquals(0, e.uid());
+                assertEquals(netnsInode(veth.nsB), e.netnsInode());
+                assertEquals(ipVersion, e.ipVersion());
+                assertEquals(InetAddress.getByName(serverAddr), e.localAddress());
+                assertEquals(PORT, e.localPort());
+                assertEquals(InetAddress.getByName(clientAddr), e.remoteAddress());
+            }
+            assertEquals(Set.copyOf(clientPorts), remotePorts(accepts));
+            SyscallProbeStats stats = probes.stats();
+            assertEquals(0, stats.lost(), "nothing lost: " + stats);
+            assertEquals(0, stats.consumerFailures());
+        }
+    }
+
+    @Test
+    void pidFilterKeepsOnlyTheListedProcess() throws Exception {
+        try (PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv4B, PORT);
+             PeerProcess wanted = PeerProcess.client(veth.nsA, CLIENT, veth.ipv4B, PORT, N, false);
+             PeerProcess other = PeerProcess.client(veth.nsA, "fm-other", veth.ipv4B, PORT, N, false);
+             SyscallProbes probes = open(SyscallFilter.none().withPids(wanted.pid()))) {
+            probes.start(events::add);
+            List<Integer> wantedPorts = wanted.go();
+            other.go();
+            server.awaitAccepted(2 * N);
+            probes.drain();
+
+            assertEquals(N, eventsOf(wanted.pid()).size());
+            assertEquals(Set.copyOf(wantedPorts), localPorts(eventsOf(wanted.pid())));
+            assertTrue(events.stream().allMatch(e -> e.pid() == wanted.pid()),
+                    "the kernel let only the listed pid through, from any process on the machine: " + events);
+            // at least the other client's connects and all the server's accepts were dropped in the kernel
+            assertTrue(probes.stats().filtered() >= 3 * N, "filtered: " + probes.stats());
+        }
+    }
+
+    @Test
+    void portListKeepsOnlyConnectionsOnListedPorts() throws Exception {
+        portFilterKeepsOnlyPort(SyscallFilter.none().withPorts(PORT, 9));
+    }
+
+    @Test
+    void portRangeKeepsOnlyConnectionsInTheRange() throws Exception {
+        portFilterKeepsOnlyPort(SyscallFilter.none().withPortRange(PORT - 1, PORT + 50));
+    }
+
+    /** Connections to PORT pass the filter, connections to OTHER_PORT do not. */
+    private void portFilterKeepsOnlyPort(SyscallFilter filter) throws Exception {
+        try (SyscallProbes probes = open(filter);
+             PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv4B, PORT, OTHER_PORT);
+             PeerProcess toPort = PeerProcess.client(veth.nsA, CLIENT, veth.ipv4B, PORT, N, false);
+             PeerProcess toOther = PeerProcess.client(veth.nsA, "fm-other", veth.ipv4B, OTHER_PORT, N, false)) {
+            probes.start(events::add);
+            List<Integer> portClientPorts = toPort.go();
+            toOther.go();
+            server.awaitAccepted(2 * N);
+            probes.drain();
+
+            assertEquals(N, eventsOf(toPort.pid()).size());
+            assertEquals(0, eventsOf(toOther.pid()).size(), "connects to " + OTHER_PORT + " are filtered");
+            List<SocketEvent> accepts = eventsOf(server.pid());
+            assertEquals(N, accepts.size(), "only accepts on " + PORT + ": " + accepts);
+            assertTrue(accepts.stream().allMatch(e -> e.localPort() == PORT));
+            assertEquals(Set.copyOf(portClientPorts), remotePorts(accepts));
+            assertTrue(events.stream().allMatch(e -> inFilter(filter, e)), "no event outside the filter: " + events);
+        }
+    }
+
+    @Test
+    void connectionsOpenBeforeStartAreFoundAsExisting() throws Exception {
+        try (PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv6B, PORT);
+             PeerProcess client = PeerProcess.client(veth.nsA, CLIENT, veth.ipv6B, PORT, N, true)) {
+            List<Integer> clientPorts = client.go();
+            server.awaitAccepted(N);
+            List<SocketEvent> found;
+            try (SyscallProbes probes = open(SyscallFilter.none())) {
+                found = probes.scanExisting();
+            }
+            List<SocketEvent> clientSide = found.stream().filter(e -> e.pid() == client.pid()).toList();
+            assertEquals(N, clientSide.size(), "client's held connections: " + clientSide);
+            assertEquals(Set.copyOf(clientPorts), localPorts(clientSide));
+            for (SocketEvent e : clientSide) {
+                assertEquals(SocketEventKind.EXISTING, e.kind());
+                assertEquals(CLIENT, e.comm());
+                assertEquals(PeerProcess.NOBODY, e.uid());
+                assertEquals(ProcessHandle.current().pid(), e.ppid());
+                assertEquals(netnsInode(veth.nsA), e.netnsInode());
+                assertEquals(6, e.ipVersion());
+                assertEquals(InetAddress.getByName(veth.ipv6A), e.localAddress());
+                assertEquals(InetAddress.getByName(veth.ipv6B), e.remoteAddress());
+                assertEquals(PORT, e.remotePort());
+            }
+            List<SocketEvent> serverSide = found.stream().filter(e -> e.pid() == server.pid()).toList();
+            assertEquals(N, serverSide.size(), "accepted sockets only, not the listening one: " + serverSide);
+            assertTrue(serverSide.stream().allMatch(e -> e.localPort() == PORT && e.comm().equals(SERVER)));
+            assertEquals(Set.copyOf(clientPorts), remotePorts(serverSide));
+        }
+    }
+
+    @Test
+    void existingScanAppliesTheFilters() throws Exception {
+        try (PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv4B, PORT);
+             PeerProcess client = PeerProcess.client(veth.nsA, CLIENT, veth.ipv4B, PORT, N, true)) {
+            client.go();
+            server.awaitAccepted(N);
+            List<SocketEvent> found;
+            try (SyscallProbes probes = open(SyscallFilter.none().withPids(client.pid()))) {
+                found = probes.scanExisting();
+            }
+            assertEquals(N, found.size(), "only the client's connections: " + found);
+            assertTrue(found.stream().allMatch(e -> e.pid() == client.pid()));
+        }
+    }
+
+    private SyscallProbes open(SyscallFilter filter) {
+        return SyscallProbes.open(SyscallProbeOptions.of(HookVariant.AUTO, filter), clock);
+    }
+
+    private List<SocketEvent> eventsOf(int pid) {
+        return events.stream().filter(e -> e.pid() == pid).toList();
+    }
+
+    private static Set<Integer> localPorts(List<SocketEvent> list) {
+        return new HashSet<>(list.stream().map(SocketEvent::localPort).toList());
+    }
+
+    private static Set<Integer> remotePorts(List<SocketEvent> list) {
+        return new HashSet<>(list.stream().map(SocketEvent::remotePort).toList());
+    }
+
+    private static boolean inFilter(SyscallFilter filter, SocketEvent e) {
+        return portPasses(filter, e.localPort()) || portPasses(filter, e.remotePort());
+    }
+
+    private static boolean portPasses(SyscallFilter filter, int port) {
+        return filter.ports().contains(port)
+                || (filter.hasPortRange() && port >= filter.portRangeLow() && port <= filter.portRangeHigh());
+    }
+
+    static long netnsInode(String ns) throws IOException {
+        return (Long) Files.getAttribute(Path.of("/run/netns", ns), "unix:ino");
+    }
+
+    /** This JVM's process name (its main thread's comm), e.g. "java". */
+    private static String thisProcessName() throws IOException {
+        return Files.readString(Path.of("/proc/self/comm")).strip();
+    }
+}
