@@ -1,0 +1,86 @@
+package org.flowmond.daemon.output;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Locale;
+import java.util.OptionalLong;
+import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.daemon.flow.BiflowRecord;
+import org.flowmond.daemon.flow.FlowSink;
+import org.flowmond.daemon.flow.SyscallFlowKey;
+import org.flowmond.daemon.flow.SyscallFlowRecord;
+import org.flowmond.daemon.flow.SyscallStats;
+
+/**
+ * The seed report's two tables (connect, then accept), over the whole run: every exported
+ * syscall record is merged into a per-key total (exact, see {@link SyscallStats#merge}), and
+ * {@link #write} adds the calls of flows not exported yet. Format, as the seed tool prints it:
+ *
+ * <pre>
+ * PID	COMM	IP	SADDR	DADDR	RPORT	COUNT	MTBS(s)
+ * 4429	transmission-gt	4	131.114.119.103	2.110.31.100	51413	2	1.535329
+ * </pre>
+ *
+ * tab-separated, MTBS in seconds with 6 decimals, "-" for a single call. Rows are ordered by
+ * their first call. Thread-safe: records arrive on the flow thread, {@link #write} runs on
+ * whichever thread handles SIGINT.
+ */
+public final class SeedTables implements FlowSink {
+    private final Map<SyscallFlowKey, SyscallStats> totals = new LinkedHashMap<>();
+
+    @Override
+    public void biflow(BiflowRecord record) {
+        // the seed tables are about syscalls only
+    }
+
+    @Override
+    public synchronized void syscallFlow(SyscallFlowRecord r) {
+        totals.merge(r.key(), r.stats(), SyscallStats::merge);
+    }
+
+    /** Writes both tables: everything exported so far plus {@code notYetExported}. */
+    public void write(PrintStream out, List<SyscallFlowRecord> notYetExported) {
+        Map<SyscallFlowKey, SyscallStats> all;
+        synchronized (this) {
+            all = new LinkedHashMap<>(totals);
+        }
+        for (SyscallFlowRecord r : notYetExported) {
+            all.merge(r.key(), r.stats(), SyscallStats::merge);
+        }
+        writeTable(out, all, SocketEventKind.CONNECT, "RPORT");
+        out.println();
+        writeTable(out, all, SocketEventKind.ACCEPT, "LPORT");
+        out.flush();
+    }
+
+    private static void writeTable(PrintStream out, Map<SyscallFlowKey, SyscallStats> all, SocketEventKind kind,
+                                   String portColumn) {
+        out.println("PID\tCOMM\tIP\tSADDR\tDADDR\t" + portColumn + "\tCOUNT\tMTBS(s)");
+        List<Map.Entry<SyscallFlowKey, SyscallStats>> rows = new ArrayList<>();
+        for (Map.Entry<SyscallFlowKey, SyscallStats> e : all.entrySet()) {
+            if (e.getKey().kind() == kind) {
+                rows.add(e);
+            }
+        }
+        rows.sort(Comparator.comparingLong(e -> e.getValue().firstNanos()));
+        for (Map.Entry<SyscallFlowKey, SyscallStats> e : rows) {
+            SyscallFlowKey k = e.getKey();
+            SyscallStats s = e.getValue();
+            out.println(k.pid() + "\t" + k.comm() + "\t" + k.ipVersion() + "\t" + text(k.srcAddress()) + "\t"
+                    + text(k.dstAddress()) + "\t" + k.port() + "\t" + s.count() + "\t" + mtbs(s.mtbsNanos()));
+        }
+    }
+
+    static String mtbs(OptionalLong nanos) {
+        return nanos.isPresent() ? String.format(Locale.ROOT, "%.6f", nanos.getAsLong() / 1e9) : "-";
+    }
+
+    private static String text(InetAddress a) {
+        return a.getHostAddress();
+    }
+}

@@ -1,0 +1,359 @@
+package org.flowmond.daemon.pipeline;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.flow.FlowFilter;
+import org.flowmond.daemon.flow.FlowSink;
+import org.flowmond.daemon.flow.FlowTable;
+import org.flowmond.daemon.flow.FlowTableParams;
+import org.flowmond.daemon.flow.NanoClock;
+import org.flowmond.daemon.flow.ProcessResolver;
+import org.flowmond.daemon.flow.SyscallFlowRecord;
+import org.flowmond.daemon.output.JsonLinesSink;
+import org.flowmond.daemon.output.SeedTables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running flow pipeline: BPF sources → flow table → outputs.
+ *
+ * <p>Threads: the syscall source's reader thread only puts events in a bounded queue (full:
+ * counted as {@code dropped.event-queue}); one flow thread does everything else, once per
+ * {@code probes.tc-scan-interval}: take the queued events, the overflow packets, one scan of
+ * the TC map, then expiry. Other threads ({@link #writeTables}, {@link #reload}, {@link #close})
+ * take the same lock, so the flow table itself is single-threaded.
+ */
+public final class Pipeline implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final int EVENT_QUEUE = 65_536;
+    private static final long CLOCK_RESYNC_NANOS = 60_000_000_000L;
+    private static final long INTERFACE_POLL_NANOS = 2_000_000_000L;
+
+    private final Object lock = new Object();
+    private final Sources sources;
+    private final KernelClock kernelClock;
+    private final BlockingQueue<SocketEvent> events = new ArrayBlockingQueue<>(EVENT_QUEUE);
+    private final AtomicLong eventQueueDrops = new AtomicLong();
+    private final AtomicLong cycleFailures = new AtomicLong();
+    private final SeedTables tables = new SeedTables();
+    private final FanOutSink outputs = new FanOutSink();
+    private final FlowTable table;
+    private Settings settings;
+    private SocketEventSource syscall;
+    private UniFlowSource tc;
+    private Sources.ExportOutput export;
+    private JsonLinesSink json;
+    private Thread thread;
+    private volatile boolean running;
+    private boolean closed;
+    private long lastResync;
+    private long lastInterfacePoll;
+    private long lastStatsExport;
+
+    private Pipeline(Settings settings, Sources sources, NanoClock clock, ProcessResolver processes) {
+        this.settings = settings;
+        this.sources = sources;
+        this.kernelClock = new KernelClock();
+        this.table = new FlowTable(params(settings), filter(settings), clock, key -> tc.lookupAndDelete(key),
+                processes, outputs);
+    }
+
+    /** Loads and attaches the probes, opens the outputs, and starts the flow thread. */
+    public static Pipeline start(Settings settings) throws Exception {
+        return start(settings, new BpfSources(), NanoClock.system(), ProcessResolver.system(), true);
+    }
+
+    /** For tests: any sources and clock; {@code thread=false} leaves cycles to {@link #runCycle()}. */
+    static Pipeline start(Settings settings, Sources sources, NanoClock clock, ProcessResolver processes,
+                          boolean thread) throws Exception {
+        Pipeline p = new Pipeline(settings, sources, clock, processes);
+        try {
+            p.open();
+        } catch (Exception | Error e) {
+            p.closeResources();
+            throw e;
+        }
+        if (thread) {
+            p.startThread();
+        }
+        return p;
+    }
+
+    private void open() throws Exception {
+        openOutputs(settings);
+        tc = sources.openTc(settings, kernelClock);
+        syscall = sources.openSyscall(settings, kernelClock);
+        LOG.info("syscall probes attached as {}", syscall.variant().name().toLowerCase(java.util.Locale.ROOT));
+        if (settings.attribution().procScanAtStart()) {
+            List<SocketEvent> existing = syscall.scanExisting();
+            LOG.info("{} TCP connections existed before start-up", existing.size());
+            synchronized (lock) {
+                existing.forEach(table::onSocketEvent);
+            }
+        }
+        syscall.start(this::enqueue);
+    }
+
+    private void startThread() {
+        running = true;
+        thread = new Thread(this::loop, "flowmond-flows");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Applies new settings: timeouts and filters at once, reopening only the parts whose settings changed. */
+    public void reload(Settings newSettings) throws Exception {
+        Objects.requireNonNull(newSettings, "settings");
+        synchronized (lock) {
+            Settings old = settings;
+            boolean tcChanged = !old.interfaces().equals(newSettings.interfaces())
+                    || old.directions() != newSettings.directions()
+                    || old.probes().tcMapEntries() != newSettings.probes().tcMapEntries();
+            boolean syscallChanged = !old.probes().equals(newSettings.probes())
+                    || !old.filter().equals(newSettings.filter());
+            boolean outputsChanged = !old.outputs().equals(newSettings.outputs()) || !old.export().equals(newSettings.export());
+            // Open what is new before touching what runs, so a failure leaves the old pipeline intact.
+            UniFlowSource newTc = tcChanged ? sources.openTc(newSettings, kernelClock) : null;
+            SocketEventSource newSyscall = null;
+            try {
+                newSyscall = syscallChanged ? sources.openSyscall(newSettings, kernelClock) : null;
+            } catch (Exception | Error e) {
+                if (newTc != null) {
+                    newTc.close();
+                }
+                throw e;
+            }
+            table.reconfigure(params(newSettings), filter(newSettings));
+            if (newTc != null) {
+                cycle(); // last reading of the old map, then its flows end: the map goes away with it
+                table.flushAll();
+                tc.close();
+                tc = newTc;
+            }
+            if (newSyscall != null) {
+                syscall.drain();
+                syscall.close();
+                drainEvents();
+                syscall = newSyscall;
+                syscall.start(this::enqueue);
+            }
+            if (outputsChanged) {
+                closeOutputs();
+                openOutputs(newSettings);
+            }
+            settings = newSettings;
+        }
+    }
+
+    /** Writes the seed report's connect and accept tables (complete after {@link #close()}). */
+    public void writeTables(PrintStream out) {
+        List<SyscallFlowRecord> active = new ArrayList<>();
+        synchronized (lock) {
+            table.forEachActiveSyscallFlow((k, r) -> active.add(r));
+        }
+        tables.write(out, active);
+    }
+
+    /** Every counter by name: flow table, kernel drops, outputs, and the probe variant in use. */
+    public Map<String, Long> statistics() {
+        Map<String, Long> m = new LinkedHashMap<>(table.statistics());
+        m.put("dropped.event-queue", eventQueueDrops.get());
+        m.put("pipeline.cycle-failures", cycleFailures.get());
+        m.put("pipeline.output-failures", outputs.failures());
+        SocketEventSource s = syscall;
+        if (s != null) {
+            m.putAll(s.counters());
+            m.put("probe.variant." + s.variant().name().toLowerCase(java.util.Locale.ROOT), 1L);
+        }
+        UniFlowSource t = tc;
+        if (t != null) {
+            m.putAll(t.counters());
+        }
+        Sources.ExportOutput e = export;
+        if (e != null) {
+            m.putAll(e.counters());
+        }
+        JsonLinesSink j = json;
+        if (j != null) {
+            m.put("json.records-written", j.written());
+            m.put("json.write-failures", j.failed());
+        }
+        return m;
+    }
+
+    /**
+     * Stops the flow thread, takes the last events and the last scan, exports every active flow
+     * with reason forced end (reading and deleting its kernel entries), flushes the outputs and
+     * detaches every probe.
+     */
+    @Override
+    public void close() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                if (syscall != null) {
+                    syscall.drain();
+                }
+                cycle();
+                table.flushAll();
+            } catch (Exception e) {
+                LOG.error("final flush failed; some active flows were not exported", e);
+            } finally {
+                closeResources();
+            }
+        }
+    }
+
+    /** One cycle on the caller's thread (tests without the flow thread). */
+    void runCycle() {
+        synchronized (lock) {
+            cycle();
+        }
+    }
+
+    FlowTable table() {
+        return table;
+    }
+
+    private void loop() {
+        long interval = settings.probes().tcScanInterval().toNanos();
+        while (running) {
+            long start = System.nanoTime();
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    cycle();
+                    housekeeping(start);
+                } catch (RuntimeException e) {
+                    cycleFailures.incrementAndGet();
+                    LOG.error("flow cycle failed; continuing", e);
+                }
+                interval = settings.probes().tcScanInterval().toNanos();
+            }
+            long sleep = interval - (System.nanoTime() - start);
+            if (sleep > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                } catch (InterruptedException e) {
+                    return; // close() interrupts: it does the final cycle itself
+                }
+            }
+        }
+    }
+
+    /** Events, overflow packets, one scan, expiry — in this order, so attributions wait for no scan. */
+    private void cycle() {
+        drainEvents();
+        tc.drainOverflow(table::onOverflow);
+        table.onScan(tc.scan());
+        table.expire();
+    }
+
+    private void housekeeping(long now) {
+        if (now - lastResync >= CLOCK_RESYNC_NANOS) {
+            kernelClock.resync();
+            lastResync = now;
+        }
+        if (settings.interfaces().all() && now - lastInterfacePoll >= INTERFACE_POLL_NANOS) {
+            tc.refreshInterfaces();
+            lastInterfacePoll = now;
+        }
+        if (export != null && now - lastStatsExport >= settings.stats().interval().toNanos()) {
+            lastStatsExport = now;
+            export.exportStatistics(statistics());
+        }
+    }
+
+    private void drainEvents() {
+        SocketEvent e;
+        while ((e = events.poll()) != null) {
+            table.onSocketEvent(e);
+        }
+    }
+
+    private void enqueue(SocketEvent e) {
+        if (!events.offer(e)) {
+            long n = eventQueueDrops.incrementAndGet();
+            if (Long.bitCount(n) == 1) { // 1, 2, 4, 8 ...: a log line per doubling
+                LOG.warn("socket event queue full: {} events dropped so far", n);
+            }
+        }
+    }
+
+    private void openOutputs(Settings s) throws Exception {
+        List<FlowSink> sinks = new ArrayList<>();
+        sinks.add(tables);
+        if (s.outputs().jsonFile().isPresent()) {
+            json = new JsonLinesSink(s.outputs().jsonFile().get());
+            sinks.add(json);
+        }
+        export = sources.openExport(s);
+        if (export != null) {
+            sinks.add(export);
+        }
+        outputs.set(sinks);
+    }
+
+    private void closeOutputs() {
+        outputs.set(List.of(tables));
+        if (export != null) {
+            export.close();
+            export = null;
+        }
+        if (json != null) {
+            try {
+                json.close();
+            } catch (IOException e) {
+                LOG.warn("closing the JSON output: {}", e.toString());
+            }
+            json = null;
+        }
+    }
+
+    private void closeResources() {
+        if (syscall != null) {
+            syscall.close();
+        }
+        if (tc != null) {
+            tc.close();
+        }
+        closeOutputs();
+    }
+
+    static FlowTableParams params(Settings s) {
+        return new FlowTableParams(s.flows().idleTimeout(), s.flows().activeTimeout(), s.flows().finLinger(),
+                s.flows().maxFlows(), s.flows().maxSyscallFlows());
+    }
+
+    static FlowFilter filter(Settings s) {
+        return new FlowFilter(s.filter().pids(), s.filter().ports(),
+                s.filter().portRange().map(r -> r.low()).orElse(0), s.filter().portRange().map(r -> r.high()).orElse(0));
+    }
+}

@@ -1,0 +1,33 @@
+package org.flowmond.daemon.pipeline;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.api.SocketEvent;
+
+/**
+ * The connect/accept probes as the pipeline sees them; {@code SyscallProbesSource} adapts the
+ * BPF loader, tests use fakes.
+ */
+public interface SocketEventSource extends AutoCloseable {
+
+    /** The hook family attached (never AUTO). */
+    HookVariant variant();
+
+    /** Connections that existed before the probes were attached (kind EXISTING). */
+    List<SocketEvent> scanExisting();
+
+    /** Starts delivering events to {@code consumer}, on the source's own thread. */
+    void start(Consumer<SocketEvent> consumer);
+
+    /** Waits until every event produced so far has reached the consumer. */
+    void drain() throws InterruptedException;
+
+    /** Loss and health counters by statistics name (e.g. {@code dropped.ring-buffer}). */
+    Map<String, Long> counters();
+
+    /** Detaches every probe. */
+    @Override
+    void close();
+}

@@ -1,0 +1,119 @@
+package org.flowmond.daemon.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.config.SettingsLoader;
+import org.flowmond.daemon.flow.ProcessResolver;
+import org.flowmond.daemon.flow.UserNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline's wiring with in-memory sources: events → table → JSON and tables, and shutdown. */
+class PipelineTest {
+    static final long T0 = 1_700_000_000_000_000_000L;
+    static final long S = 1_000_000_000L;
+
+    long now = T0;
+
+    private Settings settings(Path json, String extra) throws Exception {
+        return new SettingsLoader().load(Optional.empty(), ConfigFactory.parseString(
+                "flowmon.export.collectors = []\nflowmon.outputs.json-file = \"" + json + "\"\n" + extra));
+    }
+
+    private Pipeline start(Settings s, FakeSources src, Path dir) throws Exception {
+        Path passwd = dir.resolve("passwd");
+        Files.writeString(passwd, "alice:x:1000:1000::/home/alice:/bin/sh\n");
+        return Pipeline.start(s, src, () -> now, new ProcessResolver(new UserNames(passwd), dir.resolve("proc")), false);
+    }
+
+    private static SocketEvent connect(long t, int pid, int lport) throws Exception {
+        InetAddress a = InetAddress.getByName("10.0.0.2");
+        InetAddress b = InetAddress.getByName("10.0.0.1");
+        return new SocketEvent(SocketEventKind.CONNECT, t, pid, pid, 1000, 1000, 1, "curl", "bash", 1, 1, 4, a, lport, b, 80);
+    }
+
+    @Test
+    void eventsAndScansBecomeRecordsAndShutdownFlushesEverything(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("flows.json");
+        FakeSources src = new FakeSources();
+        Pipeline p = start(settings(json, ""), src, dir);
+        src.consumer.accept(connect(T0, 4321, 40000));
+        src.consumer.accept(connect(T0 + 2 * S, 4321, 40001));
+        FlowKey out = new FlowKey(InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1"), 40001, 80, 6,
+                FlowKey.ETH_P_IP, 2, Direction.EGRESS);
+        src.tcMap.put(out, new FlowCounters(3, 180, T0 + 2 * S, T0 + 2 * S, FlowCounters.SYN));
+        now = T0 + 3 * S;
+        p.runCycle();
+        assertEquals(1L, p.statistics().get("flows.active"));
+        assertEquals(1L, p.statistics().get("probe.variant.tracepoint"));
+        p.close();
+        assertTrue(src.tcMap.isEmpty(), "kernel entries read and deleted at shutdown");
+        assertEquals(2, src.closed, "both sources detached");
+
+        List<String> lines = Files.readAllLines(json, StandardCharsets.UTF_8);
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        String biflow = lines.stream().filter(l -> l.startsWith("{\"FLOWMON_RECORD\":\"biflow\"")).findFirst().orElseThrow();
+        assertTrue(biflow.contains("\"IPV4_SRC_ADDR\":\"10.0.0.2\""), biflow);
+        assertTrue(biflow.contains("\"L4_SRC_PORT\":40001"), biflow);
+        assertTrue(biflow.contains("\"IN_PKTS\":3,\"IN_BYTES\":180,\"OUT_PKTS\":0,\"OUT_BYTES\":0"), biflow);
+        assertTrue(biflow.contains("\"FLOW_END_REASON\":4"), biflow);
+        assertTrue(biflow.contains("\"SRC_PROC_PID\":4321,\"SRC_PROC_NAME\":\"curl\""), biflow);
+        assertTrue(biflow.contains("\"SRC_PROC_USER_NAME\":\"alice\""), biflow);
+        assertTrue(biflow.contains("\"FLOWMON_SRC_SYSCALL_COUNT\":2,\"FLOWMON_SRC_SYSCALL_MTBS_US\":2000000"), biflow);
+        String syscall = lines.stream().filter(l -> l.startsWith("{\"FLOWMON_RECORD\":\"syscall\"")).findFirst().orElseThrow();
+        assertTrue(syscall.contains("\"FLOWMON_SYSCALL_COUNT\":2,\"FLOWMON_SYSCALL_MTBS_US\":2000000"), syscall);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        p.writeTables(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals("""
+                PID\tCOMM\tIP\tSADDR\tDADDR\tRPORT\tCOUNT\tMTBS(s)
+                4321\tcurl\t4\t10.0.0.2\t10.0.0.1\t80\t2\t2.000000
+
+                PID\tCOMM\tIP\tSADDR\tDADDR\tLPORT\tCOUNT\tMTBS(s)
+                """, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void tablesIncludeFlowsNotYetExported(@TempDir Path dir) throws Exception {
+        FakeSources src = new FakeSources();
+        Pipeline p = start(settings(dir.resolve("j"), ""), src, dir);
+        src.consumer.accept(connect(T0, 7, 40000));
+        p.runCycle();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        p.writeTables(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("7\tcurl\t4\t10.0.0.2\t10.0.0.1\t80\t1\t-\n"));
+        p.close();
+    }
+
+    @Test
+    void reloadAppliesTimeoutsAndReopensOnlyWhatChanged(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("flows.json");
+        FakeSources src = new FakeSources();
+        Pipeline p = start(settings(json, ""), src, dir);
+        p.reload(settings(json, "flowmon.flows.idle-timeout = 5s"));
+        assertEquals(1, src.tcOpened);
+        assertEquals(1, src.syscallOpened);
+        p.reload(settings(json, "flowmon.filter.pids = [1]"));
+        assertEquals(1, src.tcOpened);
+        assertEquals(2, src.syscallOpened, "kernel filters need a reload of the probes");
+        p.reload(settings(json, "flowmon.filter.pids = [1]\nflowmon.interfaces = [lo]"));
+        assertEquals(2, src.tcOpened);
+        p.close();
+    }
+}
