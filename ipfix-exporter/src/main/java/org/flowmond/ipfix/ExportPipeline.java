@@ -1,0 +1,241 @@
+package org.flowmond.ipfix;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.flowmond.ipfix.encode.MessagePacker;
+import org.flowmond.ipfix.file.FileSession;
+import org.flowmond.ipfix.message.DataSet;
+import org.flowmond.ipfix.message.IpfixMessage;
+import org.flowmond.ipfix.template.StatisticsRecord;
+import org.flowmond.ipfix.transport.ExportSession;
+import org.flowmond.ipfix.transport.RateLimitedLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The export thread's work, all on one event loop: take records from the queue, pack them into
+ * messages, give each message to every session (templates first when due), and on a timer
+ * re-send templates, send statistics and retry closed collectors.
+ */
+final class ExportPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(ExportPipeline.class);
+    /** Records taken per turn, so timers and I/O get the loop between batches. */
+    private static final int MAX_BATCH = 4096;
+    /** How long a partly filled message may wait for more records. */
+    private static final long PARTIAL_MESSAGE_DELAY_MILLIS = 20;
+
+    private final ExporterSettings settings;
+    private final ExportTemplates templates;
+    private final EventLoop loop;
+    private final Queue<Object> queue;
+    private final ExporterCounters counters;
+    private final List<ExportSession> sessions;
+    private final MessagePacker packer;
+    private final List<IpfixMessage> announcement;
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final RateLimitedLog failures = new RateLimitedLog(LOG);
+
+    private boolean partialFlushScheduled;
+    private long lastStatisticsNanos;
+    private ScheduledFuture<?> timer;
+
+    ExportPipeline(ExporterSettings settings, ExportTemplates templates, EventLoop loop, Queue<Object> queue,
+                   ExporterCounters counters, List<ExportSession> sessions, int maxMessageLength) {
+        this.settings = settings;
+        this.templates = templates;
+        this.loop = loop;
+        this.queue = queue;
+        this.counters = counters;
+        this.sessions = List.copyOf(sessions);
+        this.packer = new MessagePacker(maxMessageLength, settings.observationDomainId(),
+                ExportPipeline::exportTimeNow, this::dispatch);
+        this.announcement = templates.announcement(maxMessageLength, settings.observationDomainId(),
+                ExportPipeline::exportTimeNow);
+    }
+
+    static long exportTimeNow() {
+        return (System.currentTimeMillis() / 1000) & 0xFFFF_FFFFL;
+    }
+
+    /** Sends the templates to every open session and starts the timer. */
+    CompletableFuture<Void> start() {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        loop.execute(() -> {
+            long now = System.nanoTime();
+            lastStatisticsNanos = now;
+            for (ExportSession s : sessions) {
+                s.announce(announcement, exportTimeNow(), now);
+            }
+            long period = tickPeriodMillis();
+            timer = loop.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+            started.complete(null);
+        });
+        return started;
+    }
+
+    /** A quarter of the shortest interval, between 10 ms and 1 s: refreshes are late by at most that. */
+    private long tickPeriodMillis() {
+        long shortest = Math.min(settings.templateRefreshInterval().toMillis(), settings.statisticsInterval().toMillis());
+        return Math.max(10, Math.min(1000, shortest / 4));
+    }
+
+    /** Called by any thread after queueing a record. */
+    void requestDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false);
+        Object record;
+        int taken = 0;
+        while (taken < MAX_BATCH && (record = queue.poll()) != null) {
+            pack(record);
+            taken++;
+        }
+        if (!queue.isEmpty()) {
+            requestDrain();
+        } else if (packer.hasPending() && !partialFlushScheduled) {
+            partialFlushScheduled = true;
+            loop.schedule(this::flushPartial, PARTIAL_MESSAGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void flushPartial() {
+        partialFlushScheduled = false;
+        packer.flush();
+        flushFile();
+    }
+
+    /** Drains everything queued, sends the partial message and flushes the file. */
+    CompletableFuture<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            drainAll();
+            done.complete(null);
+        });
+        return done;
+    }
+
+    private void drainAll() {
+        Object record;
+        while ((record = queue.poll()) != null) {
+            pack(record);
+        }
+        packer.flush();
+        flushFile();
+    }
+
+    private void pack(Object record) {
+        try {
+            if (record instanceof FlowRecord flow) {
+                packFlow(flow);
+            } else {
+                SyscallFlowRecord syscall = (SyscallFlowRecord) record;
+                packer.addRecord(templates.syscallLayout(syscall), syscall);
+            }
+        } catch (RuntimeException e) {
+            counters.failed.incrementAndGet();
+            counters.notSentFlowRecords.increment();
+            failures.warn("cannot export " + record, e);
+        }
+    }
+
+    private void packFlow(FlowRecord flow) {
+        if (!flow.hasTraffic()) {
+            counters.skippedEmpty.incrementAndGet();
+            return;
+        }
+        if (templates.mode != BiflowMode.UNIFLOWS) {
+            packer.addRecord(templates.flowLayout(flow), flow);
+            return;
+        }
+        if (flow.hasForwardTraffic()) {
+            packer.addRecord(templates.flowLayout(flow), flow);
+        }
+        if (flow.hasReverseTraffic()) {
+            FlowRecord reverse = flow.reversed();
+            packer.addRecord(templates.flowLayout(reverse), reverse);
+        }
+    }
+
+    /** The packer's sink: a full (or flushed) message of flow records goes to every session. */
+    private void dispatch(IpfixMessage message) {
+        int flowRecords = message.dataRecordCount();
+        counters.messagesEncoded.incrementAndGet();
+        counters.flowRecordsEncoded.addAndGet(flowRecords);
+        long now = System.nanoTime();
+        for (ExportSession s : sessions) {
+            if (s.announcementDue(now)) {
+                s.announce(announcement, message.exportTime(), now);
+            }
+            s.sendData(message, flowRecords);
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        for (ExportSession s : sessions) {
+            s.reopenIfClosed();
+            if (s.isOpen() && s.announcementDue(now)) {
+                s.announce(announcement, exportTimeNow(), now);
+            }
+        }
+        if (now - lastStatisticsNanos >= settings.statisticsInterval().toNanos()) {
+            lastStatisticsNanos = now;
+            sendStatistics();
+        }
+        flushFile();
+    }
+
+    /** One exporter statistics record per session, with that session's own counts. */
+    private void sendStatistics() {
+        long now = System.nanoTime();
+        long exportTime = exportTimeNow();
+        long notSentHere = counters.notSentFlowRecords.sum();
+        for (ExportSession s : sessions) {
+            if (s.announcementDue(now)) {
+                s.announce(announcement, exportTime, now);
+            }
+            StatisticsRecord record = new StatisticsRecord(settings.observationDomainId(), s.messagesSent(),
+                    s.flowRecordsSent(), s.octetsSent(), notSentHere + s.notSentFlowRecords(),
+                    counters.ignoredPacketTotal);
+            s.sendOptions(new IpfixMessage(exportTime, 0, settings.observationDomainId(),
+                    List.of(new DataSet<>(templates.statistics, List.of(record)))));
+        }
+    }
+
+    private void flushFile() {
+        for (ExportSession s : sessions) {
+            if (s instanceof FileSession f) {
+                f.flush();
+            }
+        }
+    }
+
+    /** Sends everything queued and a last statistics record, then closes every session. */
+    CompletableFuture<Void> close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            drainAll();
+            sendStatistics();
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            for (ExportSession s : sessions) {
+                all.add(s.close());
+            }
+            CompletableFuture.allOf(all.toArray(new CompletableFuture[0]))
+                    .whenComplete((v, e) -> closed.complete(null));
+        });
+        return closed;
+    }
+}

@@ -1,0 +1,92 @@
+package org.flowmond.ipfix;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.flowmond.ipfix.encode.MessagePacker;
+import org.flowmond.ipfix.ie.InformationElement;
+import org.flowmond.ipfix.ie.InformationElements;
+import org.flowmond.ipfix.ie.ReverseElements;
+import org.flowmond.ipfix.message.IpfixMessage;
+import org.flowmond.ipfix.message.RecordLayout;
+import org.flowmond.ipfix.template.StatisticsRecord;
+import org.flowmond.ipfix.template.Template;
+import org.flowmond.ipfix.template.TypeRecords;
+
+/** The templates of one exporter (one biflow mode, one enterprise number), bound to their records. */
+final class ExportTemplates {
+    final BiflowMode mode;
+    final InformationElements model;
+    final Template<FlowRecord> flowIpv4;
+    final Template<FlowRecord> flowIpv6;
+    final Template<SyscallFlowRecord> syscallIpv4;
+    final Template<SyscallFlowRecord> syscallIpv6;
+    final Template<StatisticsRecord> statistics;
+    final Template<InformationElement> typeRecords;
+
+    ExportTemplates(BiflowMode mode, long enterpriseNumber) {
+        this.mode = mode;
+        this.model = InformationElements.withFlowmondEnterprise(enterpriseNumber);
+        FlowRecordBinding flows = new FlowRecordBinding(mode);
+        SyscallFlowBinding syscalls = new SyscallFlowBinding();
+        this.flowIpv4 = FlowTemplates.flow(4, mode).bind(model, flows);
+        this.flowIpv6 = FlowTemplates.flow(6, mode).bind(model, flows);
+        this.syscallIpv4 = FlowTemplates.syscallFlow(4).bind(model, syscalls);
+        this.syscallIpv6 = FlowTemplates.syscallFlow(6).bind(model, syscalls);
+        this.statistics = StatisticsRecord.template(model);
+        this.typeRecords = TypeRecords.template(model);
+    }
+
+    RecordLayout<FlowRecord> flowLayout(FlowRecord r) {
+        return r.ipVersion() == 4 ? flowIpv4 : flowIpv6;
+    }
+
+    RecordLayout<SyscallFlowRecord> syscallLayout(SyscallFlowRecord r) {
+        return r.ipVersion() == 4 ? syscallIpv4 : syscallIpv6;
+    }
+
+    List<Template<?>> dataTemplates() {
+        return List.of(flowIpv4, flowIpv6, syscallIpv4, syscallIpv6);
+    }
+
+    List<Template<?>> all() {
+        return List.of(statistics, typeRecords, flowIpv4, flowIpv6, syscallIpv4, syscallIpv6);
+    }
+
+    /**
+     * Enterprise elements of the data templates that need RFC 5610 type records: ntop's and
+     * flowmond's. PEN 29305 reverse elements are defined by RFC 5103 and known to collectors.
+     */
+    List<InformationElement> typeRecordElements() {
+        Set<InformationElement> out = new LinkedHashSet<>();
+        for (Template<?> t : dataTemplates()) {
+            for (InformationElement ie : t.elements()) {
+                if (ie.isEnterprise() && ie.enterpriseNumber() != ReverseElements.PEN) {
+                    out.add(ie);
+                }
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * The messages that (re)announce everything: options templates, then templates, then the
+     * type records (after their options template, so a collector can read them).
+     */
+    List<IpfixMessage> announcement(int maxMessageLength, long observationDomainId, LongSupplier exportTime) {
+        List<IpfixMessage> messages = new ArrayList<>();
+        MessagePacker packer = new MessagePacker(maxMessageLength, observationDomainId, exportTime, messages::add);
+        packer.addOptionsTemplate(statistics.optionsTemplateRecord());
+        packer.addOptionsTemplate(typeRecords.optionsTemplateRecord());
+        for (Template<?> t : dataTemplates()) {
+            packer.addTemplate(t.templateRecord());
+        }
+        for (InformationElement ie : typeRecordElements()) {
+            packer.addRecord(typeRecords, ie);
+        }
+        packer.flush();
+        return List.copyOf(messages);
+    }
+}

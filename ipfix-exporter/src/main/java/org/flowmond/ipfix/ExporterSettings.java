@@ -1,0 +1,61 @@
+package org.flowmond.ipfix;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything an {@link IpfixExporter} needs, validated once. The library has no defaults of its
+ * own: the daemon's {@code reference.conf} holds them.
+ *
+ * @param collectors              where to send over UDP; may be empty when {@code file} is set
+ * @param observationDomainId     the observation domain of every message (unsigned32)
+ * @param mtu                     path MTU in octets; a message is at most MTU minus 28 (IPv4) or 48 (IPv6)
+ * @param templateRefreshInterval templates are re-sent to each collector at least this often
+ * @param templateRefreshMessages ...and after this many data messages to it (0: by time only)
+ * @param statisticsInterval      how often exporter statistics options records are sent
+ * @param enterpriseNumber        the PEN of flowmond's own elements (32473 is the documentation PEN)
+ * @param biflowMode              how bidirectional flows go on the wire
+ * @param queueCapacity           records waiting for the export thread; beyond it records are dropped and counted
+ * @param file                    if present, the same messages are also written to this IPFIX file (RFC 5655)
+ */
+public record ExporterSettings(List<Collector> collectors, long observationDomainId, int mtu,
+                               Duration templateRefreshInterval, int templateRefreshMessages,
+                               Duration statisticsInterval, long enterpriseNumber, BiflowMode biflowMode,
+                               int queueCapacity, Optional<Path> file) {
+    /** Smallest MTU every IPv4 host must accept (RFC 791); templates and records must fit it. */
+    public static final int MIN_MTU = 576;
+
+    public ExporterSettings {
+        collectors = List.copyOf(collectors);
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(biflowMode, "biflowMode");
+        if (collectors.isEmpty() && file.isEmpty()) {
+            throw new IllegalArgumentException("nothing to export to: no collector and no file");
+        }
+        ProcessInfo.checkUnsigned32("observation domain id", observationDomainId);
+        if (mtu < MIN_MTU || mtu > 65536) {
+            throw new IllegalArgumentException("mtu must be " + MIN_MTU + "..65536: " + mtu);
+        }
+        requirePositive("template refresh interval", templateRefreshInterval);
+        requirePositive("statistics interval", statisticsInterval);
+        if (templateRefreshMessages < 0) {
+            throw new IllegalArgumentException("template refresh message count must be >= 0: " + templateRefreshMessages);
+        }
+        if (enterpriseNumber < 1 || enterpriseNumber > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("enterprise number must be 1..4294967295: " + enterpriseNumber);
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be >= 1: " + queueCapacity);
+        }
+    }
+
+    private static void requirePositive(String what, Duration d) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive: " + d);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.flowmond.ipfix;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A snapshot of the exporter's counters, for the daemon's metrics. Every record given to
+ * {@link IpfixExporter#export} ends up in exactly one of: queued ({@code recordsQueued}),
+ * {@code recordsDroppedQueueFull}, {@code recordsDroppedClosed}; every queued one in
+ * {@code recordsSkippedEmpty}, {@code recordsFailed} or {@code flowRecordsEncoded} (a flow may
+ * make two uniflow records).
+ *
+ * @param recordsQueued           records accepted into the send queue
+ * @param recordsDroppedQueueFull records dropped because the queue was full
+ * @param recordsDroppedClosed    records given after {@link IpfixExporter#close()}
+ * @param recordsSkippedEmpty     flows with zero packets and zero octets both ways (never exported)
+ * @param recordsFailed           records that could not be encoded (logged)
+ * @param notSentFlowRecords      flow data records lost by the three drops above (a uniflow pair counts two):
+ *                                what every collector's notSentFlowTotalCount starts from
+ * @param flowRecordsEncoded      flow data records put into messages
+ * @param messagesEncoded         messages of flow records built (each goes to every destination)
+ * @param ignoredPacketTotal      the last value given to {@link IpfixExporter#updateIgnoredPacketTotal}
+ * @param collectors              one entry per UDP collector, in settings order
+ * @param file                    the IPFIX file, if configured
+ */
+public record ExporterStatistics(long recordsQueued, long recordsDroppedQueueFull, long recordsDroppedClosed,
+                                 long recordsSkippedEmpty, long recordsFailed, long notSentFlowRecords,
+                                 long flowRecordsEncoded,
+                                 long messagesEncoded, long ignoredPacketTotal, List<CollectorStatistics> collectors,
+                                 Optional<CollectorStatistics> file) {
+
+    public ExporterStatistics {
+        collectors = List.copyOf(collectors);
+    }
+}

@@ -1,0 +1,20 @@
+package org.flowmond.ipfix;
+
+/** Why a flow record was exported: IANA flowEndReason (element 136) values. */
+public enum FlowEndReason {
+    IDLE_TIMEOUT(1),
+    ACTIVE_TIMEOUT(2),
+    END_OF_FLOW(3),
+    FORCED_END(4),
+    LACK_OF_RESOURCES(5);
+
+    private final int code;
+
+    FlowEndReason(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,71 @@
+package org.flowmond.ipfix;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.flowmond.ipfix.template.TemplateSpec;
+
+/**
+ * The templates flowmond exports, declared as lists of element names. One flow template per IP
+ * version and biflow mode, one syscall-flow template per IP version. The options templates
+ * (statistics, RFC 5610 type records) are declared next to their records in the template package.
+ */
+final class FlowTemplates {
+    private FlowTemplates() {
+    }
+
+    static final List<String> IPV4_KEY = List.of(
+            "sourceIPv4Address", "destinationIPv4Address", "sourceTransportPort", "destinationTransportPort",
+            "protocolIdentifier", "icmpTypeCodeIPv4");
+    static final List<String> IPV6_KEY = List.of(
+            "sourceIPv6Address", "destinationIPv6Address", "sourceTransportPort", "destinationTransportPort",
+            "protocolIdentifier", "icmpTypeCodeIPv6");
+
+    /** Counters of the record's own direction (the forward one in biflow modes). */
+    static final List<String> COUNTERS = List.of(
+            "ingressInterface", "egressInterface", "flowDirection",
+            "flowStartMilliseconds", "flowEndMilliseconds",
+            "octetDeltaCount", "packetDeltaCount", "tcpControlBits",
+            "flowEndReason", "flowId");
+
+    /** The reverse direction, RFC 5103 style. */
+    static final List<String> REVERSE_RFC5103 = List.of(
+            "biflowDirection", "reverseOctetDeltaCount", "reversePacketDeltaCount", "reverseTcpControlBits");
+
+    /** The reverse direction, nProbe style (OUT_BYTES/OUT_PKTS). */
+    static final List<String> REVERSE_NPROBE = List.of(
+            "biflowDirection", "postOctetDeltaCount", "postPacketDeltaCount");
+
+    /** Both processes: ntop's elements, then flowmond's cgroup ids. */
+    static final List<String> PROCESSES = List.of(
+            "SRC_PROC_PID", "SRC_PROC_NAME", "SRC_PROC_UID", "SRC_PROC_USER_NAME",
+            "SRC_FATHER_PROC_PID", "SRC_FATHER_PROC_NAME",
+            "DST_PROC_PID", "DST_PROC_NAME", "DST_PROC_UID", "DST_PROC_USER_NAME",
+            "DST_FATHER_PROC_PID", "DST_FATHER_PROC_NAME",
+            "sourceProcessCgroupId", "destinationProcessCgroupId");
+
+    static final List<String> SYSCALLS = List.of("syscallCount", "meanTimeBetweenSyscalls");
+
+    static TemplateSpec flow(int ipVersion, BiflowMode mode) {
+        List<String> names = new ArrayList<>(ipVersion == 4 ? IPV4_KEY : IPV6_KEY);
+        names.addAll(COUNTERS);
+        switch (mode) {
+            case RFC5103 -> names.addAll(REVERSE_RFC5103);
+            case NPROBE -> names.addAll(REVERSE_NPROBE);
+            case UNIFLOWS -> {
+                // the reverse direction is a record of its own
+            }
+        }
+        names.addAll(PROCESSES);
+        names.addAll(SYSCALLS);
+        return TemplateSpec.of("flow-ipv" + ipVersion + "-" + mode.name().toLowerCase(), names);
+    }
+
+    static TemplateSpec syscallFlow(int ipVersion) {
+        String v = ipVersion == 4 ? "IPv4" : "IPv6";
+        return TemplateSpec.of("syscall-flow-ipv" + ipVersion, List.of(
+                "flowStartMilliseconds", "flowEndMilliseconds", "ipVersion",
+                "source" + v + "Address", "destination" + v + "Address", "destinationTransportPort",
+                "protocolIdentifier", "processId", "processName", "syscallKind",
+                "syscallCount", "meanTimeBetweenSyscalls"));
+    }
+}

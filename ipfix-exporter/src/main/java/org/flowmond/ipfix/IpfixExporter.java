@@ -1,0 +1,276 @@
+package org.flowmond.ipfix;
+
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.flowmond.ipfix.file.FileSession;
+import org.flowmond.ipfix.message.IpfixMessage;
+import org.flowmond.ipfix.message.IpfixSet;
+import org.flowmond.ipfix.template.Template;
+import org.flowmond.ipfix.transport.ExportSession;
+import org.flowmond.ipfix.transport.RateLimitedLog;
+import org.flowmond.ipfix.transport.TemplateRefresh;
+import org.flowmond.ipfix.transport.UdpCollectorSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports flow records as IPFIX to UDP collectors and, optionally, an IPFIX file.
+ *
+ * <pre>{@code
+ * try (IpfixExporter exporter = IpfixExporter.start(settings)) {
+ *     exporter.export(flowRecord);          // never blocks; false if dropped (and counted)
+ *     ExporterStatistics stats = exporter.statistics();
+ * }                                         // close() sends what is queued, then closes
+ * }</pre>
+ *
+ * {@link #export} may be called from any thread. Records wait in a bounded queue for the export
+ * thread, which packs them into messages no larger than the MTU allows and sends each message
+ * to every collector; a record that finds the queue full is dropped and counted
+ * (notSentFlowTotalCount). A collector that is down, unreachable or unresolvable never affects
+ * the others, and what it misses is counted.
+ */
+public final class IpfixExporter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IpfixExporter.class);
+    /** How long start() waits for collectors to connect and close() for the last messages. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    /** IPv4 (20) + UDP (8) header octets. */
+    static final int IPV4_OVERHEAD = 28;
+    /** IPv6 (40) + UDP (8) header octets. */
+    static final int IPV6_OVERHEAD = 48;
+
+    private final ExporterSettings settings;
+    private final EventLoopGroup group;
+    private final ArrayBlockingQueue<Object> queue;
+    private final ExporterCounters counters;
+    private final List<UdpCollectorSession> collectors;
+    private final Optional<FileSession> file;
+    private final ExportPipeline pipeline;
+    private final int maxMessageLength;
+    private final RateLimitedLog queueFull = new RateLimitedLog(LOG);
+    private volatile boolean closed;
+
+    private IpfixExporter(ExporterSettings settings, EventLoopGroup group, List<UdpCollectorSession> collectors,
+                          Optional<FileSession> file, ExportTemplates templates, int maxMessageLength) {
+        this.settings = settings;
+        this.group = group;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.counters = new ExporterCounters();
+        this.collectors = collectors;
+        this.file = file;
+        this.maxMessageLength = maxMessageLength;
+        List<ExportSession> sessions = new ArrayList<>(collectors);
+        file.ifPresent(sessions::add);
+        this.pipeline = new ExportPipeline(settings, templates, (EventLoop) group.next(), queue, counters, sessions,
+                maxMessageLength);
+    }
+
+    /**
+     * Resolves and connects the collectors, opens the file, sends the templates, and returns a
+     * running exporter. A collector that cannot be resolved or connected now is retried later;
+     * a file that cannot be created fails the start.
+     *
+     * @throws IOException if the file cannot be created
+     * @throws IllegalArgumentException if a record cannot fit the MTU
+     */
+    public static IpfixExporter start(ExporterSettings settings) throws IOException {
+        ExportTemplates templates = new ExportTemplates(settings.biflowMode(), settings.enterpriseNumber());
+        List<InetSocketAddress> resolved = new ArrayList<>();
+        for (Collector c : settings.collectors()) {
+            resolved.add(UdpCollectorSession.resolve(c.host(), c.port()));
+        }
+        int maxLength = maxMessageLength(settings.mtu(), resolved);
+        checkRecordsFit(templates, maxLength);
+
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                new DefaultThreadFactory("flowmond-ipfix", true), NioIoHandler.newFactory());
+        try {
+            EventLoop loop = group.next();
+            TemplateRefresh refresh = new TemplateRefresh(settings.templateRefreshInterval(),
+                    settings.templateRefreshMessages());
+            List<UdpCollectorSession> collectors = new ArrayList<>();
+            for (int i = 0; i < settings.collectors().size(); i++) {
+                Collector c = settings.collectors().get(i);
+                collectors.add(new UdpCollectorSession(c.host(), c.port(), resolved.get(i), loop, refresh));
+            }
+            Optional<FileSession> file = settings.file().isPresent()
+                    ? Optional.of(FileSession.create(settings.file().get()))
+                    : Optional.empty();
+            IpfixExporter exporter = new IpfixExporter(settings, group, collectors, file, templates, maxLength);
+            await(CompletableFuture.allOf(collectors.stream().map(UdpCollectorSession::open)
+                    .toArray(CompletableFuture[]::new)));
+            await(exporter.pipeline.start());
+            LOG.info("IPFIX exporter started: {} collector(s){}, domain {}, messages up to {} octets, {} biflows, "
+                            + "enterprise {}", collectors.size(), file.map(f -> " and " + f.destination()).orElse(""),
+                    settings.observationDomainId(), maxLength, settings.biflowMode(), settings.enterpriseNumber());
+            return exporter;
+        } catch (IOException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * The largest message: the MTU minus the IP and UDP headers of the widest collector address
+     * (an unresolved collector counts as IPv6), never above 65535.
+     */
+    static int maxMessageLength(int mtu, List<InetSocketAddress> collectors) {
+        int overhead = IPV4_OVERHEAD;
+        for (InetSocketAddress a : collectors) {
+            if (a == null || !(a.getAddress() instanceof Inet4Address)) {
+                overhead = IPV6_OVERHEAD;
+            }
+        }
+        return Math.min(IpfixMessage.MAX_LENGTH, mtu - overhead);
+    }
+
+    private static void checkRecordsFit(ExportTemplates templates, int maxLength) {
+        for (Template<?> t : templates.all()) {
+            if (IpfixMessage.HEADER_LENGTH + IpfixSet.HEADER_LENGTH + t.fixedLength() > maxLength) {
+                throw new IllegalArgumentException("records of template " + t.name() + " (" + t.fixedLength()
+                        + " octets) do not fit messages of " + maxLength + " octets: raise the MTU");
+            }
+        }
+    }
+
+    /**
+     * Queues a flow for export. Never blocks. Returns false if the record was dropped, because the
+     * queue is full or the exporter is closed; either way it is counted. A flow with zero packets
+     * and zero octets in both directions is accepted but never sent (counted as skipped).
+     */
+    public boolean export(FlowRecord record) {
+        return offer(record, notSentCount(record));
+    }
+
+    /** Queues a syscall flow for export; as {@link #export(FlowRecord)}. */
+    public boolean export(SyscallFlowRecord record) {
+        return offer(record, 1);
+    }
+
+    private boolean offer(Object record, int dataRecords) {
+        if (closed) {
+            counters.droppedClosed.increment();
+            counters.notSentFlowRecords.add(dataRecords);
+            return false;
+        }
+        if (!queue.offer(record)) {
+            counters.droppedQueueFull.increment();
+            counters.notSentFlowRecords.add(dataRecords);
+            queueFull.warn("IPFIX export queue full (" + settings.queueCapacity() + " records): records dropped", null);
+            return false;
+        }
+        counters.queued.increment();
+        pipeline.requestDrain();
+        return true;
+    }
+
+    /** How many data records a dropped flow would have made. */
+    private int notSentCount(FlowRecord r) {
+        if (settings.biflowMode() != BiflowMode.UNIFLOWS) {
+            return r.hasTraffic() ? 1 : 0;
+        }
+        return (r.hasForwardTraffic() ? 1 : 0) + (r.hasReverseTraffic() ? 1 : 0);
+    }
+
+    /**
+     * The metering process's count of packets it saw but did not account (e.g. kernel map drops),
+     * sent as ignoredPacketTotalCount in the statistics records.
+     */
+    public void updateIgnoredPacketTotal(long total) {
+        counters.ignoredPacketTotal = total;
+    }
+
+    /**
+     * Sends everything queued so far without waiting for a message to fill up. Returns false if
+     * that did not finish within {@code timeout}.
+     */
+    public boolean flush(Duration timeout) {
+        return awaitQuietly(pipeline.flush(), timeout);
+    }
+
+    /** The largest IPFIX message this exporter sends, derived from the MTU. */
+    public int maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    public ExporterSettings settings() {
+        return settings;
+    }
+
+    public ExporterStatistics statistics() {
+        List<CollectorStatistics> perCollector = collectors.stream().map(IpfixExporter::snapshot).toList();
+        return new ExporterStatistics(counters.queued.sum(), counters.droppedQueueFull.sum(),
+                counters.droppedClosed.sum(), counters.skippedEmpty.get(), counters.failed.get(),
+                counters.notSentFlowRecords.sum(), counters.flowRecordsEncoded.get(), counters.messagesEncoded.get(),
+                counters.ignoredPacketTotal, perCollector, file.map(IpfixExporter::snapshot));
+    }
+
+    private static CollectorStatistics snapshot(ExportSession s) {
+        return new CollectorStatistics(s.destination(), s.isOpen(), s.messagesSent(), s.octetsSent(),
+                s.flowRecordsSent(), s.dataRecordsSent(), s.templateRefreshes(), s.notSentFlowRecords(),
+                s.sendErrors(), s.unreachable(), s.sequenceNumber());
+    }
+
+    /**
+     * Stops accepting records, sends what is queued and a final statistics record, closes the
+     * collectors and the file, and stops the export thread. Waits at most 10 seconds.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        boolean done = awaitQuietly(pipeline.close(), WAIT);
+        if (!done) {
+            LOG.warn("IPFIX exporter did not finish sending within {}", WAIT);
+        }
+        group.shutdownGracefully(0, WAIT.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly(WAIT.toMillis());
+        LOG.info("IPFIX exporter closed: {}", statistics());
+    }
+
+    private static void await(CompletableFuture<?> f) throws IOException {
+        try {
+            f.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("IPFIX exporter start failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("IPFIX exporter did not start within " + WAIT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the IPFIX exporter", e);
+        }
+    }
+
+    private static boolean awaitQuietly(CompletableFuture<?> f, Duration timeout) {
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            throw new UncheckedIOException(new IOException("IPFIX export failed", e.getCause()));
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.flowmond.ipfix.encode;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.flowmond.ipfix.message.DataSet;
+import org.flowmond.ipfix.message.IpfixMessage;
+import org.flowmond.ipfix.message.IpfixSet;
+import org.flowmond.ipfix.message.OptionsTemplateRecord;
+import org.flowmond.ipfix.message.OptionsTemplateSet;
+import org.flowmond.ipfix.message.RecordLayout;
+import org.flowmond.ipfix.message.TemplateRecord;
+import org.flowmond.ipfix.message.TemplateSet;
+
+/**
+ * Packs templates and records into messages no longer than a limit (the path MTU minus the
+ * IP and UDP headers). Consecutive records of one template share a data set; a record never
+ * straddles two messages. Full messages go to the sink; {@link #flush()} sends the partial one.
+ * Not thread-safe: one packer per export thread. Sequence numbers are 0 here: each session
+ * stamps its own.
+ */
+public final class MessagePacker {
+    private final int maxMessageLength;
+    private final long observationDomainId;
+    private final LongSupplier exportTimeSeconds;
+    private final Consumer<IpfixMessage> sink;
+
+    private final List<IpfixSet> sets = new ArrayList<>();
+    private int messageLength = IpfixMessage.HEADER_LENGTH;
+    /** The set being filled, of one of three kinds; null when the next record starts a new set. */
+    private Object openLayout;
+    private List<Object> openRecords;
+
+    public MessagePacker(int maxMessageLength, long observationDomainId, LongSupplier exportTimeSeconds,
+                         Consumer<IpfixMessage> sink) {
+        if (maxMessageLength < IpfixMessage.HEADER_LENGTH + IpfixSet.HEADER_LENGTH + 4
+                || maxMessageLength > IpfixMessage.MAX_LENGTH) {
+            throw new IllegalArgumentException("message length limit out of range: " + maxMessageLength);
+        }
+        this.maxMessageLength = maxMessageLength;
+        this.observationDomainId = observationDomainId;
+        this.exportTimeSeconds = exportTimeSeconds;
+        this.sink = sink;
+    }
+
+    public int maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    public void addTemplate(TemplateRecord template) {
+        add(TemplateSet.class, template, template.encodedLength());
+    }
+
+    public void addOptionsTemplate(OptionsTemplateRecord template) {
+        add(OptionsTemplateSet.class, template, template.encodedLength());
+    }
+
+    /** Adds one data record; throws if even an empty message could not hold it. */
+    public <R> void addRecord(RecordLayout<R> layout, R record) {
+        add(layout, record, layout.encodedLength(record));
+    }
+
+    /** Whether records or templates are waiting for {@link #flush()}. */
+    public boolean hasPending() {
+        return openLayout != null || !sets.isEmpty();
+    }
+
+    /** Sends the partial message, if any. */
+    public void flush() {
+        closeOpenSet();
+        if (sets.isEmpty()) {
+            return;
+        }
+        IpfixMessage message = new IpfixMessage(exportTimeSeconds.getAsLong(), 0, observationDomainId, sets);
+        sets.clear();
+        messageLength = IpfixMessage.HEADER_LENGTH;
+        sink.accept(message);
+    }
+
+    private void add(Object layout, Object record, int recordLength) {
+        boolean sameSet = layout == openLayout;
+        int needed = sameSet ? recordLength : IpfixSet.HEADER_LENGTH + recordLength;
+        if (messageLength + needed > maxMessageLength) {
+            if (IpfixMessage.HEADER_LENGTH + IpfixSet.HEADER_LENGTH + recordLength > maxMessageLength) {
+                throw new IllegalArgumentException("a record of " + recordLength
+                        + " octets does not fit a message of at most " + maxMessageLength);
+            }
+            flush();
+            sameSet = false;
+            needed = IpfixSet.HEADER_LENGTH + recordLength;
+        }
+        if (!sameSet) {
+            closeOpenSet();
+            openLayout = layout;
+            openRecords = new ArrayList<>();
+        }
+        openRecords.add(record);
+        messageLength += needed;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void closeOpenSet() {
+        if (openLayout == null) {
+            return;
+        }
+        List records = Collections.unmodifiableList(openRecords);
+        if (openLayout == TemplateSet.class) {
+            sets.add(new TemplateSet(records));
+        } else if (openLayout == OptionsTemplateSet.class) {
+            sets.add(new OptionsTemplateSet(records));
+        } else {
+            sets.add(new DataSet((RecordLayout) openLayout, records));
+        }
+        openLayout = null;
+        openRecords = null;
+    }
+}

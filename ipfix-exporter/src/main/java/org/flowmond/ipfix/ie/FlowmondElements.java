@@ -1,0 +1,44 @@
+package org.flowmond.ipfix.ie;
+
+import static org.flowmond.ipfix.ie.DataType.STRING;
+import static org.flowmond.ipfix.ie.DataType.UNSIGNED32;
+import static org.flowmond.ipfix.ie.DataType.UNSIGNED64;
+import static org.flowmond.ipfix.ie.DataType.UNSIGNED8;
+
+import java.util.List;
+
+/**
+ * flowmond's own elements, for what neither IANA nor ntop has a name. They live under an
+ * enterprise number chosen by the operator; until flowmond has a registered PEN the default is
+ * {@link #DOCUMENTATION_PEN}. Collectors learn their names and types from RFC 5610 type records.
+ */
+public final class FlowmondElements {
+    /** The PEN IANA reserves for documentation (RFC 5612): an honest placeholder default. */
+    public static final long DOCUMENTATION_PEN = 32473;
+
+    private FlowmondElements() {
+    }
+
+    /** flowmond's elements under {@code enterpriseNumber}. Ids are stable: never renumber one. */
+    public static List<InformationElement> withEnterprise(long enterpriseNumber) {
+        if (enterpriseNumber == 0 || enterpriseNumber == NtopElements.PEN || enterpriseNumber == ReverseElements.PEN) {
+            throw new IllegalArgumentException("flowmond's enterprise number must be its own, not " + enterpriseNumber);
+        }
+        long pen = enterpriseNumber;
+        return List.of(
+                InformationElement.of("syscallCount", pen, 1, UNSIGNED64, Semantics.DELTA_COUNTER, Units.NONE,
+                        "connect/accept calls in the flow"),
+                InformationElement.of("meanTimeBetweenSyscalls", pen, 2, UNSIGNED64, Semantics.QUANTITY,
+                        Units.MICROSECONDS, "mean time between consecutive calls of the flow (MTBS)"),
+                InformationElement.of("syscallKind", pen, 3, UNSIGNED8, Semantics.IDENTIFIER, Units.NONE,
+                        "1 connect, 2 accept, 3 socket found by a scan"),
+                InformationElement.of("processId", pen, 4, UNSIGNED32, Semantics.IDENTIFIER, Units.NONE,
+                        "process that made the calls"),
+                new InformationElement("processName", pen, 5, STRING, Semantics.DEFAULT, Units.NONE,
+                        NtopElements.NAME_LENGTH, "command name of the process that made the calls"),
+                InformationElement.of("sourceProcessCgroupId", pen, 6, UNSIGNED64, Semantics.IDENTIFIER,
+                        Units.NONE, "cgroup id of the client process"),
+                InformationElement.of("destinationProcessCgroupId", pen, 7, UNSIGNED64, Semantics.IDENTIFIER,
+                        Units.NONE, "cgroup id of the server process"));
+    }
+}

@@ -1,0 +1,43 @@
+package org.flowmond.ipfix.template;
+
+import java.util.List;
+import org.flowmond.ipfix.ie.InformationElement;
+import org.flowmond.ipfix.ie.InformationElements;
+
+/**
+ * One exporter statistics options record (RFC 7011 sections 4.1 to 4.3, merged into one
+ * template), scoped to the observation domain. The exported counts are those of one collecting
+ * process, as the element definitions require.
+ *
+ * @param observationDomainId  the scope
+ * @param messages             exportedMessageTotalCount
+ * @param flowRecords          exportedFlowRecordTotalCount
+ * @param octets               exportedOctetTotalCount
+ * @param notSentFlowRecords   notSentFlowTotalCount
+ * @param ignoredPackets       ignoredPacketTotalCount, as reported by the metering process
+ */
+public record StatisticsRecord(long observationDomainId, long messages, long flowRecords, long octets,
+                               long notSentFlowRecords, long ignoredPackets) {
+
+    public static final TemplateSpec SPEC = TemplateSpec.options("exporter-statistics",
+            List.of("observationDomainId"),
+            List.of("exportedMessageTotalCount", "exportedFlowRecordTotalCount", "exportedOctetTotalCount",
+                    "notSentFlowTotalCount", "ignoredPacketTotalCount"));
+
+    public static Template<StatisticsRecord> template(InformationElements model) {
+        return SPEC.bind(model, StatisticsRecord::writer);
+    }
+
+    static FieldWriter<StatisticsRecord> writer(InformationElement field) {
+        int len = field.length();
+        return switch (field.name()) {
+            case "observationDomainId" -> FieldWriters.unsigned(len, StatisticsRecord::observationDomainId);
+            case "exportedMessageTotalCount" -> FieldWriters.unsigned(len, StatisticsRecord::messages);
+            case "exportedFlowRecordTotalCount" -> FieldWriters.unsigned(len, StatisticsRecord::flowRecords);
+            case "exportedOctetTotalCount" -> FieldWriters.unsigned(len, StatisticsRecord::octets);
+            case "notSentFlowTotalCount" -> FieldWriters.unsigned(len, StatisticsRecord::notSentFlowRecords);
+            case "ignoredPacketTotalCount" -> FieldWriters.unsigned(len, StatisticsRecord::ignoredPackets);
+            default -> throw new IllegalArgumentException("statistics records have no " + field.name());
+        };
+    }
+}

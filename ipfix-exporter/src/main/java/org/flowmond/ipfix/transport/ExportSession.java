@@ -1,0 +1,154 @@
+package org.flowmond.ipfix.transport;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.flowmond.ipfix.message.IpfixMessage;
+
+/**
+ * One destination of IPFIX messages (a UDP collector or a file) with its own transport session
+ * state: the sequence number, which counts the data records sent in this session mod 2^32
+ * (RFC 7011 section 3.1), the template refresh bookkeeping, and the counters.
+ *
+ * <p>Called only from the export thread; the counters may be read from any thread.
+ */
+public abstract class ExportSession {
+    private final String destination;
+    private final TemplateRefresh refresh;
+
+    /** Data records handed to the transport; the wire carries it mod 2^32. */
+    private final AtomicLong dataRecords = new AtomicLong();
+    private boolean announced;
+    private long lastAnnouncementNanos;
+    private int messagesSinceAnnouncement;
+
+    protected final AtomicLong messagesSent = new AtomicLong();
+    protected final AtomicLong octetsSent = new AtomicLong();
+    protected final AtomicLong flowRecordsSent = new AtomicLong();
+    protected final AtomicLong dataRecordsSent = new AtomicLong();
+    protected final AtomicLong templateRefreshes = new AtomicLong();
+    protected final AtomicLong notSentFlowRecords = new AtomicLong();
+    protected final AtomicLong sendErrors = new AtomicLong();
+    protected final AtomicLong unreachable = new AtomicLong();
+
+    protected ExportSession(String destination, TemplateRefresh refresh) {
+        this.destination = destination;
+        this.refresh = refresh;
+    }
+
+    /** Whether templates must be (re)sent before the next data message. */
+    public boolean announcementDue(long nowNanos) {
+        return refresh.due(announced, nowNanos - lastAnnouncementNanos, messagesSinceAnnouncement);
+    }
+
+    /** Sends the templates and type records; resets the refresh clock and counter. */
+    public void announce(List<IpfixMessage> announcement, long exportTimeSeconds, long nowNanos) {
+        if (!isOpen()) {
+            return;
+        }
+        for (IpfixMessage m : announcement) {
+            sendStamped(m.withExportTime(exportTimeSeconds), 0);
+        }
+        announced = true;
+        lastAnnouncementNanos = nowNanos;
+        messagesSinceAnnouncement = 0;
+        templateRefreshes.incrementAndGet();
+    }
+
+    /** Sends a message of {@code flowRecords} flow records, or counts them as not sent. */
+    public void sendData(IpfixMessage message, int flowRecords) {
+        if (!isOpen()) {
+            notSentFlowRecords.addAndGet(flowRecords);
+            return;
+        }
+        sendStamped(message, flowRecords);
+        messagesSinceAnnouncement++;
+    }
+
+    /** Sends a message of options records (statistics). */
+    public void sendOptions(IpfixMessage message) {
+        if (isOpen()) {
+            sendStamped(message, 0);
+        }
+    }
+
+    private void sendStamped(IpfixMessage message, int flowRecords) {
+        IpfixMessage stamped = message.withSequenceNumber(dataRecords.get());
+        if (write(stamped, flowRecords)) {
+            dataRecords.addAndGet(message.dataRecordCount());
+        }
+    }
+
+    /**
+     * Hands a stamped message to the transport. Returns false, having counted the flow records as
+     * not sent, when it could not; success or failure of the hand-over is counted by the subclass
+     * through {@link #sent} and {@link #failed}.
+     */
+    protected abstract boolean write(IpfixMessage stamped, int flowRecords);
+
+    /** Whether messages can be sent now. */
+    public abstract boolean isOpen();
+
+    /** Retries opening a closed destination (called on the refresh timer). */
+    public abstract void reopenIfClosed();
+
+    /** Sends whatever was written, then closes. */
+    public abstract CompletableFuture<Void> close();
+
+    protected final void sent(int octets, int flowRecords, int dataRecordCount) {
+        messagesSent.incrementAndGet();
+        octetsSent.addAndGet(octets);
+        flowRecordsSent.addAndGet(flowRecords);
+        dataRecordsSent.addAndGet(dataRecordCount);
+    }
+
+    protected final void notSent(int flowRecords) {
+        notSentFlowRecords.addAndGet(flowRecords);
+    }
+
+    public String destination() {
+        return destination;
+    }
+
+    /** The sequence number the next message will carry. */
+    public long sequenceNumber() {
+        return dataRecords.get() & 0xFFFF_FFFFL;
+    }
+
+    public long messagesSent() {
+        return messagesSent.get();
+    }
+
+    public long octetsSent() {
+        return octetsSent.get();
+    }
+
+    public long flowRecordsSent() {
+        return flowRecordsSent.get();
+    }
+
+    public long dataRecordsSent() {
+        return dataRecordsSent.get();
+    }
+
+    public long templateRefreshes() {
+        return templateRefreshes.get();
+    }
+
+    public long notSentFlowRecords() {
+        return notSentFlowRecords.get();
+    }
+
+    public long sendErrors() {
+        return sendErrors.get();
+    }
+
+    public long unreachable() {
+        return unreachable.get();
+    }
+
+    /** Starts the sequence at {@code dataRecords}: for tests of the 2^32 wrap. */
+    void startSequenceAt(long records) {
+        dataRecords.set(records);
+    }
+}

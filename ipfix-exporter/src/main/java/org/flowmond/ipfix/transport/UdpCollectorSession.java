@@ -1,0 +1,213 @@
+package org.flowmond.ipfix.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.DefaultAddressedEnvelope;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
+import org.flowmond.ipfix.encode.DatagramIpfixMessageEncoder;
+import org.flowmond.ipfix.message.IpfixMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A collector reached over UDP through its own connected datagram channel. Connecting the socket
+ * is what makes the kernel report ICMP port/host unreachable back to us (as a failed send or
+ * read): such errors are counted and logged, never thrown, and never affect other collectors.
+ * A collector whose name does not resolve, or that cannot be connected, is retried on the timer.
+ */
+public final class UdpCollectorSession extends ExportSession {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpCollectorSession.class);
+    private static final DatagramIpfixMessageEncoder ENCODER = new DatagramIpfixMessageEncoder();
+
+    private final String host;
+    private final int port;
+    private final EventLoop loop;
+    private final RateLimitedLog problems = new RateLimitedLog(LOG);
+
+    private volatile InetSocketAddress remote;
+    private volatile Channel channel;
+    private boolean opening;
+    private ChannelFuture lastWrite;
+
+    public UdpCollectorSession(String host, int port, InetSocketAddress resolved, EventLoop loop,
+                               TemplateRefresh refresh) {
+        super("udp:" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port, refresh);
+        this.host = host;
+        this.port = port;
+        this.remote = resolved;
+        this.loop = loop;
+    }
+
+    /** Resolves a collector's host now; null (and logged) if it does not resolve. */
+    public static InetSocketAddress resolve(String host, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            LOG.warn("collector {}:{} does not resolve (will retry): {}", host, port, e.toString());
+            return null;
+        }
+    }
+
+    /** Opens the channel; the future completes when the first attempt is done, whatever its outcome. */
+    public CompletableFuture<Void> open() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> openOnLoop(done));
+        return done;
+    }
+
+    @Override
+    public void reopenIfClosed() {
+        if (!isOpen()) {
+            openOnLoop(new CompletableFuture<>());
+        }
+    }
+
+    private void openOnLoop(CompletableFuture<Void> done) {
+        if (opening) {
+            done.complete(null);
+            return;
+        }
+        opening = true;
+        if (remote == null) {
+            // name resolution blocks: do it off the export thread, then come back
+            GlobalEventExecutor.INSTANCE.execute(() -> {
+                InetSocketAddress resolved = resolve(host, port);
+                loop.execute(() -> {
+                    remote = resolved;
+                    if (resolved == null) {
+                        opening = false;
+                        done.complete(null);
+                    } else {
+                        connect(done);
+                    }
+                });
+            });
+        } else {
+            connect(done);
+        }
+    }
+
+    private void connect(CompletableFuture<Void> done) {
+        new Bootstrap()
+                .group(loop)
+                .channel(NioDatagramChannel.class)
+                .handler(new ChannelInitializer<DatagramChannel>() {
+                    @Override
+                    protected void initChannel(DatagramChannel ch) {
+                        ch.pipeline().addLast(ENCODER, new InboundErrors());
+                    }
+                })
+                .connect(remote)
+                .addListener((ChannelFuture f) -> {
+                    opening = false;
+                    if (f.isSuccess()) {
+                        channel = f.channel();
+                        LOG.info("exporting IPFIX to {} ({})", destination(), remote);
+                    } else {
+                        countFailure(f.cause());
+                        problems.warn("cannot connect to collector " + destination() + " (will retry)", f.cause());
+                    }
+                    done.complete(null);
+                });
+    }
+
+    @Override
+    public boolean isOpen() {
+        Channel ch = channel;
+        return ch != null && ch.isActive();
+    }
+
+    @Override
+    protected boolean write(IpfixMessage stamped, int flowRecords) {
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
+            notSent(flowRecords);
+            return false;
+        }
+        if (!ch.isWritable()) {
+            notSent(flowRecords);
+            problems.warn("send buffer to " + destination() + " is full: message dropped", null);
+            return false;
+        }
+        int octets = stamped.encodedLength();
+        int dataRecordCount = stamped.dataRecordCount();
+        lastWrite = ch.writeAndFlush(new DefaultAddressedEnvelope<>(stamped, remote));
+        lastWrite.addListener(f -> {
+            if (f.isSuccess()) {
+                sent(octets, flowRecords, dataRecordCount);
+            } else {
+                notSent(flowRecords);
+                countFailure(f.cause());
+                problems.warn("sending to collector " + destination() + " failed", f.cause());
+            }
+        });
+        return true;
+    }
+
+    private void countFailure(Throwable cause) {
+        if (isUnreachable(cause)) {
+            unreachable.incrementAndGet();
+        } else {
+            sendErrors.incrementAndGet();
+        }
+    }
+
+    static boolean isUnreachable(Throwable cause) {
+        if (cause instanceof PortUnreachableException || cause instanceof NoRouteToHostException) {
+            return true;
+        }
+        return cause instanceof SocketException && cause.getMessage() != null
+                && cause.getMessage().toLowerCase().contains("unreachable");
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        loop.execute(() -> {
+            Channel ch = channel;
+            if (ch == null) {
+                closed.complete(null);
+                return;
+            }
+            Runnable doClose = () -> ch.close().addListener(f -> closed.complete(null));
+            if (lastWrite == null || lastWrite.isDone()) {
+                doClose.run();
+            } else {
+                lastWrite.addListener(f -> doClose.run());
+            }
+        });
+        return closed;
+    }
+
+    /**
+     * The read side of the connected socket: a collector sends nothing, but the kernel reports an
+     * ICMP error here when the read comes first. Counted, never closes the channel.
+     */
+    private final class InboundErrors extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            countFailure(cause);
+            problems.warn("collector " + destination() + " reported an error", cause);
+        }
+    }
+}
