@@ -1,0 +1,159 @@
+package org.flowmond.daemon;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.flowmond.daemon.config.ConfigError;
+import org.flowmond.daemon.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running daemon's main loop, on the main thread: waits for signals, reloads on SIGHUP
+ * (a bad configuration keeps the running one), logs statistics and pings the systemd watchdog
+ * on time, and on SIGTERM/SIGINT closes the service (flushing every flow) and writes the tables.
+ */
+final class Daemon {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+    private final ConfigSource source;
+    private final Service service;
+    private final Signals signals;
+    private final Optional<SdNotify> notify;
+    private final Optional<Duration> watchdog;
+    private final PrintStream foregroundOut;
+    private Settings settings;
+
+    /**
+     * @param foregroundOut where the tables go at exit when no table file is set; null when run
+     *                      as a service (the tables then go nowhere, as reference.conf says)
+     */
+    Daemon(ConfigSource source, Settings settings, Service service, Signals signals,
+           Optional<SdNotify> notify, Optional<Duration> watchdog, PrintStream foregroundOut) {
+        this.source = source;
+        this.settings = settings;
+        this.service = service;
+        this.signals = signals;
+        this.notify = notify;
+        this.watchdog = watchdog;
+        this.foregroundOut = foregroundOut;
+    }
+
+    /** Runs until SIGTERM/SIGINT; returns the exit status (0 after a clean shutdown). */
+    int run() throws InterruptedException {
+        notifySafely(n -> n.ready("running: " + summary()));
+        LOG.info("running with {}; {}", source.describe(), summary());
+        long nextStats = System.nanoTime() + settings.stats().interval().toNanos();
+        long nextWatchdog = watchdog.map(d -> System.nanoTime()).orElse(Long.MAX_VALUE);
+        while (true) {
+            long now = System.nanoTime();
+            if (now - nextWatchdog >= 0) {
+                notifySafely(SdNotify::watchdog);
+                nextWatchdog = now + watchdog.orElseThrow().toNanos();
+            }
+            if (now - nextStats >= 0) {
+                logStatistics();
+                nextStats = now + settings.stats().interval().toNanos();
+            }
+            long waitNanos = Math.min(nextStats - now, watchdog.isPresent() ? nextWatchdog - now : Long.MAX_VALUE);
+            Signals.Event event = signals.next(Math.max(1, waitNanos / 1_000_000));
+            if (event == null) {
+                continue;
+            }
+            if (event.request() == Signals.Request.STOP) {
+                return shutDown(event.signal());
+            }
+            reload();
+        }
+    }
+
+    private void reload() {
+        LOG.info("SIGHUP: reloading the configuration from {}", source.describe());
+        notifySafely(SdNotify::reloading);
+        String outcome;
+        try {
+            Settings newSettings = source.load();
+            service.reload(newSettings);
+            settings = newSettings;
+            outcome = "configuration reloaded";
+            LOG.info(outcome);
+        } catch (ConfigError e) {
+            outcome = "reload rejected, keeping the running configuration: " + e.getMessage();
+            LOG.error(outcome);
+        } catch (Exception e) {
+            outcome = "reload failed, keeping the running configuration: " + e;
+            LOG.error(outcome, e);
+        }
+        String status = outcome;
+        notifySafely(n -> n.ready(status));
+    }
+
+    private int shutDown(String signal) {
+        LOG.info("SIG{}: stopping, flushing every active flow", signal);
+        notifySafely(SdNotify::stopping);
+        int status = 0;
+        try {
+            service.close();
+        } catch (RuntimeException e) {
+            LOG.error("shutdown of the flow pipeline failed", e);
+            status = 70;
+        }
+        writeTables();
+        LOG.info("stopped; {}", summary());
+        return status;
+    }
+
+    /** The seed report's tables: to the table file if set, else to standard output in the foreground. */
+    private void writeTables() {
+        Optional<Path> file = settings.outputs().tableFile();
+        if (file.isPresent()) {
+            try (PrintStream out = new PrintStream(Files.newOutputStream(file.get()), false, "UTF-8")) {
+                service.writeTables(out);
+                LOG.info("tables written to {}", file.get());
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot write the tables to {}: {}", file.get(), e.toString());
+            }
+        } else if (foregroundOut != null) {
+            service.writeTables(foregroundOut);
+            foregroundOut.flush();
+        }
+    }
+
+    private void logStatistics() {
+        String summary = summary();
+        LOG.info("statistics: {}", summary);
+        notifySafely(n -> n.status(summary));
+    }
+
+    private String summary() {
+        try {
+            Map<String, Long> statistics = service.statistics();
+            return statistics.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(" "));
+        } catch (RuntimeException e) {
+            return "statistics unavailable: " + e;
+        }
+    }
+
+    private interface Notification {
+        void send(SdNotify notify) throws IOException;
+    }
+
+    /** systemd being unreachable must not stop the daemon; it is logged, not thrown. */
+    private void notifySafely(Notification notification) {
+        if (notify.isEmpty()) {
+            return;
+        }
+        try {
+            notification.send(notify.get());
+        } catch (IOException e) {
+            LOG.warn("sd_notify failed: {}", e.getMessage());
+        }
+    }
+}

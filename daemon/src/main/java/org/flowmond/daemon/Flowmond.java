@@ -1,0 +1,106 @@
+package org.flowmond.daemon;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.flowmond.daemon.config.ConfigError;
+import org.flowmond.daemon.config.Settings;
+
+/**
+ * flowmond's entry point: parses the command line, validates the configuration (exit 78 with
+ * one line when it is wrong), checks privileges and kernel features (77 / 69), starts the flow
+ * pipeline and runs the {@link Daemon} loop until SIGTERM/SIGINT (exit 0).
+ */
+public final class Flowmond {
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final Service.Starter starter;
+
+    Flowmond(PrintStream out, PrintStream err, Map<String, String> env, Service.Starter starter) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.starter = starter;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Flowmond flowmond = new Flowmond(System.out, System.err, System.getenv(), PipelineService::start);
+        System.exit(flowmond.run(args));
+    }
+
+    /** Everything up to the exit status; System.exit is left to main so tests can call this. */
+    int run(String[] args) throws InterruptedException {
+        CommandLine commandLine;
+        try {
+            commandLine = CommandLine.parse(args);
+        } catch (UsageError e) {
+            err.println(e.getMessage());
+            return UsageError.EXIT_STATUS;
+        } catch (ConfigError e) {
+            err.println(e.getMessage());
+            return ConfigError.EXIT_STATUS;
+        }
+        if (commandLine.help()) {
+            out.print(CommandLine.USAGE);
+            return 0;
+        }
+        if (commandLine.version()) {
+            out.println("flowmond " + Version.get());
+            return 0;
+        }
+        ConfigSource source = ConfigSource.of(commandLine);
+        Settings settings;
+        try {
+            settings = source.load();
+        } catch (ConfigError e) {
+            err.println(e.getMessage());
+            return ConfigError.EXIT_STATUS;
+        }
+        if (commandLine.checkConfig()) {
+            out.println("configuration OK: " + source.describe());
+            return 0;
+        }
+        return start(source, settings);
+    }
+
+    private int start(ConfigSource source, Settings settings) throws InterruptedException {
+        try {
+            Preflight.check(settings);
+        } catch (StartupError e) {
+            err.println(e.getMessage());
+            return e.exitStatus();
+        }
+        // Handlers first: a SIGTERM during start-up is queued and honoured once started.
+        Signals signals = Signals.install();
+        Optional<SdNotify> notify;
+        try {
+            notify = SdNotify.fromEnvironment(env);
+        } catch (IOException e) {
+            err.println("cannot open the systemd notification socket: " + e.getMessage());
+            return StartupError.UNAVAILABLE;
+        }
+        Service service;
+        try {
+            service = starter.start(settings);
+        } catch (StartupError e) {
+            err.println(e.getMessage());
+            notify.ifPresent(SdNotify::close);
+            return e.exitStatus();
+        } catch (Exception | LinkageError e) {
+            err.println("cannot start: " + e);
+            notify.ifPresent(SdNotify::close);
+            return 1;
+        }
+        Optional<Duration> watchdog = SdNotify.watchdogInterval(env, ProcessHandle.current().pid());
+        PrintStream foreground = notify.isPresent() ? null : out;
+        try {
+            return new Daemon(source, settings, service, signals, notify, watchdog, foreground).run();
+        } finally {
+            notify.ifPresent(SdNotify::close);
+        }
+    }
+}
