@@ -149,6 +149,18 @@ public final class BpfMap {
         return sum;
     }
 
+    /** Pins the loaded map at {@code path} on a bpffs (see {@link BpfFs}), so it outlives this process. */
+    public void pin(String path) {
+        owner.requireLoaded("pin map " + name);
+        Checked.rc(Native.LIBBPF.bpf_map__pin(map, path), "bpf_map__pin", name + " at " + path);
+    }
+
+    /** Removes the pin at {@code path}. */
+    public void unpin(String path) {
+        owner.requireLoaded("unpin map " + name);
+        Checked.rc(Native.LIBBPF.bpf_map__unpin(map, path), "bpf_map__unpin", name + " at " + path);
+    }
+
     /**
      * Reads every entry, with {@code bpf_map_lookup_batch} where the kernel supports it for this map
      * type, else with get_next_key + lookup. A snapshot: entries changing meanwhile may be missed or,
