@@ -26,7 +26,8 @@ public final class RingBuffer implements AutoCloseable {
 
     private final Pointer rb;
     private final String description;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Fair, so a close() waiting behind a polling loop gets the lock at the next poll boundary. */
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final List<Callback> callbacks = new ArrayList<>();
     private final List<BpfObject> owners = new ArrayList<>();
     private final AtomicLong samples = new AtomicLong();
