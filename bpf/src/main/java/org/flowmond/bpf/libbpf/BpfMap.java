@@ -175,6 +175,14 @@ public final class BpfMap {
         return MapBatchReader.readAll(this, true);
     }
 
+    /**
+     * As {@link #readAll()}, but hands the entries over in chunks (up to 256 entries each) as they
+     * are read, so a large map is not held in memory at once. Returns whether the batch syscall was used.
+     */
+    public boolean forEachChunk(java.util.function.Consumer<MapEntries> sink) {
+        return MapBatchReader.forEachChunk(this, false, sink);
+    }
+
     @Override
     public String toString() {
         return "BpfMap[" + name + ", type " + type + ", key " + keySize + ", value " + valueSize + "]";

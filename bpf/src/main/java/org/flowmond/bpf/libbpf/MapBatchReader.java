@@ -1,36 +1,43 @@
 package org.flowmond.bpf.libbpf;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
- * Reads a whole map: {@code bpf_map_lookup_batch} (one syscall per chunk of entries, kernel ≥ 5.6
- * for hash and array maps) and, where the kernel or map type lacks it, the classic
- * get_next_key + lookup loop (two syscalls per entry).
+ * Reads a whole map in chunks: {@code bpf_map_lookup_batch} (one syscall per chunk of entries,
+ * kernel ≥ 5.6 for hash and array maps) and, where the kernel or map type lacks it, the classic
+ * get_next_key + lookup loop (two syscalls per entry). Each chunk goes to a consumer, so a large
+ * map is never held twice in memory.
  */
 final class MapBatchReader {
-    private static final int FIRST_CHUNK = 256;
+    static final int CHUNK = 256;
 
     private MapBatchReader() {
     }
 
-    static MapEntries readAll(BpfMap map, boolean oneByOne) {
-        if (!oneByOne) {
-            MapEntries batched = batched(map);
-            if (batched != null) {
-                return batched;
-            }
+    /** Feeds every entry, chunk by chunk, to {@code sink}; returns whether the batch syscall was used. */
+    static boolean forEachChunk(BpfMap map, boolean oneByOne, Consumer<MapEntries> sink) {
+        if (!oneByOne && batched(map, sink)) {
+            return true;
         }
-        return oneByOne(map);
+        oneByOne(map, sink);
+        return false;
     }
 
-    /** Null when the kernel has no batch lookup for this map (EINVAL on old kernels, ENOTSUPP per type). */
-    private static MapEntries batched(BpfMap map) {
+    static MapEntries readAll(BpfMap map, boolean oneByOne) {
+        Accumulator acc = new Accumulator(map.keySize(), map.valueBufferSize());
+        boolean batched = forEachChunk(map, oneByOne, chunk -> acc.append(chunk.keys(), chunk.values(), chunk.count()));
+        return acc.result(batched);
+    }
+
+    /** False (nothing fed) when the kernel has no batch lookup for this map (EINVAL on old kernels, ENOTSUPP per type). */
+    private static boolean batched(BpfMap map, Consumer<MapEntries> sink) {
         int fd = map.fd();
         int ks = map.keySize();
         int vs = map.valueBufferSize();
-        int chunk = FIRST_CHUNK;
+        int chunk = CHUNK;
         // The batch token is a u32 bucket for hash maps and a key for arrays: room for either.
         Pointer in = Memory.allocateDirect(Native.RUNTIME, Math.max(ks, 8));
         Pointer out = Memory.allocateDirect(Native.RUNTIME, Math.max(ks, 8));
@@ -38,7 +45,6 @@ final class MapBatchReader {
         Pointer keys = Memory.allocateDirect(Native.RUNTIME, (long) chunk * ks);
         Pointer values = Memory.allocateDirect(Native.RUNTIME, (long) chunk * vs);
         MapBatchOpts opts = new MapBatchOpts(Native.RUNTIME);
-        Accumulator acc = new Accumulator(ks, vs);
         boolean first = true;
         while (true) {
             count.putInt(0, chunk);
@@ -53,13 +59,19 @@ final class MapBatchReader {
                     continue;
                 }
                 if (first && (rc == -Errno.EINVAL || rc == -Errno.ENOTSUPP || rc == -Errno.EOPNOTSUPP)) {
-                    return null;
+                    return false;
                 }
                 Checked.rc(rc, "bpf_map_lookup_batch", map.name());
             }
-            acc.append(keys, values, n);
+            if (n > 0) {
+                byte[] k = new byte[n * ks];
+                byte[] v = new byte[n * vs];
+                keys.get(0, k, 0, k.length);
+                values.get(0, v, 0, v.length);
+                sink.accept(new MapEntries(n, ks, vs, k, v, true));
+            }
             if (rc == -Errno.ENOENT) {
-                return acc.result(true);
+                return true;
             }
             byte[] token = new byte[Math.max(ks, 8)];
             out.get(0, token, 0, token.length);
@@ -68,19 +80,30 @@ final class MapBatchReader {
         }
     }
 
-    private static MapEntries oneByOne(BpfMap map) {
+    private static void oneByOne(BpfMap map, Consumer<MapEntries> sink) {
         int limit = map.maxEntries();
-        Accumulator acc = new Accumulator(map.keySize(), map.valueBufferSize());
+        int ks = map.keySize();
+        int vs = map.valueBufferSize();
+        Accumulator acc = new Accumulator(ks, vs);
         byte[] key = null;
-        byte[] next = new byte[map.keySize()];
-        byte[] value = new byte[map.valueBufferSize()];
-        while (acc.count < limit && map.nextKey(key, next)) {
+        byte[] next = new byte[ks];
+        byte[] value = new byte[vs];
+        int seen = 0;
+        // The limit stops a map that changes under us from restarting the walk forever.
+        while (seen < limit && map.nextKey(key, next)) {
+            seen++;
             if (map.lookup(next, value)) { // absent: deleted between the two calls
-                acc.append(next, value);
+                acc.append(next, value, 1);
+                if (acc.count == CHUNK) {
+                    sink.accept(acc.result(false));
+                    acc = new Accumulator(ks, vs);
+                }
             }
             key = next.clone();
         }
-        return acc.result(false);
+        if (acc.count > 0) {
+            sink.accept(acc.result(false));
+        }
     }
 
     /** Growing flat key and value arrays. */
@@ -96,27 +119,16 @@ final class MapBatchReader {
             this.vs = vs;
         }
 
-        void ensure(int more) {
-            int need = count + more;
+        void append(byte[] k, byte[] v, int n) {
+            int need = count + n;
             if (need * ks > keys.length || need * vs > values.length) {
                 int cap = Math.max(need, count * 2);
                 keys = Arrays.copyOf(keys, cap * ks);
                 values = Arrays.copyOf(values, cap * vs);
             }
-        }
-
-        void append(Pointer k, Pointer v, int n) {
-            ensure(n);
-            k.get(0, keys, count * ks, n * ks);
-            v.get(0, values, count * vs, n * vs);
-            count += n;
-        }
-
-        void append(byte[] k, byte[] v) {
-            ensure(1);
-            System.arraycopy(k, 0, keys, count * ks, ks);
-            System.arraycopy(v, 0, values, count * vs, vs);
-            count++;
+            System.arraycopy(k, 0, keys, count * ks, n * ks);
+            System.arraycopy(v, 0, values, count * vs, n * vs);
+            count = need;
         }
 
         MapEntries result(boolean batched) {

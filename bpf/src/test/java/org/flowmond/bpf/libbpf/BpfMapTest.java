@@ -103,6 +103,12 @@ class BpfMapTest {
         assertFalse(single.batched());
         assertEquals(expected, asMap(batched));
         assertEquals(expected, asMap(single));
+
+        java.util.List<MapEntries> chunks = new java.util.ArrayList<>();
+        assertTrue(kv.forEachChunk(chunks::add));
+        assertTrue(chunks.size() >= 1500 / 256, "chunks of at most 256 (hash buckets may split them): " + chunks.size());
+        assertEquals(1500, chunks.stream().mapToInt(MapEntries::count).sum());
+        assertTrue(chunks.stream().allMatch(c -> c.count() <= 256));
     }
 
     @Test
