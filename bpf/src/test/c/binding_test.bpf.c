@@ -35,6 +35,12 @@ struct {
 	__uint(max_entries, 4096);
 } events SEC(".maps");
 
+/* A second ring: the tid of every event again (RingBuffer.add with two maps). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} events2 SEC(".maps");
+
 /* tid → number of getppid() calls; also used from Java for element operations. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -93,6 +99,7 @@ int on_getppid(void *ctx)
 	e->enabled = enabled;
 	__builtin_memset(e->_pad, 0, sizeof(e->_pad));
 	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_output(&events2, &tid, sizeof(tid), 0);
 	return 0;
 }
 
