@@ -1,0 +1,62 @@
+package org.flowmond.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.flowmond.testing.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real jar as a process: exit statuses and the one-line messages on standard error. */
+class FlowmondJarTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void badConfigurationExits78WithOneLine() throws Exception {
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, "flowmon {\n  export.collectors = [{ host = \"10.0.0.256\", port = 4739 }]\n}\n");
+        Tools.Result result = JarProcess.run("--config", file.toString());
+        assertEquals(78, result.exitCode());
+        assertEquals(file + ":2: flowmon.export.collectors[0].host: expected an IPv4 or IPv6 address or a DNS name, got \"10.0.0.256\"\n",
+                result.stderr());
+        assertEquals("", result.stdout());
+    }
+
+    @Test
+    void badCommandLineValueExits78() {
+        Tools.Result result = JarProcess.run("-R", "9-3", "--check-config");
+        assertEquals(78, result.exitCode());
+        assertEquals("command line option -R: flowmon.filter.port-range: expected \"LO-HI\" with 1 <= LO <= HI <= 65535, or \"\" for none, got \"9-3\"\n",
+                result.stderr());
+    }
+
+    @Test
+    void checkConfigExits0() throws Exception {
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, "flowmon.flows.idle-timeout = 10s\n");
+        Tools.Result result = JarProcess.run("--config", file.toString(), "--check-config", "-P", "80,443");
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertEquals("configuration OK: " + file + "\n", result.stdout());
+    }
+
+    @Test
+    void unknownOptionExits64() {
+        Tools.Result result = JarProcess.run("--frobnicate");
+        assertEquals(64, result.exitCode());
+        assertEquals("unknown option --frobnicate (see flowmond --help)\n", result.stderr());
+    }
+
+    @Test
+    void versionAndHelp() {
+        Tools.Result version = JarProcess.run("--version");
+        assertEquals(0, version.exitCode());
+        assertTrue(version.stdout().matches("flowmond \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n"), version.stdout());
+        Tools.Result help = JarProcess.run("--help");
+        assertEquals(0, help.exitCode());
+        assertEquals(CommandLine.USAGE, help.stdout());
+    }
+}
