@@ -34,14 +34,17 @@ struct flow_key {
 	__u8  direction;                   /* 43: enum flowmon_direction */
 };
 
-/* Counters of one unidirectional flow. 40 bytes. */
+/* Counters of one unidirectional flow. 40 bytes.
+ * A "packet" is a wire packet: a GSO/GRO super-packet counts as skb->gso_segs packets, and
+ * "bytes" is the IP bytes those wire packets carry (the L3+L4 headers repeated per segment). */
 struct flow_stats {
 	__u64 packets;                     /*  0 */
 	__u64 bytes;                       /*  8: IP length (L3 header + payload) */
 	__u64 first_seen_ns;               /* 16: bpf_ktime_get_ns(), CLOCK_MONOTONIC */
 	__u64 last_seen_ns;                /* 24 */
-	__u16 tcp_flags;                   /* 32: OR of the 9 TCP flag bits (FIN=0x01 ... NS=0x100) */
-	__u8  _pad[6];                     /* 34 */
+	__u32 tcp_flags;                   /* 32: OR of the 9 TCP flag bits (FIN=0x01 ... NS=0x100);
+	                                    *     32 bits because BPF atomics (fetch-and-or) are 32/64-bit */
+	__u32 _pad;                        /* 36 */
 };
 
 /* A packet that could not be counted in the flow map (map full, ...): sent to user space
@@ -60,6 +63,8 @@ enum flowmon_tc_counter {
 	TC_CTR_OVERFLOW_LOST,      /* overflow ring full too: packet not accounted anywhere */
 	TC_CTR_TRUNCATED,          /* headers shorter than their protocol says: counted with ports 0 */
 	TC_CTR_NON_IP,             /* not IPv4/IPv6: counted under its EtherType */
+	TC_CTR_EXT_HDR_LIMIT,      /* IPv6 extension header chain longer than the parser follows:
+	                            * counted with proto = the last header reached, ports 0 */
 	TC_CTR_MAX,
 };
 

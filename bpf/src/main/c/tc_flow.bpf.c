@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tc_flow.bpf.c — counts packets, IP bytes, first/last time and TCP flags per unidirectional
+ * flow at the TC clsact ingress and egress hooks. It observes only: every program returns
+ * TC_ACT_OK.
+ *
+ * Loaded by org.flowmond.bpf.tc.TcFlowMonitor, which sets the size of "flows" before load and
+ * picks, per interface, the Ethernet programs (tc_ingress/tc_egress) or, for devices without
+ * a link-layer header, the *_l3 ones. Loopback is attached on egress only (see README).
+ *
+ * Nothing is lost silently: a packet whose flow cannot be inserted (map full) goes to the
+ * "flow_overflow" ring buffer as a one-packet record and the failure is counted by error code
+ * in "tc_counters"; if that ring is full too, the loss is counted.
+ */
+#include "tc_parse.bpf.h" /* first: it includes vmlinux.h with the renames flowmon.h needs */
+
+#define TC_ACT_OK 0
+#define E2BIG_    7
+#define ENOMEM_   12
+#define EEXIST_   17
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Preallocated hash: inserts fail visibly when full instead of an LRU evicting unseen flows.
+ * max_entries is a default; TcFlowMonitor sets the configured size before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct flow_key);
+	__type(value, struct flow_stats);
+} flows SEC(".maps");
+
+/* struct flow_overflow_event records; the size is a default TcFlowMonitor may change. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} flow_overflow SEC(".maps");
+
+/* enum flowmon_tc_counter -> per-CPU count; user space sums the CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TC_CTR_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} tc_counters SEC(".maps");
+
+static __always_inline void counter_inc(__u32 idx)
+{
+	__u64 *c = bpf_map_lookup_elem(&tc_counters, &idx);
+
+	if (c)
+		*c += 1; /* per-CPU slot: no other CPU writes it */
+}
+
+/*
+ * Wire packets and IP bytes that this skb stands for. A GSO/GRO super-packet is one skb at
+ * the hook but gso_segs packets on the wire, each repeating the IP and transport headers;
+ * flowmond reports the wire view, so counts match a capture taken anywhere on the path.
+ */
+static __always_inline void wire_size(struct __sk_buff *skb, const struct pkt_info *p,
+				      __u64 *packets, __u64 *bytes)
+{
+	__u32 l3_total = skb->len > p->l3_off ? skb->len - p->l3_off : 0;
+	__u32 gso_size = skb->gso_size;
+	__u32 hdr, payload, segs;
+
+	if (!gso_size) {
+		*packets = 1;
+		/* The IP length field excludes Ethernet padding; fall back to the skb for non-IP. */
+		*bytes = p->ip_len ? p->ip_len : l3_total;
+		return;
+	}
+	hdr = p->has_l4 ? p->l4_off - p->l3_off + p->l4_hdr_len : 0;
+	payload = l3_total > hdr ? l3_total - hdr : 0;
+	/* gso_segs is 0 on packets from untrusted sources (SKB_GSO_DODGY) until recomputed. */
+	segs = skb->gso_segs;
+	if (!segs)
+		segs = (payload + gso_size - 1) / gso_size;
+	if (!segs)
+		segs = 1;
+	*packets = segs;
+	*bytes = (__u64)payload + (__u64)segs * hdr;
+}
+
+static __always_inline void stats_add(struct flow_stats *st, __u64 packets, __u64 bytes,
+				      __u32 tcp_flags, __u64 now)
+{
+	/* Atomic adds: several CPUs may count the same flow at once (RSS, both directions of lo). */
+	__sync_fetch_and_add(&st->packets, packets);
+	__sync_fetch_and_add(&st->bytes, bytes);
+	/* Skip the locked OR when every flag is already recorded (almost every TCP segment). */
+	if ((st->tcp_flags & tcp_flags) != tcp_flags)
+		__sync_fetch_and_or(&st->tcp_flags, tcp_flags);
+	/* A plain store: racing CPUs write times nanoseconds apart, any of them is right. */
+	st->last_seen_ns = now;
+}
+
+/* Sends a packet that has no place in the flow map to user space, and counts why. */
+static __always_inline void overflow(const struct flow_key *key, const struct flow_stats *one, long err)
+{
+	struct flow_overflow_event *ev;
+	__u64 flags;
+
+	if (err == -E2BIG_)
+		counter_inc(TC_CTR_MAP_FULL);
+	else if (err == -ENOMEM_)
+		counter_inc(TC_CTR_MAP_NOMEM);
+	else
+		counter_inc(TC_CTR_MAP_OTHER);
+
+	ev = bpf_ringbuf_reserve(&flow_overflow, sizeof(*ev), 0);
+	if (!ev) {
+		counter_inc(TC_CTR_OVERFLOW_LOST);
+		return;
+	}
+	ev->key = *key;
+	ev->error = -err;
+	ev->stats = *one;
+	/* The reader polls on a timer; wake it early only when the ring is a quarter full. */
+	flags = bpf_ringbuf_query(&flow_overflow, BPF_RB_AVAIL_DATA) >
+			bpf_ringbuf_query(&flow_overflow, BPF_RB_RING_SIZE) / 4
+		? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(ev, flags);
+}
+
+static __always_inline void flow_add(const struct flow_key *key, __u64 packets, __u64 bytes,
+				     __u32 tcp_flags)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct flow_stats *st;
+	struct flow_stats fresh = {
+		.packets = packets,
+		.bytes = bytes,
+		.first_seen_ns = now,
+		.last_seen_ns = now,
+		.tcp_flags = tcp_flags,
+	};
+	long err;
+
+	st = bpf_map_lookup_elem(&flows, key);
+	if (st) {
+		stats_add(st, packets, bytes, tcp_flags, now);
+		return;
+	}
+	err = bpf_map_update_elem(&flows, key, &fresh, BPF_NOEXIST);
+	if (!err)
+		return;
+	if (err == -EEXIST_) {
+		/* Another CPU inserted this flow between our lookup and update: add to its entry. */
+		st = bpf_map_lookup_elem(&flows, key);
+		if (st) {
+			stats_add(st, packets, bytes, tcp_flags, now);
+			return;
+		}
+	}
+	overflow(key, &fresh, err);
+}
+
+static __always_inline int count_packet(struct __sk_buff *skb, __u8 direction, bool has_eth)
+{
+	struct pkt_info p = {};
+	__u64 packets, bytes;
+
+	parse_packet(skb, has_eth, &p);
+	p.key.ifindex = skb->ifindex;
+	p.key.direction = direction;
+	if (p.key.eth_proto != ETH_P_IP && p.key.eth_proto != ETH_P_IPV6)
+		counter_inc(TC_CTR_NON_IP);
+	if (p.truncated)
+		counter_inc(TC_CTR_TRUNCATED);
+	if (p.ext_limit)
+		counter_inc(TC_CTR_EXT_HDR_LIMIT);
+	wire_size(skb, &p, &packets, &bytes);
+	flow_add(&p.key, packets, bytes, p.tcp_flags);
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int tc_ingress(struct __sk_buff *skb) { return count_packet(skb, FLOWMON_INGRESS, true); }
+
+SEC("tc")
+int tc_egress(struct __sk_buff *skb) { return count_packet(skb, FLOWMON_EGRESS, true); }
+
+SEC("tc")
+int tc_ingress_l3(struct __sk_buff *skb) { return count_packet(skb, FLOWMON_INGRESS, false); }
+
+SEC("tc")
+int tc_egress_l3(struct __sk_buff *skb) { return count_packet(skb, FLOWMON_EGRESS, false); }
