@@ -29,20 +29,40 @@ int BPF_PROG(fexit_tcp_v6_connect, struct sock *sk, struct sockaddr *uaddr, int 
 	return exit_connect(sk, ret, 6);
 }
 
+/* The fexit context slots are read by constant-offset loads written out in asm: from the
+ * if/else below clang would otherwise compute ctx + (cond ? 16 : 32) and load from that, and the
+ * verifier refuses a ctx access at a computed offset ("dereference of modified ctx ptr"). */
+static __always_inline struct sock *fexit_slot2(__u64 *ctx)
+{
+	struct sock *v;
+
+	asm volatile("%0 = *(u64 *)(%1 + 16)" : "=r"(v) : "r"(ctx));
+	return v;
+}
+
+static __always_inline struct sock *fexit_slot4(__u64 *ctx)
+{
+	struct sock *v;
+
+	asm volatile("%0 = *(u64 *)(%1 + 32)" : "=r"(v) : "r"(ctx));
+	return v;
+}
+
 /* Linux 6.10, commit 92ef0fd55ac8 ("net: change proto and proto_ops accept type"), replaced
  * inet_csk_accept(sk, flags, int *err, kern) by inet_csk_accept(sk, struct proto_accept_arg *),
  * so the return value, which fexit sees after the arguments, moved from ctx[4] to ctx[2].
- * CO-RE tells the two apart at load time by the new struct; bpf_get_func_ret() would too, but
- * only from Linux 5.17 on, while fexit itself exists since 5.5. */
+ * CO-RE tells the two apart at load time by the new struct, and the verifier never walks the
+ * branch of the other layout; bpf_get_func_ret() would do as well, but only from Linux 5.17 on,
+ * while fexit exists since 5.5 (Ubuntu 22.04's 5.15 has fexit and not the helper). */
 SEC("fexit/inet_csk_accept")
 int fexit_inet_csk_accept(__u64 *ctx)
 {
 	struct sock *newsk;
 
 	if (bpf_core_type_exists(struct proto_accept_arg))
-		newsk = (struct sock *)ctx[2];
+		newsk = fexit_slot2(ctx);
 	else
-		newsk = (struct sock *)ctx[4];
+		newsk = fexit_slot4(ctx);
 	if (!newsk || !current_allowed() || !is_tcp_stream(newsk))
 		return 0;
 	emit_sock_event(newsk, sock_ip_version(newsk), SOCK_EV_ACCEPT);

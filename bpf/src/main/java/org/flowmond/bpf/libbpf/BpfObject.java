@@ -67,6 +67,8 @@ public final class BpfObject implements AutoCloseable {
         opts.objectName.set(nameC);
         Pointer obj = Checked.ptr(Native.LIBBPF.bpf_object__open_mem(buf, elf.length, opts),
                 "bpf_object__open_mem", name + ", " + elf.length + " bytes");
+        // opts holds only nameC's raw address: keep the buffer from being freed before libbpf copied it
+        java.lang.ref.Reference.reachabilityFence(nameC);
         return new BpfObject(name, obj, buf);
     }
 

@@ -166,6 +166,34 @@ class SyscallProbesTest {
         }
     }
 
+    /**
+     * A one-page ring (4096 bytes) holds exactly 34 events of 8 + 112 bytes. The reader starts
+     * only after the client made 50 connects (the only events: the pid filter drops all others),
+     * so 34 arrive and 16 are counted as lost, none silently.
+     */
+    @Test
+    void aFullRingCountsEveryLostEvent() throws Exception {
+        int connects = 50;
+        int fit = 4096 / (8 + SockEventCodec.SIZE);
+        try (PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv4B, PORT);
+             PeerProcess client = PeerProcess.client(veth.nsA, CLIENT, veth.ipv4B, PORT, connects, false);
+             SyscallProbes probes = SyscallProbes.open(new SyscallProbeOptions(HookVariant.AUTO,
+                     SyscallFilter.none().withPids(client.pid()), 4096, SyscallProbeOptions.DEFAULT_POLL_INTERVAL), clock)) {
+            List<Integer> clientPorts = client.go();
+            server.awaitAccepted(connects);
+            probes.start(events::add);
+            probes.drain();
+
+            assertEquals(34, fit);
+            assertEquals(clientPorts.subList(0, fit), events.stream().map(SocketEvent::localPort).toList(),
+                    "the first events stay in the ring, later ones are refused");
+            SyscallProbeStats stats = probes.stats();
+            assertEquals(connects - fit, stats.ringBufferFull(), stats.toString());
+            assertEquals(fit, stats.delivered());
+            assertEquals(connects - fit, stats.lost());
+        }
+    }
+
     @Test
     void connectionsOpenBeforeStartAreFoundAsExisting() throws Exception {
         try (PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv6B, PORT);
