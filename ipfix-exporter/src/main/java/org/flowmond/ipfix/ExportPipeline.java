@@ -136,33 +136,18 @@ final class ExportPipeline {
     private void pack(Object record) {
         try {
             if (record instanceof FlowRecord flow) {
-                packFlow(flow);
+                if (flow.hasTraffic()) {
+                    templates.packFlow(flow, packer);
+                } else {
+                    counters.skippedEmpty.incrementAndGet();
+                }
             } else {
-                SyscallFlowRecord syscall = (SyscallFlowRecord) record;
-                packer.addRecord(templates.syscallLayout(syscall), syscall);
+                templates.packSyscallFlow((SyscallFlowRecord) record, packer);
             }
         } catch (RuntimeException e) {
             counters.failed.incrementAndGet();
             counters.notSentFlowRecords.increment();
             failures.warn("cannot export " + record, e);
-        }
-    }
-
-    private void packFlow(FlowRecord flow) {
-        if (!flow.hasTraffic()) {
-            counters.skippedEmpty.incrementAndGet();
-            return;
-        }
-        if (templates.mode != BiflowMode.UNIFLOWS) {
-            packer.addRecord(templates.flowLayout(flow), flow);
-            return;
-        }
-        if (flow.hasForwardTraffic()) {
-            packer.addRecord(templates.flowLayout(flow), flow);
-        }
-        if (flow.hasReverseTraffic()) {
-            FlowRecord reverse = flow.reversed();
-            packer.addRecord(templates.flowLayout(reverse), reverse);
         }
     }
 

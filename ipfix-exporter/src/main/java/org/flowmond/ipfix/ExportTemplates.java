@@ -47,6 +47,30 @@ final class ExportTemplates {
         return r.ipVersion() == 4 ? syscallIpv4 : syscallIpv6;
     }
 
+    /**
+     * Adds the data records of one flow: one record in the biflow modes; in uniflow mode one per
+     * direction that carried traffic. Never a record with zero packets and zero octets.
+     */
+    void packFlow(FlowRecord flow, MessagePacker packer) {
+        if (mode != BiflowMode.UNIFLOWS) {
+            if (flow.hasTraffic()) {
+                packer.addRecord(flowLayout(flow), flow);
+            }
+            return;
+        }
+        if (flow.hasForwardTraffic()) {
+            packer.addRecord(flowLayout(flow), flow);
+        }
+        if (flow.hasReverseTraffic()) {
+            FlowRecord reverse = flow.reversed();
+            packer.addRecord(flowLayout(reverse), reverse);
+        }
+    }
+
+    void packSyscallFlow(SyscallFlowRecord syscall, MessagePacker packer) {
+        packer.addRecord(syscallLayout(syscall), syscall);
+    }
+
     List<Template<?>> dataTemplates() {
         return List.of(flowIpv4, flowIpv6, syscallIpv4, syscallIpv6);
     }

@@ -203,6 +203,11 @@ public final class IpfixExporter implements AutoCloseable {
         return awaitQuietly(pipeline.flush(), timeout);
     }
 
+    /** Runs {@code task} on the export thread: lets tests hold the thread to fill the queue. */
+    void runOnExportThread(Runnable task) {
+        group.next().execute(task);
+    }
+
     /** The largest IPFIX message this exporter sends, derived from the MTU. */
     public int maxMessageLength() {
         return maxMessageLength;

@@ -24,8 +24,11 @@ public record StatisticsRecord(long observationDomainId, long messages, long flo
             List.of("exportedMessageTotalCount", "exportedFlowRecordTotalCount", "exportedOctetTotalCount",
                     "notSentFlowTotalCount", "ignoredPacketTotalCount"));
 
+    /** Where each statistics element takes its value from. */
+    public static final ElementBinding<StatisticsRecord> BINDING = StatisticsRecord::writer;
+
     public static Template<StatisticsRecord> template(InformationElements model) {
-        return SPEC.bind(model, StatisticsRecord::writer);
+        return SPEC.bind(model, BINDING);
     }
 
     static FieldWriter<StatisticsRecord> writer(InformationElement field) {

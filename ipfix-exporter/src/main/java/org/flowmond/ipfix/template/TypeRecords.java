@@ -20,8 +20,11 @@ public final class TypeRecords {
     private TypeRecords() {
     }
 
+    /** Where each type-record element takes its value from in the described element. */
+    public static final ElementBinding<InformationElement> BINDING = TypeRecords::writer;
+
     public static Template<InformationElement> template(InformationElements model) {
-        return SPEC.bind(model, TypeRecords::writer);
+        return SPEC.bind(model, BINDING);
     }
 
     static FieldWriter<InformationElement> writer(InformationElement field) {

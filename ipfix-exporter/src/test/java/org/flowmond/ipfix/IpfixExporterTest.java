@@ -1,0 +1,273 @@
+package org.flowmond.ipfix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Predicate;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.flowmond.ipfix.ie.InformationElements;
+import org.flowmond.ipfix.testing.ExpectedValues;
+import org.flowmond.ipfix.testing.FreePorts;
+import org.flowmond.ipfix.testing.IpfixDecoder;
+import org.flowmond.ipfix.testing.Settings;
+import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.ipfix.testing.UdpReceiver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole exporter over real loopback sockets, received by a plain Java socket and the test decoder. */
+class IpfixExporterTest {
+    private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
+
+    private static List<IpfixDecoder.Message> decode(List<byte[]> datagrams) {
+        IpfixDecoder decoder = new IpfixDecoder(MODEL);
+        return datagrams.stream().map(decoder::decode).toList();
+    }
+
+    private static List<IpfixDecoder.DataRecord> records(List<IpfixDecoder.Message> messages,
+                                                         Predicate<IpfixDecoder.DataRecord> which) {
+        List<IpfixDecoder.DataRecord> out = new ArrayList<>();
+        for (IpfixDecoder.Message m : messages) {
+            m.records().stream().filter(which).forEach(out::add);
+        }
+        return out;
+    }
+
+    private static boolean isFlow(IpfixDecoder.DataRecord r) {
+        return r.values().containsKey("octetDeltaCount");
+    }
+
+    private static boolean isStatistics(IpfixDecoder.DataRecord r) {
+        return r.values().containsKey("exportedMessageTotalCount");
+    }
+
+    /** Sequence numbers count the data records of earlier messages, mod 2^32. */
+    private static void assertContiguousSequence(List<IpfixDecoder.Message> messages) {
+        long expected = messages.get(0).sequenceNumber();
+        for (IpfixDecoder.Message m : messages) {
+            assertEquals(expected, m.sequenceNumber());
+            expected = (expected + m.records().size()) & 0xFFFF_FFFFL;
+        }
+    }
+
+    @Test
+    void sendsTemplatesFirstThenEveryRecordInMessagesWithinTheMtu() throws Exception {
+        try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
+            List<FlowRecord> flows = TestFlows.flows(600, 1, 0);
+            ExporterStatistics stats;
+            try (IpfixExporter exporter = IpfixExporter.start(
+                    Settings.to(new Collector("127.0.0.1", collector.port())).withMtu(700).build())) {
+                assertEquals(700 - 28, exporter.maxMessageLength());
+                flows.forEach(exporter::export);
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                stats = exporter.statistics();
+            }
+            CollectorStatistics c = stats.collectors().get(0);
+            List<byte[]> datagrams = collector.awaitCount((int) c.messagesSent() + 1);
+            datagrams.forEach(d -> assertTrue(d.length <= 672, "datagram of " + d.length));
+            List<IpfixDecoder.Message> messages = decode(datagrams);
+            assertFalse(messages.get(0).templates().isEmpty(), "templates come first");
+            assertContiguousSequence(messages);
+            List<Map<String, Object>> expected = new ArrayList<>();
+            flows.forEach(f -> expected.addAll(ExpectedValues.flow(f, BiflowMode.NPROBE)));
+            assertEquals(expected, records(messages, IpfixExporterTest::isFlow).stream()
+                    .map(IpfixDecoder.DataRecord::values).toList());
+            assertEquals(expected.size(), c.flowRecordsSent());
+            assertEquals(expected.size(), stats.flowRecordsEncoded());
+            assertEquals(600, stats.recordsQueued());
+            assertEquals(0, c.notSentFlowRecords() + c.sendErrors() + c.unreachable());
+        }
+    }
+
+    @Test
+    void ipv6AndHostNameCollectorsGetMessagesWithinMtuMinus48() throws Exception {
+        try (UdpReceiver v6 = new UdpReceiver("::1"); UdpReceiver named = new UdpReceiver("127.0.0.1")) {
+            List<FlowRecord> flows = TestFlows.flows(200, 2, 6);
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("::1", v6.port()),
+                    new Collector("localhost", named.port())).withMtu(1280).build())) {
+                assertEquals(1280 - 48, exporter.maxMessageLength());
+                flows.forEach(exporter::export);
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                for (UdpReceiver r : List.of(v6, named)) {
+                    int index = r == v6 ? 0 : 1;
+                    long sent = exporter.statistics().collectors().get(index).messagesSent();
+                    List<IpfixDecoder.Message> messages = decode(r.awaitCount((int) sent));
+                    r.datagrams().forEach(d -> assertTrue(d.length <= 1232));
+                    assertEquals(200, records(messages, IpfixExporterTest::isFlow).size());
+                    assertContiguousSequence(messages);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableCollectorIsCountedAndDoesNotStopTheOthers() throws Exception {
+        int closedPort = FreePorts.udp();
+        try (UdpReceiver good = new UdpReceiver("127.0.0.1")) {
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", closedPort),
+                    new Collector("127.0.0.1", good.port())).withMtu(600).build())) {
+                for (int round = 0; round < 20; round++) {
+                    TestFlows.flows(50, round, 4).forEach(exporter::export);
+                    assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                }
+                ExporterStatistics stats = exporter.statistics();
+                CollectorStatistics dead = stats.collectors().get(0);
+                CollectorStatistics alive = stats.collectors().get(1);
+                assertTrue(dead.unreachable() > 0, "ICMP port unreachable counted: " + dead);
+                assertEquals(1000, alive.flowRecordsSent());
+                assertEquals(0, alive.unreachable() + alive.sendErrors() + alive.notSentFlowRecords());
+                List<IpfixDecoder.Message> messages = decode(good.awaitCount((int) alive.messagesSent()));
+                assertEquals(1000, records(messages, IpfixExporterTest::isFlow).size());
+            }
+        }
+    }
+
+    @Test
+    void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
+        try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
+                    .withQueue(10).withMode(BiflowMode.UNIFLOWS).build())) {
+                CountDownLatch hold = new CountDownLatch(1);
+                CountDownLatch held = new CountDownLatch(1);
+                exporter.runOnExportThread(() -> {
+                    held.countDown();
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                held.await();
+                List<FlowRecord> flows = TestFlows.flows(15, 3, 4);
+                long droppedUniflows = 0;
+                for (FlowRecord f : flows.subList(10, 15)) {
+                    droppedUniflows += (f.hasForwardTraffic() ? 1 : 0) + (f.hasReverseTraffic() ? 1 : 0);
+                }
+                long sentUniflows = 0;
+                for (FlowRecord f : flows.subList(0, 10)) {
+                    sentUniflows += ExpectedValues.flow(f, BiflowMode.UNIFLOWS).size();
+                }
+                int accepted = 0;
+                for (FlowRecord f : flows) {
+                    accepted += exporter.export(f) ? 1 : 0;
+                }
+                hold.countDown();
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                ExporterStatistics stats = exporter.statistics();
+                assertEquals(10, accepted);
+                assertEquals(10, stats.recordsQueued());
+                assertEquals(5, stats.recordsDroppedQueueFull());
+                assertEquals(droppedUniflows, stats.notSentFlowRecords(), "counted in uniflow records");
+                assertEquals(sentUniflows, stats.collectors().get(0).flowRecordsSent());
+                assertEquals(0, stats.collectors().get(0).notSentFlowRecords(), "the collector itself lost nothing");
+            }
+        }
+    }
+
+    @Test
+    void emptyFlowsAreNeverSentAndEmptyUniflowDirectionsAreLeftOut() throws Exception {
+        try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
+                    .withMode(BiflowMode.UNIFLOWS).build())) {
+                FlowRecord empty = FlowRecordTest.base().build();
+                FlowRecord forwardOnly = FlowRecordTest.base().forward(3, 180, 2, 1000, 2000).build();
+                exporter.export(empty);
+                exporter.export(forwardOnly);
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                ExporterStatistics stats = exporter.statistics();
+                assertEquals(1, stats.recordsSkippedEmpty());
+                assertEquals(1, stats.flowRecordsEncoded());
+                List<IpfixDecoder.DataRecord> flows = records(decode(collector.awaitCount(
+                        (int) stats.collectors().get(0).messagesSent())), IpfixExporterTest::isFlow);
+                assertEquals(ExpectedValues.flow(forwardOnly, BiflowMode.UNIFLOWS),
+                        flows.stream().map(IpfixDecoder.DataRecord::values).toList());
+            }
+        }
+    }
+
+    @Test
+    void templatesAreResentEveryNMessages() throws Exception {
+        try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
+                    .withRefresh(Duration.ofMinutes(10), 5).build())) {
+                for (int i = 0; i < 12; i++) {
+                    exporter.export(TestFlows.flows(1, i, 4).get(0));
+                    assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                }
+                List<IpfixDecoder.Message> messages = decode(collector.awaitCount(
+                        (int) exporter.statistics().collectors().get(0).messagesSent()));
+                StringBuilder pattern = new StringBuilder();
+                for (IpfixDecoder.Message m : messages) {
+                    pattern.append(records(List.of(m), IpfixExporterTest::isFlow).isEmpty() ? "A" : "D");
+                }
+                // A: the announcement (templates, then type records), D: a data message
+                String announcement = pattern.substring(0, pattern.indexOf("D"));
+                String a = announcement;
+                assertEquals(a + "DDDDD" + a + "DDDDD" + a + "DD", pattern.toString());
+                assertEquals(3, exporter.statistics().collectors().get(0).templateRefreshes());
+            }
+        }
+    }
+
+    @Test
+    void statisticsRecordsOnTheTimerAndAtCloseCarryTheCollectorsCounts() throws Exception {
+        try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
+            ExporterStatistics last;
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
+                    .withStatistics(Duration.ofMillis(200)).build())) {
+                exporter.updateIgnoredPacketTotal(77);
+                TestFlows.flows(40, 4, 0).forEach(exporter::export);
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                List<IpfixDecoder.Message> timed = decode(collector.await(
+                        d -> records(decode(d), IpfixExporterTest::isStatistics).size() >= 1));
+                IpfixDecoder.DataRecord s = records(timed, IpfixExporterTest::isStatistics).get(0);
+                assertEquals(7, s.unsigned("observationDomainId"));
+                assertEquals(77, s.unsigned("ignoredPacketTotalCount"));
+                exporter.close();
+                last = exporter.statistics();
+            }
+            CollectorStatistics c = last.collectors().get(0);
+            List<IpfixDecoder.Message> all = decode(collector.awaitCount((int) c.messagesSent()));
+            List<IpfixDecoder.DataRecord> stats = records(all, IpfixExporterTest::isStatistics);
+            IpfixDecoder.DataRecord fin = stats.get(stats.size() - 1);
+            assertEquals(c.messagesSent() - 1, fin.unsigned("exportedMessageTotalCount"), "all but itself");
+            assertEquals(40, fin.unsigned("exportedFlowRecordTotalCount"));
+            assertEquals(0, fin.unsigned("notSentFlowTotalCount"));
+            assertContiguousSequence(all);
+        }
+    }
+
+    @Test
+    void theFileGetsTheSameRecordsAndItsOwnSequence(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("flows.ipfix");
+        List<FlowRecord> flows = TestFlows.flows(500, 5, 0);
+        List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(20);
+        try (IpfixExporter exporter = IpfixExporter.start(Settings.toFile(file).withMode(BiflowMode.RFC5103).build())) {
+            flows.forEach(exporter::export);
+            syscalls.forEach(exporter::export);
+        }
+        ByteBuf bytes = Unpooled.wrappedBuffer(Files.readAllBytes(file));
+        IpfixDecoder decoder = new IpfixDecoder(MODEL);
+        List<IpfixDecoder.Message> messages = new ArrayList<>();
+        while (bytes.isReadable()) {
+            messages.add(decoder.decode(bytes));
+        }
+        assertContiguousSequence(messages);
+        List<Map<String, Object>> expected = new ArrayList<>();
+        flows.forEach(f -> expected.addAll(ExpectedValues.flow(f, BiflowMode.RFC5103)));
+        assertEquals(expected, records(messages, IpfixExporterTest::isFlow).stream()
+                .map(IpfixDecoder.DataRecord::values).toList());
+        assertEquals(syscalls.stream().map(ExpectedValues::syscallFlow).toList(),
+                records(messages, r -> r.values().containsKey("syscallKind")).stream()
+                        .map(IpfixDecoder.DataRecord::values).toList());
+    }
+}

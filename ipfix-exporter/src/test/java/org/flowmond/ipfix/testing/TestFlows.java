@@ -1,0 +1,105 @@
+package org.flowmond.ipfix.testing;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.flowmond.ipfix.BiflowDirection;
+import org.flowmond.ipfix.FlowDirection;
+import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.ipfix.FlowRecord;
+import org.flowmond.ipfix.ProcessInfo;
+import org.flowmond.ipfix.SyscallFlowRecord;
+import org.flowmond.ipfix.SyscallKind;
+
+/** Reproducible flows with every field set to something distinct, including edge values. */
+public final class TestFlows {
+    private static final String[] NAMES = {"curl", "nginx", "sshd", "postgres", "a-very-long-command-name",
+            "naïve-ütf8-prozess", "java", "python3"};
+    private static final long BASE_MILLIS = 1_700_000_000_000L;
+
+    private TestFlows() {
+    }
+
+    public static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** {@code count} flows; every third is IPv6 unless {@code ipVersion} forces 4 or 6. */
+    public static List<FlowRecord> flows(int count, long seed, int ipVersion) {
+        Random rnd = new Random(seed);
+        List<FlowRecord> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            boolean v6 = ipVersion == 6 || (ipVersion == 0 && i % 3 == 2);
+            out.add(flow(rnd, i, v6));
+        }
+        return out;
+    }
+
+    public static FlowRecord flow(Random rnd, int i, boolean v6) {
+        InetAddress src = v6 ? address("2001:db8::" + Integer.toHexString(i + 1)) : address("10.0." + (i % 250) + ".1");
+        InetAddress dst = v6 ? address("2001:db8:ffff::" + Integer.toHexString(i % 4000 + 2))
+                : address("192.0.2." + (i % 250 + 1));
+        long start = BASE_MILLIS + i * 1000L + rnd.nextInt(1000);
+        boolean icmp = i % 11 == 10;
+        return FlowRecord.builder()
+                .source(src, icmp ? 0 : 1024 + rnd.nextInt(60000))
+                .destination(dst, icmp ? 0 : (i % 2 == 0 ? 443 : 5432))
+                .protocol(icmp ? (v6 ? 58 : 1) : (i % 5 == 4 ? 17 : 6))
+                .icmpTypeCode(icmp ? 0x0800 : 0)
+                .interfaces(1 + rnd.nextInt(5), 1 + rnd.nextInt(5))
+                .direction(i % 2 == 0 ? FlowDirection.EGRESS : FlowDirection.INGRESS)
+                .forward(1 + rnd.nextInt(100_000), 64 + rnd.nextInt(Integer.MAX_VALUE), rnd.nextInt(0x40), start,
+                        start + rnd.nextInt(60_000))
+                .reverse(i % 7 == 6 ? 0 : 1 + rnd.nextInt(100_000), i % 7 == 6 ? 0 : 64 + rnd.nextInt(1 << 30),
+                        rnd.nextInt(0x40), start + 1, start + 1 + rnd.nextInt(60_000))
+                .flowId(i == 0 ? -1L : rnd.nextLong() >>> 1)
+                .endReason(FlowEndReason.values()[i % FlowEndReason.values().length])
+                .biflowDirection(BiflowDirection.INITIATOR)
+                .sourceProcess(new ProcessInfo(1000 + i, NAMES[i % NAMES.length], 1000, "user" + (i % 3),
+                        1, "systemd", 0x1000 + i))
+                .destinationProcess(i % 4 == 3 ? ProcessInfo.UNKNOWN
+                        : new ProcessInfo(0xFFFF_FFFFL - i, NAMES[(i + 3) % NAMES.length], 0, "root", 1, "init",
+                        Long.MIN_VALUE + i))
+                .syscalls(1 + rnd.nextInt(1000), rnd.nextInt(5_000_000))
+                .build();
+    }
+
+    /** A flow whose counters are 2^64-1: unsigned values beyond Java's signed range. */
+    public static FlowRecord hugeCounters() {
+        return FlowRecord.builder()
+                .source(address("198.51.100.1"), 65535)
+                .destination(address("198.51.100.2"), 1)
+                .protocol(6)
+                .direction(FlowDirection.EGRESS)
+                .forward(-1L, -1L, 0xFFFF, BASE_MILLIS, BASE_MILLIS + 1)
+                .reverse(Long.MIN_VALUE, Long.MIN_VALUE, 0, BASE_MILLIS, BASE_MILLIS + 2)
+                .flowId(-1L)
+                .endReason(FlowEndReason.FORCED_END)
+                .interfaces(0xFFFF_FFFFL, 0)
+                .syscalls(-1L, -1L)
+                .build();
+    }
+
+    public static List<SyscallFlowRecord> syscallFlows(int count) {
+        List<SyscallFlowRecord> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            boolean v6 = i % 2 == 1;
+            out.add(SyscallFlowRecord.builder()
+                    .process(4000 + i, NAMES[i % NAMES.length])
+                    .kind(i % 3 == 0 ? SyscallKind.ACCEPT : SyscallKind.CONNECT)
+                    .source(v6 ? address("2001:db8::10") : address("10.0.0.10"))
+                    .destination(v6 ? address("2001:db8::20") : address("10.0.0.20"))
+                    .port(8000 + i)
+                    .calls(10 + i, 2500 + i)
+                    .times(BASE_MILLIS + i, BASE_MILLIS + 5000 + i)
+                    .build());
+        }
+        return out;
+    }
+}
