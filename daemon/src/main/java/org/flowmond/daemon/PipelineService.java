@@ -1,19 +1,40 @@
 package org.flowmond.daemon;
 
+import java.io.PrintStream;
+import java.util.Map;
 import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.pipeline.Pipeline;
 
-/**
- * Adapts the flow pipeline ({@code org.flowmond.daemon.pipeline.Pipeline}, built by another
- * engineer in parallel) to {@link Service}.
- * TEMPORARY until Pipeline lands: start-up fails with a clear message instead of running.
- */
-final class PipelineService {
+/** The flow pipeline as the lifecycle's {@link Service}: a one-to-one adapter. */
+final class PipelineService implements Service {
 
-    private PipelineService() {
+    private final Pipeline pipeline;
+
+    private PipelineService(Pipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
-    static Service start(Settings settings) throws StartupError {
-        throw new StartupError(StartupError.UNAVAILABLE,
-                "this build has no flow pipeline yet (org.flowmond.daemon.pipeline.Pipeline)");
+    static Service start(Settings settings) throws Exception {
+        return new PipelineService(Pipeline.start(settings));
+    }
+
+    @Override
+    public void reload(Settings newSettings) throws Exception {
+        pipeline.reload(newSettings);
+    }
+
+    @Override
+    public void writeTables(PrintStream out) {
+        pipeline.writeTables(out);
+    }
+
+    @Override
+    public Map<String, Long> statistics() {
+        return pipeline.statistics();
+    }
+
+    @Override
+    public void close() {
+        pipeline.close();
     }
 }
