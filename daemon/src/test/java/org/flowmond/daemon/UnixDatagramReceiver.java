@@ -55,6 +55,21 @@ final class UnixDatagramReceiver implements AutoCloseable {
         return n < 0 ? null : new String(buffer, 0, (int) n, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The next datagram, waiting for a process that is still starting (JVM start, preflight).
+     * The bound only keeps a broken run from hanging the build; no assertion is about time.
+     */
+    String take() throws InterruptedException {
+        for (int i = 0; i < 1200; i++) {
+            String message = poll();
+            if (message != null) {
+                return message;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no datagram within 60 s");
+    }
+
     @Override
     public void close() {
         C.close(fd);
