@@ -1,0 +1,29 @@
+package org.flowmond.bpf.tc;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.UniFlow;
+
+/**
+ * {@code struct flow_overflow_event} of flowmon.h (88 bytes): a packet the flow map had no room
+ * for, as a one-packet {@link UniFlow}, plus the errno of the failed insert.
+ */
+public final class FlowOverflowCodec {
+    public static final int SIZE = 88;
+    private static final int KEY = 0;
+    private static final int ERROR = 44;
+    private static final int STATS = 48;
+
+    private FlowOverflowCodec() {
+    }
+
+    public static UniFlow decode(ByteBuffer buf, KernelClock clock) {
+        return new UniFlow(FlowKeyCodec.decode(buf, KEY), FlowStatsCodec.decode(buf, STATS, clock));
+    }
+
+    /** The positive errno of the map update that failed (7 = E2BIG: map full). */
+    public static int error(ByteBuffer buf) {
+        return buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(ERROR);
+    }
+}

@@ -1,0 +1,38 @@
+package org.flowmond.bpf.tc;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.KernelClock;
+
+/**
+ * {@code struct flow_stats} of flowmon.h (40 bytes, little endian) to {@link FlowCounters}, with
+ * the kernel's CLOCK_MONOTONIC timestamps converted to wall-clock time by a {@link KernelClock}.
+ * Must match flowmon.h byte by byte; {@code FlowStatsCodecTest} holds the golden bytes.
+ */
+public final class FlowStatsCodec {
+    public static final int SIZE = 40;
+    private static final int PACKETS = 0;
+    private static final int BYTES = 8;
+    private static final int FIRST_SEEN = 16;
+    private static final int LAST_SEEN = 24;
+    private static final int TCP_FLAGS = 32;
+
+    private FlowStatsCodec() {
+    }
+
+    /** Decodes the stats at {@code offset} of {@code buf} (little endian whatever the buffer's order). */
+    public static FlowCounters decode(ByteBuffer buf, int offset, KernelClock clock) {
+        ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        return new FlowCounters(
+                b.getLong(offset + PACKETS),
+                b.getLong(offset + BYTES),
+                clock.toEpochNanos(b.getLong(offset + FIRST_SEEN)),
+                clock.toEpochNanos(b.getLong(offset + LAST_SEEN)),
+                b.getInt(offset + TCP_FLAGS));
+    }
+
+    public static FlowCounters decode(byte[] value, KernelClock clock) {
+        return decode(ByteBuffer.wrap(value), 0, clock);
+    }
+}

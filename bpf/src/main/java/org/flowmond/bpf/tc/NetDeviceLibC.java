@@ -1,0 +1,32 @@
+package org.flowmond.bpf.tc;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.LibraryOption;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+
+/** Tier 1: the libc calls that resolve network interfaces in the calling thread's network namespace. */
+interface NetDeviceLibC {
+    NetDeviceLibC INSTANCE = LibraryLoader.create(NetDeviceLibC.class)
+            .option(LibraryOption.LoadNow, true)
+            .load("c");
+
+    // C: unsigned int if_nametoindex(const char *ifname);
+    @SaveError
+    int if_nametoindex(String name);
+
+    // C: char *if_indextoname(unsigned int ifindex, char *ifname);
+    @SaveError
+    String if_indextoname(int ifindex, @Out byte[] name);
+
+    // C: int socket(int domain, int type, int protocol);
+    @SaveError
+    int socket(int domain, int type, int protocol);
+
+    // C: int ioctl(int fd, unsigned long request, struct ifreq *ifr);
+    @SaveError
+    int ioctl(int fd, long request, byte[] ifreq);
+
+    // C: int close(int fd);
+    int close(int fd);
+}

@@ -1,0 +1,289 @@
+package org.flowmond.bpf.tc;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.bpf.libbpf.BpfMap;
+import org.flowmond.bpf.libbpf.BpfObject;
+import org.flowmond.bpf.libbpf.MapEntries;
+import org.flowmond.bpf.libbpf.RingBuffer;
+import org.flowmond.bpf.libbpf.TcHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads {@code tc_flow.bpf.o}, attaches it to clsact hooks, and reads per-flow counters out of
+ * the kernel as {@link UniFlow}s.
+ *
+ * <p>Life: {@link #open} (sizes the flow map, loads, starts the overflow reader) → {@link #attach}
+ * per interface → periodic {@link #scan} and {@link #remove} of expired flows → {@link #close}.
+ *
+ * <p>Filters use a fixed handle and priority ({@link #FILTER_HANDLE}, {@link #FILTER_PRIORITY})
+ * with replace semantics, so a restart after a crash replaces the stale filter instead of adding
+ * a second one. {@link #close} removes only this monitor's filters, and the clsact qdisc only where
+ * this monitor created it. Packets whose flow found no room in the map arrive at the overflow
+ * callback, as one-packet flows, on the reader thread "flowmond-tc-overflow".
+ */
+public final class TcFlowMonitor implements AutoCloseable {
+    /** The object inside the jar, built from src/main/c/tc_flow.bpf.c. */
+    public static final String OBJECT_RESOURCE = "/bpf/tc_flow.bpf.o";
+    /** tc filter handle of every flowmond filter ("fe" for flowmond's counter). */
+    public static final int FILTER_HANDLE = 0xFE;
+    /** tc filter priority (pref) of every flowmond filter: fixed so that a restart replaces it. */
+    public static final int FILTER_PRIORITY = 0xF10E;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TcFlowMonitor.class);
+    private static final long LOSS_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+    private final BpfObject object;
+    private final BpfMap flows;
+    private final BpfMap counters;
+    private final KernelClock clock;
+    private final RingBuffer overflowRing;
+    private final Thread overflowReader;
+    private final int pollMillis;
+    private final AtomicLong overflowDelivered = new AtomicLong();
+    private final List<TcHook> hooks = new ArrayList<>();
+    private final LossLog lossLog = new LossLog();
+    private volatile boolean closing;
+
+    private TcFlowMonitor(BpfObject object, TcFlowMonitorOptions options, KernelClock clock,
+                          Consumer<UniFlow> overflowSink) {
+        this.object = object;
+        this.flows = object.map("flows");
+        this.counters = object.map("tc_counters");
+        this.clock = clock;
+        this.pollMillis = options.overflowPollMillis();
+        this.overflowRing = RingBuffer.open(object.map("flow_overflow"), sample -> deliver(sample, overflowSink));
+        this.overflowReader = new Thread(this::readOverflow, "flowmond-tc-overflow");
+        this.overflowReader.setDaemon(true);
+    }
+
+    /**
+     * Loads the TC program with a flow map of {@code options.maxFlows()} entries and starts the
+     * overflow reader. Nothing is attached yet.
+     *
+     * @param overflowSink receives each packet that the flow map had no room for, as a one-packet
+     *                     flow; called on the reader thread; an exception is counted and logged
+     */
+    public static TcFlowMonitor open(TcFlowMonitorOptions options, KernelClock clock, Consumer<UniFlow> overflowSink) {
+        BpfObject object = BpfObject.openResource(OBJECT_RESOURCE);
+        try {
+            object.map("flows").setMaxEntries(options.maxFlows());
+            object.map("flow_overflow").setMaxEntries(options.overflowRingBytes());
+            object.load();
+            TcFlowMonitor monitor = new TcFlowMonitor(object, options, clock, overflowSink);
+            monitor.overflowReader.start();
+            LOG.info("TC flow counter loaded: flow map of {} entries, overflow ring of {} bytes",
+                    options.maxFlows(), options.overflowRingBytes());
+            return monitor;
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Attaches the counter to {@code iface}'s hooks (creating its clsact qdisc if there is none),
+     * replacing a stale flowmond filter if one is there.
+     *
+     * @return the interface as resolved (index, type)
+     */
+    public synchronized NetDevice attach(TcInterface iface) {
+        requireOpen();
+        NetDevice dev = iface.resolve();
+        // lo shows each packet on egress, then again on ingress: count it on egress only.
+        boolean ingress = iface.hooks().ingress() && !(dev.isLoopback() && iface.hooks() == TcHooks.BOTH);
+        boolean egress = iface.hooks().egress();
+        String variant = dev.hasEthernetHeader() ? "" : "_l3";
+        List<TcHook> made = new ArrayList<>();
+        try {
+            if (ingress) {
+                made.add(hook(TcHook.ingress(dev.ifindex()), iface, "tc_ingress" + variant));
+            }
+            if (egress) {
+                made.add(hook(TcHook.egress(dev.ifindex()), iface, "tc_egress" + variant));
+            }
+        } catch (RuntimeException e) {
+            closeQuietly(made);
+            throw e;
+        }
+        hooks.addAll(made);
+        LOG.info("TC flow counter attached to {} (ifindex {}, {}{}){}: {}", dev.name(), dev.ifindex(),
+                dev.hasEthernetHeader() ? "Ethernet" : "no link-layer header, ARPHRD " + dev.arpType(),
+                dev.isLoopback() ? ", loopback" : "", iface.netns() == null ? "" : " in netns " + iface.netns(),
+                ingress && egress ? "ingress+egress" : ingress ? "ingress" : "egress");
+        return dev;
+    }
+
+    /** Attaches to every interface of the list (see {@link #attach(TcInterface)}). */
+    public List<NetDevice> attachAll(List<TcInterface> interfaces) {
+        List<NetDevice> devices = new ArrayList<>();
+        for (TcInterface iface : interfaces) {
+            devices.add(attach(iface));
+        }
+        return devices;
+    }
+
+    /**
+     * Every flow in the kernel map now, with counters since it was inserted (read in batches where
+     * the kernel supports it). Flows keep counting while this runs: a snapshot, not a cut.
+     */
+    public List<UniFlow> scan() {
+        requireOpen();
+        MapEntries entries = flows.readAll();
+        ByteBuffer keys = ByteBuffer.wrap(entries.keys());
+        ByteBuffer values = ByteBuffer.wrap(entries.values());
+        List<UniFlow> out = new ArrayList<>(entries.count());
+        for (int i = 0; i < entries.count(); i++) {
+            out.add(new UniFlow(FlowKeyCodec.decode(keys, i * entries.keySize()),
+                    FlowStatsCodec.decode(values, i * entries.valueSize(), clock)));
+        }
+        return out;
+    }
+
+    /**
+     * Removes a flow and returns its final counters, read and deleted in one kernel operation
+     * ({@code BPF_MAP_LOOKUP_AND_DELETE_ELEM}), so no packet counted between a read and a delete
+     * is lost. Empty if the flow is not in the map.
+     */
+    public Optional<FlowCounters> remove(FlowKey key) {
+        requireOpen();
+        byte[] value = new byte[flows.valueSize()];
+        if (!flows.lookupAndDelete(FlowKeyCodec.encode(key), value)) {
+            return Optional.empty();
+        }
+        return Optional.of(FlowStatsCodec.decode(value, clock));
+    }
+
+    /** Hands over, on the calling thread, every overflow record waiting in the ring; returns how many. */
+    public int drainOverflow() {
+        requireOpen();
+        return overflowRing.consume();
+    }
+
+    /** The kernel's drop counters (summed over CPUs) and the overflow reader's. */
+    public TcStatistics statistics() {
+        requireOpen();
+        return new TcStatistics(
+                counter(TcCounter.MAP_FULL), counter(TcCounter.MAP_NOMEM), counter(TcCounter.MAP_OTHER),
+                counter(TcCounter.OVERFLOW_LOST), counter(TcCounter.TRUNCATED), counter(TcCounter.NON_IP),
+                counter(TcCounter.EXT_HDR_LIMIT), overflowDelivered.get(), overflowRing.handlerFailures());
+    }
+
+    /** Size of the flow map, as loaded. */
+    public int maxFlows() {
+        return flows.maxEntries();
+    }
+
+    /** Detaches this monitor's filters, removes the qdiscs it created, stops the reader, unloads. */
+    @Override
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        List<TcHook> reversed = new ArrayList<>(hooks);
+        java.util.Collections.reverse(reversed); // creator of a qdisc last: the others detach first
+        closeQuietly(reversed);
+        hooks.clear();
+        overflowReader.interrupt();
+        try {
+            overflowReader.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        overflowRing.close();
+        object.close();
+    }
+
+    private TcHook hook(TcHook hook, TcInterface iface, String program) {
+        if (iface.netns() != null) {
+            hook.inNamespace(iface.netns());
+        }
+        try {
+            hook.create();
+            hook.attach(object.program(program), FILTER_HANDLE, FILTER_PRIORITY);
+            return hook;
+        } catch (RuntimeException e) {
+            hook.close();
+            throw e;
+        }
+    }
+
+    private void readOverflow() {
+        while (!closing) {
+            try {
+                overflowRing.poll(pollMillis); // returns early only if the kernel woke us (ring filling up)
+                overflowRing.consume();       // records submitted without a wake-up
+                lossLog.maybeLog(this);
+            } catch (RuntimeException e) {
+                if (!closing) {
+                    LOG.error("TC overflow reader failed; overflow records are no longer read", e);
+                }
+                return;
+            }
+        }
+    }
+
+    private void deliver(ByteBuffer sample, Consumer<UniFlow> sink) {
+        UniFlow flow = FlowOverflowCodec.decode(sample, clock);
+        overflowDelivered.incrementAndGet();
+        sink.accept(flow);
+    }
+
+    private long counter(TcCounter c) {
+        return counters.sumPerCpuU64(c.ordinal());
+    }
+
+    private void requireOpen() {
+        if (closing) {
+            throw new IllegalStateException("TC flow monitor is closed");
+        }
+    }
+
+    private static void closeQuietly(List<TcHook> list) {
+        for (TcHook h : list) {
+            try {
+                h.close();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot remove TC filter {}: {}", h, e.getMessage());
+            }
+        }
+    }
+
+    /** Logs growth of the loss counters, at most once per interval: counted always, logged rarely. */
+    private static final class LossLog {
+        private long lastLogNanos = System.nanoTime() - LOSS_LOG_INTERVAL_NANOS;
+        private long loggedFailures;
+        private long loggedLost;
+
+        void maybeLog(TcFlowMonitor m) {
+            long now = System.nanoTime();
+            if (now - lastLogNanos < LOSS_LOG_INTERVAL_NANOS || m.closing) {
+                return;
+            }
+            TcStatistics s = m.statistics();
+            if (s.insertFailures() > loggedFailures) {
+                LOG.warn("TC flow map could not take {} more packets' flows (full: {}, ENOMEM: {}, other: {} so far;"
+                        + " map size {}): they went through the overflow ring", s.insertFailures() - loggedFailures,
+                        s.mapFull(), s.mapNoMem(), s.mapOtherError(), m.maxFlows());
+                loggedFailures = s.insertFailures();
+                lastLogNanos = now;
+            }
+            if (s.overflowLost() > loggedLost) {
+                LOG.warn("TC overflow ring full: {} packets not accounted ({} so far)", s.overflowLost() - loggedLost,
+                        s.overflowLost());
+                loggedLost = s.overflowLost();
+                lastLogNanos = now;
+            }
+        }
+    }
+}
