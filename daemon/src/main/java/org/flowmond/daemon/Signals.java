@@ -3,6 +3,7 @@ package org.flowmond.daemon;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
 /**
@@ -24,15 +25,31 @@ final class Signals {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     /** Installs the handlers for this process. */
     static Signals install() {
         Signals signals = new Signals();
         Signal.handle(new Signal("HUP"), s -> signals.post(new Event(Request.RELOAD, s.getName())));
-        Signal.handle(new Signal("TERM"), s -> signals.post(new Event(Request.STOP, s.getName())));
-        Signal.handle(new Signal("INT"), s -> signals.post(new Event(Request.STOP, s.getName())));
+        Signal.handle(new Signal("TERM"), s -> signals.stop(s.getName()));
+        Signal.handle(new Signal("INT"), s -> signals.stop(s.getName()));
         return signals;
     }
+
+    /**
+     * The first SIGTERM/SIGINT asks for an orderly shutdown; a second one, while that is still
+     * pending or stuck (e.g. start-up hanging in the kernel), exits at once without flushing.
+     */
+    private void stop(String signal) {
+        if (stopRequested.getAndSet(true)) {
+            System.err.println("second SIG" + signal + ": exiting now, without flushing the flows");
+            Runtime.getRuntime().halt(EXIT_FORCED);
+        }
+        post(new Event(Request.STOP, signal));
+    }
+
+    /** Exit status after a forced (second-signal) exit. */
+    static final int EXIT_FORCED = 1;
 
     /** Queues an event (from a handler, or from a test). */
     void post(Event event) {

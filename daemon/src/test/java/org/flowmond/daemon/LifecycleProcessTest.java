@@ -1,6 +1,7 @@
 package org.flowmond.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -88,6 +89,21 @@ class LifecycleProcessTest {
             assertEquals(0, exitStatus(flowmond), Files.readString(stderr));
             // as a service without table-file the tables go nowhere
             assertEquals("start max-flows=100\nreload max-flows=200\nclose\n", Files.readString(stdout));
+        }
+    }
+
+    @Test
+    void aSecondSigtermExitsAtOnceWhenShutdownHangs() throws Exception {
+        String socket = dir.resolve("notify").toString();
+        try (UnixDatagramReceiver systemd = new UnixDatagramReceiver(socket)) {
+            Process flowmond = start(socket, "RECORDING_SERVICE_CLOSE_HANGS", "1");
+            assertEquals("READY=1\nSTATUS=running: flows.active=0", systemd.take());
+            signal(flowmond, "TERM");
+            assertEquals("STOPPING=1\nSTATUS=stopping: flushing flows", systemd.take());
+            signal(flowmond, "TERM");
+            assertEquals(Signals.EXIT_FORCED, exitStatus(flowmond));
+            assertTrue(Files.readString(stderr).endsWith("second SIGTERM: exiting now, without flushing the flows\n"),
+                    Files.readString(stderr));
         }
     }
 

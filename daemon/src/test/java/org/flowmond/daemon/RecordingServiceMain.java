@@ -37,9 +37,24 @@ public final class RecordingServiceMain {
                 @Override
                 public void close() {
                     out.println("close");
+                    if (System.getenv("RECORDING_SERVICE_CLOSE_HANGS") != null) {
+                        hang();
+                    }
                 }
             };
         };
         System.exit(new Flowmond(out, System.err, System.getenv(), starter).run(args));
+    }
+
+    /** A shutdown stuck in the kernel or the network, for the second-signal test. */
+    private static void hang() {
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }
