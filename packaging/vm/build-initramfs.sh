@@ -54,6 +54,7 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,modules,lower,rw,newroot,job}
 cp /bin/busybox "$root/bin/busybox"
 cp "$HERE/guest/init" "$root/init"
+cp -r "$HERE/guest/systemd" "$root/systemd"
 chmod +x "$root/init"
 : > "$root/modules/load-order"
 while read -r rel; do

@@ -11,8 +11,8 @@
 # Options:
 #   --timeout SECONDS   kill the guest after this long (default 600)
 #   --out DIR           copy what COMMAND wrote to $FLOWMOND_VM_OUT into DIR afterwards
-#   --systemd           boot systemd as PID 1 instead (see guest/systemd/README in README.md);
-#                       COMMAND then runs as a systemd unit once the system is up
+#   --systemd           boot systemd as PID 1 (switch_root to the overlay); COMMAND then runs
+#                       as the unit flowmond-vm-job.service once basic.target is up (guest/systemd/)
 #   --verbose           stream the guest's console while it runs
 #   --keep              keep the job directory (command, console log, output) for debugging
 #
@@ -68,13 +68,18 @@ $q
 CMD
 }
 
+mode_cmdline() {
+    [ "$MODE" = systemd ] && echo "systemd.unit=flowmond-vm.target"
+    return 0
+}
+
 boot_guest() {
     local kdir="$1" kernel
     kernel="$(ls "$kdir"/boot/vmlinuz-*)"
     local args=(
         -accel tcg -cpu max -m 2048 -smp 2 -nographic -no-reboot -net none
         -kernel "$kernel" -initrd "$JOB/initramfs.cpio.gz"
-        -append "console=ttyS0 panic=-1 quiet loglevel=4"
+        -append "console=ttyS0 panic=-1 quiet loglevel=4 $(mode_cmdline)"
         -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
         -virtfs "local,path=$JOB,mount_tag=job,security_model=none,multidevs=remap"
     )
