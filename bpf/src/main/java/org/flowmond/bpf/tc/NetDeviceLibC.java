@@ -5,8 +5,8 @@ import jnr.ffi.LibraryOption;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
-/** Tier 1: the libc calls that resolve network interfaces in the calling thread's network namespace. */
-interface NetDeviceLibC {
+/** Tier 1 (public only because jnr-ffi generates its implementation in another class loader): the libc calls that resolve network interfaces in the calling thread's network namespace. */
+public interface NetDeviceLibC {
     NetDeviceLibC INSTANCE = LibraryLoader.create(NetDeviceLibC.class)
             .option(LibraryOption.LoadNow, true)
             .load("c");

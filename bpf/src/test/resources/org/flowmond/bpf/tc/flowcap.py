@@ -3,8 +3,9 @@
 flow and direction on one interface, through an AF_PACKET socket, independently of the BPF
 program. Run inside the interface's network namespace.
 
-    flowcap.py IFNAME      prints "ready", counts until stdin closes or says "stop",
-                           then prints one JSON object: {"drops": N, "flows": [...]}
+    flowcap.py IFNAME      prints "ready", counts until stdin closes or says "stop", then prints
+                           "drops N", "gso N" (super-packets seen), one line per flow:
+                           "flow SRC DST SPORT DPORT PROTO ETHPROTO DIR PACKETS BYTES", and "end"
 
 Counting rules (what flowmond promises; see bpf/README.md "TC flow counting"):
 - direction: PACKET_OUTGOING is egress, everything else ingress;
@@ -14,7 +15,6 @@ Counting rules (what flowmond promises; see bpf/README.md "TC flow counting"):
 - ICMP/ICMPv6 type and code stand in for the ports; IPv4 addresses are printed as IPv4.
 """
 import ipaddress
-import json
 import select
 import socket
 import struct
@@ -90,11 +90,11 @@ def wire_count(vnet, frame):
     _flags, gso_type, _hdr_len, gso_size = struct.unpack_from("<BBHH", vnet, 0)
     l3_total = len(frame) - l3
     if gso_type == 0:
-        return key, 1, ip_len if ip_len else l3_total
+        return key, 1, ip_len if ip_len else l3_total, False
     hdr = (l4 - l3 + l4_hdr) if has_l4 else 0
     payload = l3_total - hdr
     segs = max(1, -(-payload // gso_size))
-    return key, segs, payload + segs * hdr
+    return key, segs, payload + segs * hdr, True
 
 
 def main():
@@ -104,6 +104,7 @@ def main():
     s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 64 << 20)
     s.bind((ifname, 0))
     flows = {}
+    gso = [0]
 
     def drain(block_on_stdin):
         while True:
@@ -114,7 +115,8 @@ def main():
             if s in ready:
                 data, addr = s.recvfrom(1 << 20)
                 direction = 1 if addr[2] == PACKET_OUTGOING else 0
-                key, packets, nbytes = wire_count(data[:VNET_HDR_LEN], data[VNET_HDR_LEN:])
+                key, packets, nbytes, is_gso = wire_count(data[:VNET_HDR_LEN], data[VNET_HDR_LEN:])
+                gso[0] += is_gso
                 counts = flows.setdefault(key + (direction,), [0, 0])
                 counts[0] += packets
                 counts[1] += nbytes
@@ -127,9 +129,9 @@ def main():
     drain(True)
     drain(False)
     _packets, drops = struct.unpack("II", s.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
-    out = [dict(src=k[0], dst=k[1], srcPort=k[2], dstPort=k[3], protocol=k[4], ethProto=k[5],
-                direction=k[6], packets=v[0], bytes=v[1]) for k, v in flows.items()]
-    print(json.dumps({"drops": drops, "flows": out}), flush=True)
+    lines = ["drops %d" % drops, "gso %d" % gso[0]]
+    lines += ["flow " + " ".join(str(x) for x in k + tuple(v)) for k, v in flows.items()]
+    print("\n".join(lines + ["end"]), flush=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
     traffic.py tcp-sink ADDR PORT             accept one connection, read to EOF, print bytes read
     traffic.py tcp-send ADDR PORT NBYTES      connect, send NBYTES, half-close, wait for EOF
     traffic.py udp-send ADDR PORT COUNT SIZE [SPORT]  COUNT datagrams of SIZE payload bytes
+                                              (SO_REUSEPORT: several senders may share SPORT)
     traffic.py udp-ports ADDR BASEPORT COUNT  one 16-byte datagram to each of COUNT ports
     traffic.py udp-flood ADDR PORT SECONDS SIZE  as many datagrams as possible, prints the count
 """
@@ -49,6 +50,7 @@ def tcp_send(addr, port, nbytes):
 
 def udp_send(addr, port, count, size, sport=0):
     s = socket.socket(family(addr), socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     s.bind(("::" if ":" in addr else "0.0.0.0", int(sport)))
     payload = b"u" * int(size)
     for _ in range(int(count)):
