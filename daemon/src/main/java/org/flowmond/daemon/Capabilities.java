@@ -1,5 +1,6 @@
 package org.flowmond.daemon;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,8 +18,22 @@ record Capabilities(long effective, int lastCap) {
     static final int CAP_BPF = 39;
 
     static Capabilities ofThisProcess() throws IOException {
-        int lastCap = Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap")).trim());
-        return new Capabilities(parseCapEff(Files.readString(Path.of("/proc/self/status"))), lastCap);
+        int lastCap = Integer.parseInt(firstLine(Path.of("/proc/sys/kernel/cap_last_cap")).trim());
+        return new Capabilities(parseCapEff(String.join("\n", Files.readAllLines(Path.of("/proc/self/status")))), lastCap);
+    }
+
+    /**
+     * One read of a whole line: Files.readString returned "4" for "40\n" from this sysctl file
+     * (it reads /proc files, whose size is 0, in a way that loses the rest).
+     */
+    private static String firstLine(Path file) throws IOException {
+        try (BufferedReader reader = Files.newBufferedReader(file)) {
+            String line = reader.readLine();
+            if (line == null) {
+                throw new IOException(file + " is empty");
+            }
+            return line;
+        }
     }
 
     /** The CapEff line's hexadecimal mask. */

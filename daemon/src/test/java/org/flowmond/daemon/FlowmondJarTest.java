@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +43,18 @@ class FlowmondJarTest {
         Tools.Result result = JarProcess.run("--config", file.toString(), "--check-config", "-P", "80,443");
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("configuration OK: " + file + "\n", result.stdout());
+    }
+
+    @Test
+    void withoutCapabilitiesExits77WithOneLine() {
+        Privileges.requireRoot();
+        Privileges.requireTool("setpriv");
+        // root, but with an empty capability bounding set: what a container or a bad unit gives
+        Tools.Result result = Tools.runUnchecked(List.of("setpriv", "--bounding-set=-all", "--inh-caps=-all",
+                JarProcess.java(), "-jar", JarProcess.JAR.toString(), "-i", "lo"));
+        assertEquals(77, result.exitCode());
+        assertEquals("missing capabilities CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN to load BPF programs and attach TC hooks:"
+                + " run as root, or through packaging/flowmond.service\n", result.stderr());
     }
 
     @Test
