@@ -21,6 +21,8 @@ package org.flowmond.daemon.flow;
  * @param endNanos       last packet of this record
  * @param fwdIfindex     interface whose hook counted src → dst (0 if none seen)
  * @param revIfindex     interface whose hook counted dst → src (0 if none seen)
+ * @param fwdHook        the hook (ingress or egress) that counted src → dst, or null if none seen
+ * @param revHook        the hook that counted dst → src, or null if none seen
  * @param reason         flowEndReason
  * @param srcProcess     process on the src side, or null
  * @param dstProcess     process on the dst side, or null
@@ -29,7 +31,9 @@ public record BiflowRecord(int ethProto, int ipVersion, int protocol, Endpoint s
                            InitiatorRule initiatorRule,
                            long fwdPackets, long fwdBytes, int fwdTcpFlags,
                            long revPackets, long revBytes, int revTcpFlags,
-                           long startNanos, long endNanos, int fwdIfindex, int revIfindex, EndReason reason,
+                           long startNanos, long endNanos, int fwdIfindex, int revIfindex,
+                           org.flowmond.bpf.api.Direction fwdHook, org.flowmond.bpf.api.Direction revHook,
+                           EndReason reason,
                            Attribution srcProcess, Attribution dstProcess) {
 
     /** ntop-style attribution method of the src side (NONE when unknown). */

@@ -194,6 +194,7 @@ public final class FlowTable {
                 b.lowIsInitiator ? k.low() : k.high(), b.lowIsInitiator ? k.high() : k.low(), b.rule,
                 fp, fb, fwd.tcpFlags, rp, rb, rev.tcpFlags, start, end,
                 fwd.counting == null ? 0 : fwd.counting.ifindex(), rev.counting == null ? 0 : rev.counting.ifindex(),
+                fwd.counting == null ? null : fwd.counting.hook(), rev.counting == null ? null : rev.counting.hook(),
                 reason, b.lowIsInitiator ? b.lowProcess : b.highProcess, b.lowIsInitiator ? b.highProcess : b.lowProcess);
         fwd.exportedPackets = fwd.packets;
         fwd.exportedBytes = fwd.bytes;

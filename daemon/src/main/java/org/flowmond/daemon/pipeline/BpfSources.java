@@ -2,13 +2,15 @@ package org.flowmond.daemon.pipeline;
 
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.output.ExportOutput;
+import org.flowmond.daemon.output.IpfixOutput;
 
 /** The real sources: the BPF loaders of module bpf/ and the IPFIX exporter. */
 final class BpfSources implements Sources {
 
     @Override
     public SocketEventSource openSyscall(Settings settings, KernelClock clock) {
-        throw new IllegalStateException("the syscall probe loader (org.flowmond.bpf.syscall) is not in this build yet");
+        return SyscallProbesSource.open(settings, clock);
     }
 
     @Override
@@ -17,7 +19,7 @@ final class BpfSources implements Sources {
     }
 
     @Override
-    public ExportOutput openExport(Settings settings) {
-        return null; // the IPFIX exporter adapter is wired when the exporter API is committed
+    public ExportOutput openExport(Settings settings) throws Exception {
+        return IpfixOutput.open(settings);
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.output.ExportOutput;
 import org.flowmond.daemon.flow.FlowFilter;
 import org.flowmond.daemon.flow.FlowSink;
 import org.flowmond.daemon.flow.FlowTable;
@@ -53,7 +54,7 @@ public final class Pipeline implements AutoCloseable {
     private Settings settings;
     private SocketEventSource syscall;
     private UniFlowSource tc;
-    private Sources.ExportOutput export;
+    private ExportOutput export;
     private JsonLinesSink json;
     private Thread thread;
     private volatile boolean running;
@@ -181,7 +182,7 @@ public final class Pipeline implements AutoCloseable {
         if (t != null) {
             m.putAll(t.counters());
         }
-        Sources.ExportOutput e = export;
+        ExportOutput e = export;
         if (e != null) {
             m.putAll(e.counters());
         }

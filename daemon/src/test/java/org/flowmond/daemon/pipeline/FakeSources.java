@@ -96,7 +96,7 @@ final class FakeSources implements Sources {
     }
 
     @Override
-    public ExportOutput openExport(Settings settings) {
+    public org.flowmond.daemon.output.ExportOutput openExport(Settings settings) {
         return null;
     }
 }

@@ -1,0 +1,171 @@
+package org.flowmond.daemon.output;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.flow.Attribution;
+import org.flowmond.daemon.flow.BiflowRecord;
+import org.flowmond.daemon.flow.FlowSink;
+import org.flowmond.daemon.flow.InitiatorRule;
+import org.flowmond.daemon.flow.SyscallFlowRecord;
+import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.ipfix.BiflowDirection;
+import org.flowmond.ipfix.BiflowMode;
+import org.flowmond.ipfix.Collector;
+import org.flowmond.ipfix.CollectorStatistics;
+import org.flowmond.ipfix.ExporterSettings;
+import org.flowmond.ipfix.ExporterStatistics;
+import org.flowmond.ipfix.FlowDirection;
+import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.ipfix.FlowRecord;
+import org.flowmond.ipfix.IpfixExporter;
+import org.flowmond.ipfix.ProcessInfo;
+import org.flowmond.ipfix.SyscallKind;
+
+/**
+ * The flow table's records as IPFIX through the exporter module: biflows with ntop's process
+ * elements (src = the client), syscall flows with their own template. {@link IpfixExporter#export}
+ * never blocks; what it drops is counted there and shown here as {@code dropped.send-queue}.
+ */
+public final class IpfixOutput implements ExportOutput {
+
+    private final IpfixExporter exporter;
+    private long nextFlowId = 1;
+
+    private IpfixOutput(IpfixExporter exporter) {
+        this.exporter = exporter;
+    }
+
+    /** An exporter for the settings, or null when there are no collectors and no IPFIX file. */
+    public static IpfixOutput open(Settings s) throws IOException {
+        if (s.export().collectors().isEmpty() && s.outputs().ipfixFile().isEmpty()) {
+            return null;
+        }
+        return new IpfixOutput(IpfixExporter.start(exporterSettings(s)));
+    }
+
+    static ExporterSettings exporterSettings(Settings s) {
+        List<Collector> collectors = s.export().collectors().stream().map(c -> new Collector(c.host(), c.port())).toList();
+        return new ExporterSettings(collectors, s.export().observationDomainId(), s.export().mtu(),
+                s.export().templateRefresh(), s.export().templateRefreshMessages(), s.stats().interval(),
+                s.export().enterpriseId(), mode(s.export().biflow()), s.export().sendQueueLimit(),
+                s.outputs().ipfixFile());
+    }
+
+    static BiflowMode mode(org.flowmond.daemon.config.BiflowMode m) {
+        return switch (m) {
+            case RFC5103 -> BiflowMode.RFC5103;
+            case NTOP -> BiflowMode.NPROBE;
+            case UNIFLOW -> BiflowMode.UNIFLOWS;
+        };
+    }
+
+    @Override
+    public void biflow(BiflowRecord r) {
+        exporter.export(toIpfix(r, nextFlowId++));
+    }
+
+    @Override
+    public void syscallFlow(SyscallFlowRecord r) {
+        exporter.export(toIpfix(r));
+    }
+
+    static FlowRecord toIpfix(BiflowRecord r, long flowId) {
+        // Forward = client → server. Which way it crossed the host follows from the hook that counted it.
+        Direction fwd = r.fwdHook() != null ? r.fwdHook() : opposite(r.revHook());
+        int ifindex = r.fwdHook() != null ? r.fwdIfindex() : r.revIfindex();
+        boolean icmp = r.protocol() == 1 || r.protocol() == 58;
+        FlowRecord.Builder b = FlowRecord.builder()
+                .source(r.src().address(), icmp ? 0 : r.src().port())
+                .destination(r.dst().address(), icmp ? 0 : r.dst().port())
+                .protocol(r.protocol())
+                .icmpTypeCode(icmp ? r.src().port() * 256 + r.dst().port() : 0)
+                .interfaces(fwd == Direction.INGRESS ? ifindex : 0, fwd == Direction.EGRESS ? ifindex : 0)
+                .direction(fwd == Direction.INGRESS ? FlowDirection.INGRESS : FlowDirection.EGRESS)
+                .forward(r.fwdPackets(), r.fwdBytes(), r.fwdTcpFlags(), millis(r.startNanos()), millis(r.endNanos()))
+                .reverse(r.revPackets(), r.revBytes(), r.revTcpFlags(), millis(r.startNanos()), millis(r.endNanos()))
+                .flowId(flowId)
+                .endReason(FlowEndReason.values()[r.reason().code() - 1])
+                .biflowDirection(r.initiatorRule() == InitiatorRule.FIRST_PACKET && r.protocol() != 6
+                        ? BiflowDirection.ARBITRARY : BiflowDirection.INITIATOR)
+                .sourceProcess(process(r.srcProcess()))
+                .destinationProcess(process(r.dstProcess()));
+        SyscallStats calls = r.srcProcess() != null && r.srcProcess().syscall() != null ? r.srcProcess().syscall()
+                : r.dstProcess() != null ? r.dstProcess().syscall() : null;
+        if (calls != null) {
+            b.syscalls(calls.count(), calls.mtbsMicros().orElse(0)); // MTBS 0 with count 1: undefined
+        }
+        return b.build();
+    }
+
+    static org.flowmond.ipfix.SyscallFlowRecord toIpfix(SyscallFlowRecord r) {
+        return org.flowmond.ipfix.SyscallFlowRecord.builder()
+                .process(r.key().pid(), r.key().comm())
+                .kind(r.key().kind() == org.flowmond.bpf.api.SocketEventKind.CONNECT ? SyscallKind.CONNECT : SyscallKind.ACCEPT)
+                .source(r.key().srcAddress())
+                .destination(r.key().dstAddress())
+                .port(r.key().port())
+                .calls(r.stats().count(), r.stats().mtbsMicros().orElse(0))
+                .times(millis(r.stats().firstNanos()), millis(r.stats().lastNanos()))
+                .build();
+    }
+
+    private static ProcessInfo process(Attribution a) {
+        if (a == null) {
+            return ProcessInfo.UNKNOWN;
+        }
+        var p = a.process();
+        return new ProcessInfo(Integer.toUnsignedLong(p.pid()), p.name(), Integer.toUnsignedLong(p.uid()), p.userName(),
+                Integer.toUnsignedLong(p.parentPid()), p.parentName(), p.cgroupId());
+    }
+
+    private static Direction opposite(Direction d) {
+        return d == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
+    }
+
+    private static long millis(long nanos) {
+        return Math.max(0, nanos / 1_000_000);
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        ExporterStatistics st = exporter.statistics();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("dropped.send-queue", st.recordsDroppedQueueFull());
+        m.put("ipfix.records-queued", st.recordsQueued());
+        m.put("ipfix.records-encoded", st.flowRecordsEncoded());
+        m.put("ipfix.records-failed", st.recordsFailed());
+        m.put("ipfix.records-not-sent", st.notSentFlowRecords());
+        m.put("ipfix.messages", st.messagesEncoded());
+        long sendErrors = 0;
+        for (CollectorStatistics c : st.collectors()) {
+            sendErrors += c.sendErrors();
+        }
+        m.put("ipfix.send-errors", sendErrors);
+        return m;
+    }
+
+    /**
+     * The exporter sends its own statistics options records on the same interval; the daemon's
+     * part of them is the packets the kernel saw but could not count (ignoredPacketTotalCount).
+     */
+    @Override
+    public void exportStatistics(Map<String, Long> statistics) {
+        exporter.updateIgnoredPacketTotal(statistics.getOrDefault("dropped.map-full-lost", 0L));
+    }
+
+    /** Sends what is queued now (tests and shutdown); false if that took longer than {@code timeout}. */
+    public boolean flush(Duration timeout) {
+        return exporter.flush(timeout);
+    }
+
+    @Override
+    public void close() {
+        exporter.close();
+    }
+
+}

@@ -1,0 +1,173 @@
+package org.flowmond.daemon.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.flowmond.testing.Tools;
+
+/**
+ * Wireshark as an IPFIX collector: captures one UDP port (optionally inside a network
+ * namespace) and decodes every data record with the named fields, one map per record.
+ * Needs root (packet capture).
+ */
+public final class TsharkCapture implements AutoCloseable {
+    private final Path pcap;
+    private final Path log;
+    private final int port;
+    private final Process process;
+    private String lastOutput = "";
+
+    private TsharkCapture(Path pcap, Path log, int port, Process process) {
+        this.pcap = pcap;
+        this.log = log;
+        this.port = port;
+        this.process = process;
+    }
+
+    /**
+     * Starts {@code tshark -i IFACE -f FILTER} (inside {@code netns} unless null) and returns once
+     * it demonstrably captures: UDP probes to {@code probePort} on {@code probeHost} are sent until
+     * tshark prints one (the probes are in the capture too; they decode as nothing).
+     */
+    public static TsharkCapture start(Path dir, String netns, String iface, int port, String filter,
+                                      String probeHost, int probePort) throws IOException, InterruptedException {
+        Path pcap = dir.resolve("tshark-" + iface + "-" + port + ".pcap");
+        Path log = dir.resolve("tshark-" + iface + "-" + port + ".log");
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        cmd.addAll(List.of("tshark", "-l", "-n", "-P", "-i", iface, "-f", filter, "-w", pcap.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        TsharkCapture cap = new TsharkCapture(pcap, log, port, p);
+        for (int i = 0; i < 100 && !Files.readString(log).contains(" → "); i++) {
+            probe(netns, probeHost, probePort);
+            TimeUnit.MILLISECONDS.sleep(100); // waiting for the capture to start, not a timed assertion
+        }
+        if (!Files.readString(log).contains(" → ")) {
+            p.destroyForcibly();
+            throw new IllegalStateException("tshark did not start capturing: " + Files.readString(log));
+        }
+        return cap;
+    }
+
+    private static void probe(String netns, String host, int port) throws IOException {
+        if (netns == null) {
+            try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+                byte[] b = "probe".getBytes(StandardCharsets.US_ASCII);
+                s.send(new java.net.DatagramPacket(b, b.length, java.net.InetAddress.getByName(host), port));
+            }
+        } else {
+            Tools.runUnchecked(List.of("ip", "netns", "exec", netns, "bash", "-c",
+                    "echo probe > /dev/udp/" + host + "/" + port));
+        }
+    }
+
+    public static TsharkCapture ipfix(Path dir, String netns, String iface, int port)
+            throws IOException, InterruptedException {
+        return start(dir, netns, iface, port, "udp port " + port, "127.0.0.1", port);
+    }
+
+    /** Stops the capture and waits until its file is complete (tshark's dumpcap child may still be writing). */
+    public void stop() throws InterruptedException {
+        // tshark (-P) writes what it has dissected, behind the capture: let it catch up first
+        long size = -1;
+        for (int i = 0; i < 100 && log.toFile().length() != size; i++) {
+            size = log.toFile().length();
+            TimeUnit.MILLISECONDS.sleep(500); // waiting for output to settle, not a timed assertion
+        }
+        process.destroy();
+        process.waitFor(10, TimeUnit.SECONDS);
+        size = -1;
+        for (int i = 0; i < 50; i++) {
+            long now = pcap.toFile().length();
+            if (now == size && now > 0) {
+                return;
+            }
+            size = now;
+            TimeUnit.MILLISECONDS.sleep(100); // waiting for a file to settle, not a timed assertion
+        }
+    }
+
+    /** Decodes the capture as IPFIX and returns, per data record, the requested fields. */
+    public List<Map<String, String>> ipfixRecords(String... fields) {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow",
+                "-T", "fields", "-E", "separator=;", "-E", "occurrence=a", "-E", "aggregator=|"));
+        for (String f : fields) {
+            cmd.add("-e");
+            cmd.add(f);
+        }
+        String out = Tools.run(cmd);
+        lastOutput = String.join(" ", cmd) + "\n" + out;
+        return splitRecords(out, fields);
+    }
+
+    /**
+     * tshark prints one line per packet with all occurrences of a field joined by "|": the i-th
+     * occurrence of each field belongs to the i-th record carrying that field.
+     */
+    static List<Map<String, String>> splitRecords(String out, String[] fields) {
+        List<Map<String, String>> records = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cols = line.split(";", -1);
+            int n = 0;
+            String[][] values = new String[fields.length][];
+            for (int i = 0; i < fields.length; i++) {
+                values[i] = i < cols.length && !cols[i].isEmpty() ? cols[i].split("\\|", -1) : new String[0];
+                n = Math.max(n, values[i].length);
+            }
+            for (int r = 0; r < n; r++) {
+                Map<String, String> rec = new HashMap<>();
+                for (int i = 0; i < fields.length; i++) {
+                    if (r < values[i].length) {
+                        rec.put(fields[i], values[i][r]);
+                    }
+                }
+                records.add(rec);
+            }
+        }
+        return records;
+    }
+
+    /** Packets and IP bytes per direction of a TCP connection, read from a capture of the traffic itself. */
+    public Map<String, long[]> packetsAndBytesByDirection() {
+        String out = Tools.run("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=;",
+                "-e", "ip.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "tcp.dstport", "-e", "ip.len");
+        Map<String, long[]> m = new HashMap<>();
+        for (String line : out.split("\n")) {
+            String[] c = line.split(";", -1);
+            if (c.length < 5 || c[4].isEmpty()) {
+                continue;
+            }
+            long[] v = m.computeIfAbsent(c[0] + ":" + c[1] + ">" + c[2] + ":" + c[3], k -> new long[2]);
+            v[0]++;
+            v[1] += Long.parseLong(c[4]);
+        }
+        return m;
+    }
+
+    /** The command and raw output of the last decode, for failure messages. */
+    public String lastOutput() {
+        return lastOutput;
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}
