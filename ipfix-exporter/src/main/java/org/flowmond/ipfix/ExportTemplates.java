@@ -96,19 +96,20 @@ final class ExportTemplates {
     }
 
     /**
-     * The messages that (re)announce everything: options templates, then templates, then the
-     * type records (after their options template, so a collector can read them).
+     * The messages that (re)announce everything: the options templates, then the RFC 5610 type
+     * records, then the data templates. Type records go before the templates that use their
+     * elements: libfixbuf (ipfixDump) resolves an element when it reads the template.
      */
     List<IpfixMessage> announcement(int maxMessageLength, long observationDomainId, LongSupplier exportTime) {
         List<IpfixMessage> messages = new ArrayList<>();
         MessagePacker packer = new MessagePacker(maxMessageLength, observationDomainId, exportTime, messages::add);
         packer.addOptionsTemplate(statistics.optionsTemplateRecord());
         packer.addOptionsTemplate(typeRecords.optionsTemplateRecord());
-        for (Template<?> t : dataTemplates()) {
-            packer.addTemplate(t.templateRecord());
-        }
         for (InformationElement ie : typeRecordElements()) {
             packer.addRecord(typeRecords, ie);
+        }
+        for (Template<?> t : dataTemplates()) {
+            packer.addTemplate(t.templateRecord());
         }
         packer.flush();
         return List.copyOf(messages);

@@ -48,8 +48,9 @@ public final class FlowRecord {
         Addresses.checkRange("ICMP type and code", b.icmpTypeCode, 0xFFFF);
         Addresses.checkRange("ingress interface", b.ingressInterface, 0xFFFF_FFFFL);
         Addresses.checkRange("egress interface", b.egressInterface, 0xFFFF_FFFFL);
-        Addresses.checkRange("TCP flags", b.tcpFlags, 0xFFFF);
-        Addresses.checkRange("reverse TCP flags", b.reverseTcpFlags, 0xFFFF);
+        // tcpControlBits goes on the wire in one octet (see IanaElements): refuse what would not fit
+        Addresses.checkRange("TCP flags", b.tcpFlags, 0xFF);
+        Addresses.checkRange("reverse TCP flags", b.reverseTcpFlags, 0xFF);
         Addresses.checkRange("start time", b.startMillis, Long.MAX_VALUE);
         Addresses.checkRange("end time", b.endMillis, Long.MAX_VALUE);
         Addresses.checkRange("reverse start time", b.reverseStartMillis, Long.MAX_VALUE);
@@ -331,7 +332,10 @@ public final class FlowRecord {
             return this;
         }
 
-        /** Counters and first/last packet times of the forward direction (source to destination). */
+        /**
+         * Counters and first/last packet times of the forward direction (source to destination).
+         * {@code tcpFlags} is the OR of the TCP header flag octets (FIN 0x01 ... CWR 0x80).
+         */
         public Builder forward(long packets, long octets, int tcpFlags, long startMillis, long endMillis) {
             this.packets = packets;
             this.octets = octets;

@@ -53,8 +53,14 @@ public final class MessagePacker {
         add(TemplateSet.class, template, template.encodedLength());
     }
 
+    /**
+     * Each options template gets a set of its own: pmacct 1.7 misreads the second options
+     * template of a set (it lands 4 octets too far). One per set is equally valid IPFIX.
+     */
     public void addOptionsTemplate(OptionsTemplateRecord template) {
+        closeOpenSet();
         add(OptionsTemplateSet.class, template, template.encodedLength());
+        closeOpenSet();
     }
 
     /** Adds one data record; throws if even an empty message could not hold it. */

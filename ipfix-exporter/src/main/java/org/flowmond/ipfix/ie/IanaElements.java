@@ -40,7 +40,10 @@ public final class IanaElements {
             ie("octetDeltaCount", 1, UNSIGNED64, DELTA_COUNTER, Units.OCTETS, "octets since the previous report"),
             ie("packetDeltaCount", 2, UNSIGNED64, DELTA_COUNTER, Units.PACKETS, "packets since the previous report"),
             ie("protocolIdentifier", 4, UNSIGNED8, IDENTIFIER, Units.NONE, "IP protocol number"),
-            ie("tcpControlBits", 6, UNSIGNED16, FLAGS, Units.NONE, "TCP flags seen in the flow (RFC 7125)"),
+            // one octet (reduced-size encoding, RFC 7011 section 6.2): pmacct reads TCP flags only
+            // from a 1-octet field and nProbe sends 1; the eight classic flags fit, NS (0x100) does not
+            new InformationElement("tcpControlBits", 0, 6, UNSIGNED16, FLAGS, Units.NONE, 1,
+                    "TCP flags seen in the flow (RFC 7125)"),
             ie("sourceTransportPort", 7, UNSIGNED16, IDENTIFIER, Units.NONE, "source port"),
             ie("sourceIPv4Address", 8, IPV4_ADDRESS, DEFAULT, Units.NONE, "IPv4 source address"),
             ie("ingressInterface", 10, UNSIGNED32, IDENTIFIER, Units.NONE, "ifIndex the packets arrived on"),

@@ -156,7 +156,9 @@ public final class UdpCollectorSession extends ExportSession {
                 problems.warn("sending to collector " + destination() + " failed", f.cause());
             }
         });
-        return true;
+        // On the event loop the datagram is usually written at once: a send the kernel refused
+        // (e.g. the ICMP error of an earlier datagram) was not sent, so the sequence must not count it.
+        return !(lastWrite.isDone() && !lastWrite.isSuccess());
     }
 
     private void countFailure(Throwable cause) {

@@ -77,7 +77,7 @@ public final class TestFlows {
                 .destination(address("198.51.100.2"), 1)
                 .protocol(6)
                 .direction(FlowDirection.EGRESS)
-                .forward(-1L, -1L, 0xFFFF, BASE_MILLIS, BASE_MILLIS + 1)
+                .forward(-1L, -1L, 0xFF, BASE_MILLIS, BASE_MILLIS + 1)
                 .reverse(Long.MIN_VALUE, Long.MIN_VALUE, 0, BASE_MILLIS, BASE_MILLIS + 2)
                 .flowId(-1L)
                 .endReason(FlowEndReason.FORCED_END)
