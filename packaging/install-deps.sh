@@ -10,8 +10,8 @@ PACKAGES=(
   libbpf1 bpftool
   # tests: namespaces/veth/tc, traffic, captures and the real IPFIX collectors
   iproute2 iputils-ping ethtool procps tshark nfdump pmacct libfixbuf-tools
-  # packaging: the .deb and unit checks
-  dpkg-dev systemd
+  # packaging: the .deb and unit checks (strace: the unit's SystemCallFilter test; setpriv: the no-capabilities test)
+  dpkg-dev systemd strace util-linux
   # other kernels under qemu (packaging/vm): emulator, the guest's initramfs, depmod for its modules
   qemu-system-x86 busybox-static cpio kmod
 )

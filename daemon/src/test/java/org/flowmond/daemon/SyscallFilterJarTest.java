@@ -1,0 +1,115 @@
+package org.flowmond.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.flowmond.testing.Privileges;
+import org.flowmond.testing.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The unit's SystemCallFilter= allows every system call the daemon makes: the jar runs under
+ * strace as the unit would start it (root, NOTIFY_SOCKET), is stopped with SIGTERM once READY
+ * (or exits by itself if start-up fails), and each call strace saw must be in the expanded
+ * allow list that systemd-analyze prints for the filter's groups.
+ */
+class SyscallFilterJarTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everySystemCallMadeIsAllowedByTheUnit() throws Exception {
+        Privileges.requireRoot();
+        Privileges.requireTool("strace");
+        Privileges.requireTool("systemd-analyze");
+        Set<String> allowed = allowedByUnit();
+        Set<String> used = traceDaemon();
+        used.removeAll(allowed);
+        assertEquals(Set.of(), used, "system calls flowmond makes that flowmond.service's SystemCallFilter= refuses");
+    }
+
+    private Set<String> allowedByUnit() throws Exception {
+        String filter = Files.readAllLines(Path.of("..", "packaging", "flowmond.service")).stream()
+                .filter(l -> l.startsWith("SystemCallFilter=")).findFirst().orElseThrow()
+                .substring("SystemCallFilter=".length());
+        Map<String, List<String>> groups = groups(Tools.run("systemd-analyze", "syscall-filter", "--no-pager"));
+        Set<String> allowed = new TreeSet<>();
+        for (String item : filter.trim().split("\\s+")) {
+            allowed.addAll(expand(item, groups));
+        }
+        return allowed;
+    }
+
+    /** "@group" lines followed by indented members (system calls or other groups). */
+    private static Map<String, List<String>> groups(String listing) {
+        Map<String, List<String>> groups = new HashMap<>();
+        List<String> current = null;
+        for (String line : listing.split("\n")) {
+            if (line.startsWith("@")) {
+                current = new ArrayList<>();
+                groups.put(line.trim().split("\\s+")[0], current);
+            } else if (current != null && !line.isBlank() && !line.trim().startsWith("#")) {
+                current.add(line.trim());
+            }
+        }
+        return groups;
+    }
+
+    private static Set<String> expand(String item, Map<String, List<String>> groups) {
+        Set<String> calls = new TreeSet<>();
+        if (!item.startsWith("@")) {
+            calls.add(item);
+            return calls;
+        }
+        for (String member : groups.getOrDefault(item, List.of())) {
+            calls.addAll(expand(member, groups));
+        }
+        return calls;
+    }
+
+    private Set<String> traceDaemon() throws Exception {
+        Path summary = dir.resolve("strace.txt");
+        String socket = dir.resolve("notify").toString();
+        try (UnixDatagramReceiver systemd = new UnixDatagramReceiver(socket)) {
+            ProcessBuilder builder = new ProcessBuilder("strace", "-f", "-qq", "-c", "-o", summary.toString(),
+                    JarProcess.java(), "-jar", JarProcess.JAR.toString(), "-i", "lo")
+                    .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().put("NOTIFY_SOCKET", socket);
+            Process strace = builder.start();
+            while (strace.isAlive()) {
+                String message = systemd.poll();
+                if (message != null && message.startsWith("READY=1")) {
+                    // strace's child is the JVM: signal it, not strace
+                    strace.children().forEach(child -> Tools.run("kill", "-TERM", Long.toString(child.pid())));
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            if (!strace.waitFor(120, TimeUnit.SECONDS)) {
+                strace.destroyForcibly();
+                throw new IllegalStateException("flowmond under strace did not exit within 120 s");
+            }
+        }
+        Set<String> used = new TreeSet<>();
+        for (String line : Files.readAllLines(summary)) {
+            String[] fields = line.trim().split("\\s+");
+            String name = fields[fields.length - 1];
+            if (fields.length >= 5 && name.matches("[a-z_0-9]+") && !name.equals("total") && !name.equals("syscall")) {
+                used.add(name);
+            }
+        }
+        return used;
+    }
+}
