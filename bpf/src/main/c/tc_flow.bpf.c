@@ -72,6 +72,8 @@ static __always_inline void wire_size(struct __sk_buff *skb, const struct pkt_in
 	}
 	hdr = p->has_l4 ? p->l4_off - p->l3_off + p->l4_hdr_len : 0;
 	payload = l3_total > hdr ? l3_total - hdr : 0;
+	if (hdr > p->jumbo_len)
+		hdr -= p->jumbo_len; /* the header each wire segment carries */
 	/* gso_segs is 0 on packets from untrusted sources (SKB_GSO_DODGY) until recomputed. */
 	segs = skb->gso_segs;
 	if (!segs)

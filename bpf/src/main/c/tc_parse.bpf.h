@@ -51,6 +51,7 @@ struct pkt_info {
 	__u32 l4_hdr_len; /* transport header length; 0 when unknown */
 	__u32 ip_len;     /* IP length field of this (possibly super-) packet, 0 if unknown */
 	__u32 tcp_flags;
+	__u32 jumbo_len;  /* IPv6 BIG TCP: the hop-by-hop jumbo header, not repeated in wire segments */
 	bool has_l4;      /* false for non-first fragments and unknown protocols */
 	bool truncated;   /* a header was shorter than its protocol says */
 	bool ext_limit;   /* IPv6 extension chain longer than MAX_IPV6_EXT_HDRS */
@@ -189,6 +190,10 @@ static __always_inline void parse_ipv6(struct __sk_buff *skb, struct pkt_info *p
 	p->ip_len = ip6h.payload_len ? sizeof(ip6h) + bpf_ntohs(ip6h.payload_len) : 0;
 	p->l4_off = p->l3_off + sizeof(ip6h);
 	p->has_l4 = true;
+	/* BIG TCP (payload_len 0) puts an 8-byte hop-by-hop jumbo header in the GSO packet; it is
+	 * dropped when the packet is cut into wire segments (ipv6_hopopt_jumbo_remove). */
+	if (!ip6h.payload_len && ip6h.nexthdr == IPPROTO_HOPOPTS_)
+		p->jumbo_len = 8;
 	skip_ipv6_ext(skb, p);
 }
 

@@ -32,7 +32,7 @@ IPV6_EXT = (0, 43, 44, 51, 60)
 
 
 def parse(frame):
-    """Returns (key fields, l3_off, l4_off, l4_hdr_len, ip_len, has_l4)."""
+    """Returns (key fields, l3_off, l4_off, l4_hdr_len, ip_len, has_l4, jumbo header length)."""
     eth_proto = struct.unpack_from("!H", frame, 12)[0]
     off = 14
     for _ in range(2):
@@ -42,7 +42,7 @@ def parse(frame):
         off += 4
     l3 = off
     src = dst = "::"
-    proto, sport, dport, ip_len, l4, has_l4, l4_hdr = 0, 0, 0, 0, 0, False, 0
+    proto, sport, dport, ip_len, l4, has_l4, l4_hdr, jumbo = 0, 0, 0, 0, 0, False, 0, 0
     if eth_proto == 0x0800:
         ihl = frame[l3] & 0x0F
         ip_len = struct.unpack_from("!H", frame, l3 + 2)[0]
@@ -58,6 +58,8 @@ def parse(frame):
         src = str(ipaddress.IPv6Address(frame[l3 + 8:l3 + 24]))
         dst = str(ipaddress.IPv6Address(frame[l3 + 24:l3 + 40]))
         l4, has_l4 = l3 + 40, True
+        if plen == 0 and proto == 0:
+            jumbo = 8  # BIG TCP's hop-by-hop jumbo header: not in the wire segments
         for _ in range(6):
             if proto not in IPV6_EXT:
                 break
@@ -82,11 +84,11 @@ def parse(frame):
             sport, dport = frame[l4], frame[l4 + 1]
             l4_hdr = 8
     key = (src, dst, sport, dport, proto, eth_proto)
-    return key, l3, l4, l4_hdr, ip_len, has_l4
+    return key, l3, l4, l4_hdr, ip_len, has_l4, jumbo
 
 
 def wire_count(vnet, frame):
-    key, l3, l4, l4_hdr, ip_len, has_l4 = parse(frame)
+    key, l3, l4, l4_hdr, ip_len, has_l4, jumbo = parse(frame)
     _flags, gso_type, _hdr_len, gso_size = struct.unpack_from("<BBHH", vnet, 0)
     l3_total = len(frame) - l3
     if gso_type == 0:
@@ -94,7 +96,7 @@ def wire_count(vnet, frame):
     hdr = (l4 - l3 + l4_hdr) if has_l4 else 0
     payload = l3_total - hdr
     segs = max(1, -(-payload // gso_size))
-    return key, segs, payload + segs * hdr, True
+    return key, segs, payload + segs * (hdr - jumbo), True
 
 
 def main():
