@@ -39,7 +39,13 @@ class LifecycleProcessTest {
     }
 
     private Process start(String notifySocket, String... env) throws Exception {
-        List<String> command = new ArrayList<>(List.of(JarProcess.java(), "-cp", System.getProperty("java.class.path"),
+        return start(List.of(), notifySocket, env);
+    }
+
+    /** @param prefix a command that runs the JVM in the end (e.g. unshare ... sh -c '... exec "$@"') */
+    private Process start(List<String> prefix, String notifySocket, String... env) throws Exception {
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(JarProcess.java(), "-cp", System.getProperty("java.class.path"),
                 RecordingServiceMain.class.getName(), "--config", config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -89,6 +95,24 @@ class LifecycleProcessTest {
             assertEquals(0, exitStatus(flowmond), Files.readString(stderr));
             // as a service without table-file the tables go nowhere
             assertEquals("start max-flows=100\nreload max-flows=200\nclose\n", Files.readString(stdout));
+        }
+    }
+
+    @Test
+    void preflightMountsTracefsWhenItIsNotMounted() throws Exception {
+        Privileges.requireTool("unshare");
+        // A private mount namespace where tracefs is unmounted; the host's mounts are untouched.
+        List<String> prefix = List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "umount /sys/kernel/tracing 2>/dev/null; grep -q ' /sys/kernel/tracing ' /proc/self/mounts && exit 99; exec \"$@\"",
+                "sh");
+        String socket = dir.resolve("notify").toString();
+        try (UnixDatagramReceiver systemd = new UnixDatagramReceiver(socket)) {
+            Process flowmond = start(prefix, socket);
+            assertEquals("READY=1\nSTATUS=running: flows.active=0", systemd.take(), Files.readString(stderr));
+            signal(flowmond, "TERM");
+            assertEquals(0, exitStatus(flowmond), Files.readString(stderr));
+            assertTrue(Files.readString(stderr).contains("INFO  Preflight: mounted tracefs (it was not mounted)\n"),
+                    Files.readString(stderr));
         }
     }
 
