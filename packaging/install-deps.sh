@@ -10,6 +10,8 @@ PACKAGES=(
   libbpf1 bpftool
   # tests: namespaces/veth/tc, traffic, captures and the real IPFIX collectors
   iproute2 iputils-ping ethtool procps tshark nfdump pmacct libfixbuf-tools
+  # tests: the TC flow tests' traffic generators and reference capture (bpf/src/test/resources)
+  python3
   # packaging: the .deb and unit checks (strace: the unit's SystemCallFilter test; setpriv: the no-capabilities test)
   dpkg-dev systemd strace util-linux
   # other kernels under qemu (packaging/vm): emulator, the guest's initramfs, depmod for its modules
