@@ -155,7 +155,7 @@ public final class IpfixOutput implements ExportOutput {
      */
     @Override
     public void exportStatistics(Map<String, Long> statistics) {
-        exporter.updateIgnoredPacketTotal(statistics.getOrDefault("dropped.map-full-lost", 0L));
+        exporter.updateIgnoredPacketTotal(statistics.getOrDefault("dropped.map-full", 0L));
     }
 
     /** Sends what is queued now (tests and shutdown); false if that took longer than {@code timeout}. */

@@ -15,7 +15,7 @@ final class BpfSources implements Sources {
 
     @Override
     public UniFlowSource openTc(Settings settings, KernelClock clock) {
-        throw new IllegalStateException("the TC flow loader (org.flowmond.bpf.tc) is not in this build yet");
+        return TcFlowSource.open(settings, clock);
     }
 
     @Override

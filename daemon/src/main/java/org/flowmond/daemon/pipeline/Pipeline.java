@@ -58,6 +58,7 @@ public final class Pipeline implements AutoCloseable {
     private JsonLinesSink json;
     private Thread thread;
     private volatile boolean running;
+    private volatile Map<String, Long> finalStatistics;
     private boolean closed;
     private long lastResync;
     private long lastInterfacePoll;
@@ -169,6 +170,10 @@ public final class Pipeline implements AutoCloseable {
 
     /** Every counter by name: flow table, kernel drops, outputs, and the probe variant in use. */
     public Map<String, Long> statistics() {
+        Map<String, Long> last = finalStatistics;
+        if (last != null) {
+            return last; // closed: the sources are gone, their counters were taken at close
+        }
         Map<String, Long> m = new LinkedHashMap<>(table.statistics());
         m.put("dropped.event-queue", eventQueueDrops.get());
         m.put("pipeline.cycle-failures", cycleFailures.get());
@@ -225,6 +230,10 @@ public final class Pipeline implements AutoCloseable {
             } catch (Exception e) {
                 LOG.error("final flush failed; some active flows were not exported", e);
             } finally {
+                if (export != null) {
+                    export.close(); // sends what is queued; its counters stay readable
+                }
+                finalStatistics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(statistics()));
                 closeResources();
             }
         }

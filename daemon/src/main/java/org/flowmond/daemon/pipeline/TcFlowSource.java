@@ -1,0 +1,178 @@
+package org.flowmond.daemon.pipeline;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.bpf.tc.NetDevice;
+import org.flowmond.bpf.tc.TcFlowMonitor;
+import org.flowmond.bpf.tc.TcFlowMonitorOptions;
+import org.flowmond.bpf.tc.TcHooks;
+import org.flowmond.bpf.tc.TcInterface;
+import org.flowmond.bpf.tc.TcStatistics;
+import org.flowmond.daemon.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link UniFlowSource} over the TC flow counter of module bpf/. Overflow records (packets the
+ * full kernel map could not take) arrive on the monitor's reader thread and wait in a bounded
+ * queue for the flow thread; if that queue is full too they are counted in {@code dropped.map-full}.
+ * With {@code interfaces = ["all"]}, {@link #refreshInterfaces()} attaches every interface of
+ * /sys/class/net that is not down and not attached yet (a new veth, say).
+ */
+final class TcFlowSource implements UniFlowSource {
+    private static final Logger LOG = LoggerFactory.getLogger(TcFlowSource.class);
+    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
+    private static final int OVERFLOW_QUEUE = 65_536;
+
+    private final TcFlowMonitor monitor;
+    private final TcHooks hooks;
+    private final BlockingQueue<UniFlow> overflow = new ArrayBlockingQueue<>(OVERFLOW_QUEUE);
+    private final AtomicLong overflowQueueDrops = new AtomicLong();
+    private final Set<Integer> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> failed = new HashSet<>();
+
+    private TcFlowSource(TcFlowMonitor monitor, TcHooks hooks) {
+        this.monitor = monitor;
+        this.hooks = hooks;
+    }
+
+    /** Loads the TC program and attaches it to the configured interfaces; fails if a named one cannot be attached. */
+    static TcFlowSource open(Settings s, KernelClock clock) {
+        TcHooks hooks = switch (s.directions()) {
+            case INGRESS -> TcHooks.INGRESS;
+            case EGRESS -> TcHooks.EGRESS;
+            case BOTH -> TcHooks.BOTH;
+        };
+        TcFlowSource[] self = new TcFlowSource[1];
+        TcFlowMonitor monitor = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(s.probes().tcMapEntries()), clock,
+                u -> self[0].offerOverflow(u));
+        TcFlowSource source = new TcFlowSource(monitor, hooks);
+        self[0] = source;
+        try {
+            if (s.interfaces().all()) {
+                source.refreshInterfaces();
+            } else {
+                for (String name : s.interfaces().names()) {
+                    NetDevice dev = monitor.attach(TcInterface.named(name, hooks));
+                    source.attached.add(dev.ifindex());
+                }
+            }
+        } catch (RuntimeException e) {
+            monitor.close();
+            throw e;
+        }
+        return source;
+    }
+
+    private void offerOverflow(UniFlow u) {
+        if (!overflow.offer(u)) {
+            overflowQueueDrops.incrementAndGet();
+        }
+    }
+
+    @Override
+    public List<UniFlow> scan() {
+        return monitor.scan();
+    }
+
+    @Override
+    public FlowCounters lookupAndDelete(FlowKey key) {
+        return monitor.remove(key).orElse(null);
+    }
+
+    @Override
+    public void drainOverflow(Consumer<UniFlow> consumer) {
+        monitor.drainOverflow(); // what waits in the ring now, through the same queue
+        UniFlow u;
+        while ((u = overflow.poll()) != null) {
+            consumer.accept(u);
+        }
+    }
+
+    /** Attaches every interface that is present, not down, and not attached (or failed) before. */
+    @Override
+    public void refreshInterfaces() {
+        for (String name : interfaceNames()) {
+            if (failed.contains(name) || isDown(name)) {
+                continue;
+            }
+            int ifindex = ifindex(name);
+            if (ifindex <= 0 || attached.contains(ifindex)) {
+                continue;
+            }
+            try {
+                monitor.attach(TcInterface.indexed(ifindex, hooks));
+                attached.add(ifindex);
+            } catch (RuntimeException e) {
+                failed.add(name); // e.g. a device type tc cannot attach to: said once, not every poll
+                LOG.warn("cannot count traffic on interface {}: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    private static List<String> interfaceNames() {
+        try (Stream<Path> s = Files.list(SYS_CLASS_NET)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", SYS_CLASS_NET, e.toString());
+            return new ArrayList<>();
+        }
+    }
+
+    private static boolean isDown(String name) {
+        return "down".equals(read(SYS_CLASS_NET.resolve(name).resolve("operstate")));
+    }
+
+    private static int ifindex(String name) {
+        try {
+            return Integer.parseInt(read(SYS_CLASS_NET.resolve(name).resolve("ifindex")));
+        } catch (NumberFormatException e) {
+            return -1; // vanished while we looked
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        TcStatistics st = monitor.statistics();
+        Map<String, Long> m = new LinkedHashMap<>();
+        // packets counted nowhere: overflow ring full, overflow callback failed, daemon overflow queue full
+        m.put("dropped.map-full", st.overflowLost() + st.overflowFailures() + overflowQueueDrops.get());
+        m.put("tc.map-insert-failures", st.insertFailures());
+        m.put("tc.overflow-delivered", st.overflowDelivered());
+        m.put("tc.truncated", st.truncated());
+        m.put("tc.non-ip", st.nonIp());
+        m.put("tc.ipv6-ext-header-limit", st.extHeaderLimit());
+        m.put("tc.interfaces", (long) attached.size());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        monitor.close();
+    }
+}
