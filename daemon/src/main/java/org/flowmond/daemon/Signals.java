@@ -4,7 +4,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Turns SIGHUP, SIGTERM and SIGINT into events on a queue that the main loop reads, so all
@@ -24,16 +27,30 @@ final class Signals {
     record Event(Request request, String signal) {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Signals.class);
+
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     /** Installs the handlers for this process. */
     static Signals install() {
         Signals signals = new Signals();
-        Signal.handle(new Signal("HUP"), s -> signals.post(new Event(Request.RELOAD, s.getName())));
-        Signal.handle(new Signal("TERM"), s -> signals.stop(s.getName()));
-        Signal.handle(new Signal("INT"), s -> signals.stop(s.getName()));
+        handle("HUP", s -> signals.post(new Event(Request.RELOAD, s.getName())));
+        handle("TERM", s -> signals.stop(s.getName()));
+        handle("INT", s -> signals.stop(s.getName()));
         return signals;
+    }
+
+    /**
+     * The JVM leaves a signal that the parent set to "ignore" ignored (nohup ignores HUP, a shell
+     * ignores INT for background jobs) and does not install the handler: say so instead of
+     * silently not reacting.
+     */
+    private static void handle(String name, SignalHandler handler) {
+        if (Signal.handle(new Signal(name), handler) == SignalHandler.SIG_IGN) {
+            LOG.warn("SIG{} is ignored by the parent process and stays ignored{}", name,
+                    name.equals("HUP") ? ": reload will not work" : ": stop flowmond with another signal (SIGTERM)");
+        }
     }
 
     /**
