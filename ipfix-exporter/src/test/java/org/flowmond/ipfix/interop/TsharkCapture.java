@@ -114,6 +114,18 @@ final class TsharkCapture implements AutoCloseable {
         return tshark.output().lines().filter(l -> l.contains(arrow)).count();
     }
 
+    /** Stops capturing now. */
+    void stop() throws Exception {
+        tshark.interrupt(Duration.ofSeconds(30));
+    }
+
+    /** Frame numbers matching a display filter. */
+    List<Integer> frames(String displayFilter) {
+        String out = Tools.run(List.of("tshark", "-r", file.toString(), "-d", "udp.port==" + port + ",cflow", "-Y",
+                displayFilter, "-T", "fields", "-e", "frame.number"));
+        return out.lines().filter(l -> !l.isBlank()).map(Integer::parseInt).toList();
+    }
+
     /** Waits until tshark has captured {@code count} datagrams to the port, then stops it. */
     void stopAfter(long count) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
