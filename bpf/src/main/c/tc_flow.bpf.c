@@ -60,8 +60,11 @@ static __always_inline void counter_inc(__u32 idx)
 static __always_inline void wire_size(struct __sk_buff *skb, const struct pkt_info *p,
 				      __u64 *packets, __u64 *bytes)
 {
-	__u32 l3_total = skb->len > p->l3_off ? skb->len - p->l3_off : 0;
+	/* Context fields read once, up front (see parse_packet). */
+	__u32 len = skb->len;
 	__u32 gso_size = skb->gso_size;
+	__u32 gso_segs = skb->gso_segs;
+	__u32 l3_total = len > p->l3_off ? len - p->l3_off : 0;
 	__u32 hdr, payload, segs;
 
 	if (!gso_size) {
@@ -75,7 +78,7 @@ static __always_inline void wire_size(struct __sk_buff *skb, const struct pkt_in
 	if (hdr > p->jumbo_len)
 		hdr -= p->jumbo_len; /* the header each wire segment carries */
 	/* gso_segs is 0 on packets from untrusted sources (SKB_GSO_DODGY) until recomputed. */
-	segs = skb->gso_segs;
+	segs = gso_segs;
 	if (!segs)
 		segs = (payload + gso_size - 1) / gso_size;
 	if (!segs)

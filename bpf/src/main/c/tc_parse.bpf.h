@@ -69,14 +69,14 @@ static __always_inline void map_ipv4(__u8 *dst, __be32 addr)
  * Ethernet header and up to MAX_VLAN_TAGS 802.1Q/802.1ad tags still in the packet data
  * (the outermost tag is usually already in skb->vlan_tci). Sets the EtherType and l3_off.
  */
-static __always_inline void parse_ethernet(struct __sk_buff *skb, struct pkt_info *p)
+static __always_inline void parse_ethernet(struct __sk_buff *skb, __u16 skb_proto, struct pkt_info *p)
 {
 	__be16 proto;
 	__u32 off = ETH_HLEN;
 
 	if (bpf_skb_load_bytes(skb, 12, &proto, sizeof(proto))) {
 		p->truncated = true;
-		p->key.eth_proto = bpf_ntohs(skb->protocol);
+		p->key.eth_proto = skb_proto;
 		p->l3_off = 0;
 		return;
 	}
@@ -93,7 +93,7 @@ static __always_inline void parse_ethernet(struct __sk_buff *skb, struct pkt_inf
 	}
 	p->l3_off = off;
 	/* 802.3 frames carry a length here; the kernel's skb->protocol names them (802.2 LLC...). */
-	p->key.eth_proto = bpf_ntohs(proto) >= ETH_P_802_3_MIN ? bpf_ntohs(proto) : bpf_ntohs(skb->protocol);
+	p->key.eth_proto = bpf_ntohs(proto) >= ETH_P_802_3_MIN ? bpf_ntohs(proto) : skb_proto;
 }
 
 /* IPv4 header with options: addresses, protocol, total length, transport offset. */
@@ -236,14 +236,21 @@ truncated:
 	p->truncated = true;
 }
 
-/* Parses one packet. has_eth: the device puts an Ethernet header before the IP header. */
+/*
+ * Parses one packet. has_eth: the device puts an Ethernet header before the IP header.
+ * skb->protocol is read once, unconditionally: clang may otherwise turn conditional reads of
+ * several context fields into "ctx + offset" arithmetic, which the verifier rejects
+ * ("dereference of modified ctx ptr").
+ */
 static __always_inline void parse_packet(struct __sk_buff *skb, bool has_eth, struct pkt_info *p)
 {
+	__u16 skb_proto = bpf_ntohs(skb->protocol);
+
 	if (has_eth) {
-		parse_ethernet(skb, p);
+		parse_ethernet(skb, skb_proto, p);
 	} else {
 		/* Devices without a link-layer header (tun, wireguard, ip tunnels): IP at offset 0. */
-		p->key.eth_proto = bpf_ntohs(skb->protocol);
+		p->key.eth_proto = skb_proto;
 		p->l3_off = 0;
 	}
 	if (p->key.eth_proto == ETH_P_IP)
