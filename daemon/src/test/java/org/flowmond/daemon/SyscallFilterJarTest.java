@@ -1,6 +1,7 @@
 package org.flowmond.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The unit's SystemCallFilter= allows every system call the daemon makes: the jar runs under
- * strace as the unit would start it (root, NOTIFY_SOCKET), is stopped with SIGTERM once READY
- * (or exits by itself if start-up fails), and each call strace saw must be in the expanded
+ * strace as the unit would start it (root, NOTIFY_SOCKET), must reach READY (so start-up with
+ * the probes and TC attached was traced), is stopped with SIGTERM, and each call strace saw must be in the expanded
  * allow list that systemd-analyze prints for the filter's groups.
  */
 class SyscallFilterJarTest {
@@ -88,12 +89,13 @@ class SyscallFilterJarTest {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().put("NOTIFY_SOCKET", socket);
             Process strace = builder.start();
-            while (strace.isAlive()) {
+            boolean ready = false;
+            while (strace.isAlive() && !ready) {
                 String message = systemd.poll();
                 if (message != null && message.startsWith("READY=1")) {
+                    ready = true;
                     // strace's child is the JVM: signal it, not strace
                     strace.children().forEach(child -> Tools.run("kill", "-TERM", Long.toString(child.pid())));
-                    break;
                 }
                 Thread.sleep(50);
             }
@@ -101,6 +103,8 @@ class SyscallFilterJarTest {
                 strace.destroyForcibly();
                 throw new IllegalStateException("flowmond under strace did not exit within 120 s");
             }
+            assertTrue(ready, "flowmond did not start under strace: " + Files.readString(dir.resolve("stderr")));
+            assertEquals(0, strace.exitValue(), Files.readString(dir.resolve("stderr")));
         }
         Set<String> used = new TreeSet<>();
         for (String line : Files.readAllLines(summary)) {
