@@ -5,8 +5,11 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.flowmond.bpf.libbpf.LibBpfException;
 import org.flowmond.daemon.config.ConfigError;
 import org.flowmond.daemon.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * flowmond's entry point: parses the command line, validates the configuration (exit 78 with
@@ -14,6 +17,8 @@ import org.flowmond.daemon.config.Settings;
  * pipeline and runs the {@link Daemon} loop until SIGTERM/SIGINT (exit 0).
  */
 public final class Flowmond {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Flowmond.class);
 
     private final PrintStream out;
     private final PrintStream err;
@@ -67,6 +72,21 @@ public final class Flowmond {
         return start(source, settings);
     }
 
+    /**
+     * The kernel or the network refusing (no such interface, attach failed, bad collector address)
+     * is said in its own words; anything else is a bug, whose stack trace goes to the log.
+     */
+    private static String startFailure(Throwable e) {
+        boolean expected = e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException
+                || e instanceof LibBpfException;
+        if (expected && e.getMessage() != null) {
+            return e.getMessage().replace('\n', ' ');
+        }
+        LOG.error("start-up failed", e);
+        return e.toString().replace('\n', ' ');
+    }
+
     private int start(ConfigSource source, Settings settings) throws InterruptedException {
         try {
             Preflight.check(settings);
@@ -91,7 +111,7 @@ public final class Flowmond {
             notify.ifPresent(SdNotify::close);
             return e.exitStatus();
         } catch (Exception | LinkageError e) {
-            err.println("cannot start: " + e);
+            err.println("cannot start: " + startFailure(e));
             notify.ifPresent(SdNotify::close);
             return 1;
         }

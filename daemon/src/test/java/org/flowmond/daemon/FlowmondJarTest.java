@@ -58,6 +58,15 @@ class FlowmondJarTest {
     }
 
     @Test
+    void anInterfaceThatDoesNotExistIsOneLineAndExit1() {
+        Privileges.requireRoot();
+        Tools.Result result = JarProcess.run("-i", "nosuch0", "--collector", "127.0.0.1:4739");
+        assertEquals(1, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().endsWith("\ncannot start: no network interface 'nosuch0': ENODEV (No such device)\n"),
+                result.stderr());
+    }
+
+    @Test
     void unknownOptionExits64() {
         Tools.Result result = JarProcess.run("--frobnicate");
         assertEquals(64, result.exitCode());
