@@ -125,7 +125,10 @@ main() {
     "$HERE/build-initramfs.sh" "$kdir" "$JOB/initramfs.cpio.gz"
 
     exec 9>"$CACHE/guest.lock"
-    flock 9
+    if ! flock -n 9; then
+        echo "run-guest: another guest is running on this machine; waiting for it" >&2
+        flock 9
+    fi
     local start=$SECONDS rc=0
     boot_guest "$kdir" || rc=$?
     local took=$((SECONDS - start))

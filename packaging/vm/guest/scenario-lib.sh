@@ -1,0 +1,78 @@
+#!/bin/bash
+# Shared by the guest scenarios (e2e-scenario.sh, systemd-scenario.sh); source it with $out set.
+# A network namespace "fmvm-srv" behind a veth pair (fmvm0 10.203.0.1 here, fmvm1 10.203.0.2
+# there; offloads off, so a packet at the TC hook is a wire packet); nfcapd on 127.0.0.1:4739
+# with dumpcap recording the IPFIX export (ipfix.pcap) and the veth (traffic.pcap); and the
+# two kinds of traffic the checks expect (see transfer and repeat_connects).
+NS=fmvm-srv HERE_IP=10.203.0.1 THERE_IP=10.203.0.2
+pids=()
+
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    ip netns del "$NS" 2>/dev/null || true
+    ip link del fmvm0 2>/dev/null || true
+}
+trap cleanup EXIT
+
+setup_network() {
+    modprobe veth
+    ip netns add "$NS"
+    ip link add fmvm0 type veth peer name fmvm1
+    ip link set fmvm1 netns "$NS"
+    ip addr add "$HERE_IP/24" dev fmvm0
+    ip link set fmvm0 up
+    ip -n "$NS" addr add "$THERE_IP/24" dev fmvm1
+    ip -n "$NS" link set fmvm1 up
+    ip -n "$NS" link set lo up
+    ethtool -K fmvm0 tso off gso off gro off >/dev/null
+    ip netns exec "$NS" ethtool -K fmvm1 tso off gso off gro off >/dev/null
+}
+
+wait_for() {   # wait_for SECONDS COMMAND...
+    local deadline=$((SECONDS + $1)); shift
+    until "$@" >/dev/null 2>&1; do
+        [ $SECONDS -lt $deadline ] || { echo "e2e: timed out waiting for: $*" >&2; return 1; }
+        sleep 0.2
+    done
+}
+
+start_collectors() {
+    mkdir -p "$out/nfcapd"
+    nfcapd -p 4739 -b 127.0.0.1 -w "$out/nfcapd" -t 3600 >"$out/nfcapd.log" 2>&1 &
+    pids+=($!)
+    dumpcap -q -i lo -f "udp port 4739" -w "$out/ipfix.pcap" 2>"$out/dumpcap-lo.log" &
+    pids+=($!)
+    dumpcap -q -i fmvm0 -f "tcp" -w "$out/traffic.pcap" 2>"$out/dumpcap-veth.log" &
+    pids+=($!)
+    wait_for 30 grep -q "Capturing on 'fmvm0'" "$out/dumpcap-veth.log"
+    wait_for 30 grep -q "Capturing on 'Loopback" "$out/dumpcap-lo.log"
+}
+
+transfer() {
+    ip netns exec "$NS" busybox nc -l -p 5001 >/dev/null &
+    local server=$!
+    wait_for 10 ip netns exec "$NS" ss -Hltn "sport = :5001"
+    bash -c "exec 3<>/dev/tcp/$THERE_IP/5001; head -c 200000 /dev/zero >&3; exec 3>&-" &
+    local client=$!
+    wait "$client"
+    wait "$server"
+    echo "TRANSFER_CLIENT_PID=$client TRANSFER_SERVER_PID=$server TRANSFER_BYTES=200000" >>"$out/expected.env"
+}
+
+repeat_connects() {
+    ip netns exec "$NS" busybox nc -ll -p 5002 -e /bin/true &
+    pids+=($!)
+    local server=$!
+    wait_for 10 ip netns exec "$NS" ss -Hltn "sport = :5002"
+    bash -c "for i in 1 2 3 4 5; do exec 3<>/dev/tcp/$THERE_IP/5002; exec 3>&-; sleep 0.3; done" &
+    local client=$!
+    wait "$client"
+    echo "REPEAT_CLIENT_PID=$client REPEAT_SERVER_PID=$server REPEAT_COUNT=5" >>"$out/expected.env"
+}
+
+stop_collectors() {
+    sleep 1   # let the last IPFIX datagrams reach the captures
+    for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+    wait "${pids[@]}" 2>/dev/null || true
+    pids=()
+}
