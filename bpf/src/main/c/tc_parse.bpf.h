@@ -3,9 +3,10 @@
  * tc_parse.bpf.h — packet parsing for tc_flow.bpf.c: from an skb at a TC hook to a struct
  * flow_key plus the wire packets and IP bytes it stands for.
  *
- * Every read goes through bpf_skb_load_bytes(): headers need not be in the linear area
- * (trafgen, tunnels and GRO build packets whose headers live in page fragments), and
- * direct packet access would silently miss them.
+ * Every read goes through load(): direct packet access when the bytes are in the linear area,
+ * else bpf_skb_load_bytes(). Headers need not be linear (trafgen, tunnels and GRO build packets
+ * whose headers live in page fragments), and direct access alone would silently miss them; the
+ * helper alone costs about 20 ns per call here (bpf/scripts/tc-cost.sh: 205 -> 155 ns per packet).
  */
 #ifndef TC_PARSE_BPF_H
 #define TC_PARSE_BPF_H
@@ -57,6 +58,22 @@ struct pkt_info {
 	bool ext_limit;   /* IPv6 extension chain longer than MAX_IPV6_EXT_HDRS */
 };
 
+/*
+ * Copies len bytes at offset off of the packet: straight from the linear area when they are
+ * there (the common case), else through bpf_skb_load_bytes(), which also reads page fragments.
+ */
+static __always_inline long load(struct __sk_buff *skb, __u32 off, void *to, const __u32 len)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+
+	if (off < 0x1000 && data + off + len <= end) {
+		__builtin_memcpy(to, data + off, len);
+		return 0;
+	}
+	return bpf_skb_load_bytes(skb, off, to, len);
+}
+
 /* IPv4 address as IPv4-mapped IPv6 (::ffff:a.b.c.d), as flowmon.h requires. */
 static __always_inline void map_ipv4(__u8 *dst, __be32 addr)
 {
@@ -74,7 +91,7 @@ static __always_inline void parse_ethernet(struct __sk_buff *skb, __u16 skb_prot
 	__be16 proto;
 	__u32 off = ETH_HLEN;
 
-	if (bpf_skb_load_bytes(skb, 12, &proto, sizeof(proto))) {
+	if (load(skb, 12, &proto, sizeof(proto))) {
 		p->truncated = true;
 		p->key.eth_proto = skb_proto;
 		p->l3_off = 0;
@@ -85,7 +102,7 @@ static __always_inline void parse_ethernet(struct __sk_buff *skb, __u16 skb_prot
 		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
 			break;
 		/* A tag is 2 bytes TCI then the encapsulated EtherType. */
-		if (bpf_skb_load_bytes(skb, off + 2, &proto, sizeof(proto))) {
+		if (load(skb, off + 2, &proto, sizeof(proto))) {
 			p->truncated = true;
 			break;
 		}
@@ -101,7 +118,7 @@ static __always_inline void parse_ipv4(struct __sk_buff *skb, struct pkt_info *p
 {
 	struct iphdr iph;
 
-	if (bpf_skb_load_bytes(skb, p->l3_off, &iph, sizeof(iph)) || iph.ihl < 5) {
+	if (load(skb, p->l3_off, &iph, sizeof(iph)) || iph.ihl < 5) {
 		p->truncated = true;
 		return;
 	}
@@ -137,14 +154,14 @@ static __always_inline void skip_ipv6_ext(struct __sk_buff *skb, struct pkt_info
 		default:
 			goto done;
 		}
-		if (bpf_skb_load_bytes(skb, off, hdr, sizeof(hdr))) {
+		if (load(skb, off, hdr, sizeof(hdr))) {
 			p->truncated = true;
 			p->has_l4 = false;
 			goto done;
 		}
 		if (nexthdr == IPPROTO_FRAG_) {
 			/* Fragment header: 8 bytes; a non-zero offset means no transport header here. */
-			if (bpf_skb_load_bytes(skb, off + 2, &frag_off, sizeof(frag_off))) {
+			if (load(skb, off + 2, &frag_off, sizeof(frag_off))) {
 				p->truncated = true;
 				p->has_l4 = false;
 				goto done;
@@ -179,7 +196,7 @@ static __always_inline void parse_ipv6(struct __sk_buff *skb, struct pkt_info *p
 {
 	struct ipv6hdr ip6h;
 
-	if (bpf_skb_load_bytes(skb, p->l3_off, &ip6h, sizeof(ip6h))) {
+	if (load(skb, p->l3_off, &ip6h, sizeof(ip6h))) {
 		p->truncated = true;
 		return;
 	}
@@ -206,7 +223,7 @@ static __always_inline void parse_l4(struct __sk_buff *skb, struct pkt_info *p)
 
 	switch (p->key.proto) {
 	case IPPROTO_TCP_:
-		if (bpf_skb_load_bytes(skb, p->l4_off, tcp, sizeof(tcp)))
+		if (load(skb, p->l4_off, tcp, sizeof(tcp)))
 			goto truncated;
 		p->key.src_port = (tcp[0] << 8) | tcp[1];
 		p->key.dst_port = (tcp[2] << 8) | tcp[3];
@@ -215,7 +232,7 @@ static __always_inline void parse_l4(struct __sk_buff *skb, struct pkt_info *p)
 		return;
 	case IPPROTO_UDP_:
 	case IPPROTO_SCTP_:
-		if (bpf_skb_load_bytes(skb, p->l4_off, ports, sizeof(ports)))
+		if (load(skb, p->l4_off, ports, sizeof(ports)))
 			goto truncated;
 		p->key.src_port = bpf_ntohs(ports[0]);
 		p->key.dst_port = bpf_ntohs(ports[1]);
@@ -223,7 +240,7 @@ static __always_inline void parse_l4(struct __sk_buff *skb, struct pkt_info *p)
 		return;
 	case IPPROTO_ICMP_:
 	case IPPROTO_ICMPV6_:
-		if (bpf_skb_load_bytes(skb, p->l4_off, icmp, sizeof(icmp)))
+		if (load(skb, p->l4_off, icmp, sizeof(icmp)))
 			goto truncated;
 		p->key.src_port = icmp[0]; /* type */
 		p->key.dst_port = icmp[1]; /* code */
