@@ -50,10 +50,10 @@ final class Daemon {
         notifySafely(n -> n.ready("running: " + summary()));
         LOG.info("running with {}; {}", source.describe(), summary());
         long nextStats = System.nanoTime() + settings.stats().interval().toNanos();
-        long nextWatchdog = watchdog.map(d -> System.nanoTime()).orElse(Long.MAX_VALUE);
+        long nextWatchdog = System.nanoTime();
         while (true) {
             long now = System.nanoTime();
-            if (now - nextWatchdog >= 0) {
+            if (watchdog.isPresent() && now - nextWatchdog >= 0) {
                 notifySafely(SdNotify::watchdog);
                 nextWatchdog = now + watchdog.orElseThrow().toNanos();
             }
