@@ -26,7 +26,28 @@ public final class ChildProcess implements AutoCloseable {
     /** The test class path (surefire passes the real one in a property; the JVM's may be a manifest jar). */
     static String classPath() {
         String cp = System.getProperty("surefire.test.class.path");
-        return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+        if (cp != null && !cp.isBlank()) {
+            return cp;
+        }
+        cp = System.getProperty("java.class.path");
+        if (!cp.contains(File.pathSeparator) && cp.contains("surefirebooter")) {
+            return manifestClassPath(Path.of(cp));
+        }
+        return cp;
+    }
+
+    /** The Class-Path of surefire's manifest-only jar, as a plain class path. */
+    private static String manifestClassPath(Path jar) {
+        try (java.util.jar.JarFile f = new java.util.jar.JarFile(jar.toFile())) {
+            String entries = f.getManifest().getMainAttributes().getValue("Class-Path");
+            List<String> paths = new ArrayList<>();
+            for (String url : entries.trim().split("\\s+")) {
+                paths.add(Path.of(java.net.URI.create(url)).toString());
+            }
+            return String.join(File.pathSeparator, paths);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public static ChildProcess java(Path log, String netns, String mainClass, String... args) throws IOException {

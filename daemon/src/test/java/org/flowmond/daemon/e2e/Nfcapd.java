@@ -30,14 +30,23 @@ public final class Nfcapd implements AutoCloseable {
     }
 
     public static Nfcapd start(Path dir) throws IOException, InterruptedException {
+        return start(dir, null);
+    }
+
+    /** nfcapd on 127.0.0.1 of network namespace {@code netns} ({@code null}: this one). */
+    public static Nfcapd start(Path dir, String netns) throws IOException, InterruptedException {
         int port;
         try (DatagramSocket s = new DatagramSocket(0)) {
             port = s.getLocalPort();
         }
         Path flows = Files.createDirectories(dir.resolve("nfcapd"));
         Path log = dir.resolve("nfcapd.log");
-        Process p = new ProcessBuilder("nfcapd", "-b", "127.0.0.1", "-p", Integer.toString(port), "-w", flows.toString(),
-                "-t", "3600").redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> cmd = new ArrayList<>();
+        if (netns != null) {
+            cmd.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        cmd.addAll(List.of("nfcapd", "-b", "127.0.0.1", "-p", Integer.toString(port), "-w", flows.toString(), "-t", "3600"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Nfcapd n = new Nfcapd(port, flows, log, p);
         for (int i = 0; i < 100 && !Files.readString(log).contains("Startup"); i++) {
             TimeUnit.MILLISECONDS.sleep(50); // waiting for a child to bind, not a timed assertion

@@ -21,7 +21,8 @@ import java.nio.file.Path;
  * serve  NAME PORT COUNT REPLY_BYTES          accept COUNT connections; read to EOF, answer REPLY_BYTES, close
  * tcp    NAME HOST PORT COUNT GAP_MS BYTES fin|rst|hold
  *                                             COUNT connects GAP_MS apart; send BYTES, read the answer;
- *                                             close (FIN), abort (RST), or hold the last one open until killed
+ *                                             close (FIN), abort (RST), or hold the last one open, sending
+ *                                             100 bytes every 500 ms, until killed
  * stream NAME HOST PORT SECONDS               one connection sending 1000 bytes every 100 ms, then FIN
  * udp    NAME HOST PORT COUNT BYTES           COUNT datagrams of BYTES
  * </pre>
@@ -90,7 +91,10 @@ public final class TrafficPeer {
                     if (i == count - 1) {
                         System.out.println("holding");
                         System.out.flush();
-                        Thread.sleep(Long.MAX_VALUE);
+                        while (true) { // keep the connection busy until killed
+                            Thread.sleep(500);
+                            s.getOutputStream().write(new byte[100]);
+                        }
                     }
                     finish(s);
                 }

@@ -95,47 +95,46 @@ public final class TsharkCapture implements AutoCloseable {
         }
     }
 
-    /** Decodes the capture as IPFIX and returns, per data record, the requested fields. */
-    public List<Map<String, String>> ipfixRecords(String... fields) {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow",
-                "-T", "fields", "-E", "separator=;", "-E", "occurrence=a", "-E", "aggregator=|"));
-        for (String f : fields) {
-            cmd.add("-e");
-            cmd.add(f);
-        }
-        String out = Tools.run(cmd);
-        lastOutput = String.join(" ", cmd) + "\n" + out;
-        return splitRecords(out, fields);
-    }
-
     /**
-     * tshark prints one line per packet with all occurrences of a field joined by "|": the i-th
-     * occurrence of each field belongs to the i-th record carrying that field.
+     * Decodes the capture as IPFIX and returns one map per data record ("Flow N" in Wireshark's
+     * tree) with the requested fields, read from PDML so that records of different templates in
+     * one message never mix.
      */
-    static List<Map<String, String>> splitRecords(String out, String[] fields) {
+    public List<Map<String, String>> ipfixRecords(String... fields) {
+        List<String> cmd = List.of("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-T", "pdml");
+        String pdml = Tools.run(cmd);
+        lastOutput = String.join(" ", cmd);
+        java.util.Set<String> wanted = java.util.Set.of(fields);
         List<Map<String, String>> records = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            String[] cols = line.split(";", -1);
-            int n = 0;
-            String[][] values = new String[fields.length][];
-            for (int i = 0; i < fields.length; i++) {
-                values[i] = i < cols.length && !cols[i].isEmpty() ? cols[i].split("\\|", -1) : new String[0];
-                n = Math.max(n, values[i].length);
-            }
-            for (int r = 0; r < n; r++) {
-                Map<String, String> rec = new HashMap<>();
-                for (int i = 0; i < fields.length; i++) {
-                    if (r < values[i].length) {
-                        rec.put(fields[i], values[i][r]);
+        try {
+            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            org.w3c.dom.Document doc = f.newDocumentBuilder().parse(
+                    new java.io.ByteArrayInputStream(pdml.getBytes(StandardCharsets.UTF_8)));
+            org.w3c.dom.NodeList all = doc.getElementsByTagName("field");
+            for (int i = 0; i < all.getLength(); i++) {
+                org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
+                if (e.getAttribute("name").isEmpty() && e.getAttribute("show").matches("Flow \\d+")) {
+                    Map<String, String> rec = new HashMap<>();
+                    org.w3c.dom.NodeList inner = e.getElementsByTagName("field");
+                    for (int j = 0; j < inner.getLength(); j++) {
+                        org.w3c.dom.Element x = (org.w3c.dom.Element) inner.item(j);
+                        if (wanted.isEmpty() || wanted.contains(x.getAttribute("name"))) {
+                            rec.putIfAbsent(x.getAttribute("name"), x.getAttribute("show"));
+                        }
                     }
+                    records.add(rec);
                 }
-                records.add(rec);
             }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot parse tshark's PDML of " + pcap, e);
         }
         return records;
+    }
+
+    /** Messages Wireshark's IPFIX expert checks flag: sequence holes, data without template, malformed. */
+    public String ipfixProblems() {
+        return Tools.run("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-Y",
+                "cflow.unexpected_sequence_number || cflow.no_template_found || _ws.malformed");
     }
 
     /** Packets and IP bytes per direction of a TCP connection, read from a capture of the traffic itself. */
