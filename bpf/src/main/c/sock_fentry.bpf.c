@@ -63,7 +63,7 @@ int fexit_inet_csk_accept(__u64 *ctx)
 		newsk = fexit_slot2(ctx);
 	else
 		newsk = fexit_slot4(ctx);
-	if (!newsk || !current_allowed() || !is_tcp_stream(newsk))
+	if (!newsk || !is_tcp_stream(newsk) || !current_allowed())
 		return 0;
 	emit_sock_event(newsk, sock_ip_version(newsk), SOCK_EV_ACCEPT);
 	return 0;

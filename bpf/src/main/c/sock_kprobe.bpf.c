@@ -30,6 +30,10 @@ static __always_inline int exit_connect(int ret, int ip_version)
 SEC("kprobe/tcp_v4_connect")
 int BPF_KPROBE(kprobe_tcp_v4_connect, struct sock *sk)
 {
+	/* An AF_INET6 socket here is tcp_v6_connect calling tcp_v4_connect for a v4-mapped
+	 * address: its own entry already stashed (or filtered and counted) this connect. */
+	if (BPF_CORE_READ(sk, __sk_common.skc_family) == AF_INET6)
+		return 0;
 	return enter_connect(sk);
 }
 
@@ -56,7 +60,7 @@ int BPF_KRETPROBE(kretprobe_tcp_v6_connect, int ret)
 SEC("kretprobe/inet_csk_accept")
 int BPF_KRETPROBE(kretprobe_inet_csk_accept, struct sock *newsk)
 {
-	if (!newsk || !current_allowed() || !is_tcp_stream(newsk))
+	if (!newsk || !is_tcp_stream(newsk) || !current_allowed())
 		return 0;
 	emit_sock_event(newsk, sock_ip_version(newsk), SOCK_EV_ACCEPT);
 	return 0;

@@ -73,10 +73,11 @@ static __always_inline int exit_accept(long ret)
 {
 	struct sock *sk;
 
-	if (ret < 0 || !current_allowed())
+	if (ret < 0)
 		return 0;
 	sk = current_fd_sock(ret);
-	if (!sk || !is_tcp_stream(sk))
+	/* pid filter last, so that "filtered" counts only TCP accepts, not every accept() */
+	if (!sk || !is_tcp_stream(sk) || !current_allowed())
 		return 0;
 	emit_sock_event(sk, sock_ip_version(sk), SOCK_EV_ACCEPT);
 	return 0;
