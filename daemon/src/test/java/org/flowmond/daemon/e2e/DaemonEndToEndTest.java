@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * port 7005  TCP stream of 1000 bytes / 100 ms for 7 s        → flowEndReason 2 (active) records, then 3
  * port 7006  TCP connection still sending at SIGTERM          → flowEndReason 4 (forced end)
  * port 7007  TCP over loopback                                → both processes, client as SRC, server as DST
+ * port 7008  TCP over IPv6, FIN                               → IPv6 record, processes, counts = capture
  * </pre>
  * Offloads are off on the veth so that a packet at the hook is a packet on the wire, as in the capture.
  */
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.TestInstance;
 class DaemonEndToEndTest {
     private static final Pattern FIELD = Pattern.compile("\"([A-Z0-9_]+)\":(\"[^\"]*\"|-?[0-9]+)");
     private static final String[] IPFIX_FIELDS = {"cflow.srcaddr", "cflow.dstaddr", "cflow.srcport", "cflow.dstport",
-        "cflow.protocol", "cflow.packets", "cflow.octets", "cflow.post_packets", "cflow.post_octets",
+        "cflow.srcaddrv6", "cflow.dstaddrv6", "cflow.protocol", "cflow.packets", "cflow.octets", "cflow.post_packets", "cflow.post_octets",
         "cflow.flow_end_reason", "cflow.pie.ntop.src_proc_id", "cflow.pie.ntop.src_proc_name",
         "cflow.pie.ntop.dst_proc_pid", "cflow.pie.ntop.dst_proc_name"};
 
@@ -65,6 +66,7 @@ class DaemonEndToEndTest {
     private long repeatClient;
     private long loClient;
     private long loServer;
+    private long v6Client;
     private String tables;
 
     @BeforeAll
@@ -82,7 +84,7 @@ class DaemonEndToEndTest {
         ipfixCapture = TsharkCapture.start(dir, veth.nsA, "lo", nfcapd.port,
                 "udp port " + nfcapd.port + " or udp port " + (nfcapd.port + 1), "127.0.0.1", nfcapd.port + 1);
         trafficCapture = TsharkCapture.start(dir, veth.nsA, veth.ifA, 7000,
-                "portrange 7001-7006 or udp port 7010", veth.ipv4B, 7010);
+                "portrange 7001-7006 or port 7008 or udp port 7010", veth.ipv4B, 7010);
         Path conf = dir.resolve("test.conf");
         Files.writeString(conf, """
                 flowmon {
@@ -104,7 +106,8 @@ class DaemonEndToEndTest {
         ChildProcess strSrv = peer("srv-str", veth.nsB, "serve", "fm-srv-str", "7005", "1", "0");
         ChildProcess holdSrv = peer("srv-hold", veth.nsB, "serve", "fm-srv-hold", "7006", "1", "0");
         ChildProcess loSrv = peer("srv-lo", veth.nsA, "serve", "fm-lo-srv", "7007", "1", "3000");
-        for (ChildProcess s : List.of(finSrv, rstSrv, repSrv, strSrv, holdSrv, loSrv)) {
+        ChildProcess v6Srv = peer("srv-v6", veth.nsB, "serve", "fm-srv-v6", "7008", "1", "7000");
+        for (ChildProcess s : List.of(finSrv, rstSrv, repSrv, strSrv, holdSrv, loSrv, v6Srv)) {
             s.awaitOutput("ready");
         }
         finServer = finSrv.pid();
@@ -117,10 +120,12 @@ class DaemonEndToEndTest {
         ChildProcess udp = peer("cli-udp", veth.nsA, "udp", "fm-cli-udp", veth.ipv4B, "7004", "3", "200");
         ChildProcess hold = peer("cli-hold", veth.nsA, "tcp", "fm-cli-hold", veth.ipv4B, "7006", "1", "0", "500", "hold");
         ChildProcess lo = peer("cli-lo", veth.nsA, "tcp", "fm-lo-cli", "127.0.0.1", "7007", "1", "0", "2000", "fin");
+        ChildProcess v6 = peer("cli-v6", veth.nsA, "tcp", "fm-cli-v6", veth.ipv6B, "7008", "1", "0", "6000", "fin");
+        v6Client = v6.pid();
         finClient = fin.pid();
         repeatClient = rep.pid();
         loClient = lo.pid();
-        for (ChildProcess c : List.of(fin, rst, rep, udp, lo, stream)) {
+        for (ChildProcess c : List.of(fin, rst, rep, udp, lo, v6, stream)) {
             assertEquals(0, c.awaitExit(), c.output());
         }
         hold.awaitOutput("holding");
@@ -327,4 +332,30 @@ class DaemonEndToEndTest {
         assertTrue(Long.parseLong(j.get("IN_BYTES")) > 2000 && Long.parseLong(j.get("OUT_BYTES")) > 3000, j.toString());
     }
 
+
+    @Test
+    void ipv6ConnectionIsAttributedAndCountedExactly() {
+        List<Map<String, String>> recs = ipfix(7008);
+        assertEquals(1, recs.size(), recs.toString());
+        Map<String, String> r = recs.get(0);
+        assertEquals(normal(veth.ipv6A), normal(r.get("cflow.srcaddrv6")));
+        assertEquals(normal(veth.ipv6B), normal(r.get("cflow.dstaddrv6")));
+        assertEquals("3", r.get("cflow.flow_end_reason"));
+        assertEquals(Long.toString(v6Client), r.get("cflow.pie.ntop.src_proc_id"));
+        assertEquals("fm-cli-v6", r.get("cflow.pie.ntop.src_proc_name"));
+        assertEquals("fm-srv-v6", r.get("cflow.pie.ntop.dst_proc_name"));
+        long[] capUp = captured.entrySet().stream().filter(e -> e.getKey().endsWith(":7008")
+                && e.getKey().startsWith(normal(veth.ipv6A))).map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError(captured.keySet().toString()));
+        assertEquals(capUp[0], Long.parseLong(r.get("cflow.packets")));
+        assertEquals(capUp[1], Long.parseLong(r.get("cflow.octets")));
+    }
+
+    private static String normal(String v6) {
+        try {
+            return java.net.InetAddress.getByName(v6).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(v6, e);
+        }
+    }
 }

@@ -137,24 +137,41 @@ public final class TsharkCapture implements AutoCloseable {
                 "cflow.unexpected_sequence_number || cflow.no_template_found || _ws.malformed");
     }
 
-    /** Packets and IP bytes per direction of a TCP connection, read from a capture of the traffic itself. */
+    /**
+     * Packets and IP bytes (IPv4 total length; IPv6 payload length + 40) per direction of each TCP
+     * connection in a capture of the traffic itself, keyed {@code src:sport>dst:dport} with
+     * addresses as {@link java.net.InetAddress#getHostAddress()} writes them.
+     */
     public Map<String, long[]> packetsAndBytesByDirection() {
-        String out = Tools.run("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=;",
-                "-e", "ip.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "tcp.dstport", "-e", "ip.len");
+        String out = Tools.run("tshark", "-r", pcap.toString(), "-Y", "tcp", "-T", "fields", "-E", "separator=;",
+                "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "ipv6.dst",
+                "-e", "tcp.dstport", "-e", "ip.len", "-e", "ipv6.plen");
         Map<String, long[]> m = new HashMap<>();
         for (String line : out.split("\n")) {
             String[] c = line.split(";", -1);
-            if (c.length < 5 || c[4].isEmpty()) {
+            if (c.length < 8) {
                 continue;
             }
-            long[] v = m.computeIfAbsent(c[0] + ":" + c[1] + ">" + c[2] + ":" + c[3], k -> new long[2]);
+            boolean v4 = !c[0].isEmpty();
+            String src = normal(v4 ? c[0] : c[1]);
+            String dst = normal(v4 ? c[3] : c[4]);
+            long bytes = v4 ? Long.parseLong(c[6]) : Long.parseLong(c[7]) + 40;
+            long[] v = m.computeIfAbsent(src + ":" + c[2] + ">" + dst + ":" + c[5], k -> new long[2]);
             v[0]++;
-            v[1] += Long.parseLong(c[4]);
+            v[1] += bytes;
         }
         return m;
     }
 
-    /** The command and raw output of the last decode, for failure messages. */
+    private static String normal(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(address, e);
+        }
+    }
+
+    /** The command of the last decode, for failure messages. */
     public String lastOutput() {
         return lastOutput;
     }
