@@ -67,7 +67,7 @@ final class Biflow {
     }
 
     Travel travel(FlowKey k) {
-        return key.fromLow(new Endpoint(k.srcAddress(), k.srcPort())) ? lowToHigh : highToLow;
+        return key.low().is(k.srcAddress(), k.srcPort()) ? lowToHigh : highToLow;
     }
 
     long lastActivity() {

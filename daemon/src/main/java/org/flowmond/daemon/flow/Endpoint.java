@@ -17,6 +17,11 @@ public record Endpoint(InetAddress address, int port) implements Comparable<Endp
     }
 
     /** IPv4-mapped IPv6 ({@code ::ffff:a.b.c.d}) becomes the IPv4 address; everything else is kept. */
+    /** Whether this is {@code address:port}, without building an Endpoint (hot path of every scan). */
+    boolean is(InetAddress otherAddress, int otherPort) {
+        return port == otherPort && address.equals(canonical(otherAddress));
+    }
+
     static InetAddress canonical(InetAddress address) {
         if (address instanceof Inet6Address v6) {
             byte[] b = v6.getAddress();
@@ -38,7 +43,13 @@ public record Endpoint(InetAddress address, int port) implements Comparable<Endp
     /** Orders by address bytes (IPv4 before IPv6), then port: used to normalise biflow keys. */
     @Override
     public int compareTo(Endpoint o) {
-        int c = Arrays.compare(address.getAddress(), o.address.getAddress());
+        int c;
+        if (address instanceof Inet4Address && o.address instanceof Inet4Address) {
+            // Inet4Address.hashCode() is the address itself: no array copies on the hot path
+            c = Integer.compareUnsigned(address.hashCode(), o.address.hashCode());
+        } else {
+            c = Arrays.compare(address.getAddress(), o.address.getAddress());
+        }
         return c != 0 ? c : Integer.compare(port, o.port);
     }
 
