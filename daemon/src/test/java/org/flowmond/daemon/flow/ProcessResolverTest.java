@@ -47,4 +47,21 @@ class ProcessResolverTest {
         assertEquals("", gone.containerId());
         assertEquals("", ProcessResolver.containerId("/user.slice/user-1000.slice/session-2.scope"));
     }
+
+    @Test
+    void cgroupPathIsReadOncePerProcessAndCgroupId(@TempDir Path proc) throws IOException {
+        Files.createDirectories(proc.resolve("90"));
+        Files.writeString(proc.resolve("90/cgroup"), "0::/a.slice\n");
+        Path passwd = proc.resolve("passwd");
+        Files.writeString(passwd, "");
+        ProcessResolver r = new ProcessResolver(new UserNames(passwd), proc);
+        org.flowmond.bpf.api.SocketEvent e = FlowFixture.event(SocketEventKind.CONNECT, 0, 90, "app", 0, "10.0.0.1", 1,
+                "10.0.0.2", 2); // cgroup id 4242
+        assertEquals("/a.slice", r.resolve(e).cgroupPath());
+        Files.writeString(proc.resolve("90/cgroup"), "0::/b.slice\n");
+        assertEquals("/a.slice", r.resolve(e).cgroupPath(), "same pid and cgroup id: from the cache");
+        org.flowmond.bpf.api.SocketEvent moved = new org.flowmond.bpf.api.SocketEvent(e.kind(), 0, 90, 90, 0, 0, 1,
+                "app", "init", 4243L, 1L, 4, e.localAddress(), 1, e.remoteAddress(), 2);
+        assertEquals("/b.slice", r.resolve(moved).cgroupPath(), "another cgroup id: read again");
+    }
 }
