@@ -103,7 +103,7 @@ class RoundTripTest {
                 .map(ie -> ie.enterpriseNumber() + "/" + ie.id() + "=" + ie.name())
                 .toList();
         assertEquals(expected, described);
-        assertTrue(described.contains("32473/2=meanTimeBetweenSyscalls"));
+        assertTrue(described.contains("32473/102=meanTimeBetweenSyscalls"));
         assertTrue(described.contains("35632/169=SRC_PROC_NAME"));
     }
 }

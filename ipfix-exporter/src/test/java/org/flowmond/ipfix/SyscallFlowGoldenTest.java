@@ -40,11 +40,11 @@ class SyscallFlowGoldenTest {
                 000c 0004          # destinationIPv4Address (12)
                 000b 0002          # destinationTransportPort (11)
                 0004 0001          # protocolIdentifier (4)
-                8004 0004 00007ed9 # processId: flowmond 4, PEN 32473
-                8005 0010 00007ed9 # processName: flowmond 5, 16 octets
-                8003 0001 00007ed9 # syscallKind: flowmond 3
-                8001 0008 00007ed9 # syscallCount: flowmond 1
-                8002 0008 00007ed9 # meanTimeBetweenSyscalls: flowmond 2
+                8068 0004 00007ed9 # processId: flowmond 104, PEN 32473
+                8069 0010 00007ed9 # processName: flowmond 105, 16 octets
+                8067 0001 00007ed9 # syscallKind: flowmond 103
+                8065 0008 00007ed9 # syscallCount: flowmond 101
+                8066 0008 00007ed9 # meanTimeBetweenSyscalls: flowmond 102
                 """)), actual);
     }
 

@@ -19,26 +19,31 @@ public final class FlowmondElements {
     private FlowmondElements() {
     }
 
-    /** flowmond's elements under {@code enterpriseNumber}. Ids are stable: never renumber one. */
+    /**
+     * flowmond's elements under {@code enterpriseNumber}. Ids are stable: never renumber one.
+     * They start at 101 so that no id is also the id of a reverse (PEN 29305) or ntop element in
+     * the same template: pmacct 1.7 matches enterprise fields by id first and loses the second
+     * field of a template that carries the same id under two PENs.
+     */
     public static List<InformationElement> withEnterprise(long enterpriseNumber) {
         if (enterpriseNumber == 0 || enterpriseNumber == NtopElements.PEN || enterpriseNumber == ReverseElements.PEN) {
             throw new IllegalArgumentException("flowmond's enterprise number must be its own, not " + enterpriseNumber);
         }
         long pen = enterpriseNumber;
         return List.of(
-                InformationElement.of("syscallCount", pen, 1, UNSIGNED64, Semantics.DELTA_COUNTER, Units.NONE,
+                InformationElement.of("syscallCount", pen, 101, UNSIGNED64, Semantics.DELTA_COUNTER, Units.NONE,
                         "connect/accept calls in the flow"),
-                InformationElement.of("meanTimeBetweenSyscalls", pen, 2, UNSIGNED64, Semantics.QUANTITY,
+                InformationElement.of("meanTimeBetweenSyscalls", pen, 102, UNSIGNED64, Semantics.QUANTITY,
                         Units.MICROSECONDS, "mean time between consecutive calls of the flow (MTBS)"),
-                InformationElement.of("syscallKind", pen, 3, UNSIGNED8, Semantics.IDENTIFIER, Units.NONE,
+                InformationElement.of("syscallKind", pen, 103, UNSIGNED8, Semantics.IDENTIFIER, Units.NONE,
                         "1 connect, 2 accept, 3 socket found by a scan"),
-                InformationElement.of("processId", pen, 4, UNSIGNED32, Semantics.IDENTIFIER, Units.NONE,
+                InformationElement.of("processId", pen, 104, UNSIGNED32, Semantics.IDENTIFIER, Units.NONE,
                         "process that made the calls"),
-                new InformationElement("processName", pen, 5, STRING, Semantics.DEFAULT, Units.NONE,
+                new InformationElement("processName", pen, 105, STRING, Semantics.DEFAULT, Units.NONE,
                         NtopElements.NAME_LENGTH, "command name of the process that made the calls"),
-                InformationElement.of("sourceProcessCgroupId", pen, 6, UNSIGNED64, Semantics.IDENTIFIER,
+                InformationElement.of("sourceProcessCgroupId", pen, 106, UNSIGNED64, Semantics.IDENTIFIER,
                         Units.NONE, "cgroup id of the client process"),
-                InformationElement.of("destinationProcessCgroupId", pen, 7, UNSIGNED64, Semantics.IDENTIFIER,
+                InformationElement.of("destinationProcessCgroupId", pen, 107, UNSIGNED64, Semantics.IDENTIFIER,
                         Units.NONE, "cgroup id of the server process"));
     }
 }

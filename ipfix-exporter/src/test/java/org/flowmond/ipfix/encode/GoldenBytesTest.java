@@ -124,7 +124,7 @@ class GoldenBytesTest {
         assertEquals(types.encodedLength(mtbs), out.readableBytes());
         assertBytes("""
                 00007ed9          # privateEnterpriseNumber 32473
-                0002              # informationElementId 2
+                0066              # informationElementId 102
                 04                # data type unsigned64 (4)
                 01                # semantics quantity (1)
                 0007              # units microseconds (7)

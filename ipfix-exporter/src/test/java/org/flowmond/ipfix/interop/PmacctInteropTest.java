@@ -1,0 +1,237 @@
+package org.flowmond.ipfix.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.flowmond.ipfix.BiflowMode;
+import org.flowmond.ipfix.Collector;
+import org.flowmond.ipfix.FlowRecord;
+import org.flowmond.ipfix.IpfixExporter;
+import org.flowmond.ipfix.SyscallFlowRecord;
+import org.flowmond.ipfix.ie.InformationElements;
+import org.flowmond.ipfix.testing.ExpectedValues;
+import org.flowmond.ipfix.testing.FreePorts;
+import org.flowmond.ipfix.testing.Settings;
+import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.testing.Privileges;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * pmacct's nfacctd decodes the standard fields and, through {@code aggregate_primitives}, ntop's
+ * process elements, flowmond's own elements and the reverse counters of both biflow encodings
+ * (nProbe's 23/24 and RFC 5103's PEN 29305). Each record is one CSV row, keyed by flowId.
+ */
+class PmacctInteropTest {
+    private static final DateTimeFormatter PMACCT_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS'000'").withZone(ZoneOffset.UTC);
+
+    private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
+    /** Stands for "PEN:id" of the flowmond element of that row, looked up in the model. */
+    private static final String FLOWMOND = "flowmond";
+
+    /** Custom primitive name, IPFIX element name, field_type, length, semantics. */
+    private static final String[][] PRIMITIVES = {
+            {"flowid", "flowId", "148", "8", "u_int"},
+            {"endreason", "flowEndReason", "136", "1", "u_int"},
+            {"biflowdir", "biflowDirection", "239", "1", "u_int"},
+            {"flowdir", "flowDirection", "61", "1", "u_int"},
+            {"icmp4", "icmpTypeCodeIPv4", "32", "2", "u_int"},
+            {"icmp6", "icmpTypeCodeIPv6", "139", "2", "u_int"},
+            {"ipver", "ipVersion", "60", "1", "u_int"},
+            {"outbytes", "postOctetDeltaCount", "23", "8", "u_int"},
+            {"outpkts", "postPacketDeltaCount", "24", "8", "u_int"},
+            {"revbytes", "reverseOctetDeltaCount", "29305:1", "8", "u_int"},
+            {"revpkts", "reversePacketDeltaCount", "29305:2", "8", "u_int"},
+            {"revflags", "reverseTcpControlBits", "29305:6", "1", "u_int"},
+            {"srcpid", "SRC_PROC_PID", "35632:168", "4", "u_int"},
+            {"srcname", "SRC_PROC_NAME", "35632:169", "16", "str"},
+            {"srcuid", "SRC_PROC_UID", "35632:425", "4", "u_int"},
+            {"srcuser", "SRC_PROC_USER_NAME", "35632:372", "16", "str"},
+            {"srcppid", "SRC_FATHER_PROC_PID", "35632:373", "4", "u_int"},
+            {"srcpname", "SRC_FATHER_PROC_NAME", "35632:374", "16", "str"},
+            {"dstpid", "DST_PROC_PID", "35632:375", "4", "u_int"},
+            {"dstname", "DST_PROC_NAME", "35632:376", "16", "str"},
+            {"dstuid", "DST_PROC_UID", "35632:426", "4", "u_int"},
+            {"dstuser", "DST_PROC_USER_NAME", "35632:377", "16", "str"},
+            {"dstppid", "DST_FATHER_PROC_PID", "35632:378", "4", "u_int"},
+            {"dstpname", "DST_FATHER_PROC_NAME", "35632:379", "16", "str"},
+            {"srccg", "sourceProcessCgroupId", FLOWMOND, "8", "u_int"},
+            {"dstcg", "destinationProcessCgroupId", FLOWMOND, "8", "u_int"},
+            {"syscalls", "syscallCount", FLOWMOND, "8", "u_int"},
+            {"mtbs", "meanTimeBetweenSyscalls", FLOWMOND, "8", "u_int"},
+            {"kind", "syscallKind", FLOWMOND, "1", "u_int"},
+            {"pid", "processId", FLOWMOND, "4", "u_int"},
+            {"pname", "processName", FLOWMOND, "16", "str"},
+    };
+    /** pmacct's own columns for standard elements. */
+    private static final String[][] STANDARD = {
+            {"SRC_IP", "source"}, {"DST_IP", "destination"},
+            {"SRC_PORT", "sourceTransportPort"}, {"DST_PORT", "destinationTransportPort"},
+            {"PROTOCOL", "protocolIdentifier"}, {"TCP_FLAGS", "tcpControlBits"},
+            {"IN_IFACE", "ingressInterface"}, {"OUT_IFACE", "egressInterface"},
+            {"TIMESTAMP_START", "flowStartMilliseconds"}, {"TIMESTAMP_END", "flowEndMilliseconds"},
+            {"PACKETS", "packetDeltaCount"}, {"BYTES", "octetDeltaCount"},
+    };
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = BiflowMode.class, names = {"NPROBE", "RFC5103"})
+    void nfacctdDecodesStandardAndEnterpriseFields(BiflowMode mode) throws Exception {
+        Privileges.requireTool("nfacctd");
+        String host = mode == BiflowMode.NPROBE ? "127.0.0.1" : "::1";
+        int port = FreePorts.udp();
+        Path csv = dir.resolve("out.csv");
+        List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(150, 21 + mode.ordinal(), 0));
+        flows.add(TestFlows.hugeCounters());
+        List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(6);
+        try (ChildProcess nfacctd = ChildProcess.start(List.of("nfacctd", "-f", config(host, port, csv).toString()),
+                dir.resolve("nfacctd.log"))) {
+            nfacctd.awaitOutput("waiting for NetFlow/IPFIX data", Duration.ofSeconds(30));
+            // on a busy machine records sent before the print plugin runs its loop were lost: wait for
+            // the plugin's first (empty) purge, proof that it is reading from the core
+            nfacctd.awaitOutput("Purging cache - END", Duration.ofSeconds(30));
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector(host, port))
+                    .withMode(mode).build())) {
+                flows.forEach(exporter::export);
+                syscalls.forEach(exporter::export);
+            }
+            awaitRows(csv, flows.size() + syscalls.size(), nfacctd);
+            nfacctd.interrupt(Duration.ofSeconds(30));
+        }
+
+        Map<String, Map<String, String>> rows = new HashMap<>();
+        for (Map<String, String> row : readCsv(csv)) {
+            String key = row.get("ipver").equals("0") ? row.get("flowid") : "syscall:" + row.get("DST_PORT");
+            rows.put(key, row);
+        }
+        assertEquals(flows.size() + syscalls.size(), rows.size(), "distinct rows");
+        for (FlowRecord f : flows) {
+            Map<String, Object> expected = ExpectedValues.flow(f, mode).get(0);
+            assertRow(expected, rows.get(Long.toUnsignedString(f.flowId())));
+        }
+        for (SyscallFlowRecord s : syscalls) {
+            assertRow(ExpectedValues.syscallFlow(s), rows.get("syscall:" + s.port()));
+        }
+    }
+
+    /** Every column pmacct printed for a value the record has, compared with it. */
+    private static void assertRow(Map<String, Object> expected, Map<String, String> row) {
+        Map<String, String> want = new LinkedHashMap<>();
+        Map<String, String> got = new LinkedHashMap<>();
+        for (String[] s : STANDARD) {
+            String name = s[1];
+            if (name.equals("source") || name.equals("destination")) {
+                Object a = expected.getOrDefault(name + "IPv4Address", expected.get(name + "IPv6Address"));
+                want.put(s[0], ((InetAddress) a).getHostAddress());
+                got.put(s[0], TestFlows.address(row.get(s[0])).getHostAddress());
+            } else if (expected.containsKey(name)) {
+                want.put(s[0], text(name, expected.get(name)));
+                got.put(s[0], row.get(s[0]));
+            }
+        }
+        for (String[] p : PRIMITIVES) {
+            if (expected.containsKey(p[1])) {
+                want.put(p[0], text(p[1], expected.get(p[1])));
+                got.put(p[0], row.get(p[0]));
+            }
+        }
+        if (isIcmp(expected)) {
+            // pmacct puts ICMP type and code into the destination port
+            want.remove("DST_PORT");
+            got.remove("DST_PORT");
+        }
+        assertEquals(want, got, "row of " + expected);
+    }
+
+    private static boolean isIcmp(Map<String, Object> r) {
+        Object proto = r.get("protocolIdentifier");
+        return proto.equals(1L) || proto.equals(58L);
+    }
+
+    private static String text(String name, Object value) {
+        if (name.endsWith("Milliseconds")) {
+            return PMACCT_TIME.format(Instant.ofEpochMilli((Long) value));
+        }
+        return value instanceof Long l ? Long.toUnsignedString(l) : value.toString();
+    }
+
+    private Path config(String host, int port, Path csv) throws Exception {
+        StringBuilder primitives = new StringBuilder();
+        StringBuilder aggregate = new StringBuilder("src_host, dst_host, src_port, dst_port, proto, tcpflags, "
+                + "in_iface, out_iface, timestamp_start, timestamp_end");
+        for (String[] p : PRIMITIVES) {
+            String fieldType = p[2].equals(FLOWMOND) ? "32473:" + MODEL.byName(p[1]).id() : p[2];
+            primitives.append("name=").append(p[0]).append(" field_type=").append(fieldType).append(" len=").append(p[3])
+                    .append(" semantics=").append(p[4]).append('\n');
+            aggregate.append(", ").append(p[0]);
+        }
+        Path primitivesFile = Files.writeString(dir.resolve("primitives.lst"), primitives);
+        String conf = String.join("\n",
+                "daemonize: false",
+                "nfacctd_ip: " + host,
+                "nfacctd_port: " + port,
+                "aggregate_primitives: " + primitivesFile,
+                "plugins: print[p]",
+                "aggregate[p]: " + aggregate,
+                "print_output[p]: csv",
+                "print_output_file[p]: " + csv,
+                "print_output_file_append[p]: true",
+                "print_refresh_time[p]: 1",
+                "print_num_protos[p]: true",
+                "timestamps_secs: false",
+                "timestamps_utc: true",
+                "");
+        return Files.writeString(dir.resolve("nfacctd.conf"), conf);
+    }
+
+    /** The print plugin writes on its refresh timer: wait until every record has a row. */
+    private static void awaitRows(Path csv, int rows, ChildProcess nfacctd) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(csv) || readCsv(csv).size() < rows) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("nfacctd wrote " + (Files.exists(csv) ? readCsv(csv).size() : 0)
+                        + " of " + rows + " rows to " + csv + " (exists: " + Files.exists(csv) + "):\n"
+                        + nfacctd.output());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static List<Map<String, String>> readCsv(Path csv) throws Exception {
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<Map<String, String>> rows = new ArrayList<>();
+        String[] header = null;
+        for (String line : lines) {
+            if (line.contains(",PACKETS,")) { // the header, written before each appended batch
+                header = line.split(",", -1);
+                continue;
+            }
+            if (header == null || line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split(",", -1);
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < header.length && i < cells.length; i++) {
+                row.put(header[i], cells[i]);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+}
