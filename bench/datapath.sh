@@ -40,8 +40,9 @@ measure_udp() { # cfg round
 	log "udp $cfg round $round: sent $sent received $recv seen $seen counted $counted"
 }
 
-measure_tcp() { # cfg round
-	local cfg=$1 round=$2
+measure_tcp() { # cfg round offloads(on|off)
+	local cfg=$1 round=$2 offloads=$3
+	set_offloads "$offloads"
 	"start_$cfg"
 	local rx0 tx0; rx0=$(if_stat rx_packets); tx0=$(if_stat tx_packets)
 	ip netns exec $NS_RX iperf3 -s -1 -p $TCP_PORT > /dev/null 2>&1 &
@@ -56,9 +57,10 @@ measure_tcp() { # cfg round
 	local seen=$(( $(if_stat rx_packets) - rx0 + $(if_stat tx_packets) - tx0 ))
 	local counted; counted=$("count_$cfg" $TCP_PORT)
 	"stop_$cfg"
-	printf 'tcp\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cfg" "$round" "$SECS" "-" "$bps" \
+	set_offloads on
+	printf 'tcp-offloads-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$offloads" "$cfg" "$round" "$SECS" "-" "$bps" \
 		$((s1 - s0)) $((t1 - t0)) "$seen" "$counted" >> "$TSV"
-	log "tcp $cfg round $round: $bps bit/s seen $seen counted $counted"
+	log "tcp (offloads $offloads) $cfg round $round: $bps bit/s seen $seen counted $counted"
 }
 
 main() {
@@ -70,7 +72,8 @@ main() {
 	for round in $(seq 1 "$RUNS"); do
 		for cfg in $CONFIGS; do
 			measure_udp "$cfg" "$round"
-			measure_tcp "$cfg" "$round"
+			measure_tcp "$cfg" "$round" on
+			measure_tcp "$cfg" "$round" off
 		done
 	done
 	log "raw results in $TSV"

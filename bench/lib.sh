@@ -43,6 +43,13 @@ softirq_ticks() { awk '/^cpu /{print $8}' /proc/stat; }
 # utime+stime jiffies of a process and its threads.
 proc_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 clk_tck() { getconf CLK_TCK; }
+# Waits until a process (not necessarily our child: counters run in subshells) has exited.
+wait_gone() { while [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; do sleep 0.1; done; }
+# Switches segmentation/receive offloads of both veth ends on or off.
+set_offloads() { # on|off
+	ip netns exec $NS_TX ethtool -K $IF_TX tso "$1" gso "$1" gro "$1" >/dev/null 2>&1 || true
+	ip netns exec $NS_RX ethtool -K $IF_RX tso "$1" gso "$1" gro "$1" >/dev/null 2>&1 || true
+}
 
 # median and spread ((max-min)/median) of numbers on stdin
 median_spread() {

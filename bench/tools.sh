@@ -24,8 +24,7 @@ start_flowmond() {
 	done
 }
 count_flowmond() {
-	kill -INT "$TOOL_PID" 2>/dev/null; wait "$TOOL_PID" 2>/dev/null
-	TOOL_PID=
+	kill -TERM "$TOOL_PID" 2>/dev/null; wait_gone "$TOOL_PID"
 	# JSON lines with nProbe names; both directions of the port's flows
 	awk -v p="$1" -F'[,:{}]' '
 		{ delete f; for (i=1;i<NF;i++) { gsub(/[" ]/,"",$i); f[$i]=$(i+1) }
@@ -33,7 +32,7 @@ count_flowmond() {
 		  if (f["L4_DST_PORT"]==p || f["L4_SRC_PORT"]==p) n += f["IN_PKTS"] + f["OUT_PKTS"] }
 		END { print n+0 }' "$OUT_DIR/flowmond.json"
 }
-stop_flowmond() { [ -n "${TOOL_PID:-}" ] && kill "$TOOL_PID" 2>/dev/null; wait 2>/dev/null; TOOL_PID=; }
+stop_flowmond() { kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"; TOOL_PID=; }
 
 # --- softflowd (libpcap), exporting IPFIX to an nfcapd in the same namespace; on shutdown it
 # expires and exports every flow, so the collector holds its complete counts
@@ -49,14 +48,13 @@ start_softflowd() {
 count_softflowd() {
 	sleep 1 # let libpcap drain its buffer
 	ip netns exec $NS_RX softflowctl -c "$OUT_DIR/sf.ctl" shutdown > /dev/null
-	wait "$TOOL_PID" 2>/dev/null || true
-	TOOL_PID=
+	wait_gone "$TOOL_PID"
 	sleep 0.5
-	kill "$NFCAPD_PID"; wait "$NFCAPD_PID" 2>/dev/null || true
+	kill "$NFCAPD_PID"; wait_gone "$NFCAPD_PID"
 	nfdump -R "$OUT_DIR/nfcapd" -q -o "fmt:%sp %dp %pkt" -N 2>/dev/null |
 		awk -v p="$1" '$1==p || $2==p { n += $3 } END { print n+0 }'
 }
-stop_softflowd() { :; }
+stop_softflowd() { wait_gone "$TOOL_PID"; TOOL_PID=; }
 
 # --- pmacctd (libpcap), memory plugin with buffers sized so the plugin pipe does not drop
 start_pmacctd() {
@@ -78,4 +76,4 @@ count_pmacctd() {
 	pmacct -p "$OUT_DIR/pmacct.pipe" -s -O csv |
 		awk -F, -v p="$1" 'NR>1 && ($3==p || $4==p) { n += $6 } END { print n+0 }'
 }
-stop_pmacctd() { kill "$TOOL_PID" 2>/dev/null; wait 2>/dev/null; TOOL_PID=; }
+stop_pmacctd() { kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"; TOOL_PID=; }
