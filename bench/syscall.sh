@@ -24,7 +24,7 @@ flowmon.probes.syscall-hook = $HOOK
 flowmon.export.collectors = [{ host = "127.0.0.1", port = 9 }]
 flowmon.stats.interval = 1s
 CONF
-	java -jar "$FLOWMOND_JAR" --config "$OUT_DIR/syscall-bench.conf" > "$OUT_DIR/flowmond-syscall.log" 2>&1 &
+	ip netns exec $NS_RX java -jar "$FLOWMOND_JAR" --config "$OUT_DIR/syscall-bench.conf" > "$OUT_DIR/flowmond-syscall.log" 2>&1 &
 	FM_PID=$!
 	for _ in $(seq 1 300); do
 		grep -qi "probes attached\|syscall probes.*attached\|variant" "$OUT_DIR/flowmond-syscall.log" 2>/dev/null && break
