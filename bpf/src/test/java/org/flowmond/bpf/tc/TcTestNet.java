@@ -48,11 +48,28 @@ final class TcTestNet {
         }
     }
 
-    /** Segmentation and receive offloads on both ends on or off (ethtool -K tso/gso/gro). */
-    static void offloads(VethPair v, boolean on) {
-        String state = on ? "on" : "off";
-        VethPair.exec(v.nsA, "ethtool", "-K", v.ifA, "tso", state, "gso", state, "gro", "off");
-        VethPair.exec(v.nsB, "ethtool", "-K", v.ifB, "tso", state, "gso", state, "gro", "off");
+    /** Offload settings of a test run, on both ends of the veth pair. */
+    enum Offloads {
+        /** TSO and GSO on, GRO off: the sender's hooks see GSO super-packets, and so does the peer. */
+        SEGMENTATION("on", "off"),
+        /** TSO and GSO off, GRO on: wire-size packets leave, the receiver merges them before its hooks. */
+        GRO("off", "on"),
+        /** Everything off: every skb is one wire packet. */
+        NONE("off", "off");
+
+        private final String segmentation;
+        private final String gro;
+
+        Offloads(String segmentation, String gro) {
+            this.segmentation = segmentation;
+            this.gro = gro;
+        }
+    }
+
+    /** Applies {@code o} to both ends (ethtool -K tso/gso/gro). */
+    static void offloads(VethPair v, Offloads o) {
+        VethPair.exec(v.nsA, "ethtool", "-K", v.ifA, "tso", o.segmentation, "gso", o.segmentation, "gro", o.gro);
+        VethPair.exec(v.nsB, "ethtool", "-K", v.ifB, "tso", o.segmentation, "gso", o.segmentation, "gro", o.gro);
     }
 
     /** Runs {@code python3 script args} in {@code ns} to completion; returns stdout. */
