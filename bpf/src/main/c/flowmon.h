@@ -52,7 +52,7 @@ struct flow_stats {
 struct flow_overflow_event {
 	struct flow_key   key;             /*  0 */
 	__u32             error;           /* 44: -errno of the failed map update, positive */
-	struct flow_stats stats;           /* 48: this packet alone */
+	struct flow_stats stats;           /* 48: this skb alone (gso_segs wire packets if GSO) */
 };
 
 /* Index into the TC program's per-CPU counter array "tc_counters". */
