@@ -7,7 +7,8 @@ import org.flowmond.bpf.api.UniFlow;
 
 /**
  * {@code struct flow_overflow_event} of flowmon.h (88 bytes): a packet the flow map had no room
- * for, as a one-packet {@link UniFlow}, plus the errno of the failed insert.
+ * for, as a {@link UniFlow} of that packet alone (a GSO packet: its gso_segs wire packets), plus
+ * the errno of the failed insert.
  */
 public final class FlowOverflowCodec {
     public static final int SIZE = 88;

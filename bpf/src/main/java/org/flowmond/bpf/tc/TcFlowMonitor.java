@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * with replace semantics, so a restart after a crash replaces the stale filter instead of adding
  * a second one. {@link #close} removes only this monitor's filters, and the clsact qdisc only where
  * this monitor created it. Packets whose flow found no room in the map arrive at the overflow
- * callback, as one-packet flows, on the reader thread "flowmond-tc-overflow".
+ * callback, one flow per packet (skb), on the reader thread "flowmond-tc-overflow".
  */
 public final class TcFlowMonitor implements AutoCloseable {
     /** The object inside the jar, built from src/main/c/tc_flow.bpf.c. */
@@ -70,8 +70,8 @@ public final class TcFlowMonitor implements AutoCloseable {
      * Loads the TC program with a flow map of {@code options.maxFlows()} entries and starts the
      * overflow reader. Nothing is attached yet.
      *
-     * @param overflowSink receives each packet that the flow map had no room for, as a one-packet
-     *                     flow; called on the reader thread; an exception is counted and logged
+     * @param overflowSink receives each packet that the flow map had no room for, as a flow of that
+     *                     packet alone; called on the reader thread; an exception is counted and logged
      */
     public static TcFlowMonitor open(TcFlowMonitorOptions options, KernelClock clock, Consumer<UniFlow> overflowSink) {
         BpfObject object = BpfObject.openResource(OBJECT_RESOURCE);
