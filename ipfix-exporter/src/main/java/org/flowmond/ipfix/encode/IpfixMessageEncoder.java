@@ -5,8 +5,10 @@ import org.flowmond.ipfix.message.DataSet;
 import org.flowmond.ipfix.message.FieldSpecifier;
 import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.message.IpfixSet;
+import java.util.List;
 import org.flowmond.ipfix.message.OptionsTemplateRecord;
 import org.flowmond.ipfix.message.OptionsTemplateSet;
+import org.flowmond.ipfix.message.RecordLayout;
 import org.flowmond.ipfix.message.TemplateRecord;
 import org.flowmond.ipfix.message.TemplateSet;
 
@@ -28,8 +30,9 @@ public final class IpfixMessageEncoder {
         out.writeInt((int) message.exportTime());
         out.writeInt((int) message.sequenceNumber());
         out.writeInt((int) message.observationDomainId());
-        for (IpfixSet set : message.sets()) {
-            encodeSet(set, out);
+        List<IpfixSet> sets = message.sets();
+        for (int i = 0; i < sets.size(); i++) {
+            encodeSet(sets.get(i), out);
         }
         int length = out.writerIndex() - start;
         if (length > IpfixMessage.MAX_LENGTH) {
@@ -87,10 +90,12 @@ public final class IpfixMessageEncoder {
         }
     }
 
-    /** RFC 7011 section 3.4.3: records back to back, no padding. */
+    /** RFC 7011 section 3.4.3: records back to back, no padding. Indexed: no iterator per set. */
     private static <R> void encodeData(DataSet<R> set, ByteBuf out) {
-        for (R record : set.records()) {
-            set.layout().encode(record, out);
+        List<R> records = set.records();
+        RecordLayout<R> layout = set.layout();
+        for (int i = 0; i < records.size(); i++) {
+            layout.encode(records.get(i), out);
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.flowmond.ipfix.encode;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -29,9 +29,14 @@ public final class MessagePacker {
 
     private final List<IpfixSet> sets = new ArrayList<>();
     private int messageLength = IpfixMessage.HEADER_LENGTH;
+    /** The records of the message being filled, set after set; a new array for each message. */
+    private Object[] records = new Object[INITIAL_RECORDS];
+    private int recordCount;
     /** The set being filled, of one of three kinds; null when the next record starts a new set. */
     private Object openLayout;
-    private List<Object> openRecords;
+    private int openFrom;
+
+    private static final int INITIAL_RECORDS = 16;
 
     public MessagePacker(int maxMessageLength, long observationDomainId, LongSupplier exportTimeSeconds,
                          Consumer<IpfixMessage> sink) {
@@ -82,6 +87,8 @@ public final class MessagePacker {
         IpfixMessage message = new IpfixMessage(exportTimeSeconds.getAsLong(), 0, observationDomainId, sets);
         sets.clear();
         messageLength = IpfixMessage.HEADER_LENGTH;
+        records = new Object[INITIAL_RECORDS]; // the slices of the sent message keep the old one
+        recordCount = 0;
         sink.accept(message);
     }
 
@@ -100,9 +107,12 @@ public final class MessagePacker {
         if (!sameSet) {
             closeOpenSet();
             openLayout = layout;
-            openRecords = new ArrayList<>();
+            openFrom = recordCount;
         }
-        openRecords.add(record);
+        if (recordCount == records.length) {
+            records = Arrays.copyOf(records, records.length * 2);
+        }
+        records[recordCount++] = record;
         messageLength += needed;
     }
 
@@ -111,15 +121,14 @@ public final class MessagePacker {
         if (openLayout == null) {
             return;
         }
-        List records = Collections.unmodifiableList(openRecords);
+        List slice = new RecordSlice<>(records, openFrom, recordCount);
         if (openLayout == TemplateSet.class) {
-            sets.add(new TemplateSet(records));
+            sets.add(new TemplateSet(slice));
         } else if (openLayout == OptionsTemplateSet.class) {
-            sets.add(new OptionsTemplateSet(records));
+            sets.add(new OptionsTemplateSet(slice));
         } else {
-            sets.add(new DataSet((RecordLayout) openLayout, records));
+            sets.add(new DataSet((RecordLayout) openLayout, slice));
         }
         openLayout = null;
-        openRecords = null;
     }
 }

@@ -42,8 +42,8 @@ public record IpfixMessage(long exportTime, long sequenceNumber, long observatio
     /** Octets on the wire, header included. */
     public int encodedLength() {
         int length = HEADER_LENGTH;
-        for (IpfixSet s : sets) {
-            length += s.encodedLength();
+        for (int i = 0; i < sets.size(); i++) {
+            length += sets.get(i).encodedLength();
         }
         return length;
     }
@@ -51,8 +51,8 @@ public record IpfixMessage(long exportTime, long sequenceNumber, long observatio
     /** Data records in the message: how far it moves the session's sequence number. */
     public int dataRecordCount() {
         int count = 0;
-        for (IpfixSet s : sets) {
-            count += s.dataRecordCount();
+        for (int i = 0; i < sets.size(); i++) {
+            count += sets.get(i).dataRecordCount();
         }
         return count;
     }

@@ -93,13 +93,12 @@ public final class FieldWriters {
     }
 
     static void writeFixedString(String s, int length, ByteBuf out) {
-        int utf8 = ByteBufUtil.utf8Bytes(s);
-        if (utf8 > length) {
-            s = s.substring(0, fittingPrefix(s, length));
-            utf8 = ByteBufUtil.utf8Bytes(s);
+        int end = s.length();
+        if (ByteBufUtil.utf8Bytes(s) > length) {
+            end = fittingPrefix(s, length);
         }
-        ByteBufUtil.writeUtf8(out, s);
-        out.writeZero(length - utf8);
+        int written = ByteBufUtil.writeUtf8(out, s, 0, end);
+        out.writeZero(length - written);
     }
 
     /** The number of chars of {@code s} whose UTF-8 encoding fits {@code maxOctets}, whole code points only. */
