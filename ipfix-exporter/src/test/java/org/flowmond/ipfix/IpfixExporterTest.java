@@ -132,6 +132,31 @@ class IpfixExporterTest {
     }
 
     @Test
+    void aCollectorWhoseNameDoesNotResolveIsCountedAndRetriedWithoutStoppingTheOthers() throws Exception {
+        try (UdpReceiver good = new UdpReceiver("127.0.0.1")) {
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("no-such-host.invalid", 4739),
+                    new Collector("127.0.0.1", good.port())).withRefresh(Duration.ofMillis(200), 0).build())) {
+                assertEquals(1500 - 48, exporter.maxMessageLength(), "an unresolved collector counts as IPv6");
+                TestFlows.flows(10, 6, 4).forEach(exporter::export);
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                CollectorStatistics alive = exporter.statistics().collectors().get(1);
+                assertEquals(10, alive.flowRecordsSent());
+                decode(good.awaitCount((int) alive.messagesSent()));
+                // the refresh timer retries the name: each failed attempt is counted
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (exporter.statistics().collectors().get(0).unreachable() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                CollectorStatistics dead = exporter.statistics().collectors().get(0);
+                assertFalse(dead.connected());
+                assertTrue(dead.unreachable() >= 2, dead.toString());
+                assertEquals(10, dead.notSentFlowRecords());
+                assertEquals(0, dead.messagesSent());
+            }
+        }
+    }
+
+    @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
         try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
             try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))

@@ -32,6 +32,17 @@ class TemplatesTest {
     }
 
     @Test
+    void announcementSendsTypeRecordsBeforeTheTemplatesThatUseThem() {
+        ExportTemplates templates = new ExportTemplates(BiflowMode.NPROBE, 32473);
+        List<Integer> setIds = templates.announcement(1472, 1, () -> 1).stream()
+                .flatMap(m -> m.sets().stream()).map(s -> s.setId()).toList();
+        int typeRecords = setIds.indexOf(templates.typeRecords.templateId());
+        assertEquals(List.of(3, 3), setIds.subList(0, 2), "options templates first");
+        assertTrue(typeRecords > 1, "then the type records: " + setIds);
+        assertTrue(setIds.indexOf(2) > typeRecords, "libfixbuf resolves elements when it reads a template");
+    }
+
+    @Test
     void aChangedTemplateGetsANewId() {
         ExportTemplates nprobe = new ExportTemplates(BiflowMode.NPROBE, 32473);
         ExportTemplates rfc = new ExportTemplates(BiflowMode.RFC5103, 32473);

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * A collector reached over UDP through its own connected datagram channel. Connecting the socket
  * is what makes the kernel report ICMP port/host unreachable back to us (as a failed send or
  * read): such errors are counted and logged, never thrown, and never affect other collectors.
- * A collector whose name does not resolve, or that cannot be connected, is retried on the timer.
+ * A collector whose name does not resolve, or that cannot be connected, is counted as unreachable
+ * and retried on the refresh timer; meanwhile its records are counted as not sent.
  */
 public final class UdpCollectorSession extends ExportSession {
     private static final Logger LOG = LoggerFactory.getLogger(UdpCollectorSession.class);
@@ -90,6 +91,7 @@ public final class UdpCollectorSession extends ExportSession {
                 loop.execute(() -> {
                     remote = resolved;
                     if (resolved == null) {
+                        unreachable.incrementAndGet(); // a name that does not resolve reaches nobody
                         opening = false;
                         done.complete(null);
                     } else {

@@ -12,6 +12,7 @@ import java.util.List;
 import org.flowmond.ipfix.message.DataSet;
 import org.flowmond.ipfix.message.FieldSpecifier;
 import org.flowmond.ipfix.message.IpfixMessage;
+import org.flowmond.ipfix.message.OptionsTemplateRecord;
 import org.flowmond.ipfix.message.RecordLayout;
 import org.flowmond.ipfix.message.TemplateRecord;
 import org.flowmond.ipfix.message.TemplateSet;
@@ -99,6 +100,20 @@ class MessagePackerTest {
         assertEquals(1, sent.size());
         assertTrue(sent.get(0).sets().get(0) instanceof TemplateSet);
         assertEquals(1, sent.get(0).dataRecordCount(), "templates are not data records");
+    }
+
+    @Test
+    void eachOptionsTemplateGetsItsOwnSetAndTemplatesShareOne() {
+        MessagePacker packer = packer(1400);
+        List<FieldSpecifier> fields = List.of(new FieldSpecifier(149, 4, 0), new FieldSpecifier(41, 8, 0));
+        packer.addOptionsTemplate(new OptionsTemplateRecord(300, 1, fields));
+        packer.addOptionsTemplate(new OptionsTemplateRecord(301, 1, fields));
+        packer.addTemplate(new TemplateRecord(302, fields));
+        packer.addTemplate(new TemplateRecord(303, fields));
+        packer.flush();
+        // pmacct 1.7 misreads a second options template in the same set
+        assertEquals(List.of(3, 3, 2), sent.get(0).sets().stream().map(s -> s.setId()).toList());
+        assertEquals(2, ((TemplateSet) sent.get(0).sets().get(2)).records().size());
     }
 
     @Test
