@@ -136,6 +136,8 @@ main() {
 
     local label
     label="$(basename "$kdir")"
+    # What the command left for the host, even when it failed: that is when it is needed most.
+    [ -n "$OUT" ] && mkdir -p "$OUT" && cp -a "$JOB/out/." "$OUT/"
     if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
         print_console "timed out after ${TIMEOUT}s"
         echo "run-guest: $label: TIMEOUT after ${TIMEOUT}s" >&2
@@ -146,7 +148,6 @@ main() {
         echo "run-guest: $label: guest died before the command finished" >&2
         exit 125
     fi
-    [ -n "$OUT" ] && mkdir -p "$OUT" && cp -a "$JOB/out/." "$OUT/"
     local status
     status="$(cat "$JOB/exit-status")"
     [ "$VERBOSE" = 1 ] || cat "$JOB/output"

@@ -39,11 +39,13 @@ CONF
     done
 }
 
-setup_network
-start_collectors
-start_daemon
-transfer
-repeat_connects
+step() { echo "e2e [$variant] $(date +%T): $*" >&2; }
+step "network"; setup_network
+step "collectors"; start_collectors
+step "flowmond"; start_daemon
+step "transfer"; transfer
+step "repeated connects"; repeat_connects
+step "stop"
 sleep 2                      # let the last FIN/ACKs reach the counters
 kill -TERM "$daemon"
 wait "$daemon" && echo "DAEMON_EXIT=0" >>"$out/expected.env" || echo "DAEMON_EXIT=$?" >>"$out/expected.env"

@@ -72,7 +72,8 @@ repeat_connects() {
 
 stop_collectors() {
     sleep 1   # let the last IPFIX datagrams reach the captures
-    for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+    # SIGTERM, not SIGINT: background jobs of a script start with SIGINT ignored.
+    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
     wait "${pids[@]}" 2>/dev/null || true
     pids=()
 }
