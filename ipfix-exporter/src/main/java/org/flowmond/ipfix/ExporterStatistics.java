@@ -5,14 +5,15 @@ import java.util.Optional;
 
 /**
  * A snapshot of the exporter's counters, for the daemon's metrics. Every record given to
- * {@link IpfixExporter#export} ends up in exactly one of: queued ({@code recordsQueued}),
- * {@code recordsDroppedQueueFull}, {@code recordsDroppedClosed}; every queued one in
+ * {@link IpfixExporter#export} is counted once as queued ({@code recordsQueued}),
+ * {@code recordsDroppedQueueFull} or {@code recordsDroppedClosed}; a queued one then ends in
  * {@code recordsSkippedEmpty}, {@code recordsFailed} or {@code flowRecordsEncoded} (a flow may
- * make two uniflow records).
+ * make two uniflow records), or, if it raced with {@link IpfixExporter#close()}, is counted again
+ * in {@code recordsDroppedClosed}.
  *
  * @param recordsQueued           records accepted into the send queue
  * @param recordsDroppedQueueFull records dropped because the queue was full
- * @param recordsDroppedClosed    records given after {@link IpfixExporter#close()}
+ * @param recordsDroppedClosed    records given after {@link IpfixExporter#close()} began, or left in the queue then
  * @param recordsSkippedEmpty     flows with zero packets and zero octets both ways (never exported)
  * @param recordsFailed           records that could not be encoded (logged)
  * @param notSentFlowRecords      flow data records lost by the three drops above (a uniflow pair counts two):

@@ -245,8 +245,18 @@ public final class IpfixExporter implements AutoCloseable {
         if (!done) {
             LOG.warn("IPFIX exporter did not finish sending within {}", WAIT);
         }
+        countLeftInQueue();
         group.shutdownGracefully(0, WAIT.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly(WAIT.toMillis());
         LOG.info("IPFIX exporter closed: {}", statistics());
+    }
+
+    /** A record queued in the instant close() began, after the last drain: counted, not lost silently. */
+    private void countLeftInQueue() {
+        Object left;
+        while ((left = queue.poll()) != null) {
+            counters.droppedClosed.increment();
+            counters.notSentFlowRecords.add(left instanceof FlowRecord f ? notSentCount(f) : 1);
+        }
     }
 
     private static void await(CompletableFuture<?> f) throws IOException {

@@ -36,6 +36,10 @@ public abstract class ExportSession {
         this.refresh = refresh;
     }
 
+    protected TemplateRefresh refresh() {
+        return refresh;
+    }
+
     /** Whether templates must be (re)sent before the next data message. */
     public boolean announcementDue(long nowNanos) {
         return refresh.due(announced, nowNanos - lastAnnouncementNanos, messagesSinceAnnouncement);
@@ -89,7 +93,7 @@ public abstract class ExportSession {
     /** Whether messages can be sent now. */
     public abstract boolean isOpen();
 
-    /** Retries opening a closed destination (called on the refresh timer). */
+    /** Retries opening a closed destination (called on the timer; may wait for its next retry time). */
     public abstract void reopenIfClosed();
 
     /** Sends whatever was written, then closes. */

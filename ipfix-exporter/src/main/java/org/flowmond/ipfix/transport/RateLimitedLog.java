@@ -1,6 +1,7 @@
 package org.flowmond.ipfix.transport;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 
 /**
@@ -11,28 +12,33 @@ public final class RateLimitedLog {
     private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final Logger log;
-    private long lastLogNanos;
-    private boolean loggedOnce;
-    private long suppressed;
+    /** When the next report may be logged; callers before then only count (no lock). */
+    private volatile long nextLogNanos = System.nanoTime();
+    private final LongAdder suppressed = new LongAdder();
 
     public RateLimitedLog(Logger log) {
         this.log = log;
     }
 
-    public synchronized void warn(String message, Throwable cause) {
+    public void warn(String message, Throwable cause) {
         long now = System.nanoTime();
-        if (loggedOnce && now - lastLogNanos < INTERVAL_NANOS) {
-            suppressed++;
+        if (now - nextLogNanos < 0) {
+            suppressed.increment();
             return;
         }
+        synchronized (this) {
+            if (now - nextLogNanos < 0) {
+                suppressed.increment();
+                return;
+            }
+            nextLogNanos = now + INTERVAL_NANOS;
+        }
         String detail = cause == null ? "" : ": " + cause;
-        if (suppressed > 0) {
-            log.warn("{}{} ({} more since the last report)", message, detail, suppressed);
+        long skipped = suppressed.sumThenReset();
+        if (skipped > 0) {
+            log.warn("{}{} ({} more since the last report)", message, detail, skipped);
         } else {
             log.warn("{}{}", message, detail);
         }
-        loggedOnce = true;
-        lastLogNanos = now;
-        suppressed = 0;
     }
 }

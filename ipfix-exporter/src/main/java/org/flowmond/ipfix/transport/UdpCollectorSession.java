@@ -43,6 +43,7 @@ public final class UdpCollectorSession extends ExportSession {
     private volatile InetSocketAddress remote;
     private volatile Channel channel;
     private boolean opening;
+    private long lastOpenAttemptNanos;
     private ChannelFuture lastWrite;
 
     public UdpCollectorSession(String host, int port, InetSocketAddress resolved, EventLoop loop,
@@ -71,9 +72,11 @@ public final class UdpCollectorSession extends ExportSession {
         return done;
     }
 
+    /** Retries at most once per template refresh interval: a dead name is not looked up every tick. */
     @Override
     public void reopenIfClosed() {
-        if (!isOpen()) {
+        long now = System.nanoTime();
+        if (!isOpen() && now - lastOpenAttemptNanos >= refresh().interval().toNanos()) {
             openOnLoop(new CompletableFuture<>());
         }
     }
@@ -84,6 +87,7 @@ public final class UdpCollectorSession extends ExportSession {
             return;
         }
         opening = true;
+        lastOpenAttemptNanos = System.nanoTime();
         if (remote == null) {
             // name resolution blocks: do it off the export thread, then come back
             GlobalEventExecutor.INSTANCE.execute(() -> {
