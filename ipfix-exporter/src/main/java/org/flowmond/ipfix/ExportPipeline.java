@@ -218,7 +218,7 @@ final class ExportPipeline {
             for (ExportSession s : sessions) {
                 all.add(s.close());
             }
-            CompletableFuture.allOf(all.toArray(new CompletableFuture[0]))
+            CompletableFuture.allOf(all.toArray(CompletableFuture<?>[]::new))
                     .whenComplete((v, e) -> closed.complete(null));
         });
         return closed;

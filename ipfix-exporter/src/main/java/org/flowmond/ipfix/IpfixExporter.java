@@ -76,7 +76,7 @@ public final class IpfixExporter implements AutoCloseable {
         this.maxMessageLength = maxMessageLength;
         List<ExportSession> sessions = new ArrayList<>(collectors);
         file.ifPresent(sessions::add);
-        this.pipeline = new ExportPipeline(settings, templates, (EventLoop) group.next(), queue, counters, sessions,
+        this.pipeline = new ExportPipeline(settings, templates, group.next(), queue, counters, sessions,
                 maxMessageLength);
     }
 

@@ -28,7 +28,7 @@ public final class Template<R> implements RecordLayout<R> {
     /** Sum of the fixed field lengths; the record length when there is no variable field. */
     private final int fixedLength;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // generic arrays: the writers of one record type
     private Template(String name, int templateId, int scopeFieldCount, List<InformationElement> elements,
                      List<FieldWriter<R>> writers) {
         this.name = name;
