@@ -1,0 +1,54 @@
+package org.flowmond.daemon.vm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One call of {@code packaging/vm/run-guest.sh}: boots a Debian kernel under qemu, runs a command
+ * in it, and gives back its exit status, the harness's output (with the guest console log when
+ * the guest hung or died) and what the command left in {@code $FLOWMOND_VM_OUT}.
+ */
+record GuestRun(String kernel, int exitStatus, String log, Path out, long seconds) {
+
+    /** Kills the harness if it outlives its own guest timeout by this much (it never should). */
+    private static final int GRACE_SECONDS = 120;
+
+    static GuestRun run(Path repo, Path out, String kernel, boolean systemd, int timeoutSeconds, List<String> command)
+            throws IOException, InterruptedException {
+        Files.createDirectories(out);
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("packaging/vm/run-guest.sh").toString(),
+                "--timeout", Integer.toString(timeoutSeconds), "--out", out.toString()));
+        if (systemd) {
+            cmd.add("--systemd");
+        }
+        cmd.add(kernel);
+        cmd.add("--");
+        cmd.addAll(command);
+        Path log = out.resolve("run-guest.log");
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        // The harness waits for the machine's guest lock first (other engineers' guests), so
+        // allow for one more guest's worth of waiting on top of our own timeout.
+        if (!p.waitFor(2L * timeoutSeconds + GRACE_SECONDS, TimeUnit.SECONDS)) {
+            p.destroy();   // run-guest.sh's trap stops its qemu
+            p.waitFor(30, TimeUnit.SECONDS);
+            p.destroyForcibly();
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        int status = p.isAlive() ? -1 : p.exitValue();
+        return new GuestRun(kernel, status, Files.readString(log, StandardCharsets.UTF_8), out, seconds);
+    }
+
+    /** The last lines of the log, for failure messages. */
+    String tail(int lines) {
+        String[] all = log.split("\n");
+        return String.join("\n", java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+    }
+}

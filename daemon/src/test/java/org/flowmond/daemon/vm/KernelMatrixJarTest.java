@@ -1,0 +1,95 @@
+package org.flowmond.daemon.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.flowmond.testing.Privileges;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The daemon's end-to-end scenario on Debian's own kernels, under qemu (packaging/vm/README.md):
+ * on each kernel, flowmond with {@code probes.syscall-hook} forced to each variant, real traffic
+ * between network namespaces in the guest, nfcapd receiving the export there, and the checks of
+ * {@link ScenarioCheck} on the host. Prints and writes (target/vm/kernel-matrix.md) the table
+ * kernel x variant -> attached / events seen / flows correct.
+ *
+ * <p>Opt-in, because it takes minutes: {@code -Dflowmond.vm.kernels=6.1,6.12} (and optionally
+ * {@code -Dflowmond.vm.variants=kprobe,fentry,auto}). A *JarTest: it runs the shaded jar, in the
+ * package phase.
+ */
+@EnabledIfSystemProperty(named = "flowmond.vm.kernels", matches = ".+")
+class KernelMatrixJarTest {
+    /** Per kernel: boot, and per variant a JVM start (slow under TCG) plus about 10 s of traffic. */
+    private static final int GUEST_TIMEOUT_SECONDS = 1200;
+
+    static Path repo() {
+        return Path.of("").toAbsolutePath().getParent();
+    }
+
+    static List<String> property(String name, String fallback) {
+        return Arrays.stream(System.getProperty(name, fallback).split(",")).map(String::strip)
+                .filter(s -> !s.isEmpty()).toList();
+    }
+
+    @Test
+    void everyVariantOnEveryKernel() throws IOException, InterruptedException {
+        Privileges.requireRoot();
+        Privileges.requireTool("qemu-system-x86_64");
+        Privileges.requireTool("tshark");
+        Privileges.requireTool("nfdump");
+        Path jar = repo().resolve("daemon/target/flowmond.jar");
+        assertTrue(Files.isReadable(jar), jar + " missing: run in the package phase");
+        List<String> variants = property("flowmond.vm.variants", "kprobe,fentry,auto");
+
+        List<ScenarioCheck.Row> rows = new ArrayList<>();
+        StringBuilder timings = new StringBuilder();
+        for (String kernel : property("flowmond.vm.kernels", "")) {
+            Path out = repo().resolve("daemon/target/vm/e2e-" + kernel);
+            // In the guest: e2e-matrix.sh JAR $FLOWMOND_VM_OUT VARIANT... (the variable is the guest's).
+            List<String> command = List.of("bash", "-c", "exec \"$0\" \"$1\" \"$FLOWMOND_VM_OUT\" "
+                    + String.join(" ", variants), repo().resolve("packaging/vm/guest/e2e-matrix.sh").toString(), jar.toString());
+            GuestRun run = GuestRun.run(repo(), out, kernel, false, GUEST_TIMEOUT_SECONDS, command);
+            String kernelName = kernelName(run);
+            timings.append("\n").append(kernel).append(" (").append(kernelName).append("): ").append(run.seconds())
+                    .append(" s, harness exit ").append(run.exitStatus());
+            if (run.exitStatus() == 124 || run.exitStatus() == 125 || run.exitStatus() < 0) {
+                rows.add(new ScenarioCheck.Row(kernelName, "all", "-", "-", "-", "-",
+                        List.of("guest hung or died:\n" + run.tail(60))));
+                continue;
+            }
+            for (String variant : variants) {
+                rows.add(ScenarioCheck.check(out.resolve(variant), kernelName, variant));
+            }
+        }
+        String table = report(rows, timings.toString());
+        System.out.println(table);
+        Files.createDirectories(repo().resolve("daemon/target/vm"));
+        Files.writeString(repo().resolve("daemon/target/vm/kernel-matrix.md"), table);
+        List<String> failures = rows.stream().filter(r -> !r.ok())
+                .map(r -> r.kernel() + " " + r.variant() + ":\n  " + String.join("\n  ", r.problems())).toList();
+        assertEquals(List.of(), failures, table);
+    }
+
+    /** uname -r of the guest, from the harness's last line ("run-guest: linux-image-...@version: ..."). */
+    private static String kernelName(GuestRun run) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("run-guest: linux-image-(\\S+?)@").matcher(run.log());
+        return m.find() ? m.group(1) : run.kernel();
+    }
+
+    private static String report(List<ScenarioCheck.Row> rows, String timings) {
+        StringBuilder b = new StringBuilder("| kernel | syscall-hook | attached as | connect/accept events (seed tables) "
+                + "| flows (tshark counts, PID+name, nfdump) | MTBS | verdict |\n|---|---|---|---|---|---|---|\n");
+        rows.forEach(r -> b.append(r.markdown()).append("\n"));
+        b.append("\nguest times:").append(timings).append("\n");
+        rows.stream().filter(r -> !r.ok()).forEach(r -> b.append("\n").append(r.kernel()).append(" ").append(r.variant())
+                .append(":\n  ").append(String.join("\n  ", r.problems())));
+        return b.toString();
+    }
+}

@@ -1,0 +1,257 @@
+package org.flowmond.daemon.vm;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.flowmond.testing.Tools;
+
+/**
+ * Judges what one run of {@code packaging/vm/guest/e2e-scenario.sh} left in its directory,
+ * against exact expectations: the PIDs the scenario recorded, and the counts the capture of the
+ * veth itself shows. Every mismatch becomes one line in {@link Row#problems()}.
+ */
+final class ScenarioCheck {
+    static final int IPFIX_PORT = 4739;
+    static final int TRANSFER_PORT = 5001;
+    static final int REPEAT_PORT = 5002;
+    /** The scenario sleeps 0.3 s between repeated connects, so their mean interval is at least that. */
+    static final double MIN_REPEAT_MTBS = 0.3;
+
+    /** One cell of the kernel matrix. */
+    record Row(String kernel, String variant, String attachedAs, String events, String flows, String mtbs,
+            List<String> problems) {
+        boolean ok() {
+            return problems.isEmpty();
+        }
+
+        String markdown() {
+            return "| " + String.join(" | ", kernel, variant, attachedAs, events, flows, mtbs, ok() ? "ok" : "FAIL") + " |";
+        }
+    }
+
+    private final Path dir;
+    private final String kernel;
+    private final String variant;
+    private final List<String> problems = new ArrayList<>();
+    private final Map<String, String> expected = new HashMap<>();
+
+    private ScenarioCheck(Path dir, String kernel, String variant) {
+        this.dir = dir;
+        this.kernel = kernel;
+        this.variant = variant;
+    }
+
+    static Row check(Path dir, String kernel, String variant) {
+        return new ScenarioCheck(dir, kernel, variant).row();
+    }
+
+    private Row row() {
+        try {
+            readExpected();
+            String attached = attachedAs();
+            if (!expected.containsKey("DAEMON_EXIT")) {
+                problems.add("the scenario did not finish: " + lastLines("daemon.log", 3));
+                return new Row(kernel, variant, attached, "-", "-", "-", problems);
+            }
+            if (!"0".equals(expected.get("DAEMON_EXIT"))) {
+                problems.add("flowmond exited with " + expected.get("DAEMON_EXIT") + " on SIGTERM");
+            }
+            return new Row(kernel, variant, attached, events(), flows(), mtbs(), problems);
+        } catch (IOException | RuntimeException e) {
+            problems.add("cannot read the scenario's results: " + e);
+            return new Row(kernel, variant, "-", "-", "-", "-", problems);
+        }
+    }
+
+    private void readExpected() throws IOException {
+        Path env = dir.resolve("expected.env");
+        if (!Files.exists(env)) {
+            return;
+        }
+        for (String word : Files.readString(env).split("\\s+")) {
+            int eq = word.indexOf('=');
+            if (eq > 0) {
+                expected.put(word.substring(0, eq), word.substring(eq + 1));
+            }
+        }
+    }
+
+    private String attachedAs() throws IOException {
+        Matcher m = Pattern.compile("syscall probes attached as (\\w+)").matcher(read("daemon.log"));
+        if (!m.find()) {
+            problems.add("flowmond did not attach its syscall probes: " + lastLines("daemon.log", 2));
+            return "not attached";
+        }
+        String as = m.group(1);
+        if (!"auto".equals(variant) && !as.equals(variant)) {
+            problems.add("forced " + variant + " but attached as " + as);
+        }
+        return as;
+    }
+
+    /** The seed tables: each expected process with its exact number of calls. */
+    private String events() throws IOException {
+        String tables = read("tables.txt");
+        int splitAt = tables.indexOf("LPORT");
+        String connect = splitAt < 0 ? tables : tables.substring(0, splitAt);
+        String accept = splitAt < 0 ? "" : tables.substring(splitAt);
+        int c = calls(connect, "TRANSFER_CLIENT_PID", "bash", TRANSFER_PORT, 1)
+                + calls(connect, "REPEAT_CLIENT_PID", "bash", REPEAT_PORT, 5);
+        int a = calls(accept, "TRANSFER_SERVER_PID", "busybox", TRANSFER_PORT, 1)
+                + calls(accept, "REPEAT_SERVER_PID", "busybox", REPEAT_PORT, 5);
+        return "connect " + c + "/6, accept " + a + "/6";
+    }
+
+    /** Calls counted in the table row of this process and port, checked against {@code want}. */
+    private int calls(String table, String pidKey, String comm, int port, int want) {
+        String[] row = tableRow(table, expected.get(pidKey), port);
+        if (row == null) {
+            problems.add("no table row for " + pidKey + "=" + expected.get(pidKey) + " port " + port);
+            return 0;
+        }
+        int count = Integer.parseInt(row[6]);
+        if (count != want || !row[1].equals(comm)) {
+            problems.add("table row " + String.join(" ", row) + ": want " + comm + " with " + want + " calls");
+        }
+        return count;
+    }
+
+    private static String[] tableRow(String table, String pid, int port) {
+        for (String line : table.split("\n")) {
+            String[] c = line.split("\t");
+            if (c.length >= 8 && c[0].equals(pid) && c[5].equals(Integer.toString(port))) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private String mtbs() throws IOException {
+        String[] row = tableRow(read("tables.txt"), expected.get("REPEAT_CLIENT_PID"), REPEAT_PORT);
+        if (row == null || row[7].equals("-")) {
+            problems.add("no MTBS for the repeated connects");
+            return "-";
+        }
+        double mtbs = Double.parseDouble(row[7]);
+        if (mtbs < MIN_REPEAT_MTBS) {
+            problems.add("MTBS " + mtbs + " s < the scenario's " + MIN_REPEAT_MTBS + " s spacing");
+        }
+        return String.format("%.3f s (5 connects)", mtbs);
+    }
+
+    /**
+     * Every TCP direction in the veth capture must be exported with the same packets and IP bytes
+     * (tshark and nfdump both), and each record must name the right process on each side.
+     */
+    private String flows() {
+        Map<String, long[]> truth = IpfixCapture.tcpCountsByPorts(dir.resolve("traffic.pcap"));
+        List<Map<String, String>> records = IpfixCapture.records(dir.resolve("ipfix.pcap"), IPFIX_PORT);
+        Map<String, long[]> exported = new HashMap<>();
+        int attributed = 0;
+        for (Map<String, String> r : records) {
+            if (!isScenarioTcp(r)) {
+                continue;   // options records, syscall records, the guest's own ICMP/IGMP chatter
+            }
+            String ports = r.get("cflow.srcport") + ">" + r.get("cflow.dstport");
+            long[] v = exported.computeIfAbsent(ports, k -> new long[2]);
+            v[0] += Long.parseLong(r.get("cflow.packets"));
+            v[1] += Long.parseLong(r.getOrDefault("cflow.octets", "0"));
+            attributed += processesRight(r) ? 1 : 0;
+        }
+        int countsRight = 0;
+        for (Map.Entry<String, long[]> t : truth.entrySet()) {
+            long[] got = exported.getOrDefault(t.getKey(), new long[2]);
+            if (got[0] == t.getValue()[0] && got[1] == t.getValue()[1]) {
+                countsRight++;
+            } else {
+                problems.add("ports " + t.getKey() + ": captured " + t.getValue()[0] + " pkts/" + t.getValue()[1]
+                        + " B, IPFIX says " + got[0] + "/" + got[1]);
+            }
+        }
+        if (truth.size() != 12) {   // 1 transfer + 5 repeated connects, two directions each
+            problems.add("the capture shows " + truth.size() + " TCP directions, want 12");
+        }
+        String ipfixProblems = IpfixCapture.problems(dir.resolve("ipfix.pcap"), IPFIX_PORT);
+        if (!ipfixProblems.isEmpty()) {
+            problems.add("tshark flags the export: " + ipfixProblems);
+        }
+        return "counts " + countsRight + "/" + truth.size() + ", PID+name " + attributed + "/" + exported.size()
+                + ", nfdump " + nfdumpAgrees(truth);
+    }
+
+    /** A flow record of the scenario's TCP traffic: protocol 6, one side on a server port. */
+    private static boolean isScenarioTcp(Map<String, String> r) {
+        if (!r.containsKey("cflow.srcport") || !r.containsKey("cflow.packets") || !"6".equals(r.get("cflow.protocol"))) {
+            return false;
+        }
+        List<String> servers = List.of(Integer.toString(TRANSFER_PORT), Integer.toString(REPEAT_PORT));
+        return servers.contains(r.get("cflow.srcport")) || servers.contains(r.get("cflow.dstport"));
+    }
+
+    /** The scenario's processes: the client side is bash, the server side busybox, by port. */
+    private boolean processesRight(Map<String, String> r) {
+        int src = Integer.parseInt(r.get("cflow.srcport"));
+        int dst = Integer.parseInt(r.get("cflow.dstport"));
+        boolean toServer = dst == TRANSFER_PORT || dst == REPEAT_PORT;
+        int serverPort = toServer ? dst : src;
+        String prefix = serverPort == TRANSFER_PORT ? "TRANSFER_" : "REPEAT_";
+        String client = expected.get(prefix + "CLIENT_PID");
+        String server = expected.get(prefix + "SERVER_PID");
+        String wantSrcPid = toServer ? client : server;
+        String wantDstPid = toServer ? server : client;
+        String wantSrcName = toServer ? "bash" : "busybox";
+        String wantDstName = toServer ? "busybox" : "bash";
+        boolean right = wantSrcPid.equals(r.get("cflow.pie.ntop.src_proc_id"))
+                && wantSrcName.equals(r.get("cflow.pie.ntop.src_proc_name"))
+                && wantDstPid.equals(r.get("cflow.pie.ntop.dst_proc_pid"))
+                && wantDstName.equals(r.get("cflow.pie.ntop.dst_proc_name"));
+        if (!right) {
+            problems.add("ports " + src + ">" + dst + ": processes " + r.get("cflow.pie.ntop.src_proc_id") + "/"
+                    + r.get("cflow.pie.ntop.src_proc_name") + " -> " + r.get("cflow.pie.ntop.dst_proc_pid") + "/"
+                    + r.get("cflow.pie.ntop.dst_proc_name") + ", want " + wantSrcPid + "/" + wantSrcName + " -> "
+                    + wantDstPid + "/" + wantDstName);
+        }
+        return right;
+    }
+
+    /** nfdump (fed live by nfcapd in the guest) must show the same packets and bytes per direction. */
+    private String nfdumpAgrees(Map<String, long[]> truth) {
+        String out = Tools.run("nfdump", "-q", "-R", dir.resolve("nfcapd").toString(), "-A", "srcport,dstport",
+                "-o", "fmt:%sp;%dp;%pkt;%byt");
+        Map<String, long[]> seen = new HashMap<>();
+        for (String line : out.split("\n")) {
+            String[] c = line.strip().split("\\s*;\\s*");
+            if (c.length == 4) {
+                seen.put(c[0] + ">" + c[1], new long[] {Long.parseLong(c[2]), Long.parseLong(c[3])});
+            }
+        }
+        int right = 0;
+        for (Map.Entry<String, long[]> t : truth.entrySet()) {
+            long[] got = seen.get(t.getKey());
+            if (got != null && got[0] == t.getValue()[0] && got[1] == t.getValue()[1]) {
+                right++;
+            } else {
+                problems.add("nfdump, ports " + t.getKey() + ": " + (got == null ? "no flow" : got[0] + "/" + got[1])
+                        + ", captured " + t.getValue()[0] + "/" + t.getValue()[1]);
+            }
+        }
+        return right + "/" + truth.size();
+    }
+
+    private String read(String name) throws IOException {
+        Path p = dir.resolve(name);
+        return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+    }
+
+    private String lastLines(String name, int n) throws IOException {
+        String[] lines = read(name).split("\n");
+        return String.join(" / ", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - n), lines.length));
+    }
+}
