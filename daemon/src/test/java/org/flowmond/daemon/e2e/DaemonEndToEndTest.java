@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The daemon as users run it: {@code java ... org.flowmond.daemon.Flowmond --config test.conf},
  * as a process in network namespace A of a veth pair, counting on the veth and on A's loopback,
- * exporting IPFIX to nfcapd on A's loopback (with tshark watching the same messages), and real
+ * exporting IPFIX to nfcapd and to pmacct's nfacctd on A's loopback (with tshark watching the
+ * messages to nfcapd), and real
  * traffic from child processes of known PID in A (clients) and B (servers). One daemon run
  * carries every scenario; each test method checks one of them:
  *
@@ -50,6 +51,9 @@ class DaemonEndToEndTest {
     private Path dir;
     private VethPair veth;
     private Nfcapd nfcapd;
+    private Nfacctd nfacctd;
+    private List<Map<String, String>> pmacctRows;
+    private String pmacctLog;
     private TsharkCapture ipfixCapture;
     private TsharkCapture trafficCapture;
     private ChildProcess daemon;
@@ -72,7 +76,7 @@ class DaemonEndToEndTest {
     @BeforeAll
     void runTheDaemonThroughEveryScenario() throws Exception {
         Privileges.requireRoot();
-        for (String tool : new String[] {"tshark", "nfcapd", "nfdump", "ethtool"}) {
+        for (String tool : new String[] {"tshark", "nfcapd", "nfdump", "nfacctd", "ethtool"}) {
             Privileges.requireTool(tool);
         }
         dir = Files.createTempDirectory("flowmond-e2e");
@@ -80,6 +84,7 @@ class DaemonEndToEndTest {
         VethPair.exec(veth.nsA, "ethtool", "-K", veth.ifA, "tso", "off", "gso", "off", "gro", "off");
         VethPair.exec(veth.nsB, "ethtool", "-K", veth.ifB, "tso", "off", "gso", "off", "gro", "off");
         nfcapd = Nfcapd.start(dir, veth.nsA);
+        nfacctd = Nfacctd.start(dir, veth.nsA, 32473);
         // readiness probes go to a port next to the collector's, so nfcapd never sees them
         ipfixCapture = TsharkCapture.start(dir, veth.nsA, "lo", nfcapd.port,
                 "udp port " + nfcapd.port + " or udp port " + (nfcapd.port + 1), "127.0.0.1", nfcapd.port + 1);
@@ -91,11 +96,15 @@ class DaemonEndToEndTest {
                   interfaces = [%s, lo]
                   flows { idle-timeout = 2s, active-timeout = 3s, fin-linger = 1s }
                   probes { tc-scan-interval = 200ms }
-                  export { collectors = [{ host = "127.0.0.1", port = %d }], biflow = ntop }
+                  export {
+                    collectors = [{ host = "127.0.0.1", port = %d }, { host = "127.0.0.1", port = %d }]
+                    biflow = ntop
+                    enterprise-id = 32473
+                  }
                   outputs { json-file = "%s", table-file = "%s" }
                   stats { interval = 5s }
                 }
-                """.formatted(veth.ifA, nfcapd.port, dir.resolve("flows.json"), dir.resolve("tables.txt")));
+                """.formatted(veth.ifA, nfcapd.port, nfacctd.port, dir.resolve("flows.json"), dir.resolve("tables.txt")));
         daemon = ChildProcess.java(dir.resolve("daemon.log"), veth.nsA, "org.flowmond.daemon.Flowmond", "--config",
                 conf.toString());
         daemon.awaitOutput("running with");
@@ -137,6 +146,8 @@ class DaemonEndToEndTest {
         ipfixCapture.stop();
         trafficCapture.stop();
         nfcapdLog = nfcapd.stop();
+        pmacctRows = nfacctd.stopAndRead();
+        pmacctLog = nfacctd.log();
         ipfixRecords = ipfixCapture.ipfixRecords(IPFIX_FIELDS);
         ipfixProblems = ipfixCapture.ipfixProblems().strip();
         captured = trafficCapture.packetsAndBytesByDirection();
@@ -162,7 +173,7 @@ class DaemonEndToEndTest {
         if (daemon != null) {
             daemon.close();
         }
-        for (AutoCloseable c : new AutoCloseable[] {ipfixCapture, trafficCapture, nfcapd, veth}) {
+        for (AutoCloseable c : new AutoCloseable[] {ipfixCapture, trafficCapture, nfcapd, nfacctd, veth}) {
             if (c != null) {
                 c.close();
             }
@@ -254,6 +265,31 @@ class DaemonEndToEndTest {
         assertEquals(ipfix.get("cflow.octets"), nf.get("ibyt"));
         assertEquals(ipfix.get("cflow.post_packets"), nf.get("opkt"));
         assertEquals(ipfix.get("cflow.post_octets"), nf.get("obyt"));
+    }
+
+    @Test
+    void pmacctDecodesTheProcessesAndTheSyscallFlow() throws Exception {
+        Map<String, String> ipfix = ipfix(7001).get(0);
+        Map<String, String> fin = pmacctRows.stream().filter(r -> "7001".equals(r.get("DST_PORT"))
+                && ipfix.get("cflow.srcport").equals(r.get("SRC_PORT"))).findFirst()
+                .orElseThrow(() -> new AssertionError(pmacctRows + "\n" + pmacctLog));
+        assertEquals(Long.toString(finClient), fin.get("srcpid"));
+        assertEquals("fm-cli-fin", fin.get("srcname"));
+        assertEquals(Long.toString(finServer), fin.get("dstpid"));
+        assertEquals(ipfix.get("cflow.packets"), fin.get("PACKETS"));
+        assertEquals(ipfix.get("cflow.octets"), fin.get("BYTES"));
+        assertEquals(ipfix.get("cflow.post_packets"), fin.get("outpkts"));
+        assertEquals("3", fin.get("endreason"));
+
+        Map<String, String> json = jsonRecords.stream().filter(r -> "syscall".equals(r.get("FLOWMON_RECORD"))
+                && "connect".equals(r.get("FLOWMON_SYSCALL")) && "7003".equals(r.get("L4_DST_PORT"))).findFirst()
+                .orElseThrow();
+        Map<String, String> sys = pmacctRows.stream().filter(r -> "7003".equals(r.get("DST_PORT"))
+                && "1".equals(r.get("kind"))).findFirst().orElseThrow(() -> new AssertionError(pmacctRows.toString()));
+        assertEquals("5", sys.get("syscalls"));
+        assertEquals(json.get("FLOWMON_SYSCALL_MTBS_US"), sys.get("mtbs"));
+        assertEquals(Long.toString(repeatClient), sys.get("pid"));
+        assertEquals("fm-cli-rep", sys.get("pname"));
     }
 
     @Test
