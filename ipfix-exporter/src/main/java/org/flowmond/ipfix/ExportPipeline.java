@@ -180,7 +180,10 @@ final class ExportPipeline {
         flushFile();
     }
 
-    /** One exporter statistics record per session, with that session's own counts. */
+    /**
+     * One exporter statistics record per session, with that session's own counts, scoped to the
+     * flows' domain and sent in the options domain.
+     */
     private void sendStatistics() {
         long now = System.nanoTime();
         long exportTime = exportTimeNow();
@@ -192,7 +195,7 @@ final class ExportPipeline {
             StatisticsRecord record = new StatisticsRecord(settings.observationDomainId(), s.messagesSent(),
                     s.flowRecordsSent(), s.octetsSent(), notSentHere + s.notSentFlowRecords(),
                     counters.ignoredPacketTotal);
-            s.sendOptions(new IpfixMessage(exportTime, 0, settings.observationDomainId(),
+            s.sendOptions(new IpfixMessage(exportTime, 0, ExportTemplates.OPTIONS_DOMAIN,
                     List.of(new DataSet<>(templates.statistics, List.of(record)))));
         }
     }

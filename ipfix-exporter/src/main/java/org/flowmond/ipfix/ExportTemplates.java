@@ -17,6 +17,13 @@ import org.flowmond.ipfix.template.TypeRecords;
 
 /** The templates of one exporter (one biflow mode, one enterprise number), bound to their records. */
 final class ExportTemplates {
+    /**
+     * The observation domain of the exporter's own options (statistics, type records): RFC 7011
+     * section 3.1 says 0 "when exporting the Exporting Process Statistics". It also keeps the
+     * flows' domain free of options records, which nfcapd leaves out of its sequence check.
+     */
+    static final long OPTIONS_DOMAIN = 0;
+
     final BiflowMode mode;
     final InformationElements model;
     final Template<FlowRecord> flowIpv4;
@@ -96,22 +103,25 @@ final class ExportTemplates {
     }
 
     /**
-     * The messages that (re)announce everything: the options templates, then the RFC 5610 type
-     * records, then the data templates. Type records go before the templates that use their
-     * elements: libfixbuf (ipfixDump) resolves an element when it reads the template.
+     * The messages that (re)announce everything. First, in {@link #OPTIONS_DOMAIN}, the options
+     * templates and the RFC 5610 type records; then, in the flows' domain, the data templates.
+     * Type records go before the templates that use their elements: libfixbuf (ipfixDump)
+     * resolves an element when it reads the template.
      */
-    List<IpfixMessage> announcement(int maxMessageLength, long observationDomainId, LongSupplier exportTime) {
+    List<IpfixMessage> announcement(int maxMessageLength, long flowDomainId, LongSupplier exportTime) {
         List<IpfixMessage> messages = new ArrayList<>();
-        MessagePacker packer = new MessagePacker(maxMessageLength, observationDomainId, exportTime, messages::add);
-        packer.addOptionsTemplate(statistics.optionsTemplateRecord());
-        packer.addOptionsTemplate(typeRecords.optionsTemplateRecord());
+        MessagePacker options = new MessagePacker(maxMessageLength, OPTIONS_DOMAIN, exportTime, messages::add);
+        options.addOptionsTemplate(statistics.optionsTemplateRecord());
+        options.addOptionsTemplate(typeRecords.optionsTemplateRecord());
         for (InformationElement ie : typeRecordElements()) {
-            packer.addRecord(typeRecords, ie);
+            options.addRecord(typeRecords, ie);
         }
+        options.flush();
+        MessagePacker flows = new MessagePacker(maxMessageLength, flowDomainId, exportTime, messages::add);
         for (Template<?> t : dataTemplates()) {
-            packer.addTemplate(t.templateRecord());
+            flows.addTemplate(t.templateRecord());
         }
-        packer.flush();
+        flows.flush();
         return List.copyOf(messages);
     }
 }

@@ -11,7 +11,8 @@ import java.util.Optional;
  * own: the daemon's {@code reference.conf} holds them.
  *
  * @param collectors              where to send over UDP; may be empty when {@code file} is set
- * @param observationDomainId     the observation domain of every message (unsigned32)
+ * @param observationDomainId     the observation domain of the flow messages (unsigned32); the exporter's
+ *                                own options (statistics, type records) go in domain 0 (RFC 7011 section 3.1)
  * @param mtu                     path MTU in octets; a message is at most MTU minus 28 (IPv4) or 48 (IPv6)
  * @param templateRefreshInterval templates are re-sent to each collector at least this often
  * @param templateRefreshMessages ...and after this many data messages to it (0: by time only)

@@ -218,17 +218,17 @@ public final class IpfixExporter implements AutoCloseable {
     }
 
     public ExporterStatistics statistics() {
-        List<CollectorStatistics> perCollector = collectors.stream().map(IpfixExporter::snapshot).toList();
+        List<CollectorStatistics> perCollector = collectors.stream().map(this::snapshot).toList();
         return new ExporterStatistics(counters.queued.sum(), counters.droppedQueueFull.sum(),
                 counters.droppedClosed.sum(), counters.skippedEmpty.get(), counters.failed.get(),
                 counters.notSentFlowRecords.sum(), counters.flowRecordsEncoded.get(), counters.messagesEncoded.get(),
-                counters.ignoredPacketTotal, perCollector, file.map(IpfixExporter::snapshot));
+                counters.ignoredPacketTotal, perCollector, file.map(this::snapshot));
     }
 
-    private static CollectorStatistics snapshot(ExportSession s) {
+    private CollectorStatistics snapshot(ExportSession s) {
         return new CollectorStatistics(s.destination(), s.isOpen(), s.messagesSent(), s.octetsSent(),
                 s.flowRecordsSent(), s.dataRecordsSent(), s.templateRefreshes(), s.notSentFlowRecords(),
-                s.sendErrors(), s.unreachable(), s.sequenceNumber());
+                s.sendErrors(), s.unreachable(), s.sequenceNumber(settings.observationDomainId()));
     }
 
     /**

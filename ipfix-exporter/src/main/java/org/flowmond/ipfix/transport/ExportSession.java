@@ -1,14 +1,17 @@
 package org.flowmond.ipfix.transport;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.flowmond.ipfix.message.IpfixMessage;
 
 /**
  * One destination of IPFIX messages (a UDP collector or a file) with its own transport session
- * state: the sequence number, which counts the data records sent in this session mod 2^32
- * (RFC 7011 section 3.1), the template refresh bookkeeping, and the counters.
+ * state: the sequence numbers, which count the data records sent in this session per
+ * observation domain mod 2^32 (RFC 7011 section 3.1), the template refresh bookkeeping, and
+ * the counters.
  *
  * <p>Called only from the export thread; the counters may be read from any thread.
  */
@@ -16,8 +19,12 @@ public abstract class ExportSession {
     private final String destination;
     private final TemplateRefresh refresh;
 
-    /** Data records handed to the transport; the wire carries it mod 2^32. */
-    private final AtomicLong dataRecords = new AtomicLong();
+    /**
+     * Per observation domain, the data records handed to the transport: the next message's
+     * sequence number (RFC 7011 section 3.1, mod 2^32 on the wire). Flows and exporter options
+     * travel in different domains, each with its own count.
+     */
+    private final Map<Long, AtomicLong> sequences = new ConcurrentHashMap<>();
     private boolean announced;
     private long lastAnnouncementNanos;
     private int messagesSinceAnnouncement;
@@ -77,10 +84,15 @@ public abstract class ExportSession {
     }
 
     private void sendStamped(IpfixMessage message, int flowRecords) {
-        IpfixMessage stamped = message.withSequenceNumber(dataRecords.get());
+        AtomicLong sequence = sequence(message.observationDomainId());
+        IpfixMessage stamped = message.withSequenceNumber(sequence.get());
         if (write(stamped, flowRecords)) {
-            dataRecords.addAndGet(message.dataRecordCount());
+            sequence.addAndGet(message.dataRecordCount());
         }
+    }
+
+    private AtomicLong sequence(long observationDomainId) {
+        return sequences.computeIfAbsent(observationDomainId, d -> new AtomicLong());
     }
 
     /**
@@ -114,9 +126,10 @@ public abstract class ExportSession {
         return destination;
     }
 
-    /** The sequence number the next message will carry. */
-    public long sequenceNumber() {
-        return dataRecords.get() & 0xFFFF_FFFFL;
+    /** The sequence number the next message of {@code observationDomainId} will carry. */
+    public long sequenceNumber(long observationDomainId) {
+        AtomicLong sequence = sequences.get(observationDomainId);
+        return sequence == null ? 0 : sequence.get() & 0xFFFF_FFFFL;
     }
 
     public long messagesSent() {
@@ -151,8 +164,8 @@ public abstract class ExportSession {
         return unreachable.get();
     }
 
-    /** Starts the sequence at {@code dataRecords}: for tests of the 2^32 wrap. */
-    void startSequenceAt(long records) {
-        dataRecords.set(records);
+    /** Starts the sequence of a domain at {@code records}: for tests of the 2^32 wrap. */
+    void startSequenceAt(long observationDomainId, long records) {
+        sequence(observationDomainId).set(records);
     }
 }

@@ -82,15 +82,27 @@ class ExportSessionTest {
         s.announce(TEMPLATES, 0, 0);
         s.sendData(data(1), 1);
         assertEquals(List.of(0L, 0L, 3L, 8L, 8L), s.written.stream().map(IpfixMessage::sequenceNumber).toList());
-        assertEquals(9, s.sequenceNumber());
+        assertEquals(9, s.sequenceNumber(1));
         assertEquals(9, s.flowRecordsSent());
         assertEquals(5, s.messagesSent());
     }
 
     @Test
+    void eachObservationDomainHasItsOwnSequence() {
+        Recording s = new Recording(TemplateRefresh.ONCE);
+        s.sendData(data(3), 3);
+        s.sendOptions(new IpfixMessage(0, 0, 0, List.of(new DataSet<>(LAYOUT, List.of(1, 2)))));
+        s.sendData(data(1), 1);
+        s.sendOptions(new IpfixMessage(0, 0, 0, List.of(new DataSet<>(LAYOUT, List.of(1)))));
+        assertEquals(List.of(0L, 0L, 3L, 2L), s.written.stream().map(IpfixMessage::sequenceNumber).toList());
+        assertEquals(4, s.sequenceNumber(1));
+        assertEquals(3, s.sequenceNumber(0));
+    }
+
+    @Test
     void sequenceNumberWrapsModulo2To32() {
         Recording s = new Recording(TemplateRefresh.ONCE);
-        s.startSequenceAt(0xFFFF_FFFEL);
+        s.startSequenceAt(1, 0xFFFF_FFFEL);
         s.sendData(data(3), 3);
         s.sendData(data(1), 1);
         assertEquals(0xFFFF_FFFEL, s.written.get(0).sequenceNumber());
@@ -121,7 +133,7 @@ class ExportSessionTest {
         s.open = false;
         s.sendData(data(4), 4);
         assertEquals(4, s.notSentFlowRecords());
-        assertEquals(0, s.sequenceNumber());
+        assertEquals(0, s.sequenceNumber(1));
         assertTrue(s.written.isEmpty());
     }
 }
