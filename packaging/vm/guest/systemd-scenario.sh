@@ -22,7 +22,7 @@ snapshot() {
     } >"$out/snapshot.$1" 2>&1
 }
 
-state() { echo "$1: $(systemctl show -p ActiveState,SubState,Result,ExecMainStatus --value flowmond | tr '\n' ' ')" >>"$out/states.txt"; }
+state() { echo "$1: $(systemctl show -p ActiveState -p SubState -p Result -p ExecMainStatus flowmond | sort | tr '\n' ' ')" >>"$out/states.txt"; }
 
 set_domain() {
     cat >/etc/flowmon.conf <<CONF
