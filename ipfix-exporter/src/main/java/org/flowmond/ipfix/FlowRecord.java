@@ -2,6 +2,7 @@ package org.flowmond.ipfix;
 
 import java.net.InetAddress;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One bidirectional flow to export: the 5-tuple, the counters of each direction, and the
@@ -37,6 +38,9 @@ public final class FlowRecord {
     final BiflowDirection biflowDirection;
     final ProcessInfo sourceProcess;
     final ProcessInfo destinationProcess;
+    /** How each side's process was found; null when it was not. */
+    final SyscallKind sourceAttribution;
+    final SyscallKind destinationAttribution;
     final long syscallCount;
     final long meanTimeBetweenSyscallsMicros;
 
@@ -79,6 +83,8 @@ public final class FlowRecord {
         this.biflowDirection = Objects.requireNonNull(b.biflowDirection, "biflowDirection");
         this.sourceProcess = Objects.requireNonNull(b.sourceProcess, "sourceProcess");
         this.destinationProcess = Objects.requireNonNull(b.destinationProcess, "destinationProcess");
+        this.sourceAttribution = b.sourceAttribution;
+        this.destinationAttribution = b.destinationAttribution;
         this.syscallCount = b.syscallCount;
         this.meanTimeBetweenSyscallsMicros = b.meanTimeBetweenSyscallsMicros;
     }
@@ -106,6 +112,7 @@ public final class FlowRecord {
                 .biflowDirection(biflowDirection.swapped())
                 .sourceProcess(destinationProcess)
                 .destinationProcess(sourceProcess)
+                .attribution(destinationAttribution, sourceAttribution)
                 .syscalls(syscallCount, meanTimeBetweenSyscallsMicros)
                 .build();
     }
@@ -240,6 +247,16 @@ public final class FlowRecord {
         return destinationProcess;
     }
 
+    /** How the client process was found (connect, accept, scan); empty if it was not. */
+    public Optional<SyscallKind> sourceAttribution() {
+        return Optional.ofNullable(sourceAttribution);
+    }
+
+    /** How the server process was found; empty if it was not. */
+    public Optional<SyscallKind> destinationAttribution() {
+        return Optional.ofNullable(destinationAttribution);
+    }
+
     public long syscallCount() {
         return syscallCount;
     }
@@ -281,6 +298,8 @@ public final class FlowRecord {
         private BiflowDirection biflowDirection = BiflowDirection.ARBITRARY;
         private ProcessInfo sourceProcess = ProcessInfo.UNKNOWN;
         private ProcessInfo destinationProcess = ProcessInfo.UNKNOWN;
+        private SyscallKind sourceAttribution;
+        private SyscallKind destinationAttribution;
         private long syscallCount;
         private long meanTimeBetweenSyscallsMicros;
 
@@ -379,6 +398,16 @@ public final class FlowRecord {
         /** The server process (ntop's DST_PROC_*). */
         public Builder destinationProcess(ProcessInfo process) {
             this.destinationProcess = process;
+            return this;
+        }
+
+        /**
+         * How each side's process was found: the call that revealed it (connect for the client,
+         * accept for the server, or a scan of existing sockets); null for a side not attributed.
+         */
+        public Builder attribution(SyscallKind source, SyscallKind destination) {
+            this.sourceAttribution = source;
+            this.destinationAttribution = destination;
             return this;
         }
 

@@ -54,10 +54,17 @@ final class FlowRecordBinding implements ElementBinding<FlowRecord> {
             case "DST_FATHER_PROC_NAME" -> fixedString(len, r -> r.destinationProcess.parentName());
             case "sourceProcessCgroupId" -> unsigned(len, r -> r.sourceProcess.cgroupId());
             case "destinationProcessCgroupId" -> unsigned(len, r -> r.destinationProcess.cgroupId());
+            case "sourceAttribution" -> unsigned(len, r -> code(r.sourceAttribution));
+            case "destinationAttribution" -> unsigned(len, r -> code(r.destinationAttribution));
             case "syscallCount" -> unsigned(len, r -> r.syscallCount);
             case "meanTimeBetweenSyscalls" -> unsigned(len, r -> r.meanTimeBetweenSyscallsMicros);
             default -> throw new IllegalArgumentException("flow records have no value for " + ie);
         };
+    }
+
+    /** 0 when the side was not attributed. */
+    private static long code(SyscallKind attribution) {
+        return attribution == null ? 0 : attribution.code();
     }
 
     /** A biflow record spans both directions; a uniflow record only its own. */

@@ -35,13 +35,14 @@ final class FlowTemplates {
     static final List<String> REVERSE_NPROBE = List.of(
             "biflowDirection", "postOctetDeltaCount", "postPacketDeltaCount");
 
-    /** Both processes: ntop's elements, then flowmond's cgroup ids. */
+    /** Both processes: ntop's elements, then flowmond's cgroup ids and how each side was attributed. */
     static final List<String> PROCESSES = List.of(
             "SRC_PROC_PID", "SRC_PROC_NAME", "SRC_PROC_UID", "SRC_PROC_USER_NAME",
             "SRC_FATHER_PROC_PID", "SRC_FATHER_PROC_NAME",
             "DST_PROC_PID", "DST_PROC_NAME", "DST_PROC_UID", "DST_PROC_USER_NAME",
             "DST_FATHER_PROC_PID", "DST_FATHER_PROC_NAME",
-            "sourceProcessCgroupId", "destinationProcessCgroupId");
+            "sourceProcessCgroupId", "destinationProcessCgroupId",
+            "sourceAttribution", "destinationAttribution");
 
     static final List<String> SYSCALLS = List.of("syscallCount", "meanTimeBetweenSyscalls");
 

@@ -52,8 +52,11 @@ class FlowRecordTest {
                 .biflowDirection(BiflowDirection.INITIATOR)
                 .sourceProcess(ProcessInfo.of(11, "curl"))
                 .destinationProcess(ProcessInfo.of(22, "nginx"))
+                .attribution(SyscallKind.CONNECT, null)
                 .build();
         FlowRecord b = r.reversed();
+        assertEquals(java.util.Optional.empty(), b.sourceAttribution());
+        assertEquals(java.util.Optional.of(SyscallKind.CONNECT), b.destinationAttribution());
         assertEquals(r.destinationAddress(), b.sourceAddress());
         assertEquals(443, b.sourcePort());
         assertEquals(40000, b.destinationPort());

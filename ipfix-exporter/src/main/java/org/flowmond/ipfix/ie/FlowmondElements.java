@@ -44,6 +44,10 @@ public final class FlowmondElements {
                 InformationElement.of("sourceProcessCgroupId", pen, 106, UNSIGNED64, Semantics.IDENTIFIER,
                         Units.NONE, "cgroup id of the client process"),
                 InformationElement.of("destinationProcessCgroupId", pen, 107, UNSIGNED64, Semantics.IDENTIFIER,
-                        Units.NONE, "cgroup id of the server process"));
+                        Units.NONE, "cgroup id of the server process"),
+                InformationElement.of("sourceAttribution", pen, 108, UNSIGNED8, Semantics.IDENTIFIER, Units.NONE,
+                        "how the client process was found: 0 not, 1 connect, 2 accept, 3 socket scan"),
+                InformationElement.of("destinationAttribution", pen, 109, UNSIGNED8, Semantics.IDENTIFIER,
+                        Units.NONE, "how the server process was found: 0 not, 1 connect, 2 accept, 3 socket scan"));
     }
 }

@@ -71,6 +71,8 @@ class PmacctInteropTest {
             {"dstpname", "DST_FATHER_PROC_NAME", "35632:379", "16", "str"},
             {"srccg", "sourceProcessCgroupId", FLOWMOND, "8", "u_int"},
             {"dstcg", "destinationProcessCgroupId", FLOWMOND, "8", "u_int"},
+            {"srcattr", "sourceAttribution", FLOWMOND, "1", "u_int"},
+            {"dstattr", "destinationAttribution", FLOWMOND, "1", "u_int"},
             {"syscalls", "syscallCount", FLOWMOND, "8", "u_int"},
             {"mtbs", "meanTimeBetweenSyscalls", FLOWMOND, "8", "u_int"},
             {"kind", "syscallKind", FLOWMOND, "1", "u_int"},

@@ -45,6 +45,7 @@ public final class ExpectedValues {
                 m.put("postPacketDeltaCount", r.reversePackets());
             }
             processes(m, r.sourceProcess(), r.destinationProcess());
+            attribution(m, r, false);
             syscalls(m, r);
             out.add(m);
             return out;
@@ -62,6 +63,7 @@ public final class ExpectedValues {
             m.put("flowEndReason", (long) r.endReason().code());
             m.put("flowId", r.flowId());
             processes(m, r.sourceProcess(), r.destinationProcess());
+            attribution(m, r, false);
             syscalls(m, r);
             out.add(m);
         }
@@ -78,6 +80,7 @@ public final class ExpectedValues {
             m.put("flowEndReason", (long) r.endReason().code());
             m.put("flowId", r.flowId());
             processes(m, r.destinationProcess(), r.sourceProcess());
+            attribution(m, r, true);
             syscalls(m, r);
             out.add(m);
         }
@@ -94,6 +97,13 @@ public final class ExpectedValues {
         m.put("protocolIdentifier", (long) r.protocol());
         m.put("icmpTypeCode" + v, (long) r.icmpTypeCode());
         return m;
+    }
+
+    private static void attribution(Map<String, Object> m, FlowRecord r, boolean swapped) {
+        long source = r.sourceAttribution().map(k -> (long) k.code()).orElse(0L);
+        long destination = r.destinationAttribution().map(k -> (long) k.code()).orElse(0L);
+        m.put("sourceAttribution", swapped ? destination : source);
+        m.put("destinationAttribution", swapped ? source : destination);
     }
 
     private static void processes(Map<String, Object> m, ProcessInfo src, ProcessInfo dst) {

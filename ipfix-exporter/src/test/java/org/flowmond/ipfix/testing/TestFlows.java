@@ -68,6 +68,7 @@ public final class TestFlows {
                 .destinationProcess(i % 4 == 3 ? ProcessInfo.UNKNOWN
                         : new ProcessInfo(0xFFFF_FFFFL - i, NAMES[(i + 3) % NAMES.length], 0, "root", 1, "init",
                         Long.MIN_VALUE + i))
+                .attribution(SyscallKind.values()[i % 3], i % 4 == 3 ? null : SyscallKind.ACCEPT)
                 .syscalls(1 + rnd.nextInt(1000), rnd.nextInt(5_000_000))
                 .build();
     }
