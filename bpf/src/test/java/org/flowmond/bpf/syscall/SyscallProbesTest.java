@@ -115,10 +115,12 @@ class SyscallProbesTest {
 
     @Test
     void pidFilterKeepsOnlyTheListedProcess() throws Exception {
-        try (PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv4B, PORT);
-             PeerProcess wanted = PeerProcess.client(veth.nsA, CLIENT, veth.ipv4B, PORT, N, false);
+        // The server starts after the probes: with kprobe/fentry, an accept() already blocked when
+        // they attach returns unseen (a kretprobe/fexit fires only for calls entered after it).
+        try (PeerProcess wanted = PeerProcess.client(veth.nsA, CLIENT, veth.ipv4B, PORT, N, false);
              PeerProcess other = PeerProcess.client(veth.nsA, "fm-other", veth.ipv4B, PORT, N, false);
-             SyscallProbes probes = open(SyscallFilter.none().withPids(wanted.pid()))) {
+             SyscallProbes probes = open(SyscallFilter.none().withPids(wanted.pid()));
+             PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv4B, PORT)) {
             probes.start(events::add);
             List<Integer> wantedPorts = wanted.go();
             other.go();
