@@ -52,9 +52,9 @@ public final class FlowRecord {
         Addresses.checkRange("ICMP type and code", b.icmpTypeCode, 0xFFFF);
         Addresses.checkRange("ingress interface", b.ingressInterface, 0xFFFF_FFFFL);
         Addresses.checkRange("egress interface", b.egressInterface, 0xFFFF_FFFFL);
-        // tcpControlBits goes on the wire in one octet (see IanaElements): refuse what would not fit
-        Addresses.checkRange("TCP flags", b.tcpFlags, 0xFF);
-        Addresses.checkRange("reverse TCP flags", b.reverseTcpFlags, 0xFF);
+        // the nine TCP flag bits, as the kernel side records them (FIN 0x01 ... NS 0x100)
+        Addresses.checkRange("TCP flags", b.tcpFlags, 0x1FF);
+        Addresses.checkRange("reverse TCP flags", b.reverseTcpFlags, 0x1FF);
         Addresses.checkRange("start time", b.startMillis, Long.MAX_VALUE);
         Addresses.checkRange("end time", b.endMillis, Long.MAX_VALUE);
         Addresses.checkRange("reverse start time", b.reverseStartMillis, Long.MAX_VALUE);
@@ -353,7 +353,9 @@ public final class FlowRecord {
 
         /**
          * Counters and first/last packet times of the forward direction (source to destination).
-         * {@code tcpFlags} is the OR of the TCP header flag octets (FIN 0x01 ... CWR 0x80).
+         * {@code tcpFlags} is the OR of the nine TCP flag bits (FIN 0x01 ... CWR 0x80, NS 0x100).
+         * tcpControlBits goes on the wire in one octet (pmacct reads no other length, nProbe
+         * sends one), so NS, the ECN-nonce bit that RFC 8311 retired, is not exported.
          */
         public Builder forward(long packets, long octets, int tcpFlags, long startMillis, long endMillis) {
             this.packets = packets;

@@ -35,7 +35,7 @@ class FlowRecordTest {
         assertThrows(IllegalArgumentException.class,
                 () -> base().destination(InetAddress.getByName("::1"), 1).build());
         assertThrows(IllegalArgumentException.class, () -> base().protocol(256).build());
-        assertThrows(IllegalArgumentException.class, () -> base().forward(1, 1, 0x100, 0, 0).build());
+        assertThrows(IllegalArgumentException.class, () -> base().forward(1, 1, 0x200, 0, 0).build());
         assertThrows(IllegalArgumentException.class,
                 () -> base().source(InetAddress.getByName("10.0.0.1"), 65536).build());
         assertThrows(IllegalArgumentException.class, () -> base().interfaces(1L << 32, 0).build());

@@ -41,7 +41,8 @@ public final class IanaElements {
             ie("packetDeltaCount", 2, UNSIGNED64, DELTA_COUNTER, Units.PACKETS, "packets since the previous report"),
             ie("protocolIdentifier", 4, UNSIGNED8, IDENTIFIER, Units.NONE, "IP protocol number"),
             // one octet (reduced-size encoding, RFC 7011 section 6.2): pmacct reads TCP flags only
-            // from a 1-octet field and nProbe sends 1; the eight classic flags fit, NS (0x100) does not
+            // from a 1-octet field and nProbe sends 1; the eight classic flags fit, NS (0x100, the
+            // ECN nonce retired by RFC 8311) is left out
             new InformationElement("tcpControlBits", 0, 6, UNSIGNED16, FLAGS, Units.NONE, 1,
                     "TCP flags seen in the flow (RFC 7125)"),
             ie("sourceTransportPort", 7, UNSIGNED16, IDENTIFIER, Units.NONE, "source port"),

@@ -48,7 +48,7 @@ public final class TestFlows {
         long start = BASE_MILLIS + i * 1000L + rnd.nextInt(1000);
         boolean icmp = i % 11 == 10;
         int protocol = icmp ? (v6 ? 58 : 1) : (i % 5 == 4 ? 17 : 6);
-        int flagMask = protocol == 6 ? 0xFF : 0; // only TCP has flags
+        int flagMask = protocol == 6 ? 0x1FF : 0; // only TCP has flags; NS (0x100) is not exported
         return FlowRecord.builder()
                 .source(src, icmp ? 0 : 1024 + rnd.nextInt(60000))
                 .destination(dst, icmp ? 0 : (i % 2 == 0 ? 443 : 5432))
@@ -56,10 +56,10 @@ public final class TestFlows {
                 .icmpTypeCode(icmp ? 0x0800 : 0)
                 .interfaces(1 + rnd.nextInt(5), 1 + rnd.nextInt(5))
                 .direction(i % 2 == 0 ? FlowDirection.EGRESS : FlowDirection.INGRESS)
-                .forward(1 + rnd.nextInt(100_000), 64 + rnd.nextInt(Integer.MAX_VALUE), rnd.nextInt(0x100) & flagMask, start,
+                .forward(1 + rnd.nextInt(100_000), 64 + rnd.nextInt(Integer.MAX_VALUE), rnd.nextInt(0x200) & flagMask, start,
                         start + rnd.nextInt(60_000))
                 .reverse(i % 7 == 6 ? 0 : 1 + rnd.nextInt(100_000), i % 7 == 6 ? 0 : 64 + rnd.nextInt(1 << 30),
-                        rnd.nextInt(0x100) & flagMask, start + 1, start + 1 + rnd.nextInt(60_000))
+                        rnd.nextInt(0x200) & flagMask, start + 1, start + 1 + rnd.nextInt(60_000))
                 .flowId(i == 0 ? -1L : rnd.nextLong() >>> 1)
                 .endReason(FlowEndReason.values()[i % FlowEndReason.values().length])
                 .biflowDirection(BiflowDirection.INITIATOR)
@@ -80,7 +80,7 @@ public final class TestFlows {
                 .destination(address("198.51.100.2"), 1)
                 .protocol(6)
                 .direction(FlowDirection.EGRESS)
-                .forward(-1L, -1L, 0xFF, BASE_MILLIS, BASE_MILLIS + 1)
+                .forward(-1L, -1L, 0x1FF, BASE_MILLIS, BASE_MILLIS + 1)
                 .reverse(Long.MIN_VALUE, Long.MIN_VALUE, 0, BASE_MILLIS, BASE_MILLIS + 2)
                 .flowId(-2L) // unsigned 2^64-2; flow 0 of flows() has 2^64-1
                 .endReason(FlowEndReason.FORCED_END)
