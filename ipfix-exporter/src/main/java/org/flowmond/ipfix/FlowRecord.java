@@ -98,23 +98,39 @@ public final class FlowRecord {
      * swapped. {@link BiflowMode#UNIFLOWS} sends this as the second record.
      */
     public FlowRecord reversed() {
-        return builder()
-                .source(destinationAddress, destinationPort)
-                .destination(sourceAddress, sourcePort)
-                .protocol(protocol)
-                .icmpTypeCode(icmpTypeCode)
-                .interfaces(egressInterface, ingressInterface)
-                .direction(direction.opposite())
-                .forward(reversePackets, reverseOctets, reverseTcpFlags, reverseStartMillis, reverseEndMillis)
-                .reverse(packets, octets, tcpFlags, startMillis, endMillis)
-                .flowId(flowId)
-                .endReason(endReason)
-                .biflowDirection(biflowDirection.swapped())
-                .sourceProcess(destinationProcess)
-                .destinationProcess(sourceProcess)
-                .attribution(destinationAttribution, sourceAttribution)
-                .syscalls(syscallCount, meanTimeBetweenSyscallsMicros)
-                .build();
+        return new FlowRecord(this);
+    }
+
+    /** The swapped copy: no validation needed, and the (never written) address arrays are shared. */
+    private FlowRecord(FlowRecord f) {
+        this.sourceAddress = f.destinationAddress;
+        this.destinationAddress = f.sourceAddress;
+        this.sourcePort = f.destinationPort;
+        this.destinationPort = f.sourcePort;
+        this.protocol = f.protocol;
+        this.icmpTypeCode = f.icmpTypeCode;
+        this.ingressInterface = f.egressInterface;
+        this.egressInterface = f.ingressInterface;
+        this.direction = f.direction.opposite();
+        this.packets = f.reversePackets;
+        this.octets = f.reverseOctets;
+        this.tcpFlags = f.reverseTcpFlags;
+        this.startMillis = f.reverseStartMillis;
+        this.endMillis = f.reverseEndMillis;
+        this.reversePackets = f.packets;
+        this.reverseOctets = f.octets;
+        this.reverseTcpFlags = f.tcpFlags;
+        this.reverseStartMillis = f.startMillis;
+        this.reverseEndMillis = f.endMillis;
+        this.flowId = f.flowId;
+        this.endReason = f.endReason;
+        this.biflowDirection = f.biflowDirection.swapped();
+        this.sourceProcess = f.destinationProcess;
+        this.destinationProcess = f.sourceProcess;
+        this.sourceAttribution = f.destinationAttribution;
+        this.destinationAttribution = f.sourceAttribution;
+        this.syscallCount = f.syscallCount;
+        this.meanTimeBetweenSyscallsMicros = f.meanTimeBetweenSyscallsMicros;
     }
 
     /** 4 or 6. */
