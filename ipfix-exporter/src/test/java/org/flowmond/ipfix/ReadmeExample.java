@@ -27,6 +27,7 @@ public final class ReadmeExample {
                     .biflowDirection(BiflowDirection.INITIATOR)
                     .endReason(FlowEndReason.END_OF_FLOW)
                     .sourceProcess(new ProcessInfo(4242, "curl", 1000, "alice", 1200, "bash", 7))
+                    .attribution(SyscallKind.CONNECT, null)
                     .syscalls(1, 0)
                     .build());
         }
