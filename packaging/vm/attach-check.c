@@ -16,7 +16,7 @@
  * run_cnt needs `sysctl kernel.bpf_stats_enabled=1`. Exit status 0 when every program
  * attached and TRAFFIC_COMMAND succeeded. Independent of the project's Java loader on
  * purpose: this is the smallest thing that says "this hook works on this kernel".
- * Built on the host by run-attach-matrix.sh with `cc ... -lbpf`.
+ * Built on the host by run-attach-matrix.sh with `clang ... -lbpf`.
  */
 #include <arpa/inet.h>
 #include <errno.h>

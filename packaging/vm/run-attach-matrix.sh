@@ -18,7 +18,8 @@ KERNELS=("$@")
 [ -f "$OBJECTS/sock_kprobe.bpf.o" ] || make -C "$REPO/bpf" -s
 mkdir -p "$CACHE/bin"
 checker="$CACHE/bin/attach-check"
-cc -O2 -Wall -Werror -I"$REPO/bpf/src/main/c" -o "$checker" "$HERE/attach-check.c" -lbpf
+# clang: packaging/install-deps.sh installs it (for the BPF code); gcc may be absent.
+"${CC:-clang}" -O2 -Wall -Werror -I"$REPO/bpf/src/main/c" -o "$checker" "$HERE/attach-check.c" -lbpf
 
 rows="$(mktemp)"
 trap 'rm -f "$rows"' EXIT
