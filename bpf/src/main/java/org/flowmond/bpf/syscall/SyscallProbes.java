@@ -21,7 +21,7 @@ public final class SyscallProbes implements AutoCloseable {
     private final KernelClock clock;
     private final HookVariant variant;
     private final BpfObject object;
-    private RingReader reader;
+    private volatile RingReader reader;
 
     private SyscallProbes(SyscallProbeOptions options, KernelClock clock, VariantAttacher.Attached attached) {
         this.options = options;
@@ -58,10 +58,7 @@ public final class SyscallProbes implements AutoCloseable {
 
     /** Blocks until every event the kernel produced before this call has reached the consumer (at most one poll interval). */
     public void drain() throws InterruptedException {
-        RingReader r;
-        synchronized (this) {
-            r = reader;
-        }
+        RingReader r = reader;
         if (r == null) {
             throw new IllegalStateException("syscall probes not started");
         }
@@ -73,19 +70,20 @@ public final class SyscallProbes implements AutoCloseable {
         return ExistingConnections.scan(options.filter(), clock);
     }
 
-    /** Kernel counters (summed over CPUs) and the reader's own. */
-    public synchronized SyscallProbeStats stats() {
+    /** Kernel counters (summed over CPUs) and the reader's own; callable from any thread, the consumer's too. */
+    public SyscallProbeStats stats() {
+        RingReader r = reader;
         BpfMap counters = object.map(ProbeObjects.COUNTERS_MAP);
         return new SyscallProbeStats(
                 counters.sumPerCpuU64(SockCounter.RINGBUF_FULL.index),
                 counters.sumPerCpuU64(SockCounter.STASH_FULL.index),
                 counters.sumPerCpuU64(SockCounter.FILTERED.index),
-                reader == null ? 0 : reader.delivered(),
-                reader == null ? 0 : reader.undecodable(),
-                reader == null ? 0 : reader.consumerFailures());
+                r == null ? 0 : r.delivered(),
+                r == null ? 0 : r.undecodable(),
+                r == null ? 0 : r.consumerFailures());
     }
 
-    /** Stops the reader and detaches and unloads every program. */
+    /** Stops the reader (waiting for its current poll) and detaches and unloads every program; not from the consumer. */
     @Override
     public synchronized void close() {
         try {
