@@ -93,7 +93,8 @@ public final class IpfixOutput implements ExportOutput {
                 .biflowDirection(r.initiatorRule() == InitiatorRule.FIRST_PACKET && r.protocol() != 6
                         ? BiflowDirection.ARBITRARY : BiflowDirection.INITIATOR)
                 .sourceProcess(process(r.srcProcess()))
-                .destinationProcess(process(r.dstProcess()));
+                .destinationProcess(process(r.dstProcess()))
+                .attribution(kind(r.srcProcess()), kind(r.dstProcess()));
         SyscallStats calls = r.srcProcess() != null && r.srcProcess().syscall() != null ? r.srcProcess().syscall()
                 : r.dstProcess() != null ? r.dstProcess().syscall() : null;
         if (calls != null) {
@@ -121,6 +122,19 @@ public final class IpfixOutput implements ExportOutput {
         var p = a.process();
         return new ProcessInfo(Integer.toUnsignedLong(p.pid()), p.name(), Integer.toUnsignedLong(p.uid()), p.userName(),
                 Integer.toUnsignedLong(p.parentPid()), p.parentName(), p.cgroupId());
+    }
+
+    /** How one side was attributed, as flowmond's per-side attribution element; null = not attributed. */
+    private static SyscallKind kind(Attribution a) {
+        if (a == null) {
+            return null;
+        }
+        return switch (a.method()) {
+            case CONNECT -> SyscallKind.CONNECT;
+            case ACCEPT -> SyscallKind.ACCEPT;
+            case EXISTING -> SyscallKind.EXISTING;
+            case NONE -> null;
+        };
     }
 
     private static Direction opposite(Direction d) {

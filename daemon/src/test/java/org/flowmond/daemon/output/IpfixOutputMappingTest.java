@@ -1,0 +1,49 @@
+package org.flowmond.daemon.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import java.util.Optional;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.daemon.flow.Attribution;
+import org.flowmond.daemon.flow.AttributionMethod;
+import org.flowmond.daemon.flow.BiflowRecord;
+import org.flowmond.daemon.flow.EndReason;
+import org.flowmond.daemon.flow.Endpoint;
+import org.flowmond.daemon.flow.InitiatorRule;
+import org.flowmond.daemon.flow.ProcessInfo;
+import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.ipfix.FlowRecord;
+import org.flowmond.ipfix.SyscallKind;
+import org.junit.jupiter.api.Test;
+
+/** How a daemon biflow maps onto the exporter's record, without a collector. */
+class IpfixOutputMappingTest {
+    static final long T0 = IpfixOutputCollectorTest.T0;
+
+    static BiflowRecord loopbackFlow(Attribution client, Attribution server) throws Exception {
+        return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("127.0.0.1"), 40000),
+                new Endpoint(InetAddress.getByName("127.0.0.1"), 80), InitiatorRule.SYSCALL, 5, 400, 0x1b, 4, 300, 0x1b,
+                T0, T0 + 1_000_000L, 1, 1, Direction.EGRESS, Direction.EGRESS, EndReason.END_OF_FLOW, client, server);
+    }
+
+    static Attribution attribution(int pid, String name, AttributionMethod how) {
+        return new Attribution(new ProcessInfo(pid, name, 0, "root", 1, "init", 7, "", ""), how,
+                how == AttributionMethod.EXISTING ? null : new SyscallStats(1, T0, T0));
+    }
+
+    @Test
+    void bothSidesCarryHowTheyWereAttributed() throws Exception {
+        FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(attribution(10, "curl", AttributionMethod.CONNECT),
+                attribution(20, "nginx", AttributionMethod.ACCEPT)), 1);
+        assertEquals(Optional.of(SyscallKind.CONNECT), r.sourceAttribution());
+        assertEquals(Optional.of(SyscallKind.ACCEPT), r.destinationAttribution());
+    }
+
+    @Test
+    void unattributedSideHasNoAttributionAndExistingIsKept() throws Exception {
+        FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(null, attribution(20, "sshd", AttributionMethod.EXISTING)), 2);
+        assertEquals(Optional.empty(), r.sourceAttribution());
+        assertEquals(Optional.of(SyscallKind.EXISTING), r.destinationAttribution());
+    }
+}
