@@ -12,6 +12,7 @@ import org.flowmond.ipfix.encode.MessagePacker;
 import org.flowmond.ipfix.file.FileSession;
 import org.flowmond.ipfix.message.DataSet;
 import org.flowmond.ipfix.message.IpfixMessage;
+import org.flowmond.ipfix.message.IpfixSet;
 import org.flowmond.ipfix.template.StatisticsRecord;
 import org.flowmond.ipfix.transport.ExportSession;
 import org.flowmond.ipfix.transport.RateLimitedLog;
@@ -182,7 +183,8 @@ final class ExportPipeline {
 
     /**
      * One exporter statistics record per session, with that session's own counts, scoped to the
-     * flows' domain and sent in the options domain.
+     * flows' domain and sent in the options domain; in the same message the daemon's latest
+     * health record, once the daemon has given one.
      */
     private void sendStatistics() {
         long now = System.nanoTime();
@@ -195,9 +197,14 @@ final class ExportPipeline {
             StatisticsRecord record = new StatisticsRecord(settings.observationDomainId(), s.messagesSent(),
                     s.flowRecordsSent(), s.octetsSent(), notSentHere + s.notSentFlowRecords(),
                     counters.ignoredPacketTotal);
-            s.sendOptions(new IpfixMessage(exportTime, 0, ExportTemplates.OPTIONS_DOMAIN,
-                    List.of(new DataSet<>(templates.statistics, List.of(record)))));
+            s.sendOptions(new IpfixMessage(exportTime, 0, ExportTemplates.OPTIONS_DOMAIN, optionsSets(record)));
         }
+    }
+
+    private List<IpfixSet> optionsSets(StatisticsRecord statistics) {
+        DataSet<StatisticsRecord> stats = new DataSet<>(templates.statistics, List.of(statistics));
+        DaemonHealth health = counters.daemonHealth;
+        return health == null ? List.of(stats) : List.of(stats, new DataSet<>(templates.daemonHealth, List.of(health)));
     }
 
     private void flushFile() {

@@ -32,8 +32,14 @@ final class ExportTemplates {
     final Template<SyscallFlowRecord> syscallIpv6;
     final Template<StatisticsRecord> statistics;
     final Template<InformationElement> typeRecords;
+    final Template<DaemonHealth> daemonHealth;
 
     ExportTemplates(BiflowMode mode, long enterpriseNumber) {
+        this(mode, enterpriseNumber, ProcessHandle.current().pid());
+    }
+
+    /** {@code exportingProcessId}: the scope of the daemon health records (this process's id). */
+    ExportTemplates(BiflowMode mode, long enterpriseNumber, long exportingProcessId) {
         this.mode = mode;
         this.model = InformationElements.withFlowmondEnterprise(enterpriseNumber);
         FlowRecordBinding flows = new FlowRecordBinding(mode);
@@ -44,6 +50,7 @@ final class ExportTemplates {
         this.syscallIpv6 = FlowTemplates.syscallFlow(6).bind(model, syscalls);
         this.statistics = StatisticsRecord.template(model);
         this.typeRecords = TypeRecords.template(model);
+        this.daemonHealth = DaemonHealthBinding.SPEC.bind(model, new DaemonHealthBinding(exportingProcessId));
     }
 
     RecordLayout<FlowRecord> flowLayout(FlowRecord r) {
@@ -83,16 +90,19 @@ final class ExportTemplates {
     }
 
     List<Template<?>> all() {
-        return List.of(statistics, typeRecords, flowIpv4, flowIpv6, syscallIpv4, syscallIpv6);
+        return List.of(statistics, typeRecords, daemonHealth, flowIpv4, flowIpv6, syscallIpv4, syscallIpv6);
     }
 
     /**
-     * Enterprise elements of the data templates that need RFC 5610 type records: ntop's and
-     * flowmond's. PEN 29305 reverse elements are defined by RFC 5103 and known to collectors.
+     * Enterprise elements of the data templates and the daemon health template that need RFC
+     * 5610 type records: ntop's and flowmond's. PEN 29305 reverse elements are defined by RFC 5103
+     * and known to collectors.
      */
     List<InformationElement> typeRecordElements() {
         Set<InformationElement> out = new LinkedHashSet<>();
-        for (Template<?> t : dataTemplates()) {
+        List<Template<?>> described = new ArrayList<>(dataTemplates());
+        described.add(daemonHealth);
+        for (Template<?> t : described) {
             for (InformationElement ie : t.elements()) {
                 if (ie.isEnterprise() && ie.enterpriseNumber() != ReverseElements.PEN) {
                     out.add(ie);
@@ -104,7 +114,8 @@ final class ExportTemplates {
 
     /**
      * The messages that (re)announce everything. First, in {@link #OPTIONS_DOMAIN}, the options
-     * templates and the RFC 5610 type records; then, in the flows' domain, the data templates.
+     * templates and the RFC 5610 type records (the daemon health template after the type records
+     * of its elements); then, in the flows' domain, the data templates.
      * Type records go before the templates that use their elements: libfixbuf (ipfixDump)
      * resolves an element when it reads the template.
      */
@@ -116,6 +127,7 @@ final class ExportTemplates {
         for (InformationElement ie : typeRecordElements()) {
             options.addRecord(typeRecords, ie);
         }
+        options.addOptionsTemplate(daemonHealth.optionsTemplateRecord());
         options.flush();
         MessagePacker flows = new MessagePacker(maxMessageLength, flowDomainId, exportTime, messages::add);
         for (Template<?> t : dataTemplates()) {

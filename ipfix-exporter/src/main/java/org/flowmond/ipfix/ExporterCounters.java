@@ -15,4 +15,6 @@ final class ExporterCounters {
     final AtomicLong flowRecordsEncoded = new AtomicLong();
     final AtomicLong messagesEncoded = new AtomicLong();
     volatile long ignoredPacketTotal;
+    /** The daemon's latest health, sent with the statistics; null until the daemon gives one. */
+    volatile DaemonHealth daemonHealth;
 }

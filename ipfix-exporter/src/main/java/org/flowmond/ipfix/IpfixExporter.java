@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -193,6 +194,14 @@ public final class IpfixExporter implements AutoCloseable {
      */
     public void updateIgnoredPacketTotal(long total) {
         counters.ignoredPacketTotal = total;
+    }
+
+    /**
+     * The daemon's latest health: sent as a daemon health options record (observation domain 0)
+     * with every statistics record from now on, each time with the value given last.
+     */
+    public void updateDaemonHealth(DaemonHealth health) {
+        counters.daemonHealth = Objects.requireNonNull(health, "health");
     }
 
     /**

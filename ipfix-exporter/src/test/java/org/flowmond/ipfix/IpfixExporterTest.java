@@ -46,6 +46,10 @@ class IpfixExporterTest {
         return r.values().containsKey("octetDeltaCount");
     }
 
+    private static boolean isHealth(IpfixDecoder.DataRecord r) {
+        return r.values().containsKey("flowsActive");
+    }
+
     private static boolean isStatistics(IpfixDecoder.DataRecord r) {
         return r.values().containsKey("exportedMessageTotalCount");
     }
@@ -264,6 +268,7 @@ class IpfixExporterTest {
             try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
                     .withStatistics(Duration.ofMillis(200)).build())) {
                 exporter.updateIgnoredPacketTotal(77);
+                exporter.updateDaemonHealth(new DaemonHealth(1, 2, 3, 4, 5, 6, ProbeVariant.FENTRY));
                 TestFlows.flows(40, 4, 0).forEach(exporter::export);
                 assertTrue(exporter.flush(Duration.ofSeconds(10)));
                 List<IpfixDecoder.Message> timed = decode(collector.await(
@@ -271,6 +276,11 @@ class IpfixExporterTest {
                 IpfixDecoder.DataRecord s = records(timed, IpfixExporterTest::isStatistics).get(0);
                 assertEquals(7, s.unsigned("observationDomainId"));
                 assertEquals(77, s.unsigned("ignoredPacketTotalCount"));
+                IpfixDecoder.DataRecord h = records(timed, IpfixExporterTest::isHealth).get(0);
+                assertEquals(ProcessHandle.current().pid(), h.unsigned("exportingProcessId"));
+                assertEquals(1, h.unsigned("flowsActive"));
+                assertEquals(6, h.unsigned("droppedEventQueue"));
+                exporter.updateDaemonHealth(new DaemonHealth(0, 40, 7, 8, 9, 10, ProbeVariant.TRACEPOINT));
                 exporter.close(); // closing sends a last statistics record; the try's close() is then a no-op
                 last = exporter.statistics();
             }
@@ -281,6 +291,18 @@ class IpfixExporterTest {
             assertEquals(c.messagesSent() - 1, fin.unsigned("exportedMessageTotalCount"), "all but itself");
             assertEquals(40, fin.unsigned("exportedFlowRecordTotalCount"));
             assertEquals(0, fin.unsigned("notSentFlowTotalCount"));
+            List<IpfixDecoder.DataRecord> health = records(all, IpfixExporterTest::isHealth);
+            assertEquals(stats.size(), health.size(), "a health record with every statistics record");
+            Map<String, Object> lastHealth = new java.util.LinkedHashMap<>();
+            lastHealth.put("exportingProcessId", ProcessHandle.current().pid());
+            lastHealth.put("flowsActive", 0L);
+            lastHealth.put("flowsExported", 40L);
+            lastHealth.put("droppedMapFull", 7L);
+            lastHealth.put("droppedRingBuffer", 8L);
+            lastHealth.put("droppedSendQueue", 9L);
+            lastHealth.put("droppedEventQueue", 10L);
+            lastHealth.put("probeVariant", 3L);
+            assertEquals(lastHealth, health.get(health.size() - 1).values(), "the latest value at close");
             assertContiguousSequence(all);
         }
     }

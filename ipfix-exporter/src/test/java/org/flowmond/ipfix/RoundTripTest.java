@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.flowmond.ipfix.encode.IpfixMessageEncoder;
 import org.flowmond.ipfix.encode.MessagePacker;
+import org.flowmond.ipfix.message.DataSet;
 import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.testing.ExpectedValues;
 import org.flowmond.ipfix.testing.IpfixDecoder;
@@ -97,7 +98,8 @@ class RoundTripTest {
                         + "=" + d.string("informationElementName"));
             }
         }
-        List<String> expected = templates.dataTemplates().stream()
+        List<String> expected = java.util.stream.Stream.concat(templates.dataTemplates().stream(),
+                        java.util.stream.Stream.of(templates.daemonHealth))
                 .flatMap(t -> t.elements().stream())
                 .filter(ie -> ie.isEnterprise() && ie.enterpriseNumber() != 29305)
                 .distinct()
@@ -106,5 +108,36 @@ class RoundTripTest {
         assertEquals(expected, described);
         assertTrue(described.contains("32473/102=meanTimeBetweenSyscalls"));
         assertTrue(described.contains("35632/169=SRC_PROC_NAME"));
+        assertTrue(described.contains("32473/116=probeVariant"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(BiflowMode.class)
+    void daemonHealthComesBackAsSentInTheOptionsDomain(BiflowMode mode) {
+        ExportTemplates templates = new ExportTemplates(mode, 32473, 4242);
+        IpfixDecoder decoder = new IpfixDecoder(templates.model);
+        for (IpfixMessage m : templates.announcement(MAX, 9, () -> 1)) {
+            ByteBuf buf = Unpooled.buffer();
+            IpfixMessageEncoder.INSTANCE.encode(m, buf);
+            decoder.decode(buf); // learns the options templates
+        }
+        DaemonHealth health = new DaemonHealth(17, 1L << 63, 3, 4, 5, 6, ProbeVariant.KPROBE);
+        ByteBuf buf = Unpooled.buffer();
+        IpfixMessageEncoder.INSTANCE.encode(new IpfixMessage(1, 0, ExportTemplates.OPTIONS_DOMAIN,
+                List.of(new DataSet<>(templates.daemonHealth, List.of(health)))), buf);
+        IpfixDecoder.Message decoded = decoder.decode(buf);
+        assertEquals(ExportTemplates.OPTIONS_DOMAIN, decoded.observationDomainId());
+        assertEquals(1, decoded.records().size());
+        assertEquals(templates.daemonHealth.templateId(), decoded.records().get(0).templateId());
+        Map<String, Object> expected = new java.util.LinkedHashMap<>();
+        expected.put("exportingProcessId", 4242L);
+        expected.put("flowsActive", 17L);
+        expected.put("flowsExported", 1L << 63);
+        expected.put("droppedMapFull", 3L);
+        expected.put("droppedRingBuffer", 4L);
+        expected.put("droppedSendQueue", 5L);
+        expected.put("droppedEventQueue", 6L);
+        expected.put("probeVariant", 2L);
+        assertEquals(expected, decoded.records().get(0).values());
     }
 }

@@ -40,6 +40,10 @@ class TemplatesTest {
         assertEquals(List.of(3, 3), setIds.subList(0, 2), "options templates first");
         assertTrue(typeRecords > 1, "then the type records: " + setIds);
         assertTrue(setIds.indexOf(2) > typeRecords, "libfixbuf resolves elements when it reads a template");
+        int health = setIds.lastIndexOf(3);
+        assertTrue(health > setIds.lastIndexOf(templates.typeRecords.templateId()),
+                "the daemon health template after the type records of its elements: " + setIds);
+        assertTrue(setIds.indexOf(2) > health, setIds.toString());
     }
 
     @Test

@@ -48,6 +48,21 @@ public final class FlowmondElements {
                 InformationElement.of("sourceAttribution", pen, 108, UNSIGNED8, Semantics.IDENTIFIER, Units.NONE,
                         "how the client process was found: 0 not, 1 connect, 2 accept, 3 socket scan"),
                 InformationElement.of("destinationAttribution", pen, 109, UNSIGNED8, Semantics.IDENTIFIER,
-                        Units.NONE, "how the server process was found: 0 not, 1 connect, 2 accept, 3 socket scan"));
+                        Units.NONE, "how the server process was found: 0 not, 1 connect, 2 accept, 3 socket scan"),
+                // the daemon's health (options records, scope exportingProcessId)
+                InformationElement.of("flowsActive", pen, 110, UNSIGNED64, Semantics.QUANTITY, Units.FLOWS,
+                        "biflows in the daemon's flow table"),
+                InformationElement.of("flowsExported", pen, 111, UNSIGNED64, Semantics.TOTAL_COUNTER, Units.FLOWS,
+                        "biflow records the daemon has exported since it started"),
+                InformationElement.of("droppedMapFull", pen, 112, UNSIGNED64, Semantics.TOTAL_COUNTER,
+                        Units.PACKETS, "packets the kernel could not count because its flow map was full"),
+                InformationElement.of("droppedRingBuffer", pen, 113, UNSIGNED64, Semantics.TOTAL_COUNTER,
+                        Units.NONE, "kernel events lost because the ring buffer was full"),
+                InformationElement.of("droppedSendQueue", pen, 114, UNSIGNED64, Semantics.TOTAL_COUNTER,
+                        Units.FLOWS, "records dropped because the IPFIX send queue was full"),
+                InformationElement.of("droppedEventQueue", pen, 115, UNSIGNED64, Semantics.TOTAL_COUNTER,
+                        Units.NONE, "socket events dropped because the daemon's event queue was full"),
+                InformationElement.of("probeVariant", pen, 116, UNSIGNED8, Semantics.IDENTIFIER, Units.NONE,
+                        "syscall probes in use: 0 none, 1 fentry, 2 kprobe, 3 tracepoint"));
     }
 }

@@ -76,6 +76,8 @@ public final class IanaElements {
                     "IPFIX messages sent to this collector"),
             ie("exportedFlowRecordTotalCount", 42, UNSIGNED64, TOTAL_COUNTER, Units.FLOWS,
                     "flow records sent to this collector"),
+            ie("exportingProcessId", 144, UNSIGNED32, IDENTIFIER, Units.NONE,
+                    "the exporting process (scope of the daemon health records)"),
             ie("observationDomainId", 149, UNSIGNED32, IDENTIFIER, Units.NONE, "observation domain"),
             ie("ignoredPacketTotalCount", 164, UNSIGNED64, TOTAL_COUNTER, Units.PACKETS,
                     "packets observed but not accounted"),

@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flowmond.ipfix.BiflowMode;
+import org.flowmond.ipfix.DaemonHealth;
 import org.flowmond.ipfix.FlowRecord;
 import org.flowmond.ipfix.IpfixExporter;
+import org.flowmond.ipfix.ProbeVariant;
 import org.flowmond.ipfix.SyscallFlowRecord;
 import org.flowmond.ipfix.ie.InformationElement;
 import org.flowmond.ipfix.ie.InformationElements;
@@ -50,7 +52,9 @@ class IpfixDumpInteropTest {
         List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(200, 31 + mode.ordinal(), 0));
         flows.add(TestFlows.hugeCounters());
         List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(6);
+        DaemonHealth health = new DaemonHealth(3, 1L << 40, 11, 12, 13, 14, ProbeVariant.TRACEPOINT);
         try (IpfixExporter exporter = IpfixExporter.start(Settings.toFile(file).withMode(mode).build())) {
+            exporter.updateDaemonHealth(health);
             flows.forEach(exporter::export);
             syscalls.forEach(exporter::export);
         }
@@ -70,6 +74,16 @@ class IpfixDumpInteropTest {
         List<Map<String, Object>> statistics = with(records, "exportedFlowRecordTotalCount");
         assertEquals((long) expected.size() + syscalls.size(),
                 statistics.get(statistics.size() - 1).get("exportedFlowRecordTotalCount"));
+        Map<String, Object> expectedHealth = new LinkedHashMap<>();
+        expectedHealth.put("exportingProcessId", ProcessHandle.current().pid());
+        expectedHealth.put("flowsActive", 3L);
+        expectedHealth.put("flowsExported", 1L << 40);
+        expectedHealth.put("droppedMapFull", 11L);
+        expectedHealth.put("droppedRingBuffer", 12L);
+        expectedHealth.put("droppedSendQueue", 13L);
+        expectedHealth.put("droppedEventQueue", 14L);
+        expectedHealth.put("probeVariant", 3L);
+        assertEquals(List.of(expectedHealth), with(records, "flowsActive"), "the health record, by name");
     }
 
     private static List<Map<String, Object>> with(List<Map<String, Object>> records, String marker) {
