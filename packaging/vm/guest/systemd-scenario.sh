@@ -36,6 +36,18 @@ wait_journal() {   # wait_journal SECONDS PATTERN
     wait_for "$1" bash -c "journalctl -u flowmond --no-pager -o cat | grep -q '$2'"
 }
 
+# Whatever happens, keep the unit's journal; on failure show its end in the job's output.
+on_exit() {
+    local status=$?
+    journalctl -u flowmond --no-pager -o short-monotonic >"$out/journal.txt" 2>&1 || true
+    if [ "$status" != 0 ]; then
+        echo "systemd-scenario: failed (status $status); flowmond's journal ends:" >&2
+        tail -n 40 "$out/journal.txt" >&2
+    fi
+    cleanup
+}
+trap on_exit EXIT
+
 mkdir -p "$out"
 apt-get install -y --no-install-recommends "$deb" >"$out/apt.log" 2>&1 || { cat "$out/apt.log"; exit 1; }
 setup_network
@@ -58,5 +70,4 @@ systemctl stop flowmond
 state stopped
 snapshot after
 stop_collectors
-journalctl -u flowmond --no-pager -o short-monotonic >"$out/journal.txt"
 echo "KERNEL=$(uname -r)" >>"$out/expected.env"
