@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.daemon.config.Settings;
@@ -17,12 +18,14 @@ import org.flowmond.ipfix.BiflowDirection;
 import org.flowmond.ipfix.BiflowMode;
 import org.flowmond.ipfix.Collector;
 import org.flowmond.ipfix.CollectorStatistics;
+import org.flowmond.ipfix.DaemonHealth;
 import org.flowmond.ipfix.ExporterSettings;
 import org.flowmond.ipfix.ExporterStatistics;
 import org.flowmond.ipfix.FlowDirection;
 import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.ipfix.FlowRecord;
 import org.flowmond.ipfix.IpfixExporter;
+import org.flowmond.ipfix.ProbeVariant;
 import org.flowmond.ipfix.ProcessInfo;
 import org.flowmond.ipfix.SyscallKind;
 
@@ -165,11 +168,31 @@ public final class IpfixOutput implements ExportOutput {
 
     /**
      * The exporter sends its own statistics options records on the same interval; the daemon's
-     * part of them is the packets the kernel saw but could not count (ignoredPacketTotalCount).
+     * part of them is the packets the kernel saw but could not count (ignoredPacketTotalCount),
+     * and the daemon health record that goes with each of them.
      */
     @Override
     public void exportStatistics(Map<String, Long> statistics) {
         exporter.updateIgnoredPacketTotal(statistics.getOrDefault("dropped.map-full", 0L));
+        exporter.updateDaemonHealth(health(statistics));
+    }
+
+    /** The health options record's values, by their names in {@code Pipeline.statistics()}. */
+    static DaemonHealth health(Map<String, Long> s) {
+        return new DaemonHealth(s.getOrDefault("flows.active", 0L), s.getOrDefault("flows.records-exported", 0L),
+                s.getOrDefault("dropped.map-full", 0L), s.getOrDefault("dropped.ring-buffer", 0L),
+                s.getOrDefault("dropped.send-queue", 0L), s.getOrDefault("dropped.event-queue", 0L),
+                probeVariant(s));
+    }
+
+    /** The variant named by the {@code probe.variant.<name> = 1} entry; NONE without syscall probes. */
+    static ProbeVariant probeVariant(Map<String, Long> s) {
+        for (ProbeVariant v : ProbeVariant.values()) {
+            if (s.getOrDefault("probe.variant." + v.name().toLowerCase(Locale.ROOT), 0L) == 1L) {
+                return v;
+            }
+        }
+        return ProbeVariant.NONE;
     }
 
     /** Sends what is queued now (tests and shutdown); false if that took longer than {@code timeout}. */

@@ -154,6 +154,7 @@ public final class Pipeline implements AutoCloseable {
             if (outputsChanged) {
                 closeOutputs();
                 openOutputs(newSettings);
+                feedExportStatistics(); // a new exporter's first options records carry the daemon's health
             }
             settings = newSettings;
         }
@@ -231,6 +232,7 @@ public final class Pipeline implements AutoCloseable {
                 LOG.error("final flush failed; some active flows were not exported", e);
             } finally {
                 if (export != null) {
+                    feedExportStatistics(); // the last options records carry the final numbers
                     export.close(); // sends what is queued; its counters stay readable
                 }
                 finalStatistics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(statistics()));
@@ -298,6 +300,18 @@ public final class Pipeline implements AutoCloseable {
         if (export != null && now - lastStatsExport >= settings.stats().interval().toNanos()) {
             lastStatsExport = now;
             export.exportStatistics(statistics());
+        }
+    }
+
+    /** Hands the statistics to the export output now (its options records), outside the interval. */
+    private void feedExportStatistics() {
+        if (export == null) {
+            return;
+        }
+        try {
+            export.exportStatistics(statistics());
+        } catch (RuntimeException e) {
+            LOG.warn("statistics for the IPFIX options records: {}", e.toString());
         }
     }
 

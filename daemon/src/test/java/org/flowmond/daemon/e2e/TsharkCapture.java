@@ -131,6 +131,61 @@ public final class TsharkCapture implements AutoCloseable {
         return records;
     }
 
+    /**
+     * The data records that carry element {@code id} of an enterprise Wireshark does not know
+     * (flowmond's elements: "Enterprise Private entry: (...) Type N: Value (hex bytes)"), each
+     * as a map from "enterprise.N" to the value read as an unsigned number, and every other
+     * field by its Wireshark name ("show" text). In capture order.
+     */
+    public List<Map<String, String>> recordsWithEnterpriseElement(int id) {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (Map<String, String> r : ipfixRecordsWithEnterpriseValues()) {
+            if (r.containsKey("enterprise." + id)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private List<Map<String, String>> ipfixRecordsWithEnterpriseValues() {
+        List<String> cmd = List.of("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-T", "pdml");
+        String pdml = Tools.run(cmd);
+        lastOutput = String.join(" ", cmd);
+        List<Map<String, String>> records = new ArrayList<>();
+        try {
+            org.w3c.dom.Document doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(new java.io.ByteArrayInputStream(pdml.getBytes(StandardCharsets.UTF_8)));
+            org.w3c.dom.NodeList all = doc.getElementsByTagName("field");
+            for (int i = 0; i < all.getLength(); i++) {
+                org.w3c.dom.Element e = (org.w3c.dom.Element) all.item(i);
+                if (e.getAttribute("name").isEmpty() && e.getAttribute("show").matches("Flow \\d+")) {
+                    records.add(fieldsOf(e));
+                }
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot parse tshark's PDML of " + pcap, e);
+        }
+        return records;
+    }
+
+    private static Map<String, String> fieldsOf(org.w3c.dom.Element flow) {
+        Map<String, String> rec = new java.util.LinkedHashMap<>();
+        org.w3c.dom.NodeList inner = flow.getElementsByTagName("field");
+        for (int j = 0; j < inner.getLength(); j++) {
+            org.w3c.dom.Element x = (org.w3c.dom.Element) inner.item(j);
+            String showname = x.getAttribute("showname");
+            java.util.regex.Matcher m = ENTERPRISE_TYPE.matcher(showname);
+            if (x.getAttribute("name").equals("cflow.enterprise_private_entry") && m.find()) {
+                rec.put("enterprise." + m.group(1), Long.toUnsignedString(Long.parseUnsignedLong(x.getAttribute("value"), 16)));
+            } else {
+                rec.putIfAbsent(x.getAttribute("name"), x.getAttribute("show"));
+            }
+        }
+        return rec;
+    }
+
+    private static final java.util.regex.Pattern ENTERPRISE_TYPE = java.util.regex.Pattern.compile("Type (\\d+):");
+
     /** Messages Wireshark's IPFIX expert checks flag: sequence holes, data without template, malformed. */
     public String ipfixProblems() {
         return Tools.run("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-Y",

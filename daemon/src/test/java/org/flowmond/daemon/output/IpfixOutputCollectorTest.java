@@ -114,6 +114,48 @@ class IpfixOutputCollectorTest {
         }
     }
 
+    @Test
+    void wiresharkDecodesTheDaemonHealthOptionsRecord(@TempDir Path dir) throws Exception {
+        Privileges.requireRoot();
+        Privileges.requireTool("tshark");
+        int port;
+        try (java.net.DatagramSocket sink = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = sink.getLocalPort(); // bound so that no ICMP unreachable comes back
+            try (TsharkCapture cap = TsharkCapture.ipfix(dir, null, "lo", port)) {
+                Settings s = new SettingsLoader().load(Optional.empty(), ConfigFactory.parseString(
+                        "flowmon.export.collectors = [{ host = \"127.0.0.1\", port = " + port + " }]\n"
+                                + "flowmon.export.enterprise-id = 32473\n"));
+                IpfixOutput out = IpfixOutput.open(s);
+                Map<String, Long> statistics = new java.util.LinkedHashMap<>();
+                statistics.put("flows.active", 42L);
+                statistics.put("flows.created", 99L); // not in the health record
+                statistics.put("flows.records-exported", 1234L);
+                statistics.put("dropped.map-full", 5L);
+                statistics.put("dropped.ring-buffer", 6L);
+                statistics.put("dropped.send-queue", 7L);
+                statistics.put("dropped.event-queue", 8L);
+                statistics.put("probe.variant.tracepoint", 1L);
+                out.exportStatistics(statistics);
+                out.close(); // sends the last statistics and health records
+                cap.stop();
+                List<Map<String, String>> health = cap.recordsWithEnterpriseElement(110);
+                assertEquals(1, health.size(), health + "\n" + logOf(cap));
+                Map<String, String> h = health.get(0);
+                assertEquals(Long.toString(ProcessHandle.current().pid()), h.get(EXPORTING_PROCESS_ID), h.toString());
+                assertEquals("42", h.get("enterprise.110"), "flowsActive");
+                assertEquals("1234", h.get("enterprise.111"), "flowsExported");
+                assertEquals("5", h.get("enterprise.112"), "droppedMapFull");
+                assertEquals("6", h.get("enterprise.113"), "droppedRingBuffer");
+                assertEquals("7", h.get("enterprise.114"), "droppedSendQueue");
+                assertEquals("8", h.get("enterprise.115"), "droppedEventQueue");
+                assertEquals("3", h.get("enterprise.116"), "probeVariant tracepoint");
+            }
+        }
+    }
+
+    /** Wireshark 4.0 calls exportingProcessId (IE 144), the health record's scope, FlowExporter. */
+    static final String EXPORTING_PROCESS_ID = "cflow.flow_exporter";
+
     private static String logOf(TsharkCapture cap) {
         try {
             return cap.log();

@@ -3,6 +3,8 @@ package org.flowmond.daemon.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.daemon.flow.Attribution;
@@ -13,7 +15,9 @@ import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.ipfix.DaemonHealth;
 import org.flowmond.ipfix.FlowRecord;
+import org.flowmond.ipfix.ProbeVariant;
 import org.flowmond.ipfix.SyscallKind;
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +49,26 @@ class IpfixOutputMappingTest {
         FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(null, attribution(20, "sshd", AttributionMethod.EXISTING)), 2);
         assertEquals(Optional.empty(), r.sourceAttribution());
         assertEquals(Optional.of(SyscallKind.EXISTING), r.destinationAttribution());
+    }
+
+    @Test
+    void healthTakesItsValuesFromThePipelineStatisticsByName() {
+        Map<String, Long> statistics = new LinkedHashMap<>();
+        statistics.put("flows.active", 3L);
+        statistics.put("flows.records-exported", 17L);
+        statistics.put("dropped.map-full", 1L);
+        statistics.put("dropped.ring-buffer", 2L);
+        statistics.put("dropped.send-queue", 4L);
+        statistics.put("dropped.event-queue", 5L);
+        statistics.put("dropped.syscall-stash-full", 9L); // not a health element
+        statistics.put("probe.variant.kprobe", 1L);
+        assertEquals(new DaemonHealth(3, 17, 1, 2, 4, 5, ProbeVariant.KPROBE), IpfixOutput.health(statistics));
+    }
+
+    @Test
+    void withoutSyscallProbesTheVariantIsNoneAndMissingCountersAreZero() {
+        assertEquals(new DaemonHealth(0, 0, 0, 0, 0, 0, ProbeVariant.NONE), IpfixOutput.health(Map.of()));
+        assertEquals(ProbeVariant.FENTRY, IpfixOutput.probeVariant(Map.of("probe.variant.fentry", 1L)));
+        assertEquals(ProbeVariant.TRACEPOINT, IpfixOutput.probeVariant(Map.of("probe.variant.tracepoint", 1L)));
     }
 }
