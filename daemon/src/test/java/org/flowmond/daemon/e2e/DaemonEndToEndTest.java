@@ -63,6 +63,8 @@ class DaemonEndToEndTest {
     private String ipfixProblems;
     private List<Map<String, String>> jsonRecords;
     private List<Map<String, String>> ipfixRecords;
+    private List<Map<String, String>> healthRecords;
+    private long daemonPid;
     private List<Map<String, String>> nfdumpFlows;
     private Map<String, long[]> captured;
     private long finClient;
@@ -108,6 +110,7 @@ class DaemonEndToEndTest {
         daemon = ChildProcess.java(dir.resolve("daemon.log"), veth.nsA, "org.flowmond.daemon.Flowmond", "--config",
                 conf.toString());
         daemon.awaitOutput("running with");
+        daemonPid = daemon.pid(); // ip netns exec execs java: the same process
 
         ChildProcess finSrv = peer("srv-fin", veth.nsB, "serve", "fm-srv-fin", "7001", "1", "20000");
         ChildProcess rstSrv = peer("srv-rst", veth.nsB, "serve", "fm-srv-rst", "7002", "1", "0");
@@ -149,6 +152,7 @@ class DaemonEndToEndTest {
         pmacctRows = nfacctd.stopAndRead();
         pmacctLog = nfacctd.log();
         ipfixRecords = ipfixCapture.ipfixRecords(IPFIX_FIELDS);
+        healthRecords = ipfixCapture.recordsWithEnterpriseElement(110); // flowmond flowsActive
         ipfixProblems = ipfixCapture.ipfixProblems().strip();
         captured = trafficCapture.packetsAndBytesByDirection();
         nfdumpFlows = nfcapd.flows();
@@ -235,6 +239,52 @@ class DaemonEndToEndTest {
         // on messages carrying options data records (RFC 5610 type records, statistics); see the README.
         System.out.println("nfcapd: " + nfcapdLog.lines().filter(l -> l.contains("Sequence Errors")).findFirst()
                 .orElse("(no summary)"));
+    }
+
+    /**
+     * The daemon's health options records reach the collector every stats.interval (5 s) while it
+     * runs, and the last one, sent at shutdown, carries exactly the numbers of the daemon's final
+     * statistics line: flows active, biflow records exported, the four drop reasons, the probes.
+     */
+    @Test
+    void daemonHealthOptionsRecordsArriveWithTheFinalStatistics() throws Exception {
+        System.out.println("health records at the collector: " + healthRecords);
+        assertTrue(healthRecords.size() >= 2, "periodic and final health records: " + healthRecords);
+        for (Map<String, String> h : healthRecords) {
+            assertEquals(Long.toString(daemonPid), h.get("cflow.flow_exporter"), "scope exportingProcessId " + h);
+        }
+        Map<String, Long> last = finalStatistics(daemon.output());
+        Map<String, String> h = healthRecords.get(healthRecords.size() - 1);
+        assertEquals("0", h.get("enterprise.110"), "flowsActive after the final flush: " + h);
+        assertEquals(last.get("flows.active").toString(), h.get("enterprise.110"));
+        assertEquals(last.get("flows.records-exported").toString(), h.get("enterprise.111"), "flowsExported " + h);
+        assertEquals(last.get("dropped.map-full").toString(), h.get("enterprise.112"), "droppedMapFull " + h);
+        assertEquals(last.get("dropped.ring-buffer").toString(), h.get("enterprise.113"), "droppedRingBuffer " + h);
+        assertEquals(last.get("dropped.send-queue").toString(), h.get("enterprise.114"), "droppedSendQueue " + h);
+        assertEquals(last.get("dropped.event-queue").toString(), h.get("enterprise.115"), "droppedEventQueue " + h);
+        long biflowLines = jsonRecords.stream().filter(r -> "biflow".equals(r.get("FLOWMON_RECORD"))).count();
+        assertEquals(Long.toString(biflowLines), h.get("enterprise.111"), "flowsExported = biflow JSON lines");
+        String variant = daemon.output().replaceAll("(?s).*syscall probes attached as (\\w+).*", "$1");
+        int code = switch (variant) {
+            case "fentry" -> 1;
+            case "kprobe" -> 2;
+            case "tracepoint" -> 3;
+            default -> throw new AssertionError("no probe variant in the daemon's log: " + variant);
+        };
+        assertEquals(1L, last.get("probe.variant." + variant));
+        assertEquals(Integer.toString(code), h.get("enterprise.116"), "probeVariant " + variant);
+    }
+
+    /** The counters of the daemon's "stopped; k=v k=v ..." line. */
+    private static Map<String, Long> finalStatistics(String log) {
+        String line = log.lines().filter(l -> l.contains("stopped; ")).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no final statistics in " + log));
+        Map<String, Long> m = new java.util.HashMap<>();
+        for (String kv : line.substring(line.indexOf("stopped; ") + 9).trim().split(" ")) {
+            int eq = kv.indexOf('=');
+            m.put(kv.substring(0, eq), Long.parseLong(kv.substring(eq + 1)));
+        }
+        return m;
     }
 
     @Test

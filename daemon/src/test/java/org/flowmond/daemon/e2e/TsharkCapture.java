@@ -176,12 +176,17 @@ public final class TsharkCapture implements AutoCloseable {
             String showname = x.getAttribute("showname");
             java.util.regex.Matcher m = ENTERPRISE_TYPE.matcher(showname);
             if (x.getAttribute("name").equals("cflow.enterprise_private_entry") && m.find()) {
-                rec.put("enterprise." + m.group(1), Long.toUnsignedString(Long.parseUnsignedLong(x.getAttribute("value"), 16)));
+                rec.put("enterprise." + m.group(1), number(x.getAttribute("value")));
             } else {
                 rec.putIfAbsent(x.getAttribute("name"), x.getAttribute("show"));
             }
         }
         return rec;
+    }
+
+    /** An unsigned value of at most 8 octets in decimal; a longer value (a name) stays hex. */
+    private static String number(String hex) {
+        return hex.length() <= 16 ? Long.toUnsignedString(Long.parseUnsignedLong(hex, 16)) : hex;
     }
 
     private static final java.util.regex.Pattern ENTERPRISE_TYPE = java.util.regex.Pattern.compile("Type (\\d+):");
