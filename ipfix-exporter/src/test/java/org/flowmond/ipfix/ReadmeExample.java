@@ -30,6 +30,7 @@ public final class ReadmeExample {
                     .attribution(SyscallKind.CONNECT, null)
                     .syscalls(1, 0)
                     .build());
+            exporter.updateDaemonHealth(new DaemonHealth(1, 0, 0, 0, 0, 0, ProbeVariant.TRACEPOINT));
         }
     }
 }
