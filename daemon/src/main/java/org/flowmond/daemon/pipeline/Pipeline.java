@@ -39,13 +39,22 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final int EVENT_QUEUE = 65_536;
+    private static final int EVENT_BATCH = 1024;
     private static final long CLOCK_RESYNC_NANOS = 60_000_000_000L;
     private static final long INTERFACE_POLL_NANOS = 2_000_000_000L;
+    /**
+     * Longest time between handing the statistics to the export output. The exporter sends them on
+     * its own stats.interval timer, not in step with this thread: feeding more often keeps its
+     * options records at most this old instead of up to one interval old.
+     */
+    private static final long STATS_EXPORT_MAX_NANOS = 1_000_000_000L;
 
     private final Object lock = new Object();
     private final Sources sources;
     private final KernelClock kernelClock;
     private final BlockingQueue<SocketEvent> events = new ArrayBlockingQueue<>(EVENT_QUEUE);
+    /** Reused by {@link #drainEvents} (under {@link #lock}). */
+    private final List<SocketEvent> batch = new ArrayList<>(EVENT_BATCH);
     private final AtomicLong eventQueueDrops = new AtomicLong();
     private final AtomicLong cycleFailures = new AtomicLong();
     private final SeedTables tables = new SeedTables();
@@ -252,24 +261,39 @@ public final class Pipeline implements AutoCloseable {
         return table;
     }
 
+    /**
+     * Every {@code tc-scan-interval}: one {@link #cycle}. In between, every {@code ring-poll-interval}
+     * (when shorter), only the queued socket events go to the table, so that the queue never holds
+     * more than one poll's worth (a 1 s scan interval at 100k events/s would overflow it).
+     */
     private void loop() {
-        long interval = settings.probes().tcScanInterval().toNanos();
+        long nextCycle = System.nanoTime();
         while (running) {
             long start = System.nanoTime();
+            long interval;
+            long eventInterval;
             synchronized (lock) {
                 if (closed) {
                     return;
                 }
+                interval = settings.probes().tcScanInterval().toNanos();
+                eventInterval = Math.min(interval, settings.probes().ringPollInterval().toNanos());
                 try {
-                    cycle();
-                    housekeeping(start);
+                    if (start - nextCycle >= 0) {
+                        cycle();
+                        housekeeping(start);
+                        nextCycle = start + interval;
+                    } else {
+                        drainEvents();
+                    }
                 } catch (RuntimeException e) {
                     cycleFailures.incrementAndGet();
                     LOG.error("flow cycle failed; continuing", e);
+                    nextCycle = start + interval;
                 }
-                interval = settings.probes().tcScanInterval().toNanos();
             }
-            long sleep = interval - (System.nanoTime() - start);
+            long now = System.nanoTime();
+            long sleep = Math.min(nextCycle - now, start + eventInterval - now);
             if (sleep > 0) {
                 try {
                     TimeUnit.NANOSECONDS.sleep(sleep);
@@ -297,7 +321,8 @@ public final class Pipeline implements AutoCloseable {
             tc.refreshInterfaces();
             lastInterfacePoll = now;
         }
-        if (export != null && now - lastStatsExport >= settings.stats().interval().toNanos()) {
+        long statsExportPeriod = Math.min(settings.stats().interval().toNanos(), STATS_EXPORT_MAX_NANOS);
+        if (export != null && now - lastStatsExport >= statsExportPeriod) {
             lastStatsExport = now;
             export.exportStatistics(statistics());
         }
@@ -315,10 +340,13 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /** Takes the queue in batches: one lock round trip per batch, not per event. Caller holds {@link #lock}. */
     private void drainEvents() {
-        SocketEvent e;
-        while ((e = events.poll()) != null) {
-            table.onSocketEvent(e);
+        while (events.drainTo(batch, EVENT_BATCH) > 0) {
+            for (SocketEvent e : batch) {
+                table.onSocketEvent(e);
+            }
+            batch.clear();
         }
     }
 

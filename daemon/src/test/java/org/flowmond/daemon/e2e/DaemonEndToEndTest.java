@@ -253,6 +253,13 @@ class DaemonEndToEndTest {
         for (Map<String, String> h : healthRecords) {
             assertEquals(Long.toString(daemonPid), h.get("cflow.flow_exporter"), "scope exportingProcessId " + h);
         }
+        // while it ran: the held connection was active, and exported counts only grow
+        assertTrue(healthRecords.subList(0, healthRecords.size() - 1).stream()
+                .anyMatch(r -> Long.parseLong(r.get("enterprise.110")) > 0), "flows active while running " + healthRecords);
+        for (int i = 1; i < healthRecords.size(); i++) {
+            assertTrue(Long.parseLong(healthRecords.get(i - 1).get("enterprise.111"))
+                    <= Long.parseLong(healthRecords.get(i).get("enterprise.111")), "flowsExported grows " + healthRecords);
+        }
         Map<String, Long> last = finalStatistics(daemon.output());
         Map<String, String> h = healthRecords.get(healthRecords.size() - 1);
         assertEquals("0", h.get("enterprise.110"), "flowsActive after the final flush: " + h);
