@@ -15,6 +15,10 @@ import org.flowmond.bpf.api.SocketEventKind;
 /**
  * Decodes {@code struct sock_event} (flowmon.h, 112 bytes, little-endian) into {@link SocketEvent}.
  * Must match the C struct byte by byte; {@code SockEventCodecTest} holds a hand-written example.
+ *
+ * <p>The reader decodes every connect and accept of the host, so the fields that repeat from
+ * event to event (addresses, process names) come from small direct-mapped caches keyed by their
+ * raw bytes: a hit allocates nothing. Not thread-safe: one codec per reading thread.
  */
 public final class SockEventCodec {
     public static final int SIZE = 112;
@@ -42,7 +46,12 @@ public final class SockEventCodec {
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
 
+    /** Entries per cache (a power of two); a collision just replaces the entry. */
+    private static final int CACHE_SLOTS = 256;
+
     private final KernelClock clock;
+    private final RawCache<InetAddress> addresses = new RawCache<>(CACHE_SLOTS);
+    private final RawCache<String> names = new RawCache<>(CACHE_SLOTS);
 
     public SockEventCodec(KernelClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -57,16 +66,17 @@ public final class SockEventCodec {
         if (buf.remaining() < SIZE) {
             throw new IllegalArgumentException("sock_event needs " + SIZE + " bytes, got " + buf.remaining());
         }
-        ByteBuffer b = buf.slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = buf.order() == ByteOrder.LITTLE_ENDIAN ? buf : buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int at = buf.position();
         return new SocketEvent(
-                SocketEventKind.fromCode(Byte.toUnsignedInt(b.get(KIND))),
-                clock.toEpochNanos(b.getLong(TIMESTAMP_NS)),
-                b.getInt(PID), b.getInt(TID), b.getInt(UID), b.getInt(GID), b.getInt(PPID),
-                comm(b, COMM), comm(b, PARENT_COMM),
-                b.getLong(CGROUP_ID), Integer.toUnsignedLong(b.getInt(NETNS_INO)),
-                ipVersion(Short.toUnsignedInt(b.getShort(FAMILY))),
-                address(b, SADDR), Short.toUnsignedInt(b.getShort(SPORT)),
-                address(b, DADDR), Short.toUnsignedInt(b.getShort(DPORT)));
+                SocketEventKind.fromCode(Byte.toUnsignedInt(b.get(at + KIND))),
+                clock.toEpochNanos(b.getLong(at + TIMESTAMP_NS)),
+                b.getInt(at + PID), b.getInt(at + TID), b.getInt(at + UID), b.getInt(at + GID), b.getInt(at + PPID),
+                comm(b, at + COMM), comm(b, at + PARENT_COMM),
+                b.getLong(at + CGROUP_ID), Integer.toUnsignedLong(b.getInt(at + NETNS_INO)),
+                ipVersion(Short.toUnsignedInt(b.getShort(at + FAMILY))),
+                address(b, at + SADDR), Short.toUnsignedInt(b.getShort(at + SPORT)),
+                address(b, at + DADDR), Short.toUnsignedInt(b.getShort(at + DPORT)));
     }
 
     /** Decodes back-to-back records, as the start-up iterator writes them. */
@@ -91,7 +101,19 @@ public final class SockEventCodec {
     }
 
     /** A 16-byte address; IPv4-mapped ones (::ffff:a.b.c.d) come back as Inet4Address. */
-    private static InetAddress address(ByteBuffer b, int offset) {
+    private InetAddress address(ByteBuffer b, int offset) {
+        long lo = b.getLong(offset);
+        long hi = b.getLong(offset + 8);
+        InetAddress cached = addresses.get(lo, hi);
+        if (cached != null) {
+            return cached;
+        }
+        InetAddress a = newAddress(b, offset);
+        addresses.put(lo, hi, a);
+        return a;
+    }
+
+    private static InetAddress newAddress(ByteBuffer b, int offset) {
         byte[] raw = new byte[ADDR_LEN];
         b.get(offset, raw);
         try {
@@ -102,7 +124,19 @@ public final class SockEventCodec {
     }
 
     /** A NUL-terminated name (no NUL when all 16 bytes are used); a cut multi-byte character becomes U+FFFD. */
-    private static String comm(ByteBuffer b, int offset) {
+    private String comm(ByteBuffer b, int offset) {
+        long lo = b.getLong(offset);
+        long hi = b.getLong(offset + 8);
+        String cached = names.get(lo, hi);
+        if (cached != null) {
+            return cached;
+        }
+        String name = newComm(b, offset);
+        names.put(lo, hi, name);
+        return name;
+    }
+
+    private static String newComm(ByteBuffer b, int offset) {
         byte[] raw = new byte[COMM_LEN];
         b.get(offset, raw);
         int len = 0;
@@ -110,5 +144,39 @@ public final class SockEventCodec {
             len++;
         }
         return new String(raw, 0, len, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Values keyed by 16 raw bytes (two longs), direct-mapped: each key has one slot, and a new
+     * key in an occupied slot replaces the old one. Values are immutable, so a hit is exact.
+     */
+    private static final class RawCache<V> {
+        private final long[] keys;
+        private final Object[] values;
+        private final int mask;
+
+        RawCache(int slots) {
+            keys = new long[2 * slots];
+            values = new Object[slots];
+            mask = slots - 1;
+        }
+
+        @SuppressWarnings("unchecked")
+        V get(long lo, long hi) {
+            int i = slot(lo, hi);
+            return values[i] != null && keys[2 * i] == lo && keys[2 * i + 1] == hi ? (V) values[i] : null;
+        }
+
+        void put(long lo, long hi, V value) {
+            int i = slot(lo, hi);
+            keys[2 * i] = lo;
+            keys[2 * i + 1] = hi;
+            values[i] = value;
+        }
+
+        private int slot(long lo, long hi) {
+            long h = (lo ^ Long.rotateLeft(hi, 29)) * 0x9E3779B97F4A7C15L;
+            return (int) (h >>> 40) & mask;
+        }
     }
 }

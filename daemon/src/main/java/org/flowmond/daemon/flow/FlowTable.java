@@ -29,6 +29,10 @@ public final class FlowTable {
     private record Pending(BiflowKey key, Endpoint local, Attribution attribution, long arrivedNanos) {
     }
 
+    /** One side of one connection (a record: cheaper to hash and compare than a List of the two). */
+    private record Side(BiflowKey key, Endpoint local) {
+    }
+
     private final NanoClock clock;
     private final ProcessResolver processes;
     private final FlowSink sink;
@@ -36,7 +40,7 @@ public final class FlowTable {
     private final BiflowTable biflows;
     private final SyscallFlowTable syscalls;
     /** Keyed by key + local endpoint so that both sides of a loopback connection can wait. */
-    private final LinkedHashMap<List<Object>, Pending> pending = new LinkedHashMap<>();
+    private final LinkedHashMap<Side, Pending> pending = new LinkedHashMap<>();
     private FlowTableParams params;
     private FlowFilter filter;
 
@@ -82,8 +86,9 @@ public final class FlowTable {
             b.attribute(local, a);
             stats.attributionsMatched.incrementAndGet();
         } else {
-            pending.remove(List.of(key, local));
-            pending.put(List.of(key, local), new Pending(key, local, a, clock.nowNanos()));
+            Side side = new Side(key, local);
+            pending.remove(side); // re-inserted: insertion order = arrival order
+            pending.put(side, new Pending(key, local, a, clock.nowNanos()));
             trimPending();
         }
     }
@@ -141,7 +146,7 @@ public final class FlowTable {
 
     private void attachPending(Biflow b) {
         for (Endpoint local : new Endpoint[] {b.key.low(), b.key.high()}) {
-            Pending p = pending.remove(List.of(b.key, local));
+            Pending p = pending.remove(new Side(b.key, local));
             if (p != null) {
                 b.attribute(p.local(), p.attribution());
                 stats.attributionsMatched.incrementAndGet();

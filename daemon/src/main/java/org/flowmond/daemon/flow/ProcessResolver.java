@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flowmond.bpf.api.SocketEvent;
@@ -17,20 +19,22 @@ public final class ProcessResolver {
     /** docker-&lt;id&gt;.scope, cri-containerd-&lt;id&gt;.scope, libpod-&lt;id&gt;.scope, /docker/&lt;id&gt; ... */
     private static final Pattern CONTAINER_ID = Pattern.compile("(?:^|[/-])([0-9a-f]{64})(?:\\.scope)?(?:/|$)");
 
-    private static final int CGROUP_CACHE = 4096;
+    private static final int PROCESS_CACHE = 4096;
 
     private final UserNames users;
     private final Path procRoot;
-    /** pid → (cgroup id, path): a busy process connects often; its cgroup file is read once per cgroup id. */
-    private final java.util.LinkedHashMap<Integer, CachedCgroup> cgroups = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    /**
+     * pid → the ProcessInfo last built for it. A busy process connects often: when the event
+     * names the same process again (same cgroup id, comm, parent, uid and user name), the same
+     * ProcessInfo is returned — no allocation, no /proc read, no container-id match. A reused
+     * pid or a move to another cgroup differs in one of those fields and is resolved again.
+     */
+    private final LinkedHashMap<Integer, ProcessInfo> processes = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Integer, CachedCgroup> eldest) {
-            return size() > CGROUP_CACHE;
+        protected boolean removeEldestEntry(Map.Entry<Integer, ProcessInfo> eldest) {
+            return size() > PROCESS_CACHE;
         }
     };
-
-    private record CachedCgroup(long cgroupId, String path) {
-    }
 
     public ProcessResolver(UserNames users, Path procRoot) {
         this.users = users;
@@ -41,25 +45,26 @@ public final class ProcessResolver {
         return new ProcessResolver(UserNames.system(), Path.of("/proc"));
     }
 
-    public ProcessInfo resolve(SocketEvent e) {
-        String cgroup = cachedCgroupPath(e.pid(), e.cgroupId());
-        return new ProcessInfo(e.pid(), e.comm(), e.uid(), users.nameOf(e.uid()), e.ppid(), e.parentComm(),
-                e.cgroupId(), cgroup, containerId(cgroup));
+    public synchronized ProcessInfo resolve(SocketEvent e) {
+        String user = users.nameOf(e.uid());
+        ProcessInfo last = processes.get(e.pid());
+        // the cgroup path is read once per pid and cgroup id (moved, or pid reused: read again);
+        // an empty path (process already gone) is retried at the next event
+        boolean sameCgroup = last != null && last.cgroupId() == e.cgroupId() && !last.cgroupPath().isEmpty();
+        if (sameCgroup && sameProcess(last, e, user)) {
+            return last;
+        }
+        String cgroup = sameCgroup ? last.cgroupPath() : cgroupPath(e.pid());
+        String container = sameCgroup ? last.containerId() : containerId(cgroup);
+        ProcessInfo p = new ProcessInfo(e.pid(), e.comm(), e.uid(), user, e.ppid(), e.parentComm(),
+                e.cgroupId(), cgroup, container);
+        processes.put(e.pid(), p);
+        return p;
     }
 
-    /** The path for this pid and cgroup id, from the cache unless the id changed (moved, or pid reused). */
-    private String cachedCgroupPath(int pid, long cgroupId) {
-        synchronized (cgroups) {
-            CachedCgroup c = cgroups.get(pid);
-            if (c != null && c.cgroupId() == cgroupId && !c.path().isEmpty()) {
-                return c.path();
-            }
-        }
-        String path = cgroupPath(pid);
-        synchronized (cgroups) {
-            cgroups.put(pid, new CachedCgroup(cgroupId, path));
-        }
-        return path;
+    private static boolean sameProcess(ProcessInfo p, SocketEvent e, String user) {
+        return p.uid() == e.uid() && p.parentPid() == e.ppid() && p.name().equals(e.comm())
+                && p.parentName().equals(e.parentComm()) && p.userName().equals(user);
     }
 
     /** The cgroup v2 line {@code 0::/path} of /proc/PID/cgroup, or "" if unreadable. */

@@ -30,7 +30,8 @@ final class SyscallFlowTable {
         }
     }
 
-    private final LinkedHashMap<SyscallFlowKey, Entry> flows = new LinkedHashMap<>();
+    /** Access order: {@link #record}'s get moves a flow to the end, so the first is the least recently called. */
+    private final LinkedHashMap<SyscallFlowKey, Entry> flows = new LinkedHashMap<>(64, 0.75f, true);
     private final DeadlineQueue<Entry> deadlines = new DeadlineQueue<>();
     private final FlowStats stats;
     private FlowTableParams params;
@@ -46,15 +47,15 @@ final class SyscallFlowTable {
      */
     SyscallStats record(SocketEvent e, ProcessInfo process, long now, FlowSink sink) {
         SyscallFlowKey key = SyscallFlowKey.of(e);
-        Entry entry = flows.remove(key); // re-inserted below: insertion order = least recently called first
+        Entry entry = flows.get(key);
         if (entry == null) {
             if (flows.size() >= params.maxSyscallFlows()) {
                 evictOldest(sink);
             }
             entry = new Entry(key, now);
             entry.ticket = deadlines.schedule(entry, deadline(entry, e.timestampNanos()));
+            flows.put(key, entry);
         }
-        flows.put(key, entry);
         entry.process = process;
         long t = e.timestampNanos();
         entry.lifetime = entry.lifetime == null ? new SyscallStats(1, t, t) : entry.lifetime.plusCall(t);
