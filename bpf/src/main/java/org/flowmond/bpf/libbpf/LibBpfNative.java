@@ -164,7 +164,13 @@ public interface LibBpfNative {
     int bpf_map_lookup_batch(int fd, Pointer inBatch, Pointer outBatch, Pointer keys, Pointer values,
             Pointer count, MapBatchOpts opts);
 
-    // ------------------------------------------------------------------ BTF (to find .rodata variables)
+    // ------------------------------------------------------------------ BTF (.rodata variables, the kernel's types)
+
+    // C: struct btf *btf__load_vmlinux_btf(void);
+    Pointer btf__load_vmlinux_btf();
+
+    // C: void btf__free(struct btf *btf);
+    void btf__free(Pointer btf);
 
     // C: __s32 btf__find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind);
     int btf__find_by_name_kind(Pointer btf, String name, int kind);

@@ -2,6 +2,7 @@ package org.flowmond.bpf.syscall;
 
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.libbpf.BpfObject;
+import org.flowmond.bpf.libbpf.KernelBtf;
 import org.flowmond.bpf.libbpf.LittleEndian;
 
 /**
@@ -12,6 +13,10 @@ final class ProbeObjects {
     static final String EVENTS_MAP = "sock_events";
     static final String COUNTERS_MAP = "sock_counters";
     private static final String ITERATOR = "/bpf/sock_iter.bpf.o";
+    /** sock_fentry.bpf.c: where fexit/inet_csk_accept finds the return value, ctx[2] or ctx[4]. */
+    static final String ACCEPT_RET_SLOT = "accept_ret_slot";
+    /** Linux 6.10 (commit 92ef0fd55ac8) passes accept's arguments in this struct; its return value moved to ctx[2]. */
+    static final String ACCEPT_ARG_STRUCT = "proto_accept_arg";
 
     private ProbeObjects() {
     }
@@ -33,11 +38,26 @@ final class ProbeObjects {
             setFilters(object, options.filter());
             object.setGlobalU32("wakeup_bytes", options.wakeupBytes());
             object.map(EVENTS_MAP).setMaxEntries(options.ringBufferBytes());
+            if (variant == HookVariant.FENTRY) {
+                object.setGlobalU32(ACCEPT_RET_SLOT, acceptReturnSlot());
+            }
             return object;
         } catch (RuntimeException e) {
             object.close();
             throw e;
         }
+    }
+
+    /**
+     * The fexit context slot of inet_csk_accept's return value on this kernel: 2 when vmlinux BTF
+     * has {@code struct proto_accept_arg} (inet_csk_accept(sk, arg), Linux 6.10+), else 4
+     * (inet_csk_accept(sk, flags, err, kern)). Decided here, not by CO-RE: libbpf 1.1 would look for
+     * the missing type in module BTFs, which fails the load without CAP_SYS_ADMIN.
+     *
+     * @throws org.flowmond.bpf.libbpf.LibBpfException the kernel has no BTF (then fentry cannot work either)
+     */
+    static int acceptReturnSlot() {
+        return KernelBtf.kernelHasStruct(ACCEPT_ARG_STRUCT) ? 2 : 4;
     }
 
     /** Opens the start-up iterator object with the filters set; not loaded yet. */

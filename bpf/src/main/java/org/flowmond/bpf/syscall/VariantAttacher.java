@@ -6,7 +6,6 @@ import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.libbpf.BpfFs;
 import org.flowmond.bpf.libbpf.BpfObject;
 import org.flowmond.bpf.libbpf.BpfProgram;
-import org.flowmond.bpf.libbpf.Errno;
 import org.flowmond.bpf.libbpf.LibBpfException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,20 +45,36 @@ final class VariantAttacher {
                 LOG.info("syscall probes: using {} hooks (auto)", candidate);
                 return attached;
             } catch (LibBpfException e) {
-                LOG.info("syscall probes: {} hooks unavailable here: {} failed with {}; trying the next",
-                        candidate, e.call(), Errno.describe(e.errno()));
+                LOG.info("syscall probes: {} hooks unavailable here: {}; trying the next",
+                        candidate, firstLine(e.getMessage()));
                 LOG.debug("syscall probes: {} failure in full", candidate, e);
                 failures.add(e);
             }
         }
         IllegalStateException none = new IllegalStateException("no syscall hook variant loads and attaches here: "
-                + failures.stream().map(Throwable::getMessage).map(m -> m.lines().findFirst().orElse(m)).toList());
+                + failures.stream().map(Throwable::getMessage).map(VariantAttacher::firstLine).toList());
         failures.forEach(none::addSuppressed);
         throw none;
     }
 
-    /** Opens, loads and attaches every program of one variant; on any failure nothing stays behind. */
+    /** The first line of a message (a verifier log follows a failed load's first line). */
+    private static String firstLine(String message) {
+        return message.lines().findFirst().orElse(message);
+    }
+
+    /**
+     * Opens, loads and attaches every program of one variant; on any failure nothing stays behind.
+     * A kprobe or tracepoint attach refused for lack of permission says why (perf_event_paranoid).
+     */
     static Attached attachOne(HookVariant variant, SyscallProbeOptions options) {
+        try {
+            return loadAndAttach(variant, options);
+        } catch (LibBpfException e) {
+            throw PerfEventAccess.explain(variant, e, PerfEventAccess.PARANOID);
+        }
+    }
+
+    private static Attached loadAndAttach(HookVariant variant, SyscallProbeOptions options) {
         BpfObject object = ProbeObjects.openVariant(variant, options);
         try {
             object.load();
