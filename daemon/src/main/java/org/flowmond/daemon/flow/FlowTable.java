@@ -29,8 +29,16 @@ public final class FlowTable {
     private record Pending(BiflowKey key, Endpoint local, Attribution attribution, long arrivedNanos) {
     }
 
-    /** One side of one connection (a record: cheaper to hash and compare than a List of the two). */
-    private record Side(BiflowKey key, Endpoint local) {
+    /**
+     * One side of one connection: the local endpoint is the key's low or high one. A flag rather
+     * than the endpoint, because a record's hash of (key, local) is 31·h(key) + h(local) and the
+     * key's hash already adds h(local) once: 32·h(local) loses five low bits, and with the
+     * kernel's even ephemeral ports for connect() the pending map's buckets turned into trees.
+     */
+    private record Side(BiflowKey key, boolean localIsLow) {
+        Side(BiflowKey key, Endpoint local) {
+            this(key, key.low().equals(local));
+        }
     }
 
     private final NanoClock clock;
