@@ -1,5 +1,8 @@
 package org.flowmond.daemon.flow;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,14 +33,43 @@ public final class FlowTable {
     }
 
     /**
-     * One side of one connection: the local endpoint is the key's low or high one. A flag rather
-     * than the endpoint, because a record's hash of (key, local) is 31·h(key) + h(local) and the
-     * key's hash already adds h(local) once: 32·h(local) loses five low bits, and with the
-     * kernel's even ephemeral ports for connect() the pending map's buckets turned into trees.
+     * One side of one connection, flat: both addresses as 16 bytes each (IPv4 as ::ffff:a.b.c.d),
+     * both ports, and whether the local end is the key's low one. The pending map is looked up at
+     * every connect/accept, mostly for an entry made long ago: comparing (BiflowKey, Endpoint)
+     * keys chased eight objects (key, endpoints, addresses, their holders) through cold cache
+     * lines; this compares one. The hash is mixed: a record's 31-based hash of a key that holds
+     * the local endpoint plus that endpoint again is 32·h(local), and with the kernel's even
+     * ephemeral ports for connect() the buckets chained.
      */
-    private record Side(BiflowKey key, boolean localIsLow) {
-        Side(BiflowKey key, Endpoint local) {
-            this(key, key.low().equals(local));
+    private record Side(long lowHigh, long lowLow, long highHigh, long highLow, int ports, int ethProto,
+                        boolean localIsLow) {
+        static Side of(BiflowKey key, Endpoint local) {
+            InetAddress lo = key.low().address();
+            InetAddress hi = key.high().address();
+            return new Side(upper(lo), lower(lo), upper(hi), lower(hi), key.low().port() << 16 | key.high().port(),
+                    key.ethProto(), key.low().equals(local));
+        }
+
+        private static long upper(InetAddress a) {
+            return a instanceof Inet4Address ? 0 : ByteBuffer.wrap(a.getAddress()).getLong(0);
+        }
+
+        private static long lower(InetAddress a) {
+            return a instanceof Inet4Address
+                    ? 0xFFFF_0000_0000L | Integer.toUnsignedLong(a.hashCode()) // Inet4Address: hashCode is the address
+                    : ByteBuffer.wrap(a.getAddress()).getLong(8);
+        }
+
+        @Override
+        public int hashCode() {
+            long h = lowHigh;
+            h = h * 0x9E3779B97F4A7C15L + lowLow;
+            h = h * 0x9E3779B97F4A7C15L + highHigh;
+            h = h * 0x9E3779B97F4A7C15L + highLow;
+            h = h * 0x9E3779B97F4A7C15L + ((long) ports << 17 | (long) ethProto << 1 | (localIsLow ? 1 : 0));
+            h ^= h >>> 33;
+            h *= 0xFF51AFD7ED558CCDL;
+            return (int) (h ^ h >>> 33);
         }
     }
 
@@ -48,7 +80,8 @@ public final class FlowTable {
     private final BiflowTable biflows;
     private final SyscallFlowTable syscalls;
     /** Keyed by key + local endpoint so that both sides of a loopback connection can wait. */
-    private final LinkedHashMap<Side, Pending> pending = new LinkedHashMap<>();
+    /** Access order, so that put() of a side already waiting moves it to the end: order = arrival order. */
+    private final LinkedHashMap<Side, Pending> pending = new LinkedHashMap<>(16, 0.75f, true);
     private FlowTableParams params;
     private FlowFilter filter;
 
@@ -94,9 +127,7 @@ public final class FlowTable {
             b.attribute(local, a);
             stats.attributionsMatched.incrementAndGet();
         } else {
-            Side side = new Side(key, local);
-            pending.remove(side); // re-inserted: insertion order = arrival order
-            pending.put(side, new Pending(key, local, a, clock.nowNanos()));
+            pending.put(Side.of(key, local), new Pending(key, local, a, clock.nowNanos()));
             trimPending();
         }
     }
@@ -154,7 +185,7 @@ public final class FlowTable {
 
     private void attachPending(Biflow b) {
         for (Endpoint local : new Endpoint[] {b.key.low(), b.key.high()}) {
-            Pending p = pending.remove(new Side(b.key, local));
+            Pending p = pending.remove(Side.of(b.key, local));
             if (p != null) {
                 b.attribute(p.local(), p.attribution());
                 stats.attributionsMatched.incrementAndGet();
