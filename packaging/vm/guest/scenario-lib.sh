@@ -48,13 +48,20 @@ start_collectors() {
     wait_for 30 grep -q "Capturing on 'Loopback" "$out/dumpcap-lo.log"
 }
 
+# ss exits 0 even when nothing matches: look at what it prints.
+listening() { ip netns exec "$NS" ss -Hltn "sport = :$1" | grep -q .; }
+
 transfer() {
     ip netns exec "$NS" busybox nc -l -p 5001 >/dev/null &
     local server=$!
-    wait_for 10 ip netns exec "$NS" ss -Hltn "sport = :5001"
-    bash -c "exec 3<>/dev/tcp/$THERE_IP/5001; head -c 200000 /dev/zero >&3; exec 3>&-" &
+    wait_for 10 listening 5001
+    bash -ec "exec 3<>/dev/tcp/$THERE_IP/5001; head -c 200000 /dev/zero >&3; exec 3>&-" &
     local client=$!
-    wait "$client"
+    if ! wait "$client"; then
+        kill "$server" 2>/dev/null   # it would wait for a connection for ever
+        echo "e2e: the transfer's client failed" >&2
+        return 1
+    fi
     wait "$server"
     echo "TRANSFER_CLIENT_PID=$client TRANSFER_SERVER_PID=$server TRANSFER_BYTES=200000" >>"$out/expected.env"
 }
@@ -63,10 +70,10 @@ repeat_connects() {
     ip netns exec "$NS" busybox nc -ll -p 5002 -e /bin/true &
     pids+=($!)
     local server=$!
-    wait_for 10 ip netns exec "$NS" ss -Hltn "sport = :5002"
-    bash -c "for i in 1 2 3 4 5; do exec 3<>/dev/tcp/$THERE_IP/5002; exec 3>&-; sleep 0.3; done" &
+    wait_for 10 listening 5002
+    bash -ec "for i in 1 2 3 4 5; do exec 3<>/dev/tcp/$THERE_IP/5002; exec 3>&-; sleep 0.3; done" &
     local client=$!
-    wait "$client"
+    wait "$client" || { echo "e2e: the repeated connects failed" >&2; return 1; }
     echo "REPEAT_CLIENT_PID=$client REPEAT_SERVER_PID=$server REPEAT_COUNT=5" >>"$out/expected.env"
 }
 
