@@ -20,6 +20,7 @@ record GuestRun(String kernel, int exitStatus, String log, Path out, long second
 
     static GuestRun run(Path repo, Path out, String kernel, boolean systemd, int timeoutSeconds, List<String> command)
             throws IOException, InterruptedException {
+        deleteRecursively(out);   // never judge what an earlier run left
         Files.createDirectories(out);
         List<String> cmd = new ArrayList<>(List.of(repo.resolve("packaging/vm/run-guest.sh").toString(),
                 "--timeout", Integer.toString(timeoutSeconds), "--out", out.toString()));
@@ -44,6 +45,22 @@ record GuestRun(String kernel, int exitStatus, String log, Path out, long second
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         int status = p.isAlive() ? -1 : p.exitValue();
         return new GuestRun(kernel, status, Files.readString(log, StandardCharsets.UTF_8), out, seconds);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** The guest ran the command to its end: status 0 or the command's failure 1 (run-guest.sh uses 2 and up). */
+    boolean commandFinished() {
+        return exitStatus == 0 || exitStatus == 1;
     }
 
     /** The last lines of the log, for failure messages. */

@@ -59,9 +59,9 @@ class KernelMatrixJarTest {
             String kernelName = kernelName(run);
             timings.append("\n").append(kernel).append(" (").append(kernelName).append("): ").append(run.seconds())
                     .append(" s, harness exit ").append(run.exitStatus());
-            if (run.exitStatus() == 124 || run.exitStatus() == 125 || run.exitStatus() < 0) {
+            if (!run.commandFinished()) {
                 rows.add(new ScenarioCheck.Row(kernelName, "all", "-", "-", "-", "-",
-                        List.of("guest hung or died:\n" + run.tail(60))));
+                        List.of("guest hung, died or was stopped (harness status " + run.exitStatus() + "):\n" + run.tail(60))));
                 continue;
             }
             for (String variant : variants) {
