@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the syscall source's reader thread only puts events in a bounded queue (full:
  * counted as {@code dropped.event-queue}); one flow thread does everything else, once per
  * {@code probes.tc-scan-interval}: take the queued events, the overflow packets, one scan of
- * the TC map, then expiry. Other threads ({@link #writeTables}, {@link #reload}, {@link #close})
+ * the TC map, then expiry (and the queued events alone every {@code probes.ring-poll-interval} in
+ * between, so the queue holds at most about one poll's events). Other threads ({@link #writeTables}, {@link #reload}, {@link #close})
  * take the same lock, so the flow table itself is single-threaded.
  */
 public final class Pipeline implements AutoCloseable {
