@@ -107,6 +107,26 @@ class SockEventCodecTest {
     }
 
     @Test
+    void cachedAddressesAndNamesStayExactWhenManyDifferentOnesRepeat() throws Exception {
+        SockEventCodec codec = new SockEventCodec(CLOCK); // one codec: its caches see every event
+        for (int pass = 0; pass < 2; pass++) { // the second pass meets cached and replaced entries
+            for (int i = 0; i < 2000; i++) {
+                byte[] raw = CONNECT_V4.clone();
+                raw[40 + 14] = (byte) (i >> 8); // saddr ::ffff:10.0.x.y
+                raw[40 + 15] = (byte) i;
+                raw[56 + 15] = (byte) (i % 7); // daddr ::ffff:1.2.3.(0..6)
+                raw[80 + 14] = (byte) ('a' + i % 26); // comm "transmission-g?"
+                raw[80 + 13] = (byte) ('a' + i / 26 % 26);
+                SocketEvent e = codec.decode(ByteBuffer.wrap(raw));
+                assertEquals(InetAddress.getByAddress(new byte[] {10, 0, (byte) (i >> 8), (byte) i}), e.localAddress());
+                assertEquals(InetAddress.getByAddress(new byte[] {1, 2, 3, (byte) (i % 7)}), e.remoteAddress());
+                assertEquals("transmission-" + (char) ('a' + i / 26 % 26) + (char) ('a' + i % 26), e.comm());
+                assertEquals("systemd", e.parentComm());
+            }
+        }
+    }
+
+    @Test
     void rejectsShortRecordsAndUnknownValues() {
         SockEventCodec codec = new SockEventCodec(CLOCK);
         assertThrows(IllegalArgumentException.class, () -> codec.decode(ByteBuffer.wrap(new byte[SockEventCodec.SIZE - 1])));

@@ -1,6 +1,7 @@
 package org.flowmond.daemon.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -63,5 +64,23 @@ class ProcessResolverTest {
         org.flowmond.bpf.api.SocketEvent moved = new org.flowmond.bpf.api.SocketEvent(e.kind(), 0, 90, 90, 0, 0, 1,
                 "app", "init", 4243L, 1L, 4, e.localAddress(), 1, e.remoteAddress(), 2);
         assertEquals("/b.slice", r.resolve(moved).cgroupPath(), "another cgroup id: read again");
+    }
+    @Test
+    void theSameProcessIsResolvedOnceAndAReusedPidAgain(@TempDir Path proc) throws IOException {
+        Files.createDirectories(proc.resolve("91"));
+        Files.writeString(proc.resolve("91/cgroup"), "0::/a.slice\n");
+        Path passwd = proc.resolve("passwd");
+        Files.writeString(passwd, "root:x:0:0::/root:/bin/sh\n");
+        ProcessResolver r = new ProcessResolver(new UserNames(passwd), proc);
+        org.flowmond.bpf.api.SocketEvent e = FlowFixture.event(SocketEventKind.CONNECT, 0, 91, "app", 0, "10.0.0.1", 1,
+                "10.0.0.2", 2);
+        ProcessInfo first = r.resolve(e);
+        assertSame(first, r.resolve(FlowFixture.event(SocketEventKind.ACCEPT, 0, 91, "app", 0, "10.0.0.1", 3,
+                "10.0.0.2", 4)), "same process: the same ProcessInfo, nothing read or allocated");
+        org.flowmond.bpf.api.SocketEvent reused = new org.flowmond.bpf.api.SocketEvent(e.kind(), 0, 91, 91, 0, 0,
+                e.ppid(), "other", e.parentComm(), e.cgroupId(), 1L, 4, e.localAddress(), 1, e.remoteAddress(), 2);
+        ProcessInfo second = r.resolve(reused);
+        assertEquals(new ProcessInfo(91, "other", 0, "root", first.parentPid(), first.parentName(), first.cgroupId(),
+                "/a.slice", ""), second, "pid reused by another command: resolved again");
     }
 }
