@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # build: Java, Maven, and clang for the BPF C code (CO-RE, -target bpf)
-  openjdk-17-jdk-headless maven make clang llvm libbpf-dev
+  openjdk-17-jdk-headless maven make clang llvm libbpf-dev gcc libc6-dev
   # runtime: the libbpf shared library bound through jnr-ffi, bpftool for diagnostics
   libbpf1 bpftool
   # tests: namespaces/veth/tc, traffic, captures and the real IPFIX collectors
