@@ -1,82 +1,120 @@
 #!/usr/bin/env bash
-# Datapath cost, side by side in one run: small-packet UDP and bulk TCP between two network
-# namespaces, with nothing attached, flowmond (TC program), softflowd and pmacctd watching the
-# receiver's veth. Configurations alternate within each round (ABCD ABCD ...), RUNS rounds.
-# Writes raw measurements to $OUT_DIR/datapath.tsv, one line per (scenario, config, round).
+# Datapath cost, side by side in one run: 64-byte-frame UDP (sendmmsg sender) and bulk TCP
+# (iperf3, offloads on and off) from namespace fmdp-tx to fmdp-rx over a veth pair, with nothing
+# attached, flowmond (its TC program), softflowd and pmacctd (libpcap) watching the receiving
+# veth. Within each round the configurations alternate (A B C D A B C D ...), RUNS rounds.
+# Then bpf/scripts/tc-cost.sh (the TC program alone, bpf_stats) once.
+# Writes $OUT_DIR/datapath.tsv (one line per scenario, configuration and round) and
+# $OUT_DIR/datapath.md (the section of RESULTS.md).
 #
-# usage: bench/datapath.sh [RUNS] [SECONDS]      env: CONFIGS="none flowmond softflowd pmacctd"
+# usage: bench/datapath.sh [RUNS] [SECONDS]
+#   env: CONFIGS="none flowmond softflowd pmacctd"  SCENARIOS="udp tcp-on tcp-off"  TC_COST_SECONDS=5
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$BENCH_DIR/tools.sh"
+# own namespaces, so a datapath run never collides with another script's
+NS_TX=fmdp-tx
+NS_RX=fmdp-rx
 
 RUNS=${1:-3}
 SECS=${2:-10}
 CONFIGS=${CONFIGS:-"none flowmond softflowd pmacctd"}
-PAYLOAD=${PAYLOAD:-22}    # 22-byte UDP payload = 64-byte Ethernet frame (14+20+8+22)
+SCENARIOS=${SCENARIOS:-"udp tcp-on tcp-off"}
+TC_COST_SECONDS=${TC_COST_SECONDS:-5}
+PAYLOAD=22    # 22-byte UDP payload = 64-byte Ethernet frame (14+20+8+22)
+FRAME=64
 UDP_PORT=9000
 TCP_PORT=5201
 TSV=$OUT_DIR/datapath.tsv
+MD=$OUT_DIR/datapath.md
+HZ=$(clk_tck)
 
 if_stat() { ip netns exec $NS_RX cat "/sys/class/net/$IF_RX/statistics/$1"; }
+veth_pkts() { echo $(( $(if_stat rx_packets) + $(if_stat tx_packets) )); }
 
-measure_udp() { # cfg round
-	local cfg=$1 round=$2
+# One measurement: start the tool, run the traffic, read CPU and counters, stop the tool, append
+# one TSV line:
+# scenario config round seconds sent received rate_pps bps softirq_ticks tool_ticks veth_pkts
+# expected counted tool_drops tc_ns tc_runs
+measure() { # scenario config round
+	local sc=$1 cfg=$2 round=$3
+	case $sc in tcp-on) set_offloads on ;; tcp-off) set_offloads off ;; udp) set_offloads on ;; esac
 	"start_$cfg"
-	local rx0; rx0=$(if_stat rx_packets)
-	ip netns exec $NS_RX "$BIN_DIR/udp_sink" $UDP_PORT 2 > "$OUT_DIR/sink.out" &
-	local sink=$!
-	sleep 0.3
-	local s0 t0 s1 t1 sent
-	s0=$(softirq_ticks); t0=$(proc_ticks "${TOOL_PID:-0}")
-	sent=$(ip netns exec $NS_TX "$BIN_DIR/udp_flood" $IP_RX $UDP_PORT "$PAYLOAD" "$SECS")
-	s1=$(softirq_ticks); t1=$(proc_ticks "${TOOL_PID:-0}")
-	wait $sink
-	local recv; recv=$(awk '{print $1}' "$OUT_DIR/sink.out")
-	local seen=$(( $(if_stat rx_packets) - rx0 ))
-	local counted; counted=$("count_$cfg" $UDP_PORT)
-	"stop_$cfg"
-	printf 'udp\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cfg" "$round" "$SECS" "$sent" "$recv" \
-		$((s1 - s0)) $((t1 - t0)) "$seen" "$counted" >> "$TSV"
-	log "udp $cfg round $round: sent $sent received $recv seen $seen counted $counted"
-}
-
-measure_tcp() { # cfg round offloads(on|off)
-	local cfg=$1 round=$2 offloads=$3
-	set_offloads "$offloads"
-	"start_$cfg"
-	local rx0 tx0; rx0=$(if_stat rx_packets); tx0=$(if_stat tx_packets)
-	ip netns exec $NS_RX iperf3 -s -1 -p $TCP_PORT > /dev/null 2>&1 &
+	local v0 g0 s0 t0 b0 s1 t1 b1 g1 v1 sent recv bps
+	if [ "$sc" = udp ]; then
+		ip netns exec $NS_RX "$BIN_DIR/udp_sink" $UDP_PORT 2 > "$OUT_DIR/sink.out" &
+	else
+		ip netns exec $NS_RX iperf3 -s -1 -p $TCP_PORT > /dev/null 2>&1 &
+	fi
 	local srv=$!
 	sleep 0.5
-	local s0 t0 s1 t1
-	s0=$(softirq_ticks); t0=$(proc_ticks "${TOOL_PID:-0}")
-	ip netns exec $NS_TX iperf3 -c $IP_RX -p $TCP_PORT -t "$SECS" -J > "$OUT_DIR/iperf.json"
-	s1=$(softirq_ticks); t1=$(proc_ticks "${TOOL_PID:-0}")
+	v0=$(veth_pkts); g0=$(( $(tcp_out_segs $NS_RX) + $(tcp_out_segs $NS_TX) ))
+	b0=$(tc_prog_stats $NS_RX $IF_RX)
+	s0=$(softirq_ticks); t0=$(tree_ticks "${TOOL_PID:-}")
+	if [ "$sc" = udp ]; then
+		sent=$(ip netns exec $NS_TX "$BIN_DIR/udp_flood" $IP_RX $UDP_PORT $PAYLOAD "$SECS")
+	else
+		ip netns exec $NS_TX iperf3 -c $IP_RX -p $TCP_PORT -t "$SECS" -J > "$OUT_DIR/iperf.json"
+	fi
+	s1=$(softirq_ticks); t1=$(tree_ticks "${TOOL_PID:-}")
+	b1=$(tc_prog_stats $NS_RX $IF_RX)
 	wait $srv || true
-	local bps; bps=$(awk '/"sum_received"/{f=1} f && /"bits_per_second"/{gsub(/[,]/,"",$2); print $2; exit}' "$OUT_DIR/iperf.json")
-	local seen=$(( $(if_stat rx_packets) - rx0 + $(if_stat tx_packets) - tx0 ))
-	local counted; counted=$("count_$cfg" $TCP_PORT)
+	v1=$(veth_pkts); g1=$(( $(tcp_out_segs $NS_RX) + $(tcp_out_segs $NS_TX) ))
+	local expected rate
+	if [ "$sc" = udp ]; then
+		recv=$(awk '{print $1}' "$OUT_DIR/sink.out")
+		bps=$(awk -v n="$recv" -v s="$SECS" -v f=$FRAME 'BEGIN { printf "%.0f", n * f * 8 / s }')
+		expected=$sent            # every datagram the sender handed to the kernel
+		rate=$(awk -v n="$recv" -v s="$SECS" 'BEGIN { printf "%.0f", n / s }')
+	else
+		sent=-
+		bps=$(jq -r '.end.sum_received.bits_per_second' "$OUT_DIR/iperf.json" | awk '{printf "%.0f", $1}')
+		recv=$(jq -r '.end.sum_received.bytes' "$OUT_DIR/iperf.json")
+		expected=$((g1 - g0))     # TCP segments both stacks sent, in wire segments (each crosses the veth once)
+		rate=$(awk -v n="$expected" -v s="$SECS" 'BEGIN { printf "%.0f", n / s }')
+	fi
+	local counted drops
+	read -r counted drops < <("count_$cfg" $([ "$sc" = udp ] && echo $UDP_PORT || echo $TCP_PORT))
 	"stop_$cfg"
-	set_offloads on
-	printf 'tcp-offloads-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$offloads" "$cfg" "$round" "$SECS" "-" "$bps" \
-		$((s1 - s0)) $((t1 - t0)) "$seen" "$counted" >> "$TSV"
-	log "tcp (offloads $offloads) $cfg round $round: $bps bit/s seen $seen counted $counted"
+	read -r bn bc <<< "$(echo "$b1 $b0" | awk '{ print $1 - $3, $2 - $4 }')"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sc" "$cfg" "$round" "$SECS" \
+		"$sent" "$recv" "$rate" "$bps" $((s1 - s0)) $((t1 - t0)) $((v1 - v0)) "$expected" "$counted" "$drops" "$bn" "$bc" >> "$TSV"
+	log "$sc $cfg round $round: sent $sent received $recv ($rate pkt/s, $bps bit/s) expected $expected counted $counted drops $drops tc ${bn}ns/${bc}"
+}
+
+# The TC program alone: its run time per packet under a UDP flood (bpf/scripts/tc-cost.sh).
+tc_cost() {
+	log "tc-cost.sh $TC_COST_SECONDS"
+	FLOOD_BIN="$BIN_DIR/udp_flood" bash "$ROOT_DIR/bpf/scripts/tc-cost.sh" "$TC_COST_SECONDS" > "$OUT_DIR/tc-cost.txt" 2>&1 \
+		|| echo "tc-cost.sh failed (exit $?)" >> "$OUT_DIR/tc-cost.txt"
+	cat "$OUT_DIR/tc-cost.txt" >&2
 }
 
 main() {
 	mkdir -p "$OUT_DIR"
 	build_tools
-	trap ns_down EXIT
+	local bpf_stats; bpf_stats=$(sysctl -n kernel.bpf_stats_enabled)
+	trap "kill \${TOOL_PID:-} 2>/dev/null; sysctl -qw kernel.bpf_stats_enabled=$bpf_stats; ns_down" EXIT
 	ns_up
-	printf 'scenario\tconfig\tround\tseconds\tsent\treceived_or_bps\tsoftirq_ticks\ttool_ticks\tseen_on_veth\ttool_counted\n' > "$TSV"
+	printf 'scenario\tconfig\tround\tseconds\tsent\treceived\trate_pps\tbps\tsoftirq_ticks\ttool_ticks\tveth_pkts\texpected\tcounted\ttool_drops\ttc_run_ns\ttc_runs\n' > "$TSV"
 	for round in $(seq 1 "$RUNS"); do
-		for cfg in $CONFIGS; do
-			measure_udp "$cfg" "$round"
-			measure_tcp "$cfg" "$round" on
-			measure_tcp "$cfg" "$round" off
+		for sc in $SCENARIOS; do
+			for cfg in $CONFIGS; do
+				measure "$sc" "$cfg" "$round"
+			done
 		done
 	done
-	log "raw results in $TSV"
+	ns_down
+	tc_cost
+	report
 }
 
+report() {
+	"${PYTHON:-/usr/bin/python3}" "$BENCH_DIR/render.py" datapath "$TSV" "$OUT_DIR/tc-cost.txt" \
+		"RUNS=$RUNS SECONDS_PER_RUN=$SECS bash bench/datapath.sh $RUNS $SECS" > "$MD"
+	log "wrote $TSV and $MD"
+}
+
+# "--report": only turn an existing $OUT_DIR/datapath.tsv into datapath.md again
+if [ "${1:-}" = --report ]; then RUNS=$(tail -n +2 "$TSV" | cut -f3 | sort -u | wc -l); SECS=$(sed -n 2p "$TSV" | cut -f4); report; exit; fi
 main "$@"

@@ -59,3 +59,52 @@ median_spread() {
 		s = (m>0) ? (v[NR]-v[1])/m : 0;
 		printf "%.6g %.3f\n", m, s }'
 }
+
+# --- appended by HARNESS (session 2) ---
+
+# Sum of statistics keys in the last daemon log line containing WORD (flowmond logs
+# "statistics: k=v k=v ..." every flowmon.stats.interval and "stopped; k=v ..." at exit).
+# Exact key match; prints "?" when the line or a key is missing.
+# usage: stat_value LOG WORD KEY...
+stat_value() {
+	local log=$1 word=$2; shift 2
+	grep -a -- "$word" "$log" 2>/dev/null | tail -1 | awk -v keys="$*" '
+		BEGIN { n = split(keys, k, " ") }
+		{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+		END { s = 0; for (j = 1; j <= n; j++) { if (!(k[j] in v) || v[k[j]] !~ /^[0-9]+$/) { print "?"; exit } s += v[k[j]] } print s }'
+}
+
+# utime+stime jiffies of a process, its threads and all its descendants (pmacctd forks plugins).
+tree_ticks() {
+	[ -n "${1:-}" ] || { echo 0; return; }
+	local pids="$1" all="$1" p kids
+	while [ -n "$pids" ]; do
+		kids=""
+		for p in $pids; do kids="$kids $(cat /proc/"$p"/task/*/children 2>/dev/null)"; done
+		pids=$(echo $kids)
+		all="$all $pids"
+	done
+	local t=0
+	for p in $all; do t=$((t + $(proc_ticks "$p"))); done
+	echo "$t"
+}
+
+# "RUN_TIME_NS RUN_CNT" summed over the BPF programs attached to DEV's TC hooks in namespace NS
+# (needs kernel.bpf_stats_enabled=1 for run_time_ns to move). "0 0" when none is attached.
+tc_prog_stats() { # NS DEV
+	local ids id
+	ids=$(ip netns exec "$1" bpftool -j net show dev "$2" 2>/dev/null |
+		jq -r '.[]? | (.tc // [])[], (.tcx // [])[] | (.id // .prog_id) // empty' 2>/dev/null | sort -u)
+	local ns=0 cnt=0
+	for id in $ids; do
+		read -r a b < <(bpftool -j prog show id "$id" | jq -r '"\(.run_time_ns // 0) \(.run_cnt // 0)"')
+		ns=$((ns + a)); cnt=$((cnt + b))
+	done
+	echo "$ns $cnt"
+}
+
+# TCP segments the namespace's stack sent, in wire segments (/proc/net/snmp, per netns: OutSegs and
+# RetransSegs count a GSO packet as its number of segments; InSegs would count GRO packets as one).
+tcp_out_segs() { # NS
+	ip netns exec "$1" cat /proc/net/snmp | awk '/^Tcp:/ { if (!h) { for (i=1;i<=NF;i++) c[$i]=i; h=1 } else print $c["OutSegs"] + $c["RetransSegs"] }'
+}

@@ -1,40 +1,56 @@
 # How each configuration under test is started, stopped and asked for its packet count.
 # Sourced by datapath.sh. Every tool watches $IF_RX inside $NS_RX.
 # start_<cfg>: starts the tool in the background, sets TOOL_PID (empty when nothing runs)
-# count_<cfg> PORT: prints the packets the tool counted for flows with that port (either side)
-# stop_<cfg>: stops it and removes what it attached
+# count_<cfg> PORT: stops the tool and prints "COUNTED DROPS": the packets it counted for flows
+#   with that port (either side), and the drops it reports itself ("-" when it has no counter)
+# stop_<cfg>: makes sure it is gone and removes what it attached
 
 FLOWMOND_JAR=${FLOWMOND_JAR:-$ROOT_DIR/daemon/target/flowmond.jar}
 
 # --- nothing attached: the physical limit
 start_none() { TOOL_PID=; }
-count_none() { echo "-"; }
+count_none() { echo "- -"; }
 stop_none() { :; }
 
-# --- flowmond: the daemon with its TC program on the receiver's veth, JSON output for counting
+# --- flowmond: the daemon with its TC program on the receiver's veth, JSON output for counting.
+# kernel.bpf_stats_enabled=1 while it runs, so run_time_ns/run_cnt of its TC programs can be read
+# (this adds two clock reads per program run to flowmond's cost, none to the others').
 start_flowmond() {
 	rm -f "$OUT_DIR/flowmond.json"
+	FM_OLD_BPF_STATS=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
 	ip netns exec $NS_RX java -jar "$FLOWMOND_JAR" -i $IF_RX --collector 127.0.0.1:9 \
 		--json "$OUT_DIR/flowmond.json" > "$OUT_DIR/flowmond.log" 2>&1 &
 	TOOL_PID=$!
-	# attached when the log says so (or give up after 20 s)
-	for _ in $(seq 1 200); do
-		grep -q "attached" "$OUT_DIR/flowmond.log" 2>/dev/null && break
+	# ready when the daemon says "running with" (both TC hooks and the syscall probes attached)
+	for _ in $(seq 1 300); do
+		grep -q "running with" "$OUT_DIR/flowmond.log" 2>/dev/null && return 0
+		kill -0 "$TOOL_PID" 2>/dev/null || break
 		sleep 0.1
 	done
+	log "flowmond did not start:"; tail -20 "$OUT_DIR/flowmond.log" >&2
+	return 1
 }
 count_flowmond() {
 	kill -TERM "$TOOL_PID" 2>/dev/null; wait_gone "$TOOL_PID"
 	# JSON lines with nProbe names; both directions of the port's flows
-	awk -v p="$1" -F'[,:{}]' '
+	local n
+	n=$(awk -v p="$1" -F'[,:{}]' '
 		{ delete f; for (i=1;i<NF;i++) { gsub(/[" ]/,"",$i); f[$i]=$(i+1) }
 		  gsub(/[" ]/,"",f["L4_DST_PORT"]); gsub(/[" ]/,"",f["L4_SRC_PORT"]);
 		  if (f["L4_DST_PORT"]==p || f["L4_SRC_PORT"]==p) n += f["IN_PKTS"] + f["OUT_PKTS"] }
-		END { print n+0 }' "$OUT_DIR/flowmond.json"
+		END { print n+0 }' "$OUT_DIR/flowmond.json")
+	# drops from the final statistics line ("stopped; k=v ..."): map full + failed map inserts
+	local d
+	d=$(stat_value "$OUT_DIR/flowmond.log" stopped dropped.map-full tc.map-insert-failures)
+	echo "$n $d"
 }
-stop_flowmond() { kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"; TOOL_PID=; }
+stop_flowmond() {
+	kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"; TOOL_PID=
+	sysctl -qw kernel.bpf_stats_enabled="${FM_OLD_BPF_STATS:-0}"
+}
 
-# --- softflowd (libpcap), exporting IPFIX to an nfcapd in the same namespace; on shutdown it
+# --- softflowd (libpcap), exporting to an nfcapd in the same namespace; on shutdown it
 # expires and exports every flow, so the collector holds its complete counts
 start_softflowd() {
 	rm -rf "$OUT_DIR/nfcapd" && mkdir -p "$OUT_DIR/nfcapd"
@@ -47,16 +63,26 @@ start_softflowd() {
 }
 count_softflowd() {
 	sleep 1 # let libpcap drain its buffer
+	# its own view of what it lost: libpcap's and the interface's drop counters
+	ip netns exec $NS_RX softflowctl -c "$OUT_DIR/sf.ctl" statistics > "$OUT_DIR/softflowd.stats" 2>&1 || true
+	local d
+	d=$(awk '/Packets dropped by/ {n += $NF; f=1} END { print f ? n : "?" }' "$OUT_DIR/softflowd.stats")
 	ip netns exec $NS_RX softflowctl -c "$OUT_DIR/sf.ctl" shutdown > /dev/null
 	wait_gone "$TOOL_PID"
 	sleep 0.5
 	kill "$NFCAPD_PID"; wait_gone "$NFCAPD_PID"
-	nfdump -R "$OUT_DIR/nfcapd" -q -o "fmt:%sp %dp %pkt" -N 2>/dev/null |
-		awk -v p="$1" '$1==p || $2==p { n += $3 } END { print n+0 }'
+	local n
+	n=$(nfdump -R "$OUT_DIR/nfcapd" -q -o "fmt:%sp %dp %pkt" -N 2>/dev/null |
+		awk -v p="$1" '$1==p || $2==p { n += $3 } END { print n+0 }')
+	echo "$n $d"
 }
-stop_softflowd() { wait_gone "$TOOL_PID"; TOOL_PID=; }
+stop_softflowd() {
+	kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"; TOOL_PID=
+	kill "${NFCAPD_PID:-}" 2>/dev/null || true; wait_gone "${NFCAPD_PID:-}"
+}
 
-# --- pmacctd (libpcap), memory plugin with buffers sized so the plugin pipe does not drop
+# --- pmacctd (libpcap), memory plugin (read with the pmacct client) with buffers sized so the
+# plugin pipe does not drop; the core process and the plugin are separate processes
 start_pmacctd() {
 	cat > "$OUT_DIR/pmacctd.conf" <<CONF
 daemonize: false
@@ -73,7 +99,15 @@ CONF
 }
 count_pmacctd() {
 	sleep 2 # the memory plugin lags the core process
-	pmacct -p "$OUT_DIR/pmacct.pipe" -s -O csv |
-		awk -F, -v p="$1" 'NR>1 && ($3==p || $4==p) { n += $6 } END { print n+0 }'
+	local n
+	n=$(pmacct -p "$OUT_DIR/pmacct.pipe" -s -O csv |
+		awk -F, -v p="$1" 'NR>1 && ($3==p || $4==p) { n += $6 } END { print n+0 }')
+	kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"
+	# at exit the core logs libpcap's view: "[iface,0] received_packets=N dropped_packets=M";
+	# the plugin logs "Missing data detected" when its pipe lost buffers (not counted in packets)
+	local d
+	d=$(grep -o 'dropped_packets=[0-9]*' "$OUT_DIR/pmacctd.log" | tail -1 | cut -d= -f2)
+	grep -q "Missing data detected" "$OUT_DIR/pmacctd.log" && d="${d:-?}+pipe"
+	echo "$n ${d:-?}"
 }
 stop_pmacctd() { kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"; TOOL_PID=; }

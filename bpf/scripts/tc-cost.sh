@@ -5,6 +5,7 @@
 # flood's packet rate with and without the program attached.
 #
 #   bash bpf/scripts/tc-cost.sh [SECONDS] [OBJECT]    (root; defaults: 10, bpf/target/classes/bpf/tc_flow.bpf.o)
+#   env FLOOD_BIN=bench/out/bin/udp_flood: use that sender (bench/datapath.sh does)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-10}
@@ -28,7 +29,13 @@ ip -n "$A" addr add 10.98.0.1/24 dev vca; ip -n "$B" addr add 10.98.0.2/24 dev v
 ip -n "$A" link set vca up; ip -n "$B" link set vcb up
 ip -n "$B" neigh replace 10.98.0.1 lladdr "$(ip netns exec "$A" cat /sys/class/net/vca/address)" dev vcb nud permanent
 
-flood() { ip netns exec "$B" python3 "$TRAFFIC" udp-flood 10.98.0.1 9 "$DURATION" 64; }
+# FLOOD_BIN=bench's udp_flood (sendmmsg, 22-byte payload = 64-byte frames) when given: a far higher
+# rate than the Python flood, so the per-packet cost is measured where it matters
+if [ -n "${FLOOD_BIN:-}" ]; then
+  flood() { ip netns exec "$B" "$FLOOD_BIN" 10.98.0.1 9 22 "$DURATION"; }
+else
+  flood() { ip netns exec "$B" python3 "$TRAFFIC" udp-flood 10.98.0.1 9 "$DURATION" 64; }
+fi
 
 base=$(flood)
 mkdir -p "$PIN"
