@@ -38,7 +38,7 @@ arch="$(dpkg --print-architecture)"
 root="$out/root"
 rm -rf "$root"
 install -d "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/flowmond" "$root/lib/systemd/system" \
-    "$root/etc" "$root/usr/share/doc/flowmond"
+    "$root/etc" "$root/usr/share/doc/flowmond" "$root/var/lib/flowmond"
 install -m 0755 "$here/flowmond" "$root/usr/bin/flowmond"
 install -m 0644 "$jar" "$root/usr/share/flowmond/flowmond.jar"
 install -m 0644 "$here/flowmond.service" "$root/lib/systemd/system/flowmond.service"
