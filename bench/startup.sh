@@ -1,41 +1,151 @@
 #!/usr/bin/env bash
-# Start-up time: from exec of `java -jar flowmond.jar` to the moment every probe is attached
-# (the log line "syscall probes attached", written after the TC program is attached too).
-# RUNS runs; prints one duration per run in seconds and writes $OUT_DIR/startup.tsv.
+# Start-up: time from exec to "syscall probes attached" (logged after the TC program is attached
+# too, so every probe is in place), JVM included. Two configurations, alternating in each round
+# (and which goes first alternates between rounds) so both see the same machine load:
+#   jar       java -jar daemon/target/flowmond.jar ...             (how the README runs it)
+#   launcher  packaging/flowmond ... (what the .deb installs as /usr/bin/flowmond): the same jar
+#             with the class-data-sharing archive the launcher keeps, here in $OUT_DIR/startup-cds
+# Before the rounds the launcher's one-time costs are measured once each: the first start records
+# the archive (written when that daemon exits), the second checks it and moves it into place.
+# Also the CPU time (user+system, all threads) the JVM used until attached, less sensitive to
+# other load than the wall time. The daemon runs in its own namespace with a veth pair, so this
+# never touches another script's namespaces.
+# Writes $OUT_DIR/startup.tsv (one line per run) and $OUT_DIR/startup.md (## Start-up section).
 #
-# usage: bench/startup.sh [RUNS]
+# usage: bench/startup.sh [RUNS]     RUNS rounds (default 7, at least 5 for the contract)
+#   env: FLOWMOND_JAR (default daemon/target/flowmond.jar), TARGET_SECONDS (default 1.5)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-RUNS=${1:-5}
+NS=fmbench-start
+IF=fmst0
+RUNS=${1:-7}
+TARGET_SECONDS=${TARGET_SECONDS:-1.5}
 FLOWMOND_JAR=${FLOWMOND_JAR:-$ROOT_DIR/daemon/target/flowmond.jar}
+LAUNCHER=$ROOT_DIR/packaging/flowmond
+CDS_DIR=$OUT_DIR/startup-cds
 TSV=$OUT_DIR/startup.tsv
+MD=$OUT_DIR/startup.md
+DAEMON_ARGS=(-i $IF --collector 127.0.0.1:9)
+HZ=$(clk_tck)
 
-one_run() {
-	local log=$OUT_DIR/startup.log
-	local t0 t1
-	t0=$(date +%s.%N)
-	ip netns exec $NS_RX java -jar "$FLOWMOND_JAR" -i $IF_RX --collector 127.0.0.1:9 > "$log" 2>&1 &
-	local pid=$!
-	until grep -q "syscall probes attached" "$log" 2>/dev/null; do
-		kill -0 $pid 2>/dev/null || { cat "$log" >&2; return 1; }
-		sleep 0.01
+ns_start_up() {
+	ns_start_down
+	ip netns add $NS
+	ip -n $NS link add $IF type veth peer name fmst1
+	ip -n $NS link set lo up
+	ip -n $NS link set $IF up
+	ip -n $NS link set fmst1 up
+}
+ns_start_down() { ip netns del $NS 2>/dev/null || true; }
+
+# The command of a configuration, as run inside the namespace.
+command_of() { # jar|launcher
+	case $1 in
+		jar) echo java -jar "$FLOWMOND_JAR" "${DAEMON_ARGS[@]}" ;;
+		launcher) echo env FLOWMOND_JAR="$FLOWMOND_JAR" FLOWMOND_CDS_DIR="$CDS_DIR" "$LAUNCHER" "${DAEMON_ARGS[@]}" ;;
+	esac
+}
+
+# One start: reads the daemon's output through a pipe (no polling), takes the time of the line
+# "syscall probes attached" and the JVM's CPU ticks at that moment, then stops it with SIGTERM and
+# waits for the exit (a recording launcher writes its archive then). Sets RUN_SECONDS, RUN_CPU.
+one_start() { # config log
+	local config=$1 log=$2 t0 t1="" line stat
+	t0=$EPOCHREALTIME
+	# shellcheck disable=SC2046
+	coproc FM { exec ip netns exec $NS $(command_of "$config") 2>&1; }
+	local pid=$FM_PID fd
+	exec {fd}<&"${FM[0]}" # our own copy: bash closes the coproc's when it reaps it
+	: > "$log"
+	while IFS= read -r line <&"$fd"; do
+		printf '%s\n' "$line" >> "$log"
+		if [[ $line == *"syscall probes attached"* ]]; then
+			t1=$EPOCHREALTIME
+			read -r stat < "/proc/$pid/stat"
+			break
+		fi
 	done
-	t1=$(date +%s.%N)
-	kill -TERM $pid; wait_gone $pid
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
+	if [ -z "$t1" ]; then
+		wait "$pid" || true
+		exec {fd}<&-
+		log "$config: flowmond did not attach; its output:"; cat "$log" >&2
+		return 1
+	fi
+	kill -TERM "$pid"
+	cat <&"$fd" >> "$log" || true
+	exec {fd}<&-
+	wait "$pid" || true
+	local f=($stat)
+	RUN_SECONDS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	RUN_CPU=$(awk -v u="${f[13]}" -v s="${f[14]}" -v hz="$HZ" 'BEGIN { printf "%.2f", (u + s) / hz }')
+}
+
+column() { awk -F'\t' -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$TSV"; }
+
+write_md() {
+	local jar_m jar_s lau_m lau_s jar_c lau_c ratio ratio_s first second met
+	read -r jar_m jar_s < <(column jar 4 | median_spread)
+	read -r lau_m lau_s < <(column launcher 4 | median_spread)
+	read -r jar_c _ < <(column jar 5 | median_spread)
+	read -r lau_c _ < <(column launcher 5 | median_spread)
+	# per-round ratio launcher / jar (same round, same load)
+	read -r ratio ratio_s < <(awk -F'\t' 'NR > 1 { t[$1, $2] = $4; r[$1] = 1 }
+		END { for (i in r) if (t[i, "jar"] > 0 && t[i, "launcher"] > 0) print t[i, "launcher"] / t[i, "jar"] }' "$TSV" | median_spread)
+	first=$(awk -F'\t' '$2 == "launcher-records" { print $4 }' "$TSV")
+	second=$(awk -F'\t' '$2 == "launcher-promotes" { print $4 }' "$TSV")
+	met() { awk -v m="$1" -v t="$TARGET_SECONDS" 'BEGIN { print (m <= t) ? "**met**" : "**not met**" }'; }
+	range() { column "$1" 4 | sort -g | awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%s–%s", a, b }'; }
+	{
+		echo "## Start-up"
+		echo
+		echo "Time from exec to the log line \"syscall probes attached\" (TC program and syscall probes"
+		echo "attached), JVM included; $RUNS rounds, the two configurations alternating in each round."
+		echo "Load average before/after: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)."
+		echo
+		echo "    bash bench/startup.sh $RUNS"
+		echo "    # jar:      ip netns exec $NS $(command_of jar)"
+		echo "    # launcher: ip netns exec $NS $(command_of launcher)"
+		echo
+		echo "| configuration | seconds to attached, median | spread (max−min)/median | min–max | JVM CPU s to attached, median | target ≤ $TARGET_SECONDS s |"
+		echo "|---|---|---|---|---|---|"
+		echo "| \`java -jar\` | $jar_m | $jar_s | $(range jar) | $jar_c | $(met "$jar_m") |"
+		echo "| launcher (AppCDS archive) | $lau_m | $lau_s | $(range launcher) | $lau_c | $(met "$lau_m") |"
+		echo
+		echo "Launcher ÷ \`java -jar\`, per round: median **$(printf '%.2f' "$ratio")** (spread $ratio_s)."
+		echo "One-time launcher costs (single runs, before the rounds): the first start, which records the"
+		echo "archive at exit, ${first} s; the next, which checks the archive with a throw-away JVM and moves it"
+		echo "into place, ${second} s."
+	} > "$MD"
 }
 
 main() {
 	mkdir -p "$OUT_DIR"
-	trap ns_down EXIT
-	ns_up
-	printf 'run\tseconds_to_attached\n' > "$TSV"
-	for i in $(seq 1 "$RUNS"); do
-		s=$(one_run)
-		printf '%s\t%s\n' "$i" "$s" >> "$TSV"
-		log "start-up run $i: $s s"
+	[ -r "$FLOWMOND_JAR" ] || { log "$FLOWMOND_JAR is missing: mvn -B -ntp -DskipTests package first"; exit 66; }
+	trap ns_start_down EXIT
+	ns_start_up
+	rm -rf "$CDS_DIR"
+	mkdir -p "$CDS_DIR"
+	LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+	printf 'round\tconfiguration\tcommand\tseconds_to_attached\tjvm_cpu_seconds_to_attached\n' > "$TSV"
+	local round config
+	for config in launcher-records launcher-promotes; do
+		one_start launcher "$OUT_DIR/startup-$config.log"
+		printf '0\t%s\t%s\t%s\t%s\n' "$config" "$(command_of launcher)" "$RUN_SECONDS" "$RUN_CPU" >> "$TSV"
+		log "start-up $config: $RUN_SECONDS s (JVM CPU $RUN_CPU s)"
 	done
-	tail -n +2 "$TSV" | cut -f2 | median_spread | awk '{print "median " $1 " s, spread " $2*100 " %"}' >&2
+	[ -s "$CDS_DIR/flowmond.jsa" ] || log "warning: the launcher did not put an archive in place ($CDS_DIR)"
+	local order
+	for round in $(seq 1 "$RUNS"); do
+		order="jar launcher"
+		[ $((round % 2)) -eq 0 ] && order="launcher jar" # ABBA..., neither always goes first
+		for config in $order; do
+			one_start $config "$OUT_DIR/startup-$config.log"
+			printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$config" "$(command_of $config)" "$RUN_SECONDS" "$RUN_CPU" >> "$TSV"
+			log "start-up round $round $config: $RUN_SECONDS s (JVM CPU $RUN_CPU s)"
+		done
+	done
+	write_md
+	cat "$MD" >&2
 }
 
 main "$@"
