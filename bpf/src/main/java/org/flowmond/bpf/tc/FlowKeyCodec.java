@@ -47,6 +47,24 @@ public final class FlowKeyCodec {
                 Direction.fromCode(b.get(offset + DIRECTION)));
     }
 
+    /**
+     * As {@link #decode(ByteBuffer, int)}, for the scan: {@code le} must already be little endian
+     * (no duplicate per key), and addresses come from {@code addresses} (one object per value).
+     */
+    static FlowKey decode(ByteBuffer le, int offset, AddressCache addresses) {
+        int ethProto = Short.toUnsignedInt(le.getShort(offset + ETH_PROTO));
+        boolean v4 = ethProto == FlowKey.ETH_P_IP;
+        return new FlowKey(
+                v4 ? addresses.v4(le, offset + SRC_ADDR + 12) : addresses.v6(le, offset + SRC_ADDR),
+                v4 ? addresses.v4(le, offset + DST_ADDR + 12) : addresses.v6(le, offset + DST_ADDR),
+                Short.toUnsignedInt(le.getShort(offset + SRC_PORT)),
+                Short.toUnsignedInt(le.getShort(offset + DST_PORT)),
+                Byte.toUnsignedInt(le.get(offset + PROTO)),
+                ethProto,
+                le.getInt(offset + IFINDEX),
+                Direction.fromCode(le.get(offset + DIRECTION)));
+    }
+
     public static FlowKey decode(byte[] key) {
         return decode(ByteBuffer.wrap(key), 0);
     }

@@ -32,6 +32,16 @@ public final class FlowStatsCodec {
                 b.getInt(offset + TCP_FLAGS));
     }
 
+    /** As {@link #decode(ByteBuffer, int, KernelClock)}, for the scan: {@code le} must already be little endian. */
+    static FlowCounters decodeLittleEndian(ByteBuffer le, int offset, KernelClock clock) {
+        return new FlowCounters(
+                le.getLong(offset + PACKETS),
+                le.getLong(offset + BYTES),
+                clock.toEpochNanos(le.getLong(offset + FIRST_SEEN)),
+                clock.toEpochNanos(le.getLong(offset + LAST_SEEN)),
+                le.getInt(offset + TCP_FLAGS));
+    }
+
     public static FlowCounters decode(byte[] value, KernelClock clock) {
         return decode(ByteBuffer.wrap(value), 0, clock);
     }

@@ -1,6 +1,7 @@
 package org.flowmond.bpf.tc;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +53,8 @@ public final class TcFlowMonitor implements AutoCloseable {
     private final AtomicLong overflowDelivered = new AtomicLong();
     private final List<TcHook> hooks = new ArrayList<>();
     private final LossLog lossLog = new LossLog();
+    /** Address objects shared by the keys of every scan (see {@link AddressCache}). */
+    private final AddressCache scanAddresses = new AddressCache();
     private volatile boolean closing;
 
     private TcFlowMonitor(BpfObject object, TcFlowMonitorOptions options, KernelClock clock,
@@ -139,12 +142,14 @@ public final class TcFlowMonitor implements AutoCloseable {
     public List<UniFlow> scan() {
         requireOpen();
         MapEntries entries = flows.readAll();
-        ByteBuffer keys = ByteBuffer.wrap(entries.keys());
-        ByteBuffer values = ByteBuffer.wrap(entries.values());
+        ByteBuffer keys = ByteBuffer.wrap(entries.keys()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer values = ByteBuffer.wrap(entries.values()).order(ByteOrder.LITTLE_ENDIAN);
         List<UniFlow> out = new ArrayList<>(entries.count());
-        for (int i = 0; i < entries.count(); i++) {
-            out.add(new UniFlow(FlowKeyCodec.decode(keys, i * entries.keySize()),
-                    FlowStatsCodec.decode(values, i * entries.valueSize(), clock)));
+        synchronized (scanAddresses) { // the cache is single-threaded; scans are the flow thread's
+            for (int i = 0; i < entries.count(); i++) {
+                out.add(new UniFlow(FlowKeyCodec.decode(keys, i * entries.keySize(), scanAddresses),
+                        FlowStatsCodec.decodeLittleEndian(values, i * entries.valueSize(), clock)));
+            }
         }
         return out;
     }

@@ -41,6 +41,13 @@ class FlowStatsCodecTest {
     }
 
     @Test
+    void theScansLittleEndianDecodeEqualsThePlainOne() {
+        ByteBuffer le = ByteBuffer.allocate(8 + FlowStatsCodec.SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        le.put(8, STATS);
+        assertEquals(FlowStatsCodec.decode(STATS, clock), FlowStatsCodec.decodeLittleEndian(le, 8, clock));
+    }
+
+    @Test
     void decodesAnOverflowEvent() {
         ByteBuffer ev = ByteBuffer.allocate(FlowOverflowCodec.SIZE);
         ev.put(FlowKeyCodecTest.IPV4_TCP);        //  0 key (44 bytes)
