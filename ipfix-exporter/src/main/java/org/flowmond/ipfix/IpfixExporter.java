@@ -158,18 +158,34 @@ public final class IpfixExporter implements AutoCloseable {
         return offer(record, notSentCount(record));
     }
 
+    /**
+     * Queues a flow for export, waiting up to {@code maxWait} for room if the queue is full: for a
+     * producer that would rather slow down than lose records (the daemon's flow thread exporting a
+     * whole table at once produces faster than one export thread sends). Returns false, counted
+     * as in {@link #export(FlowRecord)}, if there was still no room after {@code maxWait}, if the
+     * exporter is closed, or if the calling thread is interrupted while waiting (its interrupt
+     * status is kept).
+     */
+    public boolean export(FlowRecord record, Duration maxWait) {
+        return offer(record, notSentCount(record), maxWait.toNanos());
+    }
+
     /** Queues a syscall flow for export; as {@link #export(FlowRecord)}. */
     public boolean export(SyscallFlowRecord record) {
         return offer(record, 1);
     }
 
     private boolean offer(Object record, int dataRecords) {
+        return offer(record, dataRecords, 0);
+    }
+
+    private boolean offer(Object record, int dataRecords, long waitNanos) {
         if (closed) {
             counters.droppedClosed.increment();
             counters.notSentFlowRecords.add(dataRecords);
             return false;
         }
-        if (!queue.offer(record)) {
+        if (!queue.offer(record) && !offerWaiting(record, waitNanos)) {
             counters.droppedQueueFull.increment();
             counters.notSentFlowRecords.add(dataRecords);
             queueFull.warn("IPFIX export queue full (" + settings.queueCapacity() + " records): records dropped", null);
@@ -178,6 +194,20 @@ public final class IpfixExporter implements AutoCloseable {
         counters.queued.increment();
         pipeline.requestDrain();
         return true;
+    }
+
+    /** A full queue: wait for the export thread to take some (it has a drain pending). */
+    private boolean offerWaiting(Object record, long waitNanos) {
+        if (waitNanos <= 0) {
+            return false;
+        }
+        pipeline.requestDrain();
+        try {
+            return queue.offer(record, waitNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** How many data records a dropped flow would have made. */

@@ -173,6 +173,71 @@ class IpfixExporterTest {
         }
     }
 
+    /** Holds the export thread until the returned latch is counted down. */
+    private static CountDownLatch holdExportThread(IpfixExporter exporter) throws InterruptedException {
+        CountDownLatch hold = new CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        exporter.runOnExportThread(() -> {
+            held.countDown();
+            try {
+                hold.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        held.await();
+        return hold;
+    }
+
+    @Test
+    void aWaitingExportTakesTheRoomTheExportThreadMakesAndLosesNothing() throws Exception {
+        try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
+                    .withQueue(10).build())) {
+                CountDownLatch hold = holdExportThread(exporter);
+                List<FlowRecord> flows = TestFlows.flows(15, 3, 4);
+                for (FlowRecord f : flows.subList(0, 10)) {
+                    assertTrue(exporter.export(f));
+                }
+                // the queue is full: the 11th producer waits until the export thread runs again
+                java.util.concurrent.CompletableFuture<Boolean> waiting = java.util.concurrent.CompletableFuture
+                        .supplyAsync(() -> exporter.export(flows.get(10), Duration.ofSeconds(30)));
+                hold.countDown();
+                assertTrue(waiting.get());
+                for (FlowRecord f : flows.subList(11, 15)) {
+                    assertTrue(exporter.export(f, Duration.ofSeconds(30)));
+                }
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                ExporterStatistics stats = exporter.statistics();
+                assertEquals(15, stats.recordsQueued());
+                assertEquals(0, stats.recordsDroppedQueueFull());
+                assertEquals(0, stats.notSentFlowRecords());
+                assertEquals(15, stats.collectors().get(0).flowRecordsSent());
+            }
+        }
+    }
+
+    @Test
+    void aWaitingExportThatFindsNoRoomInTimeIsDroppedAndCounted() throws Exception {
+        try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
+                    .withQueue(2).build())) {
+                CountDownLatch hold = holdExportThread(exporter);
+                List<FlowRecord> flows = TestFlows.flows(3, 3, 4);
+                assertTrue(exporter.export(flows.get(0)));
+                assertTrue(exporter.export(flows.get(1)));
+                assertFalse(exporter.export(flows.get(2), Duration.ofMillis(50)), "the export thread is held");
+                hold.countDown();
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                ExporterStatistics stats = exporter.statistics();
+                assertEquals(2, stats.recordsQueued());
+                assertEquals(1, stats.recordsDroppedQueueFull());
+                assertEquals(1, stats.notSentFlowRecords());
+                assertEquals(2, stats.collectors().get(0).flowRecordsSent());
+            }
+        }
+    }
+
     @Test
     void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
         try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
