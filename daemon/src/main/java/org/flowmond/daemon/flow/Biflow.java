@@ -1,7 +1,5 @@
 package org.flowmond.daemon.flow;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 
@@ -43,7 +41,7 @@ final class Biflow {
     final Travel lowToHigh = new Travel();
     final Travel highToLow = new Travel();
     /** Last cumulative reading of every kernel entry belonging to this connection, by kernel key. */
-    final Map<FlowKey, FlowCounters> kernelEntries = new HashMap<>(4);
+    final KernelEntries kernelEntries = new KernelEntries();
 
     InitiatorRule rule = InitiatorRule.FIRST_PACKET;
     boolean ruleDecided;
@@ -58,6 +56,7 @@ final class Biflow {
     long endDetectedNanos = -1;
     /** Exported for the last time and removed from the table; late readings of it are stale. */
     boolean ended;
+    /** Null until the first reading is applied (the deadline is known only then: one ticket, not two). */
     DeadlineQueue.Ticket<Biflow> ticket;
 
     Biflow(BiflowKey key, long now) {

@@ -34,7 +34,9 @@ final class BiflowTable {
 
     private final LinkedHashMap<BiflowKey, Biflow> flows = new LinkedHashMap<>();
     private final DeadlineQueue<Biflow> deadlines = new DeadlineQueue<>();
+    /** Kernel entries deleted by evictions during the scan being merged (only then: see finish). */
     private final java.util.Set<FlowKey> deletedDuringScan = new java.util.HashSet<>();
+    private boolean scanning;
     private final KernelFlowMap kernel;
     private final FlowStats stats;
     private FlowTableParams params;
@@ -53,12 +55,27 @@ final class BiflowTable {
         return flows.size();
     }
 
+    /** Tickets in the deadline queue, live and cancelled (tests: about one per flow, not more). */
+    int scheduledDeadlines() {
+        return deadlines.size();
+    }
+
     /**
      * One full read of the kernel map (cumulative counters). New biflows are reported to
      * {@code created} so that waiting attributions can be attached before anything is exported.
      */
     void onScan(List<UniFlow> scan, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
         deletedDuringScan.clear();
+        scanning = true;
+        try {
+            mergeScan(scan, now, out, created);
+        } finally {
+            scanning = false;
+            deletedDuringScan.clear();
+        }
+    }
+
+    private void mergeScan(List<UniFlow> scan, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
         List<UniFlow> readings = new ArrayList<>(scan.size());
         List<Biflow> owners = new ArrayList<>(scan.size());
         Map<Biflow.Travel, UniFlow> candidates = new IdentityHashMap<>();
@@ -88,7 +105,6 @@ final class BiflowTable {
                 afterUpdate(b, now);
             }
         }
-        deletedDuringScan.clear();
     }
 
     /**
@@ -163,7 +179,8 @@ final class BiflowTable {
         }
         b = new Biflow(key, now);
         flows.put(key, b);
-        b.ticket = deadlines.schedule(b, deadline(b));
+        // scheduled by afterUpdate, once its first reading is in: scheduling now and again when the
+        // packets turn out older than the flow's creation left a dead ticket per flow in the queue
         stats.biflowsCreated.incrementAndGet();
         stats.biflowsActive.set(flows.size());
         created.accept(b);
@@ -186,22 +203,27 @@ final class BiflowTable {
     /** Adds the difference between this reading and the previous one of the same kernel entry. */
     private void applyReading(Biflow b, UniFlow u) {
         FlowCounters now = u.counters();
-        FlowCounters before = b.kernelEntries.put(u.key(), now);
+        KernelEntries entries = b.kernelEntries;
+        int i = entries.indexOf(u.key());
+        boolean seenBefore = i >= 0;
+        long packetsBefore = seenBefore ? entries.packets(i) : 0;
+        long bytesBefore = seenBefore ? entries.bytes(i) : 0;
+        entries.put(u.key(), now.packets(), now.bytes());
         Biflow.Travel t = b.travel(u.key());
         if (!ObservationPoint.of(u.key()).equals(t.counting)) {
-            if (before == null) {
+            if (!seenBefore) {
                 stats.redundantObservations.incrementAndGet();
             }
             return;
         }
         long dp = now.packets();
         long db = now.bytes();
-        if (before != null) {
-            if (now.packets() < before.packets() || now.bytes() < before.bytes()) {
+        if (seenBefore) {
+            if (now.packets() < packetsBefore || now.bytes() < bytesBefore) {
                 stats.uniflowCounterResets.incrementAndGet(); // entry deleted and recreated in the kernel
             } else {
-                dp -= before.packets();
-                db -= before.bytes();
+                dp -= packetsBefore;
+                db -= bytesBefore;
             }
         }
         t.add(dp, db, now);
@@ -228,13 +250,15 @@ final class BiflowTable {
         if (b.endDetectedNanos < 0 && b.tcpEnded()) {
             b.endDetectedNanos = now;
         }
-        if (deadline(b) < b.ticket.deadline) {
-            reschedule(b); // moved earlier: end of flow seen, or first packets older than the flow's creation
+        if (b.ticket == null || deadline(b) < b.ticket.deadline) {
+            reschedule(b); // first reading, or moved earlier: end of flow seen
         }
     }
 
     private void reschedule(Biflow b) {
-        b.ticket.cancel();
+        if (b.ticket != null) {
+            b.ticket.cancel();
+        }
         b.ticket = deadlines.schedule(b, deadline(b));
     }
 
@@ -248,14 +272,20 @@ final class BiflowTable {
 
     /** Final reading of every kernel entry (removing it), the last export, and the flow is forgotten. */
     private void finish(Biflow b, EndReason reason, Exporter out) {
-        for (FlowKey k : new ArrayList<>(b.kernelEntries.keySet())) {
+        KernelEntries entries = b.kernelEntries;
+        for (int i = 0, n = entries.size(); i < n; i++) { // readings change counts, never the keys
+            FlowKey k = entries.key(i);
             FlowCounters last = kernel.lookupAndDelete(k);
-            deletedDuringScan.add(k);
+            if (scanning) {
+                deletedDuringScan.add(k); // the rest of this scan may hold a stale reading of it
+            }
             if (last != null) {
                 applyReading(b, new UniFlow(k, last));
             }
         }
-        b.ticket.cancel();
+        if (b.ticket != null) {
+            b.ticket.cancel();
+        }
         b.ended = true;
         flows.remove(b.key);
         stats.biflowsActive.set(flows.size());

@@ -179,6 +179,11 @@ public final class FlowTable {
         return biflows.size();
     }
 
+    /** Tickets in the biflows' deadline queue (tests). */
+    int scheduledBiflowDeadlines() {
+        return biflows.scheduledDeadlines();
+    }
+
     public int activeSyscallFlows() {
         return syscalls.size();
     }
