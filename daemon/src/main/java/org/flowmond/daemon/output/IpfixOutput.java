@@ -31,13 +31,25 @@ import org.flowmond.ipfix.SyscallKind;
 
 /**
  * The flow table's records as IPFIX through the exporter module: biflows with ntop's process
- * elements (src = the client), syscall flows with their own template. {@link IpfixExporter#export}
- * never blocks; what it drops is counted there and shown here as {@code dropped.send-queue}.
+ * elements (src = the client), syscall flows with their own template. What the exporter drops is
+ * counted there and shown here as {@code dropped.send-queue}.
+ *
+ * <p>Biflows wait for room in the exporter's queue (up to {@link #QUEUE_WAIT} each) instead of
+ * being dropped: when a whole table expires at once (1,000,000 flows reaching their idle or active
+ * timeout together) the flow thread produces records faster than the export thread sends them,
+ * and a queue of send-queue-limit records overflowed within milliseconds. Waiting slows the flow
+ * thread to the export rate, which is the rate the records can leave anyway. If a record still
+ * finds no room after the wait, the export thread is stuck: later records are offered without
+ * waiting (dropped and counted) until one is accepted again, so the flow thread never stalls for
+ * long behind a dead exporter.
  */
 public final class IpfixOutput implements ExportOutput {
+    /** Longest wait of one biflow for room in the exporter's queue; the export thread needs microseconds per record. */
+    static final Duration QUEUE_WAIT = Duration.ofSeconds(1);
 
     private final IpfixExporter exporter;
     private long nextFlowId = 1;
+    private boolean exporterStuck;
 
     private IpfixOutput(IpfixExporter exporter) {
         this.exporter = exporter;
@@ -69,7 +81,7 @@ public final class IpfixOutput implements ExportOutput {
 
     @Override
     public void biflow(BiflowRecord r) {
-        exporter.export(toIpfix(r, nextFlowId++));
+        exporterStuck = !exporter.export(toIpfix(r, nextFlowId++), exporterStuck ? Duration.ZERO : QUEUE_WAIT);
     }
 
     @Override

@@ -58,6 +58,7 @@ public final class Pipeline implements AutoCloseable {
     private final List<SocketEvent> batch = new ArrayList<>(EVENT_BATCH);
     private final AtomicLong eventQueueDrops = new AtomicLong();
     private final AtomicLong cycleFailures = new AtomicLong();
+    private final CycleTimings timings = new CycleTimings();
     private final SeedTables tables = new SeedTables();
     private final FanOutSink outputs = new FanOutSink();
     private final FlowTable table;
@@ -189,6 +190,7 @@ public final class Pipeline implements AutoCloseable {
         m.put("dropped.event-queue", eventQueueDrops.get());
         m.put("pipeline.cycle-failures", cycleFailures.get());
         m.put("pipeline.output-failures", outputs.failures());
+        timings.putInto(m);
         SocketEventSource s = syscall;
         if (s != null) {
             m.putAll(s.counters());
@@ -309,8 +311,15 @@ public final class Pipeline implements AutoCloseable {
     private void cycle() {
         drainEvents();
         tc.drainOverflow(table::onOverflow);
-        table.onScan(tc.scan());
+        long t0 = System.nanoTime();
+        List<org.flowmond.bpf.api.UniFlow> scan = tc.scan();
+        long t1 = System.nanoTime();
+        timings.scanned(t1 - t0, scan.size());
+        table.onScan(scan);
+        long t2 = System.nanoTime();
+        timings.updated(t2 - t1);
         table.expire();
+        timings.expired(System.nanoTime() - t2);
     }
 
     private void housekeeping(long now) {
