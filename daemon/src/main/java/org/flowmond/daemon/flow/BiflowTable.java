@@ -204,13 +204,15 @@ final class BiflowTable {
     private void applyReading(Biflow b, UniFlow u) {
         FlowCounters now = u.counters();
         KernelEntries entries = b.kernelEntries;
-        int i = entries.indexOf(u.key());
+        Biflow.Travel t = b.travel(u.key());
+        ObservationPoint point = ObservationPoint.of(u.key());
+        boolean fromLow = t == b.lowToHigh;
+        int i = entries.indexOf(point, fromLow);
         boolean seenBefore = i >= 0;
         long packetsBefore = seenBefore ? entries.packets(i) : 0;
         long bytesBefore = seenBefore ? entries.bytes(i) : 0;
-        entries.put(u.key(), now.packets(), now.bytes());
-        Biflow.Travel t = b.travel(u.key());
-        if (!ObservationPoint.of(u.key()).equals(t.counting)) {
+        entries.put(point, fromLow, now.packets(), now.bytes());
+        if (!point.equals(t.counting)) {
             if (!seenBefore) {
                 stats.redundantObservations.incrementAndGet();
             }
@@ -274,7 +276,7 @@ final class BiflowTable {
     private void finish(Biflow b, EndReason reason, Exporter out) {
         KernelEntries entries = b.kernelEntries;
         for (int i = 0, n = entries.size(); i < n; i++) { // readings change counts, never the keys
-            FlowKey k = entries.key(i);
+            FlowKey k = entries.key(i, b.key);
             FlowCounters last = kernel.lookupAndDelete(k);
             if (scanning) {
                 deletedDuringScan.add(k); // the rest of this scan may hold a stale reading of it

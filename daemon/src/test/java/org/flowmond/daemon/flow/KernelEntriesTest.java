@@ -1,58 +1,89 @@
 package org.flowmond.daemon.flow;
 
+import static org.flowmond.daemon.flow.FlowFixture.TCP;
 import static org.flowmond.daemon.flow.FlowFixture.UDP;
+import static org.flowmond.daemon.flow.FlowFixture.ip;
 import static org.flowmond.daemon.flow.FlowFixture.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.net.Inet6Address;
+import java.nio.ByteBuffer;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowKey;
 import org.junit.jupiter.api.Test;
 
-/** The flat per-biflow record of kernel entries and their last readings. */
+/** The per-biflow record of kernel entries, their last readings, and the kernel keys rebuilt from them. */
 class KernelEntriesTest {
     static final FlowKey A = key("10.0.0.2", 5000, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
     static final FlowKey B = key("10.0.0.1", 53, "10.0.0.2", 5000, UDP, 2, Direction.INGRESS);
     static final FlowKey C = key("10.0.0.2", 5000, "10.0.0.1", 53, UDP, 3, Direction.INGRESS);
     static final FlowKey D = key("10.0.0.1", 53, "10.0.0.2", 5000, UDP, 3, Direction.EGRESS);
+    static final BiflowKey BIFLOW = BiflowKey.of(A);
 
-    @Test
-    void emptyKnowsNoKey() {
-        KernelEntries e = new KernelEntries();
-        assertEquals(0, e.size());
-        assertEquals(-1, e.indexOf(A));
+    private static boolean fromLow(FlowKey k) {
+        return BIFLOW.low().is(k.srcAddress(), k.srcPort());
+    }
+
+    private static void put(KernelEntries e, FlowKey k, long packets, long bytes) {
+        e.put(ObservationPoint.of(k), fromLow(k), packets, bytes);
+    }
+
+    private static int indexOf(KernelEntries e, FlowKey k) {
+        return e.indexOf(ObservationPoint.of(k), fromLow(k));
     }
 
     @Test
-    void keepsEachEntrysLastReadingInTheOrderTheyCame() {
+    void emptyKnowsNoEntry() {
         KernelEntries e = new KernelEntries();
-        e.put(A, 1, 100);
-        e.put(B, 2, 200);
-        e.put(C, 3, 300);
-        e.put(D, 4, 400);
-        assertEquals(4, e.size());
+        assertEquals(0, e.size());
+        assertEquals(-1, indexOf(e, A));
+    }
+
+    @Test
+    void keepsEachEntrysLastReadingAndRebuildsItsKernelKey() {
+        KernelEntries e = new KernelEntries();
         FlowKey[] keys = {A, B, C, D};
         for (int i = 0; i < keys.length; i++) {
-            assertEquals(i, e.indexOf(keys[i]));
-            assertSame(keys[i], e.key(i));
+            put(e, keys[i], i + 1, 100L * (i + 1));
+        }
+        assertEquals(4, e.size());
+        for (int i = 0; i < keys.length; i++) {
+            assertEquals(i, indexOf(e, keys[i]));
+            assertEquals(keys[i], e.key(i, BIFLOW));
             assertEquals(i + 1, e.packets(i));
             assertEquals(100L * (i + 1), e.bytes(i));
         }
     }
 
     @Test
-    void aNewReadingReplacesTheCountsAndKeepsTheFirstKeyObject() {
+    void aNewReadingReplacesTheCounts() {
         KernelEntries e = new KernelEntries();
-        e.put(A, 1, 100);
-        e.put(B, 2, 200);
-        FlowKey equalToB = key("10.0.0.1", 53, "10.0.0.2", 5000, UDP, 2, Direction.INGRESS);
-        e.put(equalToB, 7, 700);
-        e.put(A, 5, 500);
+        put(e, A, 1, 100);
+        put(e, B, 2, 200);
+        put(e, B, 7, 700);
+        put(e, A, 5, 500);
         assertEquals(2, e.size());
-        assertSame(B, e.key(1));
         assertEquals(7, e.packets(1));
         assertEquals(700, e.bytes(1));
         assertEquals(5, e.packets(0));
         assertEquals(500, e.bytes(0));
+    }
+
+    /** IPv4 in an IPv6 packet: the biflow's endpoints hold IPv4, the kernel key 16-byte addresses. */
+    @Test
+    void rebuildsIpv4MappedIpv6KeysAsTheLoaderDecodesThem() throws Exception {
+        byte[] mapped = ByteBuffer.allocate(16).putShort(10, (short) 0xffff).put(12, ip("192.0.2.7").getAddress()).array();
+        byte[] mapped2 = ByteBuffer.allocate(16).putShort(10, (short) 0xffff).put(12, ip("192.0.2.8").getAddress()).array();
+        FlowKey k = new FlowKey(Inet6Address.getByAddress(null, mapped, -1), Inet6Address.getByAddress(null, mapped2, -1),
+                40000, 443, TCP, FlowKey.ETH_P_IPV6, 4, Direction.EGRESS);
+        BiflowKey biflow = BiflowKey.of(k);
+        KernelEntries e = new KernelEntries();
+        e.put(ObservationPoint.of(k), biflow.low().is(k.srcAddress(), k.srcPort()), 1, 60);
+        assertEquals(k, e.key(0, biflow));
+        FlowKey native6 = key("fd00::1", 1, "fd00::2", 2, TCP, 4, Direction.INGRESS);
+        KernelEntries e6 = new KernelEntries();
+        BiflowKey b6 = BiflowKey.of(native6);
+        e6.put(ObservationPoint.of(native6), b6.low().is(native6.srcAddress(), native6.srcPort()), 1, 60);
+        assertEquals(native6, e6.key(0, b6));
     }
 }
