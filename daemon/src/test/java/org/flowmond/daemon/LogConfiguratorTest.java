@@ -1,0 +1,68 @@
+package org.flowmond.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.status.NopStatusListener;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+/** The configuration in code is logback.xml's (which stays the file to copy and edit), and steps aside for a file. */
+class LogConfiguratorTest {
+
+    @Test
+    void configuresWhatLogbackXmlSays() throws Exception {
+        String xml;
+        try (InputStream in = LogConfigurator.class.getResourceAsStream("/logback.xml")) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertEquals(element(xml, "pattern"), LogConfigurator.PATTERN);
+        assertEquals(element(xml, "target"), LogConfigurator.TARGET);
+        assertTrue(xml.contains("<root level=\"" + LogConfigurator.LEVEL + "\">"), xml);
+        assertTrue(xml.contains("<appender name=\"STDERR\" class=\"ch.qos.logback.core.ConsoleAppender\">"), xml);
+        assertTrue(xml.contains("<statusListener class=\"" + NopStatusListener.class.getName() + "\"/>"), xml);
+
+        LoggerContext context = new LoggerContext();
+        assertEquals(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, new LogConfigurator().configure(context));
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        assertEquals(Level.INFO, root.getLevel());
+        ConsoleAppender<?> appender = assertInstanceOf(ConsoleAppender.class, root.getAppender("STDERR"));
+        assertEquals("System.err", appender.getTarget());
+        assertEquals(LogConfigurator.PATTERN, assertInstanceOf(PatternLayoutEncoder.class, appender.getEncoder()).getPattern());
+        assertTrue(context.getStatusManager().getCopyOfStatusListenerList().stream().anyMatch(l -> l instanceof NopStatusListener));
+        context.stop();
+    }
+
+    @Test
+    void aConfigurationFileGivenOnTheCommandLineIsLeftToLogback() {
+        String before = System.getProperty(LogConfigurator.CONFIGURATION_FILE_PROPERTY);
+        System.setProperty(LogConfigurator.CONFIGURATION_FILE_PROPERTY, "/etc/flowmond-logback.xml");
+        try {
+            LoggerContext context = new LoggerContext();
+            assertEquals(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY, new LogConfigurator().configure(context));
+            assertEquals(0, context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext() ? 1 : 0);
+        } finally {
+            if (before == null) {
+                System.clearProperty(LogConfigurator.CONFIGURATION_FILE_PROPERTY);
+            } else {
+                System.setProperty(LogConfigurator.CONFIGURATION_FILE_PROPERTY, before);
+            }
+        }
+    }
+
+    private static String element(String xml, String name) {
+        Matcher m = Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(xml);
+        assertTrue(m.find(), name + " in logback.xml");
+        return m.group(1);
+    }
+}
