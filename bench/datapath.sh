@@ -93,6 +93,7 @@ tc_cost() {
 main() {
 	mkdir -p "$OUT_DIR"
 	build_tools
+	snapshot_jar
 	local bpf_stats; bpf_stats=$(sysctl -n kernel.bpf_stats_enabled)
 	trap "kill \${TOOL_PID:-} 2>/dev/null; sysctl -qw kernel.bpf_stats_enabled=$bpf_stats; ns_down" EXIT
 	ns_up

@@ -108,3 +108,13 @@ tc_prog_stats() { # NS DEV
 tcp_out_segs() { # NS
 	ip netns exec "$1" cat /proc/net/snmp | awk '/^Tcp:/ { if (!h) { for (i=1;i<=NF;i++) c[$i]=i; h=1 } else print $c["OutSegs"] + $c["RetransSegs"] }'
 }
+
+# Copies the daemon jar into $OUT_DIR once and points FLOWMOND_JAR at the copy, so a build that
+# rewrites daemon/target/flowmond.jar during a long run cannot hand a daemon a half-written jar.
+snapshot_jar() {
+	mkdir -p "$OUT_DIR"
+	local src=${FLOWMOND_JAR:-$ROOT_DIR/daemon/target/flowmond.jar}
+	[ -f "$src" ] || { log "no $src: build it first (mvn -B -ntp -DskipTests package)"; return 1; }
+	if [ "$src" != "$OUT_DIR/flowmond.jar" ]; then cp "$src" "$OUT_DIR/flowmond.jar.tmp" && mv "$OUT_DIR/flowmond.jar.tmp" "$OUT_DIR/flowmond.jar"; fi
+	FLOWMOND_JAR=$OUT_DIR/flowmond.jar
+}

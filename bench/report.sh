@@ -55,7 +55,7 @@ jar=$ROOT_DIR/daemon/target/flowmond.jar
 	echo "| Debian | $(cat /etc/debian_version 2>/dev/null || echo ?) |"
 	echo "| load average (1/5/15 min) | before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg) |"
 	if [ -s "$OUT_DIR/durations.tsv" ]; then
-		echo "| duration per part | $(awk -F'\t' '{ printf "%s%s %d:%02d (exit %s)", NR>1 ? ", " : "", $1, $2/60, $2%60, $3 }' "$OUT_DIR/durations.tsv") |"
+		echo "| duration per part | $(awk -F'\t' '{ printf "%s%s %d:%02d (exit %s)", sep, $1, $2/60, $2%60, $3; sep = ", " }' "$OUT_DIR/durations.tsv") |"
 	fi
 	echo
 	paths=()
