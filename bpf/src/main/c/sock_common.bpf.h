@@ -150,21 +150,65 @@ static __always_inline void map_v4(__u8 *dst, __u32 v4)
 	words[3] = v4;
 }
 
+/* The head of a struct sock_common, from its first byte through skc_v6_rcv_saddr: every field
+ * an event needs but the network namespace's inode number. Copied with one
+ * bpf_probe_read_kernel() instead of one per field (each call costs tens of ns); the fields are
+ * then taken from the copy at their CO-RE-relocated offsets, so the layout of the running kernel
+ * is used, not this header's. 88 bytes on 6.x; the buffer leaves room for older layouts. */
+#define SKC_HEAD_MAX 128
+struct skc_head {
+	__u8 bytes[SKC_HEAD_MAX];
+};
+
+#define SKC_OFF(field) bpf_core_field_offset(struct sock_common, field)
+#define SKC_AT(head, type, field) (*(type *)((head)->bytes + SKC_OFF(field)))
+
+static __always_inline int read_skc_head(struct skc_head *head, struct sock *sk)
+{
+	__u32 len = SKC_OFF(skc_v6_rcv_saddr) + sizeof(struct in6_addr);
+
+	if (len > SKC_HEAD_MAX) /* a constant after relocation: the verifier sees one branch */
+		return -1;
+	return bpf_probe_read_kernel(head, len, sk);
+}
+
+/* The IP version of sk's packets from its copied head (see sock_ip_version). */
+static __always_inline int head_ip_version(struct skc_head *head)
+{
+	__u16 family = SKC_AT(head, __u16, skc_family);
+
+	if (family == AF_INET)
+		return 4;
+	if (family != AF_INET6)
+		return 0;
+	return is_v4_mapped((__u32 *)&SKC_AT(head, struct in6_addr, skc_v6_daddr)) ? 4 : 6;
+}
+
 /* Addresses, ports, family and network namespace of sk; ip_version says which fields hold
- * the addresses (tcp_v4_connect's return on a v4-mapped AF_INET6 socket: only the IPv4 ones). */
+ * the addresses (tcp_v4_connect's return on a v4-mapped AF_INET6 socket: only the IPv4 ones),
+ * SOCK_IP_ANY: what the socket says (sock_ip_version). */
+#define SOCK_IP_ANY 0
 static __always_inline void read_sock_tuple(struct sock_event *ev, struct sock *sk, int ip_version)
 {
-	ev->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	ev->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	ev->netns_ino = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	struct skc_head head;
+	struct net *net;
+
+	if (read_skc_head(&head, sk) != 0)
+		return; /* ports stay 0: the caller's port check rejects the event */
+	if (ip_version == SOCK_IP_ANY)
+		ip_version = head_ip_version(&head);
+	ev->sport = SKC_AT(&head, __u16, skc_num);
+	ev->dport = bpf_ntohs(SKC_AT(&head, __be16, skc_dport));
+	net = SKC_AT(&head, struct net *, skc_net);
+	ev->netns_ino = BPF_CORE_READ(net, ns.inum);
 	if (ip_version == 6) {
 		ev->family = AF_INET6;
-		BPF_CORE_READ_INTO(&ev->saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(&ev->daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		__builtin_memcpy(ev->saddr, &SKC_AT(&head, struct in6_addr, skc_v6_rcv_saddr), FLOWMON_ADDR_LEN);
+		__builtin_memcpy(ev->daddr, &SKC_AT(&head, struct in6_addr, skc_v6_daddr), FLOWMON_ADDR_LEN);
 	} else {
 		ev->family = AF_INET;
-		map_v4(ev->saddr, BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
-		map_v4(ev->daddr, BPF_CORE_READ(sk, __sk_common.skc_daddr));
+		map_v4(ev->saddr, SKC_AT(&head, __be32, skc_rcv_saddr));
+		map_v4(ev->daddr, SKC_AT(&head, __be32, skc_daddr));
 	}
 }
 
@@ -181,7 +225,9 @@ static __always_inline void read_process_names(struct sock_event *ev, struct tas
 	BPF_CORE_READ_INTO(&ev->parent_comm, parent, group_leader, comm);
 }
 
-/* The calling process; only in process context. */
+/* The calling process; only in process context. Programs of BTF-aware types (fentry, tp_btf)
+ * define SOCK_BTF_TASK before including this header: they read the task_struct with plain loads
+ * from bpf_get_current_task_btf() instead of one bpf_probe_read_kernel() per field. */
 static __always_inline void read_current(struct sock_event *ev)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -192,7 +238,16 @@ static __always_inline void read_current(struct sock_event *ev)
 	ev->uid = (__u32)uid_gid;
 	ev->gid = uid_gid >> 32;
 	ev->cgroup_id = bpf_get_current_cgroup_id();
+#ifdef SOCK_BTF_TASK
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *parent = task->real_parent;
+
+	__builtin_memcpy(ev->comm, task->group_leader->comm, FLOWMON_COMM_LEN);
+	ev->ppid = parent->tgid;
+	__builtin_memcpy(ev->parent_comm, parent->group_leader->comm, FLOWMON_COMM_LEN);
+#else
 	read_process_names(ev, (struct task_struct *)bpf_get_current_task());
+#endif
 }
 
 /* Any task, read the way the helpers above read the current one (cred->uid is the real uid

@@ -80,7 +80,7 @@ int fexit_inet_csk_accept(__u64 *ctx)
 	}
 	if (!newsk || !is_tcp_stream(newsk) || !current_allowed())
 		return 0;
-	emit_sock_event(newsk, sock_ip_version(newsk), SOCK_EV_ACCEPT);
+	emit_sock_event(newsk, SOCK_IP_ANY, SOCK_EV_ACCEPT);
 	return 0;
 }
 

@@ -62,7 +62,7 @@ int BPF_KRETPROBE(kretprobe_inet_csk_accept, struct sock *newsk)
 {
 	if (!newsk || !is_tcp_stream(newsk) || !current_allowed())
 		return 0;
-	emit_sock_event(newsk, sock_ip_version(newsk), SOCK_EV_ACCEPT);
+	emit_sock_event(newsk, SOCK_IP_ANY, SOCK_EV_ACCEPT);
 	return 0;
 }
 

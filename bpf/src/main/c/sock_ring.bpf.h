@@ -26,13 +26,15 @@ static __always_inline __u64 wakeup_flag(void)
 }
 
 /* Sends one event for sk, attributed to the current process (call only in its context).
- * ip_version: 4 or 6, which of sk's address fields to read (see read_sock_tuple). */
+ * ip_version: 4 or 6, which of sk's address fields to read, or SOCK_IP_ANY (see read_sock_tuple). */
 static __always_inline void emit_sock_event(struct sock *sk, int ip_version, __u8 kind)
 {
 	struct sock_event ev;
 
 	__builtin_memset(&ev, 0, sizeof(ev));
 	read_sock_tuple(&ev, sk, ip_version);
+	if (ev.sport == 0 || ev.dport == 0) /* not (or no longer) connected: nothing to attribute */
+		return;
 	if (!ports_allowed(ev.sport, ev.dport)) {
 		count(SOCK_CTR_FILTERED);
 		return;

@@ -15,6 +15,7 @@
  */
 #include "sock_ring.bpf.h"
 #include "sock_stash.bpf.h"
+#include "sock_fd.bpf.h"
 
 /* include/net/tcp_states.h */
 #define TCP_SYN_SENT 2
@@ -35,38 +36,13 @@ int tp_sys_exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
 	struct sock *sk = take_connecting_sock();
 
-	if (!sk)
-		return 0;
 	/* ret is 0, -EINPROGRESS (non-blocking) or -EINTR (continues in the background) when the
 	 * SYN left; a failure inside tcp_v*_connect or a refused blocking connect() has reset the
-	 * remote port (tcp_disconnect) by now. */
-	if (BPF_CORE_READ(sk, __sk_common.skc_dport) == 0 || BPF_CORE_READ(sk, __sk_common.skc_num) == 0)
-		return 0;
-	emit_sock_event(sk, sock_ip_version(sk), SOCK_EV_CONNECT);
+	 * remote port (tcp_disconnect) by now, and emit_sock_event() sends nothing for a socket
+	 * without both ports. */
+	if (sk)
+		emit_sock_event(sk, SOCK_IP_ANY, SOCK_EV_CONNECT);
 	return 0;
-}
-
-/* The socket behind file descriptor fd of the current process, or NULL if fd is not a socket. */
-static __always_inline struct sock *current_fd_sock(long fd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *file = NULL;
-	struct socket *sock;
-	umode_t mode;
-
-	if (fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) != 0 || !file)
-		return NULL;
-	/* Another thread could have replaced the descriptor since accept() returned: make sure it
-	 * is still a socket before taking private_data as a struct socket. */
-	mode = BPF_CORE_READ(file, f_inode, i_mode);
-	if ((mode & S_IFMT) != S_IFSOCK)
-		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
-	return BPF_CORE_READ(sock, sk);
 }
 
 static __always_inline int exit_accept(long ret)
@@ -75,11 +51,11 @@ static __always_inline int exit_accept(long ret)
 
 	if (ret < 0)
 		return 0;
-	sk = current_fd_sock(ret);
+	sk = current_fd_tcp_sock(ret);
 	/* pid filter last, so that "filtered" counts only TCP accepts, not every accept() */
-	if (!sk || !is_tcp_stream(sk) || !current_allowed())
+	if (!sk || !current_allowed())
 		return 0;
-	emit_sock_event(sk, sock_ip_version(sk), SOCK_EV_ACCEPT);
+	emit_sock_event(sk, SOCK_IP_ANY, SOCK_EV_ACCEPT);
 	return 0;
 }
 

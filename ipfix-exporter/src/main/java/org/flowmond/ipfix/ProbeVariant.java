@@ -6,7 +6,9 @@ public enum ProbeVariant {
     NONE(0),
     FENTRY(1),
     KPROBE(2),
-    TRACEPOINT(3);
+    TRACEPOINT(3),
+    /** BTF raw tracepoints (tp_btf). */
+    RAW_TRACEPOINT(4);
 
     private final int code;
 

@@ -26,6 +26,7 @@ final class ProbeObjects {
         return switch (variant) {
             case FENTRY -> "/bpf/sock_fentry.bpf.o";
             case KPROBE -> "/bpf/sock_kprobe.bpf.o";
+            case RAW_TRACEPOINT -> "/bpf/sock_rawtp.bpf.o";
             case TRACEPOINT -> "/bpf/sock_tp.bpf.o";
             case AUTO -> throw new IllegalArgumentException("AUTO is not one object; pick a variant first");
         };

@@ -12,12 +12,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads and attaches one variant of the syscall probes, or for {@link HookVariant#AUTO} the
- * cheapest that works here: fentry (trampolines), then kprobe, then tracepoints. A variant that
+ * cheapest that works here: fentry (trampolines), then kprobe, then raw tracepoints, then classic
+ * tracepoints (the last two add a program at every syscall exit; bench/RESULTS.md). A variant that
  * fails half-way is closed completely (links already made, then the object) before the next is tried.
  */
 final class VariantAttacher {
     /** AUTO's order: cheapest first. */
-    static final List<HookVariant> AUTO_ORDER = List.of(HookVariant.FENTRY, HookVariant.KPROBE, HookVariant.TRACEPOINT);
+    static final List<HookVariant> AUTO_ORDER =
+            List.of(HookVariant.FENTRY, HookVariant.KPROBE, HookVariant.RAW_TRACEPOINT, HookVariant.TRACEPOINT);
     private static final Logger LOG = LoggerFactory.getLogger(VariantAttacher.class);
 
     /** A loaded object whose programs are all attached; its links close with it. */
@@ -78,7 +80,7 @@ final class VariantAttacher {
         BpfObject object = ProbeObjects.openVariant(variant, options);
         try {
             object.load();
-            if (variant != HookVariant.FENTRY) {
+            if (variant == HookVariant.KPROBE || variant == HookVariant.TRACEPOINT) {
                 BpfFs.ensureTracefs(); // libbpf finds tracepoint ids (and legacy kprobes) through tracefs
             }
             for (BpfProgram program : object.programs()) {

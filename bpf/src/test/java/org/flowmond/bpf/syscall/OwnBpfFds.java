@@ -20,6 +20,8 @@ final class OwnBpfFds {
     static final String PROG = "anon_inode:bpf-prog";
     static final String MAP = "anon_inode:bpf-map";
     static final String LINK = "anon_inode:bpf_link";
+    /** How a kprobe or classic tracepoint is attached by libbpf 1.1 (perf_event_open). */
+    static final String PERF_EVENT = "anon_inode:[perf_event]";
 
     private OwnBpfFds() {
     }
@@ -41,6 +43,11 @@ final class OwnBpfFds {
             throw new UncheckedIOException(e);
         }
         return result;
+    }
+
+    /** How many perf event fds this JVM holds. */
+    static int perfEvents() {
+        return of(PERF_EVENT).size();
     }
 
     /** How many programs, maps and links this JVM holds, e.g. "progs=4 maps=4 links=4". */

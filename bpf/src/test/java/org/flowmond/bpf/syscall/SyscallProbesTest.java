@@ -22,9 +22,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The syscall probes in the real kernel, as attached by AUTO here (tracepoints on the CI kernel):
+ * The syscall probes in the real kernel, as attached by AUTO here (raw tracepoints on the CI kernel):
  * child processes of known pid and name connect through a veth pair between two network
  * namespaces, and every connect and accept must come back exactly once, attributed to the right
  * process. Other tests on this machine make connections too, so events are selected by pid.
@@ -56,20 +58,25 @@ class SyscallProbesTest {
         }
     }
 
-    @Test
-    void ipv4ConnectsAndAcceptsAreAttributedToTheirProcesses() throws Exception {
-        connectAndAcceptThroughVeth(veth.ipv4A, veth.ipv4B, 4);
+    /** Both variants that attach on the CI kernel; AUTO (the other tests) picks the first. */
+    @ParameterizedTest
+    @EnumSource(value = HookVariant.class, names = {"RAW_TRACEPOINT", "TRACEPOINT"})
+    void ipv4ConnectsAndAcceptsAreAttributedToTheirProcesses(HookVariant variant) throws Exception {
+        connectAndAcceptThroughVeth(variant, veth.ipv4A, veth.ipv4B, 4);
     }
 
-    @Test
-    void ipv6ConnectsAndAcceptsAreAttributedToTheirProcesses() throws Exception {
-        connectAndAcceptThroughVeth(veth.ipv6A, veth.ipv6B, 6);
+    @ParameterizedTest
+    @EnumSource(value = HookVariant.class, names = {"RAW_TRACEPOINT", "TRACEPOINT"})
+    void ipv6ConnectsAndAcceptsAreAttributedToTheirProcesses(HookVariant variant) throws Exception {
+        connectAndAcceptThroughVeth(variant, veth.ipv6A, veth.ipv6B, 6);
     }
 
-    private void connectAndAcceptThroughVeth(String clientAddr, String serverAddr, int ipVersion) throws Exception {
-        try (SyscallProbes probes = open(SyscallFilter.none());
+    private void connectAndAcceptThroughVeth(HookVariant variant, String clientAddr, String serverAddr, int ipVersion)
+            throws Exception {
+        try (SyscallProbes probes = SyscallProbes.open(SyscallProbeOptions.of(variant, SyscallFilter.none()), clock);
              PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, serverAddr, PORT);
              PeerProcess client = PeerProcess.client(veth.nsA, CLIENT, serverAddr, PORT, N, false)) {
+            assertEquals(variant, probes.variantInUse());
             probes.start(events::add);
             List<Integer> clientPorts = client.go();
             List<Integer> acceptedFrom = server.awaitAccepted(N);

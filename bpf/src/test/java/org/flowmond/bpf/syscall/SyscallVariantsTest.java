@@ -87,18 +87,43 @@ class SyscallVariantsTest {
 
     @Test
     void autoPicksTheCheapestVariantThatAttachesAndClosesTheOthers() {
-        HookVariant expected = ciKernel() ? HookVariant.TRACEPOINT : HookVariant.FENTRY;
+        HookVariant expected = ciKernel() ? HookVariant.RAW_TRACEPOINT : HookVariant.FENTRY;
         String before = OwnBpfFds.census();
         List<Map<String, String>> progsBefore = OwnBpfFds.of(OwnBpfFds.PROG);
         int linksBefore = OwnBpfFds.of(OwnBpfFds.LINK).size();
         try (SyscallProbes probes = SyscallProbes.open(SyscallProbeOptions.of(HookVariant.AUTO, SyscallFilter.none()), clock)) {
             assertEquals(expected, probes.variantInUse());
-            if (ciKernel()) { // nothing of the fentry and kprobe attempts is left: only the 4 tracepoint programs
-                assertEquals(progsBefore.size() + 4, OwnBpfFds.of(OwnBpfFds.PROG).size(), OwnBpfFds.census());
-                assertTracepointsLinked(linksBefore);
+            if (ciKernel()) { // nothing of the fentry and kprobe attempts is left: only the 2 raw tracepoint programs
+                assertEquals(progsBefore.size() + 2, OwnBpfFds.of(OwnBpfFds.PROG).size(), OwnBpfFds.census());
+                assertRawTracepointsLinked(linksBefore);
             }
         }
         assertEquals(before, OwnBpfFds.census(), "close() detached and unloaded everything");
+    }
+
+    @Test
+    void rawTracepointVariantAttachesBothProgramsWithoutPerfEvents() {
+        int linksBefore = OwnBpfFds.of(OwnBpfFds.LINK).size();
+        int perfEventsBefore = OwnBpfFds.perfEvents();
+        try (SyscallProbes probes = SyscallProbes.open(SyscallProbeOptions.of(HookVariant.RAW_TRACEPOINT, SyscallFilter.none()), clock)) {
+            assertEquals(HookVariant.RAW_TRACEPOINT, probes.variantInUse());
+            assertRawTracepointsLinked(linksBefore);
+            assertEquals(perfEventsBefore, OwnBpfFds.perfEvents(), "tp_btf links need no perf event");
+        }
+    }
+
+    /** Two more raw tracepoint links (tp_btf/inet_sock_set_state, tp_btf/sys_exit), each to one of our programs. */
+    private static void assertRawTracepointsLinked(int linksBefore) {
+        List<Map<String, String>> links = OwnBpfFds.of(OwnBpfFds.LINK);
+        assertEquals(linksBefore + 2, links.size(), OwnBpfFds.census());
+        Set<String> ourPrograms = OwnBpfFds.of(OwnBpfFds.PROG).stream().map(p -> p.get("prog_id")).collect(Collectors.toSet());
+        assertTrue(links.stream().allMatch(l -> ourPrograms.contains(l.get("prog_id"))), links.toString());
+        assertTrue(links.stream().filter(l -> ourPrograms.contains(l.get("prog_id")))
+                .allMatch(l -> "raw_tracepoint".equals(l.get("link_type"))), links.toString());
+        List<String> named = links.stream().filter(l -> l.containsKey("tp_name")).map(l -> l.get("tp_name")).sorted().toList();
+        if (!named.isEmpty()) {
+            assertEquals(List.of("inet_sock_set_state", "sys_exit"), named);
+        }
     }
 
     @Test

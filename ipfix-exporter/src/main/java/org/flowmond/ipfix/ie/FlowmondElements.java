@@ -63,6 +63,6 @@ public final class FlowmondElements {
                 InformationElement.of("droppedEventQueue", pen, 115, UNSIGNED64, Semantics.TOTAL_COUNTER,
                         Units.NONE, "socket events dropped because the daemon's event queue was full"),
                 InformationElement.of("probeVariant", pen, 116, UNSIGNED8, Semantics.IDENTIFIER, Units.NONE,
-                        "syscall probes in use: 0 none, 1 fentry, 2 kprobe, 3 tracepoint"));
+                        "syscall probes in use: 0 none, 1 fentry, 2 kprobe, 3 tracepoint, 4 raw_tracepoint"));
     }
 }
