@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# Scale and the export path end to end: fill flowmond's flow table to its configured maximum
+# (1,000,000 flows by default) with real UDP packets from one namespace to the other (veth),
+# flowmond counting on the receiving veth. Measures the daemon's RSS and Java heap at the full
+# table, the time to scan the full TC map, then lets every flow reach its idle timeout and
+# measures the export of the whole table (map read-and-delete -> IPFIX -> UDP) at a real
+# collector (nfcapd), counting what arrived with nfdump: every flow must be there.
+# Writes $OUT_DIR/scale.tsv (raw) and $OUT_DIR/scale.md (sections for RESULTS.md).
+#
+# usage: bench/scale.sh [FLOWS]    (as root, from anywhere; about 1.5 minutes)
+# env:   FLOWMOND_JAR, JAVA_OPTS (e.g. -Xmx768m), IDLE (idle and active timeout, default 300s: nothing expires during the run),
+#        PROFILE=1 (JFR recording of the run: $OUT_DIR/scale.jfr; class histogram at the full table)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+# Own namespace and interface names: this scenario can run while another bench script is active.
+NS_TX=fmscale-tx
+NS_RX=fmscale-rx
+IF_TX=fms-tx
+IF_RX=fms-rx
+
+FLOWS=${1:-1000000}
+IDLE=${IDLE:-300s}
+JAVA_OPTS=${JAVA_OPTS:-}
+FLOWMOND_JAR=${FLOWMOND_JAR:-$ROOT_DIR/daemon/target/flowmond.jar}
+DST_PORT_BASE=10000
+COLLECTOR_PORT=4739
+RCVBUF=$((64 << 20))
+TSV=$OUT_DIR/scale.tsv
+MD=$OUT_DIR/scale.md
+WORK=$OUT_DIR/scale
+LOG=$WORK/flowmond.log
+FM_PID=
+NFCAPD_PID=
+CAPTURE_PID=
+
+cleanup() {
+	for p in $FM_PID $CAPTURE_PID $NFCAPD_PID; do
+		kill -TERM "$p" 2>/dev/null || true
+		wait_gone "$p"
+	done
+	ns_down
+}
+
+# The last value of statistic $1 in the daemon's log (statistics every second).
+stat() { grep -o " $1=[0-9]*" "$LOG" | tail -1 | cut -d= -f2; }
+# The largest value of statistic $1 over the run.
+stat_max() { grep -o " $1=[0-9]*" "$LOG" | cut -d= -f2 | sort -n | tail -1; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", b - a}'; }
+
+# Waits until statistic $1 reaches $2 or $3 seconds passed; prints the seconds waited.
+wait_stat() {
+	local t0; t0=$(now)
+	for _ in $(seq 1 $(($3 * 10))); do
+		[ "$(stat "$1" || echo 0)" -ge "$2" ] 2>/dev/null && break
+		sleep 0.1
+	done
+	elapsed "$t0" "$(now)"
+}
+
+start_collector() {
+	rm -rf "$WORK/nfcapd" && mkdir -p "$WORK/nfcapd"
+	# The export bursts faster than one nfcapd drains: give its socket a large receive buffer
+	# (nfcapd -B; as root it forces the size past net.core.rmem_max, which the kernel doubles).
+	ip netns exec $NS_RX nfcapd -b 127.0.0.1 -p $COLLECTOR_PORT -w "$WORK/nfcapd" -t 3600 -B $RCVBUF \
+		> "$WORK/nfcapd.log" 2>&1 &
+	NFCAPD_PID=$!
+	# Arrival times of every IPFIX message (first and last give the export window).
+	ip netns exec $NS_RX dumpcap -q -P -i lo -B 64 -s 64 -f "udp dst port $COLLECTOR_PORT" -w "$WORK/ipfix.pcap" \
+		> "$WORK/dumpcap.log" 2>&1 &
+	CAPTURE_PID=$!
+	sleep 1
+}
+
+start_flowmond() {
+	cat > "$WORK/scale.conf" <<CONF
+flowmon.interfaces = ["$IF_RX"]
+flowmon.probes.tc-map-entries = $((FLOWS * 2 > 2097152 ? FLOWS * 2 : 2097152))
+flowmon.flows.max-flows = $FLOWS
+flowmon.flows.idle-timeout = $IDLE
+flowmon.flows.active-timeout = $IDLE
+flowmon.export.collectors = [{ host = "127.0.0.1", port = $COLLECTOR_PORT }]
+flowmon.stats.interval = 1s
+flowmon.attribution.proc-scan-at-start = false
+CONF
+	local jfr=
+	[ "${PROFILE:-0}" = 1 ] && jfr="-XX:StartFlightRecording=filename=$OUT_DIR/scale.jfr,settings=profile"
+	# shellcheck disable=SC2086
+	ip netns exec $NS_RX java $JAVA_OPTS $jfr -jar "$FLOWMOND_JAR" --config "$WORK/scale.conf" > "$LOG" 2>&1 &
+	FM_PID=$!
+	for _ in $(seq 1 300); do
+		grep -q "statistics:" "$LOG" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep -q "statistics:" "$LOG" || { log "flowmond did not start:"; cat "$LOG" >&2; exit 1; }
+}
+
+# From time $2 (epoch seconds) to the last IPFIX message of flow records after it, in a pcap of
+# the collector's port: flow records are the messages whose first set is the most common data set
+# (set ID >= 256; not templates, options, or the few syscall-flow records). Prints
+# "<seconds> <messages>".
+data_window() {
+	python3 - "$1" "$2" <<'PY'
+import collections, struct, sys
+with open(sys.argv[1], 'rb') as f:
+    data = f.read()
+start = float(sys.argv[2])
+e = '<' if data[:4] in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1') else '>'
+nano = data[:4] in (b'\x4d\x3c\xb2\xa1', b'\xa1\xb2\x3c\x4d')
+off, msgs = 24, []
+while off + 16 <= len(data):
+    sec, frac, incl, _ = struct.unpack(e + 'IIII', data[off:off + 16])
+    pkt = data[off + 16:off + 16 + incl]
+    off += 16 + incl
+    ip = 14                                   # Ethernet header on lo
+    udp = ip + (pkt[ip] & 0x0F) * 4
+    set_at = udp + 8 + 16                     # UDP header, IPFIX message header
+    if len(pkt) >= set_at + 2:
+        msgs.append((sec + frac / (1e9 if nano else 1e6), struct.unpack('>H', pkt[set_at:set_at + 2])[0]))
+counts = collections.Counter(s for _, s in msgs if s >= 256)
+flows = counts.most_common(1)[0][0] if counts else None
+after = [t for t, s in msgs if s == flows and t >= start]
+print('%.3f %d' % ((after[-1] - start) if after else 0, len(after)))
+PY
+}
+
+rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
+# Java heap in use (MB) as jcmd GC.heap_info shows it: "garbage-first heap total N, used M".
+heap_used_mb() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ && /total/ { for (i=1;i<=NF;i++) if ($i=="used") { v=$(i+1); sub(/K.*/,"",v); printf "%.0f", v/1024; exit } }'; }
+heap_committed_mb() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ && /total/ { for (i=1;i<=NF;i++) if ($i=="total") { v=$(i+1); sub(/K.*/,"",v); sub(/,/,"",v); printf "%.0f", v/1024; exit } }'; }
+
+write_md() {
+	local ok_heap ok_time ok_all rcvbuf
+	ok_heap=$([ "${heap_live:-99999}" -le 512 ] && echo met || echo "NOT met")
+	ok_time=$(awk -v w="$window" 'BEGIN{print (w > 0 && w <= 120) ? "met" : "NOT met"}')
+	ok_all=$([ "$distinct" -eq "$FLOWS" ] && [ "$at_collector" -eq "$FLOWS" ] && echo "yes" || echo "NO")
+	rcvbuf=$(grep -o "SO_RCVBUF to [0-9]*" "$WORK/nfcapd.log" | grep -o "[0-9]*$" || echo "?")
+	cat > "$MD" <<EOF_MD
+## Scale: $(printf "%'d" "$FLOWS") flows
+
+    bash bench/scale.sh $FLOWS        # as root from the repository root; JAVA_OPTS='${JAVA_OPTS}'
+
+One UDP datagram for each of $(printf "%'d" "$FLOWS") distinct 5-tuples (\`bench/src/flow_fill.c\`: raw socket,
+sendmmsg) from \`$NS_TX\` to \`$NS_RX\` over veth, flowmond on the receiving veth with
+\`flows.max-flows = $FLOWS\`, \`probes.tc-map-entries = $((FLOWS * 2 > 2097152 ? FLOWS * 2 : 2097152))\`, the default
+\`tc-scan-interval\` (1 s), idle and active timeout $IDLE (nothing expires during the run). One run:
+the fill takes tens of seconds, so there is no ABAB here; the machine is shared, read sizes, not digits.
+
+| measure | value | target |
+|---|---|---|
+| datagrams sent / flows in the table | $sent / $active | $FLOWS |
+| daemon RSS at the full table | $rss MB | |
+| Java heap: used before a full GC / live after it (min..max of 3) / committed | $heap_before / **$heap_live**..$heap_live_max / $committed MB | live ≤ 512 MB: **$ok_heap** |
+| read of the full TC map (last / slowest scan) | ${scan_ms:-?} / ${scan_max_ms:-?} ms | < tc-scan-interval (1 s) |
+| merge of one full scan into the flow table | ${update_ms:-?} ms | |
+| kernel map-full drops | $map_full | 0 |
+
+"Live after a full GC" is the table itself (min) and the table plus a scan in flight (max: a scan
+holds the map's 1,000,000 entries as objects for about a second). The JVM runs with its default heap
+sizing (no -Xmx), so "used before a full GC" includes garbage not yet collected.
+
+## Export path end to end
+
+The whole table at once: at SIGTERM the daemon reads and deletes every kernel entry
+(\`BPF_MAP_LOOKUP_AND_DELETE_ELEM\`), builds each record, encodes it as IPFIX (RFC 5103 biflow) and
+sends it over UDP to nfcapd in the same namespace — the same work as an idle expiry of the full
+table. Window = SIGTERM to the last IPFIX message of flow records captured on lo (dumpcap).
+nfcapd's socket buffer: $rcvbuf bytes (\`nfcapd -B\`; as root it may exceed \`net.core.rmem_max\`).
+
+| measure | value | target |
+|---|---|---|
+| records exported by the flow table / encoded by the exporter | $exported / $encoded | ≥ $FLOWS |
+| records at the collector (nfdump) / distinct flows / packets in them | $at_collector / $distinct / $pkts | $FLOWS / $FLOWS / $sent |
+| every flow arrived | **$ok_all** | yes |
+| full table exported (SIGTERM → last record at the collector) | $window s | ≤ 120 s (one active timeout): **$ok_time** |
+| of which the flow thread's final flush (read-and-delete + hand-over) | ${flush_ms:-?} ms | |
+| records/s end to end (map read-and-delete → UDP → collector) | $rate | |
+| IPFIX messages of flow records | $data_messages | |
+| send-queue drops / send errors / records not sent / map-full drops | $queue_drops / $send_errors / $not_sent / $map_full | 0 |
+| nfcapd | $nf_stats | |
+
+Counts above $FLOWS by the flow table are the namespace's few other flows (ARP resolution ping,
+ICMP port unreachable) and syscall-flow records of other processes on the host.
+
+EOF_MD
+}
+
+main() {
+	mkdir -p "$OUT_DIR" "$WORK" "$BIN_DIR"
+	gcc -O2 -Wall -o "$BIN_DIR/flow_fill" "$BENCH_DIR/src/flow_fill.c"
+	trap cleanup EXIT
+	ns_up
+	for ns in $NS_TX $NS_RX; do ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
+	ip netns exec $NS_TX ping -c1 -q $IP_RX > /dev/null # resolve ARP before the burst
+	start_collector
+	start_flowmond
+	log "flowmond running (pid $FM_PID); sending one packet for each of $FLOWS flows"
+
+	local t_fill0 t_fill1 sent fill_s
+	t_fill0=$(now)
+	read -r sent fill_s < <(ip netns exec $NS_TX "$BIN_DIR/flow_fill" $IP_TX $IP_RX $DST_PORT_BASE "$FLOWS" 1)
+	t_fill1=$(now)
+	log "sent $sent datagrams in $fill_s s; waiting for the table to hold them"
+	local wait_full; wait_full=$(wait_stat flows.active "$FLOWS" 60)
+	local active; active=$(stat flows.active)
+	log "flows.active=$active ($wait_full s after the last packet)"
+	sleep 3 # a few scans of the full map
+	local scan_ms scan_max_ms update_ms rss heap_before heap_live heap_live_max committed
+	scan_ms=$(stat pipeline.scan-millis); scan_max_ms=$(stat_max pipeline.scan-millis)
+	update_ms=$(stat pipeline.table-update-millis)
+	rss=$(rss_mb "$FM_PID"); heap_before=$(heap_used_mb "$FM_PID"); committed=$(heap_committed_mb "$FM_PID")
+	# Live heap: used after a full GC. A scan in flight holds a second copy of the map's contents
+	# for a moment, so take three samples: the smallest is the table alone, the largest table + scan.
+	local samples=()
+	for _ in 1 2 3; do
+		jcmd "$FM_PID" GC.run > /dev/null 2>&1 || true
+		samples+=("$(heap_used_mb "$FM_PID")")
+		sleep 0.7
+	done
+	heap_live=$(printf '%s\n' "${samples[@]}" | sort -n | head -1)
+	heap_live_max=$(printf '%s\n' "${samples[@]}" | sort -n | tail -1)
+	[ "${PROFILE:-0}" = 1 ] && jcmd "$FM_PID" GC.class_histogram > "$WORK/histogram.txt" 2>&1
+	log "at $active flows: RSS $rss MB, heap used $heap_before MB (committed $committed MB), live after full GC $heap_live..$heap_live_max MB; scan $scan_ms ms"
+
+	# The whole table at once: SIGTERM makes the daemon read and delete every kernel entry and
+	# export every flow (forced end), the same work as an idle expiry of the full table.
+	log "stopping flowmond: the whole table is exported now"
+	local t_stop; t_stop=$(now)
+	kill -TERM "$FM_PID" 2>/dev/null || true; wait_gone "$FM_PID"; FM_PID=
+	local t_gone; t_gone=$(now)
+	sleep 2 # last datagrams through the collector's socket
+	local exported encoded queue_drops send_errors not_sent map_full flush_ms
+	exported=$(stat flows.records-exported); encoded=$(stat ipfix.records-encoded); queue_drops=$(stat dropped.send-queue)
+	send_errors=$(stat ipfix.send-errors); not_sent=$(stat ipfix.records-not-sent); map_full=$(stat dropped.map-full)
+	flush_ms=$(stat pipeline.final-flush-millis)
+	log "exported $exported, encoded $encoded, send-queue drops $queue_drops, send errors $send_errors; flush $flush_ms ms, daemon gone after $(elapsed "$t_stop" "$t_gone") s"
+	kill -TERM "$CAPTURE_PID" 2>/dev/null || true; wait_gone "$CAPTURE_PID"; CAPTURE_PID=
+	kill -TERM "$NFCAPD_PID" 2>/dev/null || true; wait_gone "$NFCAPD_PID"; NFCAPD_PID=
+
+	# What the collector holds: flows of the generator's ports, distinct 5-tuples, packets.
+	local filter="proto udp and src ip $IP_TX and dst ip $IP_RX and dst port >= $DST_PORT_BASE and dst port < $((DST_PORT_BASE + 17))"
+	local at_collector distinct pkts
+	at_collector=$(nfdump -R "$WORK/nfcapd" -q -N -o 'fmt:%sp %dp %pkt' "$filter" | wc -l)
+	distinct=$(nfdump -R "$WORK/nfcapd" -q -N -o 'fmt:%sp %dp' "$filter" | sort -u | wc -l)
+	pkts=$(nfdump -R "$WORK/nfcapd" -q -N -o 'fmt:%pkt' "$filter" | awk '{s+=$1} END {print s+0}')
+	local nf_stats; nf_stats=$(grep -ho "Sequence Errors: [0-9]*\|Bad Packets: [0-9]*" "$WORK/nfcapd.log" | tr '\n' ' ')
+	# The export window as the collector's host saw it.
+	local window data_messages rate
+	read -r window data_messages < <(data_window "$WORK/ipfix.pcap" "$t_stop")
+	rate=$(awk -v n="$at_collector" -v w="$window" 'BEGIN{ if (w > 0) printf "%.0f", n / w; else print "n/a" }')
+	log "collector: $at_collector records, $distinct distinct flows, $pkts packets; export window $window s = $rate records/s ($data_messages data messages)"
+
+	printf 'flows\tsent\tactive\trss_mb\theap_used_mb\theap_live_mb\theap_live_max_mb\theap_committed_mb\tscan_ms\tscan_max_ms\ttable_update_ms\texported\tencoded\tat_collector\tdistinct_at_collector\tpackets_at_collector\texport_s\tfinal_flush_ms\trecords_per_s\tflow_messages\tsend_queue_drops\tsend_errors\tnot_sent\tmap_full_drops\tjava_opts\n' > "$TSV"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$FLOWS" "$sent" "$active" \
+		"$rss" "$heap_before" "$heap_live" "$heap_live_max" "$committed" "${scan_ms:-?}" "${scan_max_ms:-?}" "${update_ms:-?}" \
+		"$exported" "$encoded" "$at_collector" "$distinct" "$pkts" "$window" "${flush_ms:-?}" "$rate" "$data_messages" \
+		"$queue_drops" "$send_errors" "$not_sent" "$map_full" "${JAVA_OPTS:--}" >> "$TSV"
+	write_md
+	log "raw results in $TSV, section in $MD"
+}
+
+main "$@"
