@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * object. Direct-mapped and bounded (a slot holds the last address hashed to it): no eviction
  * policy, no growth, and an address that misses is simply a new object, as before.
  *
- * <p>Not thread-safe: one cache per decoding thread (the monitor's scan holds its own under a lock).
+ * <p>Not thread-safe: each scan has its own (one thread reads a scan).
  */
 final class AddressCache {
     static final int SLOTS = 1 << 14;

@@ -75,16 +75,22 @@ final class BiflowTable {
         }
     }
 
+    /**
+     * Two passes over the scan by index, holding only each entry's biflow in between: the scan may
+     * decode entries on access (the TC loader's does), and keeping a million decoded readings alive
+     * across both passes cost 120 MB.
+     */
     private void mergeScan(List<UniFlow> scan, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
-        List<UniFlow> readings = new ArrayList<>(scan.size());
-        List<Biflow> owners = new ArrayList<>(scan.size());
+        int n = scan.size();
+        List<Biflow> owners = new ArrayList<>(n);
         Map<Biflow.Travel, UniFlow> candidates = new IdentityHashMap<>();
-        for (UniFlow u : scan) {
+        for (int i = 0; i < n; i++) {
+            UniFlow u = scan.get(i);
             if (deletedDuringScan.contains(u.key())) {
-                continue; // its flow was evicted earlier in this scan: entry read and deleted, reading stale
+                owners.add(null); // its flow was evicted earlier in this scan: entry read and deleted, reading stale
+                continue;
             }
             Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out, created);
-            readings.add(u);
             owners.add(b);
             Biflow.Travel t = b.travel(u.key());
             if (t.counting == null) {
@@ -92,16 +98,20 @@ final class BiflowTable {
             }
         }
         candidates.forEach((t, u) -> t.counting = ObservationPoint.of(u.key()));
-        for (int i = 0; i < readings.size(); i++) {
+        candidates.clear();
+        for (int i = 0; i < n; i++) {
             Biflow b = owners.get(i);
-            UniFlow u = readings.get(i);
+            if (b == null || b.ended) {
+                continue;
+            }
+            UniFlow u = scan.get(i);
             // A flow evicted during this scan had its entries read and deleted: this reading is stale.
-            if (!b.ended && !deletedDuringScan.contains(u.key())) {
+            if (!deletedDuringScan.contains(u.key())) {
                 applyReading(b, u);
             }
         }
         for (Biflow b : owners) {
-            if (!b.ended) {
+            if (b != null && !b.ended) {
                 afterUpdate(b, now);
             }
         }

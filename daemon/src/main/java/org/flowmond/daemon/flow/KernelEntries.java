@@ -17,7 +17,7 @@ import org.flowmond.bpf.api.FlowKey;
  * the kernel key (the addresses, ports and protocols are the biflow's), and {@link #key} rebuilds
  * it when the entry is read and deleted. The first entry is held in fields, further ones in small
  * arrays. The {@code HashMap<FlowKey, FlowCounters>} this replaces cost about 260 bytes per flow
- * (map, table, node, key, boxed counters): 260 MB at 1,000,000 flows; this costs about 40.
+ * (map, table, node, key, boxed counters): 260 MB at 1,000,000 flows; this costs 40.
  * Single-threaded, like the table that owns it.
  */
 final class KernelEntries {
@@ -25,14 +25,19 @@ final class KernelEntries {
     private boolean firstFromLow;
     private long firstPackets;
     private long firstBytes;
+    /** Entries after the first, rare (a flow seen by several hooks): null until needed, 16 bytes less per flow. */
+    private More rest;
+
     /** Entries after the first: hook, direction, and packets/bytes interleaved (2 longs per entry). */
-    private ObservationPoint[] morePoints;
-    private boolean[] moreFromLow;
-    private long[] moreCounts;
-    private int more;
+    private static final class More {
+        ObservationPoint[] points = new ObservationPoint[1];
+        boolean[] fromLow = new boolean[1];
+        long[] counts = new long[2];
+        int size;
+    }
 
     int size() {
-        return firstPoint == null ? 0 : 1 + more;
+        return firstPoint == null ? 0 : 1 + (rest == null ? 0 : rest.size);
     }
 
     /** The index of the entry of hook {@code point} for direction {@code fromLow}, or -1 if there is none yet. */
@@ -43,8 +48,8 @@ final class KernelEntries {
         if (firstFromLow == fromLow && firstPoint.equals(point)) {
             return 0;
         }
-        for (int i = 0; i < more; i++) {
-            if (moreFromLow[i] == fromLow && morePoints[i].equals(point)) {
+        for (int i = 0; rest != null && i < rest.size; i++) {
+            if (rest.fromLow[i] == fromLow && rest.points[i].equals(point)) {
                 return i + 1;
             }
         }
@@ -52,17 +57,17 @@ final class KernelEntries {
     }
 
     long packets(int index) {
-        return index == 0 ? firstPackets : moreCounts[2 * (index - 1)];
+        return index == 0 ? firstPackets : rest.counts[2 * (index - 1)];
     }
 
     long bytes(int index) {
-        return index == 0 ? firstBytes : moreCounts[2 * (index - 1) + 1];
+        return index == 0 ? firstBytes : rest.counts[2 * (index - 1) + 1];
     }
 
     /** The kernel's key of entry {@code index} of the biflow {@code biflow}, exactly as the TC loader decodes it. */
     FlowKey key(int index, BiflowKey biflow) {
-        boolean fromLow = index == 0 ? firstFromLow : moreFromLow[index - 1];
-        ObservationPoint p = index == 0 ? firstPoint : morePoints[index - 1];
+        boolean fromLow = index == 0 ? firstFromLow : rest.fromLow[index - 1];
+        ObservationPoint p = index == 0 ? firstPoint : rest.points[index - 1];
         Endpoint src = fromLow ? biflow.low() : biflow.high();
         Endpoint dst = fromLow ? biflow.high() : biflow.low();
         return new FlowKey(kernelForm(src.address(), biflow.ethProto()), kernelForm(dst.address(), biflow.ethProto()),
@@ -79,8 +84,8 @@ final class KernelEntries {
             firstPackets = packets;
             firstBytes = bytes;
         } else {
-            moreCounts[2 * (i - 1)] = packets;
-            moreCounts[2 * (i - 1) + 1] = bytes;
+            rest.counts[2 * (i - 1)] = packets;
+            rest.counts[2 * (i - 1) + 1] = bytes;
         }
     }
 
@@ -90,19 +95,17 @@ final class KernelEntries {
             firstFromLow = fromLow;
             return 0;
         }
-        if (morePoints == null) {
-            morePoints = new ObservationPoint[1];
-            moreFromLow = new boolean[1];
-            moreCounts = new long[2];
-        } else if (more == morePoints.length) {
-            morePoints = Arrays.copyOf(morePoints, more * 2);
-            moreFromLow = Arrays.copyOf(moreFromLow, more * 2);
-            moreCounts = Arrays.copyOf(moreCounts, more * 4);
+        if (rest == null) {
+            rest = new More();
+        } else if (rest.size == rest.points.length) {
+            rest.points = Arrays.copyOf(rest.points, rest.size * 2);
+            rest.fromLow = Arrays.copyOf(rest.fromLow, rest.size * 2);
+            rest.counts = Arrays.copyOf(rest.counts, rest.size * 4);
         }
-        morePoints[more] = point;
-        moreFromLow[more] = fromLow;
-        more++;
-        return more;
+        rest.points[rest.size] = point;
+        rest.fromLow[rest.size] = fromLow;
+        rest.size++;
+        return rest.size;
     }
 
     /**
