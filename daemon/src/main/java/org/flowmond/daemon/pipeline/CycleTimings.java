@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How long the parts of the last flow cycle took, and the longest so far: the read of the TC map,
- * the merge of that scan into the flow table, and the expiry pass (which exports). Written by the
+ * the merge of that scan into the flow table, the expiry pass (which exports), and the final flush
+ * at shutdown. Written by the
  * flow thread, read by {@link Pipeline#statistics()} on any thread. These are measurements for
  * operators and benchmarks (a 1,000,000-entry map takes seconds), not inputs to any decision.
  */
@@ -17,6 +18,7 @@ final class CycleTimings {
     private final AtomicLong updateNanosMax = new AtomicLong();
     private final AtomicLong expireNanos = new AtomicLong();
     private final AtomicLong expireNanosMax = new AtomicLong();
+    private final AtomicLong finalFlushNanos = new AtomicLong();
 
     void scanned(long nanos, int entries) {
         record(scanNanos, scanNanosMax, nanos);
@@ -31,6 +33,11 @@ final class CycleTimings {
         record(expireNanos, expireNanosMax, nanos);
     }
 
+    /** The shutdown's export of every active flow (read and delete from the kernel, hand to the outputs). */
+    void finalFlush(long nanos) {
+        finalFlushNanos.set(nanos);
+    }
+
     /** Adds the timings in milliseconds (last and max) and the entries of the last scan to {@code m}. */
     void putInto(Map<String, Long> m) {
         m.put("pipeline.scan-entries", scanEntries.get());
@@ -40,6 +47,7 @@ final class CycleTimings {
         m.put("pipeline.table-update-millis-max", millis(updateNanosMax));
         m.put("pipeline.expire-millis", millis(expireNanos));
         m.put("pipeline.expire-millis-max", millis(expireNanosMax));
+        m.put("pipeline.final-flush-millis", millis(finalFlushNanos));
     }
 
     private static void record(AtomicLong last, AtomicLong max, long nanos) {

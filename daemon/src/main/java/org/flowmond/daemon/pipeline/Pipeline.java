@@ -239,7 +239,9 @@ public final class Pipeline implements AutoCloseable {
                     syscall.drain();
                 }
                 cycle();
+                long flushStart = System.nanoTime();
                 table.flushAll();
+                timings.finalFlush(System.nanoTime() - flushStart);
             } catch (Exception e) {
                 LOG.error("final flush failed; some active flows were not exported", e);
             } finally {
