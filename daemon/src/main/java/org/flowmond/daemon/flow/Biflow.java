@@ -66,7 +66,7 @@ final class Biflow {
     }
 
     Travel travel(FlowKey k) {
-        return key.low().is(k.srcAddress(), k.srcPort()) ? lowToHigh : highToLow;
+        return key.isLow(k.srcAddress(), k.srcPort()) ? lowToHigh : highToLow;
     }
 
     long lastActivity() {

@@ -1,5 +1,6 @@
 package org.flowmond.daemon.flow;
 
+import java.net.InetAddress;
 import org.flowmond.bpf.api.FlowKey;
 
 /**
@@ -8,10 +9,24 @@ import org.flowmond.bpf.api.FlowKey;
  * The interface and the hook are deliberately not part of it: one connection is one biflow,
  * whichever interfaces saw it (see {@link BiflowTable} for which observation counts).
  *
- * @param ethProto EtherType; keeps non-IP traffic of different types apart
- * @param protocol IP protocol number
+ * <p>Flat (addresses and ports as fields, {@link Endpoint}s made on request): the table holds one
+ * key per biflow, and a record of two Endpoints cost 80 bytes per flow where this costs 32
+ * (48 MB less at 1,000,000 flows). Equality and hash as a record of (ethProto, protocol, low, high).
  */
-public record BiflowKey(int ethProto, int protocol, Endpoint low, Endpoint high) {
+public final class BiflowKey {
+    private final int ethProto;
+    private final int protocol;
+    private final InetAddress lowAddress;
+    private final InetAddress highAddress;
+    private final int ports; // low port << 16 | high port
+
+    private BiflowKey(int ethProto, int protocol, Endpoint low, Endpoint high) {
+        this.ethProto = ethProto;
+        this.protocol = protocol;
+        this.lowAddress = low.address();
+        this.highAddress = high.address();
+        this.ports = low.port() << 16 | high.port();
+    }
 
     /** The key of the connection a unidirectional kernel flow belongs to. */
     public static BiflowKey of(FlowKey k) {
@@ -24,8 +39,52 @@ public record BiflowKey(int ethProto, int protocol, Endpoint low, Endpoint high)
         return a.compareTo(b) <= 0 ? new BiflowKey(ethProto, protocol, a, b) : new BiflowKey(ethProto, protocol, b, a);
     }
 
+    /** EtherType; keeps non-IP traffic of different types apart. */
+    public int ethProto() {
+        return ethProto;
+    }
+
+    /** IP protocol number. */
+    public int protocol() {
+        return protocol;
+    }
+
+    /** The endpoint that sorts first. */
+    public Endpoint low() {
+        return new Endpoint(lowAddress, ports >>> 16);
+    }
+
+    /** The endpoint that sorts last. */
+    public Endpoint high() {
+        return new Endpoint(highAddress, ports & 0xFFFF);
+    }
+
     /** Whether a packet from {@code source} travels low → high (otherwise high → low). */
     public boolean fromLow(Endpoint source) {
-        return low.equals(source);
+        return (ports >>> 16) == source.port() && lowAddress.equals(source.address());
+    }
+
+    /** Whether {@code address:port} is the low endpoint, without building an Endpoint (hot path of every scan). */
+    boolean isLow(InetAddress address, int port) {
+        return (ports >>> 16) == port && lowAddress.equals(Endpoint.canonical(address));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BiflowKey k && ports == k.ports && ethProto == k.ethProto && protocol == k.protocol
+                && lowAddress.equals(k.lowAddress) && highAddress.equals(k.highAddress);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 31 * ethProto + protocol;
+        h = 31 * h + lowAddress.hashCode();
+        h = 31 * h + highAddress.hashCode();
+        return 31 * h + ports;
+    }
+
+    @Override
+    public String toString() {
+        return "BiflowKey[ethProto=" + ethProto + ", protocol=" + protocol + ", low=" + low() + ", high=" + high() + "]";
     }
 }

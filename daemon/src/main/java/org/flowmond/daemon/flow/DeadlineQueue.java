@@ -16,10 +16,11 @@ final class DeadlineQueue<T> {
     static final class Ticket<T> {
         final long deadline;
         final T item;
-        private final long seq;
+        /** Scheduling order among equal deadlines; an int (8 bytes less per flow), compared wrap-safe. */
+        private final int seq;
         private boolean cancelled;
 
-        private Ticket(long deadline, T item, long seq) {
+        private Ticket(long deadline, T item, int seq) {
             this.deadline = deadline;
             this.item = item;
             this.seq = seq;
@@ -35,8 +36,13 @@ final class DeadlineQueue<T> {
     }
 
     private final PriorityQueue<Ticket<T>> heap = new PriorityQueue<>((a, b) -> a.deadline != b.deadline
-            ? Long.compare(a.deadline, b.deadline) : Long.compare(a.seq, b.seq));
-    private long nextSeq;
+            ? Long.compare(a.deadline, b.deadline) : Integer.signum(a.seq - b.seq));
+    /**
+     * Wraps after 2^32 schedules; the difference of two live tickets' numbers still orders them as
+     * long as they were scheduled fewer than 2^31 schedules apart (a tie of deadlines further apart
+     * than that would only swap two exports due at the same nanosecond).
+     */
+    private int nextSeq;
 
     Ticket<T> schedule(T item, long deadline) {
         Ticket<T> t = new Ticket<>(deadline, item, nextSeq++);
