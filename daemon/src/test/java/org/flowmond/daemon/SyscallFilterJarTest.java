@@ -35,9 +35,33 @@ class SyscallFilterJarTest {
         Privileges.requireTool("strace");
         Privileges.requireTool("systemd-analyze");
         Set<String> allowed = allowedByUnit();
-        Set<String> used = traceDaemon();
+        Set<String> used = traceDaemon(List.of(JarProcess.java(), "-jar", JarProcess.JAR.toString(), "-i", "lo"), "jar");
         used.removeAll(allowed);
         assertEquals(Set.of(), used, "system calls flowmond makes that flowmond.service's SystemCallFilter= refuses");
+    }
+
+    /**
+     * The same for the packaged launcher's class-data-sharing steps: a start that records the archive
+     * (the JVM writes it at exit), then a start that checks it with a second JVM, moves it into place
+     * and runs with it. The shell and the tools it runs are traced too (strace -f).
+     */
+    @Test
+    void theLaunchersArchiveStepsAreAllowedByTheUnit() throws Exception {
+        Privileges.requireRoot();
+        Privileges.requireTool("strace");
+        Privileges.requireTool("systemd-analyze");
+        Set<String> allowed = allowedByUnit();
+        Path cds = Files.createDirectories(dir.resolve("cds"));
+        List<String> launcher = List.of("env", "JAVA_HOME=" + System.getProperty("java.home"), "FLOWMOND_JAR=" + JarProcess.JAR,
+                "FLOWMOND_CDS_DIR=" + cds, "sh", Path.of("..", "packaging", "flowmond").toAbsolutePath().toString(), "-i", "lo");
+        Set<String> used = traceDaemon(launcher, "recording");
+        try (var files = Files.list(cds)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().matches("flowmond\\.jsa\\.new\\.\\d+")), "no archive recorded");
+        }
+        used.addAll(traceDaemon(launcher, "using"));
+        assertTrue(Files.exists(cds.resolve("flowmond.jsa")), "the archive was not put in place");
+        used.removeAll(allowed);
+        assertEquals(Set.of(), used, "system calls of the launcher's archive steps that flowmond.service's SystemCallFilter= refuses");
     }
 
     private Set<String> allowedByUnit() throws Exception {
@@ -79,13 +103,16 @@ class SyscallFilterJarTest {
         return calls;
     }
 
-    private Set<String> traceDaemon() throws Exception {
-        Path summary = dir.resolve("strace.txt");
-        String socket = dir.resolve("notify").toString();
+    /** Runs {@code command} under strace -f until READY=1, stops it with SIGTERM; the system calls it made. */
+    private Set<String> traceDaemon(List<String> command, String run) throws Exception {
+        Path summary = dir.resolve(run + ".strace.txt");
+        String socket = dir.resolve(run + ".notify").toString();
+        Path stderr = dir.resolve(run + ".stderr");
         try (UnixDatagramReceiver systemd = new UnixDatagramReceiver(socket)) {
-            ProcessBuilder builder = new ProcessBuilder("strace", "-f", "-qq", "-c", "-o", summary.toString(),
-                    JarProcess.java(), "-jar", JarProcess.JAR.toString(), "-i", "lo")
-                    .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile())
+            List<String> traced = new ArrayList<>(List.of("strace", "-f", "-qq", "-c", "-o", summary.toString()));
+            traced.addAll(command);
+            ProcessBuilder builder = new ProcessBuilder(traced)
+                    .redirectOutput(dir.resolve(run + ".stdout").toFile()).redirectError(stderr.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().put("NOTIFY_SOCKET", socket);
             Process strace = builder.start();
@@ -103,8 +130,8 @@ class SyscallFilterJarTest {
                 strace.destroyForcibly();
                 throw new IllegalStateException("flowmond under strace did not exit within 120 s");
             }
-            assertTrue(ready, "flowmond did not start under strace: " + Files.readString(dir.resolve("stderr")));
-            assertEquals(0, strace.exitValue(), Files.readString(dir.resolve("stderr")));
+            assertTrue(ready, "flowmond did not start under strace: " + Files.readString(stderr));
+            assertEquals(0, strace.exitValue(), Files.readString(stderr));
         }
         Set<String> used = new TreeSet<>();
         for (String line : Files.readAllLines(summary)) {
