@@ -95,7 +95,7 @@ main() {
 	build_tools
 	snapshot_jar
 	local bpf_stats; bpf_stats=$(sysctl -n kernel.bpf_stats_enabled)
-	trap "kill \${TOOL_PID:-} 2>/dev/null; sysctl -qw kernel.bpf_stats_enabled=$bpf_stats; ns_down" EXIT
+	trap "set +e; [ -n \"\${TOOL_PID:-}\" ] && kill \$TOOL_PID 2>/dev/null; sysctl -qw kernel.bpf_stats_enabled=$bpf_stats; ns_down; true" EXIT
 	ns_up
 	printf 'scenario\tconfig\tround\tseconds\tsent\treceived\trate_pps\tbps\tsoftirq_ticks\ttool_ticks\tveth_pkts\texpected\tcounted\ttool_drops\ttc_run_ns\ttc_runs\n' > "$TSV"
 	for round in $(seq 1 "$RUNS"); do

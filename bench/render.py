@@ -311,10 +311,38 @@ def jmh(path, command):
 
 # ---------------------------------------------------------------- targets summary
 
+def table_targets(text):
+    import re
+    found = []
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines):
+        head = [c.strip().lower() for c in lines[i].strip().strip("|").split("|")]
+        is_table = lines[i].startswith("|") and i + 1 < len(lines) and re.match(r"^\|[-| :]+\|$", lines[i + 1].strip())
+        if not is_table:
+            i += 1
+            continue
+        i += 2
+        while i < len(lines) and lines[i].startswith("|"):
+            cells = [c.strip() for c in lines[i].strip().strip("|").split("|")]
+            if head[:3] == ["target", "measured", "met?"] and len(cells) >= 3:
+                found.append((cells[0], cells[1], cells[2]))
+            elif head and head[-1] == "target" and len(cells) == len(head):
+                m = re.search(r"\*\*(met|missed)\*\*", cells[-1], re.I)
+                if m:
+                    goal = re.sub(r":?\s*\*\*(met|missed)\*\*", "", cells[-1]).strip()
+                    found.append((f"{cells[0]} ({goal})", cells[1], f"**{m.group(1).lower()}**"))
+            i += 1
+    return found
+
+
 def targets(paths):
     import re
     rows = []
     for p in paths:
+        if p.startswith("missing:"):
+            rows.append((f"{p[len('missing:'):]}: every target of the section", "not run", "n/a"))
+            continue
         try:
             with open(p) as f:
                 text = f.read()
@@ -322,21 +350,19 @@ def targets(paths):
             continue
         for m in re.finditer(r"<!-- TARGET\|(.*?)\|(.*?)\|(.*?) -->", text):
             rows.append(m.groups())
-        # sections written by other scripts may state targets in their own table; collect the
-        # rows of a "| target | measured | met? |" table when there are no TARGET comments
+        # sections written by other scripts may state targets in their own tables instead:
+        # "| target | measured | met? |" rows as they are, or rows of a table whose last column is
+        # "target" and whose cell says met/missed ("live ≤ 512 MB: **met**")
         if not re.search(r"<!-- TARGET\|", text):
-            for t in re.finditer(r"^\|\s*target\s*\|.*\n\|[-| ]+\|\n((?:\|.*\n?)*)", text, re.M | re.I):
-                for line in t.group(1).splitlines():
-                    cells = [c.strip() for c in line.strip().strip("|").split("|")]
-                    if len(cells) >= 3:
-                        rows.append((cells[0], cells[1], cells[-1]))
+            rows.extend(table_targets(text))
     print("## Targets\n")
     if not rows:
         print("No section reported a target.\n")
         return
     print("| target | measured | met? |\n|---|---|---|")
     for name, measured, met in rows:
-        print(f"| {name} | {measured} | {met} |")
+        bare = met.strip("* ").lower()
+        print(f"| {name} | {measured} | {'**' + bare + '**' if bare in ('met', 'missed') else met} |")
     print()
 
 

@@ -66,6 +66,7 @@ jar=$ROOT_DIR/daemon/target/flowmond.jar
 			paths+=("$f")
 		else
 			printf '## %s\n\nnot run.\n' "$(title "$s")"
+			paths+=("missing:$(title "$s")")
 		fi
 		echo
 	done
