@@ -184,7 +184,8 @@ def datapath(tsv, tc_cost, command):
                       None if best is None else fm["ratio"] >= best))
     if fm and sf and fm["attr"] is not None and sf["attr"]:
         lines.append(("Datapath: 64-byte UDP added CPU per packet ≤ 1/5 of softflowd's",
-                      f"flowmond {fm['attr']:.0f} ns vs softflowd {sf['attr']:.0f} ns (×{fm['attr'] / sf['attr']:.2f})",
+                      f"added CPU: flowmond {fm['attr']:.0f} ns vs softflowd {sf['attr']:.0f} ns (×{fm['attr'] / sf['attr']:.2f}); "
+                      f"own process only: {fmt(fm['tool'])} vs {fmt(sf['tool'])} ns",
                       fm["attr"] <= sf["attr"] / 5))
     for cfg in ("flowmond", "softflowd", "pmacctd"):
         ks = [k for k in order if k[1] == cfg and agg[k]["exact"] is not None]

@@ -24,7 +24,8 @@ start_flowmond() {
 	TOOL_PID=$!
 	# ready when the daemon says "running with" (both TC hooks and the syscall probes attached)
 	for _ in $(seq 1 300); do
-		grep -q "running with" "$OUT_DIR/flowmond.log" 2>/dev/null && return 0
+		# then 2 s for the JIT's start-up burst to pass: it is not a per-packet cost
+		grep -q "running with" "$OUT_DIR/flowmond.log" 2>/dev/null && { sleep 2; return 0; }
 		kill -0 "$TOOL_PID" 2>/dev/null || break
 		sleep 0.1
 	done
