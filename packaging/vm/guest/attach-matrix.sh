@@ -46,4 +46,5 @@ failures=0
 row kprobe sock_kprobe.bpf.o 8091
 row fentry sock_fentry.bpf.o 8092
 row tracepoint sock_tp.bpf.o 8093
+row raw_tracepoint sock_rawtp.bpf.o 8094
 exit $((failures > 0))

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * kernel x variant -> attached / events seen / flows correct.
  *
  * <p>Opt-in, because it takes minutes: {@code -Dflowmond.vm.kernels=6.1,6.12} (and optionally
- * {@code -Dflowmond.vm.variants=kprobe,fentry,auto}). A *JarTest: it runs the shaded jar, in the
+ * {@code -Dflowmond.vm.variants=kprobe,fentry,raw_tracepoint,auto}). A *JarTest: it runs the shaded jar, in the
  * package phase.
  */
 @EnabledIfSystemProperty(named = "flowmond.vm.kernels", matches = ".+")
@@ -46,7 +46,7 @@ class KernelMatrixJarTest {
         Privileges.requireTool("nfdump");
         Path jar = repo().resolve("daemon/target/flowmond.jar");
         assertTrue(Files.isReadable(jar), jar + " missing: run in the package phase");
-        List<String> variants = property("flowmond.vm.variants", "kprobe,fentry,auto");
+        List<String> variants = property("flowmond.vm.variants", "kprobe,fentry,raw_tracepoint,auto");
 
         List<ScenarioCheck.Row> rows = new ArrayList<>();
         StringBuilder timings = new StringBuilder();
