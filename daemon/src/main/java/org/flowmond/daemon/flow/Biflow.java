@@ -56,6 +56,8 @@ final class Biflow {
     long endDetectedNanos = -1;
     /** Exported for the last time and removed from the table; late readings of it are stale. */
     boolean ended;
+    /** Created by the scan (or overflow record) being applied now; cleared when it is done with. */
+    boolean justCreated;
     /** Null until the first reading is applied (the deadline is known only then: one ticket, not two). */
     DeadlineQueue.Ticket<Biflow> ticket;
 

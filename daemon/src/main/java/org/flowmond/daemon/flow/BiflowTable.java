@@ -34,6 +34,11 @@ final class BiflowTable {
 
     private final LinkedHashMap<BiflowKey, Biflow> flows = new LinkedHashMap<>();
     private final DeadlineQueue<Biflow> deadlines = new DeadlineQueue<>();
+    /** Whether {@code k}'s entry was read and deleted earlier in this scan (almost never: checked cheaply). */
+    private boolean deletedInThisScan(FlowKey k) {
+        return !deletedDuringScan.isEmpty() && deletedDuringScan.contains(k);
+    }
+
     /** Kernel entries deleted by evictions during the scan being merged (only then: see finish). */
     private final java.util.Set<FlowKey> deletedDuringScan = new java.util.HashSet<>();
     private boolean scanning;
@@ -86,7 +91,7 @@ final class BiflowTable {
         Map<Biflow.Travel, UniFlow> candidates = new IdentityHashMap<>();
         for (int i = 0; i < n; i++) {
             UniFlow u = scan.get(i);
-            if (deletedDuringScan.contains(u.key())) {
+            if (deletedInThisScan(u.key())) {
                 owners.add(null); // its flow was evicted earlier in this scan: entry read and deleted, reading stale
                 continue;
             }
@@ -106,7 +111,7 @@ final class BiflowTable {
             }
             UniFlow u = scan.get(i);
             // A flow evicted during this scan had its entries read and deleted: this reading is stale.
-            if (!deletedDuringScan.contains(u.key())) {
+            if (!deletedInThisScan(u.key())) {
                 applyReading(b, u);
             }
         }
@@ -188,6 +193,7 @@ final class BiflowTable {
             finish(oldestIdle.next(), EndReason.LACK_OF_RESOURCES, out);
         }
         b = new Biflow(key, now);
+        b.justCreated = true; // already at the young end of the order: its first reading need not move it
         flows.put(key, b);
         // scheduled by afterUpdate, once its first reading is in: scheduling now and again when the
         // packets turn out older than the flow's creation left a dead ticket per flow in the queue
@@ -239,7 +245,7 @@ final class BiflowTable {
             }
         }
         t.add(dp, db, now);
-        if (dp > 0 || db > 0) {
+        if ((dp > 0 || db > 0) && !b.justCreated) {
             touch(b);
         }
     }
@@ -251,6 +257,7 @@ final class BiflowTable {
     }
 
     private void afterUpdate(Biflow b, long now) {
+        b.justCreated = false;
         if (b.key.protocol() == 6) {
             if (b.lowToHigh.synWithoutAck() != b.highToLow.synWithoutAck()) {
                 b.decideInitiator(b.lowToHigh.synWithoutAck(), InitiatorRule.SYN);

@@ -189,6 +189,9 @@ public final class FlowTable {
     }
 
     private void attachPending(Biflow b) {
+        if (pending.isEmpty()) {
+            return; // the usual case while a scan creates many flows: no lookups, no Side built
+        }
         for (Endpoint local : new Endpoint[] {b.key.low(), b.key.high()}) {
             Pending p = pending.remove(Side.of(b.key, local));
             if (p != null) {
