@@ -33,6 +33,8 @@ public final class Flowmond {
      * start-up. Off unless set on the command line (-Dio.netty.jfr.enabled=true brings them back).
      */
     static final String NETTY_JFR = "io.netty.jfr.enabled";
+    /** Created once the probes are attached, when set (by packaging/flowmond). */
+    static final String STARTED_FILE = "flowmond.started-file";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -105,6 +107,23 @@ public final class Flowmond {
         return e.toString().replace('\n', ' ');
     }
 
+    /**
+     * packaging/flowmond records a class-data-sharing archive as the JVM exits; it keeps it only if
+     * the daemon got this far (a start that failed loaded too few classes to be worth keeping).
+     */
+    private static void markStarted() {
+        String file = System.getProperty(STARTED_FILE);
+        if (file == null) {
+            return;
+        }
+        try {
+            java.nio.file.Files.write(java.nio.file.Path.of(file), new byte[0]);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot create {} (-D{}): the launcher will not keep this run's start-up archive: {}", file, STARTED_FILE,
+                    e.toString());
+        }
+    }
+
     private int start(ConfigSource source, Settings settings) throws InterruptedException {
         try {
             Preflight.check(settings);
@@ -136,6 +155,7 @@ public final class Flowmond {
         }
         CLOCK.phase("probes and outputs");
         LOG.info("started {}", CLOCK.summary(System.nanoTime()));
+        markStarted();
         Optional<Duration> watchdog = SdNotify.watchdogInterval(env, ProcessHandle.current().pid());
         PrintStream foreground = notify.isPresent() ? null : out;
         try {

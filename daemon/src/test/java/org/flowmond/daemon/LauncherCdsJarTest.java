@@ -54,12 +54,10 @@ class LauncherCdsJarTest {
     @Test
     void aDaemonRunRecordsTheArchiveAndTheNextStartUsesIt() throws Exception {
         runDaemonUntilAttached();
-        try (Stream<Path> files = Files.list(cds)) {
-            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-            assertEquals(2, names.size(), names.toString());
-            assertTrue(names.get(0).matches("flowmond\\.jsa\\.new\\.\\d+") && names.get(1).equals(names.get(0) + ".stamp"),
-                    names.toString());
-        }
+        List<String> names = cdsFiles();
+        assertEquals(3, names.size(), names.toString());
+        assertTrue(names.get(0).matches("flowmond\\.jsa\\.new\\.\\d+"), names.toString());
+        assertEquals(List.of(names.get(0) + ".stamp", names.get(0) + ".started"), names.subList(1, 3));
 
         Tools.Result promoting = launcher(List.of(), "--version");
         assertEquals(0, promoting.exitCode(), promoting.stderr());
@@ -97,7 +95,7 @@ class LauncherCdsJarTest {
         runDaemonUntilAttached();
         Path recorded;
         try (Stream<Path> files = Files.list(cds)) {
-            recorded = files.filter(p -> !p.toString().endsWith(".stamp")).findFirst().orElseThrow();
+            recorded = files.filter(p -> p.getFileName().toString().matches("flowmond\\.jsa\\.new\\.\\d+")).findFirst().orElseThrow();
         }
         byte[] head = Files.readAllBytes(recorded);
         Files.delete(recorded); // the JVM writes it read-only
@@ -106,10 +104,45 @@ class LauncherCdsJarTest {
         Tools.Result result = launcher(List.of(), "--version");
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("flowmond " + Version.get() + "\n", result.stdout());
-        assertEquals(List.of(), cdsFiles());
+        assertEquals(List.of("flowmond.jsa.failed"), cdsFiles());
         try (Stream<Path> files = Files.list(dir)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith("hs_err")), "a JVM crash report was left");
         }
+    }
+
+    @Test
+    void aStartThatFailsRecordsNothingKept() {
+        Privileges.requireRoot();
+        Tools.Result failed = launcher(List.of(), "-i", "fmcds-none", "--collector", "127.0.0.1:9");
+        assertEquals(1, failed.exitCode(), failed.stderr());
+        assertTrue(cdsFiles().stream().anyMatch(f -> f.endsWith(".stamp")), "the failed start did not record: " + cdsFiles());
+        assertEquals(0, launcher(List.of(), "--version").exitCode());
+        assertEquals(List.of(), cdsFiles(), "a recording of a start that failed was kept, or counted as a failed recording");
+    }
+
+    @Test
+    void afterTwoRecordingsLeftNothingUsableThereAreNoMore() throws Exception {
+        Privileges.requireRoot();
+        String stamp = stampOfThisJarAndJvm();
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            // a started daemon whose JVM was killed before it wrote the archive (pid 4194303: not running)
+            Files.writeString(cds.resolve("flowmond.jsa.new.4194303.stamp"), stamp);
+            Files.writeString(cds.resolve("flowmond.jsa.new.4194303.started"), "");
+            assertEquals(0, launcher(List.of(), "--version").exitCode());
+            assertEquals(List.of("flowmond.jsa.failed"), cdsFiles());
+            assertEquals(stamp + "failed\n".repeat(attempt), Files.readString(cds.resolve("flowmond.jsa.failed")));
+        }
+        Tools.Result failed = launcher(List.of(), "-i", "fmcds-none", "--collector", "127.0.0.1:9");
+        assertEquals(1, failed.exitCode(), failed.stderr());
+        assertEquals(List.of("flowmond.jsa.failed"), cdsFiles(), "recorded a third time");
+    }
+
+    /** What the launcher writes as the stamp, for this test's jar and this JVM. */
+    private String stampOfThisJarAndJvm() throws Exception {
+        Path javaReal = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
+        Path libjvm = javaReal.getParent().resolve("../lib/server/libjvm.so");
+        return "jar " + jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() / 1000 + "\n"
+                + "jvm " + javaReal + " " + Files.size(libjvm) + " " + Files.getLastModifiedTime(libjvm).toMillis() / 1000 + "\n";
     }
 
     @Test
