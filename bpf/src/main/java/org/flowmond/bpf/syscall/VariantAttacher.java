@@ -42,6 +42,11 @@ final class VariantAttacher {
         }
         List<LibBpfException> failures = new ArrayList<>();
         for (HookVariant candidate : AUTO_ORDER) {
+            if (candidate == HookVariant.KPROBE && !KprobeSupport.possible()) {
+                LOG.info("syscall probes: KPROBE hooks unavailable here: the kernel has no kprobes"
+                        + " (no kprobe PMU, no kprobe_events in tracefs); trying the next");
+                continue;
+            }
             try {
                 Attached attached = attachOne(candidate, options);
                 LOG.info("syscall probes: using {} hooks (auto)", candidate);
