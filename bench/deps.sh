@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
 	openjdk-17-jdk-headless maven make gcc libc6-dev clang llvm libbpf-dev libbpf1   # build
 	iproute2 ethtool procps iperf3 netsniff-ng jq python3 bpftool                   # traffic, counters
-	softflowd pmacct nfdump                                                          # peers, collector
+	softflowd pmacct nfdump wireshark-common                                         # peers, collector, dumpcap
 	qemu-system-x86 busybox-static cpio kmod xz-utils zstd                           # the qemu guest
 )
 missing=()
@@ -14,6 +14,8 @@ for p in "${PACKAGES[@]}"; do
 done
 if [ ${#missing[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
+	# wireshark-common asks whether non-root users may capture: no
+	echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

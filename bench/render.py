@@ -2,7 +2,7 @@
 """Turns the raw benchmark files into the markdown sections of RESULTS.md (printed on stdout).
 
     render.py datapath DATAPATH.TSV TC_COST.TXT COMMAND
-    render.py syscall SYSCALL.TSV GUEST.TSV COMMAND
+    render.py syscall SYSCALL.TSV GUEST.TSV BPF.TSV COMMAND
     render.py jmh JMH.JSON COMMAND
     render.py targets SECTION.md...        the targets table, from the "TARGET|" comment lines
 
@@ -206,7 +206,7 @@ def datapath(tsv, tc_cost, command):
 
 # ---------------------------------------------------------------- syscall
 
-def syscall(tsv, guest_tsv, command):
+def syscall(tsv, guest_tsv, bpf_tsv, command):
     print("## Syscall path\n")
     print(f"    {command}\n")
     print("`connect_loop`: one process connects to a listener on 127.0.0.1, accepts, and closes both "
@@ -268,12 +268,36 @@ def syscall(tsv, guest_tsv, command):
                               + ("" if peak >= 50000 or where != "this machine" else " (50,000/s is beyond this loop here)"),
                               zero))
         print()
+    bpf_programs(bpf_tsv)
     print("| target | measured | met? |\n|---|---|---|")
     for name, measured, met in lines:
         print(f"| {name} | {measured} | {'n/a' if met is None else ('met' if met else 'missed')} |")
     print()
     for name, measured, met in lines:
         target(name, measured, met)
+
+
+def bpf_programs(path):
+    try:
+        rows = [r for r in read_tsv(path) if num(r["runs"])]
+    except OSError:
+        rows = []
+    if not rows:
+        print("BPF programs' run time: not measured.\n")
+        return
+    print("flowmond's BPF programs on this machine, one more loop per hook with "
+          "`kernel.bpf_stats_enabled=1` (not during the ratio runs; bpf_stats itself adds two clock "
+          "reads per program run), from `bpftool prog show` of the programs the daemon holds:\n")
+    print("| hook | program | type | runs per connection | ns per run | ns per connection |")
+    print("|---|---|---|---|---|---|")
+    totals = {}
+    for r in rows:
+        runs, ns, conns = num(r["runs"]), num(r["run_time_ns"]), num(r["connections"]) or 1
+        totals[r["hook"]] = totals.get(r["hook"], 0) + ns / conns
+        print(f"| {r['hook']} | {r['program']} | {r['type']} | {runs / conns:.2f} | {ns / runs:.0f} | {ns / conns:.0f} |")
+    for hook, t in totals.items():
+        print(f"| {hook} | **all** | | | | **{t:.0f}** |")
+    print()
 
 
 # ---------------------------------------------------------------- JMH
@@ -372,7 +396,7 @@ def main(argv):
     if cmd == "datapath":
         datapath(argv[2], argv[3], argv[4])
     elif cmd == "syscall":
-        syscall(argv[2], argv[3], argv[4])
+        syscall(argv[2], argv[3], argv[4], argv[5])
     elif cmd == "jmh":
         jmh(argv[2], argv[3])
     elif cmd == "targets":

@@ -5,12 +5,14 @@
 # event-queue drops come from the daemon's final statistics line ("stopped; k=v ...").
 # A variant the daemon refuses at start (unknown in this build, or not attachable on this kernel)
 # is reported with the reason instead of numbers.
-# Then the same in a qemu guest on Debian's 6.1 kernel for kprobe, fentry and tracepoint
+# Then one more run per hook with kernel.bpf_stats_enabled=1 (not during the ratio runs: it adds
+# two clock reads to every program run): each of flowmond's BPF programs' runs and run time per
+# connection. Then the same ratios in a qemu guest on Debian's 6.1 kernel for kprobe, fentry and tracepoint
 # (packaging/vm/guest/syscall-bench.sh; TCG emulation, so only the ratios mean something).
 # Writes $OUT_DIR/syscall.tsv, $OUT_DIR/syscall-vm.tsv and $OUT_DIR/syscall.md.
 #
 # usage: bench/syscall.sh [RUNS] [SECONDS]
-#   env: HOOKS="tracepoint raw-tracepoint"   VM_KERNEL=6.1 (empty: no guest)
+#   env: HOOKS="tracepoint raw_tracepoint"   BPF_SECONDS=5 (0: no bpf_stats pass)   VM_KERNEL=6.1 (empty: no guest)
 #        VM_HOOKS="kprobe fentry tracepoint"  VM_RUNS=3  VM_SECONDS=5  VM_TIMEOUT=660
 #        VM_JAVA_OPTS="-XX:TieredStopAtLevel=1" (C1 only: under TCG a JVM start takes ~30 s instead
 #        of ~50 s and the JIT settles within the warm-up loop; same for every hook)
@@ -20,7 +22,8 @@ NS_RX=fmsc-rx   # own namespace, so a syscall run never collides with another sc
 
 RUNS=${1:-3}
 SECS=${2:-10}
-HOOKS=${HOOKS:-"tracepoint raw-tracepoint"}
+HOOKS=${HOOKS:-"tracepoint raw_tracepoint"}
+BPF_SECONDS=${BPF_SECONDS:-5}
 VM_KERNEL=${VM_KERNEL-6.1}
 VM_HOOKS=${VM_HOOKS:-"kprobe fentry tracepoint"}
 VM_RUNS=${VM_RUNS:-3}
@@ -30,6 +33,7 @@ VM_JAVA_OPTS=${VM_JAVA_OPTS-"-XX:TieredStopAtLevel=1"}
 FLOWMOND_JAR=${FLOWMOND_JAR:-$ROOT_DIR/daemon/target/flowmond.jar}
 TSV=$OUT_DIR/syscall.tsv
 VM_TSV=$OUT_DIR/syscall-vm.tsv
+BPF_TSV=$OUT_DIR/syscall-bpf.tsv
 MD=$OUT_DIR/syscall.md
 FM_LOG=$OUT_DIR/flowmond-syscall.log
 PORT=7000
@@ -100,6 +104,35 @@ round() { # hook round
 	log "$hook round $r: flowmond $n connections, ring drops $drops, queue/stash drops $queue"
 }
 
+# "id name type run_cnt run_time_ns" of every BPF program the process holds (fds in /proc/PID/fdinfo)
+prog_stats() { # pid
+	local id
+	for id in $(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -un); do
+		bpftool -j prog show id "$id" | jq -r '"\(.id) \(.name) \(.type) \(.run_cnt // 0) \(.run_time_ns // 0)"'
+	done
+}
+
+# One loop per hook with bpf_stats on: run count and run time of each program per connection.
+bpf_pass() {
+	printf 'hook\tprogram\ttype\truns\trun_time_ns\tconnections\n' > "$BPF_TSV"
+	[ "$BPF_SECONDS" != 0 ] || return 0
+	local old hook n
+	old=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	for hook in $HOOKS; do
+		case " $1 " in *" $hook "*) continue ;; esac
+		start_flowmond "$hook" || { log "bpf_stats pass: $hook: $FM_STATUS"; continue; }
+		prog_stats "$FM_PID" > "$OUT_DIR/bpf.0"
+		n=$(SECS=$BPF_SECONDS run_loop)
+		prog_stats "$FM_PID" > "$OUT_DIR/bpf.1"
+		stop_flowmond
+		join "$OUT_DIR/bpf.0" "$OUT_DIR/bpf.1" | awk -v h="$hook" -v n="$n" -v OFS='\t' \
+			'{ print h, $2, $3, $8 - $4, $9 - $5, n }' >> "$BPF_TSV"
+		log "bpf_stats pass: $hook: $n connections; $(awk -v h="$hook" '$1==h && $4>0 {printf "%s %.0f ns/conn  ", $2, $5/$6}' "$BPF_TSV")"
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$old"
+}
+
 # kprobe / fentry / tracepoint in a qemu guest (Debian's kernel), TSV copied back
 guest() {
 	rm -f "$VM_TSV"
@@ -118,7 +151,7 @@ guest() {
 }
 
 report() {
-	"${PYTHON:-/usr/bin/python3}" "$BENCH_DIR/render.py" syscall "$TSV" "$VM_TSV" \
+	"${PYTHON:-/usr/bin/python3}" "$BENCH_DIR/render.py" syscall "$TSV" "$VM_TSV" "$BPF_TSV" \
 		"HOOKS=\"$HOOKS\" VM_KERNEL=$VM_KERNEL VM_HOOKS=\"$VM_HOOKS\" VM_RUNS=$VM_RUNS VM_SECONDS=$VM_SECONDS VM_JAVA_OPTS=\"$VM_JAVA_OPTS\" bash bench/syscall.sh $RUNS $SECS" > "$MD"
 	log "wrote $TSV${VM_KERNEL:+, $VM_TSV} and $MD"
 }
@@ -148,6 +181,7 @@ main() {
 			round "$hook" "$r" || skip="$skip $hook"   # refused once: not tried again
 		done
 	done
+	bpf_pass "$skip"
 	ip netns del $NS_RX
 	guest
 	report
