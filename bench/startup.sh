@@ -13,7 +13,8 @@
 # Writes $OUT_DIR/startup.tsv (one line per run) and $OUT_DIR/startup.md (## Start-up section).
 #
 # usage: bench/startup.sh [RUNS]     RUNS rounds (default 7, at least 5 for the contract)
-#   env: FLOWMOND_JAR (default daemon/target/flowmond.jar), TARGET_SECONDS (default 1.5)
+#   env: FLOWMOND_JAR (default daemon/target/flowmond.jar; copied to $OUT_DIR/flowmond.jar first),
+#        TARGET_SECONDS (default 1.5)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 NS=fmbench-start
@@ -137,7 +138,9 @@ write_md() {
 
 main() {
 	mkdir -p "$OUT_DIR"
-	[ -r "$FLOWMOND_JAR" ] || { log "$FLOWMOND_JAR is missing: mvn -B -ntp -DskipTests package first"; exit 66; }
+	# a copy: a build during the run must not change the jar under the archive (the launcher would
+	# drop the archive and record again in the middle of the rounds)
+	snapshot_jar || exit 66
 	trap ns_start_down EXIT
 	ns_start_up
 	rm -rf "$CDS_DIR"
