@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The running flow pipeline: BPF sources → flow table → outputs.
  *
- * <p>Threads: the syscall source's reader thread only puts events in a bounded queue (full:
- * counted as {@code dropped.event-queue}); one flow thread does everything else, once per
+ * <p>Threads: the syscall source's reader thread only puts events in a bounded queue (full: it
+ * waits, leaving the rest in the kernel ring; after close() began, counted as
+ * {@code dropped.event-queue}); one flow thread does everything else, once per
  * {@code probes.tc-scan-interval}: take the queued events, the overflow packets, one scan of
  * the TC map, then expiry (and the queued events alone every {@code probes.ring-poll-interval} in
  * between, so the queue holds at most about one poll's events). Other threads ({@link #writeTables}, {@link #reload}, {@link #close})
@@ -39,8 +40,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-    private static final int EVENT_QUEUE = 65_536;
+    static final int EVENT_QUEUE = 65_536;
     private static final int EVENT_BATCH = 1024;
+    /** How long the ring reader waits for room before it checks whether the pipeline still runs. */
+    private static final long ENQUEUE_WAIT_MILLIS = 100;
     private static final long CLOCK_RESYNC_NANOS = 60_000_000_000L;
     private static final long INTERFACE_POLL_NANOS = 2_000_000_000L;
     /**
@@ -362,7 +365,23 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands an event to the flow thread. While the pipeline runs, a full queue makes the ring reader
+     * wait instead of dropping: the events behind it stay in the kernel ring, which is sized for
+     * bursts, and a ring that fills in turn counts its losses (dropped.ring-buffer). A burst of
+     * 140,000 events after a stall lost half of them here before (bench/syscall-burst.sh).
+     * Only after close() began, when no flow thread takes the queue any more, is a full queue a drop.
+     */
     private void enqueue(SocketEvent e) {
+        try {
+            while (running) {
+                if (events.offer(e, ENQUEUE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
         if (!events.offer(e)) {
             long n = eventQueueDrops.incrementAndGet();
             if (Long.bitCount(n) == 1) { // 1, 2, 4, 8 ...: a log line per doubling

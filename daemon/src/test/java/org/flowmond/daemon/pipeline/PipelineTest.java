@@ -89,6 +89,22 @@ class PipelineTest {
                 """, bytes.toString(StandardCharsets.UTF_8));
     }
 
+    /** A burst three times the queue's size: the reader waits for the flow thread, nothing is dropped. */
+    @Test
+    void aBurstLargerThanTheEventQueueWaitsInsteadOfDropping(@TempDir Path dir) throws Exception {
+        FakeSources src = new FakeSources();
+        Pipeline p = Pipeline.start(settings(dir.resolve("j"), "flowmon.probes.ring-poll-interval = 10ms"), src, () -> now,
+                new ProcessResolver(new UserNames(dir.resolve("passwd")), dir.resolve("proc")), true);
+        int burst = 3 * Pipeline.EVENT_QUEUE;
+        SocketEvent e = connect(T0, 4321, 40000);
+        for (int i = 0; i < burst; i++) {
+            src.consumer.accept(e); // the reader thread's call: returns once the event is queued
+        }
+        p.close();
+        assertEquals(0L, p.statistics().get("dropped.event-queue"));
+        assertEquals((long) burst, p.statistics().get("syscall.events"));
+    }
+
     @Test
     void tablesIncludeFlowsNotYetExported(@TempDir Path dir) throws Exception {
         FakeSources src = new FakeSources();
