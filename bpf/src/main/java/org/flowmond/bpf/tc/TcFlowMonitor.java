@@ -140,45 +140,74 @@ public final class TcFlowMonitor implements AutoCloseable {
      * Every flow in the kernel map now, with counters since it was inserted (read in batches where
      * the kernel supports it). Flows keep counting while this runs: a snapshot, not a cut.
      *
-     * <p>The entries stay in the kernel's compact form (84 bytes each) and each {@code get} decodes
-     * one into a new {@link UniFlow}: at 1,000,000 flows, decoding them all up front held 120 MB of
-     * objects for the whole merge of the scan, on top of the flow table. Read the list on one thread
-     * (it shares address objects through a cache of its own).
+     * <p>The entries stay in the kernel's compact form (84 bytes each), in the chunks the batched
+     * read returned them in, and each {@code get} decodes one into a new {@link UniFlow}. At
+     * 1,000,000 flows, decoding them all up front held 120 MB of objects for the whole merge of the
+     * scan, and gathering the chunks into one pair of growing arrays peaked at three copies (250 MB):
+     * with -Xmx512m that was an OutOfMemoryError. Read the list on one thread (it shares address
+     * objects through a cache of its own).
      */
     public List<UniFlow> scan() {
         requireOpen();
-        return new ScanEntries(flows.readAll(), clock);
+        List<MapEntries> chunks = new ArrayList<>();
+        flows.forEachChunk(chunks::add);
+        return new ScanEntries(chunks, clock);
     }
 
-    /** One read of the flow map, decoded on access. */
-    private static final class ScanEntries extends AbstractList<UniFlow> implements RandomAccess {
-        private final ByteBuffer keys;
-        private final ByteBuffer values;
-        private final int count;
-        private final int keySize;
-        private final int valueSize;
+    /** One read of the flow map, as the chunks it came in, decoded on access. */
+    static final class ScanEntries extends AbstractList<UniFlow> implements RandomAccess {
+        private final MapEntries[] chunks;
+        /** starts[c] = index of chunk c's first entry; starts[chunks.length] = size. */
+        private final int[] starts;
         private final KernelClock clock;
         private final AddressCache addresses = new AddressCache();
+        private ByteBuffer keys;
+        private ByteBuffer values;
+        private int current = -1; // the chunk whose buffers are open: gets are mostly in order
 
-        ScanEntries(MapEntries entries, KernelClock clock) {
-            this.keys = ByteBuffer.wrap(entries.keys()).order(ByteOrder.LITTLE_ENDIAN);
-            this.values = ByteBuffer.wrap(entries.values()).order(ByteOrder.LITTLE_ENDIAN);
-            this.count = entries.count();
-            this.keySize = entries.keySize();
-            this.valueSize = entries.valueSize();
+        ScanEntries(List<MapEntries> chunks, KernelClock clock) {
+            this.chunks = chunks.toArray(new MapEntries[0]);
+            this.starts = new int[this.chunks.length + 1];
+            for (int c = 0; c < this.chunks.length; c++) {
+                starts[c + 1] = starts[c] + this.chunks[c].count();
+            }
             this.clock = clock;
         }
 
         @Override
         public UniFlow get(int index) {
-            Objects.checkIndex(index, count);
-            return new UniFlow(FlowKeyCodec.decode(keys, index * keySize, addresses),
-                    FlowStatsCodec.decodeLittleEndian(values, index * valueSize, clock));
+            Objects.checkIndex(index, size());
+            int c = chunkOf(index);
+            if (c != current) {
+                keys = ByteBuffer.wrap(chunks[c].keys()).order(ByteOrder.LITTLE_ENDIAN);
+                values = ByteBuffer.wrap(chunks[c].values()).order(ByteOrder.LITTLE_ENDIAN);
+                current = c;
+            }
+            int i = index - starts[c];
+            return new UniFlow(FlowKeyCodec.decode(keys, i * chunks[c].keySize(), addresses),
+                    FlowStatsCodec.decodeLittleEndian(values, i * chunks[c].valueSize(), clock));
+        }
+
+        private int chunkOf(int index) {
+            if (current >= 0 && index >= starts[current] && index < starts[current + 1]) {
+                return current;
+            }
+            if (current + 1 < chunks.length && index >= starts[current + 1] && index < starts[current + 2]) {
+                return current + 1;
+            }
+            int c = java.util.Arrays.binarySearch(starts, index);
+            if (c < 0) {
+                return -c - 2; // insertion point - 1: the chunk that starts before index
+            }
+            while (c + 1 < starts.length && starts[c + 1] == index) {
+                c++; // empty chunks share a start: take the last, the one that holds index
+            }
+            return c;
         }
 
         @Override
         public int size() {
-            return count;
+            return starts[chunks.length];
         }
     }
 
