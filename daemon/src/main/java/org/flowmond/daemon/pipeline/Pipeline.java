@@ -294,7 +294,10 @@ public final class Pipeline implements AutoCloseable {
                     } else {
                         drainEvents();
                     }
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // An OutOfMemoryError here is most likely one scan of a huge map in a small heap:
+                    // its garbage is gone once the cycle is, so the next cycle may well fit. Letting it
+                    // end the thread left a daemon that ran on and counted nothing.
                     cycleFailures.incrementAndGet();
                     LOG.error("flow cycle failed; continuing", e);
                     nextCycle = start + interval;
