@@ -118,4 +118,4 @@ report() {
 
 # "--report": only turn an existing $OUT_DIR/datapath.tsv into datapath.md again
 if [ "${1:-}" = --report ]; then RUNS=$(tail -n +2 "$TSV" | cut -f3 | sort -u | wc -l); SECS=$(sed -n 2p "$TSV" | cut -f4); report; exit; fi
-main "$@"
+main "$@"; exit $?   # one line: bash must not read on if this file changes during a run
