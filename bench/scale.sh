@@ -2,14 +2,17 @@
 # Scale and the export path end to end: fill flowmond's flow table to its configured maximum
 # (1,000,000 flows by default) with real UDP packets from one namespace to the other (veth),
 # flowmond counting on the receiving veth. Measures the daemon's RSS and Java heap at the full
-# table, the time to scan the full TC map, then lets every flow reach its idle timeout and
-# measures the export of the whole table (map read-and-delete -> IPFIX -> UDP) at a real
-# collector (nfcapd), counting what arrived with nfdump: every flow must be there.
-# Writes $OUT_DIR/scale.tsv (raw) and $OUT_DIR/scale.md (sections for RESULTS.md).
+# table and the time to read the full TC map, then stops the daemon, which exports the whole
+# table at once (map read-and-delete -> IPFIX -> UDP), and counts at a real collector (nfcapd,
+# read back with nfdump) what arrived: every flow must be there, exactly once.
+# One run per JVM configuration, side by side: the heap capped at 512 MB (the target) and the
+# JVM's default heap sizing. Writes $OUT_DIR/scale.tsv (raw) and $OUT_DIR/scale.md (sections
+# "## Scale: 1,000,000 flows" and "## Export path end to end" for RESULTS.md).
 #
-# usage: bench/scale.sh [FLOWS]    (as root, from anywhere; about 1.5 minutes)
-# env:   FLOWMOND_JAR, JAVA_OPTS (e.g. -Xmx768m), IDLE (idle and active timeout, default 300s: nothing expires during the run),
-#        PROFILE=1 (JFR recording of the run: $OUT_DIR/scale.jfr; class histogram at the full table)
+# usage: bench/scale.sh [FLOWS]    (as root, from anywhere; about 2.5 minutes on this machine)
+# env:   FLOWMOND_JAR; HEAPS="512m default" (each: a -Xmx value or "default");
+#        IDLE (idle and active timeout, default 300s: nothing expires during a run);
+#        PROFILE=1 (JFR recording per run: $OUT_DIR/scale/<heap>/flowmond.jfr, class histogram at the full table)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 # Own namespace and interface names: this scenario can run while another bench script is active.
@@ -20,15 +23,17 @@ IF_RX=fms-rx
 
 FLOWS=${1:-1000000}
 IDLE=${IDLE:-300s}
-JAVA_OPTS=${JAVA_OPTS:-}
+HEAPS=${HEAPS:-"512m default"}
 FLOWMOND_JAR=${FLOWMOND_JAR:-$ROOT_DIR/daemon/target/flowmond.jar}
 DST_PORT_BASE=10000
 COLLECTOR_PORT=4739
 RCVBUF=$((64 << 20))
 TSV=$OUT_DIR/scale.tsv
 MD=$OUT_DIR/scale.md
-WORK=$OUT_DIR/scale
-LOG=$WORK/flowmond.log
+RUNS_DIR=$OUT_DIR/scale
+WORK=
+LOG=
+JAVA_OPTS=
 FM_PID=
 NFCAPD_PID=
 CAPTURE_PID=
@@ -85,7 +90,7 @@ flowmon.stats.interval = 1s
 flowmon.attribution.proc-scan-at-start = false
 CONF
 	local jfr=
-	[ "${PROFILE:-0}" = 1 ] && jfr="-XX:StartFlightRecording=filename=$OUT_DIR/scale.jfr,settings=profile"
+	[ "${PROFILE:-0}" = 1 ] && jfr="-XX:StartFlightRecording=filename=$WORK/flowmond.jfr,settings=profile"
 	# shellcheck disable=SC2086
 	ip netns exec $NS_RX java $JAVA_OPTS $jfr -jar "$FLOWMOND_JAR" --config "$WORK/scale.conf" > "$LOG" 2>&1 &
 	FM_PID=$!
@@ -130,69 +135,114 @@ rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
 heap_used_mb() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ && /total/ { for (i=1;i<=NF;i++) if ($i=="used") { v=$(i+1); sub(/K.*/,"",v); printf "%.0f", v/1024; exit } }'; }
 heap_committed_mb() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ && /total/ { for (i=1;i<=NF;i++) if ($i=="total") { v=$(i+1); sub(/K.*/,"",v); sub(/,/,"",v); printf "%.0f", v/1024; exit } }'; }
 
+# Datagrams dropped in the receiving namespace because a UDP socket's buffer was full, so far.
+udp_rcvbuf_errors() {
+	ip netns exec $NS_RX awk '/^Udp:/ {n++; if (n==1) for (i=1;i<=NF;i++) h[i]=$i; else for (i=1;i<=NF;i++) if (h[i]=="RcvbufErrors") print $i}' /proc/net/snmp
+}
+
+# The values of TSV column $1, one per run, as markdown cells: " a | b ".
+cells() {
+	awk -F'\t' -v c="$1" 'NR==1 {for (i=1;i<=NF;i++) if ($i==c) k=i; next} {printf "%s%s", (n++ ? " | " : ""), $k}' "$TSV"
+}
+# Per run: "met"/"NOT met" for an awk condition over the named columns (row as r["name"]).
+verdicts() {
+	awk -F'\t' -v cond="$1" 'NR==1 {for (i=1;i<=NF;i++) h[i]=$i; next}
+		{ for (i=1;i<=NF;i++) r[h[i]]=$i
+		  ok = (cond=="heap") ? (r["heap_live_mb"] <= 512) :
+		       (cond=="time") ? (r["export_s"] > 0 && r["export_s"] <= 120) :
+		       (cond=="all") ? (r["at_collector"] == r["flows"] && r["distinct_at_collector"] == r["flows"]) :
+		       (cond=="drops") ? (r["send_queue_drops"] + r["send_errors"] + r["not_sent"] + r["map_full_drops"] + r["collector_rcvbuf_errors"] == 0) : 0
+		  printf "%s**%s**", (n++ ? " | " : ""), ok ? "met" : "NOT met" }' "$TSV"
+}
+
 write_md() {
-	local ok_heap ok_time ok_all rcvbuf
-	ok_heap=$([ "${heap_live:-99999}" -le 512 ] && echo met || echo "NOT met")
-	ok_time=$(awk -v w="$window" 'BEGIN{print (w > 0 && w <= 120) ? "met" : "NOT met"}')
-	ok_all=$([ "$distinct" -eq "$FLOWS" ] && [ "$at_collector" -eq "$FLOWS" ] && echo "yes" || echo "NO")
-	rcvbuf=$(grep -o "SO_RCVBUF to [0-9]*" "$WORK/nfcapd.log" | grep -o "[0-9]*$" || echo "?")
+	local heads seps
+	heads=$(awk -F'\t' 'NR>1 {printf "%s%s", (n++ ? " | " : ""), ($NF == "-" ? "default heap" : $NF)}' "$TSV")
+	seps=$(awk -F'\t' 'NR>1 {printf "|---"}' "$TSV")
 	cat > "$MD" <<EOF_MD
 ## Scale: $(printf "%'d" "$FLOWS") flows
 
-    bash bench/scale.sh $FLOWS        # as root from the repository root; JAVA_OPTS='${JAVA_OPTS}'
+    bash bench/scale.sh $FLOWS        # as root from the repository root; HEAPS="$HEAPS"
 
 One UDP datagram for each of $(printf "%'d" "$FLOWS") distinct 5-tuples (\`bench/src/flow_fill.c\`: raw socket,
 sendmmsg) from \`$NS_TX\` to \`$NS_RX\` over veth, flowmond on the receiving veth with
 \`flows.max-flows = $FLOWS\`, \`probes.tc-map-entries = $((FLOWS * 2 > 2097152 ? FLOWS * 2 : 2097152))\`, the default
-\`tc-scan-interval\` (1 s), idle and active timeout $IDLE (nothing expires during the run). One run:
-the fill takes tens of seconds, so there is no ABAB here; the machine is shared, read sizes, not digits.
+\`tc-scan-interval\` (1 s), idle and active timeout $IDLE (nothing expires during a run). One run per
+JVM heap setting, one after the other (a fill takes tens of seconds); the machine is shared, so read
+sizes, not digits.
 
-| measure | value | target |
-|---|---|---|
-| datagrams sent / flows in the table | $sent / $active | $FLOWS |
-| daemon RSS at the full table | $rss MB | |
-| Java heap: used before a full GC / live after it (min..max of 3) / committed | $heap_before / **$heap_live**..$heap_live_max / $committed MB | live ≤ 512 MB: **$ok_heap** |
-| read of the full TC map (last / slowest scan) | ${scan_ms:-?} / ${scan_max_ms:-?} ms | < tc-scan-interval (1 s) |
-| merge of one full scan into the flow table | ${update_ms:-?} ms | |
-| kernel map-full drops | $map_full | 0 |
+| measure | $heads | target |
+|---$seps|---|
+| datagrams sent | $(cells sent) | $FLOWS |
+| flows in the table | $(cells active) | $FLOWS |
+| daemon RSS at the full table (MB) | $(cells rss_mb) | |
+| Java heap live after a full GC, min of 3 (MB) | $(cells heap_live_mb) | ≤ 512 |
+| ... max of 3, a scan in flight (MB) | $(cells heap_live_max_mb) | |
+| Java heap used before the GC / committed (MB) | $(cells heap_used_mb) / $(cells heap_committed_mb) | |
+| heap target | $(verdicts heap) | |
+| read of the full TC map, last scan (ms) | $(cells scan_ms) | < 1000 (tc-scan-interval) |
+| ... slowest scan (ms) | $(cells scan_max_ms) | |
+| merge of one full scan into the flow table (ms) | $(cells table_update_ms) | |
 
-"Live after a full GC" is the table itself (min) and the table plus a scan in flight (max: a scan
-holds the map's 1,000,000 entries as objects for about a second). The JVM runs with its default heap
-sizing (no -Xmx), so "used before a full GC" includes garbage not yet collected.
+Live heap = used right after \`jcmd GC.run\`, three samples 0.7 s apart: the smallest is closest to
+the table alone, the largest includes a scan in flight (the map's entries in compact form, 84 MB at
+1,000,000). The map read and the merge run on one thread every scan interval; when they take longer
+than the interval, the next scan simply starts later (counts stay exact, records are later).
 
 ## Export path end to end
 
 The whole table at once: at SIGTERM the daemon reads and deletes every kernel entry
 (\`BPF_MAP_LOOKUP_AND_DELETE_ELEM\`), builds each record, encodes it as IPFIX (RFC 5103 biflow) and
-sends it over UDP to nfcapd in the same namespace — the same work as an idle expiry of the full
-table. Window = SIGTERM to the last IPFIX message of flow records captured on lo (dumpcap).
-nfcapd's socket buffer: $rcvbuf bytes (\`nfcapd -B\`; as root it may exceed \`net.core.rmem_max\`).
+sends it over UDP to nfcapd in the same namespace (socket buffer 8 MiB, \`nfcapd -B\`; nice -10) —
+the same work as an idle expiry of the full table. Export time = SIGTERM to the last IPFIX message
+of flow records captured on lo (dumpcap); records counted at the collector with nfdump.
 
-| measure | value | target |
-|---|---|---|
-| records exported by the flow table / encoded by the exporter | $exported / $encoded | ≥ $FLOWS |
-| records at the collector (nfdump) / distinct flows / packets in them | $at_collector / $distinct / $pkts | $FLOWS / $FLOWS / $sent |
-| every flow arrived | **$ok_all** | yes |
-| full table exported (SIGTERM → last record at the collector) | $window s | ≤ 120 s (one active timeout): **$ok_time** |
-| of which the flow thread's final flush (read-and-delete + hand-over) | ${flush_ms:-?} ms | |
-| records/s end to end (map read-and-delete → UDP → collector) | $rate | |
-| IPFIX messages of flow records | $data_messages | |
-| send-queue drops / send errors / records not sent / map-full drops | $queue_drops / $send_errors / $not_sent / $map_full | 0 |
-| datagrams dropped at the collector's socket (UDP RcvbufErrors in the namespace) | $rcvbuf_errors | 0 |
-| nfcapd | $nf_stats | |
+| measure | $heads | target |
+|---$seps|---|
+| records exported by the flow table | $(cells exported) | ≥ $FLOWS |
+| records encoded by the exporter | $(cells encoded) | ≥ $FLOWS |
+| records at the collector (nfdump) | $(cells at_collector) | $FLOWS |
+| distinct flows at the collector | $(cells distinct_at_collector) | $FLOWS |
+| packets in them | $(cells packets_at_collector) | $FLOWS |
+| every flow arrived, once | $(verdicts all) | |
+| full table exported: SIGTERM → last record at the collector (s) | $(cells export_s) | ≤ 120 (one active timeout) |
+| ... of which the flow thread's final flush (ms) | $(cells final_flush_ms) | |
+| export time target | $(verdicts time) | |
+| records/s end to end (map read-and-delete → UDP → collector) | $(cells records_per_s) | |
+| IPFIX messages of flow records | $(cells flow_messages) | |
+| send-queue drops / send errors / records not sent | $(cells send_queue_drops) / $(cells send_errors) / $(cells not_sent) | 0 |
+| kernel map-full drops | $(cells map_full_drops) | 0 |
+| datagrams dropped at the collector's socket (UDP RcvbufErrors) | $(cells collector_rcvbuf_errors) | 0 |
+| no drops anywhere | $(verdicts drops) | |
 
-Counts above $FLOWS by the flow table are the namespace's few other flows (ARP resolution ping,
-ICMP port unreachable) and syscall-flow records of other processes on the host.
-
+The flow table's count above $FLOWS is the namespace's own few flows (the ARP-resolving ping, ICMP
+port unreachable); the exporter's also has syscall-flow records of processes elsewhere on the host.
+Records are about 240 octets (RFC 5103 biflow with ntop's process elements), 6 to a 1,500-byte message.
 EOF_MD
 }
 
 main() {
-	mkdir -p "$OUT_DIR" "$WORK" "$BIN_DIR"
+	mkdir -p "$OUT_DIR" "$RUNS_DIR" "$BIN_DIR"
 	gcc -O2 -Wall -o "$BIN_DIR/flow_fill" "$BENCH_DIR/src/flow_fill.c"
 	trap cleanup EXIT
 	ns_up
 	for ns in $NS_TX $NS_RX; do ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
+	printf 'flows\tsent\tactive\trss_mb\theap_used_mb\theap_live_mb\theap_live_max_mb\theap_committed_mb\tscan_ms\tscan_max_ms\ttable_update_ms\texported\tencoded\tat_collector\tdistinct_at_collector\tpackets_at_collector\texport_s\tfinal_flush_ms\trecords_per_s\tflow_messages\tsend_queue_drops\tsend_errors\tnot_sent\tmap_full_drops\tcollector_rcvbuf_errors\tjava_opts\n' > "$TSV"
+	for heap in $HEAPS; do
+		run_one "$heap"
+	done
+	write_md
+	log "raw results in $TSV, sections in $MD"
+}
+
+# One daemon start, fill, measurement and export with heap setting $1 (-Xmx value or "default").
+run_one() {
+	WORK=$RUNS_DIR/$1
+	LOG=$WORK/flowmond.log
+	JAVA_OPTS=$([ "$1" = default ] && echo "" || echo "-Xmx$1")
+	rm -rf "$WORK" && mkdir -p "$WORK"
+	local rcvbuf0; rcvbuf0=$(udp_rcvbuf_errors)
+	log "run with heap $1"
 	ip netns exec $NS_TX ping -c1 -q $IP_RX > /dev/null # resolve ARP before the burst
 	start_collector
 	start_flowmond
@@ -246,9 +296,9 @@ main() {
 	distinct=$(nfdump -R "$WORK/nfcapd" -q -N -o 'fmt:%sp %dp' "$filter" | sort -u | wc -l)
 	pkts=$(nfdump -R "$WORK/nfcapd" -q -N -o 'fmt:%pkt' "$filter" | awk '{s+=$1} END {print s+0}')
 	local nf_stats; nf_stats=$(grep -ho "Sequence Errors: [0-9]*\|Bad Packets: [0-9]*" "$WORK/nfcapd.log" | tr '\n' ' ')
-	# Datagrams the kernel dropped because a receiver's socket buffer was full (the namespace is
-	# new, so this is the run's count; the collector is the only busy UDP receiver in it).
-	local rcvbuf_errors; rcvbuf_errors=$(ip netns exec $NS_RX awk '/^Udp:/ {n++; if (n==1) for (i=1;i<=NF;i++) h[i]=$i; else for (i=1;i<=NF;i++) if (h[i]=="RcvbufErrors") print $i}' /proc/net/snmp)
+	# Datagrams the kernel dropped because a receiver's socket buffer was full during this run
+	# (the collector is the only busy UDP receiver in the namespace).
+	local rcvbuf_errors=$(($(udp_rcvbuf_errors) - rcvbuf0))
 	# The export window as the collector's host saw it.
 	local window data_messages rate
 	read -r window data_messages < <(data_window "$WORK/ipfix.pcap" "$t_stop")
@@ -256,13 +306,10 @@ main() {
 	log "collector socket drops (RcvbufErrors): $rcvbuf_errors"
 	log "collector: $at_collector records, $distinct distinct flows, $pkts packets; export window $window s = $rate records/s ($data_messages data messages)"
 
-	printf 'flows\tsent\tactive\trss_mb\theap_used_mb\theap_live_mb\theap_live_max_mb\theap_committed_mb\tscan_ms\tscan_max_ms\ttable_update_ms\texported\tencoded\tat_collector\tdistinct_at_collector\tpackets_at_collector\texport_s\tfinal_flush_ms\trecords_per_s\tflow_messages\tsend_queue_drops\tsend_errors\tnot_sent\tmap_full_drops\tcollector_rcvbuf_errors\tjava_opts\n' > "$TSV"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$FLOWS" "$sent" "$active" \
 		"$rss" "$heap_before" "$heap_live" "$heap_live_max" "$committed" "${scan_ms:-?}" "${scan_max_ms:-?}" "${update_ms:-?}" \
 		"$exported" "$encoded" "$at_collector" "$distinct" "$pkts" "$window" "${flush_ms:-?}" "$rate" "$data_messages" \
 		"$queue_drops" "$send_errors" "$not_sent" "$map_full" "$rcvbuf_errors" "${JAVA_OPTS:--}" >> "$TSV"
-	write_md
-	log "raw results in $TSV, section in $MD"
 }
 
 main "$@"

@@ -17,6 +17,11 @@ final class Biflow {
         long lastSeen;
         long exportedPackets;
         long exportedBytes;
+        /**
+         * While a scan is choosing {@link #counting} for a direction seen for the first time: the
+         * scan index of the earliest observation so far; -1 otherwise. (Fits the object's padding.)
+         */
+        int candidateIndex = -1;
 
         void add(long p, long b, FlowCounters c) {
             packets += p;

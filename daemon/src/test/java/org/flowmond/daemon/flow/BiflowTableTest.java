@@ -249,6 +249,36 @@ class BiflowTableTest {
         assertEquals(2, r.revIfindex(), "server to client counted on ingress of eth0");
     }
 
+    /** The counting hook is the earliest observation of the scan whatever order the scan lists them in. */
+    @Test
+    void theFirstHookAPacketPassesCountsInEveryScanOrder() {
+        FlowKey inEth1 = key("192.168.1.5", 3333, "10.1.1.1", 443, UDP, 3, Direction.INGRESS);
+        FlowKey outEth0 = key("192.168.1.5", 3333, "10.1.1.1", 443, UDP, 2, Direction.EGRESS);
+        FlowKey outEth4 = key("192.168.1.5", 3333, "10.1.1.1", 443, UDP, 4, Direction.EGRESS);
+        int[][] orders = {{0, 1, 2}, {1, 0, 2}, {1, 2, 0}, {2, 1, 0}};
+        for (int[] order : orders) {
+            FlowFixture f = new FlowFixture();
+            org.flowmond.bpf.api.UniFlow[] seen = {
+                f.put(inEth1, 10, 1000, T0, T0 + S, 0),
+                f.put(outEth0, 10, 1000, T0 + 5000, T0 + S + 5000, 0),
+                f.put(outEth4, 10, 1000, T0 + 5000, T0 + S + 5000, 0)};
+            java.util.List<org.flowmond.bpf.api.UniFlow> scan = new java.util.ArrayList<>();
+            for (int i : order) {
+                scan.add(seen[i]);
+            }
+            f.now = T0 + 2 * S;
+            f.table.onScan(scan);
+            f.table.flushAll();
+            BiflowRecord r = f.biflows.get(0);
+            String o = java.util.Arrays.toString(order);
+            assertEquals(10, r.fwdPackets(), o);
+            assertEquals(3, r.fwdIfindex(), o);
+            assertEquals(Direction.INGRESS, r.fwdHook(), o);
+            assertEquals(2L, f.table.statistics().get("flows.redundant-observations"), o);
+            assertTrue(f.kernel.isEmpty(), o);
+        }
+    }
+
     @Test
     void aKernelEntryThatWentBackwardsWasRecreatedAndCountsInFull() {
         FlowFixture f = new FlowFixture();
