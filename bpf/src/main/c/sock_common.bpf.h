@@ -188,28 +188,33 @@ static __always_inline int head_ip_version(struct skc_head *head)
  * the addresses (tcp_v4_connect's return on a v4-mapped AF_INET6 socket: only the IPv4 ones),
  * SOCK_IP_ANY: what the socket says (sock_ip_version). */
 #define SOCK_IP_ANY 0
-static __always_inline void read_sock_tuple(struct sock_event *ev, struct sock *sk, int ip_version)
+static __always_inline void fill_sock_tuple(struct sock_event *ev, struct skc_head *head, int ip_version)
 {
-	struct skc_head head;
-	struct net *net;
+	struct net *net = SKC_AT(head, struct net *, skc_net);
 
-	if (read_skc_head(&head, sk) != 0)
-		return; /* ports stay 0: the caller's port check rejects the event */
 	if (ip_version == SOCK_IP_ANY)
-		ip_version = head_ip_version(&head);
-	ev->sport = SKC_AT(&head, __u16, skc_num);
-	ev->dport = bpf_ntohs(SKC_AT(&head, __be16, skc_dport));
-	net = SKC_AT(&head, struct net *, skc_net);
+		ip_version = head_ip_version(head);
+	ev->sport = SKC_AT(head, __u16, skc_num);
+	ev->dport = bpf_ntohs(SKC_AT(head, __be16, skc_dport));
 	ev->netns_ino = BPF_CORE_READ(net, ns.inum);
 	if (ip_version == 6) {
 		ev->family = AF_INET6;
-		__builtin_memcpy(ev->saddr, &SKC_AT(&head, struct in6_addr, skc_v6_rcv_saddr), FLOWMON_ADDR_LEN);
-		__builtin_memcpy(ev->daddr, &SKC_AT(&head, struct in6_addr, skc_v6_daddr), FLOWMON_ADDR_LEN);
+		__builtin_memcpy(ev->saddr, &SKC_AT(head, struct in6_addr, skc_v6_rcv_saddr), FLOWMON_ADDR_LEN);
+		__builtin_memcpy(ev->daddr, &SKC_AT(head, struct in6_addr, skc_v6_daddr), FLOWMON_ADDR_LEN);
 	} else {
 		ev->family = AF_INET;
-		map_v4(ev->saddr, SKC_AT(&head, __be32, skc_rcv_saddr));
-		map_v4(ev->daddr, SKC_AT(&head, __be32, skc_daddr));
+		map_v4(ev->saddr, SKC_AT(head, __be32, skc_rcv_saddr));
+		map_v4(ev->daddr, SKC_AT(head, __be32, skc_daddr));
 	}
+}
+
+static __always_inline void read_sock_tuple(struct sock_event *ev, struct sock *sk, int ip_version)
+{
+	struct skc_head head;
+
+	if (read_skc_head(&head, sk) != 0)
+		return; /* ports stay 0: the caller's port check rejects the event */
+	fill_sock_tuple(ev, &head, ip_version);
 }
 
 /* ---------------------------------------------------------------- the process's side */

@@ -29,21 +29,32 @@ static __always_inline __u64 wakeup_flag(void)
  * ip_version: 4 or 6, which of sk's address fields to read, or SOCK_IP_ANY (see read_sock_tuple). */
 static __always_inline void emit_sock_event(struct sock *sk, int ip_version, __u8 kind)
 {
-	struct sock_event ev;
+	struct skc_head head;
+	struct sock_event *ev;
+	__u16 sport, dport;
 
-	__builtin_memset(&ev, 0, sizeof(ev));
-	read_sock_tuple(&ev, sk, ip_version);
-	if (ev.sport == 0 || ev.dport == 0) /* not (or no longer) connected: nothing to attribute */
+	if (read_skc_head(&head, sk) != 0)
 		return;
-	if (!ports_allowed(ev.sport, ev.dport)) {
+	sport = SKC_AT(&head, __u16, skc_num);
+	dport = bpf_ntohs(SKC_AT(&head, __be16, skc_dport));
+	if (sport == 0 || dport == 0) /* not (or no longer) connected: nothing to attribute */
+		return;
+	if (!ports_allowed(sport, dport)) {
 		count(SOCK_CTR_FILTERED);
 		return;
 	}
-	read_current(&ev);
-	ev.kind = kind;
-	ev.timestamp_ns = bpf_ktime_get_ns();
-	if (bpf_ringbuf_output(&sock_events, &ev, sizeof(ev), wakeup_flag()) != 0)
+	/* Filled in place in the ring: no event on the stack and no copy. */
+	ev = bpf_ringbuf_reserve(&sock_events, sizeof(*ev), 0);
+	if (!ev) {
 		count(SOCK_CTR_RINGBUF_FULL);
+		return;
+	}
+	__builtin_memset(ev, 0, sizeof(*ev));
+	fill_sock_tuple(ev, &head, ip_version);
+	read_current(ev);
+	ev->kind = kind;
+	ev->timestamp_ns = bpf_ktime_get_ns();
+	bpf_ringbuf_submit(ev, wakeup_flag());
 }
 
 #endif /* SOCK_RING_BPF_H */

@@ -10,7 +10,41 @@
 
 #include "sock_common.bpf.h"
 
-/* Connects in flight at once, host-wide; Java may resize it before load. */
+#ifdef SOCK_BTF_TASK
+/* BTF-typed programs keep the socket in the thread's own task storage (Linux 5.11+): a pointer
+ * next to the task instead of a hash-table insert and delete per connect, and nothing to clean
+ * up when a thread exits. A cleared slot (NULL) means nothing stashed. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sock *);
+} connect_stash SEC(".maps");
+
+static __always_inline void stash_connecting_sock(struct sock *sk)
+{
+	struct sock **slot = bpf_task_storage_get(&connect_stash, bpf_get_current_task_btf(), 0,
+						  BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (slot)
+		*slot = sk;
+	else
+		count(SOCK_CTR_STASH_FULL); /* no memory for this thread's slot */
+}
+
+static __always_inline struct sock *take_connecting_sock(void)
+{
+	struct sock **slot = bpf_task_storage_get(&connect_stash, bpf_get_current_task_btf(), 0, 0);
+	struct sock *sk;
+
+	if (!slot)
+		return NULL;
+	sk = *slot;
+	*slot = NULL;
+	return sk;
+}
+#else
+/* Connects in flight at once, host-wide. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
@@ -39,5 +73,6 @@ static __always_inline struct sock *take_connecting_sock(void)
 	bpf_map_delete_elem(&connect_stash, &tid);
 	return sk;
 }
+#endif
 
 #endif /* SOCK_STASH_BPF_H */
