@@ -65,7 +65,7 @@ class MalformedConfigTest {
                         "F:1: flowmon.directions: expected one of ingress, egress, both, got \"sideways\""),
                 // 13. the probe variant misspelt
                 Arguments.of("flowmon.probes.syscall-hook = kprobes\n",
-                        "F:1: flowmon.probes.syscall-hook: expected one of auto, fentry, kprobe, tracepoint, got \"kprobes\""),
+                        "F:1: flowmon.probes.syscall-hook: expected one of auto, fentry, kprobe, raw_tracepoint, tracepoint, got \"kprobes\""),
                 // 14. biflow mode
                 Arguments.of("flowmon.export.biflow = rfc7011\n",
                         "F:1: flowmon.export.biflow: expected one of rfc5103, ntop, uniflow, got \"rfc7011\""),
