@@ -44,9 +44,13 @@ final class BiflowTable {
     private final KernelFlowMap kernel;
     private final FlowStats stats;
     private FlowTableParams params;
+    /** The params' durations in nanoseconds, computed once (deadline() runs for every changed flow of every scan). */
+    private long idleNanos;
+    private long activeNanos;
+    private long lingerNanos;
 
     BiflowTable(FlowTableParams params, KernelFlowMap kernel, FlowStats stats) {
-        this.params = params;
+        useParams(params);
         this.kernel = kernel;
         this.stats = stats;
     }
@@ -91,6 +95,7 @@ final class BiflowTable {
     private void mergeScan(List<UniFlow> scan, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
         int n = scan.size();
         List<Biflow> owners = new ArrayList<>(n);
+        java.util.BitSet changed = new java.util.BitSet(n);
         for (int i = 0; i < n; i++) {
             UniFlow u = scan.get(i);
             if (deletedInThisScan(u.key())) {
@@ -116,12 +121,14 @@ final class BiflowTable {
             UniFlow u = scan.get(i);
             b.travel(u.key()).candidateIndex = -1; // decided for good
             // A flow evicted during this scan had its entries read and deleted: this reading is stale.
-            if (!deletedInThisScan(u.key())) {
-                applyReading(b, u);
+            if (!deletedInThisScan(u.key()) && applyReading(b, u)) {
+                changed.set(i);
             }
         }
-        for (Biflow b : owners) {
-            if (b != null && !b.ended) {
+        // Most flows of a large table are idle between two scans: nothing to decide or reschedule.
+        for (int i = 0; i < n; i++) {
+            Biflow b = owners.get(i);
+            if (b != null && !b.ended && (changed.get(i) || b.ticket == null)) {
                 afterUpdate(b, now);
             }
         }
@@ -153,11 +160,11 @@ final class BiflowTable {
         DeadlineQueue.Ticket<Biflow> t;
         while ((t = deadlines.pollDue(now)) != null) {
             Biflow b = t.item;
-            if (b.endDetectedNanos >= 0 && b.endDetectedNanos + params.lingerNanos() <= now) {
+            if (b.endDetectedNanos >= 0 && b.endDetectedNanos + lingerNanos <= now) {
                 finish(b, EndReason.END_OF_FLOW, out);
-            } else if (b.lastActivity() + params.idleNanos() <= now) {
+            } else if (b.lastActivity() + idleNanos <= now) {
                 finish(b, EndReason.IDLE_TIMEOUT, out);
-            } else if (b.lastExportNanos + params.activeNanos() <= now) {
+            } else if (b.lastExportNanos + activeNanos <= now) {
                 out.export(b, EndReason.ACTIVE_TIMEOUT);
                 b.lastExportNanos = now;
                 b.ticket = deadlines.schedule(b, deadline(b));
@@ -176,10 +183,17 @@ final class BiflowTable {
     }
 
     void setParams(FlowTableParams p) {
-        this.params = p;
+        useParams(p);
         for (Biflow b : flows.values()) {
             reschedule(b);
         }
+    }
+
+    private void useParams(FlowTableParams p) {
+        this.params = p;
+        this.idleNanos = p.idleNanos();
+        this.activeNanos = p.activeNanos();
+        this.lingerNanos = p.lingerNanos();
     }
 
     /** Exports one biflow's counters since its last export; the table decides whether it may. */
@@ -222,7 +236,8 @@ final class BiflowTable {
     }
 
     /** Adds the difference between this reading and the previous one of the same kernel entry. */
-    private void applyReading(Biflow b, UniFlow u) {
+    /** Returns whether the reading changed anything: a new entry, or packets or bytes since the last one. */
+    private boolean applyReading(Biflow b, UniFlow u) {
         FlowCounters now = u.counters();
         KernelEntries entries = b.kernelEntries;
         Biflow.Travel t = b.travel(u.key());
@@ -237,7 +252,7 @@ final class BiflowTable {
             if (!seenBefore) {
                 stats.redundantObservations.incrementAndGet();
             }
-            return;
+            return !seenBefore;
         }
         long dp = now.packets();
         long db = now.bytes();
@@ -250,9 +265,11 @@ final class BiflowTable {
             }
         }
         t.add(dp, db, now);
-        if ((dp > 0 || db > 0) && !b.justCreated) {
+        boolean counted = dp > 0 || db > 0;
+        if (counted && !b.justCreated) {
             touch(b);
         }
+        return counted || !seenBefore;
     }
 
     /** Moves a flow to the young end of the insertion order: the map's head is the oldest-idle flow. */
@@ -287,9 +304,9 @@ final class BiflowTable {
     }
 
     private long deadline(Biflow b) {
-        long d = Math.min(b.lastActivity() + params.idleNanos(), b.lastExportNanos + params.activeNanos());
+        long d = Math.min(b.lastActivity() + idleNanos, b.lastExportNanos + activeNanos);
         if (b.endDetectedNanos >= 0) {
-            d = Math.min(d, b.endDetectedNanos + params.lingerNanos());
+            d = Math.min(d, b.endDetectedNanos + lingerNanos);
         }
         return d;
     }
