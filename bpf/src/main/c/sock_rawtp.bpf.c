@@ -20,13 +20,7 @@
  * the kernel does not offer for them either.
  */
 #define SOCK_BTF_TASK /* tp_btf: the task is read with plain loads (sock_common.bpf.h) */
-#include "sock_ring.bpf.h"
-#include "sock_stash.bpf.h"
-#include "sock_fd.bpf.h"
-
-/* include/net/tcp_states.h */
-#define TCP_SYN_SENT 2
-#define TCP_CLOSE    7
+#include "sock_exit.bpf.h"
 
 /* arch/x86/entry/syscalls/syscall_64.tbl: the only syscalls this program acts on */
 #define NR_CONNECT 42
@@ -55,31 +49,6 @@ static __always_inline bool compat_syscall(void)
 	if (!bpf_core_field_exists(task->thread_info.status))
 		return false;
 	return task->thread_info.status & TS_COMPAT;
-}
-
-static __always_inline int exit_connect(void)
-{
-	struct sock *sk = take_connecting_sock();
-
-	/* as in sock_tp.bpf.c: a connect that failed in the kernel has its ports cleared by now,
-	 * and emit_sock_event() sends nothing for a socket without both ports */
-	if (sk)
-		emit_sock_event(sk, SOCK_IP_ANY, SOCK_EV_CONNECT);
-	return 0;
-}
-
-static __always_inline int exit_accept(long ret)
-{
-	struct sock *sk;
-
-	if (ret < 0)
-		return 0;
-	sk = current_fd_tcp_sock(ret);
-	/* pid filter last, so that "filtered" counts only TCP accepts, not every accept() */
-	if (!sk || !current_allowed())
-		return 0;
-	emit_sock_event(sk, SOCK_IP_ANY, SOCK_EV_ACCEPT);
-	return 0;
 }
 
 SEC("tp_btf/sys_exit")

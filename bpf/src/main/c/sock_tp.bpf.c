@@ -13,13 +13,7 @@
  * the returned descriptor leads to the socket: current->files->fdt->fd[ret]->private_data
  * (a struct socket) ->sk.
  */
-#include "sock_ring.bpf.h"
-#include "sock_stash.bpf.h"
-#include "sock_fd.bpf.h"
-
-/* include/net/tcp_states.h */
-#define TCP_SYN_SENT 2
-#define TCP_CLOSE    7
+#include "sock_exit.bpf.h"
 
 SEC("tracepoint/sock/inet_sock_set_state")
 int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
@@ -34,29 +28,7 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 SEC("tracepoint/syscalls/sys_exit_connect")
 int tp_sys_exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
-	struct sock *sk = take_connecting_sock();
-
-	/* ret is 0, -EINPROGRESS (non-blocking) or -EINTR (continues in the background) when the
-	 * SYN left; a failure inside tcp_v*_connect or a refused blocking connect() has reset the
-	 * remote port (tcp_disconnect) by now, and emit_sock_event() sends nothing for a socket
-	 * without both ports. */
-	if (sk)
-		emit_sock_event(sk, SOCK_IP_ANY, SOCK_EV_CONNECT);
-	return 0;
-}
-
-static __always_inline int exit_accept(long ret)
-{
-	struct sock *sk;
-
-	if (ret < 0)
-		return 0;
-	sk = current_fd_tcp_sock(ret);
-	/* pid filter last, so that "filtered" counts only TCP accepts, not every accept() */
-	if (!sk || !current_allowed())
-		return 0;
-	emit_sock_event(sk, SOCK_IP_ANY, SOCK_EV_ACCEPT);
-	return 0;
+	return exit_connect();
 }
 
 SEC("tracepoint/syscalls/sys_exit_accept4")
