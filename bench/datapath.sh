@@ -3,12 +3,16 @@
 # (iperf3, offloads on and off) from namespace fmdp-tx to fmdp-rx over a veth pair, with nothing
 # attached, flowmond (its TC program), softflowd and pmacctd (libpcap) watching the receiving
 # veth. Within each round the configurations alternate (A B C D A B C D ...), RUNS rounds.
-# Then bpf/scripts/tc-cost.sh (the TC program alone, bpf_stats) once.
-# Writes $OUT_DIR/datapath.tsv (one line per scenario, configuration and round) and
-# $OUT_DIR/datapath.md (the section of RESULTS.md).
+# kernel.bpf_stats_enabled stays 0 during these runs (stats add two clock reads to every BPF
+# program run). Then one short flowmond run per scenario with bpf_stats on, for the TC
+# program's run time per packet, and bpf/scripts/tc-cost.sh (the TC program alone) once.
+# Each tool's CPU is counted only once it is idle after its start (wait_idle).
+# Writes $OUT_DIR/datapath.tsv (one line per scenario, configuration and round),
+# $OUT_DIR/datapath-tc.tsv (the bpf_stats pass) and $OUT_DIR/datapath.md (the section of RESULTS.md).
 #
 # usage: bench/datapath.sh [RUNS] [SECONDS]
 #   env: CONFIGS="none flowmond softflowd pmacctd"  SCENARIOS="udp tcp-on tcp-off"  TC_COST_SECONDS=5
+#        STATS_SECONDS=5 (the bpf_stats pass; 0 skips it)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 source "$BENCH_DIR/tools.sh"
@@ -21,11 +25,13 @@ SECS=${2:-10}
 CONFIGS=${CONFIGS:-"none flowmond softflowd pmacctd"}
 SCENARIOS=${SCENARIOS:-"udp tcp-on tcp-off"}
 TC_COST_SECONDS=${TC_COST_SECONDS:-5}
+STATS_SECONDS=${STATS_SECONDS:-5}
 PAYLOAD=22    # 22-byte UDP payload = 64-byte Ethernet frame (14+20+8+22)
 FRAME=64
 UDP_PORT=9000
 TCP_PORT=5201
 TSV=$OUT_DIR/datapath.tsv
+TC_TSV=$OUT_DIR/datapath-tc.tsv
 MD=$OUT_DIR/datapath.md
 HZ=$(clk_tck)
 
@@ -36,10 +42,11 @@ veth_pkts() { echo $(( $(if_stat rx_packets) + $(if_stat tx_packets) )); }
 # one TSV line:
 # scenario config round seconds sent received rate_pps bps softirq_ticks tool_ticks veth_pkts
 # expected counted tool_drops tc_ns tc_runs
-measure() { # scenario config round
-	local sc=$1 cfg=$2 round=$3
+measure() { # scenario config round [TSV]
+	local sc=$1 cfg=$2 round=$3 tsv=${4:-$TSV}
 	case $sc in tcp-on) set_offloads on ;; tcp-off) set_offloads off ;; udp) set_offloads on ;; esac
 	"start_$cfg"
+	wait_idle "${TOOL_PID:-}"
 	local v0 g0 s0 t0 b0 s1 t1 b1 g1 v1 sent recv bps
 	if [ "$sc" = udp ]; then
 		ip netns exec $NS_RX "$BIN_DIR/udp_sink" $UDP_PORT 2 > "$OUT_DIR/sink.out" &
@@ -78,8 +85,21 @@ measure() { # scenario config round
 	"stop_$cfg"
 	read -r bn bc <<< "$(echo "$b1 $b0" | awk '{ print $1 - $3, $2 - $4 }')"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sc" "$cfg" "$round" "$SECS" \
-		"$sent" "$recv" "$rate" "$bps" $((s1 - s0)) $((t1 - t0)) $((v1 - v0)) "$expected" "$counted" "$drops" "$bn" "$bc" >> "$TSV"
+		"$sent" "$recv" "$rate" "$bps" $((s1 - s0)) $((t1 - t0)) $((v1 - v0)) "$expected" "$counted" "$drops" "$bn" "$bc" >> "$tsv"
 	log "$sc $cfg round $round: sent $sent received $recv ($rate pkt/s, $bps bit/s) expected $expected counted $counted drops $drops tc ${bn}ns/${bc}"
+}
+
+# flowmond once more per scenario with kernel.bpf_stats_enabled=1: its TC programs' run time
+stats_pass() {
+	head -1 "$TSV" > "$TC_TSV"
+	[ "$STATS_SECONDS" != 0 ] || return 0
+	local old sc
+	old=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	for sc in $SCENARIOS; do
+		SECS=$STATS_SECONDS measure "$sc" flowmond stats "$TC_TSV" || true
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$old"
 }
 
 # The TC program alone: its run time per packet under a UDP flood (bpf/scripts/tc-cost.sh).
@@ -105,13 +125,14 @@ main() {
 			done
 		done
 	done
+	stats_pass
 	ns_down
 	tc_cost
 	report
 }
 
 report() {
-	"${PYTHON:-/usr/bin/python3}" "$BENCH_DIR/render.py" datapath "$TSV" "$OUT_DIR/tc-cost.txt" \
+	"${PYTHON:-/usr/bin/python3}" "$BENCH_DIR/render.py" datapath "$TSV" "$TC_TSV" "$OUT_DIR/tc-cost.txt" \
 		"RUNS=$RUNS SECONDS_PER_RUN=$SECS bash bench/datapath.sh $RUNS $SECS" > "$MD"
 	log "wrote $TSV and $MD"
 }

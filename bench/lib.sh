@@ -118,3 +118,16 @@ snapshot_jar() {
 	if [ "$src" != "$OUT_DIR/flowmond.jar" ]; then cp "$src" "$OUT_DIR/flowmond.jar.tmp" && mv "$OUT_DIR/flowmond.jar.tmp" "$OUT_DIR/flowmond.jar"; fi
 	FLOWMOND_JAR=$OUT_DIR/flowmond.jar
 }
+
+# Waits until a process tree is idle: its CPU over 0.5 s below 5 % of one core (at most 10 s), so
+# a tool's start-up work (a JVM's JIT burst) is not counted as per-packet cost. No-op without a PID.
+wait_idle() { # PID
+	[ -n "${1:-}" ] || return 0
+	local hz t0 t1 i
+	hz=$(clk_tck)
+	for i in $(seq 1 20); do
+		t0=$(tree_ticks "$1"); sleep 0.5; t1=$(tree_ticks "$1")
+		[ $(( (t1 - t0) * 100 )) -lt $(( hz * 5 / 2 )) ] && return 0   # < 5 % of 0.5 s of a core
+	done
+	log "process $1 still busy after 10 s; measuring anyway"
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Turns the raw benchmark files into the markdown sections of RESULTS.md (printed on stdout).
 
-    render.py datapath DATAPATH.TSV TC_COST.TXT COMMAND
+    render.py datapath DATAPATH.TSV DATAPATH-TC.TSV TC_COST.TXT COMMAND
     render.py syscall SYSCALL.TSV GUEST.TSV BPF.TSV COMMAND
     render.py jmh JMH.JSON COMMAND
     render.py targets SECTION.md...        the targets table, from the "TARGET|" comment lines
@@ -68,7 +68,7 @@ def num(s):
         return None
 
 
-def datapath(tsv, tc_cost, command):
+def datapath(tsv, tc_tsv, tc_cost, command):
     rows = read_tsv(tsv)
     base = {}
     for r in rows:
@@ -114,8 +114,9 @@ def datapath(tsv, tc_cost, command):
           f"and the tool's processes (/proc/PID/stat, children included) over the traffic, divided by "
           f"the packets (UDP: datagrams sent; TCP: wire segments both TCP stacks sent, OutSegs + RetransSegs of /proc/net/snmp). "
           f"\"Added CPU\" = the tool's CPU + the softirq time above the no-program run of the round. "
-          f"flowmond runs with `kernel.bpf_stats_enabled=1` (its TC programs' run time is read from "
-          f"bpf_stats), which makes it slightly slower than in production. flowmond runs as shipped, so its syscall "
+          f"A tool's CPU is counted from the moment it is idle after its start (below 5 % of a core "
+          f"over 0.5 s), so start-up work is not charged per packet. `kernel.bpf_stats_enabled` is 0 "
+          f"in these runs. flowmond runs as shipped, so its syscall "
           f"probes are attached too (with the `tracepoint` hook, any syscall tracepoint sends every "
           f"task's syscalls through the traced slow path, the sender's and receiver's included).\n")
     print("| scenario | configuration | rate (median) | ratio to none (median, spread) | softirq ns/packet | tool ns/packet | added CPU ns/packet | packets sent / expected | counted by the tool (counted − expected), per round | tool-reported drops |")
@@ -154,11 +155,22 @@ def datapath(tsv, tc_cost, command):
           "packet per super-packet, while flowmond counts wire segments (`gso_segs`), so only flowmond "
           "can match the segment count there.\n")
 
-    tcs = [(k, agg[k]["tc"]) for k in order if k[1] == "flowmond" and agg[k]["tc"] is not None]
-    if tcs:
-        print("TC program's own cost during the flowmond runs (bpf_stats run_time_ns / run_cnt, ingress + "
-              "egress programs on the receiving veth, median over rounds): "
-              + "; ".join(f"{SCENARIO_TITLES.get(k[0], k[0])} {v:.0f} ns per run" for k, v in tcs) + ".\n")
+    try:
+        tc_rows = [r for r in read_tsv(tc_tsv) if num(r["tc_runs"])]
+    except OSError:
+        tc_rows = []
+    if tc_rows:
+        print("TC program's own cost: one more flowmond run per scenario with `kernel.bpf_stats_enabled=1` "
+              "(run_time_ns / run_cnt of the programs on the receiving veth, ingress + egress; one run "
+              "per packet and hook):\n")
+        print("| scenario | program runs | ns per run | runs per expected packet | flowmond counted / expected |")
+        print("|---|---|---|---|---|")
+        for r in tc_rows:
+            runs, ns = num(r["tc_runs"]), num(r["tc_run_ns"])
+            exp = num(r["expected"]) or 0
+            print(f"| {SCENARIO_TITLES.get(r['scenario'], r['scenario'])} | {runs:,.0f} | {ns / runs:.0f} | "
+                  f"{runs / exp if exp else 0:.2f} | {r['counted']} / {r['expected']} |")
+        print()
     try:
         with open(tc_cost) as f:
             text = f.read().strip()
@@ -395,7 +407,7 @@ def targets(paths):
 def main(argv):
     cmd = argv[1]
     if cmd == "datapath":
-        datapath(argv[2], argv[3], argv[4])
+        datapath(argv[2], argv[3], argv[4], argv[5])
     elif cmd == "syscall":
         syscall(argv[2], argv[3], argv[4], argv[5])
     elif cmd == "jmh":

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Assembles bench/RESULTS.md from the sections the scenario scripts wrote to $OUT_DIR:
 # a header (date, commit, machine, kernel, JDK, Debian, load before/after, the command, how long
-# each part took), the sections datapath, syscall, scale, export-jmh, startup in that order (a
-# missing one says "not run"), and the targets table collected from the sections.
+# each part took), the sections datapath, syscall, syscall-burst, scale, export-jmh, startup in
+# that order (a missing one says "not run"), the targets table collected from the sections, and
+# bench/tried.md (hand-written: what was tried per missed target) verbatim if it exists.
 #
 # usage: bench/report.sh      (make -C bench results; `make bench` calls it last)
 #   reads $OUT_DIR/run.env (written by `begin`: START, LOAD_BEFORE, COMMAND) and $OUT_DIR/durations.tsv
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 RESULTS=${RESULTS:-$BENCH_DIR/RESULTS.md}
-SECTIONS="datapath syscall scale export-jmh startup"
+SECTIONS="datapath syscall syscall-burst scale export-jmh startup"
 
 # "begin": what the header needs from before the run
 if [ "${1:-}" = begin ]; then
@@ -31,6 +32,7 @@ START="?" START_S="" LOAD_BEFORE="?" COMMAND="make -C bench bench"
 title() {
 	case $1 in
 		datapath) echo "Datapath cost" ;; syscall) echo "Syscall path" ;; scale) echo "Scale" ;;
+		syscall-burst) echo "Syscall path: event-consumer capacity (burst)" ;;
 		export-jmh) echo "Export path (JMH)" ;; startup) echo "Start-up" ;;
 	esac
 }
@@ -71,6 +73,8 @@ jar=$ROOT_DIR/daemon/target/flowmond.jar
 		echo
 	done
 	"${PYTHON:-/usr/bin/python3}" "$BENCH_DIR/render.py" targets "${paths[@]}"
+	# what was profiled, changed and tried per missed target: written by hand, appended as it is
+	if [ -f "$BENCH_DIR/tried.md" ]; then echo; cat "$BENCH_DIR/tried.md"; fi
 } > "$RESULTS.tmp"
 mv "$RESULTS.tmp" "$RESULTS"
 log "wrote $RESULTS"

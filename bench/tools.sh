@@ -12,20 +12,15 @@ start_none() { TOOL_PID=; }
 count_none() { echo "- -"; }
 stop_none() { :; }
 
-# --- flowmond: the daemon with its TC program on the receiver's veth, JSON output for counting.
-# kernel.bpf_stats_enabled=1 while it runs, so run_time_ns/run_cnt of its TC programs can be read
-# (this adds two clock reads per program run to flowmond's cost, none to the others').
+# --- flowmond: the daemon with its TC program on the receiver's veth, JSON output for counting
 start_flowmond() {
 	rm -f "$OUT_DIR/flowmond.json"
-	FM_OLD_BPF_STATS=$(sysctl -n kernel.bpf_stats_enabled)
-	sysctl -qw kernel.bpf_stats_enabled=1
 	ip netns exec $NS_RX java -jar "$FLOWMOND_JAR" -i $IF_RX --collector 127.0.0.1:9 \
 		--json "$OUT_DIR/flowmond.json" > "$OUT_DIR/flowmond.log" 2>&1 &
 	TOOL_PID=$!
 	# ready when the daemon says "running with" (both TC hooks and the syscall probes attached)
 	for _ in $(seq 1 300); do
-		# then 2 s for the JIT's start-up burst to pass: it is not a per-packet cost
-		grep -q "running with" "$OUT_DIR/flowmond.log" 2>/dev/null && { sleep 2; return 0; }
+		grep -q "running with" "$OUT_DIR/flowmond.log" 2>/dev/null && return 0
 		kill -0 "$TOOL_PID" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -46,10 +41,7 @@ count_flowmond() {
 	d=$(stat_value "$OUT_DIR/flowmond.log" stopped dropped.map-full tc.map-insert-failures)
 	echo "$n $d"
 }
-stop_flowmond() {
-	kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"; TOOL_PID=
-	sysctl -qw kernel.bpf_stats_enabled="${FM_OLD_BPF_STATS:-0}"
-}
+stop_flowmond() { kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"; TOOL_PID=; }
 
 # --- softflowd (libpcap), exporting to an nfcapd in the same namespace; on shutdown it
 # expires and exports every flow, so the collector holds its complete counts
