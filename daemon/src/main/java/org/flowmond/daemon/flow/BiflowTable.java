@@ -84,17 +84,20 @@ final class BiflowTable {
     }
 
     /**
-     * Two passes over the scan by index, holding only each entry's biflow in between: the scan may
-     * decode entries on access (the TC loader's does), and keeping a million decoded readings alive
-     * across both passes cost 120 MB. A direction seen for the first time gets its counting hook in
-     * the first pass: the earliest observation among this scan's entries of it, found by keeping the
-     * index of the best so far in the direction itself (re-read on a rival, which is rare) rather
-     * than a map of every new direction to its reading (at 1,000,000 new flows in one scan that map
-     * and its readings took 150 MB, an OutOfMemoryError at -Xmx512m).
+     * One pass over the scan by index, and a second one only for the entries of directions seen for
+     * the first time. The scan may decode entries on access (the TC loader's does), so nothing of an
+     * entry is kept between the passes but its biflow: keeping a million decoded readings alive cost
+     * 120 MB. A reading of a direction whose counting hook is known is applied at once (in a full
+     * table, nearly all of them: one decode per entry). A new direction gets its counting hook
+     * first: the earliest observation among this scan's entries of it, found by keeping the index of
+     * the best so far in the direction itself (re-read on a rival, which is rare) rather than a map
+     * of every new direction to its reading (150 MB for a scan of 1,000,000 new flows, an
+     * OutOfMemoryError at -Xmx512m); its readings are applied in the second pass.
      */
     private void mergeScan(List<UniFlow> scan, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
         int n = scan.size();
         List<Biflow> owners = new ArrayList<>(n);
+        java.util.BitSet deferred = new java.util.BitSet(n);
         java.util.BitSet changed = new java.util.BitSet(n);
         for (int i = 0; i < n; i++) {
             UniFlow u = scan.get(i);
@@ -105,17 +108,24 @@ final class BiflowTable {
             Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out, created);
             owners.add(b);
             Biflow.Travel t = b.travel(u.key());
+            if (t.counting != null && t.candidateIndex < 0) {
+                if (applyReading(b, u)) {
+                    changed.set(i);
+                }
+                continue;
+            }
+            deferred.set(i);
             if (t.counting == null) {
                 t.counting = ObservationPoint.of(u.key());
                 t.candidateIndex = i;
-            } else if (t.candidateIndex >= 0 && earlierObservation(scan.get(t.candidateIndex), u) == u) {
+            } else if (earlierObservation(scan.get(t.candidateIndex), u) == u) {
                 t.counting = ObservationPoint.of(u.key());
                 t.candidateIndex = i;
             }
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = deferred.nextSetBit(0); i >= 0; i = deferred.nextSetBit(i + 1)) {
             Biflow b = owners.get(i);
-            if (b == null || b.ended) {
+            if (b.ended) {
                 continue;
             }
             UniFlow u = scan.get(i);

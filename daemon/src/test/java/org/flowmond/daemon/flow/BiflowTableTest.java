@@ -279,6 +279,41 @@ class BiflowTableTest {
         }
     }
 
+    /**
+     * Readings of known directions are applied as the scan goes; a new flow later in the same scan
+     * evicts the oldest-idle one, whose own entry, further down, is then stale and skipped. Every
+     * packet is counted once.
+     */
+    @Test
+    void anEvictionInTheMiddleOfAScanCountsEveryPacketOnce() {
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 10), FlowFilter.NONE);
+        FlowKey a = key("10.0.0.2", 1001, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
+        FlowKey b = key("10.0.0.2", 1002, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
+        FlowKey c = key("10.0.0.2", 1003, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
+        java.util.List<org.flowmond.bpf.api.UniFlow> first = new java.util.ArrayList<>();
+        first.add(f.put(b, 1, 100, T0, T0, 0));
+        first.add(f.put(a, 1, 100, T0, T0, 0));
+        f.now = T0 + S;
+        f.table.onScan(first);
+        java.util.List<org.flowmond.bpf.api.UniFlow> second = new java.util.ArrayList<>();
+        second.add(f.put(a, 3, 300, T0, T0 + S, 0)); // a active again: b is the oldest-idle
+        second.add(f.put(c, 5, 500, T0 + S, T0 + S, 0)); // a third flow: b goes
+        second.add(f.put(b, 2, 200, T0, T0 + S, 0)); // read before the eviction's final reading: stale
+        f.now = T0 + 2 * S;
+        f.table.onScan(second);
+        assertEquals(1, f.biflows.size());
+        BiflowRecord evicted = f.biflows.get(0);
+        assertEquals(1002, evicted.src().port());
+        assertEquals(EndReason.LACK_OF_RESOURCES, evicted.reason());
+        assertEquals(2, evicted.fwdPackets(), "the eviction's own final reading");
+        f.table.flushAll();
+        assertEquals(3, f.biflows.size());
+        for (BiflowRecord r : f.biflows.subList(1, 3)) {
+            assertEquals(r.src().port() == 1001 ? 3 : 5, r.fwdPackets(), r.toString());
+        }
+        assertTrue(f.kernel.isEmpty());
+    }
+
     @Test
     void aKernelEntryThatWentBackwardsWasRecreatedAndCountsInFull() {
         FlowFixture f = new FlowFixture();
