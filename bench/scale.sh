@@ -222,9 +222,29 @@ of flow records captured on lo (dumpcap); records counted at the collector with 
 | datagrams dropped at the collector's socket (UDP RcvbufErrors) | $(cells collector_rcvbuf_errors) | 0 |
 | no drops anywhere | $(verdicts drops) | |
 
-The flow table's count above $FLOWS is the namespace's own few flows (the ARP-resolving ping, ICMP
+The flow table's count above $(commas "$FLOWS") is the namespace's own few flows (the ARP-resolving ping, ICMP
 port unreachable); the exporter's also has syscall-flow records of processes elsewhere on the host.
 Records are about 240 octets (RFC 5103 biflow with ntop's process elements), 6 to a 1,500-byte message.
+
+### What was found and changed (issue 6, session 2)
+
+First run of this script at 1,000,000 flows (default heap): live heap 955 MB, 3,855 records dropped
+at the exporter's queue (4,096 records) when the table expired, map read ≈ 2 s and merge 2–6 s per
+scan; with -Xmx512m the flow thread died of an OutOfMemoryError and the daemon ran on counting
+nothing. Class histograms (\`jcmd GC.class_histogram\`, \`PROFILE=1\`) and JFR execution samples showed:
+
+- per flow: a \`HashMap<FlowKey, FlowCounters>\` of kernel entries (~260 B), two deadline tickets
+  (one dead), a new \`ObservationPoint\` and two \`InetAddress\` objects, a key of two \`Endpoint\`s.
+  Now: kernel entries flat (hook + direction, the key rebuilt when deleted), one ticket, shared hooks
+  and addresses, a flat \`BiflowKey\`: ≈ 400 B per flow.
+- per scan: every entry decoded to objects up front and the batched read gathered into growing
+  arrays (three copies at the peak), a map of every new direction to its reading. Now: the chunks as
+  read, decoded on access, readings applied in one pass, idle flows not re-examined.
+- export: the flow thread outran the export thread. Now a biflow waits (≤ 1 s) for room in the
+  queue; a stuck exporter still drops and counts. An OutOfMemoryError in one cycle no longer ends
+  the flow thread.
+- collector: nfcapd fell behind the burst on a loaded machine (UDP RcvbufErrors); it now runs with
+  an 8 MiB buffer at nice -10 — the loss was at the collector, never in flowmond.
 EOF_MD
 }
 
