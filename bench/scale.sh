@@ -148,7 +148,7 @@ cells() {
 verdicts() {
 	awk -F'\t' -v cond="$1" 'NR==1 {for (i=1;i<=NF;i++) h[i]=$i; next}
 		{ for (i=1;i<=NF;i++) r[h[i]]=$i; ok = 0
-		  if (cond=="heap") ok = (r["heap_live_mb"] <= 512)
+		  if (cond=="heap") ok = (r["heap_live_mb"] <= 512 && r["active"] == r["flows"] && r["cycle_failures"] == 0)
 		  if (cond=="time") ok = (r["export_s"] > 0 && r["export_s"] <= 120)
 		  if (cond=="all") ok = (r["at_collector"] == r["flows"] && r["distinct_at_collector"] == r["flows"])
 		  if (cond=="drops") ok = (r["send_queue_drops"] + r["send_errors"] + r["not_sent"] + r["map_full_drops"] + r["collector_rcvbuf_errors"] == 0)
@@ -182,14 +182,15 @@ sizes, not digits.
 | ... max of 3, a scan in flight (MB) | $(cells heap_live_max_mb) | |
 | Java heap used before the GC (MB) | $(cells heap_used_mb) | |
 | Java heap committed (MB) | $(cells heap_committed_mb) | |
-| heap target | $(verdicts heap) | |
+| flow cycles that failed (e.g. out of memory) | $(cells cycle_failures) | 0 |
+| heap target: full table held, live ≤ 512 MB, no failed cycle | $(verdicts heap) | |
 | read of the full TC map, last scan (ms) | $(cells scan_ms) | < 1000 (tc-scan-interval) |
 | ... slowest scan (ms) | $(cells scan_max_ms) | |
 | merge of one full scan into the flow table (ms) | $(cells table_update_ms) | |
 
 Live heap = used right after \`jcmd GC.run\`, three samples 0.7 s apart: the smallest is closest to
 the table alone, the largest includes a scan in flight (the map's entries in compact form, 84 MB at
-1,000,000). The -Xmx512m column is the strict form of the target: the daemon fills, holds, scans and
+1,000,000; at this size one scan follows the other, so even the smallest sample often holds one). The -Xmx512m column is the strict form of the target: the daemon fills, holds, scans and
 exports the full table inside a 512 MB heap. The map read and the merge run on one thread every scan
 interval; when they take longer than the interval the next scan starts later (counts stay exact,
 records leave later). The default heap lets G1 grow to a quarter of the RAM, hence its RSS.
@@ -249,12 +250,16 @@ EOF_MD
 }
 
 main() {
+	# One run at a time: a second one would tear down this one's namespaces (same names) and find
+	# the collector's port taken. It waits here instead.
+	exec 9> /run/lock/flowmond-bench-scale.lock
+	flock -n 9 || { log "another bench/scale.sh is running: waiting for it"; flock 9; }
 	mkdir -p "$OUT_DIR" "$RUNS_DIR" "$BIN_DIR"
 	gcc -O2 -Wall -o "$BIN_DIR/flow_fill" "$BENCH_DIR/src/flow_fill.c"
 	trap cleanup EXIT
 	ns_up
 	for ns in $NS_TX $NS_RX; do ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
-	printf 'flows\tsent\tactive\trss_mb\theap_used_mb\theap_live_mb\theap_live_max_mb\theap_committed_mb\tscan_ms\tscan_max_ms\ttable_update_ms\texported\tencoded\tat_collector\tdistinct_at_collector\tpackets_at_collector\texport_s\tfinal_flush_ms\trecords_per_s\tflow_messages\tsend_queue_drops\tsend_errors\tnot_sent\tmap_full_drops\tcollector_rcvbuf_errors\tjava_opts\n' > "$TSV"
+	printf 'flows\tsent\tactive\trss_mb\theap_used_mb\theap_live_mb\theap_live_max_mb\theap_committed_mb\tscan_ms\tscan_max_ms\ttable_update_ms\texported\tencoded\tat_collector\tdistinct_at_collector\tpackets_at_collector\texport_s\tfinal_flush_ms\trecords_per_s\tflow_messages\tsend_queue_drops\tsend_errors\tnot_sent\tmap_full_drops\tcollector_rcvbuf_errors\tcycle_failures\tjava_opts\n' > "$TSV"
 	for heap in $HEAPS; do
 		run_one "$heap"
 	done
@@ -312,6 +317,7 @@ run_one() {
 	exported=$(stat flows.records-exported); encoded=$(stat ipfix.records-encoded); queue_drops=$(stat dropped.send-queue)
 	send_errors=$(stat ipfix.send-errors); not_sent=$(stat ipfix.records-not-sent); map_full=$(stat dropped.map-full)
 	flush_ms=$(stat pipeline.final-flush-millis)
+	local cycle_failures; cycle_failures=$(stat pipeline.cycle-failures)
 	log "exported $exported, encoded $encoded, send-queue drops $queue_drops, send errors $send_errors; flush $flush_ms ms, daemon gone after $(elapsed "$t_stop" "$t_gone") s"
 	kill -TERM "$CAPTURE_PID" 2>/dev/null || true; wait_gone "$CAPTURE_PID"; CAPTURE_PID=
 	kill -TERM "$NFCAPD_PID" 2>/dev/null || true; wait_gone "$NFCAPD_PID"; NFCAPD_PID=
@@ -333,10 +339,10 @@ run_one() {
 	log "collector socket drops (RcvbufErrors): $rcvbuf_errors"
 	log "collector: $at_collector records, $distinct distinct flows, $pkts packets; export window $window s = $rate records/s ($data_messages data messages)"
 
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$FLOWS" "$sent" "$active" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$FLOWS" "$sent" "$active" \
 		"$rss" "$heap_before" "$heap_live" "$heap_live_max" "$committed" "${scan_ms:-?}" "${scan_max_ms:-?}" "${update_ms:-?}" \
 		"$exported" "$encoded" "$at_collector" "$distinct" "$pkts" "$window" "${flush_ms:-?}" "$rate" "$data_messages" \
-		"$queue_drops" "$send_errors" "$not_sent" "$map_full" "$rcvbuf_errors" "${JAVA_OPTS:--}" >> "$TSV"
+		"$queue_drops" "$send_errors" "$not_sent" "$map_full" "$rcvbuf_errors" "${cycle_failures:-?}" "${JAVA_OPTS:--}" >> "$TSV"
 }
 
 main "$@"
