@@ -102,6 +102,16 @@ stats_pass() {
 	sysctl -qw kernel.bpf_stats_enabled="$old"
 }
 
+# The configurations in round R's order: CONFIGS rotated by R-1, so that no tool always runs at
+# the same place (a first full run had every tool at a fixed place after the no-program run,
+# and all of them slower than it by more than their own cost; a rotated re-check did not).
+rotation() { # ROUND
+	local -a c=($CONFIGS)
+	local n=${#c[@]} i out=""
+	for ((i = 0; i < n; i++)); do out="$out ${c[$(((i + $1 - 1) % n))]}"; done
+	echo $out
+}
+
 # The TC program alone: its run time per packet under a UDP flood (bpf/scripts/tc-cost.sh).
 tc_cost() {
 	log "tc-cost.sh $TC_COST_SECONDS"
@@ -120,7 +130,7 @@ main() {
 	printf 'scenario\tconfig\tround\tseconds\tsent\treceived\trate_pps\tbps\tsoftirq_ticks\ttool_ticks\tveth_pkts\texpected\tcounted\ttool_drops\ttc_run_ns\ttc_runs\n' > "$TSV"
 	for round in $(seq 1 "$RUNS"); do
 		for sc in $SCENARIOS; do
-			for cfg in $CONFIGS; do
+			for cfg in $(rotation "$round"); do
 				measure "$sc" "$cfg" "$round"
 			done
 		done

@@ -108,7 +108,7 @@ def datapath(tsv, tc_tsv, tc_cost, command):
     n_rounds = len({r["round"] for r in rows})
     print(f"Traffic from namespace fmdp-tx to fmdp-rx over a veth pair; every tool watches the receiving "
           f"veth. {n_rounds} round(s); in each round every scenario runs once per configuration, "
-          f"alternating (none, flowmond, softflowd, pmacctd). Ratio = rate ÷ the no-program run of the "
+          f"alternating (none, flowmond, softflowd, pmacctd, rotated by one place each round so that no tool always runs at the same place). Ratio = rate ÷ the no-program run of the "
           f"same round (UDP: datagrams received per second; TCP: iperf3 goodput); median and spread "
           f"(max − min)/median over the rounds. CPU per packet: softirq time of both cores (/proc/stat) "
           f"and the tool's processes (/proc/PID/stat, children included) over the traffic, divided by "
@@ -223,8 +223,8 @@ def syscall(tsv, guest_tsv, bpf_tsv, command):
     print(f"    {command}\n")
     print("`connect_loop`: one process connects to a listener on 127.0.0.1, accepts, and closes both "
           "(RST), as fast as it can, in a network namespace. Each hook variant alternates with an "
-          "unprobed run: none, flowmond, none, flowmond ...; ratio = the flowmond run ÷ the unprobed "
-          "run just before it. flowmond's TC program sits on an idle veth, so only the syscall "
+          "unprobed run of the same round, in the order none, flowmond on odd rounds and flowmond, none "
+          "on even ones (ABBA); ratio = the flowmond run ÷ the unprobed run of its round. flowmond's TC program sits on an idle veth, so only the syscall "
           "probes are measured. Drops: `dropped.ring-buffer` and `dropped.event-queue` + "
           "`dropped.syscall-stash-full` of the daemon's final statistics line.\n")
     lines = []

@@ -82,11 +82,25 @@ hook_refused() { # hook
 }
 
 # one round of one hook: the unprobed loop, then the loop with flowmond
+# One round of a hook: the unprobed loop and the loop under flowmond, in this order on odd rounds
+# and the other way round on even ones (ABBA), so neither always runs first.
 round() { # hook round
-	local hook=$1 r=$2 n drops queue
+	if [ $(($2 % 2)) = 1 ]; then
+		unprobed_run "$1" "$2" && probed_run "$1" "$2"
+	else
+		probed_run "$1" "$2" && unprobed_run "$1" "$2"
+	fi
+}
+
+unprobed_run() { # hook round
+	local n
 	n=$(run_loop)
-	printf '%s\t%s\t%s\tnone\t%s\t%s\t-\t-\tok\n' "$(uname -r)" "$hook" "$r" "$SECS" "$n" >> "$TSV"
-	log "$hook round $r: unprobed $n connections"
+	printf '%s\t%s\t%s\tnone\t%s\t%s\t-\t-\tok\n' "$(uname -r)" "$1" "$2" "$SECS" "$n" >> "$TSV"
+	log "$1 round $2: unprobed $n connections"
+}
+
+probed_run() { # hook round
+	local hook=$1 r=$2 n drops queue
 	if ! start_flowmond "$hook"; then
 		printf '%s\t%s\t%s\tflowmond\t%s\t-\t-\t-\t%s\n' "$(uname -r)" "$hook" "$r" "$SECS" "$FM_STATUS" >> "$TSV"
 		log "$hook round $r: $FM_STATUS"
