@@ -14,8 +14,8 @@ PACKAGES=(
   python3
   # packaging: the .deb and unit checks (strace: the unit's SystemCallFilter test; setpriv: the no-capabilities test)
   dpkg-dev systemd strace util-linux
-  # other kernels under qemu (packaging/vm): emulator, the guest's initramfs, depmod for its modules
-  qemu-system-x86 busybox-static cpio kmod
+  # other kernels under qemu (packaging/vm): emulator, the guest's initramfs, depmod and unpackers for its modules
+  qemu-system-x86 busybox-static cpio kmod xz-utils zstd
 )
 
 export DEBIAN_FRONTEND=noninteractive

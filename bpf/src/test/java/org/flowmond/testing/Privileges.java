@@ -31,6 +31,15 @@ public final class Privileges {
         require(Tools.onPath(tool), "this test needs '" + tool + "' on the PATH (packaging/install-deps.sh installs it)");
     }
 
+    /**
+     * Skips (locally) or fails (in CI) unless the opt-in system property {@code name} is set, as
+     * packaging/test-all.sh sets it for the long qemu tests (a plain {@code mvn verify} leaves it unset).
+     */
+    public static void requireSystemProperty(String name, String example) {
+        require(!System.getProperty(name, "").isBlank(),
+                "opt-in: needs -D" + name + "=" + example + " (packaging/test-all.sh sets it)");
+    }
+
     /** Skips (locally) or fails (in CI) unless {@code condition} holds. */
     public static void require(boolean condition, String why) {
         if (condition) {

@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * flowmond as users run it: systemd as PID 1 in a qemu guest of a Debian kernel, the .deb
@@ -25,16 +24,16 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * flowmond left behind (BPF programs, links, tc filters and qdiscs, /sys/fs/bpf), compared with
  * a snapshot taken before the start. Guest side: packaging/vm/guest/systemd-scenario.sh.
  *
- * <p>Opt-in: {@code -Dflowmond.vm.systemd-kernel=6.1}. A *JarTest: the .deb is built from the
+ * <p>Opt-in (skipped without the property, failed with CI=true): {@code -Dflowmond.vm.systemd-kernel=6.1}. A *JarTest: the .deb is built from the
  * shaded jar, in the package phase.
  */
-@EnabledIfSystemProperty(named = "flowmond.vm.systemd-kernel", matches = ".+")
 class SystemdServiceJarTest {
     /** systemd reaches basic.target in about 30 s under TCG; the JVM starts twice as slowly as on the host. */
     private static final int GUEST_TIMEOUT_SECONDS = 900;
 
     @Test
     void installStartReloadStopLeavesNothingBehind() throws IOException, InterruptedException {
+        Privileges.requireSystemProperty("flowmond.vm.systemd-kernel", "6.1");
         Privileges.requireRoot();
         Privileges.requireTool("qemu-system-x86_64");
         Privileges.requireTool("tshark");
