@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
@@ -102,15 +103,7 @@ public final class SockEventCodec {
 
     /** A 16-byte address; IPv4-mapped ones (::ffff:a.b.c.d) come back as Inet4Address. */
     private InetAddress address(ByteBuffer b, int offset) {
-        long lo = b.getLong(offset);
-        long hi = b.getLong(offset + 8);
-        InetAddress cached = addresses.get(lo, hi);
-        if (cached != null) {
-            return cached;
-        }
-        InetAddress a = newAddress(b, offset);
-        addresses.put(lo, hi, a);
-        return a;
+        return addresses.get(b, offset, SockEventCodec::newAddress);
     }
 
     private static InetAddress newAddress(ByteBuffer b, int offset) {
@@ -125,15 +118,7 @@ public final class SockEventCodec {
 
     /** A NUL-terminated name (no NUL when all 16 bytes are used); a cut multi-byte character becomes U+FFFD. */
     private String comm(ByteBuffer b, int offset) {
-        long lo = b.getLong(offset);
-        long hi = b.getLong(offset + 8);
-        String cached = names.get(lo, hi);
-        if (cached != null) {
-            return cached;
-        }
-        String name = newComm(b, offset);
-        names.put(lo, hi, name);
-        return name;
+        return names.get(b, offset, SockEventCodec::newComm);
     }
 
     private static String newComm(ByteBuffer b, int offset) {
@@ -161,17 +146,20 @@ public final class SockEventCodec {
             mask = slots - 1;
         }
 
+        /** The value for the 16 bytes at {@code offset}, decoded (and kept) on a miss. */
         @SuppressWarnings("unchecked")
-        V get(long lo, long hi) {
+        V get(ByteBuffer b, int offset, BiFunction<ByteBuffer, Integer, V> decode) {
+            long lo = b.getLong(offset);
+            long hi = b.getLong(offset + 8);
             int i = slot(lo, hi);
-            return values[i] != null && keys[2 * i] == lo && keys[2 * i + 1] == hi ? (V) values[i] : null;
-        }
-
-        void put(long lo, long hi, V value) {
-            int i = slot(lo, hi);
+            if (values[i] != null && keys[2 * i] == lo && keys[2 * i + 1] == hi) {
+                return (V) values[i];
+            }
+            V value = decode.apply(b, offset);
             keys[2 * i] = lo;
             keys[2 * i + 1] = hi;
             values[i] = value;
+            return value;
         }
 
         private int slot(long lo, long hi) {
