@@ -131,3 +131,14 @@ wait_idle() { # PID
 	done
 	log "process $1 still busy after 10 s; measuring anyway"
 }
+
+# Waits until the daemon's log shows "running with" (its probes, TC programs and outputs are up).
+# Returns 1 if the process exited first or 60 s passed.
+await_daemon() { # LOG PID
+	for _ in $(seq 1 600); do
+		grep -q "running with" "$1" 2>/dev/null && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}

@@ -57,11 +57,7 @@ flowmon.stats.interval = 1s
 CONF
 	ip netns exec $NS java -jar "$FLOWMOND_JAR" --config "$OUT_DIR/burst.conf" > "$LOG" 2>&1 &
 	FM_PID=$!
-	for _ in $(seq 1 300); do
-		grep -q "syscall probes attached as" "$LOG" 2>/dev/null && break
-		kill -0 $FM_PID 2>/dev/null || { cat "$LOG" >&2; return 1; }
-		sleep 0.1
-	done
+	await_daemon "$LOG" $FM_PID || { cat "$LOG" >&2; return 1; }
 	sleep 2 # the first statistics line, JIT of start-up code
 }
 

@@ -19,7 +19,7 @@ thread_ticks() { # "name|ticks" per thread name, summed
 
 bpf_ns() { bpftool -j prog show 2>/dev/null | python3 -c '
 import json, sys
-print(sum(p.get("run_time_ns", 0) for p in json.load(sys.stdin) if p.get("name", "").startswith("tp_")))' || echo 0; }
+print(sum(p.get("run_time_ns", 0) for p in json.load(sys.stdin) if p.get("name", "").startswith(("tp_", "rawtp_"))))' || echo 0; }
 
 main() {
 	mkdir -p "$OUT_DIR"
@@ -35,10 +35,7 @@ CONF
 	ip netns exec $NS_RX java ${JAVA_OPTS:-} -jar "$FLOWMOND_JAR" --config "$OUT_DIR/syscall-cpu.conf" \
 		> "$OUT_DIR/flowmond-syscall-cpu.log" 2>&1 &
 	local pid=$!
-	for _ in $(seq 1 300); do
-		grep -q "probes attached" "$OUT_DIR/flowmond-syscall-cpu.log" 2>/dev/null && break
-		sleep 0.1
-	done
+	await_daemon "$OUT_DIR/flowmond-syscall-cpu.log" $pid || { cat "$OUT_DIR/flowmond-syscall-cpu.log" >&2; return 1; }
 	sleep 1
 	thread_ticks $pid > "$OUT_DIR/ticks.0"
 	local b0 n b1
@@ -51,7 +48,7 @@ CONF
 	wait $pid || true
 	local hz
 	hz=$(clk_tck)
-	echo "connections: $n in ${SECS}s ($((n / SECS))/s); BPF (tp_*): $(( (b1 - b0) / (n > 0 ? n : 1) )) ns per connection"
+	echo "connections: $n in ${SECS}s ($((n / SECS))/s); BPF (tp_*, rawtp_*): $(( (b1 - b0) / (n > 0 ? n : 1) )) ns per connection"
 	join -t'|' "$OUT_DIR/ticks.0" "$OUT_DIR/ticks.1" | awk -F'|' -v n="$n" -v hz="$hz" \
 		'$3 > $2 { d = $3 - $2; printf "  %-18s %5d ticks  %6.2f us per connection\n", $1, d, d / hz * 1e6 / n }'
 	grep -o 'dropped\.[a-z-]*=[0-9]*' "$OUT_DIR/flowmond-syscall-cpu.log" | tail -8 | sort -u | tr '\n' ' '

@@ -50,11 +50,7 @@ flowmon.stats.interval = 1s
 CONF
 	ip netns exec $NS_RX java -jar "$FLOWMOND_JAR" --config "$OUT_DIR/syscall-bench.conf" > "$FM_LOG" 2>&1 &
 	FM_PID=$!
-	for _ in $(seq 1 600); do
-		grep -q "running with" "$FM_LOG" 2>/dev/null && { sleep 1; return 0; }
-		kill -0 "$FM_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	await_daemon "$FM_LOG" "$FM_PID" && { sleep 1; return 0; }
 	stop_flowmond
 	if grep -qi "syscall-hook" "$FM_LOG"; then
 		FM_STATUS="not available in this build: $(grep -i -m1 "syscall-hook" "$FM_LOG" | cut -c1-160)"

@@ -19,11 +19,7 @@ start_flowmond() {
 		--json "$OUT_DIR/flowmond.json" > "$OUT_DIR/flowmond.log" 2>&1 &
 	TOOL_PID=$!
 	# ready when the daemon says "running with" (both TC hooks and the syscall probes attached)
-	for _ in $(seq 1 300); do
-		grep -q "running with" "$OUT_DIR/flowmond.log" 2>/dev/null && return 0
-		kill -0 "$TOOL_PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	await_daemon "$OUT_DIR/flowmond.log" "$TOOL_PID" && return 0
 	log "flowmond did not start:"; tail -20 "$OUT_DIR/flowmond.log" >&2
 	return 1
 }
