@@ -11,26 +11,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * operators and benchmarks (a 1,000,000-entry map takes seconds), not inputs to any decision.
  */
 final class CycleTimings {
-    private final AtomicLong scanNanos = new AtomicLong();
-    private final AtomicLong scanNanosMax = new AtomicLong();
+    private final Timing scan = new Timing("pipeline.scan");
+    private final Timing update = new Timing("pipeline.table-update");
+    private final Timing expire = new Timing("pipeline.expire");
     private final AtomicLong scanEntries = new AtomicLong();
-    private final AtomicLong updateNanos = new AtomicLong();
-    private final AtomicLong updateNanosMax = new AtomicLong();
-    private final AtomicLong expireNanos = new AtomicLong();
-    private final AtomicLong expireNanosMax = new AtomicLong();
     private final AtomicLong finalFlushNanos = new AtomicLong();
 
     void scanned(long nanos, int entries) {
-        record(scanNanos, scanNanosMax, nanos);
+        scan.record(nanos);
         scanEntries.set(entries);
     }
 
     void updated(long nanos) {
-        record(updateNanos, updateNanosMax, nanos);
+        update.record(nanos);
     }
 
     void expired(long nanos) {
-        record(expireNanos, expireNanosMax, nanos);
+        expire.record(nanos);
     }
 
     /** The shutdown's export of every active flow (read and delete from the kernel, hand to the outputs). */
@@ -41,21 +38,30 @@ final class CycleTimings {
     /** Adds the timings in milliseconds (last and max) and the entries of the last scan to {@code m}. */
     void putInto(Map<String, Long> m) {
         m.put("pipeline.scan-entries", scanEntries.get());
-        m.put("pipeline.scan-millis", millis(scanNanos));
-        m.put("pipeline.scan-millis-max", millis(scanNanosMax));
-        m.put("pipeline.table-update-millis", millis(updateNanos));
-        m.put("pipeline.table-update-millis-max", millis(updateNanosMax));
-        m.put("pipeline.expire-millis", millis(expireNanos));
-        m.put("pipeline.expire-millis-max", millis(expireNanosMax));
-        m.put("pipeline.final-flush-millis", millis(finalFlushNanos));
+        scan.putInto(m);
+        update.putInto(m);
+        expire.putInto(m);
+        m.put("pipeline.final-flush-millis", finalFlushNanos.get() / 1_000_000);
     }
 
-    private static void record(AtomicLong last, AtomicLong max, long nanos) {
-        last.set(nanos);
-        max.accumulateAndGet(nanos, Math::max);
-    }
+    /** The last and the longest duration of one part of the cycle, as {@code <name>-millis(-max)}. */
+    private static final class Timing {
+        private final String name;
+        private final AtomicLong last = new AtomicLong();
+        private final AtomicLong max = new AtomicLong();
 
-    private static long millis(AtomicLong nanos) {
-        return nanos.get() / 1_000_000;
+        Timing(String name) {
+            this.name = name;
+        }
+
+        void record(long nanos) {
+            last.set(nanos);
+            max.accumulateAndGet(nanos, Math::max);
+        }
+
+        void putInto(Map<String, Long> m) {
+            m.put(name + "-millis", last.get() / 1_000_000);
+            m.put(name + "-millis-max", max.get() / 1_000_000);
+        }
     }
 }
