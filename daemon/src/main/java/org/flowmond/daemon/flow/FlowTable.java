@@ -1,8 +1,6 @@
 package org.flowmond.daemon.flow;
 
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,44 +30,10 @@ public final class FlowTable {
     private record Pending(BiflowKey key, Endpoint local, Attribution attribution, long arrivedNanos) {
     }
 
-    /**
-     * One side of one connection, flat: both addresses as 16 bytes each (IPv4 as ::ffff:a.b.c.d),
-     * both ports, and whether the local end is the key's low one. The pending map is looked up at
-     * every connect/accept, mostly for an entry made long ago: comparing (BiflowKey, Endpoint)
-     * keys chased eight objects (key, endpoints, addresses, their holders) through cold cache
-     * lines; this compares one. The hash is mixed: a record's 31-based hash of a key that holds
-     * the local endpoint plus that endpoint again is 32·h(local), and with the kernel's even
-     * ephemeral ports for connect() the buckets chained.
-     */
-    private record Side(long lowHigh, long lowLow, long highHigh, long highLow, int ports, int ethProto,
-                        boolean localIsLow) {
+    /** One side of one connection: the connection's key and whether the local end is its low one. */
+    private record Side(BiflowKey key, boolean localIsLow) {
         static Side of(BiflowKey key, Endpoint local) {
-            InetAddress lo = key.low().address();
-            InetAddress hi = key.high().address();
-            return new Side(upper(lo), lower(lo), upper(hi), lower(hi), key.low().port() << 16 | key.high().port(),
-                    key.ethProto(), key.low().equals(local));
-        }
-
-        private static long upper(InetAddress a) {
-            return a instanceof Inet4Address ? 0 : ByteBuffer.wrap(a.getAddress()).getLong(0);
-        }
-
-        private static long lower(InetAddress a) {
-            return a instanceof Inet4Address
-                    ? 0xFFFF_0000_0000L | Integer.toUnsignedLong(a.hashCode()) // Inet4Address: hashCode is the address
-                    : ByteBuffer.wrap(a.getAddress()).getLong(8);
-        }
-
-        @Override
-        public int hashCode() {
-            long h = lowHigh;
-            h = h * 0x9E3779B97F4A7C15L + lowLow;
-            h = h * 0x9E3779B97F4A7C15L + highHigh;
-            h = h * 0x9E3779B97F4A7C15L + highLow;
-            h = h * 0x9E3779B97F4A7C15L + ((long) ports << 17 | (long) ethProto << 1 | (localIsLow ? 1 : 0));
-            h ^= h >>> 33;
-            h *= 0xFF51AFD7ED558CCDL;
-            return (int) (h ^ h >>> 33);
+            return new Side(key, key.fromLow(local));
         }
     }
 
@@ -119,7 +83,7 @@ public final class FlowTable {
         Endpoint local = new Endpoint(e.localAddress(), e.localPort());
         Endpoint remote = new Endpoint(e.remoteAddress(), e.remotePort());
         // by the address, not the socket family: an IPv6 socket may carry IPv4 (::ffff:a.b.c.d)
-        int ethProto = local.address() instanceof java.net.Inet4Address ? 0x0800 : 0x86DD;
+        int ethProto = local.address() instanceof Inet4Address ? 0x0800 : 0x86DD;
         BiflowKey key = BiflowKey.of(ethProto, 6, local, remote);
         Attribution a = new Attribution(process, AttributionMethod.of(e.kind()), syscall);
         Biflow b = biflows.get(key);
