@@ -243,17 +243,7 @@ class IpfixExporterTest {
         try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
             try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
                     .withQueue(10).withMode(BiflowMode.UNIFLOWS).build())) {
-                CountDownLatch hold = new CountDownLatch(1);
-                CountDownLatch held = new CountDownLatch(1);
-                exporter.runOnExportThread(() -> {
-                    held.countDown();
-                    try {
-                        hold.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-                held.await();
+                CountDownLatch hold = holdExportThread(exporter);
                 List<FlowRecord> flows = TestFlows.flows(15, 3, 4);
                 long droppedUniflows = 0;
                 for (FlowRecord f : flows.subList(10, 15)) {
