@@ -87,6 +87,22 @@ static __always_inline void wire_size(struct __sk_buff *skb, const struct pkt_in
 	*bytes = (__u64)payload + (__u64)segs * hdr;
 }
 
+/*
+ * Adds TCP flag bits to an entry. Atomic where the kernel has BPF atomics beyond add (5.12+);
+ * before that any such instruction fails the whole load, so the Makefile also builds this file
+ * with FLOWMON_NO_BPF_ATOMICS (tc_flow_noatomics.bpf.o, chosen by TcFlowMonitor from a kernel
+ * probe), where a plain OR is used: two CPUs adding different new flags to one entry in the same
+ * instant could lose one, while a direction's packets on one hook are normally on one CPU.
+ */
+static __always_inline void flags_or(__u32 *flags, __u32 bits)
+{
+#ifdef FLOWMON_NO_BPF_ATOMICS
+	*flags |= bits;
+#else
+	__sync_fetch_and_or(flags, bits);
+#endif
+}
+
 static __always_inline void stats_add(struct flow_stats *st, __u64 packets, __u64 bytes,
 				      __u32 tcp_flags, __u64 now)
 {
@@ -95,7 +111,7 @@ static __always_inline void stats_add(struct flow_stats *st, __u64 packets, __u6
 	__sync_fetch_and_add(&st->bytes, bytes);
 	/* Skip the locked OR when every flag is already recorded (almost every TCP segment). */
 	if ((st->tcp_flags & tcp_flags) != tcp_flags)
-		__sync_fetch_and_or(&st->tcp_flags, tcp_flags);
+		flags_or(&st->tcp_flags, tcp_flags);
 	/* A plain store: racing CPUs write times nanoseconds apart, any of them is right. */
 	st->last_seen_ns = now;
 }

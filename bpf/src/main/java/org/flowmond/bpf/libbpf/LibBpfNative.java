@@ -164,6 +164,13 @@ public interface LibBpfNative {
     int bpf_map_lookup_batch(int fd, Pointer inBatch, Pointer outBatch, Pointer keys, Pointer values,
             Pointer count, MapBatchOpts opts);
 
+    // ------------------------------------------------------------------ bpf_prog (fd, syscall wrapper: feature probes)
+
+    // C: int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license,
+    //                      const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts);
+    int bpf_prog_load(int progType, String progName, String license, @In byte[] insns, @size_t long insnCnt,
+                      Pointer opts);
+
     // ------------------------------------------------------------------ BTF (.rodata variables, the kernel's types)
 
     // C: struct btf *btf__load_vmlinux_btf(void);

@@ -16,6 +16,7 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.libbpf.BpfMap;
 import org.flowmond.bpf.libbpf.BpfObject;
+import org.flowmond.bpf.libbpf.KernelFeatures;
 import org.flowmond.bpf.libbpf.MapEntries;
 import org.flowmond.bpf.libbpf.RingBuffer;
 import org.flowmond.bpf.libbpf.TcHook;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class TcFlowMonitor implements AutoCloseable {
     /** The object inside the jar, built from src/main/c/tc_flow.bpf.c. */
     public static final String OBJECT_RESOURCE = "/bpf/tc_flow.bpf.o";
+    /** The same program without BPF atomics beyond add, for kernels before 5.12 (tc_flow.bpf.c: flags_or). */
+    public static final String NO_ATOMICS_RESOURCE = "/bpf/tc_flow_noatomics.bpf.o";
     /** tc filter handle of every flowmond filter ("fe" for flowmond's counter). */
     public static final int FILTER_HANDLE = 0xFE;
     /** tc filter priority (pref) of every flowmond filter: fixed so that a restart replaces it. */
@@ -78,7 +81,7 @@ public final class TcFlowMonitor implements AutoCloseable {
      *                     packet alone; called on the reader thread; an exception is counted and logged
      */
     public static TcFlowMonitor open(TcFlowMonitorOptions options, KernelClock clock, Consumer<UniFlow> overflowSink) {
-        BpfObject object = BpfObject.openResource(OBJECT_RESOURCE);
+        BpfObject object = BpfObject.openResource(objectResource());
         try {
             object.map("flows").setMaxEntries(options.maxFlows());
             object.map("flow_overflow").setMaxEntries(options.overflowRingBytes());
@@ -92,6 +95,15 @@ public final class TcFlowMonitor implements AutoCloseable {
             object.close();
             throw e;
         }
+    }
+
+    /** The TC object this kernel can load: with BPF atomics where it has them (5.12+). */
+    static String objectResource() {
+        if (KernelFeatures.atomicOr()) {
+            return OBJECT_RESOURCE;
+        }
+        LOG.info("this kernel has no BPF atomics beyond add (before 5.12): TCP flags are recorded with a plain OR");
+        return NO_ATOMICS_RESOURCE;
     }
 
     /**
@@ -214,7 +226,8 @@ public final class TcFlowMonitor implements AutoCloseable {
     /**
      * Removes a flow and returns its final counters, read and deleted in one kernel operation
      * ({@code BPF_MAP_LOOKUP_AND_DELETE_ELEM}), so no packet counted between a read and a delete
-     * is lost. Empty if the flow is not in the map.
+     * is lost (on 5.14+; older kernels read, then delete: see {@link BpfMap#lookupAndDelete}).
+     * Empty if the flow is not in the map.
      */
     public Optional<FlowCounters> remove(FlowKey key) {
         requireOpen();
