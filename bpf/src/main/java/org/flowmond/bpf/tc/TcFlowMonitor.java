@@ -5,9 +5,11 @@ import java.nio.ByteOrder;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.RandomAccess;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.flowmond.bpf.api.FlowCounters;
@@ -16,6 +18,7 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.libbpf.BpfMap;
 import org.flowmond.bpf.libbpf.BpfObject;
+import org.flowmond.bpf.libbpf.LittleEndian;
 import org.flowmond.bpf.libbpf.MapEntries;
 import org.flowmond.bpf.libbpf.RingBuffer;
 import org.flowmond.bpf.libbpf.TcHook;
@@ -42,6 +45,8 @@ public final class TcFlowMonitor implements AutoCloseable {
     public static final int FILTER_HANDLE = 0xFE;
     /** tc filter priority (pref) of every flowmond filter: fixed so that a restart replaces it. */
     public static final int FILTER_PRIORITY = 0xF10E;
+    /** EtherTypes counted one by one in "nonip_frames" ({@code NONIP_MAX_TYPES} of flowmon.h). */
+    public static final int NONIP_MAX_TYPES = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(TcFlowMonitor.class);
     private static final long LOSS_LOG_INTERVAL_NANOS = 10_000_000_000L;
@@ -49,6 +54,7 @@ public final class TcFlowMonitor implements AutoCloseable {
     private final BpfObject object;
     private final BpfMap flows;
     private final BpfMap counters;
+    private final BpfMap nonIpFrames;
     private final KernelClock clock;
     private final RingBuffer overflowRing;
     private final Thread overflowReader;
@@ -63,6 +69,7 @@ public final class TcFlowMonitor implements AutoCloseable {
         this.object = object;
         this.flows = object.map("flows");
         this.counters = object.map("tc_counters");
+        this.nonIpFrames = object.map("nonip_frames");
         this.clock = clock;
         this.pollMillis = options.overflowPollMillis();
         this.overflowRing = RingBuffer.open(object.map("flow_overflow"), sample -> deliver(sample, overflowSink));
@@ -83,6 +90,9 @@ public final class TcFlowMonitor implements AutoCloseable {
             object.map("flows").setMaxEntries(options.maxFlows());
             object.map("flow_overflow").setMaxEntries(options.overflowRingBytes());
             object.load();
+            // The slot for EtherTypes beyond NONIP_MAX_TYPES: the program cannot make it once the map is full.
+            object.map("nonip_frames").update(LittleEndian.u32(TcStatistics.OTHER_ETHERTYPES),
+                    new byte[object.map("nonip_frames").valueSize()], BpfMap.BPF_NOEXIST);
             TcFlowMonitor monitor = new TcFlowMonitor(object, options, clock, overflowSink);
             monitor.overflowReader.start();
             LOG.info("TC flow counter loaded: flow map of {} entries, overflow ring of {} bytes",
@@ -237,7 +247,22 @@ public final class TcFlowMonitor implements AutoCloseable {
         return new TcStatistics(
                 counter(TcCounter.MAP_FULL), counter(TcCounter.MAP_NOMEM), counter(TcCounter.MAP_OTHER),
                 counter(TcCounter.OVERFLOW_LOST), counter(TcCounter.TRUNCATED), counter(TcCounter.NON_IP),
-                counter(TcCounter.EXT_HDR_LIMIT), overflowDelivered.get(), overflowRing.handlerFailures());
+                counter(TcCounter.EXT_HDR_LIMIT), overflowDelivered.get(), overflowRing.handlerFailures(),
+                counter(TcCounter.NON_IP_LOST), nonIpFrames());
+    }
+
+    /** "nonip_frames" by EtherType; the {@link TcStatistics#OTHER_ETHERTYPES} slot only once it counted something. */
+    private Map<Integer, TcStatistics.NonIpCount> nonIpFrames() {
+        MapEntries all = nonIpFrames.readAll();
+        Map<Integer, TcStatistics.NonIpCount> m = new TreeMap<>();
+        for (int i = 0; i < all.count(); i++) {
+            byte[] value = all.value(i);
+            long packets = LittleEndian.getU64(value, 0);
+            if (packets > 0) {
+                m.put(LittleEndian.getU32(all.key(i), 0), new TcStatistics.NonIpCount(packets, LittleEndian.getU64(value, 8)));
+            }
+        }
+        return m;
     }
 
     /** Size of the flow map, as loaded. */
@@ -326,6 +351,7 @@ public final class TcFlowMonitor implements AutoCloseable {
         private long lastLogNanos = System.nanoTime() - LOSS_LOG_INTERVAL_NANOS;
         private long loggedFailures;
         private long loggedLost;
+        private long loggedNonIpLost;
 
         void maybeLog(TcFlowMonitor m) {
             long now = System.nanoTime();
@@ -344,6 +370,12 @@ public final class TcFlowMonitor implements AutoCloseable {
                 LOG.warn("TC overflow ring full: {} packets not accounted ({} so far)", s.overflowLost() - loggedLost,
                         s.overflowLost());
                 loggedLost = s.overflowLost();
+                lastLogNanos = now;
+            }
+            if (s.nonIpLost() > loggedNonIpLost) {
+                LOG.warn("TC: {} frames without IP addresses found no slot in the per-EtherType map ({} so far)",
+                        s.nonIpLost() - loggedNonIpLost, s.nonIpLost());
+                loggedNonIpLost = s.nonIpLost();
                 lastLogNanos = now;
             }
         }

@@ -166,6 +166,10 @@ final class TcFlowSource implements UniFlowSource {
         m.put("tc.overflow-delivered", st.overflowDelivered());
         m.put("tc.truncated", st.truncated());
         m.put("tc.non-ip", st.nonIp());
+        m.put("tc.non-ip.lost", st.nonIpLost());
+        // frames without IP addresses (never flows), per EtherType: tc.non-ip.0x0806=12 ... tc.non-ip.other
+        st.nonIpFrames().forEach((type, n) -> m.put("tc.non-ip." + (type == TcStatistics.OTHER_ETHERTYPES
+                ? "other" : String.format("0x%04x", type)), n.packets()));
         m.put("tc.ipv6-ext-header-limit", st.extHeaderLimit());
         m.put("tc.interfaces", (long) attached.size());
         return m;
