@@ -49,6 +49,28 @@ class TcRestartTest {
         }
     }
 
+    /** A daemon reload opens the new monitor before closing the old: the old one's close leaves the new filter. */
+    @Test
+    void closeLeavesAFilterThatANewerMonitorReplaced() throws Exception {
+        try (VethPair v = VethPair.create("fmtr")) {
+            TcFlowMonitorOptions classic = TcFlowMonitorOptions.withMaxFlows(64)
+                    .withAttach(TcAttachMode.TC, TcFlowMonitorOptions.DEFAULT_TC_PRIORITY);
+            TcFlowMonitor old = TcFlowMonitor.open(classic, new KernelClock(), f -> { });
+            old.attach(TcInterface.named(v.ifA, TcHooks.BOTH).inNamespace(v.nsA)); // creates the qdisc
+            try (TcFlowMonitor newer = TcFlowMonitor.open(classic, new KernelClock(), f -> { })) {
+                newer.attach(TcInterface.named(v.ifA, TcHooks.BOTH).inNamespace(v.nsA));
+                old.close();
+                assertEquals(1, flowmondFilters(v, "ingress"), "the newer monitor's filter stays");
+                assertEquals(1, flowmondFilters(v, "egress"), "the newer monitor's filter stays");
+                VethPair.exec(v.nsB, "ping", "-c", "2", "-i", "0.2", "-W", "1", v.ipv4A);
+                assertEquals(2, newer.scan().stream().filter(f -> f.key().protocol() == 1
+                        && f.key().direction() == org.flowmond.bpf.api.Direction.INGRESS)
+                        .mapToLong(f -> f.counters().packets()).sum(), "and counts");
+            }
+            assertEquals(0, flowmondFilters(v, "ingress") + flowmondFilters(v, "egress"), "after the newer one closed");
+        }
+    }
+
     @Test
     void sigkillOfATcxLoaderLeavesNothingAttached() throws Exception {
         Privileges.require(TcxLink.kernelSupportsTcx(), "TCX needs a kernel with TCX (6.6+)");
