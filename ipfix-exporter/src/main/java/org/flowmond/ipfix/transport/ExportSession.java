@@ -37,6 +37,10 @@ public abstract class ExportSession {
     protected final AtomicLong notSentFlowRecords = new AtomicLong();
     protected final AtomicLong sendErrors = new AtomicLong();
     protected final AtomicLong unreachable = new AtomicLong();
+    protected final AtomicLong reconnects = new AtomicLong();
+    protected final AtomicLong droppedMessages = new AtomicLong();
+    protected final AtomicLong icmpErrors = new AtomicLong();
+    protected final AtomicLong refusedFlowRecords = new AtomicLong();
 
     protected ExportSession(String destination, TemplateRefresh refresh) {
         this.destination = destination;
@@ -89,6 +93,23 @@ public abstract class ExportSession {
         if (write(stamped, flowRecords)) {
             sequence.addAndGet(message.dataRecordCount());
         }
+    }
+
+    /**
+     * Stamps a message with its domain's sequence number and counts its data records into it: for
+     * a session that hands messages over itself (a stream, where a message written is part of the
+     * connection's sequence whatever becomes of the connection).
+     */
+    protected final IpfixMessage stampNext(IpfixMessage message) {
+        AtomicLong sequence = sequence(message.observationDomainId());
+        IpfixMessage stamped = message.withSequenceNumber(sequence.get());
+        sequence.addAndGet(message.dataRecordCount());
+        return stamped;
+    }
+
+    /** A new transport session (a new TCP connection) starts every domain's sequence at 0. */
+    protected final void resetSequences() {
+        sequences.clear();
     }
 
     private AtomicLong sequence(long observationDomainId) {
@@ -162,6 +183,30 @@ public abstract class ExportSession {
 
     public long unreachable() {
         return unreachable.get();
+    }
+
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /** Messages dropped because the session's buffer was full. */
+    public long droppedMessages() {
+        return droppedMessages.get();
+    }
+
+    /** ICMP errors the kernel reported for this destination (UDP). */
+    public long icmpErrors() {
+        return icmpErrors.get();
+    }
+
+    /** Flow records in messages the destination refused (estimated from ICMP errors; UDP). */
+    public long refusedFlowRecords() {
+        return refusedFlowRecords.get();
+    }
+
+    /** Messages held for this destination and not yet known to be delivered (TCP/TLS). */
+    public int bufferedMessages() {
+        return 0;
     }
 
     /** Starts the sequence of a domain at {@code records}: for tests of the 2^32 wrap. */
