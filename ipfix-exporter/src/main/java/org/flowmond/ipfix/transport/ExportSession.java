@@ -61,10 +61,11 @@ public abstract class ExportSession {
         if (!isOpen()) {
             return;
         }
+        boolean all = true;
         for (IpfixMessage m : announcement) {
-            sendStamped(m.withExportTime(exportTimeSeconds), 0);
+            all &= sendStamped(m.withExportTime(exportTimeSeconds), 0);
         }
-        announced = true;
+        announced = all; // a template message the transport refused goes again before the next data
         lastAnnouncementNanos = nowNanos;
         messagesSinceAnnouncement = 0;
         templateRefreshes.incrementAndGet();
@@ -87,12 +88,19 @@ public abstract class ExportSession {
         }
     }
 
-    private void sendStamped(IpfixMessage message, int flowRecords) {
+    private boolean sendStamped(IpfixMessage message, int flowRecords) {
         AtomicLong sequence = sequence(message.observationDomainId());
         IpfixMessage stamped = message.withSequenceNumber(sequence.get());
         if (write(stamped, flowRecords)) {
             sequence.addAndGet(message.dataRecordCount());
+            return true;
         }
+        return false;
+    }
+
+    /** The destination may have missed the templates (it refused a message): send them before the next data. */
+    protected final void templatesMayBeLost() {
+        announced = false;
     }
 
     /**
