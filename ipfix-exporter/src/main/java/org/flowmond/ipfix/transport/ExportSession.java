@@ -147,6 +147,14 @@ public abstract class ExportSession {
         dataRecordsSent.addAndGet(dataRecordCount);
     }
 
+    /** Several messages reached the destination at once (a file's buffer flushed). */
+    protected final void sentMessages(int messages, long octets, long flowRecords, long dataRecordCount) {
+        messagesSent.addAndGet(messages);
+        octetsSent.addAndGet(octets);
+        flowRecordsSent.addAndGet(flowRecords);
+        dataRecordsSent.addAndGet(dataRecordCount);
+    }
+
     protected final void notSent(int flowRecords) {
         notSentFlowRecords.addAndGet(flowRecords);
     }
