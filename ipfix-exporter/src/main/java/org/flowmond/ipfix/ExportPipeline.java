@@ -16,6 +16,7 @@ import org.flowmond.ipfix.message.IpfixSet;
 import org.flowmond.ipfix.template.StatisticsRecord;
 import org.flowmond.ipfix.transport.ExportSession;
 import org.flowmond.ipfix.transport.RateLimitedLog;
+import org.flowmond.ipfix.transport.SinkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -266,10 +267,13 @@ final class ExportPipeline {
         return health == null ? List.of(stats) : List.of(stats, new DataSet<>(templates.daemonHealth, List.of(health)));
     }
 
+    /** The file and the message sinks deliver what they hold. */
     private void flushFile() {
         for (ExportSession s : sessions) {
             if (s instanceof FileSession f) {
                 f.flush();
+            } else if (s instanceof SinkSession k) {
+                k.flush();
             }
         }
     }

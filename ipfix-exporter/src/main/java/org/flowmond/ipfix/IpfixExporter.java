@@ -26,6 +26,7 @@ import org.flowmond.ipfix.message.IpfixSet;
 import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.transport.ExportSession;
 import org.flowmond.ipfix.transport.RateLimitedLog;
+import org.flowmond.ipfix.transport.SinkSession;
 import org.flowmond.ipfix.transport.StreamCollectorSession;
 import org.flowmond.ipfix.transport.TlsContexts;
 import org.flowmond.ipfix.transport.TemplateRefresh;
@@ -65,19 +66,22 @@ public final class IpfixExporter implements AutoCloseable {
     /** One session per collector, in settings order. */
     private final List<ExportSession> collectors;
     private final Optional<FileSession> file;
+    private final List<SinkSession> sinks;
     private final ExportPipeline pipeline;
     private final int maxMessageLength;
     private final RateLimitedLog queueFull = new RateLimitedLog(LOG);
     private volatile boolean closed;
 
     private IpfixExporter(ExporterSettings settings, EventLoopGroup group, List<ExportSession> collectors,
-                          Optional<FileSession> file, ExportTemplates templates, int maxMessageLength) {
+                          Optional<FileSession> file, List<SinkSession> sinks, ExportTemplates templates,
+                          int maxMessageLength) {
         this.settings = settings;
         this.group = group;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.counters = new ExporterCounters();
         this.collectors = collectors;
         this.file = file;
+        this.sinks = sinks;
         this.maxMessageLength = maxMessageLength;
         List<ExportSession> datagrams = new ArrayList<>();
         List<ExportSession> streams = new ArrayList<>();
@@ -85,6 +89,7 @@ public final class IpfixExporter implements AutoCloseable {
             (s instanceof StreamCollectorSession ? streams : datagrams).add(s);
         }
         file.ifPresent(datagrams::add);
+        datagrams.addAll(sinks);
         this.pipeline = new ExportPipeline(settings, templates, group.next(), queue, counters, datagrams,
                 maxMessageLength, streams);
     }
@@ -98,6 +103,17 @@ public final class IpfixExporter implements AutoCloseable {
      * @throws IllegalArgumentException if a record cannot fit the MTU, or a TLS collector's files cannot be used
      */
     public static IpfixExporter start(ExporterSettings settings) throws IOException {
+        return start(settings, List.of());
+    }
+
+    /**
+     * As {@link #start(ExporterSettings)}, with message sinks that get the same IPFIX messages as
+     * whole encoded messages, each as its own session (see {@link IpfixMessageSink}).
+     */
+    public static IpfixExporter start(ExporterSettings settings, List<IpfixMessageSink> sinks) throws IOException {
+        if (settings.collectors().isEmpty() && settings.file().isEmpty() && sinks.isEmpty()) {
+            throw new IllegalArgumentException("nothing to export to: no collector, no file and no message sink");
+        }
         ExportTemplates templates = new ExportTemplates(settings.biflowMode(), settings.enterpriseNumber());
         List<InetSocketAddress> resolved = new ArrayList<>();
         for (Collector c : settings.collectors()) {
@@ -136,7 +152,9 @@ public final class IpfixExporter implements AutoCloseable {
             Optional<FileSession> file = settings.file().isPresent()
                     ? Optional.of(FileSession.create(settings.file().get()))
                     : Optional.empty();
-            IpfixExporter exporter = new IpfixExporter(settings, group, collectors, file, templates, maxLength);
+            List<SinkSession> sinkSessions = sinks.stream().map(k -> new SinkSession(k, refresh)).toList();
+            IpfixExporter exporter = new IpfixExporter(settings, group, collectors, file, sinkSessions, templates,
+                    maxLength);
             await(CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new)));
             await(exporter.pipeline.start());
             LOG.info("IPFIX exporter started: {} collector(s){}, domain {}, messages up to {} octets, {} biflows, "
@@ -284,7 +302,8 @@ public final class IpfixExporter implements AutoCloseable {
         return new ExporterStatistics(counters.queued.sum(), counters.droppedQueueFull.sum(),
                 counters.droppedClosed.sum(), counters.skippedEmpty.get(), counters.failed.get(),
                 counters.notSentFlowRecords.sum(), counters.flowRecordsEncoded.get(), counters.messagesEncoded.get(),
-                counters.ignoredPacketTotal, perCollector, file.map(this::snapshot));
+                counters.ignoredPacketTotal, perCollector, file.map(this::snapshot),
+                sinks.stream().map(this::snapshot).toList());
     }
 
     private CollectorStatistics snapshot(ExportSession s) {
