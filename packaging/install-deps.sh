@@ -10,6 +10,8 @@ PACKAGES=(
   libbpf1 bpftool
   # tests: namespaces/veth/tc, traffic, captures and the real IPFIX collectors
   iproute2 iputils-ping ethtool procps tshark nfdump pmacct libfixbuf-tools
+  # tests: IPFIX over TCP/TLS into a file (socat as the TCP collector and TLS-terminating relay; openssl makes the certificates)
+  socat openssl
   # tests: the TC flow tests' traffic generators and reference capture (bpf/src/test/resources)
   python3
   # packaging: the .deb and unit checks (strace: the unit's SystemCallFilter test; setpriv: the no-capabilities test)

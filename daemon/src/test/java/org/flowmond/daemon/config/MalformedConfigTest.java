@@ -152,6 +152,56 @@ class MalformedConfigTest {
         assertEquals(78, ConfigError.EXIT_STATUS);
     }
 
+    /**
+     * Collector transports and the TLS files. "D" stands for the test's directory: "D/garbage.pem"
+     * exists but holds no PEM, "D/key.pem" is a valid PKCS#8 key without a matching certificate.
+     */
+    static Stream<Arguments> malformedTransports() {
+        return Stream.of(
+                // T1. a transport that does not exist
+                Arguments.of("flowmon.export.collectors = [{ host = \"::1\", port = 4739, transport = sctp }]\n",
+                        "F:1: flowmon.export.collectors[0].transport: expected one of udp, tcp, tls, got \"sctp\""),
+                // T2. tls without the files
+                Arguments.of("flowmon.export.collectors = [\n  { host = \"::1\", port = 4739 }\n"
+                                + "  { host = \"collector.example.org\", port = 4740, transport = tls }\n]\n",
+                        "F:3: flowmon.export.collectors[1].transport: tls needs flowmond's certificate, its key and the "
+                                + "collectors' CA: set flowmon.export.tls.certificate, flowmon.export.tls.key and "
+                                + "flowmon.export.tls.ca (PEM files), got none"),
+                // T3. a certificate file that does not exist
+                Arguments.of("flowmon.export.tls {\n  certificate = \"D/absent.pem\"\n  key = \"D/key.pem\"\n"
+                                + "  ca = \"D/key.pem\"\n}\n",
+                        "F:2: flowmon.export.tls.certificate: expected a readable PEM file, got \"D/absent.pem\" (no such file)"),
+                // T4. two of the three files
+                Arguments.of("flowmon.export.tls {\n  certificate = \"D/garbage.pem\"\n  key = \"D/key.pem\"\n}\n",
+                        "F:2: flowmon.export.tls.ca: missing (certificate, key and ca go together: a PEM file each)"),
+                // T5. files that exist but are no certificate
+                Arguments.of("flowmon.export.tls {\n  certificate = \"D/garbage.pem\"\n  key = \"D/key.pem\"\n"
+                                + "  ca = \"D/garbage.pem\"\n}\n",
+                        "F:2: flowmon.export.tls.certificate: expected a PEM certificate, a PKCS#8 PEM key and PEM CA "
+                                + "certificates that make a TLS client: "));
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @MethodSource("malformedTransports")
+    void badTransportsAndTlsFilesAreRejectedWithOneClearLine(String content, String expected) throws Exception {
+        org.flowmond.testing.Privileges.requireTool("openssl");
+        Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
+        org.flowmond.testing.Tools.run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-out", dir.resolve("key.pem").toString());
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, content.replace("D/", dir + "/"));
+        ConfigError error = assertThrows(ConfigError.class,
+                () -> new SettingsLoader().load(Optional.of(file), ConfigFactory.empty()));
+        String message = error.getMessage();
+        String want = expected.replace("F:", file + ":").replace("D/", dir + "/");
+        if (want.endsWith(": ")) {
+            assertEquals(true, message.startsWith(want), message); // then the TLS library's own words
+        } else {
+            assertEquals(want, message);
+        }
+        assertEquals(false, error.getMessage().contains("\n"), "one line");
+    }
+
     @Test
     void missingFileIsNamed() {
         Path file = dir.resolve("absent.conf");

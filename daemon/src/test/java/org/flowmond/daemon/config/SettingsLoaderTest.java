@@ -34,7 +34,7 @@ class SettingsLoaderTest {
         assertEquals(new FlowSettings(65536, 16384, Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(1)), s.flows());
         assertEquals(new AttributionSettings(true), s.attribution());
         assertEquals(new ExportSettings(List.of(new Collector("127.0.0.1", 4739)), 1, 1500, Duration.ofSeconds(60), 1000,
-                32473, BiflowMode.RFC5103, 4096), s.export());
+                32473, BiflowMode.RFC5103, 4096, 4096, Optional.empty()), s.export());
         assertEquals(new OutputSettings(Optional.empty(), Optional.empty(), Optional.empty()), s.outputs());
         assertEquals(new StatsSettings(Duration.ofSeconds(60)), s.stats());
     }
@@ -63,6 +63,7 @@ class SettingsLoaderTest {
                     enterprise-id = 12345
                     biflow = uniflow
                     send-queue-limit = 10
+                    collector-buffer = 20
                   }
                   outputs { json-file = "JSON" }
                   stats.interval = 5s
@@ -80,10 +81,34 @@ class SettingsLoaderTest {
         assertFalse(s.attribution().procScanAtStart());
         assertEquals(new ExportSettings(List.of(new Collector("::1", 2055), new Collector("collector.example.org", 4739),
                         new Collector("fe80::1%eth0", 4739)), 4294967295L, 9000, Duration.ofMinutes(10), 0, 12345,
-                BiflowMode.UNIFLOW, 10), s.export());
+                BiflowMode.UNIFLOW, 10, 20, Optional.empty()), s.export());
         assertEquals("[::1]:2055", s.export().collectors().get(0).toString());
         assertEquals(new OutputSettings(Optional.empty(), Optional.of(json), Optional.empty()), s.outputs());
         assertEquals(Duration.ofSeconds(5), s.stats().interval());
+    }
+
+    @Test
+    void tcpAndTlsCollectorsLoadWithTheTlsFiles() throws Exception {
+        org.flowmond.testing.Privileges.requireTool("openssl");
+        Path key = dir.resolve("flowmond.key");
+        Path cert = dir.resolve("flowmond.pem");
+        org.flowmond.testing.Tools.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-subj", "/CN=flowmond", "-days", "2");
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, """
+                flowmon.export {
+                  collectors = [ { host = "10.0.0.1", port = 4739, transport = tcp },
+                                 { host = "collector.example.org", port = 4740, transport = TLS },
+                                 { host = "::1", port = 4739 } ]
+                  tls { certificate = "CERT", key = "KEY", ca = "CERT" }
+                }
+                """.replace("CERT", cert.toString()).replace("KEY", key.toString()));
+        ExportSettings export = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty()).export();
+        assertEquals(List.of(new Collector("10.0.0.1", 4739, Collector.Transport.TCP),
+                new Collector("collector.example.org", 4740, Collector.Transport.TLS),
+                new Collector("::1", 4739, Collector.Transport.UDP)), export.collectors());
+        assertEquals(Optional.of(new TlsSettings(cert, key, cert)), export.tls());
     }
 
     @Test
