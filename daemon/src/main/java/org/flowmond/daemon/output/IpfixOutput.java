@@ -175,7 +175,28 @@ public final class IpfixOutput implements ExportOutput {
             sendErrors += c.sendErrors();
         }
         m.put("ipfix.send-errors", sendErrors);
+        for (CollectorStatistics c : st.collectors()) {
+            putDestination(m, c);
+        }
+        st.file().ifPresent(f -> putDestination(m, f));
         return m;
+    }
+
+    /**
+     * One destination's counters as {@code collector[<destination>].<counter>}, destination being
+     * {@code udp:host:port} or {@code file:path}: the Prometheus endpoint makes the part in brackets
+     * a label.
+     */
+    private static void putDestination(Map<String, Long> m, CollectorStatistics c) {
+        String p = "collector[" + c.destination() + "].";
+        m.put(p + "connected", c.connected() ? 1L : 0L);
+        m.put(p + "messages-sent", c.messagesSent());
+        m.put(p + "octets-sent", c.octetsSent());
+        m.put(p + "flow-records-sent", c.flowRecordsSent());
+        m.put(p + "not-sent-flow-records", c.notSentFlowRecords());
+        m.put(p + "send-errors", c.sendErrors());
+        m.put(p + "unreachable", c.unreachable());
+        m.put(p + "template-refreshes", c.templateRefreshes());
     }
 
     /**
