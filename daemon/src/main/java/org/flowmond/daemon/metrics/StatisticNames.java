@@ -1,6 +1,7 @@
 package org.flowmond.daemon.metrics;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -142,6 +143,19 @@ public final class StatisticNames {
             return new Sample(f != null ? f : generic("collector." + collector.group(2), "collector"), collector.group(1));
         }
         return new Sample(generic(key, null), null);
+    }
+
+    /** Every family a statistic can map to, besides generic ones, plus flowmond_build_info and the cycle interval. */
+    static java.util.Set<String> familyNames() {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        EXACT.values().forEach(f -> names.add(f.name()));
+        COLLECTOR_FAMILIES.values().forEach(f -> names.add(f.name()));
+        for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, ATTRIBUTIONS, CYCLE_PART_LAST, CYCLE_PART_MAX)) {
+            names.add(f.name());
+        }
+        names.add(PREFIX + "build_info");
+        names.add(StatisticsCollector.CYCLE_INTERVAL);
+        return names;
     }
 
     /** True for the keys that are labels of flowmond_build_info rather than metrics. */

@@ -25,6 +25,7 @@ import java.util.function.Supplier;
  * HTTP thread.
  */
 final class StatisticsCollector implements MultiCollector {
+    static final String CYCLE_INTERVAL = StatisticNames.PREFIX + "flow_cycle_interval_seconds";
 
     private final Supplier<Map<String, Long>> statistics;
     private final String version;
@@ -47,7 +48,7 @@ final class StatisticsCollector implements MultiCollector {
         Map<String, Long> stats = statistics.get();
         List<MetricSnapshot> out = new ArrayList<>();
         out.add(buildInfo(stats));
-        out.add(GaugeSnapshot.builder().name(StatisticNames.PREFIX + "flow_cycle_interval_seconds").unit(Unit.SECONDS)
+        out.add(GaugeSnapshot.builder().name(CYCLE_INTERVAL).unit(Unit.SECONDS)
                 .help("Configured time between flow cycles (flowmon.probes.tc-scan-interval)")
                 .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(cycleIntervalSeconds.getAsDouble()).build())
                 .build());
