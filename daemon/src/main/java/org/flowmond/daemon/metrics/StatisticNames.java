@@ -56,7 +56,7 @@ public final class StatisticNames {
         m.put("flows.records-filtered", Family.counter(PREFIX + "flow_records_filtered", "Biflow records the PID/port filters held back"));
         m.put("flows.ended-without-packets", Family.counter(PREFIX + "flows_ended_without_packets",
                 "Biflows that ended with no packet since their last record (nothing to export)"));
-        m.put("flows.kernel-counter-resets", Family.counter(PREFIX + "kernel_counter_resets",
+        m.put("flows.kernel-counter-resets", Family.counter(PREFIX + "kernel_entry_resets",
                 "TC map entries whose counters went back (deleted and recreated in the kernel)"));
         m.put("flows.redundant-observations", Family.counter(PREFIX + "redundant_observations",
                 "Packets seen by two hooks of one host (e.g. both ends of loopback), counted once"));
