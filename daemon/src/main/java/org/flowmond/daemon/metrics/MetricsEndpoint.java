@@ -33,18 +33,30 @@ import org.slf4j.LoggerFactory;
 public final class MetricsEndpoint implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
 
-    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Supplier<Map<String, Long>> statistics;
+    private final String version;
     private volatile Settings settings;
+    /** Made with the first listener: without an endpoint, start-up loads none of it (JMX beans included). */
+    private PrometheusRegistry registry;
     private HTTPServer server;
 
     private MetricsEndpoint(Settings settings, Supplier<Map<String, Long>> statistics, String version) {
         this.settings = settings;
-        registry.register(new StatisticsCollector(statistics, version,
-                () -> this.settings.probes().tcScanInterval().toNanos() / 1e9));
-        ProcessMetrics.builder().register(registry);
-        JvmMemoryMetrics.builder().register(registry);
-        JvmGarbageCollectorMetrics.builder().register(registry);
-        JvmThreadsMetrics.builder().register(registry);
+        this.statistics = statistics;
+        this.version = version;
+    }
+
+    private PrometheusRegistry registry() {
+        if (registry == null) {
+            PrometheusRegistry r = new PrometheusRegistry();
+            r.register(new StatisticsCollector(statistics, version, () -> settings.probes().tcScanInterval().toNanos() / 1e9));
+            ProcessMetrics.builder().register(r);
+            JvmMemoryMetrics.builder().register(r);
+            JvmGarbageCollectorMetrics.builder().register(r);
+            JvmThreadsMetrics.builder().register(r);
+            registry = r;
+        }
+        return registry;
     }
 
     /**
@@ -110,7 +122,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 });
         try {
             HTTPServer s = HTTPServer.builder().inetAddress(address.getAddress()).port(listen.port())
-                    .registry(registry).executorService(oneThread).buildAndStart();
+                    .registry(registry()).executorService(oneThread).buildAndStart();
             LOG.info("Prometheus metrics at http://{}/metrics", listen);
             return s;
         } catch (IOException | UncheckedIOException e) {
