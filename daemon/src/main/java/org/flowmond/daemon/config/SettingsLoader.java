@@ -111,7 +111,40 @@ public final class SettingsLoader {
                 new AttributionSettings(in.bool(ROOT + ".attribution.proc-scan-at-start")),
                 export(in),
                 outputs(in),
-                new StatsSettings(in.duration(ROOT + ".stats.interval", Duration.ofSeconds(1), Duration.ofDays(1))));
+                new StatsSettings(in.duration(ROOT + ".stats.interval", Duration.ofSeconds(1), Duration.ofDays(1))),
+                metrics(in));
+    }
+
+    /** {@code flowmon.metrics.listen}: "" or "HOST:PORT" ("[v6]:PORT" for an IPv6 literal). */
+    private static MetricsSettings metrics(ConfigReader in) throws ConfigError {
+        String path = ROOT + ".metrics.listen";
+        ConfigValue value = in.value(path);
+        String text = ConfigReader.string(value, path).trim();
+        if (text.isEmpty()) {
+            return MetricsSettings.OFF;
+        }
+        String expected = "expected \"HOST:PORT\" (an address and a TCP port 1..65535, \"[v6]:PORT\" for IPv6), or \"\" for no endpoint, got \""
+                + text + "\"";
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw ConfigError.at(value.origin(), path, expected);
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            throw ConfigError.at(value.origin(), path, expected);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw ConfigError.at(value.origin(), path, expected);
+        }
+        if (port < 1 || port > 65535 || !HostNames.isValid(host)) {
+            throw ConfigError.at(value.origin(), path, expected);
+        }
+        return new MetricsSettings(Optional.of(new MetricsSettings.Listen(host, port)));
     }
 
     private static InterfaceSelection interfaces(ConfigReader in) throws ConfigError {

@@ -215,20 +215,32 @@ public final class IpfixOutput implements ExportOutput {
         m.put("ipfix.reconnects", reconnects);
         m.put("ipfix.messages-dropped-buffer-full", droppedBuffer);
         for (CollectorStatistics c : st.collectors()) {
-            String p = "ipfix.collector[" + c.destination() + "].";
-            m.put(p + "connected", c.connected() ? 1L : 0L);
-            m.put(p + "messages-sent", c.messagesSent());
-            m.put(p + "records-sent", c.flowRecordsSent());
-            m.put(p + "records-not-sent", c.notSentFlowRecords());
-            m.put(p + "send-errors", c.sendErrors());
-            m.put(p + "unreachable", c.unreachable());
-            m.put(p + "icmp-errors", c.icmpErrors());
-            m.put(p + "records-refused", c.refusedFlowRecords());
-            m.put(p + "reconnects", c.reconnects());
-            m.put(p + "buffered", c.bufferedMessages());
-            m.put(p + "messages-dropped-buffer-full", c.droppedMessages());
+            putDestination(m, c);
         }
+        st.file().ifPresent(f -> putDestination(m, f));
         return m;
+    }
+
+    /**
+     * One destination's counters as {@code collector[<destination>].<counter>}, destination being
+     * {@code udp:host:port} or {@code file:path}: the Prometheus endpoint makes the part in brackets
+     * a label.
+     */
+    private static void putDestination(Map<String, Long> m, CollectorStatistics c) {
+        String p = "collector[" + c.destination() + "].";
+        m.put(p + "connected", c.connected() ? 1L : 0L);
+        m.put(p + "messages-sent", c.messagesSent());
+        m.put(p + "octets-sent", c.octetsSent());
+        m.put(p + "flow-records-sent", c.flowRecordsSent());
+        m.put(p + "not-sent-flow-records", c.notSentFlowRecords());
+        m.put(p + "send-errors", c.sendErrors());
+        m.put(p + "unreachable", c.unreachable());
+        m.put(p + "template-refreshes", c.templateRefreshes());
+        m.put(p + "icmp-errors", c.icmpErrors());
+        m.put(p + "records-refused", c.refusedFlowRecords());
+        m.put(p + "reconnects", c.reconnects());
+        m.put(p + "buffered", c.bufferedMessages());
+        m.put(p + "messages-dropped-buffer-full", c.droppedMessages());
     }
 
     /**
