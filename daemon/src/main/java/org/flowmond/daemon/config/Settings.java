@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param export     {@code flowmon.export.*}
  * @param outputs    {@code flowmon.outputs.*}
  * @param stats      {@code flowmon.stats.*}
+ * @param identity   {@code flowmon.identity.*}
  */
 public record Settings(InterfaceSelection interfaces, Directions directions, ProbeSettings probes,
                        FilterSettings filter, FlowSettings flows, AttributionSettings attribution,
-                       ExportSettings export, OutputSettings outputs, StatsSettings stats) {
+                       ExportSettings export, OutputSettings outputs, StatsSettings stats,
+                       IdentitySettings identity) {
 
     public Settings {
         Objects.requireNonNull(interfaces, "interfaces");
@@ -32,5 +34,6 @@ public record Settings(InterfaceSelection interfaces, Directions directions, Pro
         Objects.requireNonNull(export, "export");
         Objects.requireNonNull(outputs, "outputs");
         Objects.requireNonNull(stats, "stats");
+        Objects.requireNonNull(identity, "identity");
     }
 }
