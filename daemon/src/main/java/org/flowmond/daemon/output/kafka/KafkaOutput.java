@@ -15,7 +15,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.config.KafkaSettings;
@@ -24,6 +23,7 @@ import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.output.ExportOutput;
 import org.flowmond.daemon.output.NprobeJson;
+import org.slf4j.LoggerFactory;
 
 /**
  * Flow records to a Kafka topic, one JSON object (as {@code --json} writes it) per Kafka record.
@@ -52,10 +52,13 @@ public final class KafkaOutput implements ExportOutput {
     private final AtomicLong queueFull = new AtomicLong();
     private final AtomicLong undelivered = new AtomicLong();
     private final RateLimitedWarning queueFullWarning = new RateLimitedWarning(KafkaOutput.class);
+    private final RateLimitedWarning waitingWarning = new RateLimitedWarning(KafkaOutput.class);
     private final RateLimitedWarning deliveryWarning = new RateLimitedWarning(KafkaOutput.class);
     private final Callback onCompletion = this::completed;
-    private volatile boolean closing;
     private volatile boolean closed;
+    /** Set by the sender thread around producer.send(); read by {@link #completed} on the same thread. */
+    private boolean inSend;
+    private Exception sendFailure;
 
     KafkaOutput(KafkaSettings settings, IdentitySettings host, Producer<byte[], byte[]> producer) {
         this.topic = settings.topic();
@@ -106,44 +109,61 @@ public final class KafkaOutput implements ExportOutput {
                 }
                 batch.add(first);
                 queue.drainTo(batch, 1023);
-                for (Object r : batch) {
-                    sendOne(record(r));
-                }
-                batch.clear();
-            } catch (InterruptedException | InterruptException e) {
-                undelivered.addAndGet(batch.size()); // only close() interrupts, after its wait
-                return;
+            } catch (InterruptedException e) {
+                return; // close(): the queue is counted there
             }
+            for (int i = 0; i < batch.size(); i++) {
+                if (!sendOne(record(batch.get(i)))) {
+                    undelivered.addAndGet(batch.size() - i); // closed while no broker took them
+                    return;
+                }
+            }
+            batch.clear();
         }
     }
 
-    /** Hands one record to the producer, waiting (in max.block.ms steps) while no broker takes it. */
-    private void sendOne(ProducerRecord<byte[], byte[]> record) throws InterruptedException {
-        while (true) {
+    /**
+     * Hands one record to the producer, trying again while no broker takes it: the producer
+     * reports "no metadata" (no broker reachable) and "buffer full" (an outage longer than its
+     * buffer) after max.block.ms through the record's callback, within send(). False once closed.
+     */
+    private boolean sendOne(ProducerRecord<byte[], byte[]> record) {
+        while (!closed) {
+            sendFailure = null;
+            inSend = true;
             try {
                 producer.send(record, onCompletion);
-                return;
-            } catch (TimeoutException e) {
-                // no metadata (no broker reachable) or the producer's buffer is full: the record stays
-                // in hand, later ones wait in the queue; both are counted if they never get out
-                deliveryWarning.warn("Kafka output: no broker takes records ({}); {} records waiting", e.getMessage(),
-                        queue.size());
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
             } catch (KafkaException | IllegalStateException e) {
-                if (e instanceof InterruptException) {
-                    throw (InterruptException) e;
-                }
-                completed(null, e);
-                return;
+                sendFailure = e; // interrupted by close(), or the producer is closed
+            } finally {
+                inSend = false;
             }
+            Exception e = sendFailure;
+            if (e == null) {
+                return true;
+            }
+            if (!(e instanceof TimeoutException) || closed) {
+                if (closed) {
+                    return false;
+                }
+                completed(null, e); // not retriable (e.g. record too large): counted
+                return true;
+            }
+            // the record stays in hand, later ones wait in the queue; both are counted if they never get out
+            waitingWarning.warn("Kafka output: no broker takes records ({}); {} records waiting", e.getMessage(),
+                    queue.size());
         }
+        return false;
     }
 
+    /** The producer's callback: on its I/O thread when a batch is acknowledged or given up, or within send(). */
     private void completed(RecordMetadata metadata, Exception e) {
         if (e == null) {
             delivered.incrementAndGet();
+            return;
+        }
+        if (inSend && Thread.currentThread() == sender) {
+            sendFailure = e; // this record, refused before it was queued: sendOne decides
             return;
         }
         long n = undelivered.incrementAndGet();
@@ -194,7 +214,7 @@ public final class KafkaOutput implements ExportOutput {
             return;
         }
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        closing = true;
+        long lostBefore = undelivered.get();
         try {
             while (!queue.isEmpty() && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(10);
@@ -213,9 +233,10 @@ public final class KafkaOutput implements ExportOutput {
         queue.clear();
         // unfinished batches fail their callbacks (counted) when the producer gives up at the deadline
         producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-    }
-
-    boolean closing() {
-        return closing;
+        long lost = undelivered.get() - lostBefore;
+        if (lost > 0) {
+            LoggerFactory.getLogger(KafkaOutput.class).warn("Kafka output closed with {} records undelivered (counted in dropped.kafka-delivery)",
+                    lost);
+        }
     }
 }
