@@ -23,6 +23,13 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n";
     static final String TARGET = "System.err";
     static final Level LEVEL = Level.INFO;
+    /**
+     * The Kafka client logs its whole configuration at INFO and a warning for every failed
+     * reconnect (once a second while a broker is down): the Kafka output logs and counts
+     * undeliverable records itself, once a minute.
+     */
+    static final java.util.Map<String, Level> QUIET = java.util.Map.of("org.apache.kafka", Level.WARN,
+            "org.apache.kafka.clients.NetworkClient", Level.ERROR);
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
@@ -43,6 +50,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(LEVEL);
         root.addAppender(appender);
+        QUIET.forEach((name, level) -> context.getLogger(name).setLevel(level));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

@@ -31,11 +31,14 @@ class LogConfiguratorTest {
         assertTrue(xml.contains("<root level=\"" + LogConfigurator.LEVEL + "\">"), xml);
         assertTrue(xml.contains("<appender name=\"STDERR\" class=\"ch.qos.logback.core.ConsoleAppender\">"), xml);
         assertTrue(xml.contains("<statusListener class=\"" + NopStatusListener.class.getName() + "\"/>"), xml);
+        LogConfigurator.QUIET.forEach((name, level) ->
+                assertTrue(xml.contains("<logger name=\"" + name + "\" level=\"" + level + "\"/>"), xml));
 
         LoggerContext context = new LoggerContext();
         assertEquals(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, new LogConfigurator().configure(context));
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         assertEquals(Level.INFO, root.getLevel());
+        LogConfigurator.QUIET.forEach((name, level) -> assertEquals(level, context.getLogger(name).getLevel()));
         ConsoleAppender<?> appender = assertInstanceOf(ConsoleAppender.class, root.getAppender("STDERR"));
         assertEquals("System.err", appender.getTarget());
         assertEquals(LogConfigurator.PATTERN, assertInstanceOf(PatternLayoutEncoder.class, appender.getEncoder()).getPattern());

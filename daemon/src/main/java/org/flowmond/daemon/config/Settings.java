@@ -18,11 +18,12 @@ import java.util.Objects;
  * @param outputs    {@code flowmon.outputs.*}
  * @param stats      {@code flowmon.stats.*}
  * @param metrics    {@code flowmon.metrics.*}
+ * @param identity   {@code flowmon.identity.*}
  */
 public record Settings(InterfaceSelection interfaces, Directions directions, ProbeSettings probes,
                        FilterSettings filter, FlowSettings flows, AttributionSettings attribution,
                        ExportSettings export, OutputSettings outputs, StatsSettings stats,
-                       MetricsSettings metrics) {
+                       MetricsSettings metrics, IdentitySettings identity) {
 
     public Settings {
         Objects.requireNonNull(interfaces, "interfaces");
@@ -35,5 +36,6 @@ public record Settings(InterfaceSelection interfaces, Directions directions, Pro
         Objects.requireNonNull(outputs, "outputs");
         Objects.requireNonNull(stats, "stats");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(identity, "identity");
     }
 }

@@ -102,6 +102,7 @@ public final class SettingsLoader {
     }
 
     private Settings read(ConfigReader in) throws ConfigError {
+        IdentitySettings identity = HostIdentity.read(in, ROOT + ".identity.");
         return new Settings(
                 interfaces(in),
                 in.enumValue(ROOT + ".directions", Directions.class),
@@ -109,10 +110,11 @@ public final class SettingsLoader {
                 filter(in),
                 flows(in),
                 new AttributionSettings(in.bool(ROOT + ".attribution.proc-scan-at-start")),
-                export(in),
+                export(in, identity),
                 outputs(in),
                 new StatsSettings(in.duration(ROOT + ".stats.interval", Duration.ofSeconds(1), Duration.ofDays(1))),
-                metrics(in));
+                metrics(in),
+                identity);
     }
 
     /** {@code flowmon.metrics.listen}: "" or "HOST:PORT" ("[v6]:PORT" for an IPv6 literal). */
@@ -229,7 +231,7 @@ public final class SettingsLoader {
                 in.duration(p + "fin-linger", Duration.ZERO, Duration.ofMinutes(1)));
     }
 
-    private static ExportSettings export(ConfigReader in) throws ConfigError {
+    private static ExportSettings export(ConfigReader in, IdentitySettings identity) throws ConfigError {
         String p = ROOT + ".export.";
         long enterprise = in.wholeNumber(p + "enterprise-id", 1, 0xFFFF_FFFFL);
         if (enterprise == NTOP_PEN) {
@@ -239,7 +241,7 @@ public final class SettingsLoader {
         List<Collector> collectors = in.list(p + "collectors", SettingsLoader::collector);
         return new ExportSettings(
                 collectors,
-                in.wholeNumber(p + "observation-domain-id", 0, 0xFFFF_FFFFL),
+                HostIdentity.observationDomain(in, p + "observation-domain-id", identity),
                 in.intIn(p + "mtu", 576, 65535),
                 in.duration(p + "template-refresh", Duration.ofSeconds(1), Duration.ofDays(1)),
                 in.intIn(p + "template-refresh-messages", 0, 1_000_000),
@@ -341,7 +343,7 @@ public final class SettingsLoader {
     private static OutputSettings outputs(ConfigReader in) throws ConfigError {
         String p = ROOT + ".outputs.";
         return new OutputSettings(outputFile(in, p + "table-file"), outputFile(in, p + "json-file"),
-                outputFile(in, p + "ipfix-file"));
+                outputFile(in, p + "ipfix-file"), KafkaSettingsReader.read(in, p + "kafka."));
     }
 
     /** "" for none; otherwise a file whose directory exists (checked now so --check-config catches it). */

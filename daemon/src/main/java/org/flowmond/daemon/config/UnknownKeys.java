@@ -34,7 +34,9 @@ final class UnknownKeys {
             if (value.valueType() != ConfigValueType.OBJECT) {
                 throw ConfigError.at(value.origin(), key, "expected a section { ... }, got " + ConfigReader.describe(value));
             }
-            check((ConfigObject) value, (ConfigObject) known, key);
+            if (!((ConfigObject) known).isEmpty()) { // an empty section is a free map (Kafka's producer properties)
+                check((ConfigObject) value, (ConfigObject) known, key);
+            }
         } else if (known.valueType() == ConfigValueType.LIST && value.valueType() == ConfigValueType.LIST) {
             checkListOfObjects((ConfigList) value, (ConfigList) known, key);
         }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
+import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
@@ -23,25 +24,27 @@ public final class JsonLinesSink implements FlowSink, AutoCloseable {
     private static final long LOG_EVERY_NANOS = 60_000_000_000L;
 
     private final Path path;
+    private final IdentitySettings host;
     private final BufferedWriter out;
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private long lastLog = Long.MIN_VALUE / 2;
 
-    public JsonLinesSink(Path path) throws IOException {
+    public JsonLinesSink(Path path, IdentitySettings host) throws IOException {
         this.path = path;
+        this.host = host;
         this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
     @Override
     public void biflow(BiflowRecord record) {
-        write(NprobeJson.biflow(record));
+        write(NprobeJson.biflow(record, host));
     }
 
     @Override
     public void syscallFlow(SyscallFlowRecord record) {
-        write(NprobeJson.syscall(record));
+        write(NprobeJson.syscall(record, host));
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.flowmond.daemon.output;
 
 import java.net.Inet4Address;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.Endpoint;
@@ -12,13 +13,15 @@ import org.flowmond.daemon.flow.SyscallFlowRecord;
  * Flow records as one JSON object each, with nProbe's field names where nProbe has one
  * (IPV4_SRC_ADDR, L4_SRC_PORT, IN_PKTS = client → server, OUT_PKTS = server → client,
  * SRC_PROC_PID ...), and flowmond's own names, prefixed as nProbe would not use them, for the
- * rest (attribution method, cgroup, syscall count and MTBS). The field list is in daemon/README.md.
+ * rest (attribution method, cgroup, syscall count and MTBS). Every record ends with the exporting
+ * host: NPROBE_INSTANCE_NAME (nProbe's field for the name of the probe that made the record; here
+ * the host name) and FLOWMON_MACHINE_ID. The field list is in daemon/README.md.
  */
-final class NprobeJson {
+public final class NprobeJson {
     private NprobeJson() {
     }
 
-    static String biflow(BiflowRecord r) {
+    public static String biflow(BiflowRecord r, IdentitySettings host) {
         Json j = new Json().field("FLOWMON_RECORD", "biflow");
         addresses(j, r.ipVersion(), r.src(), r.dst());
         j.field("L4_SRC_PORT", r.src().port())
@@ -40,10 +43,11 @@ final class NprobeJson {
                 .field("FLOWMON_INITIATOR_RULE", r.initiatorRule().name().toLowerCase(java.util.Locale.ROOT));
         process(j, "SRC", r.srcProcess());
         process(j, "DST", r.dstProcess());
+        identity(j, host);
         return j.toString();
     }
 
-    static String syscall(SyscallFlowRecord r) {
+    public static String syscall(SyscallFlowRecord r, IdentitySettings host) {
         boolean connect = r.key().kind() == SocketEventKind.CONNECT;
         Json j = new Json().field("FLOWMON_RECORD", "syscall")
                 .field("FLOWMON_SYSCALL", connect ? "connect" : "accept");
@@ -60,7 +64,15 @@ final class NprobeJson {
         }
         // connect: the process is the client (source); accept: the server (destination)
         processFields(j, connect ? "SRC" : "DST", r.process());
+        identity(j, host);
         return j.toString();
+    }
+
+    private static void identity(Json j, IdentitySettings host) {
+        j.field("NPROBE_INSTANCE_NAME", host.hostName());
+        if (!host.machineId().isEmpty()) {
+            j.field("FLOWMON_MACHINE_ID", host.machineId());
+        }
     }
 
     private static void addresses(Json j, int ipVersion, Endpoint src, Endpoint dst) {

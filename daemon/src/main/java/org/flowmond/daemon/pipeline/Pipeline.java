@@ -24,6 +24,7 @@ import org.flowmond.daemon.flow.ProcessResolver;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.output.JsonLinesSink;
 import org.flowmond.daemon.output.SeedTables;
+import org.flowmond.daemon.output.kafka.KafkaOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,7 @@ public final class Pipeline implements AutoCloseable {
     private UniFlowSource tc;
     private ExportOutput export;
     private JsonLinesSink json;
+    private ExportOutput kafka;
     private Thread thread;
     private volatile boolean running;
     private volatile Map<String, Long> finalStatistics;
@@ -109,6 +111,7 @@ public final class Pipeline implements AutoCloseable {
 
     private void open() throws Exception {
         openOutputs(settings);
+        openKafka(settings);
         tc = sources.openTc(settings, kernelClock);
         syscall = sources.openSyscall(settings, kernelClock);
         LOG.info("syscall probes attached as {}", syscall.variant().name().toLowerCase(java.util.Locale.ROOT));
@@ -141,7 +144,10 @@ public final class Pipeline implements AutoCloseable {
                     || old.probes().tcPriority() != newSettings.probes().tcPriority();
             boolean syscallChanged = !old.probes().equals(newSettings.probes())
                     || !old.filter().equals(newSettings.filter());
-            boolean outputsChanged = !old.outputs().equals(newSettings.outputs()) || !old.export().equals(newSettings.export());
+            boolean identityChanged = !old.identity().equals(newSettings.identity());
+            boolean outputsChanged = !old.outputs().sameFiles(newSettings.outputs()) || !old.export().equals(newSettings.export())
+                    || identityChanged;
+            boolean kafkaChanged = !old.outputs().kafka().equals(newSettings.outputs().kafka()) || identityChanged;
             // Open what is new before touching what runs, so a failure leaves the old pipeline intact.
             UniFlowSource newTc = tcChanged ? sources.openTc(newSettings, kernelClock) : null;
             SocketEventSource newSyscall = null;
@@ -171,6 +177,10 @@ public final class Pipeline implements AutoCloseable {
                 closeOutputs();
                 openOutputs(newSettings);
                 feedExportStatistics(); // a new exporter's first options records carry the daemon's health
+            }
+            if (kafkaChanged) {
+                closeKafka();
+                openKafka(newSettings);
             }
             settings = newSettings;
         }
@@ -208,6 +218,10 @@ public final class Pipeline implements AutoCloseable {
         ExportOutput e = export;
         if (e != null) {
             m.putAll(e.counters());
+        }
+        ExportOutput k = kafka;
+        if (k != null) {
+            m.putAll(k.counters());
         }
         JsonLinesSink j = json;
         if (j != null) {
@@ -253,6 +267,9 @@ public final class Pipeline implements AutoCloseable {
                 if (export != null) {
                     feedExportStatistics(); // the last options records carry the final numbers
                     export.close(); // sends what is queued; its counters stay readable
+                }
+                if (kafka != null) {
+                    kafka.close(); // delivers what is queued (a few seconds at most); counts what it cannot
                 }
                 finalStatistics = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(statistics()));
                 closeResources();
@@ -396,21 +413,42 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void openOutputs(Settings s) throws Exception {
-        List<FlowSink> sinks = new ArrayList<>();
-        sinks.add(tables);
         if (s.outputs().jsonFile().isPresent()) {
-            json = new JsonLinesSink(s.outputs().jsonFile().get());
-            sinks.add(json);
+            json = new JsonLinesSink(s.outputs().jsonFile().get(), s.identity());
         }
         export = sources.openExport(s);
-        if (export != null) {
-            sinks.add(export);
+        setSinks();
+    }
+
+    /** The Kafka output has its own open and close: a reload reopens it only when its settings changed. */
+    private void openKafka(Settings s) {
+        kafka = KafkaOutput.open(s);
+        setSinks();
+    }
+
+    private void closeKafka() {
+        ExportOutput k = kafka;
+        kafka = null;
+        setSinks();
+        if (k != null) {
+            k.close();
+        }
+    }
+
+    private void setSinks() {
+        List<FlowSink> sinks = new ArrayList<>();
+        sinks.add(tables);
+        for (FlowSink s : new FlowSink[] {json, export, kafka}) {
+            if (s != null) {
+                sinks.add(s);
+            }
         }
         outputs.set(sinks);
     }
 
     private void closeOutputs() {
-        outputs.set(List.of(tables));
+        ExportOutput k = kafka;
+        outputs.set(k == null ? List.of(tables) : List.of(tables, k));
         if (export != null) {
             export.close();
             export = null;
@@ -433,6 +471,7 @@ public final class Pipeline implements AutoCloseable {
             tc.close();
         }
         closeOutputs();
+        closeKafka();
     }
 
     static FlowTableParams params(Settings s) {

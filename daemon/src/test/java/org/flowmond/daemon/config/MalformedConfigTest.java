@@ -119,7 +119,7 @@ class MalformedConfigTest {
                         "F:1: flowmon.export.enterprise-id: expected flowmond's own enterprise number, got 35632 (ntop's, whose element ids mean other things)"),
                 // 29. an observation domain beyond 32 bits
                 Arguments.of("flowmon.export.observation-domain-id = 4294967296\n",
-                        "F:1: flowmon.export.observation-domain-id: expected a whole number from 0 to 4294967295, got 4294967296"),
+                        "F:1: flowmon.export.observation-domain-id: expected a whole number from 0 to 4294967295 or \"machine-id\", got 4294967296"),
                 // 30. a ring buffer that is not a power of two
                 Arguments.of("flowmon.probes.ring-buffer-size = 3M\n",
                         "F:1: flowmon.probes.ring-buffer-size: expected a power of two (the kernel requires it), such as 256K or 1M, got \"3M\""),
@@ -137,7 +137,37 @@ class MalformedConfigTest {
                         "F:3: syntax error: expecting a close parentheses ')' here, not: end of file"),
                 // 35. a substitution of a variable that does not exist
                 Arguments.of("flowmon.export.mtu = ${FLOWMOND_TEST_UNSET_VARIABLE}\n",
-                        "F:1: Could not resolve substitution to a value: ${FLOWMOND_TEST_UNSET_VARIABLE}"));
+                        "F:1: Could not resolve substitution to a value: ${FLOWMOND_TEST_UNSET_VARIABLE}"),
+                // 36. Kafka brokers but no topic
+                Arguments.of("flowmon.outputs.kafka {\n  bootstrap-servers = [\"127.0.0.1:9092\"]\n}\n",
+                        "F:2: flowmon.outputs.kafka.topic: missing (bootstrap-servers is set, so the records need a topic)"),
+                // 37. a Kafka format that does not exist
+                Arguments.of("flowmon.outputs.kafka.format = avro\n",
+                        "F:1: flowmon.outputs.kafka.format: expected one of json, got \"avro\""),
+                // 38. a broker without a port
+                Arguments.of("flowmon.outputs.kafka {\n  topic = flows\n  bootstrap-servers = [\"kafka.example.org\"]\n}\n",
+                        "F:3: flowmon.outputs.kafka.bootstrap-servers[0]: expected \"host:port\" (an IPv4 address, [IPv6] address or DNS name, and a port 1..65535), got \"kafka.example.org\""),
+                // 39. an IPv6 broker without brackets
+                Arguments.of("flowmon.outputs.kafka.bootstrap-servers = [\"::1:9092\"]\n",
+                        "F:1: flowmon.outputs.kafka.bootstrap-servers[0]: expected \"host:port\" (an IPv4 address, [IPv6] address or DNS name, and a port 1..65535), got \"::1:9092\""),
+                // 40. a topic name Kafka refuses
+                Arguments.of("flowmon.outputs.kafka.topic = \"flows/all\"\n",
+                        "F:1: flowmon.outputs.kafka.topic: expected a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), got \"flows/all\""),
+                // 41. a misspelt producer property
+                Arguments.of("flowmon.outputs.kafka.properties {\n  security.protocoll = SSL\n}\n",
+                        "F:2: flowmon.outputs.kafka.properties.\"security.protocoll\": not a Kafka producer property (see the Kafka documentation's producer configs)"),
+                // 42. a producer property flowmond sets itself
+                Arguments.of("flowmon.outputs.kafka.properties { \"bootstrap.servers\" = \"a:1\" }\n",
+                        "F:1: flowmon.outputs.kafka.properties.\"bootstrap.servers\": set by flowmond itself (use bootstrap-servers); remove it here"),
+                // 43. a producer property value the client refuses
+                Arguments.of("flowmon.outputs.kafka.properties {\n  acks = maybe\n}\n",
+                        "F:1: flowmon.outputs.kafka.properties: the Kafka client refuses it: Invalid value maybe for configuration acks: String must be one of: all, -1, 0, 1"),
+                // 44. a machine id that is not one
+                Arguments.of("flowmon.identity.machine-id = host-7\n",
+                        "F:1: flowmon.identity.machine-id: expected 32 hexadecimal digits (the format of /etc/machine-id) or \"\" for this host's, got \"host-7\""),
+                // 45. a domain that is neither a number nor machine-id
+                Arguments.of("flowmon.export.observation-domain-id = hostname\n",
+                        "F:1: flowmon.export.observation-domain-id: expected a whole number from 0 to 4294967295 or \"machine-id\", got \"hostname\""));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.flowmond.bpf.api.Direction;
@@ -35,8 +36,41 @@ class SettingsLoaderTest {
         assertEquals(new AttributionSettings(true), s.attribution());
         assertEquals(new ExportSettings(List.of(new Collector("127.0.0.1", 4739)), 1, 1500, Duration.ofSeconds(60), 1000,
                 32473, BiflowMode.RFC5103, 4096, 4096, Optional.empty()), s.export());
-        assertEquals(new OutputSettings(Optional.empty(), Optional.empty(), Optional.empty()), s.outputs());
+        assertEquals(new OutputSettings(Optional.empty(), Optional.empty(), Optional.empty(), KAFKA_OFF), s.outputs());
+        assertFalse(s.outputs().kafka().enabled());
         assertEquals(new StatsSettings(Duration.ofSeconds(60)), s.stats());
+        assertEquals(Files.readString(Path.of("/proc/sys/kernel/hostname")).trim(), s.identity().hostName());
+        String machineId = Files.exists(Path.of("/etc/machine-id")) ? Files.readString(Path.of("/etc/machine-id")).trim() : "";
+        assertEquals(machineId, s.identity().machineId());
+    }
+
+    private static final KafkaSettings KAFKA_OFF = new KafkaSettings(List.of(), "", KafkaFormat.JSON, 65536, Map.of());
+
+    @Test
+    void kafkaOutputAndIdentity() throws Exception {
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, """
+                flowmon {
+                  outputs.kafka {
+                    bootstrap-servers = ["kafka-1.example.org:9093", "10.0.0.7:9092", "[::1]:9092"]
+                    topic = flowmond.flows
+                    queue-limit = 1000
+                    properties {
+                      security.protocol = SASL_SSL
+                      "sasl.mechanism" = "SCRAM-SHA-512"
+                      linger.ms = 20
+                    }
+                  }
+                  identity { host-name = "web-7", machine-id = "0123456789ABCDEF0123456789abcdef" }
+                  export.observation-domain-id = machine-id
+                }
+                """);
+        Settings s = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty());
+        assertEquals(new KafkaSettings(List.of("kafka-1.example.org:9093", "10.0.0.7:9092", "[::1]:9092"), "flowmond.flows",
+                KafkaFormat.JSON, 1000, Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
+                        "linger.ms", "20")), s.outputs().kafka());
+        assertEquals(new IdentitySettings("web-7", "0123456789abcdef0123456789abcdef"), s.identity());
+        assertEquals(0x01234567L, s.export().observationDomainId(), "the machine id's first 32 bits");
     }
 
     @Test
@@ -83,7 +117,7 @@ class SettingsLoaderTest {
                         new Collector("fe80::1%eth0", 4739)), 4294967295L, 9000, Duration.ofMinutes(10), 0, 12345,
                 BiflowMode.UNIFLOW, 10, 20, Optional.empty()), s.export());
         assertEquals("[::1]:2055", s.export().collectors().get(0).toString());
-        assertEquals(new OutputSettings(Optional.empty(), Optional.of(json), Optional.empty()), s.outputs());
+        assertEquals(new OutputSettings(Optional.empty(), Optional.of(json), Optional.empty(), KAFKA_OFF), s.outputs());
         assertEquals(Duration.ofSeconds(5), s.stats().interval());
     }
 

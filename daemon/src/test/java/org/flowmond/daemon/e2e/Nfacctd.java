@@ -52,16 +52,8 @@ public final class Nfacctd implements AutoCloseable {
         try (DatagramSocket s = new DatagramSocket(0)) {
             port = s.getLocalPort();
         }
-        InformationElements model = InformationElements.withFlowmondEnterprise(flowmondEnterprise);
-        StringBuilder primitives = new StringBuilder();
-        StringBuilder aggregate = new StringBuilder("src_host, dst_host, src_port, dst_port, proto");
-        for (String[] p : PRIMITIVES) {
-            String type = Character.isDigit(p[1].charAt(0)) ? p[1] : flowmondEnterprise + ":" + model.byName(p[1]).id();
-            primitives.append("name=").append(p[0]).append(" field_type=").append(type).append(" len=").append(p[2])
-                    .append(" semantics=").append(p[3]).append('\n');
-            aggregate.append(", ").append(p[0]);
-        }
-        Path primitivesFile = Files.writeString(dir.resolve("primitives.lst"), primitives);
+        Path primitivesFile = dir.resolve("primitives.lst");
+        String aggregate = "src_host, dst_host, src_port, dst_port, proto, " + writePrimitives(primitivesFile, flowmondEnterprise);
         Path csv = dir.resolve("nfacctd.csv");
         Path conf = Files.writeString(dir.resolve("nfacctd.conf"), String.join("\n",
                 "daemonize: false",
@@ -84,6 +76,24 @@ public final class Nfacctd implements AutoCloseable {
             TimeUnit.MILLISECONDS.sleep(100); // waiting for a child to bind, not a timed assertion
         }
         return n;
+    }
+
+    /**
+     * Writes the {@code aggregate_primitives} file for ntop's and flowmond's elements and returns
+     * the primitives' names, comma-separated, for an {@code aggregate} line.
+     */
+    public static String writePrimitives(Path file, long flowmondEnterprise) throws IOException {
+        InformationElements model = InformationElements.withFlowmondEnterprise(flowmondEnterprise);
+        StringBuilder primitives = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        for (String[] p : PRIMITIVES) {
+            String type = Character.isDigit(p[1].charAt(0)) ? p[1] : flowmondEnterprise + ":" + model.byName(p[1]).id();
+            primitives.append("name=").append(p[0]).append(" field_type=").append(type).append(" len=").append(p[2])
+                    .append(" semantics=").append(p[3]).append('\n');
+            names.add(p[0]);
+        }
+        Files.writeString(file, primitives);
+        return String.join(", ", names);
     }
 
     /** Waits until the print plugin has written everything (no new row for 2.5 s), then stops it. */

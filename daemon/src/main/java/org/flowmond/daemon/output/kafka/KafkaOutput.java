@@ -1,0 +1,242 @@
+package org.flowmond.daemon.output.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.flowmond.daemon.config.IdentitySettings;
+import org.flowmond.daemon.config.KafkaSettings;
+import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.flow.BiflowRecord;
+import org.flowmond.daemon.flow.SyscallFlowRecord;
+import org.flowmond.daemon.output.ExportOutput;
+import org.flowmond.daemon.output.NprobeJson;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flow records to a Kafka topic, one JSON object (as {@code --json} writes it) per Kafka record.
+ *
+ * <p>The flow thread only offers each record to a bounded queue and never waits: a full queue is
+ * a counted drop ({@code dropped.kafka-queue-full}). One sender thread takes the queue, turns each
+ * record into JSON and hands it to the producer. That thread may wait: for metadata while no broker
+ * answers (a broker down at start), or for room in the producer's buffer during an outage; it
+ * retries the same record until the producer takes it, so what waits in the queue and the buffer
+ * is delivered once a broker is back. Every record ends in exactly one counter:
+ * {@code kafka.records-delivered} (acknowledged), {@code dropped.kafka-queue-full}, or
+ * {@code dropped.kafka-delivery} (the producer gave up: delivery.timeout.ms, a record too large, an
+ * authorization error, or still unsent when the output closed); until then it is pending.
+ */
+public final class KafkaOutput implements ExportOutput {
+    /** How long close() lets the queue and the producer's buffer drain before what is left counts as undelivered. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private final String topic;
+    private final IdentitySettings host;
+    private final Producer<byte[], byte[]> producer;
+    private final ArrayBlockingQueue<Object> queue;
+    private final Thread sender;
+    private final AtomicLong produced = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong queueFull = new AtomicLong();
+    private final AtomicLong undelivered = new AtomicLong();
+    private final RateLimitedWarning queueFullWarning = new RateLimitedWarning(KafkaOutput.class);
+    private final RateLimitedWarning waitingWarning = new RateLimitedWarning(KafkaOutput.class);
+    private final RateLimitedWarning deliveryWarning = new RateLimitedWarning(KafkaOutput.class);
+    private final Callback onCompletion = this::completed;
+    private volatile boolean closed;
+    /** Set by the sender thread around producer.send(); read by {@link #completed} on the same thread. */
+    private boolean inSend;
+    private Exception sendFailure;
+
+    KafkaOutput(KafkaSettings settings, IdentitySettings host, Producer<byte[], byte[]> producer) {
+        this.topic = settings.topic();
+        this.host = host;
+        this.producer = producer;
+        this.queue = new ArrayBlockingQueue<>(settings.queueLimit());
+        this.sender = new Thread(this::send, "flowmond-kafka");
+        sender.setDaemon(true);
+        sender.start();
+    }
+
+    /** The output for the settings, or null when {@code outputs.kafka.bootstrap-servers} is empty. */
+    public static KafkaOutput open(Settings s) {
+        KafkaSettings k = s.outputs().kafka();
+        if (!k.enabled()) {
+            return null;
+        }
+        return new KafkaOutput(k, s.identity(), new KafkaProducer<>(ProducerProperties.of(k, s.identity())));
+    }
+
+    @Override
+    public void biflow(BiflowRecord r) {
+        offer(r);
+    }
+
+    @Override
+    public void syscallFlow(SyscallFlowRecord r) {
+        offer(r);
+    }
+
+    private void offer(Object r) {
+        produced.incrementAndGet();
+        if (closed || !queue.offer(r)) {
+            long n = queueFull.incrementAndGet();
+            queueFullWarning.warn("Kafka output queue full ({} records waiting for the producer): {} records dropped so far",
+                    queue.size(), n);
+        }
+    }
+
+    /** The sender thread: queue → JSON → producer, until close() has taken what it could. */
+    private void send() {
+        List<Object> batch = new ArrayList<>(1024);
+        while (!closed) {
+            try {
+                Object first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 1023);
+            } catch (InterruptedException e) {
+                return; // close(): the queue is counted there
+            }
+            for (int i = 0; i < batch.size(); i++) {
+                if (!sendOne(record(batch.get(i)))) {
+                    undelivered.addAndGet(batch.size() - i); // closed while no broker took them
+                    return;
+                }
+            }
+            batch.clear();
+        }
+    }
+
+    /**
+     * Hands one record to the producer, trying again while no broker takes it: the producer
+     * reports "no metadata" (no broker reachable) and "buffer full" (an outage longer than its
+     * buffer) after max.block.ms through the record's callback, within send(). False once closed.
+     */
+    private boolean sendOne(ProducerRecord<byte[], byte[]> record) {
+        while (!closed) {
+            sendFailure = null;
+            inSend = true;
+            try {
+                producer.send(record, onCompletion);
+            } catch (KafkaException | IllegalStateException e) {
+                sendFailure = e; // interrupted by close(), or the producer is closed
+            } finally {
+                inSend = false;
+            }
+            Exception e = sendFailure;
+            if (e == null) {
+                return true;
+            }
+            if (!(e instanceof TimeoutException) || closed) {
+                if (closed) {
+                    return false;
+                }
+                completed(null, e); // not retriable (e.g. record too large): counted
+                return true;
+            }
+            // the record stays in hand, later ones wait in the queue; both are counted if they never get out
+            waitingWarning.warn("Kafka output: no broker takes records ({}); {} records waiting", e.getMessage(),
+                    queue.size());
+        }
+        return false;
+    }
+
+    /** The producer's callback: on its I/O thread when a batch is acknowledged or given up, or within send(). */
+    private void completed(RecordMetadata metadata, Exception e) {
+        if (e == null) {
+            delivered.incrementAndGet();
+            return;
+        }
+        if (inSend && Thread.currentThread() == sender) {
+            sendFailure = e; // this record, refused before it was queued: sendOne decides
+            return;
+        }
+        long n = undelivered.incrementAndGet();
+        deliveryWarning.warn("Kafka output: a record could not be delivered ({}); {} records lost so far", e.toString(), n);
+    }
+
+    private ProducerRecord<byte[], byte[]> record(Object r) {
+        String json;
+        String key;
+        if (r instanceof BiflowRecord b) {
+            json = NprobeJson.biflow(b, host);
+            key = RecordKeys.of(b);
+        } else {
+            SyscallFlowRecord s = (SyscallFlowRecord) r;
+            json = NprobeJson.syscall(s, host);
+            key = RecordKeys.of(s);
+        }
+        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        long p = produced.get();
+        long d = delivered.get();
+        long full = queueFull.get();
+        long lost = undelivered.get();
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("kafka.records-produced", p);
+        m.put("kafka.records-delivered", d);
+        m.put("kafka.records-pending", Math.max(0, p - d - full - lost));
+        m.put("dropped.kafka-queue-full", full);
+        m.put("dropped.kafka-delivery", lost);
+        return m;
+    }
+
+    @Override
+    public void exportStatistics(Map<String, Long> statistics) {
+        // the daemon's statistics reach Kafka's users through the metrics endpoint and the log, not as records
+    }
+
+    /**
+     * Lets the sender empty the queue and the producer deliver, for up to {@link #CLOSE_WAIT}
+     * together; whatever is still not delivered then is counted in {@code dropped.kafka-delivery}.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        long lostBefore = undelivered.get();
+        try {
+            while (!queue.isEmpty() && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        sender.interrupt();
+        try {
+            sender.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        undelivered.addAndGet(queue.size());
+        queue.clear();
+        // unfinished batches fail their callbacks (counted) when the producer gives up at the deadline
+        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        long lost = undelivered.get() - lostBefore;
+        if (lost > 0) {
+            LoggerFactory.getLogger(KafkaOutput.class).warn("Kafka output closed with {} records undelivered (counted in dropped.kafka-delivery)",
+                    lost);
+        }
+    }
+}

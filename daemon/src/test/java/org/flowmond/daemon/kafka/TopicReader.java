@@ -1,0 +1,77 @@
+package org.flowmond.daemon.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads a whole topic from its beginning with the real Kafka consumer (no group: every partition assigned). */
+public final class TopicReader {
+    private TopicReader() {
+    }
+
+    /** One record as read: its key, its value, its partition. */
+    public record Read(String key, String value, int partition) {
+    }
+
+    /**
+     * Every record of the topic, read until {@code enough} holds for what was read and then nothing
+     * new came for {@code quiet} (so duplicates after the expected ones would be seen), or until
+     * {@code limit} passed.
+     */
+    public static List<Read> readAll(String bootstrap, String topic, Predicate<List<Read>> enough, Duration quiet,
+                                     Duration limit) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<Read> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            long end = System.nanoTime() + limit.toNanos();
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty() && System.nanoTime() < end) {
+                partitions = c.partitionsFor(topic, Duration.ofSeconds(5)).stream()
+                        .map(i -> new TopicPartition(topic, i.partition())).toList();
+            }
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            long lastNew = System.nanoTime();
+            while (System.nanoTime() < end) {
+                int before = out.size();
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    out.add(new Read(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
+                            new String(r.value(), StandardCharsets.UTF_8), r.partition()));
+                }
+                if (out.size() != before) {
+                    lastNew = System.nanoTime();
+                } else if (enough.test(out) && System.nanoTime() - lastNew >= quiet.toNanos()) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Top-level fields of one flat JSON object as strings (numbers as written, strings unquoted). */
+    public static Map<String, String> fields(String json) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        java.util.regex.Matcher f = FIELD.matcher(json);
+        while (f.find()) {
+            String v = f.group(2);
+            m.put(f.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
+        }
+        return m;
+    }
+
+    private static final java.util.regex.Pattern FIELD =
+            java.util.regex.Pattern.compile("\"([A-Za-z0-9_]+)\":(\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9.]+|true|false|null)");
+}

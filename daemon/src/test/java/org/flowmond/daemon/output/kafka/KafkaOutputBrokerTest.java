@@ -1,0 +1,127 @@
+package org.flowmond.daemon.output.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.config.SettingsLoader;
+import org.flowmond.daemon.flow.Attribution;
+import org.flowmond.daemon.flow.AttributionMethod;
+import org.flowmond.daemon.flow.BiflowRecord;
+import org.flowmond.daemon.flow.EndReason;
+import org.flowmond.daemon.flow.Endpoint;
+import org.flowmond.daemon.flow.InitiatorRule;
+import org.flowmond.daemon.flow.ProcessInfo;
+import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.daemon.kafka.KafkaBroker;
+import org.flowmond.daemon.kafka.TopicReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Kafka output against a real KRaft broker (no BPF): records offered while no broker runs,
+ * while it runs, and across a SIGKILL and restart, all arrive exactly once; a queue too small for
+ * the outage counts every record it cannot hold, and produced = delivered + dropped.
+ */
+class KafkaOutputBrokerTest {
+    static final long T0 = 1_700_000_000_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    static BiflowRecord record(int srcPort) throws Exception {
+        ProcessInfo client = new ProcessInfo(4321, "curl", 1000, "alice", 1, "bash", 7, "", "");
+        return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), srcPort),
+                new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
+                T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
+                new Attribution(client, AttributionMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
+    }
+
+    private Settings settings(KafkaBroker broker, String topic, int queueLimit) throws Exception {
+        return new SettingsLoader().load(Optional.empty(), ConfigFactory.parseString("""
+                flowmon.outputs.kafka { bootstrap-servers = ["%s"], topic = %s, queue-limit = %d }
+                flowmon.identity { host-name = "host-a", machine-id = "00112233445566778899aabbccddeeff" }
+                """.formatted(broker.bootstrap(), topic, queueLimit)));
+    }
+
+    private static void offer(KafkaOutput out, int from, int to) throws Exception {
+        for (int port = from; port < to; port++) {
+            out.biflow(record(port));
+        }
+    }
+
+    private static void awaitNothingPending(KafkaOutput out) throws InterruptedException {
+        for (int i = 0; i < 600 && out.counters().get("kafka.records-pending") > 0; i++) {
+            TimeUnit.MILLISECONDS.sleep(100); // waiting for the broker's acknowledgements, not a timed assertion
+        }
+    }
+
+    @Test
+    void everyRecordArrivesOnceThoughTheBrokerStartsLateAndIsKilledOnce() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.create(dir)) {
+            KafkaOutput out = KafkaOutput.open(settings(broker, "flows", 65536));
+            offer(out, 10_000, 11_000); // no broker yet
+            TimeUnit.SECONDS.sleep(2);
+            broker.start();
+            offer(out, 11_000, 12_000);
+            awaitNothingPending(out);
+            broker.kill();
+            offer(out, 12_000, 13_000); // the broker is down
+            TimeUnit.SECONDS.sleep(3);
+            broker.start();
+            offer(out, 13_000, 14_000);
+            awaitNothingPending(out); // the daemon runs on after an outage: what its buffer held goes out
+            out.close();
+            Map<String, Long> c = out.counters();
+            assertEquals(Map.of("kafka.records-produced", 4000L, "kafka.records-delivered", 4000L, "kafka.records-pending", 0L,
+                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 0L), c);
+
+            List<TopicReader.Read> read = TopicReader.readAll(broker.bootstrap(), "flows", r -> r.size() >= 4000,
+                    Duration.ofSeconds(2), Duration.ofSeconds(60));
+            Map<String, Integer> byKey = new HashMap<>();
+            for (TopicReader.Read r : read) {
+                byKey.merge(r.key(), 1, Integer::sum);
+                Map<String, String> f = TopicReader.fields(r.value());
+                assertEquals("host-a", f.get("NPROBE_INSTANCE_NAME"), r.value());
+                assertEquals("00112233445566778899aabbccddeeff", f.get("FLOWMON_MACHINE_ID"), r.value());
+                assertEquals("4321", f.get("SRC_PROC_PID"), r.value());
+                assertEquals(r.key(), "10.0.0.2:" + f.get("L4_SRC_PORT") + ">10.0.0.1:80/6");
+            }
+            assertEquals(4000, read.size(), "each record once");
+            assertEquals(4000, byKey.size());
+            assertTrue(byKey.values().stream().allMatch(n -> n == 1));
+        }
+    }
+
+    @Test
+    void aQueueTooSmallForTheOutageCountsWhatItDrops() throws Exception {
+        try (KafkaBroker broker = KafkaBroker.create(dir)) {
+            KafkaOutput out = KafkaOutput.open(settings(broker, "small", 100));
+            offer(out, 10_000, 11_000); // no broker: 100 wait in the queue, one in the sender's hand at most
+            Map<String, Long> during = out.counters();
+            assertEquals(1000L, during.get("kafka.records-produced"));
+            long dropped = during.get("dropped.kafka-queue-full");
+            assertTrue(dropped >= 1000 - 100 - 1024 && dropped > 0, during.toString());
+            broker.start();
+            awaitNothingPending(out);
+            out.close();
+            Map<String, Long> c = out.counters();
+            assertEquals(1000L, c.get("kafka.records-delivered") + c.get("dropped.kafka-queue-full")
+                    + c.get("dropped.kafka-delivery"), c.toString());
+            assertEquals(0L, c.get("dropped.kafka-delivery"), c.toString());
+            List<TopicReader.Read> read = TopicReader.readAll(broker.bootstrap(), "small",
+                    r -> r.size() >= c.get("kafka.records-delivered"), Duration.ofSeconds(2), Duration.ofSeconds(60));
+            assertEquals(c.get("kafka.records-delivered"), (long) read.size(), "what was counted delivered, and only that");
+        }
+    }
+}
