@@ -94,6 +94,12 @@ public final class StatisticNames {
                 "Flow data records lost before encoding (queue full, closed, failed)"));
         m.put("ipfix.messages", Family.counter(PREFIX + "ipfix_messages_encoded", "IPFIX messages of flow records built"));
         m.put("ipfix.send-errors", Family.counter(PREFIX + "ipfix_send_errors", "Failed sends, all collectors together"));
+        m.put("ipfix.icmp-errors", Family.counter(PREFIX + "ipfix_icmp_errors", "ICMP errors from UDP collectors, all together"));
+        m.put("ipfix.records-refused", Family.counter(PREFIX + "ipfix_records_refused",
+                "Flow records in messages that UDP collectors refused (ICMP errors), all together"));
+        m.put("ipfix.reconnects", Family.counter(PREFIX + "ipfix_reconnects", "TCP/TLS collector reconnections, all together"));
+        m.put("ipfix.messages-dropped-buffer-full", Family.counter(PREFIX + "ipfix_messages_dropped_buffer_full",
+                "IPFIX messages dropped because a TCP/TLS collector's buffer was full, all together"));
         m.put("json.records-written", Family.counter(PREFIX + "json_records_written", "Records written as JSON lines"));
         m.put("json.write-failures", Family.counter(PREFIX + "json_write_failures", "JSON lines that could not be written"));
         return m;
@@ -112,6 +118,16 @@ public final class StatisticNames {
         m.put("unreachable", Family.counter(PREFIX + "collector_unreachable", "collector",
                 "ICMP port/host unreachable reported for the destination, and failed connects"));
         m.put("template-refreshes", Family.counter(PREFIX + "collector_template_refreshes", "collector", "Times the templates were (re)sent"));
+        m.put("icmp-errors", Family.counter(PREFIX + "collector_icmp_errors", "collector",
+                "UDP: ICMP errors the kernel reported for the collector"));
+        m.put("records-refused", Family.counter(PREFIX + "collector_flow_records_refused", "collector",
+                "UDP: flow records in the messages those ICMP errors refused (not delivered)"));
+        m.put("reconnects", Family.counter(PREFIX + "collector_reconnects", "collector",
+                "TCP/TLS: connections established after the first"));
+        m.put("buffered", Family.gauge(PREFIX + "collector_buffered_messages", "collector",
+                "TCP/TLS: data messages held, not yet acknowledged by the collector's TCP"));
+        m.put("messages-dropped-buffer-full", Family.counter(PREFIX + "collector_messages_dropped", "collector",
+                "TCP/TLS: data messages dropped because the collector's buffer was full"));
         return m;
     }
 

@@ -178,7 +178,7 @@ public final class IpfixOutput implements ExportOutput {
 
     /**
      * The exporter's counters: totals under {@code ipfix.*} and {@code dropped.*}, and per collector
-     * under {@code ipfix.collector[<destination>].*} (destination as {@code udp:host:port},
+     * under {@code collector[<destination>].*} (destination as {@code udp:host:port},
      * {@code tcp:...}, {@code tls:...}). {@code ipfix.records-not-sent} is every flow record some
      * destination did not get: dropped before the queue, plus each destination's own losses (send
      * failures, refused by ICMP errors, dropped from a full collector buffer).
