@@ -83,6 +83,8 @@ class UdpRefusalTest {
                 IpfixDecoder.DataRecord statistics = last.stream()
                         .filter(r -> r.values().containsKey("notSentFlowTotalCount")).reduce((a, b) -> b).orElseThrow();
                 assertEquals(exported, statistics.unsigned("notSentFlowTotalCount"));
+                assertEquals(closed.icmpErrors(), statistics.unsigned("icmpErrorCount"), "flowmond's own element");
+                assertEquals(closed.refusedFlowRecords(), statistics.unsigned("refusedFlowCount"));
             }
         } finally {
             sessionLog.detachAppender(log);
