@@ -98,7 +98,8 @@ class FleetEndToEndTest {
         Privileges.requireRoot();
         Privileges.requireTool("nfacctd");
         dir = Files.createTempDirectory("flowmond-fleet");
-        broker = KafkaBroker.start(Files.createDirectories(dir.resolve("broker")));
+        // the broker starts while the daemons do: their Kafka output and nfacctd's wait for it
+        broker = KafkaBroker.create(Files.createDirectories(dir.resolve("broker")));
         collector = NfacctdKafka.start(dir, broker.port, IPFIX_TOPIC, PEN);
         for (int n = 1; n <= HOSTS; n++) {
             Host h = new Host(n, VethPair.create("fmf"));
@@ -122,6 +123,7 @@ class FleetEndToEndTest {
             h.daemon = ChildProcess.java(dir.resolve(h.name + ".log"), h.veth.nsA, "org.flowmond.daemon.Flowmond",
                     "--config", conf.toString());
         }
+        broker.start();
         for (Host h : hosts) {
             h.daemon.awaitOutput("running with");
         }

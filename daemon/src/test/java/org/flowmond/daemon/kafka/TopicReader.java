@@ -61,7 +61,20 @@ public final class TopicReader {
         return out;
     }
 
-    /** Top-level fields of one flat JSON object as strings (numbers as written, strings unquoted). */
+    /** How many records the topic holds: the sum of its partitions' end offsets (no transactions, no compaction). */
+    public static long endOffsets(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            return c.endOffsets(partitions, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Top-level fields of one flat JSON object as strings (numbers as written, strings unquoted); flowmond's and nfacctd's layouts. */
     public static Map<String, String> fields(String json) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         java.util.regex.Matcher f = FIELD.matcher(json);
@@ -73,5 +86,5 @@ public final class TopicReader {
     }
 
     private static final java.util.regex.Pattern FIELD =
-            java.util.regex.Pattern.compile("\"([A-Za-z0-9_]+)\":(\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9.]+|true|false|null)");
+            java.util.regex.Pattern.compile("\"([A-Za-z0-9_]+)\":\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9.]+|true|false|null)");
 }

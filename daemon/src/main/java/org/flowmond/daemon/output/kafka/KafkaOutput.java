@@ -1,6 +1,5 @@
 package org.flowmond.daemon.output.kafka;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,7 +112,14 @@ public final class KafkaOutput implements ExportOutput {
                 return; // close(): the queue is counted there
             }
             for (int i = 0; i < batch.size(); i++) {
-                if (!sendOne(record(batch.get(i)))) {
+                ProducerRecord<byte[], byte[]> record;
+                try {
+                    record = record(batch.get(i));
+                } catch (RuntimeException e) {
+                    completed(null, e); // a record that cannot be written as JSON: counted, the others go on
+                    continue;
+                }
+                if (!sendOne(record)) {
                     undelivered.addAndGet(batch.size() - i); // closed while no broker took them
                     return;
                 }
@@ -171,17 +177,11 @@ public final class KafkaOutput implements ExportOutput {
     }
 
     private ProducerRecord<byte[], byte[]> record(Object r) {
-        String json;
-        String key;
         if (r instanceof BiflowRecord b) {
-            json = NprobeJson.biflow(b, host);
-            key = RecordKeys.of(b);
-        } else {
-            SyscallFlowRecord s = (SyscallFlowRecord) r;
-            json = NprobeJson.syscall(s, host);
-            key = RecordKeys.of(s);
+            return new ProducerRecord<>(topic, RecordKeys.of(b), NprobeJson.biflowUtf8(b, host));
         }
-        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+        SyscallFlowRecord s = (SyscallFlowRecord) r;
+        return new ProducerRecord<>(topic, RecordKeys.of(s), NprobeJson.syscallUtf8(s, host));
     }
 
     @Override
