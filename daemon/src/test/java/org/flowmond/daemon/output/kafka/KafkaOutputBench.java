@@ -25,10 +25,13 @@ public final class KafkaOutputBench {
 
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        String properties = args.length > 1 ? args[1] : ""; // producer properties as HOCON, e.g. "compression.type = none"
+
         Path dir = Files.createTempDirectory("flowmond-kafka-bench");
         try (KafkaBroker broker = KafkaBroker.start(dir)) {
             Settings s = new SettingsLoader().load(Optional.empty(), ConfigFactory.parseString(
-                    "flowmon.outputs.kafka { bootstrap-servers = [\"" + broker.bootstrap() + "\"], topic = bench }"));
+                    "flowmon.outputs.kafka { bootstrap-servers = [\"" + broker.bootstrap() + "\"], topic = bench, properties { "
+                            + properties + " } }"));
             int queueLimit = s.outputs().kafka().queueLimit();
             BiflowRecord[] sample = new BiflowRecord[4096];
             for (int i = 0; i < sample.length; i++) {
@@ -55,11 +58,15 @@ public final class KafkaOutputBench {
             long delivered = c.get("kafka.records-delivered") - base;
             long total = c.get("kafka.records-delivered");
             System.out.printf(Locale.ROOT, "kafka output: %d records in %.2f s = %,.0f records/s delivered (acks=all,"
-                            + " idempotent, lz4); dropped %d%n",
-                    delivered, nanos / 1e9, delivered / (nanos / 1e9), c.get("dropped.kafka-queue-full")
+                            + " idempotent; properties {%s}); dropped %d%n",
+                    delivered, nanos / 1e9, delivered / (nanos / 1e9), properties, c.get("dropped.kafka-queue-full")
                             + c.get("dropped.kafka-delivery"));
             System.out.printf(Locale.ROOT, "records in the topic (sum of its partitions' end offsets): %d; delivered in"
                     + " all (with the warm-up): %d%n", TopicReader.endOffsets(broker.bootstrap(), "bench"), total);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
