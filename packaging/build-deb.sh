@@ -38,13 +38,15 @@ arch="$(dpkg --print-architecture)"
 root="$out/root"
 rm -rf "$root"
 install -d "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/flowmond" "$root/lib/systemd/system" \
-    "$root/etc" "$root/usr/share/doc/flowmond" "$root/var/lib/flowmond"
+    "$root/etc" "$root/usr/share/doc/flowmond/examples" "$root/var/lib/flowmond"
 install -m 0755 "$here/flowmond" "$root/usr/bin/flowmond"
 install -m 0644 "$jar" "$root/usr/share/flowmond/flowmond.jar"
 install -m 0644 "$here/flowmond.service" "$root/lib/systemd/system/flowmond.service"
 install -m 0644 "$repo/config/flowmon.conf" "$root/etc/flowmon.conf"
 install -m 0644 "$repo/README.md" "$root/usr/share/doc/flowmond/README.md"
 install -m 0644 "$here/debian/copyright" "$root/usr/share/doc/flowmond/copyright"
+# Prometheus alerting rules for the metrics endpoint (flowmon.metrics.listen), an example to copy
+install -m 0644 "$here/flowmond-alerts.yml" "$root/usr/share/doc/flowmond/examples/flowmond-alerts.yml"
 install -m 0644 "$here/debian/conffiles" "$root/DEBIAN/conffiles"
 install -m 0755 "$here/debian/postinst" "$here/debian/prerm" "$here/debian/postrm" "$root/DEBIAN/"
 

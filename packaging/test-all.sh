@@ -7,7 +7,7 @@
 #    fentry, auto) and the .deb under systemd as PID 1 on 6.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-KERNELS=${FLOWMOND_VM_KERNELS:-6.1,6.12}
+KERNELS=${FLOWMOND_VM_KERNELS:-5.10,6.1,6.12}
 SYSTEMD_KERNEL=${FLOWMOND_VM_SYSTEMD_KERNEL:-6.1}
 
 bash packaging/vm/run-attach-matrix.sh ${KERNELS//,/ }

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "flowmon.h"
@@ -63,6 +64,65 @@ static int on_event(void *ctx, void *data, size_t size)
 	connects += ev->kind == SOCK_EV_CONNECT;
 	accepts += ev->kind == SOCK_EV_ACCEPT;
 	return 0;
+}
+
+/*
+ * Sets the object's `const volatile` global NAME (a __u32 in .rodata) before load; no-op when
+ * the object has no such variable. Found through the object's BTF, as the Java loader does.
+ */
+static void set_rodata_u32(struct bpf_object *obj, const char *name, __u32 value)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	struct bpf_map *map;
+	size_t size;
+	char *data;
+	int id;
+
+	id = btf ? btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC) : -1;
+	if (id < 0)
+		return;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, var->name_off), name) != 0)
+			continue;
+		bpf_object__for_each_map(map, obj) {
+			const char *m = bpf_map__name(map);
+			size_t len = strlen(m);
+
+			if (len < 7 || strcmp(m + len - 7, ".rodata") != 0)
+				continue;
+			/* libbpf 1.1 hands out the initial value read-only: copy, change, set. */
+			const void *init = bpf_map__initial_value(map, &size);
+
+			if (!init || vs->offset + sizeof(value) > size || !(data = malloc(size)))
+				continue;
+			memcpy(data, init, size);
+			memcpy(data + vs->offset, &value, sizeof(value));
+			bpf_map__set_initial_value(map, data, size);
+			free(data);
+		}
+	}
+}
+
+/*
+ * sock_fentry's accept_ret_slot, chosen as ProbeObjects.acceptReturnSlot() chooses it: 2 where
+ * inet_csk_accept takes (sk, struct proto_accept_arg *) (6.10+), else 4. Left at 0 the object
+ * falls back to bpf_get_func_ret(), which only 5.17+ has (Debian 11's 5.10 refuses the load).
+ */
+static void set_accept_ret_slot(struct bpf_object *obj)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+
+	if (!vmlinux)
+		return;
+	set_rodata_u32(obj, "accept_ret_slot",
+		       btf__find_by_name_kind(vmlinux, "proto_accept_arg", BTF_KIND_STRUCT) >= 0 ? 2 : 4);
+	btf__free(vmlinux);
 }
 
 static int run_traffic(char **argv)
@@ -110,6 +170,7 @@ int main(int argc, char **argv)
 		printf("summary open FAILED %d\n", -errno);
 		return 1;
 	}
+	set_accept_ret_slot(obj);
 	err = bpf_object__load(obj);
 	if (err) {
 		printf("summary load FAILED %d (%s)\n", err, strerror(-err));

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: run-attach-matrix.sh [KERNEL...]        (default: 6.1 6.12)
+# Usage: run-attach-matrix.sh [KERNEL...]        (default: 5.10 6.1 6.12)
 #
 # Step one of the kernel matrix, without the daemon: on each kernel, loads the project's
 # syscall-probe objects (bpf/target/classes/bpf/sock_{kprobe,fentry,tp}.bpf.o; built by
@@ -13,7 +13,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 CACHE="${FLOWMOND_VM_CACHE:-/var/cache/flowmond-vm}"
 OBJECTS="$REPO/bpf/target/classes/bpf"
 KERNELS=("$@")
-[ ${#KERNELS[@]} -gt 0 ] || KERNELS=(6.1 6.12)
+[ ${#KERNELS[@]} -gt 0 ] || KERNELS=(5.10 6.1 6.12)
 
 [ -f "$OBJECTS/sock_kprobe.bpf.o" ] || make -C "$REPO/bpf" -s
 mkdir -p "$CACHE/bin"

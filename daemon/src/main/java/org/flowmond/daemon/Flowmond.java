@@ -5,9 +5,12 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.flowmond.bpf.libbpf.LibBpfException;
 import org.flowmond.daemon.config.ConfigError;
 import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.metrics.MetricsBindException;
+import org.flowmond.daemon.metrics.MetricsEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,6 +127,10 @@ public final class Flowmond {
         }
     }
 
+    private static Map<String, Long> statisticsOf(Service service) {
+        return service == null ? Map.of() : service.statistics();
+    }
+
     private int start(ConfigSource source, Settings settings) throws InterruptedException {
         try {
             Preflight.check(settings);
@@ -141,18 +148,33 @@ public final class Flowmond {
             return StartupError.UNAVAILABLE;
         }
         CLOCK.phase("checks");
+        // The endpoint listens before the probes load, so a busy port fails start-up at once; until
+        // the service runs, a scrape sees only flowmond_build_info and the process metrics.
+        AtomicReference<Service> started = new AtomicReference<>();
+        MetricsEndpoint metrics;
+        try {
+            metrics = MetricsEndpoint.start(settings, () -> statisticsOf(started.get()), Version.get());
+        } catch (MetricsBindException e) {
+            err.println("cannot start: " + e.getMessage());
+            notify.ifPresent(SdNotify::close);
+            return 1;
+        }
         Service service;
         try {
             service = starter.start(settings);
         } catch (StartupError e) {
             err.println(e.getMessage());
+            metrics.close();
             notify.ifPresent(SdNotify::close);
             return e.exitStatus();
         } catch (Exception | LinkageError e) {
             err.println("cannot start: " + startFailure(e));
+            metrics.close();
             notify.ifPresent(SdNotify::close);
             return 1;
         }
+        started.set(service);
+        service = new MeteredService(service, metrics, settings);
         CLOCK.phase("probes and outputs");
         LOG.info("started {}", CLOCK.summary(System.nanoTime()));
         markStarted();

@@ -57,12 +57,13 @@ class PackagingJarTest {
                 "-rw-r--r-- root/root .* \\./usr/share/flowmond/flowmond\\.jar",
                 "-rw-r--r-- root/root .* \\./lib/systemd/system/flowmond\\.service",
                 "-rw-r--r-- root/root .* \\./etc/flowmon\\.conf",
-                "-rw-r--r-- root/root .* \\./usr/share/doc/flowmond/copyright")) {
+                "-rw-r--r-- root/root .* \\./usr/share/doc/flowmond/copyright",
+                "-rw-r--r-- root/root .* \\./usr/share/doc/flowmond/examples/flowmond-alerts\\.yml")) {
             assertTrue(listing.lines().anyMatch(l -> l.matches(line.replace(" .* ", "\\s+\\d+ \\S+ \\S+ "))),
                     "no line like " + line + " in\n" + listing);
         }
-        // the five above and README.md, nothing else
-        assertEquals(6, listing.lines().filter(l -> l.startsWith("-")).count(), listing);
+        // the six above and README.md, nothing else
+        assertEquals(7, listing.lines().filter(l -> l.startsWith("-")).count(), listing);
     }
 
     @Test

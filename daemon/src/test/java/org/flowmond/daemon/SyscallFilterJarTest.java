@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.flowmond.daemon.metrics.Scrape;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,12 @@ class SyscallFilterJarTest {
         Privileges.requireTool("strace");
         Privileges.requireTool("systemd-analyze");
         Set<String> allowed = allowedByUnit();
-        Set<String> used = traceDaemon(List.of(JarProcess.java(), "-jar", JarProcess.JAR.toString(), "-i", "lo"), "jar");
+        // with the Prometheus endpoint listening and scraped once while traced (bind, listen, accept, epoll)
+        String listen = "127.0.0.1:" + Scrape.freePort();
+        Path config = dir.resolve("metrics.conf");
+        Files.writeString(config, "flowmon.metrics.listen = \"" + listen + "\"\n");
+        Set<String> used = traceDaemon(List.of(JarProcess.java(), "-jar", JarProcess.JAR.toString(), "-i", "lo", "--config",
+                config.toString()), "jar", () -> assertTrue(Scrape.get(listen).contains("flowmond_build_info")));
         used.removeAll(allowed);
         assertEquals(Set.of(), used, "system calls flowmond makes that flowmond.service's SystemCallFilter= refuses");
     }
@@ -54,11 +60,11 @@ class SyscallFilterJarTest {
         Path cds = Files.createDirectories(dir.resolve("cds"));
         List<String> launcher = List.of("env", "JAVA_HOME=" + System.getProperty("java.home"), "FLOWMOND_JAR=" + JarProcess.JAR,
                 "FLOWMOND_CDS_DIR=" + cds, "sh", Path.of("..", "packaging", "flowmond").toAbsolutePath().toString(), "-i", "lo");
-        Set<String> used = traceDaemon(launcher, "recording");
+        Set<String> used = traceDaemon(launcher, "recording", () -> { });
         try (var files = Files.list(cds)) {
             assertTrue(files.anyMatch(f -> f.getFileName().toString().matches("flowmond\\.jsa\\.new\\.\\d+")), "no archive recorded");
         }
-        used.addAll(traceDaemon(launcher, "using"));
+        used.addAll(traceDaemon(launcher, "using", () -> { }));
         assertTrue(Files.exists(cds.resolve("flowmond.jsa")), "the archive was not put in place");
         used.removeAll(allowed);
         assertEquals(Set.of(), used, "system calls of the launcher's archive steps that flowmond.service's SystemCallFilter= refuses");
@@ -103,8 +109,13 @@ class SyscallFilterJarTest {
         return calls;
     }
 
-    /** Runs {@code command} under strace -f until READY=1, stops it with SIGTERM; the system calls it made. */
-    private Set<String> traceDaemon(List<String> command, String run) throws Exception {
+    /** What to do with the daemon once it is ready, before it is stopped. */
+    private interface WhileReady {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code command} under strace -f until READY=1, runs {@code whileReady}, stops it with SIGTERM; the system calls it made. */
+    private Set<String> traceDaemon(List<String> command, String run, WhileReady whileReady) throws Exception {
         Path summary = dir.resolve(run + ".strace.txt");
         String socket = dir.resolve(run + ".notify").toString();
         Path stderr = dir.resolve(run + ".stderr");
@@ -121,6 +132,7 @@ class SyscallFilterJarTest {
                 String message = systemd.poll();
                 if (message != null && message.startsWith("READY=1")) {
                     ready = true;
+                    whileReady.run();
                     // strace's child is the JVM: signal it, not strace
                     strace.children().forEach(child -> Tools.run("kill", "-TERM", Long.toString(child.pid())));
                 }

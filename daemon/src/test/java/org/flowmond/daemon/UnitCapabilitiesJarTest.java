@@ -65,7 +65,7 @@ class UnitCapabilitiesJarTest {
     }
 
     /** "+bpf,+perfmon,..." from the unit's CapabilityBoundingSet= line, in setpriv's spelling. */
-    private static String unitCapabilities() throws Exception {
+    static String unitCapabilities() throws Exception {
         String line = Files.readAllLines(Path.of("..", "packaging", "flowmond.service")).stream()
                 .filter(l -> l.startsWith("CapabilityBoundingSet=")).findFirst().orElseThrow();
         List<String> caps = new ArrayList<>();
@@ -76,7 +76,7 @@ class UnitCapabilitiesJarTest {
     }
 
     /** The first notification, or a failure with the daemon's own message if it exits first. */
-    private static String takeOrExit(UnixDatagramReceiver systemd, Process flowmond) throws Exception {
+    static String takeOrExit(UnixDatagramReceiver systemd, Process flowmond) throws Exception {
         for (int i = 0; i < 2400; i++) {
             String message = systemd.poll();
             if (message != null) {

@@ -16,6 +16,7 @@ import org.flowmond.ipfix.message.IpfixSet;
 import org.flowmond.ipfix.template.StatisticsRecord;
 import org.flowmond.ipfix.transport.ExportSession;
 import org.flowmond.ipfix.transport.RateLimitedLog;
+import org.flowmond.ipfix.transport.SinkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,10 @@ import org.slf4j.LoggerFactory;
  * The export thread's work, all on one event loop: take records from the queue, pack them into
  * messages, give each message to every session (templates first when due), and on a timer
  * re-send templates, send statistics and retry closed collectors.
+ *
+ * <p>Records are packed once per {@link Lane}: datagram-sized messages for the UDP collectors, the
+ * file and the message sinks; messages of up to 65535 octets for TCP/TLS collectors, which are not
+ * bound by the MTU (RFC 7011 section 10.4.3). A lane with no session packs nothing.
  */
 final class ExportPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(ExportPipeline.class);
@@ -36,9 +41,8 @@ final class ExportPipeline {
     private final EventLoop loop;
     private final Queue<Object> queue;
     private final ExporterCounters counters;
-    private final List<ExportSession> sessions;
-    private final MessagePacker packer;
-    private final List<IpfixMessage> announcement;
+    private final List<Lane> lanes = new ArrayList<>();
+    private final List<ExportSession> sessions = new ArrayList<>();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final RateLimitedLog failures = new RateLimitedLog(LOG);
 
@@ -46,18 +50,43 @@ final class ExportPipeline {
     private long lastStatisticsNanos;
     private ScheduledFuture<?> timer;
 
+    /**
+     * Sessions that get messages of one size limit, packed by their own packer, with the
+     * templates packed to that limit. The primary lane's messages are the ones counted as encoded.
+     */
+    private final class Lane {
+        final List<ExportSession> sessions;
+        final MessagePacker packer;
+        final List<IpfixMessage> announcement;
+        final boolean primary;
+
+        Lane(List<ExportSession> sessions, int maxMessageLength, boolean primary) {
+            this.sessions = List.copyOf(sessions);
+            this.primary = primary;
+            this.packer = new MessagePacker(maxMessageLength, settings.observationDomainId(),
+                    ExportPipeline::exportTimeNow, m -> dispatch(this, m));
+            this.announcement = templates.announcement(maxMessageLength, settings.observationDomainId(),
+                    ExportPipeline::exportTimeNow);
+        }
+    }
+
     ExportPipeline(ExporterSettings settings, ExportTemplates templates, EventLoop loop, Queue<Object> queue,
-                   ExporterCounters counters, List<ExportSession> sessions, int maxMessageLength) {
+                   ExporterCounters counters, List<ExportSession> datagramSessions, int maxMessageLength,
+                   List<ExportSession> streamSessions) {
         this.settings = settings;
         this.templates = templates;
         this.loop = loop;
         this.queue = queue;
         this.counters = counters;
-        this.sessions = List.copyOf(sessions);
-        this.packer = new MessagePacker(maxMessageLength, settings.observationDomainId(),
-                ExportPipeline::exportTimeNow, this::dispatch);
-        this.announcement = templates.announcement(maxMessageLength, settings.observationDomainId(),
-                ExportPipeline::exportTimeNow);
+        if (!datagramSessions.isEmpty()) {
+            lanes.add(new Lane(datagramSessions, maxMessageLength, true));
+        }
+        if (!streamSessions.isEmpty()) {
+            lanes.add(new Lane(streamSessions, IpfixMessage.MAX_LENGTH, lanes.isEmpty()));
+        }
+        for (Lane lane : lanes) {
+            sessions.addAll(lane.sessions);
+        }
     }
 
     static long exportTimeNow() {
@@ -70,8 +99,10 @@ final class ExportPipeline {
         loop.execute(() -> {
             long now = System.nanoTime();
             lastStatisticsNanos = now;
-            for (ExportSession s : sessions) {
-                s.announce(announcement, exportTimeNow(), now);
+            for (Lane lane : lanes) {
+                for (ExportSession s : lane.sessions) {
+                    s.announce(lane.announcement, exportTimeNow(), now);
+                }
             }
             long period = tickPeriodMillis();
             timer = loop.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
@@ -103,15 +134,30 @@ final class ExportPipeline {
         }
         if (!queue.isEmpty()) {
             requestDrain();
-        } else if (packer.hasPending() && !partialFlushScheduled) {
+        } else if (hasPending() && !partialFlushScheduled) {
             partialFlushScheduled = true;
             loop.schedule(this::flushPartial, PARTIAL_MESSAGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
+    private boolean hasPending() {
+        for (Lane lane : lanes) {
+            if (lane.packer.hasPending()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void flushPackers() {
+        for (Lane lane : lanes) {
+            lane.packer.flush();
+        }
+    }
+
     private void flushPartial() {
         partialFlushScheduled = false;
-        packer.flush();
+        flushPackers();
         flushFile();
     }
 
@@ -130,20 +176,24 @@ final class ExportPipeline {
         while ((record = queue.poll()) != null) {
             pack(record);
         }
-        packer.flush();
+        flushPackers();
         flushFile();
     }
 
     private void pack(Object record) {
         try {
             if (record instanceof FlowRecord flow) {
-                if (flow.hasTraffic()) {
-                    templates.packFlow(flow, packer);
-                } else {
+                if (!flow.hasTraffic()) {
                     counters.skippedEmpty.incrementAndGet();
+                    return;
+                }
+                for (Lane lane : lanes) {
+                    templates.packFlow(flow, lane.packer);
                 }
             } else {
-                templates.packSyscallFlow((SyscallFlowRecord) record, packer);
+                for (Lane lane : lanes) {
+                    templates.packSyscallFlow((SyscallFlowRecord) record, lane.packer);
+                }
             }
         } catch (RuntimeException e) {
             counters.failed.incrementAndGet();
@@ -152,15 +202,17 @@ final class ExportPipeline {
         }
     }
 
-    /** The packer's sink: a full (or flushed) message of flow records goes to every session. */
-    private void dispatch(IpfixMessage message) {
+    /** A packer's sink: a full (or flushed) message of flow records goes to every session of its lane. */
+    private void dispatch(Lane lane, IpfixMessage message) {
         int flowRecords = message.dataRecordCount();
-        counters.messagesEncoded.incrementAndGet();
-        counters.flowRecordsEncoded.addAndGet(flowRecords);
+        if (lane.primary) {
+            counters.messagesEncoded.incrementAndGet();
+            counters.flowRecordsEncoded.addAndGet(flowRecords);
+        }
         long now = System.nanoTime();
-        for (ExportSession s : sessions) {
+        for (ExportSession s : lane.sessions) {
             if (s.announcementDue(now)) {
-                s.announce(announcement, message.exportTime(), now);
+                s.announce(lane.announcement, message.exportTime(), now);
             }
             s.sendData(message, flowRecords);
         }
@@ -168,10 +220,12 @@ final class ExportPipeline {
 
     private void tick() {
         long now = System.nanoTime();
-        for (ExportSession s : sessions) {
-            s.reopenIfClosed();
-            if (s.isOpen() && s.announcementDue(now)) {
-                s.announce(announcement, exportTimeNow(), now);
+        for (Lane lane : lanes) {
+            for (ExportSession s : lane.sessions) {
+                s.reopenIfClosed();
+                if (s.isOpen() && s.announcementDue(now)) {
+                    s.announce(lane.announcement, exportTimeNow(), now);
+                }
             }
         }
         if (now - lastStatisticsNanos >= settings.statisticsInterval().toNanos()) {
@@ -190,15 +244,21 @@ final class ExportPipeline {
         long now = System.nanoTime();
         long exportTime = exportTimeNow();
         long notSentHere = counters.notSentFlowRecords.sum();
-        for (ExportSession s : sessions) {
-            if (s.announcementDue(now)) {
-                s.announce(announcement, exportTime, now);
+        for (Lane lane : lanes) {
+            for (ExportSession s : lane.sessions) {
+                sendStatistics(lane, s, now, exportTime, notSentHere);
             }
-            StatisticsRecord record = new StatisticsRecord(settings.observationDomainId(), s.messagesSent(),
-                    s.flowRecordsSent(), s.octetsSent(), notSentHere + s.notSentFlowRecords(),
-                    counters.ignoredPacketTotal);
-            s.sendOptions(new IpfixMessage(exportTime, 0, ExportTemplates.OPTIONS_DOMAIN, optionsSets(record)));
         }
+    }
+
+    private void sendStatistics(Lane lane, ExportSession s, long now, long exportTime, long notSentHere) {
+        if (s.announcementDue(now)) {
+            s.announce(lane.announcement, exportTime, now);
+        }
+        StatisticsRecord record = new StatisticsRecord(settings.observationDomainId(), s.messagesSent(),
+                s.flowRecordsSent(), s.octetsSent(), notSentHere + s.notSentFlowRecords(),
+                counters.ignoredPacketTotal);
+        s.sendOptions(new IpfixMessage(exportTime, 0, ExportTemplates.OPTIONS_DOMAIN, optionsSets(record)));
     }
 
     private List<IpfixSet> optionsSets(StatisticsRecord statistics) {
@@ -207,10 +267,13 @@ final class ExportPipeline {
         return health == null ? List.of(stats) : List.of(stats, new DataSet<>(templates.daemonHealth, List.of(health)));
     }
 
+    /** The file and the message sinks deliver what they hold. */
     private void flushFile() {
         for (ExportSession s : sessions) {
             if (s instanceof FileSession f) {
                 f.flush();
+            } else if (s instanceof SinkSession k) {
+                k.flush();
             }
         }
     }

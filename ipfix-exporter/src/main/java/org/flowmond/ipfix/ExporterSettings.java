@@ -10,7 +10,7 @@ import java.util.Optional;
  * Everything an {@link IpfixExporter} needs, validated once. The library has no defaults of its
  * own: the daemon's {@code reference.conf} holds them.
  *
- * @param collectors              where to send over UDP; may be empty when {@code file} is set
+ * @param collectors              where to send (UDP, TCP, TLS); may be empty when a file or a message sink is given
  * @param observationDomainId     the observation domain of the flow messages (unsigned32); the exporter's
  *                                own options (statistics, type records) go in domain 0 (RFC 7011 section 3.1)
  * @param mtu                     path MTU in octets; a message is at most MTU minus 28 (IPv4) or 48 (IPv6)
@@ -33,9 +33,6 @@ public record ExporterSettings(List<Collector> collectors, long observationDomai
         collectors = List.copyOf(collectors);
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(biflowMode, "biflowMode");
-        if (collectors.isEmpty() && file.isEmpty()) {
-            throw new IllegalArgumentException("nothing to export to: no collector and no file");
-        }
         ProcessInfo.checkUnsigned32("observation domain id", observationDomainId);
         if (mtu < MIN_MTU || mtu > 65536) {
             throw new IllegalArgumentException("mtu must be " + MIN_MTU + "..65536: " + mtu);

@@ -21,16 +21,18 @@ import java.util.Optional;
  * @param flowRecordsEncoded      flow data records put into messages
  * @param messagesEncoded         messages of flow records built (each goes to every destination)
  * @param ignoredPacketTotal      the last value given to {@link IpfixExporter#updateIgnoredPacketTotal}
- * @param collectors              one entry per UDP collector, in settings order
+ * @param collectors              one entry per collector, in settings order
  * @param file                    the IPFIX file, if configured
+ * @param sinks                   one entry per message sink, in the order given to start
  */
 public record ExporterStatistics(long recordsQueued, long recordsDroppedQueueFull, long recordsDroppedClosed,
                                  long recordsSkippedEmpty, long recordsFailed, long notSentFlowRecords,
                                  long flowRecordsEncoded,
                                  long messagesEncoded, long ignoredPacketTotal, List<CollectorStatistics> collectors,
-                                 Optional<CollectorStatistics> file) {
+                                 Optional<CollectorStatistics> file, List<CollectorStatistics> sinks) {
 
     public ExporterStatistics {
         collectors = List.copyOf(collectors);
+        sinks = List.copyOf(sinks);
     }
 }

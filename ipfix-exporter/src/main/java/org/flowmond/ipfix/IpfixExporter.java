@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,13 +26,16 @@ import org.flowmond.ipfix.message.IpfixSet;
 import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.transport.ExportSession;
 import org.flowmond.ipfix.transport.RateLimitedLog;
+import org.flowmond.ipfix.transport.SinkSession;
+import org.flowmond.ipfix.transport.StreamCollectorSession;
+import org.flowmond.ipfix.transport.TlsContexts;
 import org.flowmond.ipfix.transport.TemplateRefresh;
 import org.flowmond.ipfix.transport.UdpCollectorSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exports flow records as IPFIX to UDP collectors and, optionally, an IPFIX file.
+ * Exports flow records as IPFIX to collectors over UDP, TCP or TLS and, optionally, an IPFIX file.
  *
  * <pre>{@code
  * try (IpfixExporter exporter = IpfixExporter.start(settings)) {
@@ -59,26 +63,35 @@ public final class IpfixExporter implements AutoCloseable {
     private final EventLoopGroup group;
     private final ArrayBlockingQueue<Object> queue;
     private final ExporterCounters counters;
-    private final List<UdpCollectorSession> collectors;
+    /** One session per collector, in settings order. */
+    private final List<ExportSession> collectors;
     private final Optional<FileSession> file;
+    private final List<SinkSession> sinks;
     private final ExportPipeline pipeline;
     private final int maxMessageLength;
     private final RateLimitedLog queueFull = new RateLimitedLog(LOG);
     private volatile boolean closed;
 
-    private IpfixExporter(ExporterSettings settings, EventLoopGroup group, List<UdpCollectorSession> collectors,
-                          Optional<FileSession> file, ExportTemplates templates, int maxMessageLength) {
+    private IpfixExporter(ExporterSettings settings, EventLoopGroup group, List<ExportSession> collectors,
+                          Optional<FileSession> file, List<SinkSession> sinks, ExportTemplates templates,
+                          int maxMessageLength) {
         this.settings = settings;
         this.group = group;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.counters = new ExporterCounters();
         this.collectors = collectors;
         this.file = file;
+        this.sinks = sinks;
         this.maxMessageLength = maxMessageLength;
-        List<ExportSession> sessions = new ArrayList<>(collectors);
-        file.ifPresent(sessions::add);
-        this.pipeline = new ExportPipeline(settings, templates, group.next(), queue, counters, sessions,
-                maxMessageLength);
+        List<ExportSession> datagrams = new ArrayList<>();
+        List<ExportSession> streams = new ArrayList<>();
+        for (ExportSession s : collectors) {
+            (s instanceof StreamCollectorSession ? streams : datagrams).add(s);
+        }
+        file.ifPresent(datagrams::add);
+        datagrams.addAll(sinks);
+        this.pipeline = new ExportPipeline(settings, templates, group.next(), queue, counters, datagrams,
+                maxMessageLength, streams);
     }
 
     /**
@@ -87,16 +100,33 @@ public final class IpfixExporter implements AutoCloseable {
      * a file that cannot be created fails the start.
      *
      * @throws IOException if the file cannot be created
-     * @throws IllegalArgumentException if a record cannot fit the MTU
+     * @throws IllegalArgumentException if a record cannot fit the MTU, or a TLS collector's files cannot be used
      */
     public static IpfixExporter start(ExporterSettings settings) throws IOException {
+        return start(settings, List.of());
+    }
+
+    /**
+     * As {@link #start(ExporterSettings)}, with message sinks that get the same IPFIX messages as
+     * whole encoded messages, each as its own session (see {@link IpfixMessageSink}).
+     */
+    public static IpfixExporter start(ExporterSettings settings, List<IpfixMessageSink> sinks) throws IOException {
+        if (settings.collectors().isEmpty() && settings.file().isEmpty() && sinks.isEmpty()) {
+            throw new IllegalArgumentException("nothing to export to: no collector, no file and no message sink");
+        }
         ExportTemplates templates = new ExportTemplates(settings.biflowMode(), settings.enterpriseNumber());
         List<InetSocketAddress> resolved = new ArrayList<>();
         for (Collector c : settings.collectors()) {
-            resolved.add(UdpCollectorSession.resolve(c.host(), c.port()));
+            resolved.add(c.transport().isStream() ? null : UdpCollectorSession.resolve(c.host(), c.port()));
         }
-        int maxLength = maxMessageLength(settings.mtu(), resolved);
+        int maxLength = maxMessageLength(settings.mtu(), settings.collectors().stream()
+                .filter(c -> !c.transport().isStream())
+                .map(c -> resolved.get(settings.collectors().indexOf(c))).toList());
         checkRecordsFit(templates, maxLength);
+        List<Optional<SslContext>> tls = new ArrayList<>();
+        for (Collector c : settings.collectors()) {
+            tls.add(c.tls().map(TlsContexts::client));
+        }
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("flowmond-ipfix", true), NioIoHandler.newFactory());
@@ -104,17 +134,28 @@ public final class IpfixExporter implements AutoCloseable {
             EventLoop loop = group.next();
             TemplateRefresh refresh = new TemplateRefresh(settings.templateRefreshInterval(),
                     settings.templateRefreshMessages());
-            List<UdpCollectorSession> collectors = new ArrayList<>();
+            List<ExportSession> collectors = new ArrayList<>();
+            List<CompletableFuture<Void>> opened = new ArrayList<>();
             for (int i = 0; i < settings.collectors().size(); i++) {
                 Collector c = settings.collectors().get(i);
-                collectors.add(new UdpCollectorSession(c.host(), c.port(), resolved.get(i), loop, refresh));
+                if (c.transport().isStream()) {
+                    StreamCollectorSession s = new StreamCollectorSession(c.host(), c.port(), loop, tls.get(i),
+                            c.bufferMessages());
+                    collectors.add(s);
+                    opened.add(s.open());
+                } else {
+                    UdpCollectorSession s = new UdpCollectorSession(c.host(), c.port(), resolved.get(i), loop, refresh);
+                    collectors.add(s);
+                    opened.add(s.open());
+                }
             }
             Optional<FileSession> file = settings.file().isPresent()
                     ? Optional.of(FileSession.create(settings.file().get()))
                     : Optional.empty();
-            IpfixExporter exporter = new IpfixExporter(settings, group, collectors, file, templates, maxLength);
-            await(CompletableFuture.allOf(collectors.stream().map(UdpCollectorSession::open)
-                    .toArray(CompletableFuture[]::new)));
+            List<SinkSession> sinkSessions = sinks.stream().map(k -> new SinkSession(k, refresh)).toList();
+            IpfixExporter exporter = new IpfixExporter(settings, group, collectors, file, sinkSessions, templates,
+                    maxLength);
+            await(CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new)));
             await(exporter.pipeline.start());
             LOG.info("IPFIX exporter started: {} collector(s){}, domain {}, messages up to {} octets, {} biflows, "
                             + "enterprise {}", collectors.size(), file.map(f -> " and " + f.destination()).orElse(""),
@@ -261,13 +302,16 @@ public final class IpfixExporter implements AutoCloseable {
         return new ExporterStatistics(counters.queued.sum(), counters.droppedQueueFull.sum(),
                 counters.droppedClosed.sum(), counters.skippedEmpty.get(), counters.failed.get(),
                 counters.notSentFlowRecords.sum(), counters.flowRecordsEncoded.get(), counters.messagesEncoded.get(),
-                counters.ignoredPacketTotal, perCollector, file.map(this::snapshot));
+                counters.ignoredPacketTotal, perCollector, file.map(this::snapshot),
+                sinks.stream().map(this::snapshot).toList());
     }
 
     private CollectorStatistics snapshot(ExportSession s) {
-        return new CollectorStatistics(s.destination(), s.isOpen(), s.messagesSent(), s.octetsSent(),
+        boolean connected = s instanceof StreamCollectorSession stream ? stream.isConnected() : s.isOpen();
+        return new CollectorStatistics(s.destination(), connected, s.messagesSent(), s.octetsSent(),
                 s.flowRecordsSent(), s.dataRecordsSent(), s.templateRefreshes(), s.notSentFlowRecords(),
-                s.sendErrors(), s.unreachable(), s.sequenceNumber(settings.observationDomainId()));
+                s.sendErrors(), s.unreachable(), s.sequenceNumber(settings.observationDomainId()),
+                s.reconnects(), s.bufferedMessages(), s.droppedMessages(), s.icmpErrors(), s.refusedFlowRecords());
     }
 
     /**

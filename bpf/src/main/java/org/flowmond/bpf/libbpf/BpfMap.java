@@ -18,8 +18,11 @@ public final class BpfMap {
     public static final long BPF_NOEXIST = 1;
     public static final long BPF_EXIST = 2;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BpfMap.class);
     private static final int POSSIBLE_CPUS = Checked.rc(Native.LIBBPF.libbpf_num_possible_cpus(),
             "libbpf_num_possible_cpus", "system");
+    /** The kernel refused lookup-and-delete on this map once: read and delete separately from then on. */
+    private volatile boolean separateLookupAndDelete;
 
     private final BpfObject owner;
     private final Pointer map;
@@ -97,10 +100,28 @@ public final class BpfMap {
         return found(Native.LIBBPF.bpf_map_lookup_elem(fd(), key, value), "bpf_map_lookup_elem");
     }
 
-    /** Reads and removes {@code key} atomically, so no increment between read and delete is lost. */
+    /**
+     * Reads and removes {@code key} atomically, so no increment between read and delete is lost.
+     * Hash maps have the combined operation since Linux 5.14 ("bpf: Add lookup_and_delete_elem
+     * support to hashtab"); where the kernel refuses it (ENOTSUPP, e.g. Debian 11's 5.10) the value
+     * is read, then deleted, and an increment made between the two is lost — said once in the log.
+     */
     public boolean lookupAndDelete(byte[] key, byte[] value) {
         checkSizes(key, value);
-        return found(Native.LIBBPF.bpf_map_lookup_and_delete_elem(fd(), key, value), "bpf_map_lookup_and_delete_elem");
+        if (!separateLookupAndDelete) {
+            int rc = Native.LIBBPF.bpf_map_lookup_and_delete_elem(fd(), key, value);
+            if (rc != -Errno.ENOTSUPP && rc != -Errno.EOPNOTSUPP) {
+                return found(rc, "bpf_map_lookup_and_delete_elem");
+            }
+            separateLookupAndDelete = true;
+            LOG.info("map {}: this kernel has no lookup-and-delete for it (hash maps: Linux 5.14+); values are read,"
+                    + " then deleted, and an update between the two is not seen", name);
+        }
+        if (!lookup(key, value)) {
+            return false;
+        }
+        delete(key);
+        return true;
     }
 
     /** Removes {@code key}; false if it was absent. */

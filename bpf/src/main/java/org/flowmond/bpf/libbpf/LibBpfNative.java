@@ -164,6 +164,13 @@ public interface LibBpfNative {
     int bpf_map_lookup_batch(int fd, Pointer inBatch, Pointer outBatch, Pointer keys, Pointer values,
             Pointer count, MapBatchOpts opts);
 
+    // ------------------------------------------------------------------ bpf_prog (fd, syscall wrapper: feature probes)
+
+    // C: int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license,
+    //                      const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts);
+    int bpf_prog_load(int progType, String progName, String license, @In byte[] insns, @size_t long insnCnt,
+                      Pointer opts);
+
     // ------------------------------------------------------------------ BTF (.rodata variables, the kernel's types)
 
     // C: struct btf *btf__load_vmlinux_btf(void);
@@ -197,6 +204,14 @@ public interface LibBpfNative {
 
     // C: int bpf_tc_query(const struct bpf_tc_hook *hook, struct bpf_tc_opts *opts);
     int bpf_tc_query(TcHookStruct hook, TcOptsStruct opts);
+
+    // ------------------------------------------------------------------ links and queries by fd (TCX)
+
+    // C: int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type, const struct bpf_link_create_opts *opts);
+    int bpf_link_create(int progFd, int targetFd, int attachType, LinkCreateOpts opts);
+
+    // C: int bpf_prog_query_opts(int target_fd, enum bpf_attach_type type, struct bpf_prog_query_opts *opts);
+    int bpf_prog_query_opts(int targetFd, int attachType, ProgQueryOpts opts);
 
     // ------------------------------------------------------------------ ring buffer
 

@@ -139,7 +139,11 @@ final class ConfigReader {
 
     /** One of the enum's constants, written in lower case in the configuration. */
     <E extends Enum<E>> E enumValue(String path, Class<E> type) throws ConfigError {
-        ConfigValue value = value(path);
+        return enumValue(value(path), path, type);
+    }
+
+    /** As {@link #enumValue(String, Class)} for a value inside a list or object. */
+    static <E extends Enum<E>> E enumValue(ConfigValue value, String path, Class<E> type) throws ConfigError {
         E[] constants = type.getEnumConstants();
         List<String> names = new ArrayList<>();
         for (E constant : constants) {

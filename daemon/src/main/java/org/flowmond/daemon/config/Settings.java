@@ -17,12 +17,13 @@ import java.util.Objects;
  * @param export     {@code flowmon.export.*}
  * @param outputs    {@code flowmon.outputs.*}
  * @param stats      {@code flowmon.stats.*}
+ * @param metrics    {@code flowmon.metrics.*}
  * @param identity   {@code flowmon.identity.*}
  */
 public record Settings(InterfaceSelection interfaces, Directions directions, ProbeSettings probes,
                        FilterSettings filter, FlowSettings flows, AttributionSettings attribution,
                        ExportSettings export, OutputSettings outputs, StatsSettings stats,
-                       IdentitySettings identity) {
+                       MetricsSettings metrics, IdentitySettings identity) {
 
     public Settings {
         Objects.requireNonNull(interfaces, "interfaces");
@@ -34,6 +35,7 @@ public record Settings(InterfaceSelection interfaces, Directions directions, Pro
         Objects.requireNonNull(export, "export");
         Objects.requireNonNull(outputs, "outputs");
         Objects.requireNonNull(stats, "stats");
+        Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(identity, "identity");
     }
 }

@@ -3,7 +3,9 @@ package org.flowmond.daemon.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
@@ -12,10 +14,15 @@ import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.tc.TcAttachMode;
+import org.flowmond.ipfix.TlsFiles;
+import org.flowmond.ipfix.transport.TlsContexts;
 
 /**
  * Turns reference.conf, the configuration file and the command-line overrides (strongest first:
@@ -106,7 +113,40 @@ public final class SettingsLoader {
                 export(in, identity),
                 outputs(in),
                 new StatsSettings(in.duration(ROOT + ".stats.interval", Duration.ofSeconds(1), Duration.ofDays(1))),
+                metrics(in),
                 identity);
+    }
+
+    /** {@code flowmon.metrics.listen}: "" or "HOST:PORT" ("[v6]:PORT" for an IPv6 literal). */
+    private static MetricsSettings metrics(ConfigReader in) throws ConfigError {
+        String path = ROOT + ".metrics.listen";
+        ConfigValue value = in.value(path);
+        String text = ConfigReader.string(value, path).trim();
+        if (text.isEmpty()) {
+            return MetricsSettings.OFF;
+        }
+        String expected = "expected \"HOST:PORT\" (an address and a TCP port 1..65535, \"[v6]:PORT\" for IPv6), or \"\" for no endpoint, got \""
+                + text + "\"";
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1) {
+            throw ConfigError.at(value.origin(), path, expected);
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            throw ConfigError.at(value.origin(), path, expected);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw ConfigError.at(value.origin(), path, expected);
+        }
+        if (port < 1 || port > 65535 || !HostNames.isValid(host)) {
+            throw ConfigError.at(value.origin(), path, expected);
+        }
+        return new MetricsSettings(Optional.of(new MetricsSettings.Listen(host, port)));
     }
 
     private static InterfaceSelection interfaces(ConfigReader in) throws ConfigError {
@@ -148,7 +188,9 @@ public final class SettingsLoader {
                 (int) ring,
                 in.duration(p + "ring-poll-interval", Duration.ofMillis(1), Duration.ofSeconds(10)),
                 in.intIn(p + "tc-map-entries", 1024, MAX_TABLE),
-                in.duration(p + "tc-scan-interval", Duration.ofMillis(10), Duration.ofSeconds(60)));
+                in.duration(p + "tc-scan-interval", Duration.ofMillis(10), Duration.ofSeconds(60)),
+                in.enumValue(p + "tc-attach", TcAttachMode.class),
+                in.intIn(p + "tc-priority", 1, 65535));
     }
 
     private static FilterSettings filter(ConfigReader in) throws ConfigError {
@@ -196,21 +238,25 @@ public final class SettingsLoader {
             throw ConfigError.at(in.value(p + "enterprise-id").origin(), p + "enterprise-id",
                     "expected flowmond's own enterprise number, got 35632 (ntop's, whose element ids mean other things)");
         }
+        List<Collector> collectors = in.list(p + "collectors", SettingsLoader::collector);
         return new ExportSettings(
-                in.list(p + "collectors", SettingsLoader::collector),
+                collectors,
                 HostIdentity.observationDomain(in, p + "observation-domain-id", identity),
                 in.intIn(p + "mtu", 576, 65535),
                 in.duration(p + "template-refresh", Duration.ofSeconds(1), Duration.ofDays(1)),
                 in.intIn(p + "template-refresh-messages", 0, 1_000_000),
                 enterprise,
                 in.enumValue(p + "biflow", BiflowMode.class),
-                in.intIn(p + "send-queue-limit", 1, 1_000_000));
+                in.intIn(p + "send-queue-limit", 1, 1_000_000),
+                in.intIn(p + "collector-buffer", 1, 1_000_000),
+                tls(in, collectors));
     }
 
     private static Collector collector(ConfigValue value, String path) throws ConfigError {
         if (value.valueType() != ConfigValueType.OBJECT) {
             throw ConfigError.at(value.origin(), path,
-                    "expected { host = \"<address>\", port = <1..65535> }, got " + ConfigReader.describe(value));
+                    "expected { host = \"<address>\", port = <1..65535>, transport = udp | tcp | tls }, got "
+                            + ConfigReader.describe(value));
         }
         ConfigObject object = (ConfigObject) value;
         for (String key : List.of("host", "port")) {
@@ -228,7 +274,70 @@ public final class SettingsLoader {
                     "expected an IPv4 or IPv6 address or a DNS name, got " + ConfigReader.describe(hostValue));
         }
         int port = (int) ConfigReader.wholeNumber(object.get("port"), path + ".port", 1, 65535);
-        return new Collector(host, port);
+        Collector.Transport transport = object.containsKey("transport")
+                ? ConfigReader.enumValue(object.get("transport"), path + ".transport", Collector.Transport.class)
+                : Collector.Transport.UDP; // an entry without transport is UDP, as before TCP/TLS existed
+        return new Collector(host, port, transport);
+    }
+
+    /**
+     * The TLS files: all three or none. Needed when a collector uses TLS; when given, each must be a
+     * readable file and together they must make a TLS client (PEM certificate chain, PKCS#8 key,
+     * CA certificates), so a bad file stops the start rather than every connection.
+     */
+    private static Optional<TlsSettings> tls(ConfigReader in, List<Collector> collectors) throws ConfigError {
+        String p = ROOT + ".export.tls.";
+        List<String> keys = List.of("certificate", "key", "ca");
+        List<Path> files = new ArrayList<>();
+        for (String key : keys) {
+            String text = in.string(p + key).trim();
+            files.add(text.isEmpty() ? null : Path.of(text).toAbsolutePath().normalize());
+        }
+        int tlsCollector = -1;
+        for (int i = collectors.size() - 1; i >= 0; i--) {
+            if (collectors.get(i).transport() == Collector.Transport.TLS) {
+                tlsCollector = i;
+            }
+        }
+        if (files.stream().allMatch(Objects::isNull)) {
+            if (tlsCollector >= 0) {
+                String key = ROOT + ".export.collectors[" + tlsCollector + "].transport";
+                throw ConfigError.at(collectorOrigin(in, tlsCollector), key,
+                        "tls needs flowmond's certificate, its key and the collectors' CA: set " + p + "certificate, "
+                                + p + "key and " + p + "ca (PEM files), got none");
+            }
+            return Optional.empty();
+        }
+        ConfigOrigin given = in.value(p + keys.get(files.indexOf(files.stream().filter(Objects::nonNull).findFirst()
+                .orElseThrow()))).origin();
+        for (int i = 0; i < keys.size(); i++) {
+            String key = p + keys.get(i);
+            ConfigValue value = in.value(key);
+            if (files.get(i) == null) {
+                // named where the others were set: that is where the missing one belongs
+                throw ConfigError.at(given, key, "missing (certificate, key and ca go together: a PEM file each)");
+            }
+            if (!Files.isRegularFile(files.get(i)) || !Files.isReadable(files.get(i))) {
+                throw ConfigError.at(value.origin(), key, "expected a readable PEM file, got \"" + value.unwrapped()
+                        + "\" (" + (Files.exists(files.get(i)) ? "not a readable file" : "no such file") + ")");
+            }
+        }
+        TlsSettings tls = new TlsSettings(files.get(0), files.get(1), files.get(2));
+        try {
+            TlsContexts.client(new TlsFiles(tls.certificate(), tls.key(), tls.ca()));
+        } catch (IllegalArgumentException e) {
+            throw ConfigError.at(in.value(p + "certificate").origin(), p + "certificate",
+                    "expected a PEM certificate, a PKCS#8 PEM key and PEM CA certificates that make a TLS client: "
+                            + e.getMessage());
+        }
+        return Optional.of(tls);
+    }
+
+    private static ConfigOrigin collectorOrigin(ConfigReader in, int index) throws ConfigError {
+        ConfigValue list = in.value(ROOT + ".export.collectors");
+        ConfigValue entry = ((ConfigList) list).get(index);
+        ConfigValue transport = entry instanceof ConfigObject o && o.containsKey("transport") ? o.get("transport") : entry;
+        return transport.origin();
     }
 
     private static OutputSettings outputs(ConfigReader in) throws ConfigError {

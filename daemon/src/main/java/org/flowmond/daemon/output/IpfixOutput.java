@@ -2,12 +2,15 @@ package org.flowmond.daemon.output;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.flowmond.bpf.api.Direction;
+import org.flowmond.daemon.config.ExportSettings;
 import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.config.TlsSettings;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
@@ -28,6 +31,7 @@ import org.flowmond.ipfix.IpfixExporter;
 import org.flowmond.ipfix.ProbeVariant;
 import org.flowmond.ipfix.ProcessInfo;
 import org.flowmond.ipfix.SyscallKind;
+import org.flowmond.ipfix.TlsFiles;
 
 /**
  * The flow table's records as IPFIX through the exporter module: biflows with ntop's process
@@ -64,11 +68,23 @@ public final class IpfixOutput implements ExportOutput {
     }
 
     static ExporterSettings exporterSettings(Settings s) {
-        List<Collector> collectors = s.export().collectors().stream().map(c -> new Collector(c.host(), c.port())).toList();
+        List<Collector> collectors = s.export().collectors().stream().map(c -> collector(c, s.export())).toList();
         return new ExporterSettings(collectors, s.export().observationDomainId(), s.export().mtu(),
                 s.export().templateRefresh(), s.export().templateRefreshMessages(), s.stats().interval(),
                 s.export().enterpriseId(), mode(s.export().biflow()), s.export().sendQueueLimit(),
                 s.outputs().ipfixFile());
+    }
+
+    static Collector collector(org.flowmond.daemon.config.Collector c, ExportSettings export) {
+        return switch (c.transport()) {
+            case UDP -> new Collector(c.host(), c.port());
+            case TCP -> Collector.tcp(c.host(), c.port(), export.collectorBuffer());
+            case TLS -> {
+                TlsSettings tls = export.tls().orElseThrow(); // the loader requires the files for a tls collector
+                yield Collector.tls(c.host(), c.port(), new TlsFiles(tls.certificate(), tls.key(), tls.ca()),
+                        export.collectorBuffer());
+            }
+        };
     }
 
     static BiflowMode mode(org.flowmond.daemon.config.BiflowMode m) {
@@ -160,22 +176,71 @@ public final class IpfixOutput implements ExportOutput {
         return Math.max(0, nanos / 1_000_000);
     }
 
+    /**
+     * The exporter's counters: totals under {@code ipfix.*} and {@code dropped.*}, and per collector
+     * under {@code collector[<destination>].*} (destination as {@code udp:host:port},
+     * {@code tcp:...}, {@code tls:...}). {@code ipfix.records-not-sent} is every flow record some
+     * destination did not get: dropped before the queue, plus each destination's own losses (send
+     * failures, refused by ICMP errors, dropped from a full collector buffer).
+     */
     @Override
     public Map<String, Long> counters() {
         ExporterStatistics st = exporter.statistics();
         Map<String, Long> m = new LinkedHashMap<>();
+        long sendErrors = 0;
+        long notSentThere = 0;
+        long icmpErrors = 0;
+        long refused = 0;
+        long droppedBuffer = 0;
+        long reconnects = 0;
+        List<CollectorStatistics> destinations = new ArrayList<>(st.collectors());
+        st.file().ifPresent(destinations::add);
+        for (CollectorStatistics c : destinations) {
+            sendErrors += c.sendErrors();
+            notSentThere += c.notSentFlowRecords();
+            icmpErrors += c.icmpErrors();
+            refused += c.refusedFlowRecords();
+            droppedBuffer += c.droppedMessages();
+            reconnects += c.reconnects();
+        }
         m.put("dropped.send-queue", st.recordsDroppedQueueFull());
         m.put("ipfix.records-queued", st.recordsQueued());
         m.put("ipfix.records-encoded", st.flowRecordsEncoded());
         m.put("ipfix.records-failed", st.recordsFailed());
-        m.put("ipfix.records-not-sent", st.notSentFlowRecords());
+        m.put("ipfix.records-not-sent", st.notSentFlowRecords() + notSentThere);
+        m.put("ipfix.records-refused", refused);
         m.put("ipfix.messages", st.messagesEncoded());
-        long sendErrors = 0;
-        for (CollectorStatistics c : st.collectors()) {
-            sendErrors += c.sendErrors();
-        }
         m.put("ipfix.send-errors", sendErrors);
+        m.put("ipfix.icmp-errors", icmpErrors);
+        m.put("ipfix.reconnects", reconnects);
+        m.put("ipfix.messages-dropped-buffer-full", droppedBuffer);
+        for (CollectorStatistics c : st.collectors()) {
+            putDestination(m, c);
+        }
+        st.file().ifPresent(f -> putDestination(m, f));
         return m;
+    }
+
+    /**
+     * One destination's counters as {@code collector[<destination>].<counter>}, destination being
+     * {@code udp:host:port} or {@code file:path}: the Prometheus endpoint makes the part in brackets
+     * a label.
+     */
+    private static void putDestination(Map<String, Long> m, CollectorStatistics c) {
+        String p = "collector[" + c.destination() + "].";
+        m.put(p + "connected", c.connected() ? 1L : 0L);
+        m.put(p + "messages-sent", c.messagesSent());
+        m.put(p + "octets-sent", c.octetsSent());
+        m.put(p + "flow-records-sent", c.flowRecordsSent());
+        m.put(p + "not-sent-flow-records", c.notSentFlowRecords());
+        m.put(p + "send-errors", c.sendErrors());
+        m.put(p + "unreachable", c.unreachable());
+        m.put(p + "template-refreshes", c.templateRefreshes());
+        m.put(p + "icmp-errors", c.icmpErrors());
+        m.put(p + "records-refused", c.refusedFlowRecords());
+        m.put(p + "reconnects", c.reconnects());
+        m.put(p + "buffered", c.bufferedMessages());
+        m.put(p + "messages-dropped-buffer-full", c.droppedMessages());
     }
 
     /**

@@ -139,7 +139,9 @@ public final class Pipeline implements AutoCloseable {
             Settings old = settings;
             boolean tcChanged = !old.interfaces().equals(newSettings.interfaces())
                     || old.directions() != newSettings.directions()
-                    || old.probes().tcMapEntries() != newSettings.probes().tcMapEntries();
+                    || old.probes().tcMapEntries() != newSettings.probes().tcMapEntries()
+                    || old.probes().tcAttach() != newSettings.probes().tcAttach()
+                    || old.probes().tcPriority() != newSettings.probes().tcPriority();
             boolean syscallChanged = !old.probes().equals(newSettings.probes())
                     || !old.filter().equals(newSettings.filter());
             boolean identityChanged = !old.identity().equals(newSettings.identity());

@@ -66,6 +66,12 @@ class MalformedConfigTest {
                 // 13. the probe variant misspelt
                 Arguments.of("flowmon.probes.syscall-hook = kprobes\n",
                         "F:1: flowmon.probes.syscall-hook: expected one of auto, fentry, kprobe, raw_tracepoint, tracepoint, got \"kprobes\""),
+                // 13a. the TC attach path misspelt
+                Arguments.of("flowmon.probes.tc-attach = tcx-link\n",
+                        "F:1: flowmon.probes.tc-attach: expected one of auto, tcx, tc, got \"tcx-link\""),
+                // 13b. a tc priority outside 1 .. 65535 (0 would let the kernel choose one)
+                Arguments.of("flowmon.probes.tc-priority = 0\n",
+                        "F:1: flowmon.probes.tc-priority: expected a whole number from 1 to 65535, got 0"),
                 // 14. biflow mode
                 Arguments.of("flowmon.export.biflow = rfc7011\n",
                         "F:1: flowmon.export.biflow: expected one of rfc5103, ntop, uniflow, got \"rfc7011\""),
@@ -174,6 +180,56 @@ class MalformedConfigTest {
         assertEquals(expected.replace("F:", file + ":"), error.getMessage());
         assertEquals(false, error.getMessage().contains("\n"), "one line");
         assertEquals(78, ConfigError.EXIT_STATUS);
+    }
+
+    /**
+     * Collector transports and the TLS files. "D" stands for the test's directory: "D/garbage.pem"
+     * exists but holds no PEM, "D/key.pem" is a valid PKCS#8 key without a matching certificate.
+     */
+    static Stream<Arguments> malformedTransports() {
+        return Stream.of(
+                // T1. a transport that does not exist
+                Arguments.of("flowmon.export.collectors = [{ host = \"::1\", port = 4739, transport = sctp }]\n",
+                        "F:1: flowmon.export.collectors[0].transport: expected one of udp, tcp, tls, got \"sctp\""),
+                // T2. tls without the files
+                Arguments.of("flowmon.export.collectors = [\n  { host = \"::1\", port = 4739 }\n"
+                                + "  { host = \"collector.example.org\", port = 4740, transport = tls }\n]\n",
+                        "F:3: flowmon.export.collectors[1].transport: tls needs flowmond's certificate, its key and the "
+                                + "collectors' CA: set flowmon.export.tls.certificate, flowmon.export.tls.key and "
+                                + "flowmon.export.tls.ca (PEM files), got none"),
+                // T3. a certificate file that does not exist
+                Arguments.of("flowmon.export.tls {\n  certificate = \"D/absent.pem\"\n  key = \"D/key.pem\"\n"
+                                + "  ca = \"D/key.pem\"\n}\n",
+                        "F:2: flowmon.export.tls.certificate: expected a readable PEM file, got \"D/absent.pem\" (no such file)"),
+                // T4. two of the three files
+                Arguments.of("flowmon.export.tls {\n  certificate = \"D/garbage.pem\"\n  key = \"D/key.pem\"\n}\n",
+                        "F:2: flowmon.export.tls.ca: missing (certificate, key and ca go together: a PEM file each)"),
+                // T5. files that exist but are no certificate
+                Arguments.of("flowmon.export.tls {\n  certificate = \"D/garbage.pem\"\n  key = \"D/key.pem\"\n"
+                                + "  ca = \"D/garbage.pem\"\n}\n",
+                        "F:2: flowmon.export.tls.certificate: expected a PEM certificate, a PKCS#8 PEM key and PEM CA "
+                                + "certificates that make a TLS client: "));
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @MethodSource("malformedTransports")
+    void badTransportsAndTlsFilesAreRejectedWithOneClearLine(String content, String expected) throws Exception {
+        org.flowmond.testing.Privileges.requireTool("openssl");
+        Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
+        org.flowmond.testing.Tools.run("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-out", dir.resolve("key.pem").toString());
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, content.replace("D/", dir + "/"));
+        ConfigError error = assertThrows(ConfigError.class,
+                () -> new SettingsLoader().load(Optional.of(file), ConfigFactory.empty()));
+        String message = error.getMessage();
+        String want = expected.replace("F:", file + ":").replace("D/", dir + "/");
+        if (want.endsWith(": ")) {
+            assertEquals(true, message.startsWith(want), message); // then the TLS library's own words
+        } else {
+            assertEquals(want, message);
+        }
+        assertEquals(false, error.getMessage().contains("\n"), "one line");
     }
 
     @Test

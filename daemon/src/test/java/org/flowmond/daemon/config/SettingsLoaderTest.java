@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.tc.TcAttachMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,12 +29,13 @@ class SettingsLoaderTest {
         Settings s = new SettingsLoader().defaults();
         assertEquals(InterfaceSelection.allInterfaces(), s.interfaces());
         assertEquals(Directions.BOTH, s.directions());
-        assertEquals(new ProbeSettings(HookVariant.AUTO, 1 << 20, Duration.ofMillis(100), 65536, Duration.ofSeconds(1)), s.probes());
+        assertEquals(new ProbeSettings(HookVariant.AUTO, 1 << 20, Duration.ofMillis(100), 65536, Duration.ofSeconds(1),
+                TcAttachMode.AUTO, 1), s.probes());
         assertEquals(new FilterSettings(Set.of(), Set.of(), Optional.empty()), s.filter());
         assertEquals(new FlowSettings(65536, 16384, Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(1)), s.flows());
         assertEquals(new AttributionSettings(true), s.attribution());
         assertEquals(new ExportSettings(List.of(new Collector("127.0.0.1", 4739)), 1, 1500, Duration.ofSeconds(60), 1000,
-                32473, BiflowMode.RFC5103, 4096), s.export());
+                32473, BiflowMode.RFC5103, 4096, 4096, Optional.empty()), s.export());
         assertEquals(new OutputSettings(Optional.empty(), Optional.empty(), Optional.empty(), KAFKA_OFF), s.outputs());
         assertFalse(s.outputs().kafka().enabled());
         assertEquals(new StatsSettings(Duration.ofSeconds(60)), s.stats());
@@ -80,7 +82,8 @@ class SettingsLoaderTest {
                   interfaces = [eth0, lo, eth0]
                   directions = Ingress
                   probes { syscall-hook = tracepoint, ring-buffer-size = 256K, ring-poll-interval = 50ms,
-                           tc-map-entries = 4096, tc-scan-interval = 200ms }
+                           tc-map-entries = 4096, tc-scan-interval = 200ms,
+                           tc-attach = tc, tc-priority = 100 }
                   filter { pids = [1, 42], ports = [80, 443], port-range = "8000-8080" }
                   flows { max-flows = 10, max-syscall-flows = 20, idle-timeout = 5s, active-timeout = 1m, fin-linger = 0s }
                   attribution.proc-scan-at-start = off
@@ -94,6 +97,7 @@ class SettingsLoaderTest {
                     enterprise-id = 12345
                     biflow = uniflow
                     send-queue-limit = 10
+                    collector-buffer = 20
                   }
                   outputs { json-file = "JSON" }
                   stats.interval = 5s
@@ -104,16 +108,41 @@ class SettingsLoaderTest {
         assertEquals(Directions.INGRESS, s.directions());
         assertTrue(s.directions().includes(Direction.INGRESS));
         assertFalse(s.directions().includes(Direction.EGRESS));
-        assertEquals(new ProbeSettings(HookVariant.TRACEPOINT, 256 * 1024, Duration.ofMillis(50), 4096, Duration.ofMillis(200)), s.probes());
+        assertEquals(new ProbeSettings(HookVariant.TRACEPOINT, 256 * 1024, Duration.ofMillis(50), 4096, Duration.ofMillis(200),
+                TcAttachMode.TC, 100), s.probes());
         assertEquals(new FilterSettings(Set.of(1, 42), Set.of(80, 443), Optional.of(new PortRange(8000, 8080))), s.filter());
         assertEquals(new FlowSettings(10, 20, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ZERO), s.flows());
         assertFalse(s.attribution().procScanAtStart());
         assertEquals(new ExportSettings(List.of(new Collector("::1", 2055), new Collector("collector.example.org", 4739),
                         new Collector("fe80::1%eth0", 4739)), 4294967295L, 9000, Duration.ofMinutes(10), 0, 12345,
-                BiflowMode.UNIFLOW, 10), s.export());
+                BiflowMode.UNIFLOW, 10, 20, Optional.empty()), s.export());
         assertEquals("[::1]:2055", s.export().collectors().get(0).toString());
         assertEquals(new OutputSettings(Optional.empty(), Optional.of(json), Optional.empty(), KAFKA_OFF), s.outputs());
         assertEquals(Duration.ofSeconds(5), s.stats().interval());
+    }
+
+    @Test
+    void tcpAndTlsCollectorsLoadWithTheTlsFiles() throws Exception {
+        org.flowmond.testing.Privileges.requireTool("openssl");
+        Path key = dir.resolve("flowmond.key");
+        Path cert = dir.resolve("flowmond.pem");
+        org.flowmond.testing.Tools.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key.toString(), "-out", cert.toString(),
+                "-subj", "/CN=flowmond", "-days", "2");
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, """
+                flowmon.export {
+                  collectors = [ { host = "10.0.0.1", port = 4739, transport = tcp },
+                                 { host = "collector.example.org", port = 4740, transport = TLS },
+                                 { host = "::1", port = 4739 } ]
+                  tls { certificate = "CERT", key = "KEY", ca = "CERT" }
+                }
+                """.replace("CERT", cert.toString()).replace("KEY", key.toString()));
+        ExportSettings export = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty()).export();
+        assertEquals(List.of(new Collector("10.0.0.1", 4739, Collector.Transport.TCP),
+                new Collector("collector.example.org", 4740, Collector.Transport.TLS),
+                new Collector("::1", 4739, Collector.Transport.UDP)), export.collectors());
+        assertEquals(Optional.of(new TlsSettings(cert, key, cert)), export.tls());
     }
 
     @Test

@@ -63,6 +63,13 @@ public final class ChildProcess implements AutoCloseable {
         return new ChildProcess(p, log);
     }
 
+    /** Any command (a jar, a server), its output to {@code log}. */
+    public static ChildProcess command(Path log, List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(new File("/dev/null")).start();
+        return new ChildProcess(p, log);
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -5,21 +5,36 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.transport.ExportSession;
-import org.flowmond.ipfix.transport.RateLimitedLog;
 import org.flowmond.ipfix.transport.TemplateRefresh;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The IPFIX file as one more export session: templates and type records once at the start, then
- * the same messages the collectors get, with the file's own sequence numbers. A write error is
- * counted and logged; the file is then closed and its records counted as not sent.
+ * the same messages the collectors get, with the file's own sequence numbers.
+ *
+ * <p>A message counts as sent (and its records as written) only once the buffer holding it is
+ * flushed to the file. A flush that fails (a full disk) counts every flow record of the buffer
+ * as not sent and leaves the file ending with its last whole message ({@link IpfixFileWriter});
+ * the file stays open and the next flush tries again, so writing resumes when space comes
+ * back (the sequence numbers then show the gap). If the templates were among what was lost,
+ * they are written again first. A failing file is logged once when it starts failing and once
+ * when it writes again.
  */
 public final class FileSession extends ExportSession {
     private static final Logger LOG = LoggerFactory.getLogger(FileSession.class);
 
-    private final RateLimitedLog problems = new RateLimitedLog(LOG);
     private IpfixFileWriter writer;
+    /** What the buffer holds, counted as sent when it reaches the file. */
+    private int pendingMessages;
+    private long pendingOctets;
+    private long pendingFlowRecords;
+    private long pendingDataRecords;
+    private boolean templatesInFile;
+    private boolean pendingHasTemplates;
+    /** Since the first failed flush of the current failure; 0 while writing works. */
+    private long failingSinceNanos;
+    private long lostWhileFailing;
 
     private FileSession(IpfixFileWriter writer) {
         super("file:" + writer.path(), TemplateRefresh.ONCE);
@@ -31,22 +46,27 @@ public final class FileSession extends ExportSession {
     }
 
     @Override
+    public void announce(java.util.List<IpfixMessage> announcement, long exportTimeSeconds, long nowNanos) {
+        super.announce(announcement, exportTimeSeconds, nowNanos);
+        pendingHasTemplates = true;
+    }
+
+    @Override
     protected boolean write(IpfixMessage stamped, int flowRecords) {
         if (writer == null) {
             notSent(flowRecords);
             return false;
         }
-        try {
-            int octets = writer.write(stamped);
-            sent(octets, flowRecords, stamped.dataRecordCount());
-            return true;
-        } catch (IOException e) {
-            sendErrors.incrementAndGet();
-            notSent(flowRecords);
-            problems.warn("writing IPFIX file " + destination() + " failed; file closed", e);
-            closeQuietly();
-            return false;
+        int length = stamped.encodedLength();
+        if (!writer.fits(length)) {
+            flush();
         }
+        writer.append(stamped);
+        pendingMessages++;
+        pendingOctets += length;
+        pendingFlowRecords += flowRecords;
+        pendingDataRecords += stamped.dataRecordCount();
+        return true;
     }
 
     @Override
@@ -54,28 +74,51 @@ public final class FileSession extends ExportSession {
         return writer != null;
     }
 
-    /** A failed file stays closed: reopening would truncate what was written. */
+    /** Nothing to reopen: a failing file stays open and each flush retries. */
     @Override
     public void reopenIfClosed() {
     }
 
-    /** Writes buffered messages to the file. */
+    /** Writes the buffered messages to the file and counts them, as written or as lost. */
     public void flush() {
-        if (writer == null) {
+        if (writer == null || pendingMessages == 0) {
             return;
         }
         try {
             writer.flush();
+            sentMessages(pendingMessages, pendingOctets, pendingFlowRecords, pendingDataRecords);
+            templatesInFile |= pendingHasTemplates;
+            if (failingSinceNanos != 0) {
+                LOG.info("writing IPFIX file {} again after {} s; {} flow records were lost meanwhile", destination(),
+                        String.format("%.1f", (System.nanoTime() - failingSinceNanos) / 1e9), lostWhileFailing);
+                failingSinceNanos = 0;
+            }
         } catch (IOException e) {
             sendErrors.incrementAndGet();
-            problems.warn("writing IPFIX file " + destination() + " failed; file closed", e);
-            closeQuietly();
+            notSent((int) pendingFlowRecords);
+            lostWhileFailing = failingSinceNanos == 0 ? pendingFlowRecords : lostWhileFailing + pendingFlowRecords;
+            if (failingSinceNanos == 0) {
+                failingSinceNanos = System.nanoTime();
+                LOG.warn("writing IPFIX file {} failed: {}{}; the buffer's records are lost and counted, the file ends "
+                        + "with its last whole message, retrying at each flush", destination(), e.toString(),
+                        e.getSuppressed().length > 0 ? " (" + e.getSuppressed()[0].getMessage() + ")" : "");
+            }
+            if (!templatesInFile) {
+                templatesMayBeLost();
+            }
+        } finally {
+            pendingMessages = 0;
+            pendingOctets = 0;
+            pendingFlowRecords = 0;
+            pendingDataRecords = 0;
+            pendingHasTemplates = false;
         }
     }
 
     @Override
     public CompletableFuture<Void> close() {
         if (writer != null) {
+            flush();
             try {
                 writer.close();
             } catch (IOException e) {
@@ -85,14 +128,5 @@ public final class FileSession extends ExportSession {
             writer = null;
         }
         return CompletableFuture.completedFuture(null);
-    }
-
-    private void closeQuietly() {
-        try {
-            writer.close();
-        } catch (IOException ignored) {
-            // already reported the first failure
-        }
-        writer = null;
     }
 }

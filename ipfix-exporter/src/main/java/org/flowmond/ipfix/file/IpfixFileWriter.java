@@ -11,14 +11,19 @@ import org.flowmond.ipfix.message.IpfixMessage;
 
 /**
  * Writes IPFIX messages to a file, back to back (RFC 5655 section 6: an IPFIX file is a
- * serialized stream of IPFIX messages). Buffers up to 256 KiB between writes. Not thread-safe.
+ * serialized stream of IPFIX messages). Messages wait in a buffer of up to 256 KiB until
+ * {@link #flush()}; the file only ever ends with a whole message: a flush that fails (a full
+ * disk) cuts the file back to where the last good flush left it, and the buffer's messages are
+ * gone. The next flush writes from there again. Not thread-safe.
  */
 public final class IpfixFileWriter implements AutoCloseable {
-    private static final int BUFFER_SIZE = 256 * 1024;
+    static final int BUFFER_SIZE = 256 * 1024;
 
     private final Path path;
     private final FileChannel file;
     private final ByteBuf buffer = Unpooled.buffer(BUFFER_SIZE);
+    /** File length through the last whole message flushed. */
+    private long committed;
 
     private IpfixFileWriter(Path path, FileChannel file) {
         this.path = path;
@@ -35,21 +40,54 @@ public final class IpfixFileWriter implements AutoCloseable {
         return path;
     }
 
-    /** Appends one message; returns its length in octets. */
-    public int write(IpfixMessage message) throws IOException {
+    /** Whether a message of {@code length} octets fits the buffer now (else flush first). */
+    public boolean fits(int length) {
+        return buffer.writableBytes() >= length;
+    }
+
+    /** Adds one message to the buffer; returns its length in octets. Call {@link #fits} first. */
+    public int append(IpfixMessage message) {
         int length = message.encodedLength();
-        if (buffer.writableBytes() < length) {
-            flush();
-        }
         IpfixMessageEncoder.INSTANCE.encode(message, buffer);
         return length;
     }
 
+    /** Octets buffered, not yet in the file. */
+    public int buffered() {
+        return buffer.readableBytes();
+    }
+
+    /** The file's length through its last whole message. */
+    public long committedLength() {
+        return committed;
+    }
+
+    /**
+     * Writes the buffer to the file. On failure the buffer is dropped and the file cut back to its
+     * last whole message; if even that fails, the exception says the file ends with a partial one.
+     */
     public void flush() throws IOException {
-        while (buffer.isReadable()) {
-            buffer.readerIndex(buffer.readerIndex() + file.write(buffer.nioBuffer()));
+        try {
+            while (buffer.isReadable()) {
+                buffer.readerIndex(buffer.readerIndex() + file.write(buffer.nioBuffer()));
+            }
+            committed = file.position();
+        } catch (IOException e) {
+            cutBack(e);
+            throw e;
+        } finally {
+            buffer.clear();
         }
-        buffer.clear();
+    }
+
+    private void cutBack(IOException cause) {
+        try {
+            file.truncate(committed);
+            file.position(committed);
+        } catch (IOException e) {
+            cause.addSuppressed(new IOException("the file could not be cut back to its last whole message at "
+                    + committed + " octets: it ends with a partial message", e));
+        }
     }
 
     @Override

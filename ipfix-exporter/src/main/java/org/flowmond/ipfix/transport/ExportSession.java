@@ -37,6 +37,10 @@ public abstract class ExportSession {
     protected final AtomicLong notSentFlowRecords = new AtomicLong();
     protected final AtomicLong sendErrors = new AtomicLong();
     protected final AtomicLong unreachable = new AtomicLong();
+    protected final AtomicLong reconnects = new AtomicLong();
+    protected final AtomicLong droppedMessages = new AtomicLong();
+    protected final AtomicLong icmpErrors = new AtomicLong();
+    protected final AtomicLong refusedFlowRecords = new AtomicLong();
 
     protected ExportSession(String destination, TemplateRefresh refresh) {
         this.destination = destination;
@@ -57,10 +61,11 @@ public abstract class ExportSession {
         if (!isOpen()) {
             return;
         }
+        boolean all = true;
         for (IpfixMessage m : announcement) {
-            sendStamped(m.withExportTime(exportTimeSeconds), 0);
+            all &= sendStamped(m.withExportTime(exportTimeSeconds), 0);
         }
-        announced = true;
+        announced = all; // a template message the transport refused goes again before the next data
         lastAnnouncementNanos = nowNanos;
         messagesSinceAnnouncement = 0;
         templateRefreshes.incrementAndGet();
@@ -83,12 +88,36 @@ public abstract class ExportSession {
         }
     }
 
-    private void sendStamped(IpfixMessage message, int flowRecords) {
+    private boolean sendStamped(IpfixMessage message, int flowRecords) {
         AtomicLong sequence = sequence(message.observationDomainId());
         IpfixMessage stamped = message.withSequenceNumber(sequence.get());
         if (write(stamped, flowRecords)) {
             sequence.addAndGet(message.dataRecordCount());
+            return true;
         }
+        return false;
+    }
+
+    /** The destination may have missed the templates (it refused a message): send them before the next data. */
+    protected final void templatesMayBeLost() {
+        announced = false;
+    }
+
+    /**
+     * Stamps a message with its domain's sequence number and counts its data records into it: for
+     * a session that hands messages over itself (a stream, where a message written is part of the
+     * connection's sequence whatever becomes of the connection).
+     */
+    protected final IpfixMessage stampNext(IpfixMessage message) {
+        AtomicLong sequence = sequence(message.observationDomainId());
+        IpfixMessage stamped = message.withSequenceNumber(sequence.get());
+        sequence.addAndGet(message.dataRecordCount());
+        return stamped;
+    }
+
+    /** A new transport session (a new TCP connection) starts every domain's sequence at 0. */
+    protected final void resetSequences() {
+        sequences.clear();
     }
 
     private AtomicLong sequence(long observationDomainId) {
@@ -113,6 +142,14 @@ public abstract class ExportSession {
 
     protected final void sent(int octets, int flowRecords, int dataRecordCount) {
         messagesSent.incrementAndGet();
+        octetsSent.addAndGet(octets);
+        flowRecordsSent.addAndGet(flowRecords);
+        dataRecordsSent.addAndGet(dataRecordCount);
+    }
+
+    /** Several messages reached the destination at once (a file's buffer flushed). */
+    protected final void sentMessages(int messages, long octets, long flowRecords, long dataRecordCount) {
+        messagesSent.addAndGet(messages);
         octetsSent.addAndGet(octets);
         flowRecordsSent.addAndGet(flowRecords);
         dataRecordsSent.addAndGet(dataRecordCount);
@@ -162,6 +199,30 @@ public abstract class ExportSession {
 
     public long unreachable() {
         return unreachable.get();
+    }
+
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    /** Messages dropped because the session's buffer was full. */
+    public long droppedMessages() {
+        return droppedMessages.get();
+    }
+
+    /** ICMP errors the kernel reported for this destination (UDP). */
+    public long icmpErrors() {
+        return icmpErrors.get();
+    }
+
+    /** Flow records in messages the destination refused (estimated from ICMP errors; UDP). */
+    public long refusedFlowRecords() {
+        return refusedFlowRecords.get();
+    }
+
+    /** Messages held for this destination and not yet known to be delivered (TCP/TLS). */
+    public int bufferedMessages() {
+        return 0;
     }
 
     /** Starts the sequence of a domain at {@code records}: for tests of the 2^32 wrap. */

@@ -39,6 +39,11 @@ public final class UdpCollectorSession extends ExportSession {
     private final int port;
     private final EventLoop loop;
     private final RateLimitedLog problems = new RateLimitedLog(LOG);
+    private final RefusalLedger refusals = new RefusalLedger();
+    /** Since the first ICMP error of the current outage; 0 while the collector accepts. */
+    private long refusingSinceNanos;
+    private long icmpErrorsAtOutageStart;
+    private long refusedAtOutageStart;
 
     private volatile InetSocketAddress remote;
     private volatile Channel channel;
@@ -76,6 +81,7 @@ public final class UdpCollectorSession extends ExportSession {
     @Override
     public void reopenIfClosed() {
         long now = System.nanoTime();
+        checkAcceptingAgain(now);
         if (!isOpen() && now - lastOpenAttemptNanos >= refresh().interval().toNanos()) {
             openOnLoop(new CompletableFuture<>());
         }
@@ -156,10 +162,14 @@ public final class UdpCollectorSession extends ExportSession {
         lastWrite.addListener(f -> {
             if (f.isSuccess()) {
                 sent(octets, flowRecords, dataRecordCount);
+                refusals.sent(System.nanoTime(), flowRecords);
             } else {
+                // not sent: a pending ICMP error (of an earlier datagram) or a local failure
                 notSent(flowRecords);
                 countFailure(f.cause());
-                problems.warn("sending to collector " + destination() + " failed", f.cause());
+                if (!(f.cause() instanceof PortUnreachableException)) {
+                    problems.warn("sending to collector " + destination() + " failed", f.cause());
+                }
             }
         });
         // On the event loop the datagram is usually written at once: a send the kernel refused
@@ -168,10 +178,44 @@ public final class UdpCollectorSession extends ExportSession {
     }
 
     private void countFailure(Throwable cause) {
+        if (cause instanceof PortUnreachableException) {
+            icmpError();
+        }
         if (isUnreachable(cause)) {
             unreachable.incrementAndGet();
         } else {
             sendErrors.incrementAndGet();
+        }
+    }
+
+    /**
+     * The kernel reported an ICMP port unreachable for this collector (ECONNREFUSED on the
+     * connected socket, once per error, on the next send or read): counted, and charged to the
+     * message it refused ({@link RefusalLedger}). The first of an outage is logged.
+     */
+    private void icmpError() {
+        long now = System.nanoTime();
+        icmpErrors.incrementAndGet();
+        templatesMayBeLost();
+        int records = refusals.charge(now);
+        refusedFlowRecords.addAndGet(records);
+        notSent(records);
+        if (refusingSinceNanos == 0) {
+            refusingSinceNanos = now;
+            icmpErrorsAtOutageStart = icmpErrors.get() - 1;
+            refusedAtOutageStart = refusedFlowRecords.get() - records;
+            LOG.warn("collector {} refuses IPFIX (ICMP port unreachable): counting ICMP errors and the records they "
+                    + "refuse until it accepts again", destination());
+        }
+    }
+
+    /** After an outage: a message older than the charge window drew no error, so the collector is back. */
+    private void checkAcceptingAgain(long now) {
+        if (refusingSinceNanos != 0 && refusals.acceptedSinceLastError(now)) {
+            LOG.info("collector {} accepts IPFIX again after {} s: {} ICMP errors, {} flow records refused meanwhile",
+                    destination(), String.format("%.1f", (now - refusingSinceNanos) / 1e9),
+                    icmpErrors.get() - icmpErrorsAtOutageStart, refusedFlowRecords.get() - refusedAtOutageStart);
+            refusingSinceNanos = 0;
         }
     }
 
@@ -215,7 +259,9 @@ public final class UdpCollectorSession extends ExportSession {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             countFailure(cause);
-            problems.warn("collector " + destination() + " reported an error", cause);
+            if (!(cause instanceof PortUnreachableException)) {
+                problems.warn("collector " + destination() + " reported an error", cause);
+            }
         }
     }
 }

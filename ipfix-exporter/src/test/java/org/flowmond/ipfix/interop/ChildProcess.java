@@ -69,7 +69,7 @@ final class ChildProcess implements AutoCloseable {
         new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 
-    private void awaitExit(Duration timeout) throws IOException, InterruptedException {
+    void awaitExit(Duration timeout) throws IOException, InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException(command.get(0) + " did not exit within " + timeout + ":\n" + output());
         }

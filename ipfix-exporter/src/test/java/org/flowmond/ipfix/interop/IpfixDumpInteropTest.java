@@ -86,12 +86,12 @@ class IpfixDumpInteropTest {
         assertEquals(List.of(expectedHealth), with(records, "flowsActive"), "the health record, by name");
     }
 
-    private static List<Map<String, Object>> with(List<Map<String, Object>> records, String marker) {
+    static List<Map<String, Object>> with(List<Map<String, Object>> records, String marker) {
         return records.stream().filter(r -> r.containsKey(marker)).toList();
     }
 
     /** The data records of the dump, in order, as element name to value. */
-    private static List<Map<String, Object>> parse(String dump) {
+    static List<Map<String, Object>> parse(String dump) {
         List<Map<String, Object>> records = new ArrayList<>();
         Map<String, Object> current = null;
         for (String line : dump.split("\n")) {

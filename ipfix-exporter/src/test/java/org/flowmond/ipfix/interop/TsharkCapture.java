@@ -65,12 +65,14 @@ final class TsharkCapture implements AutoCloseable {
     record Record(int frame, int templateId, Map<String, Object> values) {
     }
 
+    private final String protocol;
     private final int port;
     private final Path file;
     private final ChildProcess tshark;
     private final InformationElements model;
 
-    private TsharkCapture(int port, Path file, ChildProcess tshark, InformationElements model) {
+    private TsharkCapture(String protocol, int port, Path file, ChildProcess tshark, InformationElements model) {
+        this.protocol = protocol;
         this.port = port;
         this.file = file;
         this.tshark = tshark;
@@ -83,13 +85,23 @@ final class TsharkCapture implements AutoCloseable {
      * port has shown up in tshark's live packet list ({@code -P}).
      */
     static TsharkCapture start(int port, Path dir, InformationElements model) throws Exception {
+        return start("udp", port, dir, model);
+    }
+
+    /** As {@link #start(int, Path, InformationElements)} for {@code tcp port N}: decoded as a stream of messages. */
+    static TsharkCapture startTcp(int port, Path dir, InformationElements model) throws Exception {
+        return start("tcp", port, dir, model);
+    }
+
+    private static TsharkCapture start(String protocol, int port, Path dir, InformationElements model)
+            throws Exception {
         Path file = dir.resolve("capture-" + port + ".pcapng");
         int probePort = FreePorts.udp();
         ChildProcess p = ChildProcess.start(List.of("tshark", "-i", "lo", "-f",
-                "udp port " + port + " or udp port " + probePort, "-w", file.toString(), "-P", "-l"),
+                protocol + " port " + port + " or udp port " + probePort, "-w", file.toString(), "-P", "-l"),
                 dir.resolve("tshark-" + port + ".log"));
         p.awaitOutput("Capture started.", Duration.ofSeconds(30));
-        TsharkCapture capture = new TsharkCapture(port, file, p, model);
+        TsharkCapture capture = new TsharkCapture(protocol, port, file, p, model);
         capture.awaitProbe(probePort);
         return capture;
     }
@@ -121,7 +133,7 @@ final class TsharkCapture implements AutoCloseable {
 
     /** Frame numbers matching a display filter. */
     List<Integer> frames(String displayFilter) {
-        String out = Tools.run(List.of("tshark", "-r", file.toString(), "-d", "udp.port==" + port + ",cflow", "-Y",
+        String out = Tools.run(List.of("tshark", "-r", file.toString(), "-d", protocol + ".port==" + port + ",cflow", "-Y",
                 displayFilter, "-T", "fields", "-e", "frame.number"));
         return out.lines().filter(l -> !l.isBlank()).map(Integer::parseInt).toList();
     }
@@ -136,15 +148,15 @@ final class TsharkCapture implements AutoCloseable {
     }
 
     private List<String> read(String... extra) {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-d", "udp.port==" + port + ",cflow",
-                "-Y", "udp.port==" + port));
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-d", protocol + ".port==" + port + ",cflow",
+                "-Y", protocol + ".port==" + port));
         cmd.addAll(List.of(extra));
         return cmd;
     }
 
     /** Frames with the expert findings of an exporter mistake; empty when all is well. */
     String problems() {
-        String out = Tools.run(List.of("tshark", "-r", file.toString(), "-d", "udp.port==" + port + ",cflow", "-Y",
+        String out = Tools.run(List.of("tshark", "-r", file.toString(), "-d", protocol + ".port==" + port + ",cflow", "-Y",
                 "cflow.no_template_found || cflow.unexpected_sequence_number || _ws.malformed"));
         return out;
     }

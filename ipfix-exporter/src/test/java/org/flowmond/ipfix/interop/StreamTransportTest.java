@@ -1,0 +1,229 @@
+package org.flowmond.ipfix.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.flowmond.ipfix.BiflowMode;
+import org.flowmond.ipfix.Collector;
+import org.flowmond.ipfix.CollectorStatistics;
+import org.flowmond.ipfix.FlowRecord;
+import org.flowmond.ipfix.IpfixExporter;
+import org.flowmond.ipfix.ie.InformationElements;
+import org.flowmond.ipfix.testing.ExpectedValues;
+import org.flowmond.ipfix.testing.FreePorts;
+import org.flowmond.ipfix.testing.Settings;
+import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.testing.Privileges;
+import org.flowmond.testing.Tools;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * IPFIX over TCP and TLS (RFC 7011 sections 10.4 and 11) decoded by collectors that are not ours:
+ * socat receives the stream (terminating TLS with mutual authentication) into a file that
+ * libfixbuf's ipfixDump decodes, and tshark decodes the TCP stream it captured. A collector
+ * restarted in the middle of an export gets every record exactly once.
+ */
+class StreamTransportTest {
+    private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
+    private static final BiflowMode MODE = BiflowMode.NPROBE;
+    private static final int BUFFER = 10_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void ipfixDumpDecodesEveryRecordSentOverTcp() throws Exception {
+        Privileges.requireTool("socat");
+        Privileges.requireTool("ipfixDump");
+        int port = FreePorts.tcp();
+        List<FlowRecord> flows = TestFlows.flows(3000, 41, 0);
+        CollectorStatistics stats;
+        try (SocatCollector collector = SocatCollector.tcp(port, dir.resolve("tcp.ipfix"), dir.resolve("socat.log"))) {
+            stats = export(Collector.tcp("127.0.0.1", port, BUFFER), flows);
+            collector.awaitEnd();
+        }
+        assertDecoded(flows, List.of(dir.resolve("tcp.ipfix")));
+        assertEquals(new Counts(false, 3000, 0, 0, 0, 0, 1), Counts.of(stats));
+        String messages = Tools.run("ipfixDump", "--in", dir.resolve("tcp.ipfix").toString(), "--stats");
+        assertTrue(largestMessage(dir.resolve("tcp.ipfix")) > 1500,
+                "messages are not bound by the MTU over TCP:\n" + messages);
+    }
+
+    @Test
+    void ipfixDumpDecodesEveryRecordSentOverTlsWithMutualAuthentication() throws Exception {
+        Privileges.requireTool("socat");
+        Privileges.requireTool("openssl");
+        Privileges.requireTool("ipfixDump");
+        TestCertificates certs = TestCertificates.create(dir, "");
+        int port = FreePorts.tcp();
+        List<FlowRecord> flows = TestFlows.flows(2000, 43, 0);
+        CollectorStatistics stats;
+        try (SocatCollector collector = SocatCollector.tls(port, dir.resolve("tls.ipfix"), dir.resolve("socat.log"),
+                certs)) {
+            stats = export(Collector.tls("127.0.0.1", port, certs.exporterFiles(), BUFFER), flows);
+            collector.awaitEnd();
+            assertTrue(collector.log().contains("accepting connection"), collector.log());
+        }
+        assertDecoded(flows, List.of(dir.resolve("tls.ipfix")));
+        assertEquals(new Counts(false, 2000, 0, 0, 0, 0, 1), Counts.of(stats));
+    }
+
+    @Test
+    void aCollectorThatDoesNotTrustTheExporterGetsNothingAndTheLossIsCounted() throws Exception {
+        Privileges.requireTool("socat");
+        Privileges.requireTool("openssl");
+        TestCertificates collectorPki = TestCertificates.create(dir, "a-");
+        TestCertificates otherPki = TestCertificates.create(dir, "b-");
+        int port = FreePorts.tcp();
+        // the exporter trusts the collector, but its own certificate comes from a CA the collector does not know
+        var files = new org.flowmond.ipfix.TlsFiles(otherPki.exporterCertificate, otherPki.exporterKey, collectorPki.ca);
+        CollectorStatistics stats;
+        try (SocatCollector collector = SocatCollector.tls(port, dir.resolve("refused.ipfix"), dir.resolve("socat.log"),
+                collectorPki)) {
+            stats = export(Collector.tls("127.0.0.1", port, files, BUFFER), TestFlows.flows(10, 1, 4));
+        }
+        assertFalse(stats.connected());
+        assertEquals(0, stats.flowRecordsSent());
+        assertEquals(10, stats.notSentFlowRecords(), "counted as not sent when the exporter closed");
+        Path file = dir.resolve("refused.ipfix");
+        assertTrue(!Files.exists(file) || Files.size(file) == 0, "nothing reached the collector's file");
+    }
+
+    @Test
+    void tsharkDecodesTheTcpStreamWithoutExpertFindings() throws Exception {
+        Privileges.requireTool("socat");
+        Privileges.requireTool("tshark");
+        Privileges.requireRoot();
+        int port = FreePorts.tcp();
+        List<FlowRecord> flows = TestFlows.flows(1000, 47, 0);
+        try (TsharkCapture capture = TsharkCapture.startTcp(port, dir, MODEL);
+             SocatCollector collector = SocatCollector.tcp(port, dir.resolve("t.ipfix"), dir.resolve("socat.log"))) {
+            export(Collector.tcp("127.0.0.1", port, BUFFER), flows);
+            collector.awaitEnd();
+            Thread.sleep(500); // let dumpcap write the last segments
+            capture.stop();
+            assertEquals("", capture.problems(), "no missing template, sequence error or malformed message");
+            List<Map<String, Object>> decoded = capture.records().stream()
+                    .filter(r -> r.values().containsKey("octetDeltaCount")).map(TsharkCapture.Record::values).toList();
+            assertEquals(flows.size(), decoded.size(), "flow records tshark decoded");
+        }
+    }
+
+    /**
+     * The collector stops for three seconds while records are exported, then comes back: every
+     * record arrives exactly once (the two connections' files together), each connection's file
+     * starts with the templates (ipfixDump decodes each file alone), and nothing is counted lost.
+     */
+    @Test
+    void aRestartedTcpCollectorGetsEveryRecordExactlyOnce() throws Exception {
+        Privileges.requireTool("socat");
+        Privileges.requireTool("ipfixDump");
+        int port = FreePorts.tcp();
+        List<FlowRecord> flows = TestFlows.flows(3000, 53, 0);
+        Path first = dir.resolve("first.ipfix");
+        Path second = dir.resolve("second.ipfix");
+        CollectorStatistics stats;
+        try (IpfixExporter exporter = IpfixExporter.start(settings(Collector.tcp("127.0.0.1", port, BUFFER)))) {
+            try (SocatCollector collector = SocatCollector.tcp(port, first, dir.resolve("socat-1.log"))) {
+                awaitConnected(exporter);
+                exportPaced(exporter, flows.subList(0, 1000));
+                collector.stop();
+            }
+            exportPaced(exporter, flows.subList(1000, 2000)); // 2 s with the collector gone
+            Thread.sleep(1000);
+            try (SocatCollector collector = SocatCollector.tcp(port, second, dir.resolve("socat-2.log"))) {
+                exportPaced(exporter, flows.subList(2000, 3000));
+                awaitConnected(exporter);
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                exporter.close();
+                collector.awaitEnd();
+            }
+            stats = exporter.statistics().collectors().get(0);
+        }
+        assertDecoded(flows, List.of(first, second));
+        assertTrue(Tools.run("ipfixDump", "--in", second.toString(), "--templates").contains("template record"),
+                "templates re-sent on the new connection");
+        assertEquals(1, stats.reconnects());
+        assertEquals(2, stats.templateRefreshes(), "templates once per connection");
+        assertEquals(new Counts(false, 3000, 0, 0, 0, 0, 2), Counts.of(stats));
+    }
+
+    /** The statistics that matter here, compared in one assertion (after close: not connected). */
+    record Counts(boolean connected, long flowRecordsSent, long notSent, long dropped, long buffered, long sendErrors,
+                  long templateRefreshes) {
+        static Counts of(CollectorStatistics s) {
+            return new Counts(s.connected(), s.flowRecordsSent(), s.notSentFlowRecords(), s.droppedMessages(),
+                    s.bufferedMessages(), s.sendErrors(), s.templateRefreshes());
+        }
+    }
+
+    private static org.flowmond.ipfix.ExporterSettings settings(Collector collector) {
+        return Settings.to(collector).withMode(MODE).withStatistics(Duration.ofMillis(500)).build();
+    }
+
+    /** Exports, closes (which waits for the collector's acknowledgements) and returns the collector's statistics. */
+    private static CollectorStatistics export(Collector collector, List<FlowRecord> flows) throws Exception {
+        IpfixExporter exporter = IpfixExporter.start(settings(collector));
+        try {
+            flows.forEach(exporter::export);
+            exporter.flush(Duration.ofSeconds(10));
+        } finally {
+            exporter.close();
+        }
+        return exporter.statistics().collectors().get(0);
+    }
+
+    /** 1000 records over 2 seconds, in small batches: records keep coming while the collector goes. */
+    private static void exportPaced(IpfixExporter exporter, List<FlowRecord> flows) throws InterruptedException {
+        for (int i = 0; i < flows.size(); i++) {
+            assertTrue(exporter.export(flows.get(i)));
+            if (i % 20 == 19) {
+                Thread.sleep(40);
+            }
+        }
+    }
+
+    private static void awaitConnected(IpfixExporter exporter) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!exporter.statistics().collectors().get(0).connected()) {
+            assertTrue(System.nanoTime() < deadline, "collector connected within 30 s");
+            Thread.sleep(20);
+        }
+    }
+
+    /** ipfixDump decodes the files; together they hold every flow exactly once, every field as sent. */
+    private static void assertDecoded(List<FlowRecord> flows, List<Path> files) {
+        List<Map<String, Object>> decoded = new ArrayList<>();
+        for (Path f : files) {
+            String dump = Tools.run("env", "TZ=UTC", "ipfixDump", "--in", f.toString(), "--rfc5610");
+            decoded.addAll(IpfixDumpInteropTest.with(IpfixDumpInteropTest.parse(dump), "octetDeltaCount"));
+        }
+        List<Map<String, Object>> expected = new ArrayList<>();
+        flows.forEach(f -> expected.addAll(ExpectedValues.flow(f, MODE)));
+        assertEquals(expected.size(), decoded.size(), "records decoded");
+        Comparator<Map<String, Object>> order = Comparator.comparing(Object::toString);
+        assertEquals(expected.stream().sorted(order).toList(), decoded.stream().sorted(order).toList(),
+                "every record exactly once, every field as sent");
+    }
+
+    /** The longest message in an IPFIX file (each message header has its length at octet 2). */
+    private static int largestMessage(Path file) throws Exception {
+        byte[] b = Files.readAllBytes(file);
+        int largest = 0;
+        for (int at = 0; at + 4 <= b.length; ) {
+            int length = ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+            largest = Math.max(largest, length);
+            at += Math.max(length, 16);
+        }
+        return largest;
+    }
+}
