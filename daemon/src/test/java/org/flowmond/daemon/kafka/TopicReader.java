@@ -18,14 +18,14 @@ public final class TopicReader {
     private TopicReader() {
     }
 
-    /** One record as read: its key, its value, its partition. */
-    public record Read(String key, String value, int partition) {
+    /** One record as read: its key, its value (as UTF-8 text and as bytes), its partition. */
+    public record Read(String key, String value, int partition, byte[] raw) {
     }
 
     /**
-     * Every record of the topic, read until {@code enough} holds for what was read and then nothing
-     * new came for {@code quiet} (so duplicates after the expected ones would be seen), or until
-     * {@code limit} passed.
+     * Every record of the topic, read until {@code enough} holds for what was read and then for
+     * {@code quiet} more (so duplicates after the expected ones would be seen), or until
+     * {@code limit} passed. (Not "until nothing new comes": daemons in a fleet always have records.)
      */
     public static List<Read> readAll(String bootstrap, String topic, Predicate<List<Read>> enough, Duration quiet,
                                      Duration limit) {
@@ -44,21 +44,28 @@ public final class TopicReader {
             }
             c.assign(partitions);
             c.seekToBeginning(partitions);
-            long lastNew = System.nanoTime();
+            long enoughSince = 0;
             while (System.nanoTime() < end) {
-                int before = out.size();
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     out.add(new Read(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                            new String(r.value(), StandardCharsets.UTF_8), r.partition()));
+                            new String(r.value(), StandardCharsets.UTF_8), r.partition(), r.value()));
                 }
-                if (out.size() != before) {
-                    lastNew = System.nanoTime();
-                } else if (enough.test(out) && System.nanoTime() - lastNew >= quiet.toNanos()) {
+                if (enoughSince == 0 && enough.test(out)) {
+                    enoughSince = System.nanoTime();
+                }
+                if (enoughSince != 0 && System.nanoTime() - enoughSince >= quiet.toNanos()) {
                     break;
                 }
             }
         }
         return out;
+    }
+
+    /** Every record's value as bytes, in order (one partition, or per partition in turn), read as {@link #readAll}. */
+    public static List<byte[]> readAllBytes(String bootstrap, String topic, Predicate<List<Read>> enough, Duration quiet,
+                                            Duration limit) {
+        return readAll(bootstrap, topic, enough, quiet, limit).stream()
+                .map(Read::raw).toList();
     }
 
     /** How many records the topic holds: the sum of its partitions' end offsets (no transactions, no compaction). */
