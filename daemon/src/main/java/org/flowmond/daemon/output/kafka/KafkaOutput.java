@@ -3,6 +3,7 @@ package org.flowmond.daemon.output.kafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,7 +76,7 @@ public final class KafkaOutput implements ExportOutput {
     KafkaOutput(KafkaSettings settings, IdentitySettings host, Producer<byte[], byte[]> producer) {
         this.topic = settings.topic();
         this.host = host;
-        this.messageKey = ("ipfix/" + host.hostName() + "/" + host.machineId()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.messageKey = ("ipfix/" + host.hostName() + "/" + host.machineId()).getBytes(StandardCharsets.UTF_8);
         this.producer = producer;
         this.queue = new ArrayBlockingQueue<>(settings.queueLimit());
         this.sender = new Thread(this::send, "flowmond-kafka");
