@@ -257,7 +257,7 @@ final class ExportPipeline {
         }
         StatisticsRecord record = new StatisticsRecord(settings.observationDomainId(), s.messagesSent(),
                 s.flowRecordsSent(), s.octetsSent(), notSentHere + s.notSentFlowRecords(),
-                counters.ignoredPacketTotal);
+                counters.ignoredPacketTotal, s.icmpErrors(), s.refusedFlowRecords());
         s.sendOptions(new IpfixMessage(exportTime, 0, ExportTemplates.OPTIONS_DOMAIN, optionsSets(record)));
     }
 

@@ -102,6 +102,7 @@ final class ExportTemplates {
         Set<InformationElement> out = new LinkedHashSet<>();
         List<Template<?>> described = new ArrayList<>(dataTemplates());
         described.add(daemonHealth);
+        described.add(statistics);
         for (Template<?> t : described) {
             for (InformationElement ie : t.elements()) {
                 if (ie.isEnterprise() && ie.enterpriseNumber() != ReverseElements.PEN) {
@@ -122,11 +123,12 @@ final class ExportTemplates {
     List<IpfixMessage> announcement(int maxMessageLength, long flowDomainId, LongSupplier exportTime) {
         List<IpfixMessage> messages = new ArrayList<>();
         MessagePacker options = new MessagePacker(maxMessageLength, OPTIONS_DOMAIN, exportTime, messages::add);
-        options.addOptionsTemplate(statistics.optionsTemplateRecord());
         options.addOptionsTemplate(typeRecords.optionsTemplateRecord());
         for (InformationElement ie : typeRecordElements()) {
             options.addRecord(typeRecords, ie);
         }
+        // after the type records: libfixbuf resolves an enterprise element when it reads the template
+        options.addOptionsTemplate(statistics.optionsTemplateRecord());
         options.addOptionsTemplate(daemonHealth.optionsTemplateRecord());
         options.flush();
         MessagePacker flows = new MessagePacker(maxMessageLength, flowDomainId, exportTime, messages::add);

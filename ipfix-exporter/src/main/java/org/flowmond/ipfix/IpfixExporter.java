@@ -157,9 +157,11 @@ public final class IpfixExporter implements AutoCloseable {
                     maxLength);
             await(CompletableFuture.allOf(opened.toArray(CompletableFuture[]::new)));
             await(exporter.pipeline.start());
-            LOG.info("IPFIX exporter started: {} collector(s){}, domain {}, messages up to {} octets, {} biflows, "
-                            + "enterprise {}", collectors.size(), file.map(f -> " and " + f.destination()).orElse(""),
-                    settings.observationDomainId(), maxLength, settings.biflowMode(), settings.enterpriseNumber());
+            LOG.info("IPFIX exporter started: {} collector(s){}{}, domain {}, messages up to {} octets ({} over TCP/TLS), "
+                            + "{} biflows, enterprise {}", collectors.size(),
+                    file.map(f -> " and " + f.destination()).orElse(""),
+                    sinks.isEmpty() ? "" : " and " + sinks.size() + " message sink(s)", settings.observationDomainId(),
+                    maxLength, IpfixMessage.MAX_LENGTH, settings.biflowMode(), settings.enterpriseNumber());
             return exporter;
         } catch (IOException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

@@ -99,7 +99,7 @@ class RoundTripTest {
             }
         }
         List<String> expected = java.util.stream.Stream.concat(templates.dataTemplates().stream(),
-                        java.util.stream.Stream.of(templates.daemonHealth))
+                        java.util.stream.Stream.of(templates.daemonHealth, templates.statistics))
                 .flatMap(t -> t.elements().stream())
                 .filter(ie -> ie.isEnterprise() && ie.enterpriseNumber() != 29305)
                 .distinct()
@@ -109,6 +109,7 @@ class RoundTripTest {
         assertTrue(described.contains("32473/102=meanTimeBetweenSyscalls"));
         assertTrue(described.contains("35632/169=SRC_PROC_NAME"));
         assertTrue(described.contains("32473/116=probeVariant"));
+        assertTrue(described.contains("32473/118=refusedFlowCount"));
     }
 
     @ParameterizedTest

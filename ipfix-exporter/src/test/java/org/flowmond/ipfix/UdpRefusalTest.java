@@ -32,12 +32,9 @@ import org.slf4j.LoggerFactory;
  * The outage costs one log line when it begins and one when it ends.
  *
  * <p>What Linux does here (kernel 6.18, measured by this test): an ICMP error sets the connected
- * socket's pending error; the next send fails with ECONNREFUSED (that datagram is not sent) or,
- * if the socket is read first, the read reports it. Each error surfaces once. After an error the
- * templates go again before the next data message, so while the port stays closed those template
- * messages meet the errors and the data messages fail to send: every record is counted as not
- * sent, and none is decodable-but-lost when the port opens. RefusalLedgerTest covers the charging
- * rule with data messages.
+ * socket's pending error; the next send fails with ECONNREFUSED (that datagram is not sent: the
+ * exporter sends it once more) or, if the socket is read first, the read reports it. Each error
+ * surfaces once. So every message reaches the closed port and draws its own error.
  */
 class UdpRefusalTest {
     private static final int ROUNDS = 8;
@@ -61,7 +58,7 @@ class UdpRefusalTest {
             Thread.sleep(1500); // the last error surfaces; the ledger's window passes
             CollectorStatistics closed = exporter.statistics().collectors().get(0);
             int exported = ROUNDS * PER_ROUND;
-            assertTrue(closed.icmpErrors() > 0, closed.toString());
+            assertTrue(closed.icmpErrors() > 0 && closed.refusedFlowRecords() > 0, closed.toString());
             assertEquals(closed.messagesSent(), closed.icmpErrors(), "one ICMP error per message that reached the port");
             assertEquals(closed.flowRecordsSent(), closed.refusedFlowRecords(), "the records in the refused messages");
             assertEquals(exported, closed.notSentFlowRecords(), "refused, or not sent for a pending error: all counted");
@@ -83,6 +80,8 @@ class UdpRefusalTest {
                 IpfixDecoder.DataRecord statistics = last.stream()
                         .filter(r -> r.values().containsKey("notSentFlowTotalCount")).reduce((a, b) -> b).orElseThrow();
                 assertEquals(exported, statistics.unsigned("notSentFlowTotalCount"));
+                assertEquals(closed.icmpErrors(), statistics.unsigned("icmpErrorCount"), "flowmond's own element");
+                assertEquals(closed.refusedFlowRecords(), statistics.unsigned("refusedFlowCount"));
             }
         } finally {
             sessionLog.detachAppender(log);

@@ -15,14 +15,17 @@ import org.flowmond.ipfix.ie.InformationElements;
  * @param octets               exportedOctetTotalCount
  * @param notSentFlowRecords   notSentFlowTotalCount
  * @param ignoredPackets       ignoredPacketTotalCount, as reported by the metering process
+ * @param icmpErrors           flowmond's icmpErrorCount: ICMP errors from this (UDP) collector
+ * @param refusedFlowRecords   flowmond's refusedFlowCount: flow records in the messages it refused
  */
 public record StatisticsRecord(long observationDomainId, long messages, long flowRecords, long octets,
-                               long notSentFlowRecords, long ignoredPackets) {
+                               long notSentFlowRecords, long ignoredPackets, long icmpErrors,
+                               long refusedFlowRecords) {
 
     public static final TemplateSpec SPEC = TemplateSpec.options("exporter-statistics",
             List.of("observationDomainId"),
             List.of("exportedMessageTotalCount", "exportedFlowRecordTotalCount", "exportedOctetTotalCount",
-                    "notSentFlowTotalCount", "ignoredPacketTotalCount"));
+                    "notSentFlowTotalCount", "ignoredPacketTotalCount", "icmpErrorCount", "refusedFlowCount"));
 
     /** Where each statistics element takes its value from. */
     public static final ElementBinding<StatisticsRecord> BINDING = StatisticsRecord::writer;
@@ -40,6 +43,8 @@ public record StatisticsRecord(long observationDomainId, long messages, long flo
             case "exportedOctetTotalCount" -> FieldWriters.unsigned(len, StatisticsRecord::octets);
             case "notSentFlowTotalCount" -> FieldWriters.unsigned(len, StatisticsRecord::notSentFlowRecords);
             case "ignoredPacketTotalCount" -> FieldWriters.unsigned(len, StatisticsRecord::ignoredPackets);
+            case "icmpErrorCount" -> FieldWriters.unsigned(len, StatisticsRecord::icmpErrors);
+            case "refusedFlowCount" -> FieldWriters.unsigned(len, StatisticsRecord::refusedFlowRecords);
             default -> throw new IllegalArgumentException("statistics records have no " + field.name());
         };
     }

@@ -50,6 +50,8 @@ public final class StreamCollectorSession extends ExportSession {
     static final Duration MAX_RETRY = Duration.ofSeconds(30);
     /** A connection that lasted this long resets the backoff when it ends. */
     private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How often acknowledgements are read while messages wait for them. */
+    private static final long ACK_CHECK_MILLIS = 2;
     /** How long close() waits for the collector to acknowledge what was sent. */
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -83,6 +85,7 @@ public final class StreamCollectorSession extends ExportSession {
     private String lastProblem = "";
     private ScheduledFuture<?> retry;
     private boolean closing;
+    private boolean ackCheckScheduled;
 
     public StreamCollectorSession(String host, int port, EventLoop loop, Optional<SslContext> tls, int capacity) {
         super((tls.isPresent() ? "tls:" : "tcp:") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port,
@@ -289,6 +292,21 @@ public final class StreamCollectorSession extends ExportSession {
         // on the event loop the write went through the pipeline (and TLS) just now
         p.wireEnd = wire.octets;
         written++;
+        scheduleAckCheck();
+    }
+
+    /** While messages wait for acknowledgement, look again every 2 ms: the buffer empties as the collector keeps up. */
+    private void scheduleAckCheck() {
+        if (!ackCheckScheduled) {
+            ackCheckScheduled = true;
+            loop.schedule(() -> {
+                ackCheckScheduled = false;
+                retireAcknowledged();
+                if (written > 0 && channel != null) {
+                    scheduleAckCheck();
+                }
+            }, ACK_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Templates and statistics: counted when the kernel took them, not kept for a retry. */

@@ -159,12 +159,18 @@ public final class UdpCollectorSession extends ExportSession {
         int octets = stamped.encodedLength();
         int dataRecordCount = stamped.dataRecordCount();
         lastWrite = ch.writeAndFlush(new DefaultAddressedEnvelope<>(stamped, remote));
+        if (lastWrite.isDone() && lastWrite.cause() instanceof PortUnreachableException) {
+            // The kernel reported the ICMP error of an earlier datagram on this send, and did not
+            // send this one: count the error (charged to that datagram) and send this one again.
+            countFailure(lastWrite.cause());
+            lastWrite = ch.writeAndFlush(new DefaultAddressedEnvelope<>(stamped, remote));
+        }
         lastWrite.addListener(f -> {
             if (f.isSuccess()) {
                 sent(octets, flowRecords, dataRecordCount);
                 refusals.sent(System.nanoTime(), flowRecords);
             } else {
-                // not sent: a pending ICMP error (of an earlier datagram) or a local failure
+                // not sent: a second pending ICMP error, or a local failure
                 notSent(flowRecords);
                 countFailure(f.cause());
                 if (!(f.cause() instanceof PortUnreachableException)) {

@@ -83,8 +83,8 @@ class GoldenBytesTest {
                 List.of(new OptionsTemplateSet(List.of(record)))), out);
         out.skipBytes(16);
         assertBytes("""
-                0003 0022   # options template set (id 3), 34 octets
-                012c 0006   # template 300, 6 fields
+                0003 0032   # options template set (id 3), 50 octets
+                012c 0008   # template 300, 8 fields
                 0001        # 1 scope field
                 0095 0004   # scope: observationDomainId (149), 4
                 0029 0008   # exportedMessageTotalCount (41), 8
@@ -92,6 +92,8 @@ class GoldenBytesTest {
                 0028 0008   # exportedOctetTotalCount (40), 8
                 00a6 0008   # notSentFlowTotalCount (166), 8
                 00a4 0008   # ignoredPacketTotalCount (164), 8
+                80750008 00007ed9  # icmpErrorCount (enterprise bit + 117), 8, PEN 32473
+                80760008 00007ed9  # refusedFlowCount (enterprise bit + 118), 8, PEN 32473
                 """, out);
     }
 
@@ -99,19 +101,21 @@ class GoldenBytesTest {
     void statisticsDataRecordWithUnsignedValuesBeyondJavasRange() {
         Template<StatisticsRecord> stats = Template.withId(StatisticsRecord.SPEC, 300, MODEL,
                 StatisticsRecord.BINDING);
-        StatisticsRecord record = new StatisticsRecord(0xFFFF_FFFFL, 2, 3, -1L /* 2^64-1 */, 5, 6);
+        StatisticsRecord record = new StatisticsRecord(0xFFFF_FFFFL, 2, 3, -1L /* 2^64-1 */, 5, 6, 7, 8);
         ByteBuf out = Unpooled.buffer();
         IpfixMessageEncoder.INSTANCE.encode(new IpfixMessage(0, 0, 0,
                 List.of(new DataSet<>(stats, List.of(record)))), out);
         out.skipBytes(16);
         assertBytes("""
-                012c 0030             # data set for template 300, 48 octets
+                012c 0040             # data set for template 300, 64 octets
                 ffffffff              # observationDomainId 4294967295
                 0000000000000002      # messages
                 0000000000000003      # flow records
                 ffffffffffffffff      # octets 18446744073709551615
                 0000000000000005      # not sent
                 0000000000000006      # ignored packets
+                0000000000000007      # ICMP errors
+                0000000000000008      # refused flow records
                 """, out);
     }
 

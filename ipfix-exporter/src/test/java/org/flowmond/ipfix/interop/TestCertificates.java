@@ -9,12 +9,12 @@ import org.flowmond.testing.Tools;
  * A throw-away PKI made with openssl for one test: a CA, the collector's certificate (for
  * IP 127.0.0.1) and the exporter's, both signed by the CA; P-256 keys, PKCS#8 PEM.
  */
-final class TestCertificates {
-    final Path ca;
-    final Path collectorCertificate;
-    final Path collectorKey;
-    final Path exporterCertificate;
-    final Path exporterKey;
+public final class TestCertificates {
+    public final Path ca;
+    public final Path collectorCertificate;
+    public final Path collectorKey;
+    public final Path exporterCertificate;
+    public final Path exporterKey;
 
     private TestCertificates(Path dir, String prefix) {
         this.ca = dir.resolve(prefix + "ca.pem");
@@ -25,7 +25,7 @@ final class TestCertificates {
     }
 
     /** Creates the CA and both certificates in {@code dir}, file names starting with {@code prefix}. */
-    static TestCertificates create(Path dir, String prefix) throws Exception {
+    public static TestCertificates create(Path dir, String prefix) throws Exception {
         TestCertificates c = new TestCertificates(dir, prefix);
         Path caKey = dir.resolve(prefix + "ca.key");
         Tools.run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -46,7 +46,7 @@ final class TestCertificates {
     }
 
     /** The exporter's side: its certificate and key, and the CA to check the collector with. */
-    TlsFiles exporterFiles() {
+    public TlsFiles exporterFiles() {
         return new TlsFiles(exporterCertificate, exporterKey, ca);
     }
 }
