@@ -102,6 +102,11 @@ public final class StatisticNames {
                 "IPFIX messages dropped because a TCP/TLS collector's buffer was full, all together"));
         m.put("json.records-written", Family.counter(PREFIX + "json_records_written", "Records written as JSON lines"));
         m.put("json.write-failures", Family.counter(PREFIX + "json_write_failures", "JSON lines that could not be written"));
+        m.put("kafka.records-produced", Family.counter(PREFIX + "kafka_records_produced",
+                "Kafka records handed to the Kafka output (flows in format json, IPFIX messages in format ipfix)"));
+        m.put("kafka.records-delivered", Family.counter(PREFIX + "kafka_records_delivered", "Kafka records the brokers acknowledged"));
+        m.put("kafka.records-pending", Family.gauge(PREFIX + "kafka_records_pending",
+                "Kafka records in the output's queue or the producer's buffer now (grows while no broker answers)"));
         return m;
     }
 

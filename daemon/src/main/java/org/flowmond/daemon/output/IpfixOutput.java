@@ -67,6 +67,17 @@ public final class IpfixOutput implements ExportOutput {
         return new IpfixOutput(IpfixExporter.start(exporterSettings(s)));
     }
 
+    /**
+     * An exporter whose only destination is {@code sink} (no collectors, no file), with the export
+     * settings' domain, templates and biflow mode: the Kafka output's {@code format = ipfix}.
+     */
+    public static IpfixOutput toSink(Settings s, org.flowmond.ipfix.IpfixMessageSink sink) throws IOException {
+        ExporterSettings e = exporterSettings(s);
+        return new IpfixOutput(IpfixExporter.start(new ExporterSettings(List.of(), e.observationDomainId(), e.mtu(),
+                e.templateRefreshInterval(), e.templateRefreshMessages(), e.statisticsInterval(), e.enterpriseNumber(),
+                e.biflowMode(), e.queueCapacity(), java.util.Optional.empty()), List.of(sink)));
+    }
+
     static ExporterSettings exporterSettings(Settings s) {
         List<Collector> collectors = s.export().collectors().stream().map(c -> collector(c, s.export())).toList();
         return new ExporterSettings(collectors, s.export().observationDomainId(), s.export().mtu(),

@@ -21,7 +21,39 @@ public final class NprobeJson {
     private NprobeJson() {
     }
 
+    /** Names of one side's fields, built once: "SRC_PROC_PID", "FLOWMON_SRC_PROC_CGROUP" ... */
+    private record Side(String pid, String name, String uid, String user, String parentPid, String parentName,
+                        String container, String cgroupId, String cgroup, String attribution, String syscallCount,
+                        String syscallMtbs) {
+        static Side of(String s) {
+            return new Side(s + "_PROC_PID", s + "_PROC_NAME", s + "_PROC_UID", s + "_PROC_USER_NAME",
+                    s + "_FATHER_PROC_PID", s + "_FATHER_PROC_NAME", s + "_PROC_CONTAINER_ID",
+                    "FLOWMON_" + s + "_PROC_CGROUP_ID", "FLOWMON_" + s + "_PROC_CGROUP", "FLOWMON_" + s + "_PROC_ATTRIBUTION",
+                    "FLOWMON_" + s + "_SYSCALL_COUNT", "FLOWMON_" + s + "_SYSCALL_MTBS_US");
+        }
+    }
+
+    private static final Side SRC = Side.of("SRC");
+    private static final Side DST = Side.of("DST");
+
     public static String biflow(BiflowRecord r, IdentitySettings host) {
+        return biflowJson(r, host).toString();
+    }
+
+    /** The same object as UTF-8 bytes (the Kafka record's value). */
+    public static byte[] biflowUtf8(BiflowRecord r, IdentitySettings host) {
+        return biflowJson(r, host).utf8();
+    }
+
+    public static String syscall(SyscallFlowRecord r, IdentitySettings host) {
+        return syscallJson(r, host).toString();
+    }
+
+    public static byte[] syscallUtf8(SyscallFlowRecord r, IdentitySettings host) {
+        return syscallJson(r, host).utf8();
+    }
+
+    private static Json biflowJson(BiflowRecord r, IdentitySettings host) {
         Json j = new Json().field("FLOWMON_RECORD", "biflow");
         addresses(j, r.ipVersion(), r.src(), r.dst());
         j.field("L4_SRC_PORT", r.src().port())
@@ -41,13 +73,13 @@ public final class NprobeJson {
                 .field("FLOWMON_FWD_IFINDEX", r.fwdIfindex())
                 .field("FLOWMON_REV_IFINDEX", r.revIfindex())
                 .field("FLOWMON_INITIATOR_RULE", r.initiatorRule().name().toLowerCase(java.util.Locale.ROOT));
-        process(j, "SRC", r.srcProcess());
-        process(j, "DST", r.dstProcess());
+        process(j, SRC, r.srcProcess());
+        process(j, DST, r.dstProcess());
         identity(j, host);
-        return j.toString();
+        return j;
     }
 
-    public static String syscall(SyscallFlowRecord r, IdentitySettings host) {
+    private static Json syscallJson(SyscallFlowRecord r, IdentitySettings host) {
         boolean connect = r.key().kind() == SocketEventKind.CONNECT;
         Json j = new Json().field("FLOWMON_RECORD", "syscall")
                 .field("FLOWMON_SYSCALL", connect ? "connect" : "accept");
@@ -63,9 +95,9 @@ public final class NprobeJson {
             j.field("FLOWMON_SYSCALL_MTBS_US", r.stats().mtbsMicros().getAsLong());
         }
         // connect: the process is the client (source); accept: the server (destination)
-        processFields(j, connect ? "SRC" : "DST", r.process());
+        processFields(j, connect ? SRC : DST, r.process());
         identity(j, host);
-        return j.toString();
+        return j;
     }
 
     private static void identity(Json j, IdentitySettings host) {
@@ -81,30 +113,30 @@ public final class NprobeJson {
         j.field(v4 ? "IPV4_DST_ADDR" : "IPV6_DST_ADDR", dst.address().getHostAddress());
     }
 
-    private static void process(Json j, String side, Attribution a) {
+    private static void process(Json j, Side side, Attribution a) {
         if (a == null) {
-            j.field("FLOWMON_" + side + "_PROC_ATTRIBUTION", "none");
+            j.field(side.attribution(), "none");
             return;
         }
         processFields(j, side, a.process());
-        j.field("FLOWMON_" + side + "_PROC_ATTRIBUTION", a.method().label());
+        j.field(side.attribution(), a.method().label());
         if (a.syscall() != null) {
-            j.field("FLOWMON_" + side + "_SYSCALL_COUNT", a.syscall().count());
+            j.field(side.syscallCount(), a.syscall().count());
             if (a.syscall().mtbsMicros().isPresent()) {
-                j.field("FLOWMON_" + side + "_SYSCALL_MTBS_US", a.syscall().mtbsMicros().getAsLong());
+                j.field(side.syscallMtbs(), a.syscall().mtbsMicros().getAsLong());
             }
         }
     }
 
-    private static void processFields(Json j, String side, ProcessInfo p) {
-        j.field(side + "_PROC_PID", p.pid())
-                .field(side + "_PROC_NAME", p.name())
-                .field(side + "_PROC_UID", Integer.toUnsignedLong(p.uid()))
-                .field(side + "_PROC_USER_NAME", p.userName())
-                .field(side + "_FATHER_PROC_PID", p.parentPid())
-                .field(side + "_FATHER_PROC_NAME", p.parentName())
-                .field(side + "_PROC_CONTAINER_ID", p.containerId())
-                .field("FLOWMON_" + side + "_PROC_CGROUP_ID", p.cgroupId())
-                .field("FLOWMON_" + side + "_PROC_CGROUP", p.cgroupPath());
+    private static void processFields(Json j, Side side, ProcessInfo p) {
+        j.field(side.pid(), p.pid())
+                .field(side.name(), p.name())
+                .field(side.uid(), Integer.toUnsignedLong(p.uid()))
+                .field(side.user(), p.userName())
+                .field(side.parentPid(), p.parentPid())
+                .field(side.parentName(), p.parentName())
+                .field(side.container(), p.containerId())
+                .field(side.cgroupId(), p.cgroupId())
+                .field(side.cgroup(), p.cgroupPath());
     }
 }

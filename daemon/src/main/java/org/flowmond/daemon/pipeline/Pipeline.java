@@ -147,7 +147,10 @@ public final class Pipeline implements AutoCloseable {
             boolean identityChanged = !old.identity().equals(newSettings.identity());
             boolean outputsChanged = !old.outputs().sameFiles(newSettings.outputs()) || !old.export().equals(newSettings.export())
                     || identityChanged;
-            boolean kafkaChanged = !old.outputs().kafka().equals(newSettings.outputs().kafka()) || identityChanged;
+            // in format ipfix the Kafka output has an exporter of its own, on the export settings
+            boolean kafkaChanged = !old.outputs().kafka().equals(newSettings.outputs().kafka()) || identityChanged
+                    || newSettings.outputs().kafka().format() == org.flowmond.daemon.config.KafkaFormat.IPFIX
+                    && (!old.export().equals(newSettings.export()) || !old.stats().equals(newSettings.stats()));
             // Open what is new before touching what runs, so a failure leaves the old pipeline intact.
             UniFlowSource newTc = tcChanged ? sources.openTc(newSettings, kernelClock) : null;
             SocketEventSource newSyscall = null;

@@ -143,7 +143,7 @@ class MalformedConfigTest {
                         "F:2: flowmon.outputs.kafka.topic: missing (bootstrap-servers is set, so the records need a topic)"),
                 // 37. a Kafka format that does not exist
                 Arguments.of("flowmon.outputs.kafka.format = avro\n",
-                        "F:1: flowmon.outputs.kafka.format: expected one of json, got \"avro\""),
+                        "F:1: flowmon.outputs.kafka.format: expected one of json, ipfix, got \"avro\""),
                 // 38. a broker without a port
                 Arguments.of("flowmon.outputs.kafka {\n  topic = flows\n  bootstrap-servers = [\"kafka.example.org\"]\n}\n",
                         "F:3: flowmon.outputs.kafka.bootstrap-servers[0]: expected \"host:port\" (an IPv4 address, [IPv6] address or DNS name, and a port 1..65535), got \"kafka.example.org\""),

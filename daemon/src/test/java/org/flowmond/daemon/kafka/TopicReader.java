@@ -18,14 +18,14 @@ public final class TopicReader {
     private TopicReader() {
     }
 
-    /** One record as read: its key, its value, its partition. */
-    public record Read(String key, String value, int partition) {
+    /** One record as read: its key, its value (as UTF-8 text and as bytes), its partition. */
+    public record Read(String key, String value, int partition, byte[] raw) {
     }
 
     /**
-     * Every record of the topic, read until {@code enough} holds for what was read and then nothing
-     * new came for {@code quiet} (so duplicates after the expected ones would be seen), or until
-     * {@code limit} passed.
+     * Every record of the topic, read until {@code enough} holds for what was read and then for
+     * {@code quiet} more (so duplicates after the expected ones would be seen), or until
+     * {@code limit} passed. (Not "until nothing new comes": daemons in a fleet always have records.)
      */
     public static List<Read> readAll(String bootstrap, String topic, Predicate<List<Read>> enough, Duration quiet,
                                      Duration limit) {
@@ -44,16 +44,16 @@ public final class TopicReader {
             }
             c.assign(partitions);
             c.seekToBeginning(partitions);
-            long lastNew = System.nanoTime();
+            long enoughSince = 0;
             while (System.nanoTime() < end) {
-                int before = out.size();
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
                     out.add(new Read(r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8),
-                            new String(r.value(), StandardCharsets.UTF_8), r.partition()));
+                            new String(r.value(), StandardCharsets.UTF_8), r.partition(), r.value()));
                 }
-                if (out.size() != before) {
-                    lastNew = System.nanoTime();
-                } else if (enough.test(out) && System.nanoTime() - lastNew >= quiet.toNanos()) {
+                if (enoughSince == 0 && enough.test(out)) {
+                    enoughSince = System.nanoTime();
+                }
+                if (enoughSince != 0 && System.nanoTime() - enoughSince >= quiet.toNanos()) {
                     break;
                 }
             }
@@ -61,7 +61,27 @@ public final class TopicReader {
         return out;
     }
 
-    /** Top-level fields of one flat JSON object as strings (numbers as written, strings unquoted). */
+    /** Every record's value as bytes, in order (one partition, or per partition in turn), read as {@link #readAll}. */
+    public static List<byte[]> readAllBytes(String bootstrap, String topic, Predicate<List<Read>> enough, Duration quiet,
+                                            Duration limit) {
+        return readAll(bootstrap, topic, enough, quiet, limit).stream()
+                .map(Read::raw).toList();
+    }
+
+    /** How many records the topic holds: the sum of its partitions' end offsets (no transactions, no compaction). */
+    public static long endOffsets(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            return c.endOffsets(partitions, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** Top-level fields of one flat JSON object as strings (numbers as written, strings unquoted); flowmond's and nfacctd's layouts. */
     public static Map<String, String> fields(String json) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         java.util.regex.Matcher f = FIELD.matcher(json);
@@ -73,5 +93,5 @@ public final class TopicReader {
     }
 
     private static final java.util.regex.Pattern FIELD =
-            java.util.regex.Pattern.compile("\"([A-Za-z0-9_]+)\":(\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9.]+|true|false|null)");
+            java.util.regex.Pattern.compile("\"([A-Za-z0-9_]+)\":\\s*(\"(?:[^\"\\\\]|\\\\.)*\"|-?[0-9.]+|true|false|null)");
 }

@@ -1,5 +1,8 @@
 package org.flowmond.daemon.output.kafka;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,16 +20,22 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.flowmond.daemon.config.IdentitySettings;
+import org.flowmond.daemon.config.KafkaFormat;
 import org.flowmond.daemon.config.KafkaSettings;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.output.ExportOutput;
+import org.flowmond.daemon.output.IpfixOutput;
 import org.flowmond.daemon.output.NprobeJson;
+import org.flowmond.ipfix.IpfixMessageSink;
 import org.slf4j.LoggerFactory;
 
 /**
- * Flow records to a Kafka topic, one JSON object (as {@code --json} writes it) per Kafka record.
+ * Flow records to a Kafka topic: one JSON object (as {@code --json} writes it) per Kafka record,
+ * or, with {@code format = ipfix}, one whole IPFIX message per Kafka record from an IPFIX
+ * exporter of its own whose only destination is this output ({@link IpfixOutput#toSink}); the
+ * counters then count messages, and the exporter's flow-record counters appear as {@code kafka.ipfix.*}.
  *
  * <p>The flow thread only offers each record to a bounded queue and never waits: a full queue is
  * a counted drop ({@code dropped.kafka-queue-full}). One sender thread takes the queue, turns each
@@ -44,6 +53,10 @@ public final class KafkaOutput implements ExportOutput {
 
     private final String topic;
     private final IdentitySettings host;
+    /** All IPFIX messages of this host under one key: one partition, templates before the data they describe. */
+    private final byte[] messageKey;
+    /** The IPFIX exporter feeding this output in format ipfix; null in format json. */
+    private IpfixOutput ipfix;
     private final Producer<byte[], byte[]> producer;
     private final ArrayBlockingQueue<Object> queue;
     private final Thread sender;
@@ -63,6 +76,7 @@ public final class KafkaOutput implements ExportOutput {
     KafkaOutput(KafkaSettings settings, IdentitySettings host, Producer<byte[], byte[]> producer) {
         this.topic = settings.topic();
         this.host = host;
+        this.messageKey = ("ipfix/" + host.hostName() + "/" + host.machineId()).getBytes(StandardCharsets.UTF_8);
         this.producer = producer;
         this.queue = new ArrayBlockingQueue<>(settings.queueLimit());
         this.sender = new Thread(this::send, "flowmond-kafka");
@@ -76,25 +90,63 @@ public final class KafkaOutput implements ExportOutput {
         if (!k.enabled()) {
             return null;
         }
-        return new KafkaOutput(k, s.identity(), new KafkaProducer<>(ProducerProperties.of(k, s.identity())));
+        KafkaOutput out = new KafkaOutput(k, s.identity(), new KafkaProducer<>(ProducerProperties.of(k, s.identity())));
+        if (k.format() == KafkaFormat.IPFIX) {
+            try {
+                out.ipfix = IpfixOutput.toSink(s, out.new MessageSink());
+            } catch (IOException | RuntimeException e) {
+                out.close();
+                throw new UncheckedIOException(e instanceof IOException io ? io : new IOException(e));
+            }
+        }
+        return out;
     }
 
     @Override
     public void biflow(BiflowRecord r) {
-        offer(r);
+        if (ipfix != null) {
+            ipfix.biflow(r);
+        } else {
+            offer(r);
+        }
     }
 
     @Override
     public void syscallFlow(SyscallFlowRecord r) {
-        offer(r);
+        if (ipfix != null) {
+            ipfix.syscallFlow(r);
+        } else {
+            offer(r);
+        }
     }
 
-    private void offer(Object r) {
+    private boolean offer(Object r) {
         produced.incrementAndGet();
         if (closed || !queue.offer(r)) {
             long n = queueFull.incrementAndGet();
             queueFullWarning.warn("Kafka output queue full ({} records waiting for the producer): {} records dropped so far",
                     queue.size(), n);
+            return false;
+        }
+        return true;
+    }
+
+    /** One encoded IPFIX message, copied off the exporter's buffer. */
+    private record IpfixMessage(byte[] octets) {
+    }
+
+    /** The exporter's messages into this output's queue, on the export thread; never waits. */
+    private final class MessageSink implements IpfixMessageSink {
+        @Override
+        public String name() {
+            return "kafka:" + topic;
+        }
+
+        @Override
+        public boolean accept(ByteBuffer message, int flowRecords) {
+            byte[] octets = new byte[message.remaining()];
+            message.get(octets);
+            return offer(new IpfixMessage(octets)); // refused: the exporter counts its flow records as not sent
         }
     }
 
@@ -113,7 +165,14 @@ public final class KafkaOutput implements ExportOutput {
                 return; // close(): the queue is counted there
             }
             for (int i = 0; i < batch.size(); i++) {
-                if (!sendOne(record(batch.get(i)))) {
+                ProducerRecord<byte[], byte[]> record;
+                try {
+                    record = record(batch.get(i));
+                } catch (RuntimeException e) {
+                    completed(null, e); // a record that cannot be written as JSON: counted, the others go on
+                    continue;
+                }
+                if (!sendOne(record)) {
                     undelivered.addAndGet(batch.size() - i); // closed while no broker took them
                     return;
                 }
@@ -171,17 +230,14 @@ public final class KafkaOutput implements ExportOutput {
     }
 
     private ProducerRecord<byte[], byte[]> record(Object r) {
-        String json;
-        String key;
-        if (r instanceof BiflowRecord b) {
-            json = NprobeJson.biflow(b, host);
-            key = RecordKeys.of(b);
-        } else {
-            SyscallFlowRecord s = (SyscallFlowRecord) r;
-            json = NprobeJson.syscall(s, host);
-            key = RecordKeys.of(s);
+        if (r instanceof IpfixMessage m) {
+            return new ProducerRecord<>(topic, messageKey, m.octets());
         }
-        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+        if (r instanceof BiflowRecord b) {
+            return new ProducerRecord<>(topic, RecordKeys.of(b), NprobeJson.biflowUtf8(b, host));
+        }
+        SyscallFlowRecord s = (SyscallFlowRecord) r;
+        return new ProducerRecord<>(topic, RecordKeys.of(s), NprobeJson.syscallUtf8(s, host));
     }
 
     @Override
@@ -196,12 +252,26 @@ public final class KafkaOutput implements ExportOutput {
         m.put("kafka.records-pending", Math.max(0, p - d - full - lost));
         m.put("dropped.kafka-queue-full", full);
         m.put("dropped.kafka-delivery", lost);
+        IpfixOutput x = ipfix;
+        if (x != null) {
+            x.counters().forEach((name, value) -> {
+                if (name.equals("dropped.send-queue")) {
+                    m.put("dropped.kafka-ipfix-queue", value); // the encoder's own queue, before this output
+                } else if (name.startsWith("ipfix.")) {
+                    m.put("kafka." + name, value);
+                }
+            });
+        }
         return m;
     }
 
+    /** In format ipfix the statistics go into the stream as options records, as to the collectors; JSON has none. */
     @Override
     public void exportStatistics(Map<String, Long> statistics) {
-        // the daemon's statistics reach Kafka's users through the metrics endpoint and the log, not as records
+        IpfixOutput x = ipfix;
+        if (x != null) {
+            x.exportStatistics(statistics);
+        }
     }
 
     /**
@@ -212,6 +282,9 @@ public final class KafkaOutput implements ExportOutput {
     public synchronized void close() {
         if (closed) {
             return;
+        }
+        if (ipfix != null) {
+            ipfix.close(); // its last messages (the final statistics) into the queue first
         }
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         long lostBefore = undelivered.get();

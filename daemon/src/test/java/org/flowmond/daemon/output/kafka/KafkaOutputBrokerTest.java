@@ -25,6 +25,8 @@ import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.daemon.kafka.KafkaBroker;
 import org.flowmond.daemon.kafka.TopicReader;
+import org.flowmond.testing.Privileges;
+import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +124,60 @@ class KafkaOutputBrokerTest {
             List<TopicReader.Read> read = TopicReader.readAll(broker.bootstrap(), "small",
                     r -> r.size() >= c.get("kafka.records-delivered"), Duration.ofSeconds(2), Duration.ofSeconds(60));
             assertEquals(c.get("kafka.records-delivered"), (long) read.size(), "what was counted delivered, and only that");
+        }
+    }
+
+    /**
+     * format = ipfix: whole IPFIX messages per Kafka record, in one partition; the messages read
+     * back, in order, are an IPFIX file (RFC 5655) that libfixbuf's ipfixDump decodes: every flow
+     * once, with its process.
+     */
+    @Test
+    void inFormatIpfixTheRecordsAreWholeMessagesThatIpfixDumpDecodes() throws Exception {
+        Privileges.requireTool("ipfixDump");
+        try (KafkaBroker broker = KafkaBroker.start(dir)) {
+            Settings s = new SettingsLoader().load(Optional.empty(), ConfigFactory.parseString("""
+                    flowmon.outputs.kafka { bootstrap-servers = ["%s"], topic = ipfix, format = ipfix }
+                    flowmon.identity { host-name = "host-a", machine-id = "00112233445566778899aabbccddeeff" }
+                    flowmon.export.observation-domain-id = machine-id
+                    """.formatted(broker.bootstrap())));
+            KafkaOutput out = KafkaOutput.open(s);
+            offer(out, 20_000, 21_000);
+            for (int i = 0; i < 600 && out.counters().get("kafka.ipfix.records-encoded") < 1000; i++) {
+                TimeUnit.MILLISECONDS.sleep(100); // the exporter thread encodes, not a timed assertion
+            }
+            awaitNothingPending(out);
+            out.close();
+            Map<String, Long> c = out.counters();
+            assertEquals(1000L, c.get("kafka.ipfix.records-encoded"), c.toString());
+            assertEquals(c.get("kafka.records-produced"), c.get("kafka.records-delivered"), c.toString());
+            assertEquals(0L, c.get("dropped.kafka-queue-full") + c.get("dropped.kafka-delivery"), c.toString());
+
+            List<byte[]> messages = TopicReader.readAllBytes(broker.bootstrap(), "ipfix", r -> r.size() >= c.get("kafka.records-delivered"),
+                    Duration.ofSeconds(2), Duration.ofSeconds(60));
+            assertEquals(c.get("kafka.records-delivered"), (long) messages.size());
+            Path file = dir.resolve("from-kafka.ipfix");
+            java.util.Set<Long> domains = new java.util.TreeSet<>();
+            try (var f = java.nio.file.Files.newOutputStream(file)) {
+                for (byte[] m : messages) {
+                    assertEquals(10, ((m[0] & 0xff) << 8) | (m[1] & 0xff), "IPFIX version 10 at the start of each record");
+                    assertEquals(m.length, ((m[2] & 0xff) << 8) | (m[3] & 0xff), "one whole message per record");
+                    domains.add(java.nio.ByteBuffer.wrap(m, 12, 4).getInt() & 0xffffffffL);
+                    f.write(m);
+                }
+            }
+            // the flows in the domain derived from the machine id; the exporter's statistics in domain 0
+            assertEquals(java.util.Set.of(0L, 0x00112233L), domains);
+            String dump = Tools.run("ipfixDump", "--in", file.toString(), "--rfc5610");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("sourceTransportPort\\s.*?:\\s*(\\d+)").matcher(dump);
+            Map<Integer, Integer> ports = new HashMap<>();
+            while (m.find()) {
+                ports.merge(Integer.parseInt(m.group(1)), 1, Integer::sum);
+            }
+            for (int port = 20_000; port < 21_000; port++) {
+                assertEquals(1, ports.getOrDefault(port, 0), "flow from port " + port + " once");
+            }
+            assertTrue(dump.contains("4321"), "the client's PID is in the records");
         }
     }
 }

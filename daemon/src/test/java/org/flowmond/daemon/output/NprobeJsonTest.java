@@ -1,0 +1,61 @@
+package org.flowmond.daemon.output;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.daemon.config.IdentitySettings;
+import org.flowmond.daemon.flow.Attribution;
+import org.flowmond.daemon.flow.AttributionMethod;
+import org.flowmond.daemon.flow.BiflowRecord;
+import org.flowmond.daemon.flow.EndReason;
+import org.flowmond.daemon.flow.Endpoint;
+import org.flowmond.daemon.flow.InitiatorRule;
+import org.flowmond.daemon.flow.ProcessInfo;
+import org.flowmond.daemon.flow.SyscallStats;
+import org.junit.jupiter.api.Test;
+
+/** One biflow as the exact JSON line --json and the Kafka output write, identity fields included. */
+class NprobeJsonTest {
+    static final long T0 = 1_700_000_000_000_000_000L;
+    static final IdentitySettings HOST = new IdentitySettings("web-7", "00112233445566778899aabbccddeeff");
+
+    static BiflowRecord record(String clientName) throws Exception {
+        ProcessInfo client = new ProcessInfo(4321, clientName, 1000, "alice", 1, "bash", 7, "/user.slice", "");
+        return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), 40000),
+                new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
+                T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
+                new Attribution(client, AttributionMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
+    }
+
+    @Test
+    void aBiflowIsOneLineWithNprobesNamesAndItsHost() throws Exception {
+        assertEquals("{\"FLOWMON_RECORD\":\"biflow\",\"IPV4_SRC_ADDR\":\"10.0.0.2\",\"IPV4_DST_ADDR\":\"10.0.0.1\","
+                + "\"L4_SRC_PORT\":40000,\"L4_DST_PORT\":80,\"PROTOCOL\":6,\"IP_PROTOCOL_VERSION\":4,\"IN_PKTS\":3,"
+                + "\"IN_BYTES\":300,\"OUT_PKTS\":2,\"OUT_BYTES\":200,\"TCP_FLAGS\":27,\"CLIENT_TCP_FLAGS\":27,"
+                + "\"SERVER_TCP_FLAGS\":27,\"FLOW_START_MILLISECONDS\":1700000000000,\"FLOW_END_MILLISECONDS\":1700000001500,"
+                + "\"FLOW_END_REASON\":3,\"FLOWMON_FWD_IFINDEX\":2,\"FLOWMON_REV_IFINDEX\":2,\"FLOWMON_INITIATOR_RULE\":\"syscall\","
+                + "\"SRC_PROC_PID\":4321,\"SRC_PROC_NAME\":\"curl\",\"SRC_PROC_UID\":1000,\"SRC_PROC_USER_NAME\":\"alice\","
+                + "\"SRC_FATHER_PROC_PID\":1,\"SRC_FATHER_PROC_NAME\":\"bash\",\"SRC_PROC_CONTAINER_ID\":\"\","
+                + "\"FLOWMON_SRC_PROC_CGROUP_ID\":7,\"FLOWMON_SRC_PROC_CGROUP\":\"/user.slice\","
+                + "\"FLOWMON_SRC_PROC_ATTRIBUTION\":\"connect\",\"FLOWMON_SRC_SYSCALL_COUNT\":1,"
+                + "\"FLOWMON_DST_PROC_ATTRIBUTION\":\"none\",\"NPROBE_INSTANCE_NAME\":\"web-7\","
+                + "\"FLOWMON_MACHINE_ID\":\"00112233445566778899aabbccddeeff\"}", NprobeJson.biflow(record("curl"), HOST));
+    }
+
+    @Test
+    void stringsAreEscapedAndUtf8() throws Exception {
+        String name = "a\"b\\c\n\u0001é€\uD83D\uDE00";
+        String line = NprobeJson.biflow(record(name), HOST);
+        assertEquals(true, line.contains("\"SRC_PROC_NAME\":\"a\\\"b\\\\c\\n\\u0001é€\uD83D\uDE00\""), line);
+        assertArrayEquals(line.getBytes(StandardCharsets.UTF_8), NprobeJson.biflowUtf8(record(name), HOST));
+    }
+
+    @Test
+    void withoutAMachineIdTheFieldIsLeftOut() throws Exception {
+        String line = NprobeJson.biflow(record("curl"), new IdentitySettings("web-7", ""));
+        assertEquals(true, line.endsWith("\"NPROBE_INSTANCE_NAME\":\"web-7\"}"), line);
+    }
+}
