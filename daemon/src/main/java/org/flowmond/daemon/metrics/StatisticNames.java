@@ -34,6 +34,10 @@ public final class StatisticNames {
             "Syscall flows (PID, command, addresses, port) ended, by reason");
     private static final Family ATTRIBUTIONS = Family.counter(PREFIX + "attributions", "result",
             "Connect/accept events matched to a biflow (matched), given up (unmatched), or without a local port");
+    private static final Family NON_IP_BY_TYPE = Family.counter(PREFIX + "tc_non_ip_frames", "ethertype",
+            "Frames without IP addresses (ARP, LLDP, ...) by EtherType (0xTYPE, or other): counted, never exported as flows");
+    private static final Family TC_ATTACH = Family.gauge(PREFIX + "tc_attach_path", "path",
+            "1 for the path the TC programs are attached through: tcx (links, first in the chain) or tc (classic clsact filter)");
     private static final Family CYCLE_PART_LAST = Family.millisAsSeconds(PREFIX + "flow_cycle_part_seconds", "part",
             "Duration of the last flow cycle's parts: scan (TC map read), table-update (merge), expire (expiry and export); 1 ms resolution");
     private static final Family CYCLE_PART_MAX = Family.millisAsSeconds(PREFIX + "flow_cycle_part_max_seconds", "part",
@@ -102,6 +106,10 @@ public final class StatisticNames {
                 "IPFIX messages dropped because a TCP/TLS collector's buffer was full, all together"));
         m.put("json.records-written", Family.counter(PREFIX + "json_records_written", "Records written as JSON lines"));
         m.put("json.write-failures", Family.counter(PREFIX + "json_write_failures", "JSON lines that could not be written"));
+        m.put("json.partial-lines", Family.counter(PREFIX + "json_partial_lines",
+                "Partial JSON lines that could not be cut off after a failed write (each ends with a newline)"));
+        m.put("tc.non-ip.lost", Family.counter(PREFIX + "tc_non_ip_lost_packets",
+                "Frames without IP addresses whose EtherType could not be counted (per-EtherType map full)"));
         m.put("kafka.records-produced", Family.counter(PREFIX + "kafka_records_produced",
                 "Kafka records handed to the Kafka output (flows in format json, IPFIX messages in format ipfix)"));
         m.put("kafka.records-delivered", Family.counter(PREFIX + "kafka_records_delivered", "Kafka records the brokers acknowledged"));
@@ -151,6 +159,12 @@ public final class StatisticNames {
         if (key.startsWith("syscall.ended.")) {
             return new Sample(SYSCALL_ENDED, key.substring("syscall.ended.".length()));
         }
+        if (key.startsWith("tc.non-ip.")) {
+            return new Sample(NON_IP_BY_TYPE, key.substring("tc.non-ip.".length()));
+        }
+        if (key.startsWith("tc.attach.")) {
+            return new Sample(TC_ATTACH, key.substring("tc.attach.".length()));
+        }
         if (key.startsWith("attribution.")) {
             return new Sample(ATTRIBUTIONS, key.substring("attribution.".length()));
         }
@@ -171,7 +185,8 @@ public final class StatisticNames {
         java.util.Set<String> names = new java.util.TreeSet<>();
         EXACT.values().forEach(f -> names.add(f.name()));
         COLLECTOR_FAMILIES.values().forEach(f -> names.add(f.name()));
-        for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, ATTRIBUTIONS, CYCLE_PART_LAST, CYCLE_PART_MAX)) {
+        for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, ATTRIBUTIONS, CYCLE_PART_LAST, CYCLE_PART_MAX,
+                NON_IP_BY_TYPE, TC_ATTACH)) {
             names.add(f.name());
         }
         names.add(PREFIX + "build_info");
