@@ -6,7 +6,9 @@
 # one open: this is the dearer case), asking for the text format as Prometheus does. Reports the
 # wall time per scrape as the client sees it (median, p90, p99, max), the daemon's CPU time per
 # scrape (utime+stime of all its threads over the scrapes, /proc/PID/stat), and the body's size
-# and sample count.
+# and sample count. Then, in a separate JVM with the jar on the class path, the CPU time of the
+# collect and text formatting alone, per part of the registry (src/MetricsCollect.java), for the
+# statistics the daemon served.
 #
 # usage: bench/metrics-scrape.sh [SCRAPES] [WARMUP]   (as root, after mvn -B -ntp -DskipTests package)
 #   env: FLOWMOND_JAR (default daemon/target/flowmond.jar)
@@ -84,3 +86,7 @@ print(f"wall ms per scrape: median {pick(0.5):.3f}  p90 {pick(0.9):.3f}  p99 {pi
 print(f"daemon CPU ms per scrape: {cpu * 1000:.3f}")
 print(f"body {len(body)} bytes, {samples} samples ({flowmond} flowmond_)")
 PY
+# the daemon's statistics as key=value, from the STATUS= summary it logs at exit
+kill -TERM "$daemon"; wait_gone "$daemon"; daemon=""
+stats=$(sed -n 's/.*stopped; //p' "$WORK/daemon.log" | tail -1)
+java -cp "$FLOWMOND_JAR" "$BENCH_DIR/src/MetricsCollect.java" "$stats"

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.flowmond.daemon.output.SeedTables;
 import org.flowmond.daemon.config.ConfigError;
 import org.flowmond.daemon.config.Settings;
 import org.slf4j.Logger;
@@ -113,10 +114,20 @@ final class Daemon {
     private void writeTables() {
         Optional<Path> file = settings.outputs().tableFile();
         if (file.isPresent()) {
-            try (PrintStream out = new PrintStream(Files.newOutputStream(file.get()), false, "UTF-8")) {
+            try {
+                java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+                PrintStream out = new PrintStream(text, false, java.nio.charset.StandardCharsets.UTF_8);
                 service.writeTables(out);
-                LOG.info("tables written to {}", file.get());
-            } catch (IOException | RuntimeException e) {
+                out.flush();
+                SeedTables.FileResult r = SeedTables.writeFile(file.get(), text.toString(java.nio.charset.StandardCharsets.UTF_8));
+                if (r.error() == null) {
+                    LOG.info("tables written to {}: {} rows", file.get(), r.rowsWritten());
+                } else {
+                    LOG.error("cannot write the tables to {}: {}; {} rows written, {} rows lost{}", file.get(),
+                            r.error().toString(), r.rowsWritten(), r.rowsFailed(),
+                            r.partialLines() > 0 ? ", and the file ends with a partial line" : "");
+                }
+            } catch (RuntimeException e) {
                 LOG.error("cannot write the tables to {}: {}", file.get(), e.toString());
             }
         } else if (foregroundOut != null) {

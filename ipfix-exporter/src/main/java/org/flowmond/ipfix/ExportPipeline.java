@@ -4,7 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,7 +39,9 @@ final class ExportPipeline {
     private final ExporterSettings settings;
     private final ExportTemplates templates;
     private final EventLoop loop;
-    private final Queue<Object> queue;
+    private final BlockingQueue<Object> queue;
+    /** Records taken from the queue in one go (one lock acquisition per batch, not per record). */
+    private final List<Object> batch = new ArrayList<>(MAX_BATCH);
     private final ExporterCounters counters;
     private final List<Lane> lanes = new ArrayList<>();
     private final List<ExportSession> sessions = new ArrayList<>();
@@ -70,7 +72,7 @@ final class ExportPipeline {
         }
     }
 
-    ExportPipeline(ExporterSettings settings, ExportTemplates templates, EventLoop loop, Queue<Object> queue,
+    ExportPipeline(ExporterSettings settings, ExportTemplates templates, EventLoop loop, BlockingQueue<Object> queue,
                    ExporterCounters counters, List<ExportSession> datagramSessions, int maxMessageLength,
                    List<ExportSession> streamSessions) {
         this.settings = settings;
@@ -126,12 +128,7 @@ final class ExportPipeline {
 
     private void drain() {
         drainScheduled.set(false);
-        Object record;
-        int taken = 0;
-        while (taken < MAX_BATCH && (record = queue.poll()) != null) {
-            pack(record);
-            taken++;
-        }
+        packBatch();
         if (!queue.isEmpty()) {
             requestDrain();
         } else if (hasPending() && !partialFlushScheduled) {
@@ -171,10 +168,20 @@ final class ExportPipeline {
         return done;
     }
 
+    /** Packs up to MAX_BATCH queued records; returns how many. */
+    private int packBatch() {
+        queue.drainTo(batch, MAX_BATCH);
+        int taken = batch.size();
+        for (int i = 0; i < taken; i++) {
+            pack(batch.get(i));
+        }
+        batch.clear();
+        return taken;
+    }
+
     private void drainAll() {
-        Object record;
-        while ((record = queue.poll()) != null) {
-            pack(record);
+        while (packBatch() > 0) {
+            // until the queue is empty
         }
         flushPackers();
         flushFile();

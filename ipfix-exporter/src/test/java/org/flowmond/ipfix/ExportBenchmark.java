@@ -1,5 +1,6 @@
 package org.flowmond.ipfix;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,10 @@ public class ExportBenchmark {
     private Path dir;
     private Process collector;
     private IpfixExporter exporter;
+    /** The export thread's CPU time and the records it sent, at the start of the measured part. */
+    private long exportThreadId = -1;
+    private long cpuNanosAtStart;
+    private long recordsAtStart;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -90,6 +95,30 @@ public class ExportBenchmark {
         while (transport != Transport.UDP && !exporter.statistics().collectors().get(0).connected()) {
             Thread.sleep(20);
         }
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("flowmond-ipfix")) {
+                exportThreadId = t.getId();
+            }
+        }
+    }
+
+    /**
+     * The export thread's own CPU time per iteration: records sent per CPU-second of that one
+     * thread is the per-core rate, whatever else (the benchmark's producer, socat, other load)
+     * shares the machine's cores.
+     */
+    @Setup(Level.Iteration)
+    public void markIteration() {
+        cpuNanosAtStart = ManagementFactory.getThreadMXBean().getThreadCpuTime(exportThreadId);
+        recordsAtStart = exporter.statistics().flowRecordsEncoded();
+    }
+
+    @TearDown(Level.Iteration)
+    public void perCore() {
+        long cpu = ManagementFactory.getThreadMXBean().getThreadCpuTime(exportThreadId) - cpuNanosAtStart;
+        long records = exporter.statistics().flowRecordsEncoded() - recordsAtStart;
+        System.out.printf(" [%s export thread: %,d records in %.2f CPU-s = %,.0f records per CPU-second]",
+                transport, records, cpu / 1e9, records / (cpu / 1e9));
     }
 
     @Benchmark

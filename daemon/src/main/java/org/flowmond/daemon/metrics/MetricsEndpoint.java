@@ -3,6 +3,7 @@ package org.flowmond.daemon.metrics;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
 import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
 import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
@@ -23,10 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Prometheus endpoint ({@code flowmon.metrics.listen}): http://HOST:PORT/metrics serves the
- * daemon's statistics ({@link StatisticsCollector}) with the JVM's memory and garbage collection
- * metrics and the process metrics (CPU, memory, file descriptors) of the Prometheus Java client
- * (not its thread metrics: a thread-state census per scrape costs about as much as the JVM memory
- * metrics). One thread serves the requests, so scrapes never run side by side. A reload reopens
+ * daemon's statistics ({@link StatisticsCollector}) with the JVM's memory, garbage collection and
+ * thread metrics and the process metrics (CPU, memory, file descriptors) of the Prometheus Java
+ * client. One thread serves the requests, so scrapes never run side by side. A reload reopens
  * the listener only when {@code flowmon.metrics} changed; a new address that cannot be bound
  * keeps the old listener and fails the reload.
  */
@@ -53,6 +53,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             ProcessMetrics.builder().register(r);
             JvmMemoryMetrics.builder().register(r);
             JvmGarbageCollectorMetrics.builder().register(r);
+            JvmThreadsMetrics.builder().register(r);
             registry = r;
         }
         return registry;

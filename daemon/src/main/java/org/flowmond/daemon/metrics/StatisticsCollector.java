@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * so the flow thread neither allocates nor waits for it; the scrape's garbage is made on the
  * HTTP thread.
  */
-final class StatisticsCollector implements MultiCollector {
+public final class StatisticsCollector implements MultiCollector {
     static final String CYCLE_INTERVAL = StatisticNames.PREFIX + "flow_cycle_interval_seconds";
 
     private final Supplier<Map<String, Long>> statistics;
@@ -37,7 +37,7 @@ final class StatisticsCollector implements MultiCollector {
      * @param cycleIntervalSeconds the configured flow cycle interval (probes.tc-scan-interval), which the
      *                             cycle timings are compared with
      */
-    StatisticsCollector(Supplier<Map<String, Long>> statistics, String version, DoubleSupplier cycleIntervalSeconds) {
+    public StatisticsCollector(Supplier<Map<String, Long>> statistics, String version, DoubleSupplier cycleIntervalSeconds) {
         this.statistics = statistics;
         this.version = version;
         this.cycleIntervalSeconds = cycleIntervalSeconds;

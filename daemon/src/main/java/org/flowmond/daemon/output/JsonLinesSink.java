@@ -1,12 +1,7 @@
 package org.flowmond.daemon.output;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicLong;
 import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
@@ -16,75 +11,89 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends every record as one JSON line (nProbe field names, see {@link NprobeJson}) to a file,
- * flushed after each expiry pass. A write failure is counted and logged once per minute; the
- * flow table goes on.
+ * flushed after each expiry pass and whenever 64 KiB are buffered. Counting is exact
+ * ({@link LineFile}): a record is written once its line reached the file; a failed flush (a full
+ * disk) counts the buffer's records as failed and leaves no half line; the flow table goes on,
+ * and writing resumes when there is room. Failures are logged at most once per minute, and once
+ * when writing works again.
  */
 public final class JsonLinesSink implements FlowSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesSink.class);
     private static final long LOG_EVERY_NANOS = 60_000_000_000L;
 
-    private final Path path;
     private final IdentitySettings host;
-    private final BufferedWriter out;
-    private final AtomicLong written = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private final LineFile file;
     private long lastLog = Long.MIN_VALUE / 2;
+    private boolean failing;
+    private long failedAtLastSuccess; // failures counted at the last flush that worked
 
-    public JsonLinesSink(Path path, IdentitySettings host) throws IOException {
-        this.path = path;
-        this.host = host;
-        this.out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+import org.flowmond.daemon.config.IdentitySettings;
     }
 
     @Override
     public void biflow(BiflowRecord record) {
-        write(NprobeJson.biflow(record, host));
+        failure(file.line(NprobeJson.biflow(record, host), true));
     }
 
     @Override
     public void syscallFlow(SyscallFlowRecord record) {
-        write(NprobeJson.syscall(record, host));
+        failure(file.line(NprobeJson.syscall(record, host), true));
     }
 
     @Override
     public void endOfBatch() {
-        try {
-            out.flush();
-        } catch (IOException e) {
-            failed(e);
+        IOException error = file.flush();
+        if (error != null) {
+            failure(error);
+        } else {
+            recovered();
         }
     }
 
+    /** Records whose line reached the file. */
     public long written() {
-        return written.get();
+        return file.written();
     }
 
+    /** Records lost because writing their line failed. */
     public long failed() {
-        return failed.get();
+        return file.failed();
     }
 
-    private void write(String line) {
-        try {
-            out.write(line);
-            out.write('\n');
-            written.incrementAndGet();
-        } catch (IOException e) {
-            failed(e);
+    /** Partial lines that could not be cut off after a failure (each is followed by a newline). */
+    public long partialLines() {
+        return file.partialLines();
+    }
+
+    private synchronized void failure(IOException error) {
+        if (error == null) {
+            return;
         }
-    }
-
-    private void failed(IOException e) {
-        failed.incrementAndGet();
+        failing = true;
         long now = System.nanoTime();
         if (now - lastLog >= LOG_EVERY_NANOS) {
             lastLog = now;
-            LOG.warn("cannot write JSON records to {}: {} ({} records lost so far)", path, e.toString(), failed.get());
+            LOG.warn("cannot write JSON records to {}: {} ({} records lost so far, {} written)", file.path(), error,
+                    file.failed(), file.written());
         }
+    }
+
+    private synchronized void recovered() {
+        if (failing) {
+            failing = false;
+            LOG.info("writing JSON records to {} again; {} records were lost while it failed", file.path(),
+                    file.failed() - failedAtLastSuccess);
+        }
+        failedAtLastSuccess = file.failed();
     }
 
     @Override
     public void close() throws IOException {
-        out.close();
+        try {
+            file.close();
+        } catch (IOException e) {
+            failure(e);
+            throw e;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.nio.file.Path;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
@@ -74,6 +76,44 @@ public final class SeedTables implements FlowSink {
             out.println(k.pid() + "\t" + k.comm() + "\t" + k.ipVersion() + "\t" + text(k.srcAddress()) + "\t"
                     + text(k.dstAddress()) + "\t" + k.port() + "\t" + s.count() + "\t" + mtbs(s.mtbsNanos()));
         }
+    }
+
+    /**
+     * What {@link #writeFile} did: table rows (not headers) whose line reached the file, rows lost,
+     * partial lines left in the file (0 unless cutting one off failed too), and the error if any.
+     */
+    public record FileResult(long rowsWritten, long rowsFailed, long partialLines, IOException error) {
+    }
+
+    /**
+     * Writes {@code tables} (as {@link #write} makes them) to {@code file}, replacing it, with exact
+     * accounting ({@link LineFile}): a row counts as written only once its line reached the file; on a
+     * full disk the file keeps the rows that fit, cut at the last complete line.
+     */
+    public static FileResult writeFile(Path file, String tables) {
+        List<String> lines = tables.lines().toList();
+        long rows = lines.stream().filter(SeedTables::isRow).count();
+        LineFile out;
+        try {
+            out = LineFile.replace(file);
+        } catch (IOException e) {
+            return new FileResult(0, rows, 0, e);
+        }
+        IOException error = null;
+        for (String line : lines) {
+            IOException e = out.line(line, isRow(line));
+            error = error == null ? e : error;
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            error = error == null ? e : error;
+        }
+        return new FileResult(out.written(), out.failed(), out.partialLines(), error);
+    }
+
+    private static boolean isRow(String line) {
+        return !line.isEmpty() && !line.startsWith("PID\t");
     }
 
     static String mtbs(OptionalLong nanos) {

@@ -230,6 +230,7 @@ public final class Pipeline implements AutoCloseable {
         if (j != null) {
             m.put("json.records-written", j.written());
             m.put("json.write-failures", j.failed());
+            m.put("json.partial-lines", j.partialLines());
         }
         return m;
     }

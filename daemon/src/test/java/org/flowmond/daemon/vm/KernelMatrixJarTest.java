@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * on each kernel, flowmond with {@code probes.syscall-hook} forced to each variant, real traffic
  * between network namespaces in the guest, nfcapd receiving the export there, and the checks of
  * {@link ScenarioCheck} on the host. Prints and writes (target/vm/kernel-matrix.md) the table
- * kernel x variant -> attached / events seen / flows correct.
+ * kernel x variant -> attached / TC attach path (tc before 6.6, tcx from 6.6) / events seen / flows correct.
  *
  * <p>Opt-in, because it takes minutes (skipped without the property, failed with CI=true): {@code -Dflowmond.vm.kernels=6.1,6.12} (and optionally
  * {@code -Dflowmond.vm.variants=kprobe,fentry,raw_tracepoint,auto}). A *JarTest: it runs the shaded jar, in the
@@ -88,7 +88,7 @@ class KernelMatrixJarTest {
             timings.append("\n").append(kernel).append(" (").append(kernelName).append("): ").append(run.seconds())
                     .append(" s, harness exit ").append(run.exitStatus());
             if (!run.commandFinished()) {
-                rows.add(new ScenarioCheck.Row(kernelName, "all", "-", "-", "-", "-",
+                rows.add(new ScenarioCheck.Row(kernelName, "all", "-", "-", "-", "-", "-",
                         List.of("guest hung, died or was stopped (harness status " + run.exitStatus() + "):\n" + run.tail(60))));
                 continue;
             }
@@ -116,7 +116,8 @@ class KernelMatrixJarTest {
             if (r.variant().equals("auto") && fentryWorks && !r.attachedAs().equals("fentry")) {
                 List<String> problems = new ArrayList<>(r.problems());
                 problems.add("auto attached as " + r.attachedAs() + " although fentry works on this kernel");
-                checked.add(new ScenarioCheck.Row(r.kernel(), r.variant(), r.attachedAs(), r.events(), r.flows(), r.mtbs(), problems));
+                checked.add(new ScenarioCheck.Row(r.kernel(), r.variant(), r.attachedAs(), r.tcAttach(), r.events(), r.flows(),
+                        r.mtbs(), problems));
             } else {
                 checked.add(r);
             }
@@ -131,8 +132,8 @@ class KernelMatrixJarTest {
     }
 
     private static String report(List<ScenarioCheck.Row> rows, String timings) {
-        StringBuilder b = new StringBuilder("| kernel | syscall-hook | attached as | connect/accept events (seed tables) "
-                + "| flows (tshark counts, PID+name, nfdump) | MTBS | verdict |\n|---|---|---|---|---|---|---|\n");
+        StringBuilder b = new StringBuilder("| kernel | syscall-hook | attached as | TC attach | connect/accept events (seed tables) "
+                + "| flows (tshark counts, PID+name, nfdump) | MTBS | verdict |\n|---|---|---|---|---|---|---|---|\n");
         rows.forEach(r -> b.append(r.markdown()).append("\n"));
         b.append("\nguest times:").append(timings).append("\n");
         rows.stream().filter(r -> !r.ok()).forEach(r -> b.append("\n").append(r.kernel()).append(" ").append(r.variant())

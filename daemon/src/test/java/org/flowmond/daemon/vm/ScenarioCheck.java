@@ -25,14 +25,15 @@ final class ScenarioCheck {
     static final double MIN_REPEAT_MTBS = 0.3;
 
     /** One cell of the kernel matrix. */
-    record Row(String kernel, String variant, String attachedAs, String events, String flows, String mtbs,
-            List<String> problems) {
+    record Row(String kernel, String variant, String attachedAs, String tcAttach, String events, String flows,
+            String mtbs, List<String> problems) {
         boolean ok() {
             return problems.isEmpty();
         }
 
         String markdown() {
-            return "| " + String.join(" | ", kernel, variant, attachedAs, events, flows, mtbs, ok() ? "ok" : "FAIL") + " |";
+            return "| " + String.join(" | ", kernel, variant, attachedAs, tcAttach, events, flows, mtbs, ok() ? "ok" : "FAIL")
+                    + " |";
         }
     }
 
@@ -56,17 +57,18 @@ final class ScenarioCheck {
         try {
             readExpected();
             String attached = attachedAs();
+            String tc = tcAttach();
             if (!expected.containsKey("DAEMON_EXIT")) {
                 problems.add("the scenario did not finish: " + lastLines("daemon.log", 3));
-                return new Row(kernel, variant, attached, "-", "-", "-", problems);
+                return new Row(kernel, variant, attached, tc, "-", "-", "-", problems);
             }
             if (!"0".equals(expected.get("DAEMON_EXIT"))) {
                 problems.add("flowmond exited with " + expected.get("DAEMON_EXIT") + " on SIGTERM");
             }
-            return new Row(kernel, variant, attached, events(), flows(), mtbs(), problems);
+            return new Row(kernel, variant, attached, tc, events(), flows(), mtbs(), problems);
         } catch (IOException | RuntimeException e) {
             problems.add("cannot read the scenario's results: " + e);
-            return new Row(kernel, variant, "-", "-", "-", "-", problems);
+            return new Row(kernel, variant, "-", "-", "-", "-", "-", problems);
         }
     }
 
@@ -94,6 +96,29 @@ final class ScenarioCheck {
             problems.add("forced " + variant + " but attached as " + as);
         }
         return as;
+    }
+
+    /**
+     * The TC attach path the daemon logged (tc-attach = auto): TCX on kernels from 6.6, where TCX
+     * exists (CONFIG_NET_XGRESS), classic tc filters before.
+     */
+    private String tcAttach() throws IOException {
+        Matcher m = Pattern.compile("attaching through (TCX links|classic tc filters)").matcher(read("daemon.log"));
+        if (!m.find()) {
+            problems.add("flowmond did not log its TC attach path: " + lastLines("daemon.log", 2));
+            return "-";
+        }
+        String path = m.group(1).startsWith("TCX") ? "tcx" : "tc";
+        Matcher v = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(kernel);
+        if (v.find()) {
+            int major = Integer.parseInt(v.group(1));
+            int minor = Integer.parseInt(v.group(2));
+            String want = major > 6 || (major == 6 && minor >= 6) ? "tcx" : "tc";
+            if (!path.equals(want)) {
+                problems.add("TC attached through " + path + ", want " + want + " on " + kernel);
+            }
+        }
+        return path;
     }
 
     /** The seed tables: each expected process with its exact number of calls. */
