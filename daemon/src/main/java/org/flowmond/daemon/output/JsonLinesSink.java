@@ -27,7 +27,13 @@ public final class JsonLinesSink implements FlowSink, AutoCloseable {
     private boolean failing;
     private long failedAtLastSuccess; // failures counted at the last flush that worked
 
-import org.flowmond.daemon.config.IdentitySettings;
+    public JsonLinesSink(Path path, IdentitySettings host) throws IOException {
+        this.host = host;
+        this.file = LineFile.append(path);
+        if (file.endsWithPartialLine()) {
+            LOG.warn("{} ends with a partial line (an earlier run stopped while writing it); new records start on the"
+                    + " next line", path);
+        }
     }
 
     @Override

@@ -95,7 +95,7 @@ class KernelMatrixJarTest {
             for (String variant : variants) {
                 rows.add(runnable.contains(variant) ? ScenarioCheck.check(out.resolve(variant), kernelName, variant)
                         : new ScenarioCheck.Row(kernelName, variant, "n/a (needs " + MIN_KERNEL.get(variant) + ")",
-                                "-", "-", "-", List.of()));
+                                "-", "-", "-", "-", List.of()));
             }
         }
         rows = autoPicksFentryWhereItWorks(rows);
