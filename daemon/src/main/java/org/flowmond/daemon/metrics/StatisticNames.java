@@ -115,6 +115,12 @@ public final class StatisticNames {
         m.put("kafka.records-delivered", Family.counter(PREFIX + "kafka_records_delivered", "Kafka records the brokers acknowledged"));
         m.put("kafka.records-pending", Family.gauge(PREFIX + "kafka_records_pending",
                 "Kafka records in the output's queue or the producer's buffer now (grows while no broker answers)"));
+        m.put("kafka.ipfix.records-encoded", Family.counter(PREFIX + "kafka_ipfix_records_encoded",
+                "Kafka output in format ipfix: flow records put into IPFIX messages"));
+        m.put("kafka.ipfix.records-not-sent", Family.counter(PREFIX + "kafka_ipfix_records_not_sent",
+                "Kafka output in format ipfix: flow records in messages the output could not take (its queue full)"));
+        m.put("kafka.ipfix.messages", Family.counter(PREFIX + "kafka_ipfix_messages_encoded",
+                "Kafka output in format ipfix: IPFIX messages of flow records built"));
         return m;
     }
 

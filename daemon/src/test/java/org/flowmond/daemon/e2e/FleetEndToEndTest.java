@@ -43,7 +43,9 @@ import org.junit.jupiter.api.TestInstance;
  *          counted delivered, delivered + counted undeliverable = produced, nothing twice
  * </pre>
  * Each host reaches the broker and the collector at 127.0.0.1 of its own namespace through a
- * {@link NetnsRelay}; flowmond counts only its veth, not that loopback traffic.
+ * {@link NetnsRelay}; flowmond counts only its veth, not that loopback traffic. The syscall probes
+ * see every namespace's connects, so each daemon also exports the other hosts' syscall flows: the
+ * checks read biflows. {@code -Dflowmond.keep-test-files} keeps the logs and the broker's data.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetEndToEndTest {

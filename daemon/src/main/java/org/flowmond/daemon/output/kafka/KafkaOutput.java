@@ -50,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaOutput implements ExportOutput {
     /** How long close() lets the queue and the producer's buffer drain before what is left counts as undelivered. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    /** The exporter's counters shown in format ipfix, as {@code kafka.<name>}. */
+    private static final List<String> IPFIX_COUNTERS = List.of("ipfix.records-encoded", "ipfix.records-not-sent", "ipfix.messages");
 
     private final String topic;
     private final IdentitySettings host;
@@ -254,13 +256,12 @@ public final class KafkaOutput implements ExportOutput {
         m.put("dropped.kafka-delivery", lost);
         IpfixOutput x = ipfix;
         if (x != null) {
-            x.counters().forEach((name, value) -> {
-                if (name.equals("dropped.send-queue")) {
-                    m.put("dropped.kafka-ipfix-queue", value); // the encoder's own queue, before this output
-                } else if (name.startsWith("ipfix.")) {
-                    m.put("kafka." + name, value);
-                }
-            });
+            // the exporter's flow-record counters that mean something without collectors
+            Map<String, Long> inner = x.counters();
+            m.put("dropped.kafka-ipfix-queue", inner.get("dropped.send-queue")); // the encoder's queue, before this output's
+            for (String name : IPFIX_COUNTERS) {
+                m.put("kafka." + name, inner.get(name));
+            }
         }
         return m;
     }
