@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -146,8 +148,8 @@ public final class StatisticNames {
     }
 
     /** Every family a statistic can map to, besides generic ones, plus flowmond_build_info and the cycle interval. */
-    static java.util.Set<String> familyNames() {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    static Set<String> familyNames() {
+        Set<String> names = new TreeSet<>();
         EXACT.values().forEach(f -> names.add(f.name()));
         COLLECTOR_FAMILIES.values().forEach(f -> names.add(f.name()));
         for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, ATTRIBUTIONS, CYCLE_PART_LAST, CYCLE_PART_MAX)) {
