@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +29,8 @@ public final class StatisticNames {
 
     private static final Family DROPPED = Family.counter(PREFIX + "dropped", "reason",
             "Data lost, by where it was lost: map-full counts packets the TC program could not count, ring-buffer, "
-            + "event-queue and syscall-* connect/accept events, send-queue flow records the IPFIX exporter had no room for");
+            + "event-queue and syscall-* connect/accept events, send-queue flow records the IPFIX exporter had no room for, "
+            + "exporter-closed flow records handed to an exporter that was closing");
     private static final Family FLOWS_ENDED = Family.counter(PREFIX + "flows_ended", "reason",
             "Biflows ended, by IPFIX flowEndReason (idle, active, end-of-flow, forced-end, lack-of-resources)");
     private static final Family SYSCALL_ENDED = Family.counter(PREFIX + "syscall_flows_ended", "reason",
@@ -96,6 +99,8 @@ public final class StatisticNames {
         m.put("ipfix.records-failed", Family.counter(PREFIX + "ipfix_records_failed", "Records that could not be encoded (logged)"));
         m.put("ipfix.records-not-sent", Family.counter(PREFIX + "ipfix_records_not_sent",
                 "Flow data records lost before encoding (queue full, closed, failed)"));
+        m.put("ipfix.records-skipped-empty", Family.counter(PREFIX + "ipfix_records_skipped_empty",
+                "Flow records with no packet either way, never exported"));
         m.put("ipfix.messages", Family.counter(PREFIX + "ipfix_messages_encoded", "IPFIX messages of flow records built"));
         m.put("ipfix.send-errors", Family.counter(PREFIX + "ipfix_send_errors", "Failed sends, all collectors together"));
         m.put("ipfix.icmp-errors", Family.counter(PREFIX + "ipfix_icmp_errors", "ICMP errors from UDP collectors, all together"));
@@ -131,6 +136,8 @@ public final class StatisticNames {
         m.put("messages-sent", Family.counter(PREFIX + "collector_messages_sent", "collector", "IPFIX messages sent"));
         m.put("octets-sent", Family.counter(PREFIX + "collector_sent_bytes", "collector", "Octets of the IPFIX messages sent"));
         m.put("flow-records-sent", Family.counter(PREFIX + "collector_flow_records_sent", "collector", "Flow data records sent"));
+        m.put("data-records-sent", Family.counter(PREFIX + "collector_data_records_sent", "collector",
+                "Data records sent, options records (statistics, daemon health) included"));
         m.put("not-sent-flow-records", Family.counter(PREFIX + "collector_flow_records_not_sent", "collector",
                 "Flow data records that did not reach this destination"));
         m.put("send-errors", Family.counter(PREFIX + "collector_send_errors", "collector", "Failed sends other than unreachable"));
@@ -187,8 +194,8 @@ public final class StatisticNames {
     }
 
     /** Every family a statistic can map to, besides generic ones, plus flowmond_build_info and the cycle interval. */
-    static java.util.Set<String> familyNames() {
-        java.util.Set<String> names = new java.util.TreeSet<>();
+    static Set<String> familyNames() {
+        Set<String> names = new TreeSet<>();
         EXACT.values().forEach(f -> names.add(f.name()));
         COLLECTOR_FAMILIES.values().forEach(f -> names.add(f.name()));
         for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, ATTRIBUTIONS, CYCLE_PART_LAST, CYCLE_PART_MAX,

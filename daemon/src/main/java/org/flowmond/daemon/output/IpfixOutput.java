@@ -215,11 +215,13 @@ public final class IpfixOutput implements ExportOutput {
             reconnects += c.reconnects();
         }
         m.put("dropped.send-queue", st.recordsDroppedQueueFull());
+        m.put("dropped.exporter-closed", st.recordsDroppedClosed()); // handed over while closing (reload, shutdown)
         m.put("ipfix.records-queued", st.recordsQueued());
         m.put("ipfix.records-encoded", st.flowRecordsEncoded());
         m.put("ipfix.records-failed", st.recordsFailed());
         m.put("ipfix.records-not-sent", st.notSentFlowRecords() + notSentThere);
         m.put("ipfix.records-refused", refused);
+        m.put("ipfix.records-skipped-empty", st.recordsSkippedEmpty());
         m.put("ipfix.messages", st.messagesEncoded());
         m.put("ipfix.send-errors", sendErrors);
         m.put("ipfix.icmp-errors", icmpErrors);
@@ -243,6 +245,7 @@ public final class IpfixOutput implements ExportOutput {
         m.put(p + "messages-sent", c.messagesSent());
         m.put(p + "octets-sent", c.octetsSent());
         m.put(p + "flow-records-sent", c.flowRecordsSent());
+        m.put(p + "data-records-sent", c.dataRecordsSent());
         m.put(p + "not-sent-flow-records", c.notSentFlowRecords());
         m.put(p + "send-errors", c.sendErrors());
         m.put(p + "unreachable", c.unreachable());

@@ -157,7 +157,7 @@ class PrometheusJarTest {
         assertEquals("0", value("flowmond_attributions_total{result=\"unmatched\"}"));
         // other packets on the veth (neighbour discovery) make flows of their own, filtered out by port
         assertEquals(1, query("flowmond_flows_active >= 1").size(), "the held connection is active");
-        assertEquals("6", value("count(flowmond_dropped_total)"), "the six drop counters");
+        assertEquals("7", value("count(flowmond_dropped_total)"), "the seven drop counters");
         assertEquals("0", value("sum(flowmond_dropped_total)"));
         assertEquals("1", value("flowmond_tc_interfaces"));
         assertEquals("0.2", value("flowmond_flow_cycle_interval_seconds"));
