@@ -136,13 +136,15 @@ public final class StreamCollectorSession extends ExportSession {
     @Override
     public void sendData(IpfixMessage message, int flowRecords) {
         retireAcknowledged();
-        if (closing || buffer.size() >= capacity) {
+        if (closing) {
+            notSent(flowRecords);
+            return;
+        }
+        if (buffer.size() >= capacity) {
             droppedMessages.incrementAndGet();
             notSent(flowRecords);
-            if (!closing) {
-                bufferFull.warn("buffer for collector " + destination() + " full (" + capacity
-                        + " messages not yet acknowledged): message dropped", null);
-            }
+            bufferFull.warn("buffer for collector " + destination() + " full (" + capacity
+                    + " messages not yet acknowledged): message dropped", null);
             return;
         }
         Pending p = new Pending(message, flowRecords);
