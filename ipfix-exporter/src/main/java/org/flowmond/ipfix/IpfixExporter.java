@@ -4,7 +4,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,9 +122,8 @@ public final class IpfixExporter implements AutoCloseable {
                 .filter(c -> !c.transport().isStream())
                 .map(c -> resolved.get(settings.collectors().indexOf(c))).toList());
         checkRecordsFit(templates, maxLength);
-        List<Optional<SslContext>> tls = new ArrayList<>();
         for (Collector c : settings.collectors()) {
-            tls.add(c.tls().map(TlsContexts::client));
+            c.tls().ifPresent(TlsContexts::client); // unusable files fail the start; each connection reads them again
         }
 
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
@@ -139,7 +137,7 @@ public final class IpfixExporter implements AutoCloseable {
             for (int i = 0; i < settings.collectors().size(); i++) {
                 Collector c = settings.collectors().get(i);
                 if (c.transport().isStream()) {
-                    StreamCollectorSession s = new StreamCollectorSession(c.host(), c.port(), loop, tls.get(i),
+                    StreamCollectorSession s = new StreamCollectorSession(c.host(), c.port(), loop, c.tls(),
                             c.bufferMessages());
                     collectors.add(s);
                     opened.add(s.open());

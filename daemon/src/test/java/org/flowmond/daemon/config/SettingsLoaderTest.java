@@ -35,7 +35,7 @@ class SettingsLoaderTest {
         assertEquals(new FlowSettings(65536, 16384, Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(1)), s.flows());
         assertEquals(new AttributionSettings(true), s.attribution());
         assertEquals(new ExportSettings(List.of(new Collector("127.0.0.1", 4739)), 1, 1500, Duration.ofSeconds(60), 1000,
-                32473, BiflowMode.RFC5103, 4096, 4096, Optional.empty()), s.export());
+                32473, BiflowMode.RFC5103, 4096, 1024, Optional.empty()), s.export());
         assertEquals(new OutputSettings(Optional.empty(), Optional.empty(), Optional.empty(), KAFKA_OFF), s.outputs());
         assertFalse(s.outputs().kafka().enabled());
         assertEquals(new StatsSettings(Duration.ofSeconds(60)), s.stats());

@@ -2,6 +2,7 @@ package org.flowmond.ipfix.file;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.transport.ExportSession;
@@ -46,7 +47,7 @@ public final class FileSession extends ExportSession {
     }
 
     @Override
-    public void announce(java.util.List<IpfixMessage> announcement, long exportTimeSeconds, long nowNanos) {
+    public void announce(List<IpfixMessage> announcement, long exportTimeSeconds, long nowNanos) {
         super.announce(announcement, exportTimeSeconds, nowNanos);
         pendingHasTemplates = true;
     }

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.flowmond.ipfix.TlsFiles;
 import org.flowmond.ipfix.encode.StreamIpfixMessageEncoder;
 import org.flowmond.ipfix.message.IpfixMessage;
 import org.slf4j.Logger;
@@ -58,7 +60,8 @@ public final class StreamCollectorSession extends ExportSession {
     private final String host;
     private final int port;
     private final EventLoop loop;
-    private final Optional<SslContext> tls;
+    /** The PEM files, read again for each connection: files renewed in place are used from the next one. */
+    private final Optional<TlsFiles> tls;
     private final int capacity;
     private final Backoff backoff = new Backoff(FIRST_RETRY, MAX_RETRY);
     private final RateLimitedLog bufferFull = new RateLimitedLog(LOG);
@@ -87,7 +90,7 @@ public final class StreamCollectorSession extends ExportSession {
     private boolean closing;
     private boolean ackCheckScheduled;
 
-    public StreamCollectorSession(String host, int port, EventLoop loop, Optional<SslContext> tls, int capacity) {
+    public StreamCollectorSession(String host, int port, EventLoop loop, Optional<TlsFiles> tls, int capacity) {
         super((tls.isPresent() ? "tls:" : "tcp:") + (host.contains(":") ? "[" + host + "]" : host) + ":" + port,
                 TemplateRefresh.ONCE);
         this.host = host;
@@ -136,13 +139,15 @@ public final class StreamCollectorSession extends ExportSession {
     @Override
     public void sendData(IpfixMessage message, int flowRecords) {
         retireAcknowledged();
-        if (closing || buffer.size() >= capacity) {
+        if (closing) {
+            notSent(flowRecords);
+            return;
+        }
+        if (buffer.size() >= capacity) {
             droppedMessages.incrementAndGet();
             notSent(flowRecords);
-            if (!closing) {
-                bufferFull.warn("buffer for collector " + destination() + " full (" + capacity
-                        + " messages not yet acknowledged): message dropped", null);
-            }
+            bufferFull.warn("buffer for collector " + destination() + " full (" + capacity
+                    + " messages not yet acknowledged): message dropped", null);
             return;
         }
         Pending p = new Pending(message, flowRecords);
@@ -194,6 +199,14 @@ public final class StreamCollectorSession extends ExportSession {
             firstAttempt.complete(null);
             return;
         }
+        Optional<SslContext> context;
+        try {
+            context = tls.map(TlsContexts::client);
+        } catch (IllegalArgumentException e) {
+            wentDown(new SSLException(e.getMessage(), e)); // e.g. a certificate being replaced: retried
+            firstAttempt.complete(null);
+            return;
+        }
         connecting = true;
         new Bootstrap()
                 .group(loop)
@@ -205,7 +218,7 @@ public final class StreamCollectorSession extends ExportSession {
                     protected void initChannel(Channel ch) {
                         WireCounter counter = new WireCounter();
                         ch.pipeline().addLast(counter);
-                        tls.ifPresent(ctx -> {
+                        context.ifPresent(ctx -> {
                             SslHandler ssl = ctx.newHandler(ch.alloc(), host, port);
                             ssl.handshakeFuture().addListener(h -> {
                                 if (!h.isSuccess()) {

@@ -195,9 +195,10 @@ public final class UdpCollectorSession extends ExportSession {
     }
 
     /**
-     * The kernel reported an ICMP port unreachable for this collector (ECONNREFUSED on the
-     * connected socket, once per error, on the next send or read): counted, and charged to the
-     * message it refused ({@link RefusalLedger}). The first of an outage is logged.
+     * The kernel reported an ICMP error for this collector: port unreachable (ECONNREFUSED on the
+     * connected socket, once per error, on the next send or read), or host/net unreachable seen
+     * on the read side. Counted, and charged to the message it refused ({@link RefusalLedger}).
+     * The first of an outage is logged.
      */
     private void icmpError() {
         long now = System.nanoTime();
@@ -210,7 +211,7 @@ public final class UdpCollectorSession extends ExportSession {
             refusingSinceNanos = now;
             icmpErrorsAtOutageStart = icmpErrors.get() - 1;
             refusedAtOutageStart = refusedFlowRecords.get() - records;
-            LOG.warn("collector {} refuses IPFIX (ICMP port unreachable): counting ICMP errors and the records they "
+            LOG.warn("collector {} refuses IPFIX (ICMP unreachable): counting ICMP errors and the records they "
                     + "refuse until it accepts again", destination());
         }
     }
@@ -264,8 +265,12 @@ public final class UdpCollectorSession extends ExportSession {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (isUnreachable(cause) && !(cause instanceof PortUnreachableException)) {
+                // on the read side an unreachable error can only have come back as ICMP (host, net unreachable)
+                icmpError();
+            }
             countFailure(cause);
-            if (!(cause instanceof PortUnreachableException)) {
+            if (!isUnreachable(cause)) {
                 problems.warn("collector " + destination() + " reported an error", cause);
             }
         }

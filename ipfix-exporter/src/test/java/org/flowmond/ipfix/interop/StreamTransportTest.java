@@ -98,6 +98,52 @@ class StreamTransportTest {
         assertTrue(!Files.exists(file) || Files.size(file) == 0, "nothing reached the collector's file");
     }
 
+    /**
+     * Certificates renewed in place: the collector restarts with a new CA, the exporter's files are
+     * replaced by ones from that CA, and the next connection uses them (no restart of the exporter).
+     */
+    @Test
+    void renewedTlsFilesAreUsedFromTheNextConnection() throws Exception {
+        Privileges.requireTool("socat");
+        Privileges.requireTool("openssl");
+        Privileges.requireTool("ipfixDump");
+        TestCertificates before = TestCertificates.create(dir, "old-");
+        TestCertificates after = TestCertificates.create(dir, "new-");
+        Path cert = dir.resolve("flowmond.pem");
+        Path key = dir.resolve("flowmond.key");
+        Path ca = dir.resolve("ca.pem");
+        Files.copy(before.exporterCertificate, cert);
+        Files.copy(before.exporterKey, key);
+        Files.copy(before.ca, ca);
+        int port = FreePorts.tcp();
+        List<FlowRecord> flows = TestFlows.flows(200, 59, 0);
+        Collector collector = Collector.tls("127.0.0.1", port, new org.flowmond.ipfix.TlsFiles(cert, key, ca), BUFFER);
+        CollectorStatistics stats;
+        try (IpfixExporter exporter = IpfixExporter.start(settings(collector))) {
+            try (SocatCollector old = SocatCollector.tls(port, dir.resolve("old.ipfix"), dir.resolve("old.log"), before)) {
+                awaitConnected(exporter);
+                flows.subList(0, 100).forEach(exporter::export);
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                Thread.sleep(300);
+                old.stop();
+            }
+            Files.copy(after.exporterCertificate, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(after.exporterKey, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(after.ca, ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (SocatCollector renewed = SocatCollector.tls(port, dir.resolve("new.ipfix"), dir.resolve("new.log"),
+                    after)) {
+                flows.subList(100, 200).forEach(exporter::export);
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                awaitConnected(exporter);
+                exporter.close();
+                renewed.awaitEnd();
+            }
+            stats = exporter.statistics().collectors().get(0);
+        }
+        assertDecoded(flows, List.of(dir.resolve("old.ipfix"), dir.resolve("new.ipfix")));
+        assertEquals(1, stats.reconnects());
+    }
+
     @Test
     void tsharkDecodesTheTcpStreamWithoutExpertFindings() throws Exception {
         Privileges.requireTool("socat");
