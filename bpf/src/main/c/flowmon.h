@@ -152,6 +152,35 @@ struct sock_owner {
 	char  parent_comm[FLOWMON_COMM_LEN]; /* 56 */
 };
 
+/* Key of "owner_endpoints": a bound or listening local endpoint -> the binding socket's cookie.
+ * Packets without a socket (ingress) find a server's owner here; an accepted TCP socket inherits
+ * its listener's owner from here until its first send or receive says which process uses it.
+ * 20 bytes. */
+struct owner_endpoint {
+	__u8  addr[FLOWMON_ADDR_LEN];      /*  0: local address (IPv4 mapped); all zero for a wildcard bind */
+	__u16 port;                        /* 16: local port, host order */
+	__u8  proto;                       /* 18: IPPROTO_TCP or IPPROTO_UDP */
+	__u8  _pad;                        /* 19 */
+};
+
+/* Key of "owner_tuples": a connection seen from its local end -> the local socket's cookie, for
+ * packets that carry no socket (ingress, or scrubbed crossing a veth into another namespace).
+ * 40 bytes. */
+struct owner_tuple {
+	__u8  local_addr[FLOWMON_ADDR_LEN];  /*  0 */
+	__u8  remote_addr[FLOWMON_ADDR_LEN]; /* 16 */
+	__u16 local_port;                  /* 32: host order */
+	__u16 remote_port;                 /* 34 */
+	__u8  proto;                       /* 36 */
+	__u8  _pad[3];                     /* 37 */
+};
+
+/* Output of the seeding iterator: an open socket that has no cookie yet. 8 bytes. */
+struct owner_seed_miss {
+	__u32 pid;                         /* 0: tgid holding it */
+	__u32 fd;                          /* 4: its descriptor there */
+};
+
 /* Index into the ownership programs' per-CPU counter array "owner_counters" (shared by the TC
  * program, which reuses the map). */
 enum flowmon_owner_counter {
