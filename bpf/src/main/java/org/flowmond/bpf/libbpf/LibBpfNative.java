@@ -204,6 +204,14 @@ public interface LibBpfNative {
     // C: int bpf_tc_query(const struct bpf_tc_hook *hook, struct bpf_tc_opts *opts);
     int bpf_tc_query(TcHookStruct hook, TcOptsStruct opts);
 
+    // ------------------------------------------------------------------ links and queries by fd (TCX)
+
+    // C: int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type, const struct bpf_link_create_opts *opts);
+    int bpf_link_create(int progFd, int targetFd, int attachType, LinkCreateOpts opts);
+
+    // C: int bpf_prog_query_opts(int target_fd, enum bpf_attach_type type, struct bpf_prog_query_opts *opts);
+    int bpf_prog_query_opts(int targetFd, int attachType, ProgQueryOpts opts);
+
     // ------------------------------------------------------------------ ring buffer
 
     /** C: typedef int (*ring_buffer_sample_fn)(void *ctx, void *data, size_t size); */
