@@ -14,6 +14,7 @@ import org.flowmond.bpf.libbpf.BpfObject;
 import org.flowmond.bpf.libbpf.BpfProgram;
 import org.flowmond.bpf.libbpf.CgroupRoot;
 import org.flowmond.bpf.libbpf.KernelBtf;
+import org.flowmond.bpf.libbpf.LibBpfException;
 import org.flowmond.bpf.libbpf.LittleEndian;
 import org.flowmond.bpf.libbpf.MapEntries;
 import org.flowmond.bpf.libbpf.SocketCookies;
@@ -44,10 +45,12 @@ public final class SocketOwnership implements AutoCloseable {
 
     private final BpfObject object;
     private final List<String> hooks;
+    private final boolean canSeed;
 
-    private SocketOwnership(BpfObject object, List<String> hooks) {
+    private SocketOwnership(BpfObject object, List<String> hooks, boolean canSeed) {
         this.object = object;
         this.hooks = List.copyOf(hooks);
+        this.canSeed = canSeed;
     }
 
     /**
@@ -58,6 +61,20 @@ public final class SocketOwnership implements AutoCloseable {
      * @throws IllegalStateException                     no cgroup v2 file system is mounted
      */
     public static SocketOwnership open(SocketOwnershipOptions options) {
+        try {
+            return open(options, true);
+        } catch (LibBpfException e) {
+            if (!e.getMessage().contains("'" + SEED_PROGRAM + "'")) {
+                throw e;
+            }
+            // the iterator needs bpf_sock_from_file (5.11) and task_file iterators; the hooks may still load
+            LOG.info("socket ownership: the start-up scan does not load on this kernel ({}); sockets open before"
+                    + " the start get owners when they next send or receive", e.getMessage().lines().findFirst().orElse(""));
+            return open(options, false);
+        }
+    }
+
+    private static SocketOwnership open(SocketOwnershipOptions options, boolean seed) {
         BpfObject object = BpfObject.openResource(OBJECT_RESOURCE);
         try {
             object.map("sock_owners").setMaxEntries(options.maxSockets());
@@ -68,6 +85,7 @@ public final class SocketOwnership implements AutoCloseable {
             for (String name : SEND_RECV_PROGRAMS) {
                 object.program(name).setAutoload(sendRecv);
             }
+            object.program(SEED_PROGRAM).setAutoload(seed);
             object.load();
             List<String> hooks = attach(object);
             if (!sendRecv) {
@@ -76,7 +94,7 @@ public final class SocketOwnership implements AutoCloseable {
                         + " processes keeps the one that connected or bound it");
             }
             LOG.info("socket ownership: {} sockets at most, hooks {}", options.maxSockets(), hooks);
-            return new SocketOwnership(object, hooks);
+            return new SocketOwnership(object, hooks, seed);
         } catch (RuntimeException e) {
             object.close();
             throw e;
@@ -119,6 +137,9 @@ public final class SocketOwnership implements AutoCloseable {
      * @return sockets the scan could not record: closed in between, or no cookie could be made
      */
     public int seedExisting() {
+        if (!canSeed) {
+            return 0; // logged at open: this kernel cannot run the scan
+        }
         List<int[]> misses = runSeed();
         if (misses.isEmpty()) {
             return 0;
