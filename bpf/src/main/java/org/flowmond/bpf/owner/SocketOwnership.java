@@ -69,7 +69,7 @@ public final class SocketOwnership implements AutoCloseable {
             }
             // the iterator needs bpf_sock_from_file (5.11) and task_file iterators; the hooks may still load
             LOG.info("socket ownership: the start-up scan does not load on this kernel ({}); sockets open before"
-                    + " the start get owners when they next send or receive", e.getMessage().lines().findFirst().orElse(""));
+                    + " the start stay without owner (unless a later hook sees them: sendto, recvfrom, send/receive on 6.4+)", e.getMessage().lines().findFirst().orElse(""));
             return open(options, false);
         }
     }
