@@ -80,6 +80,17 @@ enum sock_event_kind {
 	SOCK_EV_EXISTING = 3,      /* found at start-up: the socket already existed */
 };
 
+/* How a connect ended: the socket-level hooks see the handshake's end (tp_btf inet_sock_set_state
+ * SYN_SENT -> ESTABLISHED or -> CLOSE with sk_err); the other variants report the SYN (NONE). */
+enum connect_outcome {
+	CONNECT_NONE = 0,
+	CONNECT_ESTABLISHED = 1,
+	CONNECT_REFUSED = 2,       /* sk_err ECONNREFUSED: the peer reset the SYN */
+	CONNECT_TIMED_OUT = 3,     /* ETIMEDOUT: SYN retries ran out */
+	CONNECT_UNREACHABLE = 4,   /* EHOSTUNREACH / ENETUNREACH: an ICMP error */
+	CONNECT_OTHER = 5,         /* any other error, or closed before the handshake ended */
+};
+
 /* One TCP connect or accept, in the context of the calling process. 112 bytes.
  * The same record carries EXISTING sockets out of the start-up iterator (sock_iter.bpf.c). */
 struct sock_event {
@@ -98,7 +109,8 @@ struct sock_event {
 	__u16 family;                      /*  76: AF_INET (2) or AF_INET6 (10) of the packets: an
 	                                    *      AF_INET6 socket talking to a v4-mapped peer is AF_INET */
 	__u8  kind;                        /*  78: enum sock_event_kind */
-	__u8  _pad;                        /*  79 */
+	__u8  outcome;                     /*  79: enum connect_outcome (CONNECT events of the socket-level
+	                                    *      hooks), 0 otherwise */
 	char  comm[FLOWMON_COMM_LEN];      /*  80: the process's (thread group leader's) name; NUL-terminated unless 16 chars long */
 	char  parent_comm[FLOWMON_COMM_LEN]; /* 96 */
 };
@@ -109,6 +121,47 @@ enum flowmon_sock_counter {
 	SOCK_CTR_STASH_FULL,       /* entry/exit stash map full: event lost */
 	SOCK_CTR_FILTERED,         /* dropped by a pid/port filter (not an error) */
 	SOCK_CTR_MAX,
+};
+
+/* ---------------------------------------------------------------- socket ownership */
+
+/* How the owner of a socket was learnt (org.flowmond.bpf.api.OwnerMethod). */
+enum owner_method {
+	OWNER_CONNECT = 1,         /* cgroup connect4/6: the process called connect() */
+	OWNER_ACCEPT = 2,          /* accepted from a listener: the listener's owner, then its first user */
+	OWNER_EXISTING = 3,        /* the start-up scan found the socket open in this process */
+	OWNER_SEND = 4,            /* the process that last sent on it (sendmsg4/6, sock_send_length) */
+	OWNER_RECEIVE = 5,         /* the process that last received on it, or bound it (recvmsg4/6,
+	                            * sock_recv_length, post_bind4/6) */
+};
+
+/* The process that owns a socket, kept per socket cookie in "sock_owners" and copied by the TC
+ * program into the flow entries of the socket's packets. 72 bytes. */
+struct sock_owner {
+	__u64 stamp_ns;                    /*  0: bpf_ktime_get_ns() when written: the owner's version;
+	                                    *     0 = no owner (an unstamped flow) */
+	__u64 cgroup_id;                   /*  8: cgroup v2 id */
+	__u32 pid;                         /* 16: tgid */
+	__u32 tid;                         /* 20: the thread that connected/sent/received */
+	__u32 uid;                         /* 24: real uid */
+	__u32 gid;                         /* 28 */
+	__u32 ppid;                        /* 32: real parent's tgid */
+	__u8  method;                      /* 36: enum owner_method */
+	__u8  _pad[3];                     /* 37 */
+	char  comm[FLOWMON_COMM_LEN];      /* 40: the process's (thread group leader's) name */
+	char  parent_comm[FLOWMON_COMM_LEN]; /* 56 */
+};
+
+/* Index into the ownership programs' per-CPU counter array "owner_counters" (shared by the TC
+ * program, which reuses the map). */
+enum flowmon_owner_counter {
+	OWNER_CTR_OWNER_FULL = 0,  /* sock_owners update failed: the socket stays without owner */
+	OWNER_CTR_ENDPOINT_FULL,   /* owner_endpoints update failed */
+	OWNER_CTR_TUPLE_FULL,      /* owner_tuples update failed */
+	OWNER_CTR_NO_OWNER_SOCKET, /* TC: the packet's socket has no owner */
+	OWNER_CTR_NO_OWNER_ADDR,   /* TC: no socket, and neither 5-tuple nor local endpoint known */
+	OWNER_CTR_SEEDED,          /* owners written by the start-up scan */
+	OWNER_CTR_MAX,
 };
 
 #endif /* FLOWMON_H */
