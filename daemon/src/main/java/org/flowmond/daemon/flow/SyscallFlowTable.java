@@ -64,6 +64,16 @@ final class SyscallFlowTable {
         return entry.lifetime;
     }
 
+    /**
+     * Every call so far of the flow {@code key}, or null if it is not in the table. A look-up
+     * counts as use (the table is in access order): a flow whose connections are being
+     * attributed is not the one to evict.
+     */
+    SyscallStats lifetime(SyscallFlowKey key) {
+        Entry e = flows.get(key);
+        return e == null ? null : e.lifetime;
+    }
+
     /** Exports every flow whose deadline has passed. */
     void expire(long now, FlowSink sink) {
         DeadlineQueue.Ticket<Entry> t;

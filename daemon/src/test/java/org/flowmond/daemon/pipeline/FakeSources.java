@@ -10,12 +10,15 @@ import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.daemon.config.Settings;
 
 /** In-memory kernel sources: a map standing for the TC flow map and a list standing for the ring buffer. */
 final class FakeSources implements Sources {
     final Map<FlowKey, FlowCounters> tcMap = new HashMap<>();
+    /** The owners stamped on a tcMap entry: {source, destination}, either may be null. */
+    final Map<FlowKey, SocketOwner[]> owners = new HashMap<>();
     final List<SocketEvent> existing = new ArrayList<>();
     Consumer<SocketEvent> consumer;
     int tcOpened;
@@ -65,7 +68,10 @@ final class FakeSources implements Sources {
             @Override
             public List<UniFlow> scan() {
                 List<UniFlow> all = new ArrayList<>();
-                tcMap.forEach((k, v) -> all.add(new UniFlow(k, v)));
+                tcMap.forEach((k, v) -> {
+                    SocketOwner[] o = owners.getOrDefault(k, new SocketOwner[2]);
+                    all.add(new UniFlow(k, v, o[0], o[1]));
+                });
                 return all;
             }
 
