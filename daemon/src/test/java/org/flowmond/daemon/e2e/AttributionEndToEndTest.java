@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
  * 7105  TCP over IPv6, 6000 bytes                                               both PIDs
  * 7106  TCP from bash (/dev/tcp), then a forked child writes on the same socket first record bash, last the child
  * 7107  5 connects refused by B                                                 syscall flow "refused", count 5
- * 7108  a connect whose SYNs B drops (tcp_syn_retries = 1 in A)                 syscall flow "timed-out"
+ * 7108  a connect through B, which does not forward (tcp_syn_retries = 1 in A)   syscall flow "timed-out"
  * 7112  2 connects to an address nobody answers ARP for                          syscall flow "unreachable", count 2
  * 7109  10,000 short connections                                                every record: both PIDs
  * 7111  a TCP stream, 6 s (active-timeout slices)                               every record: both PIDs
@@ -63,6 +63,8 @@ class AttributionEndToEndTest {
     private long forkParent;
     private long forkChild;
     private long failingClient;
+    /** An address routed through B, which drops it: SYNs to it time out. */
+    private String silent;
     private int daemonExit;
     private int daemon2Exit;
     private List<Map<String, String>> rows;
@@ -73,15 +75,16 @@ class AttributionEndToEndTest {
     @BeforeAll
     void runEveryScenario() throws Exception {
         Privileges.requireRoot();
-        for (String tool : new String[] {"nfacctd", "tc"}) {
+        for (String tool : new String[] {"nfacctd"}) {
             Privileges.requireTool(tool);
         }
         dir = Files.createTempDirectory("flowmond-attribution");
         veth = VethPair.create("fmo");
         VethPair.exec(veth.nsA, "sysctl", "-qw", "net.ipv4.tcp_syn_retries=1"); // a dropped SYN times out in 3 s
-        VethPair.exec(veth.nsB, "tc", "qdisc", "add", "dev", veth.ifB, "clsact");
-        VethPair.exec(veth.nsB, "tc", "filter", "add", "dev", veth.ifB, "ingress", "protocol", "ip", "u32",
-                "match", "ip", "protocol", "6", "0xff", "match", "ip", "dport", "7108", "0xffff", "action", "drop");
+        // B does not forward: what A routes through it to another subnet is dropped without an answer
+        String subnet = veth.ipv4B.split("\\.")[2];
+        silent = "10.98." + subnet + ".5";
+        VethPair.exec(veth.nsA, "ip", "route", "add", "10.98." + subnet + ".0/24", "via", veth.ipv4B);
         nfacctd = Nfacctd.start(dir, veth.nsA, 32473);
 
         Map<Integer, ChildProcess> servers = new HashMap<>();
@@ -121,7 +124,7 @@ class AttributionEndToEndTest {
                 servers));
         clients.add(client(7111, peer("c7111", veth.nsA, "stream", "fm-cli-str", veth.ipv4B, "7111", "6"), servers));
         ChildProcess refused = peer("c7107", veth.nsA, "fail", "fm-cli-fail", veth.ipv4B, "7107", "5", "200");
-        ChildProcess timedOut = peer("c7108", veth.nsA, "fail", "fm-cli-fail", veth.ipv4B, "7108", "1", "0");
+        ChildProcess timedOut = peer("c7108", veth.nsA, "fail", "fm-cli-fail", silent, "7108", "1", "0");
         String nobody = veth.ipv4B.substring(0, veth.ipv4B.lastIndexOf('.')) + ".77";
         ChildProcess unreachable = peer("c7112", veth.nsA, "fail", "fm-cli-fail", nobody, "7112", "2", "0");
         failingClient = refused.pid();
@@ -176,15 +179,17 @@ class AttributionEndToEndTest {
         return d;
     }
 
-    /** bash connects with /dev/tcp and writes; 4 s later a forked child writes 3000 bytes on the same socket. */
+    /**
+     * bash connects with /dev/tcp and writes 100 bytes a second (past the 3 s active timeout, never
+     * idle for 2 s); then a forked child writes 3000 bytes on the same socket, and bash closes it.
+     */
     private ChildProcess forkedWriter() throws Exception {
         Path script = dir.resolve("fork.sh");
         Files.writeString(script, String.join("\n",
                 "exec 3<>/dev/tcp/" + veth.ipv4B + "/7106",
-                "printf '%0100d' 0 >&3",
-                "sleep 4",
+                "for i in 1 2 3 4; do printf '%0100d' 0 >&3; sleep 1; done",
                 "sh -c 'echo $$ > " + dir.resolve("child.pid") + "; exec head -c 3000 /dev/zero' >&3",
-                "sleep 1",
+                "sleep 0.5",
                 "exec 3>&-",
                 ""));
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", veth.nsA, "bash", script.toString())
@@ -331,6 +336,8 @@ class AttributionEndToEndTest {
     void tenThousandShortConnectionsAreEveryOneAttributed() {
         List<Map<String, String>> recs = biflowRows(7109);
         long connections = recs.stream().map(r -> r.get("SRC_PORT")).distinct().count();
+        long exported = biflowJson(json, 7109).stream().map(r -> r.get("L4_SRC_PORT")).distinct().count();
+        assertEquals(SHORT_CONNECTIONS, exported, "every connection exported by the daemon");
         assertEquals(SHORT_CONNECTIONS, connections, "every connection at the collector");
         assertEveryRecordNamesBoth(7109);
     }
