@@ -24,13 +24,13 @@ enum flowmon_direction {
 
 /* Key of one unidirectional flow as seen by one hook. 44 bytes. */
 struct flow_key {
-	__u8  src_addr[FLOWMON_ADDR_LEN];  /*  0: zero for non-IP traffic */
+	__u8  src_addr[FLOWMON_ADDR_LEN];  /*  0 */
 	__u8  dst_addr[FLOWMON_ADDR_LEN];  /* 16 */
 	__u32 ifindex;                     /* 32 */
 	__u16 src_port;                    /* 36: ICMP/ICMPv6: type */
 	__u16 dst_port;                    /* 38: ICMP/ICMPv6: code */
-	__u16 eth_proto;                   /* 40: host order, 0x0800 / 0x86DD / other EtherType */
-	__u8  proto;                       /* 42: IP protocol number, 0 for non-IP */
+	__u16 eth_proto;                   /* 40: host order, 0x0800 / 0x86DD */
+	__u8  proto;                       /* 42: IP protocol number */
 	__u8  direction;                   /* 43: enum flowmon_direction */
 };
 
@@ -62,10 +62,27 @@ enum flowmon_tc_counter {
 	TC_CTR_MAP_OTHER,          /* ... with any other error */
 	TC_CTR_OVERFLOW_LOST,      /* overflow ring full too: packet not accounted anywhere */
 	TC_CTR_TRUNCATED,          /* headers shorter than their protocol says: counted with ports 0 */
-	TC_CTR_NON_IP,             /* not IPv4/IPv6: counted under its EtherType */
+	TC_CTR_NON_IP,             /* not IPv4/IPv6: counted in "nonip_frames" under its EtherType */
 	TC_CTR_EXT_HDR_LIMIT,      /* IPv6 extension header chain longer than the parser follows:
 	                            * counted with proto = the last header reached, ports 0 */
+	TC_CTR_NON_IP_LOST,        /* frame without IP addresses not counted in "nonip_frames":
+	                            * its EtherType found no room and the NONIP_OTHER slot is missing */
 	TC_CTR_MAX,
+};
+
+/*
+ * Frames without IP addresses (not IPv4/IPv6, or an IP header too short to read) never enter
+ * the flow map: "nonip_frames" counts them per EtherType (key: the EtherType, host order, as in
+ * flow_key.eth_proto). Once NONIP_MAX_TYPES EtherTypes are in the map, further ones are added to
+ * the NONIP_OTHER slot, which user space inserts before attaching.
+ */
+#define NONIP_MAX_TYPES 64
+#define NONIP_OTHER     0x10000    /* above every 16-bit EtherType */
+
+/* Value of "nonip_frames". 16 bytes. */
+struct nonip_stats {
+	__u64 packets;                     /*  0 */
+	__u64 bytes;                       /*  8: frame length after the link-layer header and tags */
 };
 
 /* ---------------------------------------------------------------- syscall probes */
@@ -150,6 +167,35 @@ struct sock_owner {
 	__u8  _pad[3];                     /* 37 */
 	char  comm[FLOWMON_COMM_LEN];      /* 40: the process's (thread group leader's) name */
 	char  parent_comm[FLOWMON_COMM_LEN]; /* 56 */
+};
+
+/* Key of "owner_endpoints": a bound or listening local endpoint -> the binding socket's cookie.
+ * Packets without a socket (ingress) find a server's owner here; an accepted TCP socket inherits
+ * its listener's owner from here until its first send or receive says which process uses it.
+ * 20 bytes. */
+struct owner_endpoint {
+	__u8  addr[FLOWMON_ADDR_LEN];      /*  0: local address (IPv4 mapped); all zero for a wildcard bind */
+	__u16 port;                        /* 16: local port, host order */
+	__u8  proto;                       /* 18: IPPROTO_TCP or IPPROTO_UDP */
+	__u8  _pad;                        /* 19 */
+};
+
+/* Key of "owner_tuples": a connection seen from its local end -> the local socket's cookie, for
+ * packets that carry no socket (ingress, or scrubbed crossing a veth into another namespace).
+ * 40 bytes. */
+struct owner_tuple {
+	__u8  local_addr[FLOWMON_ADDR_LEN];  /*  0 */
+	__u8  remote_addr[FLOWMON_ADDR_LEN]; /* 16 */
+	__u16 local_port;                  /* 32: host order */
+	__u16 remote_port;                 /* 34 */
+	__u8  proto;                       /* 36 */
+	__u8  _pad[3];                     /* 37 */
+};
+
+/* Output of the seeding iterator: an open socket that has no cookie yet. 8 bytes. */
+struct owner_seed_miss {
+	__u32 pid;                         /* 0: tgid holding it */
+	__u32 fd;                          /* 4: its descriptor there */
 };
 
 /* Index into the ownership programs' per-CPU counter array "owner_counters" (shared by the TC

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * tc_flow.bpf.c — counts packets, IP bytes, first/last time and TCP flags per unidirectional
- * flow at the TC clsact ingress and egress hooks. It observes only: every program returns
- * TC_ACT_OK.
+ * flow at the TC ingress and egress hooks. It observes only and decides nothing: every program
+ * returns -1, which is TCX_NEXT on a TCX link and TC_ACT_UNSPEC in a classic cls_bpf filter, so
+ * the programs and filters after it see every packet and their verdict stands.
  *
  * Loaded by org.flowmond.bpf.tc.TcFlowMonitor, which sets the size of "flows" before load and
  * picks, per interface, the Ethernet programs (tc_ingress/tc_egress) or, for devices without
  * a link-layer header, the *_l3 ones. Loopback is attached on egress only (see README).
+ *
+ * Frames without IP addresses (ARP, LLDP, ...) are not flows: they are counted per EtherType in
+ * "nonip_frames" (flowmon.h).
  *
  * Nothing is lost silently: a packet whose flow cannot be inserted (map full) goes to the
  * "flow_overflow" ring buffer as a one-packet record and the failure is counted by error code
@@ -14,7 +18,10 @@
  */
 #include "tc_parse.bpf.h" /* first: it includes vmlinux.h with the renames flowmon.h needs */
 
-#define TC_ACT_OK 0
+/* "No verdict, go on": TC_ACT_UNSPEC for cls_bpf, TCX_NEXT for TCX (both -1). TC_ACT_OK would
+ * end a classic filter chain here and hide the packet from every filter after this one. */
+#define TC_ACT_UNSPEC (-1)
+_Static_assert(TC_ACT_UNSPEC == TCX_NEXT, "one return value serves both attach paths");
 #define E2BIG_    7
 #define ENOMEM_   12
 #define EEXIST_   17
@@ -43,6 +50,15 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } tc_counters SEC(".maps");
+
+/* Frames without IP addresses, per EtherType (see flowmon.h). Rarely written: a shared hash
+ * with atomic adds is enough. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NONIP_MAX_TYPES + 1); /* + the NONIP_OTHER slot */
+	__type(key, __u32);
+	__type(value, struct nonip_stats);
+} nonip_frames SEC(".maps");
 
 static __always_inline void counter_inc(__u32 idx)
 {
@@ -161,6 +177,28 @@ static __always_inline void flow_add(const struct flow_key *key, __u64 packets, 
 	overflow(key, &fresh, err);
 }
 
+static __always_inline void nonip_add(__u32 eth_proto, __u64 bytes)
+{
+	struct nonip_stats fresh = { .packets = 1, .bytes = bytes };
+	struct nonip_stats *st = bpf_map_lookup_elem(&nonip_frames, &eth_proto);
+	__u32 other = NONIP_OTHER;
+
+	if (!st) {
+		if (!bpf_map_update_elem(&nonip_frames, &eth_proto, &fresh, BPF_NOEXIST))
+			return;
+		/* Lost a race to another CPU (EEXIST) or the map holds NONIP_MAX_TYPES types (E2BIG). */
+		st = bpf_map_lookup_elem(&nonip_frames, &eth_proto);
+		if (!st)
+			st = bpf_map_lookup_elem(&nonip_frames, &other);
+		if (!st) {
+			counter_inc(TC_CTR_NON_IP_LOST);
+			return;
+		}
+	}
+	__sync_fetch_and_add(&st->packets, 1);
+	__sync_fetch_and_add(&st->bytes, bytes);
+}
+
 static __always_inline int count_packet(struct __sk_buff *skb, __u8 direction, bool has_eth)
 {
 	struct pkt_info p = {};
@@ -176,8 +214,11 @@ static __always_inline int count_packet(struct __sk_buff *skb, __u8 direction, b
 	if (p.ext_limit)
 		counter_inc(TC_CTR_EXT_HDR_LIMIT);
 	wire_size(skb, &p, &packets, &bytes);
-	flow_add(&p.key, packets, bytes, p.tcp_flags);
-	return TC_ACT_OK;
+	if (p.has_ip)
+		flow_add(&p.key, packets, bytes, p.tcp_flags);
+	else
+		nonip_add(p.key.eth_proto, bytes);
+	return TC_ACT_UNSPEC;
 }
 
 SEC("tc")

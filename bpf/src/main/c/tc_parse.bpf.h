@@ -53,6 +53,7 @@ struct pkt_info {
 	__u32 ip_len;     /* IP length field of this (possibly super-) packet, 0 if unknown */
 	__u32 tcp_flags;
 	__u32 jumbo_len;  /* IPv6 BIG TCP: the hop-by-hop jumbo header, not repeated in wire segments */
+	bool has_ip;      /* the IPv4/IPv6 header was read: the key has addresses */
 	bool has_l4;      /* false for non-first fragments and unknown protocols */
 	bool truncated;   /* a header was shorter than its protocol says */
 	bool ext_limit;   /* IPv6 extension chain longer than MAX_IPV6_EXT_HDRS */
@@ -122,6 +123,7 @@ static __always_inline void parse_ipv4(struct __sk_buff *skb, struct pkt_info *p
 		p->truncated = true;
 		return;
 	}
+	p->has_ip = true;
 	map_ipv4(p->key.src_addr, iph.saddr);
 	map_ipv4(p->key.dst_addr, iph.daddr);
 	p->key.proto = iph.protocol;
@@ -200,6 +202,7 @@ static __always_inline void parse_ipv6(struct __sk_buff *skb, struct pkt_info *p
 		p->truncated = true;
 		return;
 	}
+	p->has_ip = true;
 	__builtin_memcpy(p->key.src_addr, &ip6h.saddr, FLOWMON_ADDR_LEN);
 	__builtin_memcpy(p->key.dst_addr, &ip6h.daddr, FLOWMON_ADDR_LEN);
 	p->key.proto = ip6h.nexthdr;

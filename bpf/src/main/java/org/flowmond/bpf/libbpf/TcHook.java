@@ -9,7 +9,9 @@ import java.util.function.Supplier;
  *
  * <p>Ownership: {@link #create()} remembers whether this hook created the clsact qdisc (EEXIST means
  * it was already there, e.g. made by another tool); {@link #close()} detaches only the filters this
- * hook attached and destroys the qdisc only if this hook created it. Filters use a fixed handle and
+ * hook attached that still run the program it attached (a filter replaced since, e.g. by a newer
+ * loader at the same handle and priority, is the newer one's), and destroys the qdisc only if this
+ * hook created it and left no replaced filter in it. Filters use a fixed handle and
  * priority with {@code BPF_TC_F_REPLACE}, so after a crash (nobody detached) the next start replaces
  * the stale filter instead of adding a second one.
  *
@@ -22,7 +24,10 @@ public final class TcHook implements AutoCloseable {
     private final int attachPoint;
     private String netns;
     private boolean createdQdisc;
+    /** {handle, priority, id of the program attached}. */
     private final List<int[]> attached = new ArrayList<>();
+    /** A filter of ours was replaced by another program: the qdisc is in use, leave it. */
+    private boolean qdiscInUse;
     private boolean closed;
 
     private TcHook(int ifindex, int attachPoint) {
@@ -77,7 +82,7 @@ public final class TcHook implements AutoCloseable {
         Checked.rc(inNs(() -> Native.LIBBPF.bpf_tc_attach(hookStruct(attachPoint), opts)), "bpf_tc_attach",
                 describe(program.name()));
         attached.removeIf(a -> a[0] == handle && a[1] == priority);
-        attached.add(new int[] {handle, priority});
+        attached.add(new int[] {handle, priority, (int) opts.progId.get()}); // prog_id: filled in by bpf_tc_attach
     }
 
     /** Removes filter {@code handle}/{@code priority} (ENOENT if there is none). */
@@ -116,13 +121,32 @@ public final class TcHook implements AutoCloseable {
         }
     }
 
-    /** Detaches this hook's filters, then destroys the qdisc if this hook created it. Idempotent. */
+    /**
+     * Detaches this hook's filters that still run the program this hook attached, then destroys the
+     * qdisc if this hook created it and none of its filters was replaced by another program. Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         for (int[] a : List.copyOf(attached)) {
+            int now;
+            try {
+                now = queryProgramId(a[0], a[1]);
+            } catch (LibBpfException e) {
+                if (e.errno() != Errno.ENODEV) {
+                    throw e;
+                }
+                now = 0;
+            }
+            if (now == 0) {
+                continue; // gone with the qdisc or the interface
+            }
+            if (now != a[2]) {
+                qdiscInUse = true; // replaced: the filter is its new owner's
+                continue;
+            }
             TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, a[0], a[1]);
             int rc = inNs(() -> Native.LIBBPF.bpf_tc_detach(hookStruct(attachPoint), opts));
             if (rc < 0 && rc != -Errno.ENOENT && rc != -Errno.EINVAL) { // gone with the qdisc or the interface
@@ -130,7 +154,9 @@ public final class TcHook implements AutoCloseable {
             }
         }
         attached.clear();
-        destroyIfCreated();
+        if (!qdiscInUse) {
+            destroyIfCreated();
+        }
         closed = true;
     }
 

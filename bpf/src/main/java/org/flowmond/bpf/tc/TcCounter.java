@@ -8,5 +8,6 @@ enum TcCounter {
     OVERFLOW_LOST,
     TRUNCATED,
     NON_IP,
-    EXT_HDR_LIMIT
+    EXT_HDR_LIMIT,
+    NON_IP_LOST
 }

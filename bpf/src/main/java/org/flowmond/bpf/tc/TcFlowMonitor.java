@@ -5,9 +5,11 @@ import java.nio.ByteOrder;
 import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.RandomAccess;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.flowmond.bpf.api.FlowCounters;
@@ -16,32 +18,39 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.libbpf.BpfMap;
 import org.flowmond.bpf.libbpf.BpfObject;
+import org.flowmond.bpf.libbpf.LittleEndian;
 import org.flowmond.bpf.libbpf.MapEntries;
 import org.flowmond.bpf.libbpf.RingBuffer;
 import org.flowmond.bpf.libbpf.TcHook;
+import org.flowmond.bpf.libbpf.TcxLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads {@code tc_flow.bpf.o}, attaches it to clsact hooks, and reads per-flow counters out of
- * the kernel as {@link UniFlow}s.
+ * Loads {@code tc_flow.bpf.o}, attaches it to interfaces' ingress and egress, and reads per-flow
+ * counters out of the kernel as {@link UniFlow}s.
  *
- * <p>Life: {@link #open} (sizes the flow map, loads, starts the overflow reader) → {@link #attach}
- * per interface → periodic {@link #scan} and {@link #remove} of expired flows → {@link #close}.
+ * <p>Life: {@link #open} (sizes the flow map, loads, chooses the attach path, starts the overflow
+ * reader) → {@link #attach} per interface → periodic {@link #scan} and {@link #remove} of expired
+ * flows → {@link #close}.
  *
- * <p>Filters use a fixed handle and priority ({@link #FILTER_HANDLE}, {@link #FILTER_PRIORITY})
- * with replace semantics, so a restart after a crash replaces the stale filter instead of adding
- * a second one. {@link #close} removes only this monitor's filters, and the clsact qdisc only where
- * this monitor created it. Packets whose flow found no room in the map arrive at the overflow
- * callback, one flow per packet (skb), on the reader thread "flowmond-tc-overflow".
+ * <p>Attach paths ({@link TcAttachMode}): on kernels with TCX (6.6+) a TCX link at the head of the
+ * chain, which the kernel removes when the process ends, however it ends. Otherwise a classic
+ * cls_bpf filter in the clsact qdisc (created only if absent) with a fixed handle
+ * ({@link #FILTER_HANDLE}) at the configured priority (default 1, first), attached with replace
+ * semantics so a restart after a crash replaces the stale filter instead of adding a second one.
+ * Either way the program returns "no verdict" (-1), so whatever runs after it sees every packet.
+ * {@link #close} removes only this monitor's links or filters, and the clsact qdisc only where this
+ * monitor created it. Packets whose flow found no room in the map arrive at the overflow callback,
+ * one flow per packet (skb), on the reader thread "flowmond-tc-overflow".
  */
 public final class TcFlowMonitor implements AutoCloseable {
     /** The object inside the jar, built from src/main/c/tc_flow.bpf.c. */
     public static final String OBJECT_RESOURCE = "/bpf/tc_flow.bpf.o";
     /** tc filter handle of every flowmond filter ("fe" for flowmond's counter). */
     public static final int FILTER_HANDLE = 0xFE;
-    /** tc filter priority (pref) of every flowmond filter: fixed so that a restart replaces it. */
-    public static final int FILTER_PRIORITY = 0xF10E;
+    /** EtherTypes counted one by one in "nonip_frames" ({@code NONIP_MAX_TYPES} of flowmon.h). */
+    public static final int NONIP_MAX_TYPES = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(TcFlowMonitor.class);
     private static final long LOSS_LOG_INTERVAL_NANOS = 10_000_000_000L;
@@ -49,12 +58,15 @@ public final class TcFlowMonitor implements AutoCloseable {
     private final BpfObject object;
     private final BpfMap flows;
     private final BpfMap counters;
+    private final BpfMap nonIpFrames;
     private final KernelClock clock;
     private final RingBuffer overflowRing;
     private final Thread overflowReader;
     private final int pollMillis;
     private final AtomicLong overflowDelivered = new AtomicLong();
-    private final List<TcHook> hooks = new ArrayList<>();
+    private final TcAttachMode attachPath;
+    private final int tcPriority;
+    private final List<AutoCloseable> attachments = new ArrayList<>();
     private final LossLog lossLog = new LossLog();
     private volatile boolean closing;
 
@@ -63,8 +75,11 @@ public final class TcFlowMonitor implements AutoCloseable {
         this.object = object;
         this.flows = object.map("flows");
         this.counters = object.map("tc_counters");
+        this.nonIpFrames = object.map("nonip_frames");
         this.clock = clock;
         this.pollMillis = options.overflowPollMillis();
+        this.attachPath = attachPath(options.attachMode());
+        this.tcPriority = options.tcPriority();
         this.overflowRing = RingBuffer.open(object.map("flow_overflow"), sample -> deliver(sample, overflowSink));
         this.overflowReader = new Thread(this::readOverflow, "flowmond-tc-overflow");
         this.overflowReader.setDaemon(true);
@@ -83,10 +98,14 @@ public final class TcFlowMonitor implements AutoCloseable {
             object.map("flows").setMaxEntries(options.maxFlows());
             object.map("flow_overflow").setMaxEntries(options.overflowRingBytes());
             object.load();
+            // The slot for EtherTypes beyond NONIP_MAX_TYPES: the program cannot make it once the map is full.
+            object.map("nonip_frames").update(LittleEndian.u32(TcStatistics.OTHER_ETHERTYPES),
+                    new byte[object.map("nonip_frames").valueSize()], BpfMap.BPF_NOEXIST);
             TcFlowMonitor monitor = new TcFlowMonitor(object, options, clock, overflowSink);
             monitor.overflowReader.start();
-            LOG.info("TC flow counter loaded: flow map of {} entries, overflow ring of {} bytes",
-                    options.maxFlows(), options.overflowRingBytes());
+            LOG.info("TC flow counter loaded: flow map of {} entries, overflow ring of {} bytes; attaching through {}",
+                    options.maxFlows(), options.overflowRingBytes(), monitor.attachPath == TcAttachMode.TCX
+                            ? "TCX links, first in the chain" : "classic tc filters at priority " + options.tcPriority());
             return monitor;
         } catch (RuntimeException e) {
             object.close();
@@ -95,8 +114,8 @@ public final class TcFlowMonitor implements AutoCloseable {
     }
 
     /**
-     * Attaches the counter to {@code iface}'s hooks (creating its clsact qdisc if there is none),
-     * replacing a stale flowmond filter if one is there.
+     * Attaches the counter to {@code iface}'s hooks: TCX links, or classic filters (creating the
+     * clsact qdisc if there is none, replacing a stale flowmond filter if one is there).
      *
      * @return the interface as resolved (index, type)
      */
@@ -107,24 +126,30 @@ public final class TcFlowMonitor implements AutoCloseable {
         boolean ingress = iface.hooks().ingress() && !(dev.isLoopback() && iface.hooks() == TcHooks.BOTH);
         boolean egress = iface.hooks().egress();
         String variant = dev.hasEthernetHeader() ? "" : "_l3";
-        List<TcHook> made = new ArrayList<>();
+        List<AutoCloseable> made = new ArrayList<>();
         try {
             if (ingress) {
-                made.add(hook(TcHook.ingress(dev.ifindex()), iface, "tc_ingress" + variant));
+                made.add(attachOne(dev, iface.netns(), true, "tc_ingress" + variant));
             }
             if (egress) {
-                made.add(hook(TcHook.egress(dev.ifindex()), iface, "tc_egress" + variant));
+                made.add(attachOne(dev, iface.netns(), false, "tc_egress" + variant));
             }
         } catch (RuntimeException e) {
             closeQuietly(made);
             throw e;
         }
-        hooks.addAll(made);
-        LOG.info("TC flow counter attached to {} (ifindex {}, {}{}){}: {}", dev.name(), dev.ifindex(),
+        attachments.addAll(made);
+        LOG.info("TC flow counter attached to {} (ifindex {}, {}{}){}: {} via {}", dev.name(), dev.ifindex(),
                 dev.hasEthernetHeader() ? "Ethernet" : "no link-layer header, ARPHRD " + dev.arpType(),
                 dev.isLoopback() ? ", loopback" : "", iface.netns() == null ? "" : " in netns " + iface.netns(),
-                ingress && egress ? "ingress+egress" : ingress ? "ingress" : "egress");
+                ingress && egress ? "ingress+egress" : ingress ? "ingress" : "egress",
+                attachPath == TcAttachMode.TCX ? "TCX" : "tc filter pref " + tcPriority);
         return dev;
+    }
+
+    /** The path {@link #attach} uses: {@link TcAttachMode#TCX} or {@link TcAttachMode#TC}, never AUTO. */
+    public TcAttachMode attachPath() {
+        return attachPath;
     }
 
     /** Attaches to every interface of the list (see {@link #attach(TcInterface)}). */
@@ -237,7 +262,22 @@ public final class TcFlowMonitor implements AutoCloseable {
         return new TcStatistics(
                 counter(TcCounter.MAP_FULL), counter(TcCounter.MAP_NOMEM), counter(TcCounter.MAP_OTHER),
                 counter(TcCounter.OVERFLOW_LOST), counter(TcCounter.TRUNCATED), counter(TcCounter.NON_IP),
-                counter(TcCounter.EXT_HDR_LIMIT), overflowDelivered.get(), overflowRing.handlerFailures());
+                counter(TcCounter.EXT_HDR_LIMIT), overflowDelivered.get(), overflowRing.handlerFailures(),
+                counter(TcCounter.NON_IP_LOST), nonIpFrames());
+    }
+
+    /** "nonip_frames" by EtherType; the {@link TcStatistics#OTHER_ETHERTYPES} slot only once it counted something. */
+    private Map<Integer, TcStatistics.NonIpCount> nonIpFrames() {
+        MapEntries all = nonIpFrames.readAll();
+        Map<Integer, TcStatistics.NonIpCount> m = new TreeMap<>();
+        for (int i = 0; i < all.count(); i++) {
+            byte[] value = all.value(i);
+            long packets = LittleEndian.getU64(value, 0);
+            if (packets > 0) {
+                m.put(LittleEndian.getU32(all.key(i), 0), new TcStatistics.NonIpCount(packets, LittleEndian.getU64(value, 8)));
+            }
+        }
+        return m;
     }
 
     /** Size of the flow map, as loaded. */
@@ -252,10 +292,10 @@ public final class TcFlowMonitor implements AutoCloseable {
             return;
         }
         closing = true;
-        List<TcHook> reversed = new ArrayList<>(hooks);
+        List<AutoCloseable> reversed = new ArrayList<>(attachments);
         java.util.Collections.reverse(reversed); // creator of a qdisc last: the others detach first
         closeQuietly(reversed);
-        hooks.clear();
+        attachments.clear();
         overflowReader.interrupt();
         try {
             overflowReader.join();
@@ -266,17 +306,41 @@ public final class TcFlowMonitor implements AutoCloseable {
         object.close();
     }
 
-    private TcHook hook(TcHook hook, TcInterface iface, String program) {
-        if (iface.netns() != null) {
-            hook.inNamespace(iface.netns());
+    private static TcAttachMode attachPath(TcAttachMode requested) {
+        boolean tcx = TcxLink.kernelSupportsTcx();
+        switch (requested) {
+            case TCX:
+                if (!tcx) {
+                    throw new IllegalStateException("TCX attach requested, but this kernel has no TCX"
+                            + " (struct tcx_entry is not in its BTF; TCX needs Linux 6.6+): use tc or auto");
+                }
+                return TcAttachMode.TCX;
+            case TC:
+                return TcAttachMode.TC;
+            default:
+                LOG.info("TC attach path (auto): {}", tcx ? "TCX (the kernel has tcx_entry)" : "classic tc (no TCX in this kernel)");
+                return tcx ? TcAttachMode.TCX : TcAttachMode.TC;
+        }
+    }
+
+    private AutoCloseable attachOne(NetDevice dev, String netns, boolean ingress, String program) {
+        if (attachPath == TcAttachMode.TCX) {
+            return TcxLink.attachFirst(object.program(program), dev.ifindex(), ingress, netns);
+        }
+        TcHook hook = ingress ? TcHook.ingress(dev.ifindex()) : TcHook.egress(dev.ifindex());
+        if (netns != null) {
+            hook.inNamespace(netns);
         }
         try {
             hook.create();
-            hook.attach(object.program(program), FILTER_HANDLE, FILTER_PRIORITY);
+            hook.attach(object.program(program), FILTER_HANDLE, tcPriority);
             return hook;
         } catch (RuntimeException e) {
             hook.close();
-            throw e;
+            throw new IllegalStateException("cannot attach the TC flow counter to " + dev.name() + " "
+                    + (ingress ? "ingress" : "egress") + " as tc filter pref " + tcPriority + " (the kernel refuses it if"
+                    + " another tool has a filter of another kind at that priority: then choose another priority): "
+                    + e.getMessage(), e);
         }
     }
 
@@ -311,12 +375,12 @@ public final class TcFlowMonitor implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(List<TcHook> list) {
-        for (TcHook h : list) {
+    private static void closeQuietly(List<AutoCloseable> list) {
+        for (AutoCloseable a : list) {
             try {
-                h.close();
-            } catch (RuntimeException e) {
-                LOG.warn("cannot remove TC filter {}: {}", h, e.getMessage());
+                a.close();
+            } catch (Exception e) {
+                LOG.warn("cannot remove TC attachment {}: {}", a, e.getMessage());
             }
         }
     }
@@ -326,6 +390,7 @@ public final class TcFlowMonitor implements AutoCloseable {
         private long lastLogNanos = System.nanoTime() - LOSS_LOG_INTERVAL_NANOS;
         private long loggedFailures;
         private long loggedLost;
+        private long loggedNonIpLost;
 
         void maybeLog(TcFlowMonitor m) {
             long now = System.nanoTime();
@@ -344,6 +409,12 @@ public final class TcFlowMonitor implements AutoCloseable {
                 LOG.warn("TC overflow ring full: {} packets not accounted ({} so far)", s.overflowLost() - loggedLost,
                         s.overflowLost());
                 loggedLost = s.overflowLost();
+                lastLogNanos = now;
+            }
+            if (s.nonIpLost() > loggedNonIpLost) {
+                LOG.warn("TC: {} frames without IP addresses found no slot in the per-EtherType map ({} so far)",
+                        s.nonIpLost() - loggedNonIpLost, s.nonIpLost());
+                loggedNonIpLost = s.nonIpLost();
                 lastLogNanos = now;
             }
         }

@@ -33,6 +33,12 @@ class StructLayoutTest {
                 F(bpf_tc_opts, handle); F(bpf_tc_opts, priority); S(bpf_tc_opts);
                 F(bpf_map_batch_opts, sz); F(bpf_map_batch_opts, elem_flags); F(bpf_map_batch_opts, flags);
                 S(bpf_map_batch_opts);
+                F(bpf_link_create_opts, sz); F(bpf_link_create_opts, flags); F(bpf_link_create_opts, iter_info);
+                F(bpf_link_create_opts, iter_info_len); F(bpf_link_create_opts, target_btf_id);
+                F(bpf_link_create_opts, perf_event); S(bpf_link_create_opts);
+                F(bpf_prog_query_opts, sz); F(bpf_prog_query_opts, query_flags); F(bpf_prog_query_opts, attach_flags);
+                F(bpf_prog_query_opts, prog_ids); F(bpf_prog_query_opts, prog_cnt);
+                F(bpf_prog_query_opts, prog_attach_flags); S(bpf_prog_query_opts);
                 F(bpf_object_open_opts, sz); F(bpf_object_open_opts, object_name);
                 F(bpf_object_open_opts, relaxed_maps); F(bpf_object_open_opts, pin_root_path);
                 F(bpf_object_open_opts, kconfig); F(bpf_object_open_opts, btf_custom_path);
@@ -72,6 +78,22 @@ class StructLayoutTest {
         java.put("bpf_map_batch_opts.elem_flags", batch.elemFlags.offset());
         java.put("bpf_map_batch_opts.flags", batch.flags.offset());
         java.put("bpf_map_batch_opts", (long) Struct.size(batch));
+        LinkCreateOpts link = new LinkCreateOpts(Native.RUNTIME, 0);
+        java.put("bpf_link_create_opts.sz", link.sz.offset());
+        java.put("bpf_link_create_opts.flags", link.flags.offset());
+        java.put("bpf_link_create_opts.iter_info", link.iterInfo.offset());
+        java.put("bpf_link_create_opts.iter_info_len", link.iterInfoLen.offset());
+        java.put("bpf_link_create_opts.target_btf_id", link.targetBtfId.offset());
+        java.put("bpf_link_create_opts.perf_event", link.attachTypeUnion[0].offset());
+        java.put("bpf_link_create_opts", (long) Struct.size(link));
+        ProgQueryOpts query = new ProgQueryOpts(Native.RUNTIME);
+        java.put("bpf_prog_query_opts.sz", query.sz.offset());
+        java.put("bpf_prog_query_opts.query_flags", query.queryFlags.offset());
+        java.put("bpf_prog_query_opts.attach_flags", query.attachFlags.offset());
+        java.put("bpf_prog_query_opts.prog_ids", query.progIds.offset());
+        java.put("bpf_prog_query_opts.prog_cnt", query.progCnt.offset());
+        java.put("bpf_prog_query_opts.prog_attach_flags", query.progAttachFlags.offset());
+        java.put("bpf_prog_query_opts", (long) Struct.size(query));
         ObjectOpenOpts open = new ObjectOpenOpts(Native.RUNTIME);
         java.put("bpf_object_open_opts.sz", open.sz.offset());
         java.put("bpf_object_open_opts.object_name", open.objectName.offset());
@@ -90,6 +112,8 @@ class StructLayoutTest {
         assertEquals(c.get("bpf_tc_opts"), opts.sz.longValue());
         assertEquals(c.get("bpf_map_batch_opts"), batch.sz.longValue());
         assertEquals(c.get("bpf_object_open_opts"), open.sz.longValue());
+        assertEquals(c.get("bpf_link_create_opts"), link.sz.longValue());
+        assertEquals(c.get("bpf_prog_query_opts"), query.sz.longValue());
     }
 
     private static Map<String, Long> parse(String output) {

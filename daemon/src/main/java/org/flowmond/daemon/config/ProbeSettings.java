@@ -2,6 +2,7 @@ package org.flowmond.daemon.config;
 
 import java.time.Duration;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.tc.TcAttachMode;
 
 /**
  * {@code flowmon.probes.*}: how the BPF programs are loaded and read.
@@ -11,7 +12,9 @@ import org.flowmond.bpf.api.HookVariant;
  * @param ringPollInterval  {@code ring-poll-interval}: longest wait of one ring-buffer poll
  * @param tcMapEntries      {@code tc-map-entries}: max entries of the kernel TC flow map
  * @param tcScanInterval    {@code tc-scan-interval}: how often the TC map is read and expiry checked
+ * @param tcAttach          {@code tc-attach}: TCX links, classic tc filters, or auto (TCX where the kernel has it)
+ * @param tcPriority        {@code tc-priority}: priority (pref) of the classic tc filters, 1 = first
  */
 public record ProbeSettings(HookVariant syscallHook, int ringBufferBytes, Duration ringPollInterval,
-                            int tcMapEntries, Duration tcScanInterval) {
+                            int tcMapEntries, Duration tcScanInterval, TcAttachMode tcAttach, int tcPriority) {
 }

@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.tc.TcAttachMode;
 
 /**
  * Turns reference.conf, the configuration file and the command-line overrides (strongest first:
@@ -146,7 +147,9 @@ public final class SettingsLoader {
                 (int) ring,
                 in.duration(p + "ring-poll-interval", Duration.ofMillis(1), Duration.ofSeconds(10)),
                 in.intIn(p + "tc-map-entries", 1024, MAX_TABLE),
-                in.duration(p + "tc-scan-interval", Duration.ofMillis(10), Duration.ofSeconds(60)));
+                in.duration(p + "tc-scan-interval", Duration.ofMillis(10), Duration.ofSeconds(60)),
+                in.enumValue(p + "tc-attach", TcAttachMode.class),
+                in.intIn(p + "tc-priority", 1, 65535));
     }
 
     private static FilterSettings filter(ConfigReader in) throws ConfigError {

@@ -136,7 +136,9 @@ public final class Pipeline implements AutoCloseable {
             Settings old = settings;
             boolean tcChanged = !old.interfaces().equals(newSettings.interfaces())
                     || old.directions() != newSettings.directions()
-                    || old.probes().tcMapEntries() != newSettings.probes().tcMapEntries();
+                    || old.probes().tcMapEntries() != newSettings.probes().tcMapEntries()
+                    || old.probes().tcAttach() != newSettings.probes().tcAttach()
+                    || old.probes().tcPriority() != newSettings.probes().tcPriority();
             boolean syscallChanged = !old.probes().equals(newSettings.probes())
                     || !old.filter().equals(newSettings.filter());
             boolean outputsChanged = !old.outputs().equals(newSettings.outputs()) || !old.export().equals(newSettings.export());

@@ -61,7 +61,8 @@ final class TcFlowSource implements UniFlowSource {
             case BOTH -> TcHooks.BOTH;
         };
         TcFlowSource[] self = new TcFlowSource[1];
-        TcFlowMonitor monitor = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(s.probes().tcMapEntries()), clock,
+        TcFlowMonitor monitor = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(s.probes().tcMapEntries())
+                        .withAttach(s.probes().tcAttach(), s.probes().tcPriority()), clock,
                 u -> self[0].offerOverflow(u));
         TcFlowSource source = new TcFlowSource(monitor, hooks);
         self[0] = source;
@@ -166,8 +167,13 @@ final class TcFlowSource implements UniFlowSource {
         m.put("tc.overflow-delivered", st.overflowDelivered());
         m.put("tc.truncated", st.truncated());
         m.put("tc.non-ip", st.nonIp());
+        m.put("tc.non-ip.lost", st.nonIpLost());
+        // frames without IP addresses (never flows), per EtherType: tc.non-ip.0x0806=12 ... tc.non-ip.other
+        st.nonIpFrames().forEach((type, n) -> m.put("tc.non-ip." + (type == TcStatistics.OTHER_ETHERTYPES
+                ? "other" : String.format("0x%04x", type)), n.packets()));
         m.put("tc.ipv6-ext-header-limit", st.extHeaderLimit());
         m.put("tc.interfaces", (long) attached.size());
+        m.put("tc.attach." + monitor.attachPath().name().toLowerCase(java.util.Locale.ROOT), 1L); // tcx or tc
         return m;
     }
 

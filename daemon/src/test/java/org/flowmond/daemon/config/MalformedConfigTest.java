@@ -66,6 +66,12 @@ class MalformedConfigTest {
                 // 13. the probe variant misspelt
                 Arguments.of("flowmon.probes.syscall-hook = kprobes\n",
                         "F:1: flowmon.probes.syscall-hook: expected one of auto, fentry, kprobe, raw_tracepoint, tracepoint, got \"kprobes\""),
+                // 13a. the TC attach path misspelt
+                Arguments.of("flowmon.probes.tc-attach = tcx-link\n",
+                        "F:1: flowmon.probes.tc-attach: expected one of auto, tcx, tc, got \"tcx-link\""),
+                // 13b. a tc priority outside 1 .. 65535 (0 would let the kernel choose one)
+                Arguments.of("flowmon.probes.tc-priority = 0\n",
+                        "F:1: flowmon.probes.tc-priority: expected a whole number from 1 to 65535, got 0"),
                 // 14. biflow mode
                 Arguments.of("flowmon.export.biflow = rfc7011\n",
                         "F:1: flowmon.export.biflow: expected one of rfc5103, ntop, uniflow, got \"rfc7011\""),

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.tc.TcAttachMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,8 @@ class SettingsLoaderTest {
         Settings s = new SettingsLoader().defaults();
         assertEquals(InterfaceSelection.allInterfaces(), s.interfaces());
         assertEquals(Directions.BOTH, s.directions());
-        assertEquals(new ProbeSettings(HookVariant.AUTO, 1 << 20, Duration.ofMillis(100), 65536, Duration.ofSeconds(1)), s.probes());
+        assertEquals(new ProbeSettings(HookVariant.AUTO, 1 << 20, Duration.ofMillis(100), 65536, Duration.ofSeconds(1),
+                TcAttachMode.AUTO, 1), s.probes());
         assertEquals(new FilterSettings(Set.of(), Set.of(), Optional.empty()), s.filter());
         assertEquals(new FlowSettings(65536, 16384, Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(1)), s.flows());
         assertEquals(new AttributionSettings(true), s.attribution());
@@ -46,7 +48,8 @@ class SettingsLoaderTest {
                   interfaces = [eth0, lo, eth0]
                   directions = Ingress
                   probes { syscall-hook = tracepoint, ring-buffer-size = 256K, ring-poll-interval = 50ms,
-                           tc-map-entries = 4096, tc-scan-interval = 200ms }
+                           tc-map-entries = 4096, tc-scan-interval = 200ms,
+                           tc-attach = tc, tc-priority = 100 }
                   filter { pids = [1, 42], ports = [80, 443], port-range = "8000-8080" }
                   flows { max-flows = 10, max-syscall-flows = 20, idle-timeout = 5s, active-timeout = 1m, fin-linger = 0s }
                   attribution.proc-scan-at-start = off
@@ -70,7 +73,8 @@ class SettingsLoaderTest {
         assertEquals(Directions.INGRESS, s.directions());
         assertTrue(s.directions().includes(Direction.INGRESS));
         assertFalse(s.directions().includes(Direction.EGRESS));
-        assertEquals(new ProbeSettings(HookVariant.TRACEPOINT, 256 * 1024, Duration.ofMillis(50), 4096, Duration.ofMillis(200)), s.probes());
+        assertEquals(new ProbeSettings(HookVariant.TRACEPOINT, 256 * 1024, Duration.ofMillis(50), 4096, Duration.ofMillis(200),
+                TcAttachMode.TC, 100), s.probes());
         assertEquals(new FilterSettings(Set.of(1, 42), Set.of(80, 443), Optional.of(new PortRange(8000, 8080))), s.filter());
         assertEquals(new FlowSettings(10, 20, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ZERO), s.flows());
         assertFalse(s.attribution().procScanAtStart());
