@@ -1,7 +1,6 @@
 package org.flowmond.daemon.pipeline;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.flowmond.bpf.api.HookVariant;
@@ -51,10 +50,6 @@ final class SyscallProbesSource implements SocketEventSource {
         return probes.variantInUse();
     }
 
-    @Override
-    public List<SocketEvent> scanExisting() {
-        return probes.scanExisting();
-    }
 
     @Override
     public void start(Consumer<SocketEvent> consumer) {

@@ -12,6 +12,7 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.flowmond.daemon.config.Settings;
 
 /** In-memory kernel sources: a map standing for the TC flow map and a list standing for the ring buffer. */
@@ -19,12 +20,37 @@ final class FakeSources implements Sources {
     final Map<FlowKey, FlowCounters> tcMap = new HashMap<>();
     /** The owners stamped on a tcMap entry: {source, destination}, either may be null. */
     final Map<FlowKey, SocketOwner[]> owners = new HashMap<>();
-    final List<SocketEvent> existing = new ArrayList<>();
+    /** What the kernel's ownership counters say, and how often the start-up scan ran. */
+    OwnershipStatistics ownershipStatistics = new OwnershipStatistics(0, 0, 0, 0, 0, 0, List.of("cgroup/connect4"));
+    int seeded;
+    int ownershipOpened;
     Consumer<SocketEvent> consumer;
     int tcOpened;
     int syscallOpened;
     int closed;
     int interfaceRefreshes;
+
+    @Override
+    public OwnershipSource openOwnership(Settings settings) {
+        ownershipOpened++;
+        return new OwnershipSource() {
+            @Override
+            public int seedExisting() {
+                seeded++;
+                return 0;
+            }
+
+            @Override
+            public OwnershipStatistics statistics() {
+                return ownershipStatistics;
+            }
+
+            @Override
+            public void close() {
+                closed++;
+            }
+        };
+    }
 
     @Override
     public SocketEventSource openSyscall(Settings settings, KernelClock clock) {
@@ -33,11 +59,6 @@ final class FakeSources implements Sources {
             @Override
             public HookVariant variant() {
                 return HookVariant.TRACEPOINT;
-            }
-
-            @Override
-            public List<SocketEvent> scanExisting() {
-                return existing;
             }
 
             @Override

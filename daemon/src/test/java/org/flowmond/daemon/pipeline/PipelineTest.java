@@ -20,6 +20,7 @@ import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.ProcessResolver;
@@ -72,9 +73,14 @@ class PipelineTest {
         p.runCycle();
         assertEquals(1L, p.statistics().get("flows.active"));
         assertEquals(1L, p.statistics().get("probe.variant.tracepoint"));
+        src.ownershipStatistics = new OwnershipStatistics(1, 2, 3, 4, 5, 6, List.of("cgroup/connect4"));
+        assertEquals(1L, p.statistics().get("ownership.owner-map-full"));
+        assertEquals(5L, p.statistics().get("ownership.no-owner-for-address"));
+        assertEquals(6L, p.statistics().get("ownership.seeded"));
         p.close();
         assertTrue(src.tcMap.isEmpty(), "kernel entries read and deleted at shutdown");
-        assertEquals(2, src.closed, "both sources detached");
+        assertEquals(3, src.closed, "ownership and both sources detached");
+        assertEquals(1, src.seeded, "sockets open before start-up seeded once");
 
         List<String> lines = Files.readAllLines(json, StandardCharsets.UTF_8);
         assertEquals(3, lines.size(), String.join("\n", lines));
@@ -147,6 +153,7 @@ class PipelineTest {
         assertEquals(2, src.syscallOpened, "kernel filters need a reload of the probes");
         p.reload(settings(json, "flowmon.filter.pids = [1]\nflowmon.interfaces = [lo]"));
         assertEquals(2, src.tcOpened);
+        assertEquals(1, src.ownershipOpened, "socket ownership outlives every reload");
         p.close();
     }
 }
