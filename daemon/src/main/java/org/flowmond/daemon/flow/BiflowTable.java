@@ -329,12 +329,12 @@ final class BiflowTable {
         KernelEntries entries = b.kernelEntries;
         for (int i = 0, n = entries.size(); i < n; i++) { // readings change counts, never the keys
             FlowKey k = entries.key(i, b.key);
-            FlowCounters last = kernel.lookupAndDelete(k);
+            UniFlow last = kernel.lookupAndDelete(k);
             if (scanning) {
                 deletedDuringScan.add(k); // the rest of this scan may hold a stale reading of it
             }
             if (last != null) {
-                applyReading(b, new UniFlow(k, last));
+                applyReading(b, last);
             }
         }
         if (b.ticket != null) {

@@ -94,8 +94,8 @@ final class TcFlowSource implements UniFlowSource {
     }
 
     @Override
-    public FlowCounters lookupAndDelete(FlowKey key) {
-        return monitor.remove(key).orElse(null);
+    public UniFlow lookupAndDelete(FlowKey key) {
+        return monitor.remove(key).map(c -> new UniFlow(key, c)).orElse(null);
     }
 
     @Override

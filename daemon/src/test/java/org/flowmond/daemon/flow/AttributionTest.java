@@ -205,6 +205,18 @@ class AttributionTest {
         assertEquals(2L, f.table.statistics().get("attribution.owner-changes"));
     }
 
+    /** Packets between the last scan and the removal count, and so does the owner they were stamped with. */
+    @Test
+    void theFinalReadingAtRemovalBringsItsOwnerToo() {
+        FlowFixture f = new FlowFixture();
+        f.put(OUT, 1, 100, T0, T0, ACK, CURL, null);
+        f.scan();
+        f.put(OUT, 2, 200, T0, T0 + 5 * MS, ACK, owner(4322, "curl-child", OwnerMethod.SEND), null);
+        f.table.flushAll();
+        assertEquals(2, f.biflows.get(0).fwdPackets());
+        assertEquals(4322, pid(f.biflows.get(0).srcProcess()));
+    }
+
     @Test
     void onATieTheEntryOnWhichTheSideSendsWins() {
         FlowFixture f = new FlowFixture();

@@ -58,7 +58,13 @@ final class FlowFixture {
                 syscalls.add(r);
             }
         };
-        table = new FlowTable(params, filter, () -> now, kernel::remove, resolver, sink);
+        table = new FlowTable(params, filter, () -> now, this::lookupAndDelete, resolver, sink);
+    }
+
+    private UniFlow lookupAndDelete(FlowKey k) {
+        FlowCounters c = kernel.remove(k);
+        SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
+        return c == null ? null : new UniFlow(k, c, o[0], o[1]);
     }
 
     static FlowTableParams params(long idleS, long activeS, long lingerS, int maxFlows, int maxSyscall) {

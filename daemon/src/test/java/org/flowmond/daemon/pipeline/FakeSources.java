@@ -97,8 +97,10 @@ final class FakeSources implements Sources {
             }
 
             @Override
-            public FlowCounters lookupAndDelete(FlowKey key) {
-                return tcMap.remove(key);
+            public UniFlow lookupAndDelete(FlowKey key) {
+                FlowCounters c = tcMap.remove(key);
+                SocketOwner[] o = owners.getOrDefault(key, new SocketOwner[2]);
+                return c == null ? null : new UniFlow(key, c, o[0], o[1]);
             }
 
             @Override
