@@ -15,6 +15,37 @@
 #define FLOWMON_ADDR_LEN 16
 #define FLOWMON_COMM_LEN 16
 
+/* ---------------------------------------------------------------- socket owners (TC and ownership) */
+
+/* How the owner of a socket was learnt (org.flowmond.bpf.api.OwnerMethod). */
+enum owner_method {
+	OWNER_CONNECT = 1,         /* cgroup connect4/6: the process called connect() */
+	OWNER_ACCEPT = 2,          /* accepted from a listener: the listener's owner, then its first user */
+	OWNER_EXISTING = 3,        /* the start-up scan found the socket open in this process */
+	OWNER_SEND = 4,            /* the process that last sent on it (sendmsg4/6, sock_send_length) */
+	OWNER_RECEIVE = 5,         /* the process that last received on it, or bound it (recvmsg4/6,
+	                            * sock_recv_length, post_bind4/6) */
+};
+
+/* The process that owns a socket, kept per socket cookie in "sock_owners" and copied by the TC
+ * program into the flow entries of the socket's packets. 72 bytes. */
+struct sock_owner {
+	__u64 stamp_ns;                    /*  0: bpf_ktime_get_ns() when written: the owner's version;
+	                                    *     0 = no owner (an unstamped flow) */
+	__u64 cgroup_id;                   /*  8: cgroup v2 id */
+	__u32 pid;                         /* 16: tgid */
+	__u32 tid;                         /* 20: the thread that connected/sent/received */
+	__u32 uid;                         /* 24: real uid */
+	__u32 gid;                         /* 28 */
+	__u32 ppid;                        /* 32: real parent's tgid */
+	__u8  method;                      /* 36: enum owner_method */
+	__u8  tuple_known;                 /* 37: the socket's 5-tuple is in "owner_tuples" (set in place
+	                                    *     by sock_owner.bpf.c; not part of the owner) */
+	__u8  _pad[2];                     /* 38 */
+	char  comm[FLOWMON_COMM_LEN];      /* 40: the process's (thread group leader's) name */
+	char  parent_comm[FLOWMON_COMM_LEN]; /* 56 */
+};
+
 /* ---------------------------------------------------------------- TC flow counting */
 
 enum flowmon_direction {
@@ -34,21 +65,24 @@ struct flow_key {
 	__u8  direction;                   /* 43: enum flowmon_direction */
 };
 
-/* Counters of one unidirectional flow. 40 bytes.
+/* Counters of one unidirectional flow and the processes at its ends. 192 bytes.
  * A "packet" is a wire packet: a GSO/GRO super-packet counts as skb->gso_segs packets, and
  * "bytes" is the IP bytes those wire packets carry (the L3+L4 headers repeated per segment). */
 struct flow_stats {
-	__u64 packets;                     /*  0 */
-	__u64 bytes;                       /*  8: IP length (L3 header + payload) */
-	__u64 first_seen_ns;               /* 16: bpf_ktime_get_ns(), CLOCK_MONOTONIC */
-	__u64 last_seen_ns;                /* 24 */
-	__u32 tcp_flags;                   /* 32: OR of the 9 TCP flag bits (FIN=0x01 ... NS=0x100);
-	                                    *     32 bits because BPF atomics (fetch-and-or) are 32/64-bit */
-	__u32 _pad;                        /* 36 */
+	__u64 packets;                     /*   0 */
+	__u64 bytes;                       /*   8: IP length (L3 header + payload) */
+	__u64 first_seen_ns;               /*  16: bpf_ktime_get_ns(), CLOCK_MONOTONIC */
+	__u64 last_seen_ns;                /*  24 */
+	__u32 tcp_flags;                   /*  32: OR of the 9 TCP flag bits (FIN=0x01 ... NS=0x100);
+	                                    *      32 bits because BPF atomics (fetch-and-or) are 32/64-bit */
+	__u32 _pad;                        /*  36 */
+	__u64 owner_check_ns;              /*  40: when the address lookups for the owners last ran */
+	struct sock_owner src_owner;       /*  48: the local process that sent, stamp_ns 0 if none */
+	struct sock_owner dst_owner;       /* 120: the local process that receives, stamp_ns 0 if none */
 };
 
 /* A packet that could not be counted in the flow map (map full, ...): sent to user space
- * through the overflow ring buffer so it is still accounted. 88 bytes. */
+ * through the overflow ring buffer so it is still accounted. 240 bytes. */
 struct flow_overflow_event {
 	struct flow_key   key;             /*  0 */
 	__u32             error;           /* 44: -errno of the failed map update, positive */
@@ -141,33 +175,6 @@ enum flowmon_sock_counter {
 };
 
 /* ---------------------------------------------------------------- socket ownership */
-
-/* How the owner of a socket was learnt (org.flowmond.bpf.api.OwnerMethod). */
-enum owner_method {
-	OWNER_CONNECT = 1,         /* cgroup connect4/6: the process called connect() */
-	OWNER_ACCEPT = 2,          /* accepted from a listener: the listener's owner, then its first user */
-	OWNER_EXISTING = 3,        /* the start-up scan found the socket open in this process */
-	OWNER_SEND = 4,            /* the process that last sent on it (sendmsg4/6, sock_send_length) */
-	OWNER_RECEIVE = 5,         /* the process that last received on it, or bound it (recvmsg4/6,
-	                            * sock_recv_length, post_bind4/6) */
-};
-
-/* The process that owns a socket, kept per socket cookie in "sock_owners" and copied by the TC
- * program into the flow entries of the socket's packets. 72 bytes. */
-struct sock_owner {
-	__u64 stamp_ns;                    /*  0: bpf_ktime_get_ns() when written: the owner's version;
-	                                    *     0 = no owner (an unstamped flow) */
-	__u64 cgroup_id;                   /*  8: cgroup v2 id */
-	__u32 pid;                         /* 16: tgid */
-	__u32 tid;                         /* 20: the thread that connected/sent/received */
-	__u32 uid;                         /* 24: real uid */
-	__u32 gid;                         /* 28 */
-	__u32 ppid;                        /* 32: real parent's tgid */
-	__u8  method;                      /* 36: enum owner_method */
-	__u8  _pad[3];                     /* 37 */
-	char  comm[FLOWMON_COMM_LEN];      /* 40: the process's (thread group leader's) name */
-	char  parent_comm[FLOWMON_COMM_LEN]; /* 56 */
-};
 
 /* Key of "owner_endpoints": a bound or listening local endpoint -> the binding socket's cookie.
  * Packets without a socket (ingress) find a server's owner here; an accepted TCP socket inherits

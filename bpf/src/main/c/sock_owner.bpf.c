@@ -82,15 +82,16 @@ static __always_inline void owner_set_current(__u64 cookie, __u8 method)
 }
 
 /* The shared-socket rule: the current process becomes the owner unless it already is. Returns
- * true when it wrote. A socket no one recorded gets no_owner_method. */
-static __always_inline bool owner_touch_current(__u64 cookie, __u8 method, __u8 no_owner_method)
+ * the owner record when it is unchanged (for its tuple_known flag), NULL when it wrote. A socket
+ * no one recorded gets no_owner_method. */
+static __always_inline struct sock_owner *owner_touch_current(__u64 cookie, __u8 method, __u8 no_owner_method)
 {
 	struct sock_owner *old = bpf_map_lookup_elem(&sock_owners, &cookie);
 
 	if (old && old->pid == (__u32)(bpf_get_current_pid_tgid() >> 32))
-		return false;
+		return old;
 	owner_set_current(cookie, old ? method : no_owner_method);
-	return true;
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- connect, sendmsg, recvmsg */
@@ -108,25 +109,68 @@ int owner_connect4(struct bpf_sock_addr *ctx) { return on_connect(ctx); }
 SEC("cgroup/connect6")
 int owner_connect6(struct bpf_sock_addr *ctx) { return on_connect(ctx); }
 
-/* Unconnected UDP only: the kernel runs these hooks for sends with an address and for receives
- * that ask for one. */
-static __always_inline int on_udp_message(struct bpf_sock_addr *ctx, __u8 method)
+/* The peer of an unconnected UDP message as a 5-tuple seen from the socket: the local address is
+ * the bound one (all zero for a wildcard bind: the TC program then looks the tuple up with a
+ * zero local address too). False while the socket has no port yet (a first sendto binds after
+ * this hook). family is a constant per program. */
+static __always_inline bool message_tuple(struct bpf_sock_addr *ctx, int family, struct owner_tuple *t)
 {
-	owner_touch_current(bpf_get_socket_cookie(ctx), method, method);
+	struct bpf_sock *sk = ctx->sk;
+	__u32 *local = (__u32 *)t->local_addr, *remote = (__u32 *)t->remote_addr;
+
+	if (!sk || !sk->src_port)
+		return false;
+	t->local_port = sk->src_port;
+	t->remote_port = bpf_ntohs((__u16)ctx->user_port);
+	t->proto = IPPROTO_UDP;
+	if (family == AF_INET) {
+		if (sk->src_ip4)
+			map_v4(t->local_addr, sk->src_ip4);
+		map_v4(t->remote_addr, ctx->user_ip4);
+		return true;
+	}
+	local[0] = sk->src_ip6[0];
+	local[1] = sk->src_ip6[1];
+	local[2] = sk->src_ip6[2];
+	local[3] = sk->src_ip6[3];
+	if (is_v4_mapped(local) && local[3] == 0)
+		local[2] = 0;
+	remote[0] = ctx->user_ip6[0];
+	remote[1] = ctx->user_ip6[1];
+	remote[2] = ctx->user_ip6[2];
+	remote[3] = ctx->user_ip6[3];
+	return true;
+}
+
+/* Unconnected UDP only: the kernel runs these hooks for sends with an address and for receives
+ * that ask for one. Besides the owner, the peer goes into the 5-tuple map (compared first), so
+ * the peer's packets find this socket where they carry none (ingress, another namespace). */
+static __always_inline int on_udp_message(struct bpf_sock_addr *ctx, __u8 method, int family)
+{
+	__u64 cookie = bpf_get_socket_cookie(ctx);
+	struct owner_tuple t = {};
+	__u64 *known;
+
+	owner_touch_current(cookie, method, method);
+	if (!message_tuple(ctx, family, &t))
+		return 1;
+	known = bpf_map_lookup_elem(&owner_tuples, &t);
+	if ((!known || *known != cookie) && bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY))
+		owner_count(OWNER_CTR_TUPLE_FULL);
 	return 1;
 }
 
 SEC("cgroup/sendmsg4")
-int owner_sendmsg4(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_SEND); }
+int owner_sendmsg4(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_SEND, AF_INET); }
 
 SEC("cgroup/sendmsg6")
-int owner_sendmsg6(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_SEND); }
+int owner_sendmsg6(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_SEND, AF_INET6); }
 
 SEC("cgroup/recvmsg4")
-int owner_recvmsg4(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_RECEIVE); }
+int owner_recvmsg4(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_RECEIVE, AF_INET); }
 
 SEC("cgroup/recvmsg6")
-int owner_recvmsg6(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_RECEIVE); }
+int owner_recvmsg6(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_RECEIVE, AF_INET6); }
 
 /* ---------------------------------------------------------------- bind, release */
 
@@ -239,16 +283,23 @@ static __always_inline bool sock_tuple(struct sock *sk, __u8 proto, struct owner
 	return t->remote_port && t->local_port;
 }
 
-static __always_inline void remember_tuple(struct sock *sk, __u8 proto, __u64 cookie)
+/* True when sk is connected and its 5-tuple now leads to cookie. */
+static __always_inline bool remember_tuple(struct sock *sk, __u8 proto, __u64 cookie)
 {
 	struct owner_tuple t = {};
 
-	if (sock_tuple(sk, proto, &t) && bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY))
+	if (!sock_tuple(sk, proto, &t))
+		return false;
+	if (bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY)) {
 		owner_count(OWNER_CTR_TUPLE_FULL);
+		return false;
+	}
+	return true;
 }
 
 static __always_inline void on_sock_used(struct sock *sk, int ret, __u8 method)
 {
+	struct sock_owner *same;
 	__u16 family;
 	__u8 proto;
 	__u64 cookie;
@@ -261,8 +312,16 @@ static __always_inline void on_sock_used(struct sock *sk, int ret, __u8 method)
 		return;
 	cookie = bpf_get_socket_cookie(sk);
 	/* A TCP socket no hook recorded was accepted (a connect() or the scan would have recorded it). */
-	if (owner_touch_current(cookie, method, proto == IPPROTO_TCP ? OWNER_ACCEPT : method))
-		remember_tuple(sk, proto, cookie);
+	same = owner_touch_current(cookie, method, proto == IPPROTO_TCP ? OWNER_ACCEPT : method);
+	if (same && same->tuple_known)
+		return;
+	/* A new owner record, or the first use of a connected socket after its connect(): its 5-tuple,
+	 * for packets that carry no socket. */
+	if (remember_tuple(sk, proto, cookie)) {
+		same = bpf_map_lookup_elem(&sock_owners, &cookie);
+		if (same)
+			same->tuple_known = 1; /* in place: a flag for this program, not part of the owner */
+	}
 }
 
 SEC("tp_btf/sock_send_length")
