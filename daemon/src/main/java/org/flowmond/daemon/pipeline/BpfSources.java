@@ -42,7 +42,7 @@ final class BpfSources implements Sources {
 
     @Override
     public UniFlowSource openTc(Settings settings, KernelClock clock) {
-        return TcFlowSource.open(settings, clock);
+        return TcFlowSource.open(settings, clock, ownership);
     }
 
     @Override
