@@ -57,6 +57,9 @@ final class Biflow {
     /** Last-packet time of the kernel entry that named {@link #lowProcess} / {@link #highProcess}. */
     long lowOwnerSeen;
     long highOwnerSeen;
+    /** Whether that entry is one on which the side sends (its owner read from its own socket). */
+    boolean lowOwnerSends;
+    boolean highOwnerSends;
 
     final long createdNanos;
     long lastExportNanos;

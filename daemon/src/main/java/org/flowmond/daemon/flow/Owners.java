@@ -13,11 +13,15 @@ import org.flowmond.bpf.api.UniFlow;
  * last packet; every scan brings them again, so the process survives idle gaps, active-timeout
  * slices, reloads and daemon restarts as long as the socket lives.
  *
- * <p><b>Rule.</b> Each side takes its owner from the reading, among all the biflow's entries (every
- * hook, both directions), whose last packet is the latest; on a tie, from the entry on which this
- * side sends. A socket shared by several processes (inherited across fork, passed over a Unix
- * socket) is therefore named by the process that used it last, and a record carries the owner at
- * its end. A connect owner makes its side the initiator, an accept owner the other side.
+ * <p><b>Rule.</b> Each side takes its owner from the entries on which it sends, the one with the
+ * latest last packet: there the TC program reads the owner from the sending socket itself at every
+ * packet, so it is the owner as of that packet. Only a side that never sends through a hook with
+ * its socket (a peer across a veth or in another namespace, whose packets arrive without one)
+ * takes it from the entries on which it receives, where the owner is looked up by address and may
+ * lag by the kernel's recheck interval. A socket shared by several processes (inherited across
+ * fork, passed over a Unix socket) is therefore named by the process that used it last, and a
+ * record carries the owner at its end. A connect owner makes its side the initiator, an accept
+ * owner the other side.
  *
  * <p>Single-threaded: owned by {@link FlowTable}.
  */
@@ -50,14 +54,19 @@ final class Owners {
 
     private void side(Biflow b, boolean low, SocketOwner o, long seen, boolean sends) {
         Attribution current = low ? b.lowProcess : b.highProcess;
-        long currentSeen = low ? b.lowOwnerSeen : b.highOwnerSeen;
-        if (current != null && (seen < currentSeen || (seen == currentSeen && !sends))) {
-            return; // an older packet's owner
+        if (current != null) {
+            boolean currentSends = low ? b.lowOwnerSends : b.highOwnerSends;
+            long currentSeen = low ? b.lowOwnerSeen : b.highOwnerSeen;
+            if ((currentSends && !sends) || (currentSends == sends && seen < currentSeen)) {
+                return; // a looked-up owner never replaces the sender's own, nor an older packet's a newer one
+            }
         }
         if (low) {
             b.lowOwnerSeen = seen;
+            b.lowOwnerSends = sends;
         } else {
             b.highOwnerSeen = seen;
+            b.highOwnerSends = sends;
         }
         if (current != null && current.sameOwner(o)) {
             return; // the usual case at every scan: nothing to resolve

@@ -191,8 +191,8 @@ class AttributionTest {
         f.now = T0 + 12 * S + 1;
         f.scan();
         f.at(T0 + 21 * S); // record 2, the child's
-        // the parent's side receives again: the newest packet's entry names the parent
-        f.put(IN, 3, 300, T0 + MS, T0 + 22 * S, ACK, null, CURL);
+        // the parent sends again: its own socket names it
+        f.put(OUT, 6, 600, T0, T0 + 22 * S, ACK, CURL, null);
         f.now = T0 + 22 * S + 1;
         f.scan();
         f.table.flushAll(); // record 3
@@ -215,6 +215,34 @@ class AttributionTest {
         f.table.flushAll();
         assertEquals(2, f.biflows.get(0).fwdPackets());
         assertEquals(4322, pid(f.biflows.get(0).srcProcess()));
+    }
+
+    /**
+     * The owner read from the side's own sending socket beats one looked up by address for a packet
+     * it received, even a later one: the look-up may be up to the kernel's recheck interval old.
+     */
+    @Test
+    void aSidesOwnStampBeatsALookedUpOneEvenFromALaterPacket() {
+        FlowFixture f = new FlowFixture();
+        SocketOwner child = owner(4322, "curl-child", OwnerMethod.SEND);
+        f.put(OUT, 5, 500, T0, T0 + 10 * MS, ACK, child, null);
+        f.put(IN, 4, 400, T0 + MS, T0 + 11 * MS, ACK, null, CURL); // the parent, looked up before the child wrote
+        f.scan();
+        f.table.flushAll();
+        assertEquals(4322, pid(f.biflows.get(0).srcProcess()));
+    }
+
+    /** A peer whose packets arrive without their socket (another namespace) is named by the look-up. */
+    @Test
+    void aSideThatOnlyReceivesHereIsNamedByTheLookUp() {
+        FlowFixture f = new FlowFixture();
+        f.put(OUT, 5, 500, T0, T0 + 10 * MS, ACK, CURL, NGINX);
+        f.put(IN, 4, 400, T0 + MS, T0 + 11 * MS, ACK, null, CURL); // arrived from the veth: no socket, no source owner
+        f.scan();
+        f.table.flushAll();
+        assertEquals(4321, pid(f.biflows.get(0).srcProcess()));
+        assertEquals(555, pid(f.biflows.get(0).dstProcess()));
+        assertEquals("accept", Attribution.label(f.biflows.get(0).dstProcess()));
     }
 
     @Test
