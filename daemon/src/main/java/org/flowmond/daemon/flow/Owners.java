@@ -54,9 +54,9 @@ final class Owners {
 
     private void side(Biflow b, boolean low, SocketOwner o, long seen, boolean sends) {
         Attribution current = low ? b.lowProcess : b.highProcess;
+        long currentSeen = low ? b.lowOwnerSeen : b.highOwnerSeen;
         if (current != null) {
             boolean currentSends = low ? b.lowOwnerSends : b.highOwnerSends;
-            long currentSeen = low ? b.lowOwnerSeen : b.highOwnerSeen;
             if ((currentSends && !sends) || (currentSends == sends && seen < currentSeen)) {
                 return; // a looked-up owner never replaces the sender's own, nor an older packet's a newer one
             }
@@ -69,6 +69,14 @@ final class Owners {
             b.highOwnerSends = sends;
         }
         if (current != null && current.sameOwner(o)) {
+            if (current.syscall() == null && seen > currentSeen) { // its connect/accept event may have come since
+                Attribution a = withSyscall(b, low, current);
+                if (low) {
+                    b.lowProcess = a;
+                } else {
+                    b.highProcess = a;
+                }
+            }
             return; // the usual case at every scan: nothing to resolve
         }
         if (current != null) {
@@ -88,9 +96,10 @@ final class Owners {
     }
 
     /**
-     * Adds the count and MTBS of the syscall flow behind a connect or accept owner of a TCP flow,
-     * if that flow is known (its event may arrive after the scan that stamped the owner: the
-     * export tries again).
+     * Adds the count and MTBS of the syscall flow behind a connect or accept owner of a TCP flow as
+     * of this connection's own call (found by the client's port among the flow's latest calls), once
+     * that call is known: its event may arrive after the scan that stamped the owner, so later scans
+     * with new packets and the export try again.
      */
     Attribution withSyscall(Biflow b, boolean low, Attribution a) {
         if (a == null || a.syscall() != null || b.key.protocol() != 6
@@ -102,15 +111,15 @@ final class Owners {
         ProcessInfo p = a.process();
         SyscallStats s;
         if (a.method() == OwnerMethod.CONNECT) {
-            s = syscalls.lifetime(new SyscallFlowKey(SocketEventKind.CONNECT, p.pid(), p.name(), 0, local.address(),
-                    remote.address(), remote.port(), ConnectOutcome.ESTABLISHED));
+            s = syscalls.statsAtCall(new SyscallFlowKey(SocketEventKind.CONNECT, p.pid(), p.name(), 0,
+                    local.address(), remote.address(), remote.port(), ConnectOutcome.ESTABLISHED), local.port());
             if (s == null) { // a probe variant that reports the SYN, not the handshake's end
-                s = syscalls.lifetime(new SyscallFlowKey(SocketEventKind.CONNECT, p.pid(), p.name(), 0,
-                        local.address(), remote.address(), remote.port(), ConnectOutcome.NONE));
+                s = syscalls.statsAtCall(new SyscallFlowKey(SocketEventKind.CONNECT, p.pid(), p.name(), 0,
+                        local.address(), remote.address(), remote.port(), ConnectOutcome.NONE), local.port());
             }
         } else {
-            s = syscalls.lifetime(new SyscallFlowKey(SocketEventKind.ACCEPT, p.pid(), p.name(), 0, remote.address(),
-                    local.address(), local.port(), ConnectOutcome.NONE));
+            s = syscalls.statsAtCall(new SyscallFlowKey(SocketEventKind.ACCEPT, p.pid(), p.name(), 0,
+                    remote.address(), local.address(), local.port(), ConnectOutcome.NONE), remote.port());
         }
         return s == null ? a : a.withSyscall(s);
     }

@@ -295,14 +295,31 @@ class AttributionTest {
     @Test
     void aConnectEventThatArrivesAfterTheScanStillGivesItsCountAtExport() {
         FlowFixture f = new FlowFixture();
+        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 - S, 4321, "curl", 1000, "10.0.0.2", 39999, "10.0.0.1", 80));
         f.put(OUT, 1, 60, T0, T0, FlowCounters.SYN, CURL, null);
-        f.scan();
+        f.scan(); // the owner is stamped before this connection's own connect event is in
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 4321, "curl", 1000, "10.0.0.2", 40000, "10.0.0.1", 80));
-        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + S, 4321, "curl", 1000, "10.0.0.2", 40001, "10.0.0.1", 80));
         f.table.flushAll();
         BiflowRecord r = f.biflows.get(0);
-        assertEquals(2, r.srcProcess().syscall().count());
+        assertEquals(2, r.srcProcess().syscall().count(), "the count as of its own call, not the previous one's");
         assertEquals(1_000_000L, r.srcProcess().syscall().mtbsMicros().getAsLong());
+    }
+
+    /** Each connection gets the count as of its own connect, even when later connects came before its scan. */
+    @Test
+    void eachConnectionCarriesTheCountOfItsOwnCall() {
+        FlowFixture f = new FlowFixture();
+        for (int i = 0; i < 3; i++) {
+            f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + i * S, 4321, "curl", 1000, "10.0.0.2", 40000 + i,
+                    "10.0.0.1", 80));
+        }
+        f.put(key("10.0.0.2", 40001, "10.0.0.1", 80, TCP, 2, Direction.EGRESS), 1, 60, T0 + S, T0 + S, FlowCounters.SYN,
+                CURL, null);
+        f.scan();
+        f.table.flushAll();
+        SyscallStats s = f.biflows.get(0).srcProcess().syscall();
+        assertEquals(2, s.count());
+        assertEquals(1_000_000L, s.mtbsMicros().getAsLong());
     }
 
     /** Forwarded traffic, or a remote peer: no owner on either end; counted, never guessed. */
