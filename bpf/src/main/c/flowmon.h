@@ -171,6 +171,8 @@ enum flowmon_sock_counter {
 	SOCK_CTR_RINGBUF_FULL = 0, /* bpf_ringbuf_output failed: event lost */
 	SOCK_CTR_STASH_FULL,       /* entry/exit stash map full: event lost */
 	SOCK_CTR_FILTERED,         /* dropped by a pid/port filter (not an error) */
+	SOCK_CTR_NO_OWNER,         /* SOCKET variant: a connect/accept whose socket has no owner in the
+	                            * ownership maps (made before the hooks were attached, or map full) */
 	SOCK_CTR_MAX,
 };
 
