@@ -37,7 +37,7 @@ final class BpfSources implements Sources {
 
     @Override
     public SocketEventSource openSyscall(Settings settings, KernelClock clock) {
-        return SyscallProbesSource.open(settings, clock);
+        return SyscallProbesSource.open(settings, clock, ownership);
     }
 
     @Override
