@@ -72,9 +72,10 @@ final class VariantAttacher {
         throw none;
     }
 
-    /** The first line of a message (a verifier log follows a failed load's first line). */
+    /** The first line of a message (a verifier log follows a failed load's first line, after "; libbpf said:"). */
     private static String firstLine(String message) {
-        return message.lines().findFirst().orElse(message);
+        String first = message.lines().findFirst().orElse(message);
+        return first.endsWith("; libbpf said:") ? first.substring(0, first.length() - "; libbpf said:".length()) : first;
     }
 
     /**
