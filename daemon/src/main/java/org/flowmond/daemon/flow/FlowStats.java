@@ -27,12 +27,10 @@ public final class FlowStats {
     final AtomicLong syscallRecordsExported = new AtomicLong();
     final EnumMap<EndReason, AtomicLong> syscallByReason = counters();
 
-    /** Exported biflow records by how many of their sides carry an owner. */
-    final AtomicLong recordsBothOwners = new AtomicLong();
-    final AtomicLong recordsOneOwner = new AtomicLong();
-    final AtomicLong recordsNoOwner = new AtomicLong();
-    /** Sides whose owner was replaced by another process or method during the flow (shared sockets). */
-    final AtomicLong ownerChanges = new AtomicLong();
+    final AtomicLong attributionsMatched = new AtomicLong();
+    final AtomicLong attributionsPending = new AtomicLong();
+    final AtomicLong attributionsUnmatched = new AtomicLong();
+    final AtomicLong attributionsNoPort = new AtomicLong();
 
     private static EnumMap<EndReason, AtomicLong> counters() {
         EnumMap<EndReason, AtomicLong> m = new EnumMap<>(EndReason.class);
@@ -71,10 +69,10 @@ public final class FlowStats {
         m.put("syscall.flows.active", syscallFlowsActive.get());
         m.put("syscall.records-exported", syscallRecordsExported.get());
         syscallByReason.forEach((r, c) -> m.put("syscall.ended." + r.label(), c.get()));
-        m.put("attribution.records-both-sides", recordsBothOwners.get());
-        m.put("attribution.records-one-side", recordsOneOwner.get());
-        m.put("attribution.records-no-side", recordsNoOwner.get());
-        m.put("attribution.owner-changes", ownerChanges.get());
+        m.put("attribution.matched", attributionsMatched.get());
+        m.put("attribution.pending", attributionsPending.get());
+        m.put("attribution.unmatched", attributionsUnmatched.get());
+        m.put("attribution.without-local-port", attributionsNoPort.get());
         return m;
     }
 }
