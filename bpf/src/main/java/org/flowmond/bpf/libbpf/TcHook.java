@@ -20,6 +20,10 @@ import java.util.function.Supplier;
  * from an already removed qdisc is ignored on close.
  */
 public final class TcHook implements AutoCloseable {
+    /** A filter no one uses, asked for only to learn whether the hook still has a filter chain. */
+    private static final int PROBE_HANDLE = 0xfffe;
+    private static final int PROBE_PRIORITY = 0xffff;
+
     private final int ifindex;
     private final int attachPoint;
     private String netns;
@@ -154,10 +158,31 @@ public final class TcHook implements AutoCloseable {
             }
         }
         attached.clear();
-        if (!qdiscInUse) {
+        if (!qdiscInUse && !filtersRemain()) {
             destroyIfCreated();
         }
         closed = true;
+    }
+
+    /**
+     * Whether any filter is left on this qdisc, in either direction: another tool may have added its
+     * own to the clsact qdisc this hook created, and destroying the qdisc would take them with it.
+     * libbpf 1.1 cannot list filters, but the kernel answers a query for a filter that is not there
+     * with EINVAL when the hook has no filter chain left (no filter of anyone) and with ENOENT when a
+     * chain, and so some filter, remains; an interface that is gone (ENODEV) holds nothing.
+     */
+    private boolean filtersRemain() {
+        if (!createdQdisc) {
+            return false;
+        }
+        for (int point : new int[] {TcHookStruct.BPF_TC_INGRESS, TcHookStruct.BPF_TC_EGRESS}) {
+            TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, PROBE_HANDLE, PROBE_PRIORITY);
+            int rc = inNs(() -> Native.LIBBPF.bpf_tc_query(hookStruct(point), opts));
+            if (rc != -Errno.EINVAL && rc != -Errno.ENODEV) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

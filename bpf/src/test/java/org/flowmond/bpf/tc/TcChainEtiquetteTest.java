@@ -106,6 +106,25 @@ class TcChainEtiquetteTest {
         }
     }
 
+    /**
+     * Classic tc: flowmond made the clsact qdisc, another tool added its filter afterwards; stopping
+     * flowmond removes only flowmond's filter, and the other tool's filter goes on deciding.
+     */
+    @Test
+    void aForeignFilterAddedAfterFlowmondSurvivesItsStop() throws Exception {
+        try (VethPair v = VethPair.create("fmce")) {
+            TcTestNet.staticNeighbours(v);
+            try (TcFlowMonitor m = monitor(TcAttachMode.TC, v)) {
+                foreignFilter(v, 9, RETURN_SHOT);
+                assertEquals(0, ping(v), "the foreign drop decides while flowmond runs");
+            }
+            String filters = VethPair.exec(v.nsB, "tc", "filter", "show", "dev", v.ifB, "ingress");
+            assertTrue(filters.contains("pref 9"), "the foreign filter is still there: " + filters);
+            assertTrue(!filters.contains("pref 1 "), "flowmond's own filter is gone: " + filters);
+            assertEquals(0, ping(v), "and still drops");
+        }
+    }
+
     /** A TCX program that drops, attached before flowmond: flowmond still goes first and sees every packet. */
     @Test
     void tcxLinkGoesBeforeAnEarlierForeignTcxProgram() throws Exception {
