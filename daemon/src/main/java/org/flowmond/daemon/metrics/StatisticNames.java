@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * reason, an end reason, a cycle part, a collector) share a family with that part as a label, so a
  * drop counter added later under {@code dropped.*} lands in {@code flowmond_dropped_total} (and in
  * the example alert on it) without a change here. A key no rule knows is still exported, as a gauge
- * named after the key ({@link #generic}); {@code StatisticNamesTest} fails for such keys among the
- * statistics it can produce, listing them.
+ * named after the key ({@link #generic}); {@code pipeline.StatisticsMappingTest} and
+ * {@code PrometheusJarTest} fail for such keys among the statistics they produce, listing them.
  */
 public final class StatisticNames {
 

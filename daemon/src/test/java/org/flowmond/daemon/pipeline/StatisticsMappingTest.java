@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * table, the pipeline, the JSON output or the IPFIX output (one UDP collector and the IPFIX file
  * here) without a rule in {@link StatisticNames} fails this test by name. (It would still be
  * exported, as a gauge named after the key.) The BPF sources' keys are checked the same way
- * against a running daemon by {@code e2e.PrometheusEndToEndTest}.
+ * against a running daemon by {@code PrometheusJarTest.everyStatisticOfTheRunningDaemonHasAFamilyOfItsOwn}.
  */
 class StatisticsMappingTest {
 
