@@ -3,6 +3,9 @@ package org.flowmond.daemon.output.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.typesafe.config.ConfigFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -29,11 +32,13 @@ import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka output against a real KRaft broker (no BPF): records offered while no broker runs,
  * while it runs, and across a SIGKILL and restart, all arrive exactly once; a queue too small for
- * the outage counts every record it cannot hold, and produced = delivered + dropped.
+ * the outage counts every record it cannot hold, records the producer gives up on are counted
+ * once each, and produced = delivered + dropped.
  */
 class KafkaOutputBrokerTest {
     static final long T0 = 1_700_000_000_000_000_000L;
@@ -54,6 +59,13 @@ class KafkaOutputBrokerTest {
                 flowmon.outputs.kafka { bootstrap-servers = ["%s"], topic = %s, queue-limit = %d }
                 flowmon.identity { host-name = "host-a", machine-id = "00112233445566778899aabbccddeeff" }
                 """.formatted(broker.bootstrap(), topic, queueLimit)));
+    }
+
+    private Settings settings(KafkaBroker broker, String topic, String properties) throws Exception {
+        return new SettingsLoader().load(Optional.empty(), ConfigFactory.parseString("""
+                flowmon.outputs.kafka { bootstrap-servers = ["%s"], topic = %s, properties { %s } }
+                flowmon.identity { host-name = "host-a", machine-id = "00112233445566778899aabbccddeeff" }
+                """.formatted(broker.bootstrap(), topic, properties)));
     }
 
     private static void offer(KafkaOutput out, int from, int to) throws Exception {
@@ -125,6 +137,77 @@ class KafkaOutputBrokerTest {
                     r -> r.size() >= c.get("kafka.records-delivered"), Duration.ofSeconds(2), Duration.ofSeconds(60));
             assertEquals(c.get("kafka.records-delivered"), (long) read.size(), "what was counted delivered, and only that");
         }
+    }
+
+    /**
+     * Delivery really fails, two ways, and each record is counted once in dropped.kafka-delivery
+     * with one warning line per output: (1) records larger than the producer's
+     * {@code max.request.size}, refused within send(); (2) records the producer accepted whose
+     * broker was killed before it took them, given up after a short {@code delivery.timeout.ms}
+     * on the producer's I/O thread; (3) records in the producer's buffer when the output closes
+     * (the default 120 s timeout not reached), aborted by the producer's close; (4) records for a
+     * topic whose metadata no broker ever gave, held by the sender thread when the output closes.
+     * Each closing output with losses logs one line with their number.
+     */
+    @Test
+    void recordsThatCannotBeDeliveredAreEachCountedOnceAndLoggedOnce() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(KafkaOutput.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try (KafkaBroker broker = KafkaBroker.start(dir)) {
+            // a JSON biflow is ~1 KB: none fits in 300 bytes
+            KafkaOutput tooLarge = KafkaOutput.open(settings(broker, "large", "\"max.request.size\" = \"300\""));
+            offer(tooLarge, 10_000, 10_100);
+            awaitNothingPending(tooLarge);
+            tooLarge.close();
+            assertEquals(Map.of("kafka.records-produced", 100L, "kafka.records-delivered", 0L, "kafka.records-pending", 0L,
+                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 100L), tooLarge.counters());
+
+            KafkaOutput out = KafkaOutput.open(settings(broker, "timeout",
+                    "\"delivery.timeout.ms\" = \"2000\", \"request.timeout.ms\" = \"1000\""));
+            KafkaOutput atClose = KafkaOutput.open(settings(broker, "at-close", ""));
+            offer(out, 20_000, 21_000);
+            offer(atClose, 30_000, 30_010);
+            awaitNothingPending(out);
+            awaitNothingPending(atClose);
+            assertEquals(1000L, out.counters().get("kafka.records-delivered"), out.counters().toString());
+            assertEquals(10L, atClose.counters().get("kafka.records-delivered"), atClose.counters().toString());
+            broker.kill(); // the producers keep the topics' metadata: send() takes the next records at once
+            offer(out, 21_000, 21_500);
+            offer(atClose, 30_010, 30_210);
+            KafkaOutput noMetadata = KafkaOutput.open(settings(broker, "no-metadata", ""));
+            offer(noMetadata, 40_000, 40_300);
+            awaitNothingPending(out); // delivery.timeout.ms after they were taken, the producer gives them up
+            out.close();
+            assertEquals(Map.of("kafka.records-produced", 1500L, "kafka.records-delivered", 1000L, "kafka.records-pending", 0L,
+                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 500L), out.counters());
+            assertEquals(200L, atClose.counters().get("kafka.records-pending"), atClose.counters().toString());
+            atClose.close();
+            assertEquals(Map.of("kafka.records-produced", 210L, "kafka.records-delivered", 10L, "kafka.records-pending", 0L,
+                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 200L), atClose.counters());
+            noMetadata.close();
+            assertEquals(Map.of("kafka.records-produced", 300L, "kafka.records-delivered", 0L, "kafka.records-pending", 0L,
+                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 300L), noMetadata.counters());
+        } finally {
+            logger.detachAppender(log);
+        }
+        assertEquals(1, warnings(log, "could not be delivered (org.apache.kafka.common.errors.RecordTooLargeException"), dump(log));
+        assertEquals(1, warnings(log, "could not be delivered (org.apache.kafka.common.errors.TimeoutException"), dump(log));
+        assertEquals(1, warnings(log, "could not be delivered (org.apache.kafka.common.KafkaException: Producer is closed forcefully"),
+                dump(log));
+        assertEquals(3, warnings(log, "could not be delivered"), dump(log)); // one line per output that lost records in the producer
+        assertEquals(1, warnings(log, "closed with 200 records undelivered"), dump(log));
+        assertEquals(1, warnings(log, "closed with 300 records undelivered"), dump(log));
+        assertEquals(2, warnings(log, "closed with"), dump(log)); // the outputs that lost nothing at close say nothing
+    }
+
+    private static long warnings(ListAppender<ILoggingEvent> log, String text) {
+        return log.list.stream().filter(e -> e.getFormattedMessage().contains(text)).count();
+    }
+
+    private static String dump(ListAppender<ILoggingEvent> log) {
+        return String.join("\n", log.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
     }
 
     /**
