@@ -130,7 +130,22 @@ public final class KafkaOutput implements ExportOutput {
                     queue.size(), n);
             return false;
         }
+        if (closed) {
+            countLeftInQueue(); // close() began after the check above and may have emptied the queue before this record came
+        }
         return true;
+    }
+
+    /**
+     * Takes what is left in the queue once closed and counts it as undelivered. Each record is taken
+     * by one caller only, so close() and a racing offer() never count one twice nor miss one.
+     */
+    private void countLeftInQueue() {
+        long n = 0;
+        while (queue.poll() != null) {
+            n++;
+        }
+        undelivered.addAndGet(n);
     }
 
     /** One encoded IPFIX message, copied off the exporter's buffer. */
@@ -303,8 +318,7 @@ public final class KafkaOutput implements ExportOutput {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        undelivered.addAndGet(queue.size());
-        queue.clear();
+        countLeftInQueue();
         // unfinished batches fail their callbacks (counted) when the producer gives up at the deadline
         producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         long lost = undelivered.get() - lostBefore;
