@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +24,12 @@ import org.flowmond.ipfix.testing.ExpectedValues;
 import org.flowmond.ipfix.testing.FreePorts;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.ipfix.transport.StreamCollectorSession;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * IPFIX over TCP and TLS (RFC 7011 sections 10.4 and 11) decoded by collectors that are not ours:
@@ -200,6 +205,10 @@ class StreamTransportTest {
         Path first = dir.resolve("first.ipfix");
         Path second = dir.resolve("second.ipfix");
         CollectorStatistics stats;
+        Logger sessionLog = (Logger) LoggerFactory.getLogger(StreamCollectorSession.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        sessionLog.addAppender(log);
         try (IpfixExporter exporter = IpfixExporter.start(settings(target))) {
             try (SocatCollector collector = starter.start(first, dir.resolve("socat-1.log"))) {
                 awaitConnected(exporter);
@@ -216,7 +225,12 @@ class StreamTransportTest {
                 collector.awaitEnd();
             }
             stats = exporter.statistics().collectors().get(0);
+        } finally {
+            sessionLog.detachAppender(log);
         }
+        // every handshake that was attempted succeeded: a refused connect is not reported as a TLS failure
+        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(lines.stream().noneMatch(l -> l.contains("handshake")), lines.toString());
         assertDecoded(flows, List.of(first, second));
         assertTrue(Tools.run("ipfixDump", "--in", second.toString(), "--templates").contains("template record"),
                 "templates re-sent on the new connection");
