@@ -3,6 +3,7 @@ package org.flowmond.ipfix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -86,11 +87,14 @@ class UdpRefusalTest {
         } finally {
             sessionLog.detachAppender(log);
         }
-        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage)
-                .filter(m -> m.contains("refuses IPFIX") || m.contains("accepts IPFIX again")).toList();
-        assertEquals(2, lines.size(), lines.toString());
-        assertTrue(lines.get(0).contains("refuses IPFIX"), lines.get(0));
-        assertTrue(lines.get(1).contains("accepts IPFIX again") && lines.get(1).contains("records refused"), lines.get(1));
+        // every line the session logged at INFO or above, unfiltered: the one at start, then exactly two for the outage
+        List<String> lines = log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                .map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        assertEquals(3, lines.size(), "the start, the outage's beginning and its end, nothing else: " + lines);
+        assertTrue(lines.get(0).startsWith("INFO exporting IPFIX to"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("WARN") && lines.get(1).contains("refuses IPFIX"), lines.get(1));
+        assertTrue(lines.get(2).startsWith("INFO") && lines.get(2).contains("accepts IPFIX again")
+                && lines.get(2).contains("records refused"), lines.get(2));
     }
 
     /** PER_ROUND records, flushed, every 100 ms. */

@@ -208,6 +208,9 @@ public final class StreamCollectorSession extends ExportSession {
             return;
         }
         connecting = true;
+        // a refused TCP connect also fails the TLS handshake (its handler goes with the channel): that
+        // failure is the connect's, counted once there; only a handshake on a connection that came up counts
+        boolean[] tcpUp = {false};
         new Bootstrap()
                 .group(loop)
                 .channelFactory(AckedSocketChannel::new)
@@ -221,7 +224,7 @@ public final class StreamCollectorSession extends ExportSession {
                         context.ifPresent(ctx -> {
                             SslHandler ssl = ctx.newHandler(ch.alloc(), host, port);
                             ssl.handshakeFuture().addListener(h -> {
-                                if (!h.isSuccess()) {
+                                if (!h.isSuccess() && tcpUp[0]) {
                                     unreachable.incrementAndGet(); // a refused handshake is a failed connect
                                     lastProblem = "TLS handshake failed: " + h.cause();
                                 }
@@ -239,6 +242,7 @@ public final class StreamCollectorSession extends ExportSession {
                         firstAttempt.complete(null);
                         return;
                     }
+                    tcpUp[0] = true;
                     AckedSocketChannel ch = (AckedSocketChannel) f.channel();
                     channel = ch;
                     wire = ch.pipeline().get(WireCounter.class);

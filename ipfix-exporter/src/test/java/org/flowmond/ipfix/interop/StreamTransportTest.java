@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +24,12 @@ import org.flowmond.ipfix.testing.ExpectedValues;
 import org.flowmond.ipfix.testing.FreePorts;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.ipfix.transport.StreamCollectorSession;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * IPFIX over TCP and TLS (RFC 7011 sections 10.4 and 11) decoded by collectors that are not ours:
@@ -174,19 +179,45 @@ class StreamTransportTest {
         Privileges.requireTool("socat");
         Privileges.requireTool("ipfixDump");
         int port = FreePorts.tcp();
-        List<FlowRecord> flows = TestFlows.flows(3000, 53, 0);
+        assertRestartLosesNothing(Collector.tcp("127.0.0.1", port, BUFFER),
+                (file, log) -> SocatCollector.tcp(port, file, log), 53);
+    }
+
+    /** The same over TLS: socat terminates it on both connections (a new TLS session each time). */
+    @Test
+    void aRestartedTlsCollectorGetsEveryRecordExactlyOnce() throws Exception {
+        Privileges.requireTool("socat");
+        Privileges.requireTool("openssl");
+        Privileges.requireTool("ipfixDump");
+        TestCertificates certs = TestCertificates.create(dir, "");
+        int port = FreePorts.tcp();
+        assertRestartLosesNothing(Collector.tls("127.0.0.1", port, certs.exporterFiles(), BUFFER),
+                (file, log) -> SocatCollector.tls(port, file, log, certs), 61);
+    }
+
+    /** Starts a collector writing {@code file} (socat's log to {@code log}). */
+    interface CollectorStarter {
+        SocatCollector start(Path file, Path log) throws Exception;
+    }
+
+    private void assertRestartLosesNothing(Collector target, CollectorStarter starter, long seed) throws Exception {
+        List<FlowRecord> flows = TestFlows.flows(3000, seed, 0);
         Path first = dir.resolve("first.ipfix");
         Path second = dir.resolve("second.ipfix");
         CollectorStatistics stats;
-        try (IpfixExporter exporter = IpfixExporter.start(settings(Collector.tcp("127.0.0.1", port, BUFFER)))) {
-            try (SocatCollector collector = SocatCollector.tcp(port, first, dir.resolve("socat-1.log"))) {
+        Logger sessionLog = (Logger) LoggerFactory.getLogger(StreamCollectorSession.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        sessionLog.addAppender(log);
+        try (IpfixExporter exporter = IpfixExporter.start(settings(target))) {
+            try (SocatCollector collector = starter.start(first, dir.resolve("socat-1.log"))) {
                 awaitConnected(exporter);
                 exportPaced(exporter, flows.subList(0, 1000));
                 collector.stop();
             }
             exportPaced(exporter, flows.subList(1000, 2000)); // 2 s with the collector gone
             Thread.sleep(1000);
-            try (SocatCollector collector = SocatCollector.tcp(port, second, dir.resolve("socat-2.log"))) {
+            try (SocatCollector collector = starter.start(second, dir.resolve("socat-2.log"))) {
                 exportPaced(exporter, flows.subList(2000, 3000));
                 awaitConnected(exporter);
                 assertTrue(exporter.flush(Duration.ofSeconds(10)));
@@ -194,13 +225,51 @@ class StreamTransportTest {
                 collector.awaitEnd();
             }
             stats = exporter.statistics().collectors().get(0);
+        } finally {
+            sessionLog.detachAppender(log);
         }
+        // every handshake that was attempted succeeded: a refused connect is not reported as a TLS failure
+        List<String> lines = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertTrue(lines.stream().noneMatch(l -> l.contains("handshake")), lines.toString());
         assertDecoded(flows, List.of(first, second));
         assertTrue(Tools.run("ipfixDump", "--in", second.toString(), "--templates").contains("template record"),
                 "templates re-sent on the new connection");
         assertEquals(1, stats.reconnects());
         assertEquals(2, stats.templateRefreshes(), "templates once per connection");
         assertEquals(new Counts(false, 3000, 0, 0, 0, 0, 2), Counts.of(stats));
+    }
+
+    /**
+     * A buffer of two messages and a collector that is down while five messages of ten records
+     * are exported: the first two wait, the other three are dropped and counted (30 records not
+     * sent); once the collector is up, the two arrive exactly once and nothing else does.
+     */
+    @Test
+    void messagesThatDoNotFitTheBufferAreDroppedAndCountedTheRestArrivesOnce() throws Exception {
+        Privileges.requireTool("socat");
+        Privileges.requireTool("ipfixDump");
+        int port = FreePorts.tcp();
+        List<FlowRecord> flows = TestFlows.flows(50, 67, 0);
+        Path file = dir.resolve("after.ipfix");
+        CollectorStatistics stats;
+        try (IpfixExporter exporter = IpfixExporter.start(settings(Collector.tcp("127.0.0.1", port, 2)))) {
+            for (int batch = 0; batch < 5; batch++) { // one message per flush
+                flows.subList(batch * 10, batch * 10 + 10).forEach(f -> assertTrue(exporter.export(f)));
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+            }
+            CollectorStatistics down = exporter.statistics().collectors().get(0);
+            assertEquals(new Counts(false, 0, 30, 3, 2, 0, 0), Counts.of(down), "while down");
+            try (SocatCollector collector = SocatCollector.tcp(port, file, dir.resolve("socat.log"))) {
+                awaitConnected(exporter); // the backoff is at most 2 s after the few attempts so far
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                exporter.close();
+                collector.awaitEnd();
+            }
+            stats = exporter.statistics().collectors().get(0);
+        }
+        assertDecoded(flows.subList(0, 20), List.of(file));
+        assertEquals(new Counts(false, 20, 30, 3, 0, 0, 1), Counts.of(stats));
+        assertEquals(0, stats.reconnects(), "the first connection");
     }
 
     /** The statistics that matter here, compared in one assertion (after close: not connected). */
