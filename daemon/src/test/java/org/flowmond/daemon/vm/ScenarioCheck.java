@@ -65,11 +65,60 @@ final class ScenarioCheck {
             if (!"0".equals(expected.get("DAEMON_EXIT"))) {
                 problems.add("flowmond exited with " + expected.get("DAEMON_EXIT") + " on SIGTERM");
             }
-            return new Row(kernel, variant, attached, tc, events(), flows(), mtbs(), problems);
+            String foreign = foreignFilters();
+            return new Row(kernel, variant, attached, tc + foreign, events(), flows(), mtbs(), problems);
         } catch (IOException | RuntimeException e) {
             problems.add("cannot read the scenario's results: " + e);
             return new Row(kernel, variant, "-", "-", "-", "-", "-", problems);
         }
+    }
+
+    /**
+     * Another tool's tc filters on the counted hook (e2e-scenario.sh foreign_filters): its drop of
+     * IPv6 stands (no ping answered), flowmond counted every echo request and every echo reply that
+     * reached its hooks (the replies before that drop), and after flowmond stopped the foreign
+     * filters are exactly as before it started.
+     */
+    private String foreignFilters() throws IOException {
+        if (!expected.containsKey("FOREIGN_PINGS_SENT")) {
+            problems.add("the scenario set up no foreign filters");
+            return "";
+        }
+        int before = problems.size();
+        long sent = Long.parseLong(expected.get("FOREIGN_PINGS_SENT"));
+        if (!"0".equals(expected.get("FOREIGN_PINGS_RECEIVED"))) {
+            problems.add("the foreign drop filter did not stand: " + expected.get("FOREIGN_PINGS_RECEIVED") + " of "
+                    + sent + " IPv6 pings answered");
+        }
+        String filtersBefore = read("foreign-before.txt");
+        String filtersAfter = read("foreign-after.txt");
+        if (!filtersBefore.contains("pref 7") || !filtersBefore.contains("pref 9") || !filtersBefore.equals(filtersAfter)) {
+            problems.add("the foreign filters changed:\nbefore flowmond:\n" + filtersBefore + "after flowmond:\n" + filtersAfter);
+        }
+        java.net.InetAddress there = java.net.InetAddress.getByName(expected.get("FOREIGN_DST"));
+        long requests = icmpv6("IPV6_DST_ADDR", 128, there);
+        long replies = icmpv6("IPV6_SRC_ADDR", 129, there);
+        if (requests != sent || replies != sent) {
+            problems.add("flowmond counted " + requests + " echo requests and " + replies + " echo replies of " + sent
+                    + " IPv6 pings (the replies reach its ingress hook before the foreign drop)");
+        }
+        return problems.size() == before ? ", foreign filters kept" : ", foreign filters FAIL";
+    }
+
+    /** Packets of ICMPv6 type {@code type} with {@code field} (source or destination address) = {@code address}, summed over flowmond's JSON records. */
+    private long icmpv6(String field, int type, java.net.InetAddress address) throws IOException {
+        Pattern addr = Pattern.compile("\"" + field + "\":\"([^\"]+)\"");
+        Pattern packets = Pattern.compile("\"IN_PKTS\":(\\d+)");
+        long sum = 0;
+        for (String line : read("flows.json").split("\n")) {
+            Matcher a = addr.matcher(line);
+            Matcher n = packets.matcher(line);
+            if (line.contains("\"PROTOCOL\":58,") && line.contains("\"L4_SRC_PORT\":" + type + ",") && a.find()
+                    && java.net.InetAddress.getByName(a.group(1)).equals(address) && n.find()) {
+                sum += Long.parseLong(n.group(1));
+            }
+        }
+        return sum;
     }
 
     private void readExpected() throws IOException {
