@@ -15,6 +15,37 @@
 #define FLOWMON_ADDR_LEN 16
 #define FLOWMON_COMM_LEN 16
 
+/* ---------------------------------------------------------------- socket owners (TC and ownership) */
+
+/* How the owner of a socket was learnt (org.flowmond.bpf.api.OwnerMethod). */
+enum owner_method {
+	OWNER_CONNECT = 1,         /* cgroup connect4/6: the process called connect() */
+	OWNER_ACCEPT = 2,          /* accepted from a listener: the listener's owner, then its first user */
+	OWNER_EXISTING = 3,        /* the start-up scan found the socket open in this process */
+	OWNER_SEND = 4,            /* the process that last sent on it (sendmsg4/6, sock_send_length) */
+	OWNER_RECEIVE = 5,         /* the process that last received on it, or bound it (recvmsg4/6,
+	                            * sock_recv_length, post_bind4/6) */
+};
+
+/* The process that owns a socket, kept per socket cookie in "sock_owners" and copied by the TC
+ * program into the flow entries of the socket's packets. 72 bytes. */
+struct sock_owner {
+	__u64 stamp_ns;                    /*  0: bpf_ktime_get_ns() when written: the owner's version;
+	                                    *     0 = no owner (an unstamped flow) */
+	__u64 cgroup_id;                   /*  8: cgroup v2 id */
+	__u32 pid;                         /* 16: tgid */
+	__u32 tid;                         /* 20: the thread that connected/sent/received */
+	__u32 uid;                         /* 24: real uid */
+	__u32 gid;                         /* 28 */
+	__u32 ppid;                        /* 32: real parent's tgid */
+	__u8  method;                      /* 36: enum owner_method */
+	__u8  tuple_known;                 /* 37: the socket's 5-tuple is in "owner_tuples" (set in place
+	                                    *     by sock_owner.bpf.c; not part of the owner) */
+	__u8  _pad[2];                     /* 38 */
+	char  comm[FLOWMON_COMM_LEN];      /* 40: the process's (thread group leader's) name */
+	char  parent_comm[FLOWMON_COMM_LEN]; /* 56 */
+};
+
 /* ---------------------------------------------------------------- TC flow counting */
 
 enum flowmon_direction {
@@ -34,21 +65,24 @@ struct flow_key {
 	__u8  direction;                   /* 43: enum flowmon_direction */
 };
 
-/* Counters of one unidirectional flow. 40 bytes.
+/* Counters of one unidirectional flow and the processes at its ends. 192 bytes.
  * A "packet" is a wire packet: a GSO/GRO super-packet counts as skb->gso_segs packets, and
  * "bytes" is the IP bytes those wire packets carry (the L3+L4 headers repeated per segment). */
 struct flow_stats {
-	__u64 packets;                     /*  0 */
-	__u64 bytes;                       /*  8: IP length (L3 header + payload) */
-	__u64 first_seen_ns;               /* 16: bpf_ktime_get_ns(), CLOCK_MONOTONIC */
-	__u64 last_seen_ns;                /* 24 */
-	__u32 tcp_flags;                   /* 32: OR of the 9 TCP flag bits (FIN=0x01 ... NS=0x100);
-	                                    *     32 bits because BPF atomics (fetch-and-or) are 32/64-bit */
-	__u32 _pad;                        /* 36 */
+	__u64 packets;                     /*   0 */
+	__u64 bytes;                       /*   8: IP length (L3 header + payload) */
+	__u64 first_seen_ns;               /*  16: bpf_ktime_get_ns(), CLOCK_MONOTONIC */
+	__u64 last_seen_ns;                /*  24 */
+	__u32 tcp_flags;                   /*  32: OR of the 9 TCP flag bits (FIN=0x01 ... NS=0x100);
+	                                    *      32 bits because BPF atomics (fetch-and-or) are 32/64-bit */
+	__u32 _pad;                        /*  36 */
+	__u64 owner_check_ns;              /*  40: when the address lookups for the owners last ran */
+	struct sock_owner src_owner;       /*  48: the local process that sent, stamp_ns 0 if none */
+	struct sock_owner dst_owner;       /* 120: the local process that receives, stamp_ns 0 if none */
 };
 
 /* A packet that could not be counted in the flow map (map full, ...): sent to user space
- * through the overflow ring buffer so it is still accounted. 88 bytes. */
+ * through the overflow ring buffer so it is still accounted. 240 bytes. */
 struct flow_overflow_event {
 	struct flow_key   key;             /*  0 */
 	__u32             error;           /* 44: -errno of the failed map update, positive */
@@ -97,6 +131,17 @@ enum sock_event_kind {
 	SOCK_EV_EXISTING = 3,      /* found at start-up: the socket already existed */
 };
 
+/* How a connect ended: the socket-level hooks see the handshake's end (tp_btf inet_sock_set_state
+ * SYN_SENT -> ESTABLISHED or -> CLOSE with sk_err); the other variants report the SYN (NONE). */
+enum connect_outcome {
+	CONNECT_NONE = 0,
+	CONNECT_ESTABLISHED = 1,
+	CONNECT_REFUSED = 2,       /* sk_err ECONNREFUSED: the peer reset the SYN */
+	CONNECT_TIMED_OUT = 3,     /* ETIMEDOUT: SYN retries ran out */
+	CONNECT_UNREACHABLE = 4,   /* EHOSTUNREACH / ENETUNREACH: an ICMP error */
+	CONNECT_OTHER = 5,         /* any other error, or closed before the handshake ended */
+};
+
 /* One TCP connect or accept, in the context of the calling process. 112 bytes.
  * The same record carries EXISTING sockets out of the start-up iterator (sock_iter.bpf.c). */
 struct sock_event {
@@ -115,7 +160,8 @@ struct sock_event {
 	__u16 family;                      /*  76: AF_INET (2) or AF_INET6 (10) of the packets: an
 	                                    *      AF_INET6 socket talking to a v4-mapped peer is AF_INET */
 	__u8  kind;                        /*  78: enum sock_event_kind */
-	__u8  _pad;                        /*  79 */
+	__u8  outcome;                     /*  79: enum connect_outcome (CONNECT events of the socket-level
+	                                    *      hooks), 0 otherwise */
 	char  comm[FLOWMON_COMM_LEN];      /*  80: the process's (thread group leader's) name; NUL-terminated unless 16 chars long */
 	char  parent_comm[FLOWMON_COMM_LEN]; /* 96 */
 };
@@ -125,7 +171,52 @@ enum flowmon_sock_counter {
 	SOCK_CTR_RINGBUF_FULL = 0, /* bpf_ringbuf_output failed: event lost */
 	SOCK_CTR_STASH_FULL,       /* entry/exit stash map full: event lost */
 	SOCK_CTR_FILTERED,         /* dropped by a pid/port filter (not an error) */
+	SOCK_CTR_NO_OWNER,         /* SOCKET variant: a connect/accept whose socket has no owner in the
+	                            * ownership maps (made before the hooks were attached, or map full) */
 	SOCK_CTR_MAX,
+};
+
+/* ---------------------------------------------------------------- socket ownership */
+
+/* Key of "owner_endpoints": a bound or listening local endpoint -> the binding socket's cookie.
+ * Packets without a socket (ingress) find a server's owner here; an accepted TCP socket inherits
+ * its listener's owner from here until its first send or receive says which process uses it.
+ * 20 bytes. */
+struct owner_endpoint {
+	__u8  addr[FLOWMON_ADDR_LEN];      /*  0: local address (IPv4 mapped); all zero for a wildcard bind */
+	__u16 port;                        /* 16: local port, host order */
+	__u8  proto;                       /* 18: IPPROTO_TCP or IPPROTO_UDP */
+	__u8  _pad;                        /* 19 */
+};
+
+/* Key of "owner_tuples": a connection seen from its local end -> the local socket's cookie, for
+ * packets that carry no socket (ingress, or scrubbed crossing a veth into another namespace).
+ * 40 bytes. */
+struct owner_tuple {
+	__u8  local_addr[FLOWMON_ADDR_LEN];  /*  0 */
+	__u8  remote_addr[FLOWMON_ADDR_LEN]; /* 16 */
+	__u16 local_port;                  /* 32: host order */
+	__u16 remote_port;                 /* 34 */
+	__u8  proto;                       /* 36 */
+	__u8  _pad[3];                     /* 37 */
+};
+
+/* Output of the seeding iterator: an open socket that has no cookie yet. 8 bytes. */
+struct owner_seed_miss {
+	__u32 pid;                         /* 0: tgid holding it */
+	__u32 fd;                          /* 4: its descriptor there */
+};
+
+/* Index into the ownership programs' per-CPU counter array "owner_counters" (shared by the TC
+ * program, which reuses the map). */
+enum flowmon_owner_counter {
+	OWNER_CTR_OWNER_FULL = 0,  /* sock_owners update failed: the socket stays without owner */
+	OWNER_CTR_ENDPOINT_FULL,   /* owner_endpoints update failed */
+	OWNER_CTR_TUPLE_FULL,      /* owner_tuples update failed */
+	OWNER_CTR_NO_OWNER_SOCKET, /* TC: the packet's socket has no owner */
+	OWNER_CTR_NO_OWNER_ADDR,   /* TC: no socket, and neither 5-tuple nor local endpoint known */
+	OWNER_CTR_SEEDED,          /* owners written by the start-up scan */
+	OWNER_CTR_MAX,
 };
 
 #endif /* FLOWMON_H */

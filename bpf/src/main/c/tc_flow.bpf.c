@@ -17,6 +17,7 @@
  * in "tc_counters"; if that ring is full too, the loss is counted.
  */
 #include "tc_parse.bpf.h" /* first: it includes vmlinux.h with the renames flowmon.h needs */
+#include "tc_owner.bpf.h"
 
 /* "No verdict, go on": TC_ACT_UNSPEC for cls_bpf, TCX_NEXT for TCX (both -1). TC_ACT_OK would
  * end a classic filter chain here and hide the packet from every filter after this one. */
@@ -160,8 +161,8 @@ static __always_inline void overflow(const struct flow_key *key, const struct fl
 	bpf_ringbuf_submit(ev, flags);
 }
 
-static __always_inline void flow_add(const struct flow_key *key, __u64 packets, __u64 bytes,
-				     __u32 tcp_flags)
+static __always_inline void flow_add(struct __sk_buff *skb, const struct flow_key *key, __u64 packets,
+				     __u64 bytes, __u32 tcp_flags)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct flow_stats *st;
@@ -177,8 +178,11 @@ static __always_inline void flow_add(const struct flow_key *key, __u64 packets, 
 	st = bpf_map_lookup_elem(&flows, key);
 	if (st) {
 		stats_add(st, packets, bytes, tcp_flags, now);
+		stamp_owners(skb, key, st, now, false);
 		return;
 	}
+	/* A new entry (or one the daemon removed at export): its owners are looked up afresh. */
+	stamp_owners(skb, key, &fresh, now, true);
 	err = bpf_map_update_elem(&flows, key, &fresh, BPF_NOEXIST);
 	if (!err)
 		return;
@@ -231,7 +235,7 @@ static __always_inline int count_packet(struct __sk_buff *skb, __u8 direction, b
 		counter_inc(TC_CTR_EXT_HDR_LIMIT);
 	wire_size(skb, &p, &packets, &bytes);
 	if (p.has_ip)
-		flow_add(&p.key, packets, bytes, p.tcp_flags);
+		flow_add(skb, &p.key, packets, bytes, p.tcp_flags);
 	else
 		nonip_add(p.key.eth_proto, bytes);
 	return TC_ACT_UNSPEC;

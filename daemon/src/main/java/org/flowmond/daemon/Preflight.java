@@ -20,6 +20,12 @@ final class Preflight {
 
     private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
     private static final Path VMLINUX_BTF = Path.of("/sys/kernel/btf/vmlinux");
+    /**
+     * Where cgroup2 is mounted when no one did: the socket-ownership hooks attach at its root (every
+     * process). A unified or hybrid host has one; {@code ip netns exec} gives its command a fresh /sys
+     * without it.
+     */
+    private static final Path CGROUP2 = Path.of("/sys/fs/cgroup");
 
     /** jnr-ffi needs an interface to load a library; loading it is the whole check. */
     public interface AnyLibrary {
@@ -77,6 +83,22 @@ final class Preflight {
         }
         if (!BpfFs.isMounted("bpf", BpfFs.BPF) && capabilities.has(Capabilities.CAP_SYS_ADMIN)) {
             mount("bpffs", () -> BpfFs.ensureBpfFs(), false);
+        }
+        if (!cgroup2Mounted()) {
+            if (!capabilities.has(Capabilities.CAP_SYS_ADMIN)) {
+                throw new StartupError(StartupError.NO_PERMISSION, "no cgroup2 file system is mounted and mounting one"
+                        + " needs CAP_SYS_ADMIN: run `mount -t cgroup2 none " + CGROUP2 + "` once");
+            }
+            mount("cgroup2 at " + CGROUP2, () -> BpfFs.ensureMounted("cgroup2", CGROUP2), true);
+        }
+    }
+
+    private static boolean cgroup2Mounted() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                    .anyMatch(l -> l.split(" ").length > 2 && l.split(" ")[2].equals("cgroup2"));
+        } catch (IOException e) {
+            return false; // then mounting tells what is wrong
         }
     }
 

@@ -76,4 +76,44 @@ class SyscallFlowGoldenTest {
                 00000000000005dc   # MTBS 1500 us
                 """)), actual);
     }
+
+    @Test
+    void refusedConnectsCarryTheirOwnKind() {
+        SyscallFlowRecord r = SyscallFlowRecord.builder()
+                .process(4242, "curl")
+                .kind(SyscallKind.CONNECT_REFUSED)
+                .source(TestFlows.address("10.0.0.1"))
+                .destination(TestFlows.address("10.0.0.2"))
+                .port(9)
+                .calls(20, 250_000)
+                .times(1_700_000_000_000L, 1_700_000_004_750L)
+                .build();
+        String actual = encode(new IpfixMessage(0, 0, 0, List.of(new DataSet<>(TEMPLATE, List.of(r)))));
+        assertEquals(Hex.of(Hex.parse("""
+                0190 0045          # data set of template 400, 69 octets
+                0000018bcfe56800   # first call 1700000000000 ms
+                0000018bcfe57a8e   # last call  1700000004750 ms
+                04                 # IPv4
+                0a000001           # 10.0.0.1
+                0a000002           # 10.0.0.2
+                0009               # port 9
+                06                 # TCP
+                00001092           # pid 4242
+                6375726c 00000000 00000000 00000000  # "curl", zero padded to 16
+                06                 # connect refused
+                0000000000000014   # 20 calls
+                000000000003d090   # MTBS 250000 us
+                """)), actual);
+    }
+
+    @Test
+    void everyKindKeepsItsCode() {
+        int[] codes = new int[SyscallKind.values().length];
+        for (SyscallKind k : SyscallKind.values()) {
+            codes[k.ordinal()] = k.code();
+        }
+        assertEquals("[1, 2, 3, 4, 5, 6, 7, 8, 9]", java.util.Arrays.toString(codes));
+        assertEquals(List.of("CONNECT", "ACCEPT", "EXISTING", "SEND", "RECEIVE", "CONNECT_REFUSED", "CONNECT_TIMED_OUT",
+                "CONNECT_UNREACHABLE", "CONNECT_FAILED"), java.util.Arrays.stream(SyscallKind.values()).map(Enum::name).toList());
+    }
 }

@@ -5,6 +5,13 @@ public enum HookVariant {
     AUTO,
     FENTRY,
     KPROBE,
+    /**
+     * Socket-level hooks, no syscall traced: tp_btf inet_sock_set_state (handshake ends) over the
+     * owners that {@code org.flowmond.bpf.owner.SocketOwnership}'s cgroup hooks record (Linux 5.12+).
+     * Connects are reported when the handshake ends, with their outcome, failures included. Needs a
+     * SocketOwnership in the options; AUTO skips it without one.
+     */
+    SOCKET,
     /** BTF-typed raw tracepoints (tp_btf, Linux 5.5+): no perf events, typed arguments. */
     RAW_TRACEPOINT,
     /** Classic tracepoints through perf events: the oldest kernels. */

@@ -22,9 +22,24 @@ import java.net.InetAddress;
  * @param localPort       local port
  * @param remoteAddress   remote address
  * @param remotePort      remote port
+ * @param outcome         how a connect ended (socket-level hooks see it), {@link ConnectOutcome#NONE}
+ *                        for accepts, existing sockets and variants that report the SYN being sent
  */
 public record SocketEvent(SocketEventKind kind, long timestampNanos, int pid, int tid, int uid, int gid,
                           int ppid, String comm, String parentComm, long cgroupId, long netnsInode,
                           int ipVersion, InetAddress localAddress, int localPort,
-                          InetAddress remoteAddress, int remotePort) {
+                          InetAddress remoteAddress, int remotePort, ConnectOutcome outcome) {
+
+    public SocketEvent {
+        java.util.Objects.requireNonNull(outcome, "outcome");
+    }
+
+    /** An event without a connect outcome ({@link ConnectOutcome#NONE}). */
+    public SocketEvent(SocketEventKind kind, long timestampNanos, int pid, int tid, int uid, int gid,
+                       int ppid, String comm, String parentComm, long cgroupId, long netnsInode,
+                       int ipVersion, InetAddress localAddress, int localPort,
+                       InetAddress remoteAddress, int remotePort) {
+        this(kind, timestampNanos, pid, tid, uid, gid, ppid, comm, parentComm, cgroupId, netnsInode,
+                ipVersion, localAddress, localPort, remoteAddress, remotePort, ConnectOutcome.NONE);
+    }
 }

@@ -1,5 +1,19 @@
 package org.flowmond.bpf.api;
 
-/** A unidirectional flow read out of the kernel: its key and its counters at read time. */
-public record UniFlow(FlowKey key, FlowCounters counters) {
+/**
+ * A unidirectional flow read out of the kernel: its key, its counters at read time, and the
+ * processes that own its ends as the TC program stamped them.
+ *
+ * @param key              the flow's key
+ * @param counters         its counters
+ * @param sourceOwner      the local process that sent the packets, or null when not known
+ *                         (a remote sender, or no owner found: counted in the ownership statistics)
+ * @param destinationOwner the local process that receives them, or null when not known
+ */
+public record UniFlow(FlowKey key, FlowCounters counters, SocketOwner sourceOwner, SocketOwner destinationOwner) {
+
+    /** A flow without known owners. */
+    public UniFlow(FlowKey key, FlowCounters counters) {
+        this(key, counters, null, null);
+    }
 }

@@ -89,6 +89,16 @@ public final class BpfMap {
                 name + ", " + maxEntries);
     }
 
+    /**
+     * Before load: makes this map the kernel map behind {@code fd} (another object's), so both
+     * objects' programs share it. Type, key, value size and max_entries must match the definition,
+     * or the load fails; libbpf dups the descriptor, the caller keeps its own.
+     */
+    public void reuseFd(int fd) {
+        owner.requireOpenNotLoaded("reuse a descriptor for map " + name);
+        Checked.rc(Native.LIBBPF.bpf_map__reuse_fd(map, fd), "bpf_map__reuse_fd", name + ", fd " + fd);
+    }
+
     public int fd() {
         owner.requireLoaded("use map " + name);
         return Checked.rc(Native.LIBBPF.bpf_map__fd(map), "bpf_map__fd", name);

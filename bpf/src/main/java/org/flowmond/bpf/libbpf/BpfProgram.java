@@ -76,6 +76,17 @@ public final class BpfProgram {
                 () -> Native.LIBBPF.bpf_program__attach_trace(prog));
     }
 
+    /**
+     * Attaches a {@code cgroup/...} program (cgroup_sock, cgroup_sock_addr, cgroup_skb) to the cgroup
+     * open as {@code cgroupFd} through a BPF link (BPF_LINK_CREATE, multi-attach: other programs on the
+     * cgroup stay). The link, not a pin, keeps it attached: it goes when the link is closed or the
+     * process dies. The descriptor may be closed after this returns.
+     */
+    public BpfLink attachCgroup(int cgroupFd) {
+        return link("bpf_program__attach_cgroup", name + ", SEC " + sectionName + ", cgroup fd " + cgroupFd,
+                () -> Native.LIBBPF.bpf_program__attach_cgroup(prog, cgroupFd));
+    }
+
     /** Attaches an {@code iter/...} program; read it with {@link BpfLink#readIter()}. */
     public BpfLink attachIter() {
         return link("bpf_program__attach_iter", name + ", SEC " + sectionName,

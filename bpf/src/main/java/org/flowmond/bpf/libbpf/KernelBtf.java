@@ -14,6 +14,8 @@ public final class KernelBtf implements AutoCloseable {
     public static final int KIND_STRUCT = 4;
     /** BTF_KIND_UNION in {@code linux/btf.h}. */
     public static final int KIND_UNION = 5;
+    /** BTF_KIND_TYPEDEF in {@code linux/btf.h}: a tracepoint {@code tp} has {@code typedef btf_trace_<tp>}. */
+    public static final int KIND_TYPEDEF = 8;
 
     private Pointer btf;
 

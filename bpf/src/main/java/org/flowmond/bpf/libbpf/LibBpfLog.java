@@ -30,6 +30,7 @@ public final class LibBpfLog {
     /** Strong reference for the life of the JVM: libbpf keeps only the function pointer. */
     private static final LibBpfNative.PrintFn CALLBACK = LibBpfLog::print;
     private static final ThreadLocal<StringBuilder> CAPTURE = new ThreadLocal<>();
+    private static final ThreadLocal<Boolean> DEMOTED = new ThreadLocal<>();
     private static boolean installed;
 
     private LibBpfLog() {
@@ -48,6 +49,22 @@ public final class LibBpfLog {
         StringBuilder sb = new StringBuilder();
         CAPTURE.set(sb);
         return new Capture(sb);
+    }
+
+    /**
+     * Until the returned handle is closed, this thread's libbpf warnings are logged at DEBUG (and
+     * still captured): for attempts whose failure the caller reports itself, such as AUTO trying a
+     * hook variant the kernel refuses (fentry here: four WARN lines, one suggesting 'ulimit -l').
+     */
+    public static AutoCloseableNoThrow demoteWarnings() {
+        DEMOTED.set(Boolean.TRUE);
+        return DEMOTED::remove;
+    }
+
+    /** An AutoCloseable whose close throws nothing. */
+    public interface AutoCloseableNoThrow extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** The warnings logged by libbpf on one thread between {@link #captureWarnings()} and {@link #close()}. */
@@ -71,14 +88,18 @@ public final class LibBpfLog {
     private static int print(int level, Pointer format, Pointer vaList) {
         try {
             StringBuilder capture = CAPTURE.get();
-            boolean wanted = level == LIBBPF_WARN ? LOG.isWarnEnabled() || capture != null
+            boolean wanted = level == LIBBPF_WARN ? LOG.isWarnEnabled() || capture != null || LOG.isDebugEnabled()
                     : level == LIBBPF_INFO ? LOG.isInfoEnabled() : LOG.isDebugEnabled();
             if (!wanted) {
                 return 0;
             }
             String message = format(format, vaList).stripTrailing();
             if (level == LIBBPF_WARN) {
-                LOG.warn(message);
+                if (DEMOTED.get() != null) {
+                    LOG.debug(message);
+                } else {
+                    LOG.warn(message);
+                }
                 if (capture != null) {
                     capture.append(message).append('\n');
                 }

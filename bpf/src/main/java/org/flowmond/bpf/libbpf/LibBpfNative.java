@@ -94,6 +94,9 @@ public interface LibBpfNative {
     // C: struct bpf_link *bpf_program__attach_trace(const struct bpf_program *prog);
     Pointer bpf_program__attach_trace(Pointer prog);
 
+    // C: struct bpf_link *bpf_program__attach_cgroup(const struct bpf_program *prog, int cgroup_fd);
+    Pointer bpf_program__attach_cgroup(Pointer prog, int cgroupFd);
+
     // C: struct bpf_link *bpf_program__attach_iter(const struct bpf_program *prog, const struct bpf_iter_attach_opts *opts);
     Pointer bpf_program__attach_iter(Pointer prog, Pointer opts);
 
@@ -127,6 +130,9 @@ public interface LibBpfNative {
 
     // C: __u32 bpf_map__max_entries(const struct bpf_map *map);
     int bpf_map__max_entries(Pointer map);
+
+    // C: int bpf_map__reuse_fd(struct bpf_map *map, int fd);
+    int bpf_map__reuse_fd(Pointer map, int fd);
 
     // C: int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);
     int bpf_map__set_max_entries(Pointer map, int maxEntries);

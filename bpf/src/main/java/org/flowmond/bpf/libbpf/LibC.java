@@ -32,6 +32,12 @@ public interface LibC {
     // C: char *strerror(int errnum);
     String strerror(int errnum);
 
+    // C: long syscall(long number, ...); — here with three long arguments (pidfd_open, pidfd_getfd)
+    long syscall(long number, long a1, long a2, long a3);
+
+    // C: int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);
+    int getsockopt(int fd, int level, int optname, @Out byte[] optval, int[] optlen);
+
     // C: pid_t gettid(void);
     int gettid();
 }

@@ -26,6 +26,7 @@ final class ProbeObjects {
         return switch (variant) {
             case FENTRY -> "/bpf/sock_fentry.bpf.o";
             case KPROBE -> "/bpf/sock_kprobe.bpf.o";
+            case SOCKET -> "/bpf/sock_state.bpf.o";
             case RAW_TRACEPOINT -> "/bpf/sock_rawtp.bpf.o";
             case TRACEPOINT -> "/bpf/sock_tp.bpf.o";
             case AUTO -> throw new IllegalArgumentException("AUTO is not one object; pick a variant first");
@@ -41,6 +42,13 @@ final class ProbeObjects {
             object.map(EVENTS_MAP).setMaxEntries(options.ringBufferBytes());
             if (variant == HookVariant.FENTRY) {
                 object.setGlobalU32(ACCEPT_RET_SLOT, acceptReturnSlot());
+            }
+            if (variant == HookVariant.SOCKET) {
+                if (options.ownership() == null) {
+                    throw new IllegalStateException("the SOCKET hook variant reads the socket owners: open a"
+                            + " SocketOwnership and pass it in SyscallProbeOptions.withOwnership");
+                }
+                options.ownership().shareMapsWith(object);
             }
             return object;
         } catch (RuntimeException e) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BiFunction;
+import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
@@ -39,6 +40,7 @@ public final class SockEventCodec {
     private static final int DPORT = 74;
     private static final int FAMILY = 76;
     private static final int KIND = 78;
+    private static final int OUTCOME = 79;
     private static final int COMM = 80;
     private static final int PARENT_COMM = 96;
     private static final int ADDR_LEN = 16;
@@ -77,7 +79,8 @@ public final class SockEventCodec {
                 b.getLong(at + CGROUP_ID), Integer.toUnsignedLong(b.getInt(at + NETNS_INO)),
                 ipVersion(Short.toUnsignedInt(b.getShort(at + FAMILY))),
                 address(b, at + SADDR), Short.toUnsignedInt(b.getShort(at + SPORT)),
-                address(b, at + DADDR), Short.toUnsignedInt(b.getShort(at + DPORT)));
+                address(b, at + DADDR), Short.toUnsignedInt(b.getShort(at + DPORT)),
+                ConnectOutcome.fromCode(Byte.toUnsignedInt(b.get(at + OUTCOME))));
     }
 
     /** Decodes back-to-back records, as the start-up iterator writes them. */

@@ -3,17 +3,21 @@ package org.flowmond.bpf.syscall;
 import java.time.Duration;
 import java.util.Objects;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.owner.SocketOwnership;
 
 /**
  * How {@link SyscallProbes} are opened.
  *
- * @param variant         which kernel hooks; {@link HookVariant#AUTO} tries fentry, kprobe, tracepoint
+ * @param variant         which kernel hooks; {@link HookVariant#AUTO} tries fentry, kprobe, socket, raw tracepoint, tracepoint
  * @param filter          in-kernel pid/port filters
  * @param ringBufferBytes size of the event ring buffer: a power of two, a multiple of the page size
  * @param pollInterval    how often the reader drains the ring when nothing woke it (the kernel
  *                        wakes it early only when a quarter of the ring is full)
+ * @param ownership       the socket owners the {@link HookVariant#SOCKET} variant reads (its maps are
+ *                        shared); null: that variant is unavailable (AUTO skips it)
  */
-public record SyscallProbeOptions(HookVariant variant, SyscallFilter filter, int ringBufferBytes, Duration pollInterval) {
+public record SyscallProbeOptions(HookVariant variant, SyscallFilter filter, int ringBufferBytes, Duration pollInterval,
+                                  SocketOwnership ownership) {
     public static final int DEFAULT_RING_BYTES = 1 << 20;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(100);
     private static final int PAGE = 4096;
@@ -28,6 +32,16 @@ public record SyscallProbeOptions(HookVariant variant, SyscallFilter filter, int
         if (pollInterval.isNegative() || pollInterval.isZero() || pollInterval.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("poll interval must be positive, got " + pollInterval);
         }
+    }
+
+    /** Options without socket ownership (no SOCKET variant). */
+    public SyscallProbeOptions(HookVariant variant, SyscallFilter filter, int ringBufferBytes, Duration pollInterval) {
+        this(variant, filter, ringBufferBytes, pollInterval, null);
+    }
+
+    /** These options with {@code ownership} for the SOCKET variant. */
+    public SyscallProbeOptions withOwnership(SocketOwnership ownership) {
+        return new SyscallProbeOptions(variant, filter, ringBufferBytes, pollInterval, ownership);
     }
 
     /** {@code variant} and {@code filter} with the default ring size (1 MiB) and poll interval (100 ms). */

@@ -10,12 +10,18 @@ package org.flowmond.bpf.syscall;
  * @param delivered        events handed to the consumer
  * @param undecodable      ring samples that were not a valid {@code struct sock_event} (lost)
  * @param consumerFailures events whose consumer threw (counted and logged, delivery goes on)
+ * @param noOwner          SOCKET variant: connects/accepts whose socket had no recorded owner (lost)
  */
 public record SyscallProbeStats(long ringBufferFull, long stashFull, long filtered, long delivered,
-                                long undecodable, long consumerFailures) {
+                                long undecodable, long consumerFailures, long noOwner) {
+
+    public SyscallProbeStats(long ringBufferFull, long stashFull, long filtered, long delivered,
+                             long undecodable, long consumerFailures) {
+        this(ringBufferFull, stashFull, filtered, delivered, undecodable, consumerFailures, 0);
+    }
 
     /** Events lost anywhere between kernel and consumer. */
     public long lost() {
-        return ringBufferFull + stashFull + undecodable;
+        return ringBufferFull + stashFull + undecodable + noOwner;
     }
 }

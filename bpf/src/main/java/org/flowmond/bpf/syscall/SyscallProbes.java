@@ -80,7 +80,8 @@ public final class SyscallProbes implements AutoCloseable {
                 counters.sumPerCpuU64(SockCounter.FILTERED.index),
                 r == null ? 0 : r.delivered(),
                 r == null ? 0 : r.undecodable(),
-                r == null ? 0 : r.consumerFailures());
+                r == null ? 0 : r.consumerFailures(),
+                counters.sumPerCpuU64(SockCounter.NO_OWNER.index));
     }
 
     /** Stops the reader (waiting for its current poll) and detaches and unloads every program; not from the consumer. */
@@ -99,7 +100,8 @@ public final class SyscallProbes implements AutoCloseable {
     private enum SockCounter {
         RINGBUF_FULL(0),
         STASH_FULL(1),
-        FILTERED(2);
+        FILTERED(2),
+        NO_OWNER(3);
 
         final int index;
 

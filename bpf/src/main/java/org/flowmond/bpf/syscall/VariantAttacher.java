@@ -7,19 +7,22 @@ import org.flowmond.bpf.libbpf.BpfFs;
 import org.flowmond.bpf.libbpf.BpfObject;
 import org.flowmond.bpf.libbpf.BpfProgram;
 import org.flowmond.bpf.libbpf.LibBpfException;
+import org.flowmond.bpf.libbpf.LibBpfLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loads and attaches one variant of the syscall probes, or for {@link HookVariant#AUTO} the
- * cheapest that works here: fentry (trampolines), then kprobe, then raw tracepoints, then classic
- * tracepoints (the last two add a program at every syscall exit; bench/RESULTS.md). A variant that
+ * cheapest that works here: fentry (trampolines), then kprobe, then the socket-level hooks (no
+ * syscall traced; needs socket ownership), then raw tracepoints, then classic tracepoints (the
+ * last two add a program at every syscall exit and tax every syscall of every task; bench/RESULTS.md). A variant that
  * fails half-way is closed completely (links already made, then the object) before the next is tried.
  */
 final class VariantAttacher {
     /** AUTO's order: cheapest first. */
     static final List<HookVariant> AUTO_ORDER =
-            List.of(HookVariant.FENTRY, HookVariant.KPROBE, HookVariant.RAW_TRACEPOINT, HookVariant.TRACEPOINT);
+            List.of(HookVariant.FENTRY, HookVariant.KPROBE, HookVariant.SOCKET, HookVariant.RAW_TRACEPOINT,
+                    HookVariant.TRACEPOINT);
     private static final Logger LOG = LoggerFactory.getLogger(VariantAttacher.class);
 
     /** A loaded object whose programs are all attached; its links close with it. */
@@ -47,7 +50,12 @@ final class VariantAttacher {
                         + " (no kprobe PMU, no kprobe_events in tracefs); trying the next");
                 continue;
             }
-            try {
+            if (candidate == HookVariant.SOCKET && options.ownership() == null) {
+                LOG.info("syscall probes: SOCKET hooks not tried: no socket ownership was opened; trying the next");
+                continue;
+            }
+            try (LibBpfLog.AutoCloseableNoThrow quiet = LibBpfLog.demoteWarnings()) {
+                // a refusal is reported below in one line; libbpf's own lines about it go to DEBUG
                 Attached attached = attachOne(candidate, options);
                 LOG.info("syscall probes: using {} hooks (auto)", candidate);
                 return attached;
@@ -64,9 +72,10 @@ final class VariantAttacher {
         throw none;
     }
 
-    /** The first line of a message (a verifier log follows a failed load's first line). */
+    /** The first line of a message (a verifier log follows a failed load's first line, after "; libbpf said:"). */
     private static String firstLine(String message) {
-        return message.lines().findFirst().orElse(message);
+        String first = message.lines().findFirst().orElse(message);
+        return first.endsWith("; libbpf said:") ? first.substring(0, first.length() - "; libbpf said:".length()) : first;
     }
 
     /**

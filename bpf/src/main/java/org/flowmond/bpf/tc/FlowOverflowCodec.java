@@ -6,12 +6,12 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
 
 /**
- * {@code struct flow_overflow_event} of flowmon.h (88 bytes): a packet the flow map had no room
+ * {@code struct flow_overflow_event} of flowmon.h (240 bytes): a packet the flow map had no room
  * for, as a {@link UniFlow} of that packet alone (a GSO packet: its gso_segs wire packets), plus
  * the errno of the failed insert.
  */
 public final class FlowOverflowCodec {
-    public static final int SIZE = 88;
+    public static final int SIZE = 240;
     private static final int KEY = 0;
     private static final int ERROR = 44;
     private static final int STATS = 48;
@@ -20,7 +20,7 @@ public final class FlowOverflowCodec {
     }
 
     public static UniFlow decode(ByteBuffer buf, KernelClock clock) {
-        return new UniFlow(FlowKeyCodec.decode(buf, KEY), FlowStatsCodec.decode(buf, STATS, clock));
+        return FlowStatsCodec.decodeFlow(FlowKeyCodec.decode(buf, KEY), buf, STATS, clock);
     }
 
     /** The positive errno of the map update that failed (7 = E2BIG: map full). */

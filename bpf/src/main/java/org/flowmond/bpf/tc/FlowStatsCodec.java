@@ -3,20 +3,27 @@ package org.flowmond.bpf.tc;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.bpf.owner.SocketOwnerCodec;
 
 /**
- * {@code struct flow_stats} of flowmon.h (40 bytes, little endian) to {@link FlowCounters}, with
- * the kernel's CLOCK_MONOTONIC timestamps converted to wall-clock time by a {@link KernelClock}.
- * Must match flowmon.h byte by byte; {@code FlowStatsCodecTest} holds the golden bytes.
+ * {@code struct flow_stats} of flowmon.h (192 bytes, little endian) to {@link FlowCounters} and the
+ * two {@link SocketOwner}s, with the kernel's CLOCK_MONOTONIC timestamps converted to wall-clock time
+ * by a {@link KernelClock}. Must match flowmon.h byte by byte; {@code FlowStatsCodecTest} holds the
+ * golden bytes.
  */
 public final class FlowStatsCodec {
-    public static final int SIZE = 40;
+    public static final int SIZE = 192;
     private static final int PACKETS = 0;
     private static final int BYTES = 8;
     private static final int FIRST_SEEN = 16;
     private static final int LAST_SEEN = 24;
     private static final int TCP_FLAGS = 32;
+    private static final int SRC_OWNER = 48;
+    private static final int DST_OWNER = 120;
 
     private FlowStatsCodec() {
     }
@@ -44,5 +51,12 @@ public final class FlowStatsCodec {
 
     public static FlowCounters decode(byte[] value, KernelClock clock) {
         return decode(ByteBuffer.wrap(value), 0, clock);
+    }
+
+    /** The flow with key {@code key} whose stats are at {@code offset}: counters and both owners. */
+    public static UniFlow decodeFlow(FlowKey key, ByteBuffer buf, int offset, KernelClock clock) {
+        ByteBuffer le = buf.order() == ByteOrder.LITTLE_ENDIAN ? buf : buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        return new UniFlow(key, decodeLittleEndian(le, offset, clock),
+                SocketOwnerCodec.decode(le, offset + SRC_OWNER), SocketOwnerCodec.decode(le, offset + DST_OWNER));
     }
 }

@@ -24,6 +24,7 @@ import org.flowmond.bpf.libbpf.MapEntries;
 import org.flowmond.bpf.libbpf.RingBuffer;
 import org.flowmond.bpf.libbpf.TcHook;
 import org.flowmond.bpf.libbpf.TcxLink;
+import org.flowmond.bpf.owner.SocketOwnership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +97,26 @@ public final class TcFlowMonitor implements AutoCloseable {
      *                     packet alone; called on the reader thread; an exception is counted and logged
      */
     public static TcFlowMonitor open(TcFlowMonitorOptions options, KernelClock clock, Consumer<UniFlow> overflowSink) {
+        return open(options, clock, overflowSink, null);
+    }
+
+    /**
+     * As {@link #open(TcFlowMonitorOptions, KernelClock, Consumer)}, stamping the owners that
+     * {@code ownership} keeps into every TCP/UDP flow entry (its maps are shared with the TC
+     * program: open {@code ownership} first and close it after this monitor). Null: no owners.
+     */
+    public static TcFlowMonitor open(TcFlowMonitorOptions options, KernelClock clock, Consumer<UniFlow> overflowSink,
+                                     SocketOwnership ownership) {
         BpfObject object = BpfObject.openResource(objectResource());
         try {
+            if (ownership != null) {
+                ownership.shareMapsWith(object);
+                object.setGlobalBool("owners_enabled", true);
+            } else {
+                for (String name : SocketOwnership.SHARED_HASH_MAPS) {
+                    object.map(name).setMaxEntries(1); // unused: nothing fills them
+                }
+            }
             object.map("flows").setMaxEntries(options.maxFlows());
             object.map("flow_overflow").setMaxEntries(options.overflowRingBytes());
             object.load();
@@ -221,8 +240,8 @@ public final class TcFlowMonitor implements AutoCloseable {
                 current = c;
             }
             int i = index - starts[c];
-            return new UniFlow(FlowKeyCodec.decode(keys, i * chunks[c].keySize(), addresses),
-                    FlowStatsCodec.decodeLittleEndian(values, i * chunks[c].valueSize(), clock));
+            return FlowStatsCodec.decodeFlow(FlowKeyCodec.decode(keys, i * chunks[c].keySize(), addresses),
+                    values, i * chunks[c].valueSize(), clock);
         }
 
         private int chunkOf(int index) {
@@ -261,6 +280,16 @@ public final class TcFlowMonitor implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(FlowStatsCodec.decode(value, clock));
+    }
+
+    /** As {@link #remove(FlowKey)}, returning the whole flow: final counters and the owners stamped in it. */
+    public Optional<UniFlow> removeFlow(FlowKey key) {
+        requireOpen();
+        byte[] value = new byte[flows.valueSize()];
+        if (!flows.lookupAndDelete(FlowKeyCodec.encode(key), value)) {
+            return Optional.empty();
+        }
+        return Optional.of(FlowStatsCodec.decodeFlow(key, ByteBuffer.wrap(value), 0, clock));
     }
 
     /** Hands over, on the calling thread, every overflow record waiting in the ring; returns how many. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
+import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
@@ -31,7 +32,7 @@ class SockEventCodecTest {
             /*  74 dport         */ 0xd5, 0xc8,                                       // 51413
             /*  76 family        */ 0x02, 0x00,                                       // AF_INET
             /*  78 kind          */ 0x01,                                             // SOCK_EV_CONNECT
-            /*  79 _pad          */ 0x00,
+            /*  79 outcome       */ 0x02,                                             // CONNECT_REFUSED
             /*  80 comm          */ 't', 'r', 'a', 'n', 's', 'm', 'i', 's', 's', 'i', 'o', 'n', '-', 'g', 't', 0,
             /*  96 parent_comm   */ 's', 'y', 's', 't', 'e', 'm', 'd', 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -51,7 +52,7 @@ class SockEventCodecTest {
             /*  74 dport         */ 0x35, 0x82,                                       // 33333
             /*  76 family        */ 0x0a, 0x00,                                       // AF_INET6
             /*  78 kind          */ 0x02,                                             // SOCK_EV_ACCEPT
-            /*  79 _pad          */ 0x00,
+            /*  79 outcome       */ 0x00,                                             // CONNECT_NONE
             /*  80 comm          */ 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p',
             /*  96 parent_comm   */ 'j', 'a', 'v', 'a', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
@@ -75,6 +76,7 @@ class SockEventCodecTest {
         assertEquals(51413, e.remotePort());
         assertEquals("transmission-gt", e.comm());
         assertEquals("systemd", e.parentComm());
+        assertEquals(ConnectOutcome.REFUSED, e.outcome());
     }
 
     @Test
@@ -93,6 +95,7 @@ class SockEventCodecTest {
         assertEquals(33333, e.remotePort());
         assertEquals("abcdefghijklmnop", e.comm());
         assertEquals("java", e.parentComm());
+        assertEquals(ConnectOutcome.NONE, e.outcome());
     }
 
     @Test
@@ -138,6 +141,9 @@ class SockEventCodecTest {
 
         byte[] badKind = CONNECT_V4.clone();
         badKind[78] = 9;
+        byte[] badOutcome = CONNECT_V4.clone();
+        badOutcome[79] = 6;
+        assertThrows(IllegalArgumentException.class, () -> codec.decode(ByteBuffer.wrap(badOutcome)));
         assertThrows(IllegalArgumentException.class, () -> codec.decode(ByteBuffer.wrap(badKind)));
     }
 

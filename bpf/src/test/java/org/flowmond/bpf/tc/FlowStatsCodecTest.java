@@ -1,12 +1,15 @@
 package org.flowmond.bpf.tc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.bpf.owner.SocketOwnerCodec;
+import org.flowmond.bpf.owner.SocketOwnerCodecTest;
 import org.junit.jupiter.api.Test;
 
 /** Golden bytes of {@code struct flow_stats} and {@code struct flow_overflow_event} (flowmon.h). */
@@ -18,14 +21,18 @@ class FlowStatsCodecTest {
     }
 
     /** 1,000 packets, 1,500,000 bytes, first 5 s, last 7 s (monotonic), SYN|ACK|FIN|NS. */
-    static final byte[] STATS = {
+    static final byte[] HEAD = {
         b(0xe8), 0x03, 0, 0, 0, 0, 0, 0,                       //  0 packets 1000 (u64 LE)
         b(0x60), b(0xe3), 0x16, 0, 0, 0, 0, 0,                 //  8 bytes 1,500,000
         0x00, b(0xf2), 0x05, 0x2a, 0x01, 0, 0, 0,              // 16 first_seen_ns 5,000,000,000
         0x00, b(0x86), 0x3b, b(0xa1), 0x01, 0, 0, 0,          // 24 last_seen_ns 7,000,000,000
         0x13, 0x01, 0, 0,                                      // 32 tcp_flags 0x113 (u32 LE)
         0, 0, 0, 0,                                            // 36 _pad
+        0x00, b(0xe4), 0x0b, 0x54, 0x02, 0, 0, 0,              // 40 owner_check_ns 10,000,000,000 (not decoded)
     };
+    /** HEAD, then src_owner (48: SocketOwnerCodecTest.OWNER, 72 bytes), then dst_owner (120: none, all zero). */
+    static final byte[] STATS = ByteBuffer.allocate(FlowStatsCodec.SIZE)
+            .put(HEAD).put(SocketOwnerCodecTest.OWNER).put(new byte[SocketOwnerCodec.SIZE]).array();
 
     @Test
     void decodesStatsAndConvertsTimesWithTheKernelClock() {
@@ -41,6 +48,14 @@ class FlowStatsCodecTest {
     }
 
     @Test
+    void decodesBothOwnersIntoTheFlow() {
+        UniFlow f = FlowStatsCodec.decodeFlow(FlowKeyCodec.decode(FlowKeyCodecTest.IPV4_TCP), ByteBuffer.wrap(STATS), 0, clock);
+        assertEquals(FlowStatsCodec.decode(STATS, clock), f.counters());
+        assertEquals(SocketOwnerCodec.decode(SocketOwnerCodecTest.OWNER), f.sourceOwner());
+        assertNull(f.destinationOwner(), "stamp_ns 0: no owner");
+    }
+
+    @Test
     void theScansLittleEndianDecodeEqualsThePlainOne() {
         ByteBuffer le = ByteBuffer.allocate(8 + FlowStatsCodec.SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         le.put(8, STATS);
@@ -52,11 +67,12 @@ class FlowStatsCodecTest {
         ByteBuffer ev = ByteBuffer.allocate(FlowOverflowCodec.SIZE);
         ev.put(FlowKeyCodecTest.IPV4_TCP);        //  0 key (44 bytes)
         ev.put(new byte[] {7, 0, 0, 0});          // 44 error: E2BIG (positive errno, u32 LE)
-        ev.put(STATS);                            // 48 stats (40 bytes)
+        ev.put(STATS);                            // 48 stats (192 bytes)
         ev.flip();
         UniFlow f = FlowOverflowCodec.decode(ev, clock);
         assertEquals(FlowKeyCodec.decode(FlowKeyCodecTest.IPV4_TCP), f.key());
         assertEquals(1000, f.counters().packets());
+        assertEquals(4429, f.sourceOwner().pid());
         assertEquals(7, FlowOverflowCodec.error(ev));
     }
 }

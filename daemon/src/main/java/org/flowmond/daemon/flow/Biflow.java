@@ -51,8 +51,15 @@ final class Biflow {
     InitiatorRule rule = InitiatorRule.FIRST_PACKET;
     boolean ruleDecided;
     boolean lowIsInitiator = true;
+    /** The owner of each end as last stamped by the kernel (see {@link Owners}); null while none is known. */
     Attribution lowProcess;
     Attribution highProcess;
+    /** Last-packet time of the kernel entry that named {@link #lowProcess} / {@link #highProcess}. */
+    long lowOwnerSeen;
+    long highOwnerSeen;
+    /** Whether that entry is one on which the side sends (its owner read from its own socket). */
+    boolean lowOwnerSends;
+    boolean highOwnerSends;
 
     final long createdNanos;
     long lastExportNanos;
@@ -102,24 +109,5 @@ final class Biflow {
         lowIsInitiator = lowInitiates;
         rule = by;
         ruleDecided = true;
-    }
-
-    /** Attaches a process to the side {@code local}; a syscall attribution is never replaced by a start-up scan. */
-    void attribute(Endpoint local, Attribution a) {
-        boolean low = key.fromLow(local);
-        Attribution current = low ? lowProcess : highProcess;
-        if (current != null && current.method() != AttributionMethod.EXISTING && a.method() == AttributionMethod.EXISTING) {
-            return;
-        }
-        if (low) {
-            lowProcess = a;
-        } else {
-            highProcess = a;
-        }
-        switch (a.method()) {
-            case CONNECT -> decideInitiator(low, InitiatorRule.SYSCALL);
-            case ACCEPT -> decideInitiator(!low, InitiatorRule.SYSCALL);
-            default -> { }
-        }
     }
 }

@@ -24,8 +24,8 @@ package org.flowmond.daemon.flow;
  * @param fwdHook        the hook (ingress or egress) that counted src → dst, or null if none seen
  * @param revHook        the hook that counted dst → src, or null if none seen
  * @param reason         flowEndReason
- * @param srcProcess     process on the src side, or null
- * @param dstProcess     process on the dst side, or null
+ * @param srcProcess     owner of the src side at the record's end, or null when none is known
+ * @param dstProcess     owner of the dst side at the record's end, or null when none is known
  */
 public record BiflowRecord(int ethProto, int ipVersion, int protocol, Endpoint src, Endpoint dst,
                            InitiatorRule initiatorRule,
@@ -35,13 +35,4 @@ public record BiflowRecord(int ethProto, int ipVersion, int protocol, Endpoint s
                            org.flowmond.bpf.api.Direction fwdHook, org.flowmond.bpf.api.Direction revHook,
                            EndReason reason,
                            Attribution srcProcess, Attribution dstProcess) {
-
-    /** ntop-style attribution method of the src side (NONE when unknown). */
-    public AttributionMethod srcMethod() {
-        return srcProcess == null ? AttributionMethod.NONE : srcProcess.method();
-    }
-
-    public AttributionMethod dstMethod() {
-        return dstProcess == null ? AttributionMethod.NONE : dstProcess.method();
-    }
 }

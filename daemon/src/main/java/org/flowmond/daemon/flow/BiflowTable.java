@@ -42,6 +42,7 @@ final class BiflowTable {
     private final java.util.Set<FlowKey> deletedDuringScan = new java.util.HashSet<>();
     private boolean scanning;
     private final KernelFlowMap kernel;
+    private final Owners owners;
     private final FlowStats stats;
     private FlowTableParams params;
     /** The params' durations in nanoseconds, computed once (deadline() runs for every changed flow of every scan). */
@@ -49,9 +50,10 @@ final class BiflowTable {
     private long activeNanos;
     private long lingerNanos;
 
-    BiflowTable(FlowTableParams params, KernelFlowMap kernel, FlowStats stats) {
+    BiflowTable(FlowTableParams params, KernelFlowMap kernel, Owners owners, FlowStats stats) {
         useParams(params);
         this.kernel = kernel;
+        this.owners = owners;
         this.stats = stats;
     }
 
@@ -68,15 +70,12 @@ final class BiflowTable {
         return deadlines.size();
     }
 
-    /**
-     * One full read of the kernel map (cumulative counters). New biflows are reported to
-     * {@code created} so that waiting attributions can be attached before anything is exported.
-     */
-    void onScan(List<UniFlow> scan, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
+    /** One full read of the kernel map (cumulative counters and the owners stamped on each entry). */
+    void onScan(List<UniFlow> scan, long now, Exporter out) {
         deletedDuringScan.clear();
         scanning = true;
         try {
-            mergeScan(scan, now, out, created);
+            mergeScan(scan, now, out);
         } finally {
             scanning = false;
             deletedDuringScan.clear();
@@ -94,7 +93,7 @@ final class BiflowTable {
      * of every new direction to its reading (150 MB for a scan of 1,000,000 new flows, an
      * OutOfMemoryError at -Xmx512m); its readings are applied in the second pass.
      */
-    private void mergeScan(List<UniFlow> scan, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
+    private void mergeScan(List<UniFlow> scan, long now, Exporter out) {
         int n = scan.size();
         List<Biflow> owners = new ArrayList<>(n);
         java.util.BitSet deferred = new java.util.BitSet(n);
@@ -105,7 +104,7 @@ final class BiflowTable {
                 owners.add(null); // its flow was evicted earlier in this scan: entry read and deleted, reading stale
                 continue;
             }
-            Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out, created);
+            Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out);
             owners.add(b);
             Biflow.Travel t = b.travel(u.key());
             if (t.counting != null && t.candidateIndex < 0) {
@@ -148,9 +147,10 @@ final class BiflowTable {
      * Counters of packets the kernel could not put in its map (map full): added as they are,
      * to the counting hook of their direction.
      */
-    void onOverflow(UniFlow u, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
-        Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out, created);
+    void onOverflow(UniFlow u, long now, Exporter out) {
+        Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out);
         Biflow.Travel t = b.travel(u.key());
+        owners.observe(b, u, t == b.lowToHigh);
         ObservationPoint p = ObservationPoint.of(u.key());
         if (t.counting == null) {
             t.counting = p;
@@ -212,7 +212,7 @@ final class BiflowTable {
         void export(Biflow b, EndReason reason);
     }
 
-    private Biflow getOrCreate(BiflowKey key, long now, Exporter out, java.util.function.Consumer<Biflow> created) {
+    private Biflow getOrCreate(BiflowKey key, long now, Exporter out) {
         Biflow b = flows.get(key);
         if (b != null) {
             return b;
@@ -228,7 +228,6 @@ final class BiflowTable {
         // packets turn out older than the flow's creation left a dead ticket per flow in the queue
         stats.biflowsCreated.incrementAndGet();
         stats.biflowsActive.set(flows.size());
-        created.accept(b);
         return b;
     }
 
@@ -245,14 +244,18 @@ final class BiflowTable {
         return a.key().ifindex() <= b.key().ifindex() ? a : b;
     }
 
-    /** Adds the difference between this reading and the previous one of the same kernel entry. */
-    /** Returns whether the reading changed anything: a new entry, or packets or bytes since the last one. */
+    /**
+     * Adds the difference between this reading and the previous one of the same kernel entry, and
+     * takes the owners stamped on it (from every hook's entry, counting or not). Returns whether the
+     * reading changed anything: a new entry, or packets or bytes since the last one.
+     */
     private boolean applyReading(Biflow b, UniFlow u) {
         FlowCounters now = u.counters();
         KernelEntries entries = b.kernelEntries;
         Biflow.Travel t = b.travel(u.key());
         ObservationPoint point = ObservationPoint.of(u.key());
         boolean fromLow = t == b.lowToHigh;
+        owners.observe(b, u, fromLow);
         int i = entries.indexOf(point, fromLow);
         boolean seenBefore = i >= 0;
         long packetsBefore = seenBefore ? entries.packets(i) : 0;
@@ -326,12 +329,12 @@ final class BiflowTable {
         KernelEntries entries = b.kernelEntries;
         for (int i = 0, n = entries.size(); i < n; i++) { // readings change counts, never the keys
             FlowKey k = entries.key(i, b.key);
-            FlowCounters last = kernel.lookupAndDelete(k);
+            UniFlow last = kernel.lookupAndDelete(k);
             if (scanning) {
                 deletedDuringScan.add(k); // the rest of this scan may hold a stale reading of it
             }
             if (last != null) {
-                applyReading(b, new UniFlow(k, last));
+                applyReading(b, last);
             }
         }
         if (b.ticket != null) {

@@ -27,10 +27,12 @@ public final class FlowStats {
     final AtomicLong syscallRecordsExported = new AtomicLong();
     final EnumMap<EndReason, AtomicLong> syscallByReason = counters();
 
-    final AtomicLong attributionsMatched = new AtomicLong();
-    final AtomicLong attributionsPending = new AtomicLong();
-    final AtomicLong attributionsUnmatched = new AtomicLong();
-    final AtomicLong attributionsNoPort = new AtomicLong();
+    /** Exported biflow records by how many of their sides carry an owner. */
+    final AtomicLong recordsBothOwners = new AtomicLong();
+    final AtomicLong recordsOneOwner = new AtomicLong();
+    final AtomicLong recordsNoOwner = new AtomicLong();
+    /** Sides whose owner was replaced by another process or method during the flow (shared sockets). */
+    final AtomicLong ownerChanges = new AtomicLong();
 
     private static EnumMap<EndReason, AtomicLong> counters() {
         EnumMap<EndReason, AtomicLong> m = new EnumMap<>(EndReason.class);
@@ -69,10 +71,10 @@ public final class FlowStats {
         m.put("syscall.flows.active", syscallFlowsActive.get());
         m.put("syscall.records-exported", syscallRecordsExported.get());
         syscallByReason.forEach((r, c) -> m.put("syscall.ended." + r.label(), c.get()));
-        m.put("attribution.matched", attributionsMatched.get());
-        m.put("attribution.pending", attributionsPending.get());
-        m.put("attribution.unmatched", attributionsUnmatched.get());
-        m.put("attribution.without-local-port", attributionsNoPort.get());
+        m.put("attribution.records-both-sides", recordsBothOwners.get());
+        m.put("attribution.records-one-side", recordsOneOwner.get());
+        m.put("attribution.records-no-side", recordsNoOwner.get());
+        m.put("attribution.owner-changes", ownerChanges.get());
         return m;
     }
 }

@@ -1,8 +1,5 @@
 package org.flowmond.daemon.flow;
 
-import java.net.Inet4Address;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -12,13 +9,13 @@ import org.flowmond.bpf.api.UniFlow;
 
 /**
  * The daemon's flow table: biflows from the TC program, syscall flows from the connect/accept
- * probes, and the attribution of one to the other. Everything passes through here on one
- * thread (the pipeline's flow thread), in this order per cycle: socket events, then a scan of
- * the kernel map, then {@link #expire()}. Time comes from the injected {@link NanoClock}.
+ * probes. Everything passes through here on one thread (the pipeline's flow thread), in this
+ * order per cycle: socket events, then a scan of the kernel map, then {@link #expire()}. Time
+ * comes from the injected {@link NanoClock}.
  *
- * <p>Attribution: a connect or accept names the local process of one TCP 5-tuple. If the biflow
- * exists, the process is attached at once; otherwise it waits (up to the idle timeout) for the
- * scan that creates the biflow. Both sides of a loopback connection are attributed.
+ * <p>Attribution: the kernel stamps the owner of each local end on the flow's entries, and every
+ * scan brings them ({@link Owners}); nothing is matched by 5-tuple here. Socket events make the
+ * syscall flows, whose count and MTBS a connect or accept side of a biflow carries.
  *
  * <p>Filters apply to what is exported: a biflow record passes if its ports and processes pass;
  * a syscall event is counted only if its PID and ports pass. Filtered biflows are still tracked
@@ -26,92 +23,61 @@ import org.flowmond.bpf.api.UniFlow;
  */
 public final class FlowTable {
 
-    /** Attributions waiting for their biflow, with the time they arrived. */
-    private record Pending(BiflowKey key, Endpoint local, Attribution attribution, long arrivedNanos) {
-    }
-
-    /** One side of one connection: the connection's key and whether the local end is its low one. */
-    private record Side(BiflowKey key, boolean localIsLow) {
-        static Side of(BiflowKey key, Endpoint local) {
-            return new Side(key, key.fromLow(local));
-        }
-    }
-
     private final NanoClock clock;
     private final ProcessResolver processes;
     private final FlowSink sink;
     private final FlowStats stats = new FlowStats();
     private final BiflowTable biflows;
     private final SyscallFlowTable syscalls;
-    /** Keyed by key + local endpoint so that both sides of a loopback connection can wait. */
-    /** Access order, so that put() of a side already waiting moves it to the end: order = arrival order. */
-    private final LinkedHashMap<Side, Pending> pending = new LinkedHashMap<>(16, 0.75f, true);
-    private FlowTableParams params;
+    private final Owners owners;
     private FlowFilter filter;
 
     public FlowTable(FlowTableParams params, FlowFilter filter, NanoClock clock, KernelFlowMap kernel,
                      ProcessResolver processes, FlowSink sink) {
-        this.params = params;
         this.filter = filter;
         this.clock = clock;
         this.processes = processes;
         this.sink = sink;
-        this.biflows = new BiflowTable(params, kernel, stats);
         this.syscalls = new SyscallFlowTable(params, stats);
+        this.owners = new Owners(processes, syscalls, stats);
+        this.biflows = new BiflowTable(params, kernel, owners, stats);
     }
 
     public FlowStats stats() {
         return stats;
     }
 
-    /** A connect, accept, or socket found at start-up. */
+    /**
+     * A connect or accept: counted in its syscall flow. A socket found at start-up is only counted
+     * as an event: the kernel seeds its owner, and it is no syscall.
+     */
     public void onSocketEvent(SocketEvent e) {
         stats.syscallEvents.incrementAndGet();
-        ProcessInfo process = processes.resolve(e);
-        SyscallStats syscall = null;
-        if (e.kind() != SocketEventKind.EXISTING) {
-            if (!filter.acceptsSyscall(e.pid(), e.localPort(), e.remotePort())) {
-                stats.syscallEventsFiltered.incrementAndGet();
-            } else {
-                syscall = syscalls.record(e, process, clock.nowNanos(), sink);
-            }
-        }
-        if (e.localPort() == 0) {
-            stats.attributionsNoPort.incrementAndGet(); // cannot name its 5-tuple
+        if (e.kind() == SocketEventKind.EXISTING) {
             return;
         }
-        Endpoint local = new Endpoint(e.localAddress(), e.localPort());
-        Endpoint remote = new Endpoint(e.remoteAddress(), e.remotePort());
-        // by the address, not the socket family: an IPv6 socket may carry IPv4 (::ffff:a.b.c.d)
-        int ethProto = local.address() instanceof Inet4Address ? 0x0800 : 0x86DD;
-        BiflowKey key = BiflowKey.of(ethProto, 6, local, remote);
-        Attribution a = new Attribution(process, AttributionMethod.of(e.kind()), syscall);
-        Biflow b = biflows.get(key);
-        if (b != null) {
-            b.attribute(local, a);
-            stats.attributionsMatched.incrementAndGet();
-        } else {
-            pending.put(Side.of(key, local), new Pending(key, local, a, clock.nowNanos()));
-            trimPending();
+        if (!filter.acceptsSyscall(e.pid(), e.localPort(), e.remotePort())) {
+            stats.syscallEventsFiltered.incrementAndGet();
+            return;
         }
+        syscalls.record(e, processes.resolve(e), clock.nowNanos(), sink);
     }
 
-    /** One full read of the kernel's TC flow map (cumulative counters per unidirectional flow). */
+    /** One full read of the kernel's TC flow map (cumulative counters and owners per unidirectional flow). */
     public void onScan(List<UniFlow> scan) {
-        biflows.onScan(scan, clock.nowNanos(), this::exportBiflow, this::attachPending);
+        biflows.onScan(scan, clock.nowNanos(), this::exportBiflow);
     }
 
     /** Packets the kernel could not store in its map, delivered one by one (counters of those packets only). */
     public void onOverflow(UniFlow packets) {
-        biflows.onOverflow(packets, clock.nowNanos(), this::exportBiflow, this::attachPending);
+        biflows.onOverflow(packets, clock.nowNanos(), this::exportBiflow);
     }
 
-    /** Exports every flow whose deadline has passed; forgets attributions that waited too long. */
+    /** Exports every flow whose deadline has passed. */
     public void expire() {
         long now = clock.nowNanos();
         biflows.expire(now, this::exportBiflow);
         syscalls.expire(now, sink);
-        expirePending(now);
         sink.endOfBatch();
     }
 
@@ -119,15 +85,11 @@ public final class FlowTable {
     public void flushAll() {
         biflows.flushAll(this::exportBiflow);
         syscalls.flushAll(sink);
-        stats.attributionsUnmatched.addAndGet(pending.size());
-        pending.clear();
-        stats.attributionsPending.set(0);
         sink.endOfBatch();
     }
 
     /** New timeouts and sizes (reload). Flows keep their counters; deadlines follow the new values. */
     public void reconfigure(FlowTableParams newParams, FlowFilter newFilter) {
-        this.params = newParams;
         this.filter = newFilter;
         biflows.setParams(newParams);
         syscalls.setParams(newParams);
@@ -152,43 +114,6 @@ public final class FlowTable {
         return syscalls.size();
     }
 
-    private void attachPending(Biflow b) {
-        if (pending.isEmpty()) {
-            return; // the usual case while a scan creates many flows: no lookups, no Side built
-        }
-        for (Endpoint local : new Endpoint[] {b.key.low(), b.key.high()}) {
-            Pending p = pending.remove(Side.of(b.key, local));
-            if (p != null) {
-                b.attribute(p.local(), p.attribution());
-                stats.attributionsMatched.incrementAndGet();
-            }
-        }
-        stats.attributionsPending.set(pending.size());
-    }
-
-    private void expirePending(long now) {
-        Iterator<Pending> it = pending.values().iterator();
-        while (it.hasNext()) {
-            Pending p = it.next();
-            if (p.arrivedNanos() + params.pendingAttributionNanos() > now) {
-                break; // insertion order = arrival order
-            }
-            it.remove();
-            stats.attributionsUnmatched.incrementAndGet();
-        }
-        stats.attributionsPending.set(pending.size());
-    }
-
-    private void trimPending() {
-        Iterator<Pending> it = pending.values().iterator();
-        while (pending.size() > params.maxFlows() && it.hasNext()) {
-            it.next();
-            it.remove();
-            stats.attributionsUnmatched.incrementAndGet();
-        }
-        stats.attributionsPending.set(pending.size());
-    }
-
     /** Builds the record of {@code b}'s counters since its last export; drops empty and filtered ones. */
     private void exportBiflow(Biflow b, EndReason reason) {
         Biflow.Travel fwd = b.lowIsInitiator ? b.lowToHigh : b.highToLow;
@@ -203,6 +128,8 @@ public final class FlowTable {
             }
             return;
         }
+        b.lowProcess = owners.withSyscall(b, true, b.lowProcess); // its connect/accept event may have come late
+        b.highProcess = owners.withSyscall(b, false, b.highProcess);
         long end = Math.max(fwd.lastSeen, rev.lastSeen);
         long start = b.exports == 0 ? Math.min(fwd.firstSeen, rev.firstSeen) : b.previousRecordEnd;
         BiflowKey k = b.key;
@@ -224,7 +151,14 @@ public final class FlowTable {
         }
         stats.biflowRecordsExported.incrementAndGet();
         stats.biflowsByReason.get(reason).incrementAndGet();
+        countOwners(r);
         sink.biflow(r);
+    }
+
+    private void countOwners(BiflowRecord r) {
+        int sides = (r.srcProcess() == null ? 0 : 1) + (r.dstProcess() == null ? 0 : 1);
+        (sides == 2 ? stats.recordsBothOwners : sides == 1 ? stats.recordsOneOwner : stats.recordsNoOwner)
+                .incrementAndGet();
     }
 
     private static int ipVersion(int ethProto) {

@@ -37,9 +37,4 @@ public record FlowTableParams(Duration idleTimeout, Duration activeTimeout, Dura
     long lingerNanos() {
         return finLinger.toNanos();
     }
-
-    /** How long a connect/accept waits for the TC flow it belongs to before it is given up. */
-    long pendingAttributionNanos() {
-        return idleTimeout.toNanos();
-    }
 }

@@ -9,11 +9,13 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.bpf.api.SocketOwner;
 
 /**
- * Turns the process fields of a {@link SocketEvent} into a {@link ProcessInfo}: the user name
- * from /etc/passwd and the cgroup path from {@code /proc/PID/cgroup} (read while the event is
- * fresh; a process that has already exited keeps only its numeric cgroup id).
+ * Turns the process fields of a {@link SocketEvent} or a {@link SocketOwner} into a
+ * {@link ProcessInfo}: the user name from /etc/passwd and the cgroup path from
+ * {@code /proc/PID/cgroup} (read when the process is first seen; a process that has already
+ * exited keeps only its numeric cgroup id).
  */
 public final class ProcessResolver {
     /** docker-&lt;id&gt;.scope, cri-containerd-&lt;id&gt;.scope, libpod-&lt;id&gt;.scope, /docker/&lt;id&gt; ... */
@@ -45,26 +47,31 @@ public final class ProcessResolver {
         return new ProcessResolver(UserNames.system(), Path.of("/proc"));
     }
 
-    public synchronized ProcessInfo resolve(SocketEvent e) {
-        String user = users.nameOf(e.uid());
-        ProcessInfo last = processes.get(e.pid());
-        // the cgroup path is read once per pid and cgroup id (moved, or pid reused: read again);
-        // an empty path (process already gone) is retried at the next event
-        boolean sameCgroup = last != null && last.cgroupId() == e.cgroupId() && !last.cgroupPath().isEmpty();
-        if (sameCgroup && sameProcess(last, e, user)) {
-            return last;
-        }
-        String cgroup = sameCgroup ? last.cgroupPath() : cgroupPath(e.pid());
-        String container = sameCgroup ? last.containerId() : containerId(cgroup);
-        ProcessInfo p = new ProcessInfo(e.pid(), e.comm(), e.uid(), user, e.ppid(), e.parentComm(),
-                e.cgroupId(), cgroup, container);
-        processes.put(e.pid(), p);
-        return p;
+    /** The process of a connect or accept event. */
+    public ProcessInfo resolve(SocketEvent e) {
+        return resolve(e.pid(), e.comm(), e.uid(), e.ppid(), e.parentComm(), e.cgroupId());
     }
 
-    private static boolean sameProcess(ProcessInfo p, SocketEvent e, String user) {
-        return p.uid() == e.uid() && p.parentPid() == e.ppid() && p.name().equals(e.comm())
-                && p.parentName().equals(e.parentComm()) && p.userName().equals(user);
+    /** The owner of a socket, as the kernel stamped it on a flow. */
+    public ProcessInfo resolve(SocketOwner o) {
+        return resolve(o.pid(), o.command(), o.uid(), o.ppid(), o.parentCommand(), o.cgroupId());
+    }
+
+    private synchronized ProcessInfo resolve(int pid, String comm, int uid, int ppid, String parentComm, long cgroupId) {
+        String user = users.nameOf(uid);
+        ProcessInfo last = processes.get(pid);
+        // the cgroup path is read once per pid and cgroup id (moved, or pid reused: read again);
+        // an empty path (process already gone) is retried at the next event
+        boolean sameCgroup = last != null && last.cgroupId() == cgroupId && !last.cgroupPath().isEmpty();
+        if (sameCgroup && last.uid() == uid && last.parentPid() == ppid && last.name().equals(comm)
+                && last.parentName().equals(parentComm) && last.userName().equals(user)) {
+            return last;
+        }
+        String cgroup = sameCgroup ? last.cgroupPath() : cgroupPath(pid);
+        String container = sameCgroup ? last.containerId() : containerId(cgroup);
+        ProcessInfo p = new ProcessInfo(pid, comm, uid, user, ppid, parentComm, cgroupId, cgroup, container);
+        processes.put(pid, p);
+        return p;
     }
 
     /** The cgroup v2 line {@code 0::/path} of /proc/PID/cgroup, or "" if unreadable. */

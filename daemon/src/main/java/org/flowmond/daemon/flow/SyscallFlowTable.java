@@ -4,6 +4,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.bpf.api.SocketEventKind;
 
 /**
  * Syscall flows (seed report): per {@link SyscallFlowKey}, the calls and their MTBS.
@@ -13,9 +14,16 @@ import org.flowmond.bpf.api.SocketEvent;
  */
 final class SyscallFlowTable {
 
+    /** Calls whose client port an entry remembers, so that a biflow finds the count as of its own call. */
+    static final int RECENT_CALLS = 16;
+
     /** One syscall flow being counted. */
     static final class Entry {
         final SyscallFlowKey key;
+        /** The client's port (connect: local, accept: remote) and time of the latest calls, a ring. */
+        final int[] recentPorts = new int[RECENT_CALLS];
+        final long[] recentTimes = new long[RECENT_CALLS];
+        int recentNext;
         ProcessInfo process;
         /** Every call since the entry was created: attached to the biflows this flow produced. */
         SyscallStats lifetime;
@@ -59,9 +67,33 @@ final class SyscallFlowTable {
         entry.process = process;
         long t = e.timestampNanos();
         entry.lifetime = entry.lifetime == null ? new SyscallStats(1, t, t) : entry.lifetime.plusCall(t);
+        entry.recentPorts[entry.recentNext] = e.kind() == SocketEventKind.CONNECT ? e.localPort() : e.remotePort();
+        entry.recentTimes[entry.recentNext] = t;
+        entry.recentNext = (entry.recentNext + 1) % RECENT_CALLS;
         entry.pending = entry.pending == null ? new SyscallStats(1, t, t) : entry.pending.plusCall(t);
         stats.syscallFlowsActive.set(flows.size());
         return entry.lifetime;
+    }
+
+    /**
+     * The calls of flow {@code key} up to and including the one whose client port is
+     * {@code clientPort} (one of its latest {@link #RECENT_CALLS}), or null if that call is not
+     * known (not yet delivered, filtered, or too old). A look-up counts as use (the table is in
+     * access order): a flow whose connections are being attributed is not the one to evict.
+     */
+    SyscallStats statsAtCall(SyscallFlowKey key, int clientPort) {
+        Entry e = flows.get(key);
+        if (e == null) {
+            return null;
+        }
+        long count = e.lifetime.count();
+        for (int back = 0; back < Math.min(count, RECENT_CALLS); back++) {
+            int slot = Math.floorMod(e.recentNext - 1 - back, RECENT_CALLS);
+            if (e.recentPorts[slot] == clientPort) {
+                return new SyscallStats(count - back, e.lifetime.firstNanos(), e.recentTimes[slot]);
+            }
+        }
+        return null;
     }
 
     /** Exports every flow whose deadline has passed. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.config.ExportSettings;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.TlsSettings;
@@ -15,6 +16,7 @@ import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
 import org.flowmond.daemon.flow.InitiatorRule;
+import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.ipfix.BiflowDirection;
@@ -148,7 +150,7 @@ public final class IpfixOutput implements ExportOutput {
     static org.flowmond.ipfix.SyscallFlowRecord toIpfix(SyscallFlowRecord r) {
         return org.flowmond.ipfix.SyscallFlowRecord.builder()
                 .process(r.key().pid(), r.key().comm())
-                .kind(r.key().kind() == org.flowmond.bpf.api.SocketEventKind.CONNECT ? SyscallKind.CONNECT : SyscallKind.ACCEPT)
+                .kind(kind(r.key()))
                 .source(r.key().srcAddress())
                 .destination(r.key().dstAddress())
                 .port(r.key().port())
@@ -167,7 +169,7 @@ public final class IpfixOutput implements ExportOutput {
     }
 
     /** How one side was attributed, as flowmond's per-side attribution element; null = not attributed. */
-    private static SyscallKind kind(Attribution a) {
+    static SyscallKind kind(Attribution a) {
         if (a == null) {
             return null;
         }
@@ -175,7 +177,22 @@ public final class IpfixOutput implements ExportOutput {
             case CONNECT -> SyscallKind.CONNECT;
             case ACCEPT -> SyscallKind.ACCEPT;
             case EXISTING -> SyscallKind.EXISTING;
-            case NONE -> null;
+            case SEND -> SyscallKind.SEND;
+            case RECEIVE -> SyscallKind.RECEIVE;
+        };
+    }
+
+    /** A syscall record's kind: accept, connect, or a failed connect by its outcome. */
+    static SyscallKind kind(SyscallFlowKey k) {
+        if (k.kind() == SocketEventKind.ACCEPT) {
+            return SyscallKind.ACCEPT;
+        }
+        return switch (k.outcome()) {
+            case NONE, ESTABLISHED -> SyscallKind.CONNECT;
+            case REFUSED -> SyscallKind.CONNECT_REFUSED;
+            case TIMED_OUT -> SyscallKind.CONNECT_TIMED_OUT;
+            case UNREACHABLE -> SyscallKind.CONNECT_UNREACHABLE;
+            case OTHER -> SyscallKind.CONNECT_FAILED;
         };
     }
 

@@ -1,6 +1,7 @@
 package org.flowmond.daemon.output;
 
 import java.net.Inet4Address;
+import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.flow.Attribution;
@@ -83,6 +84,9 @@ public final class NprobeJson {
         boolean connect = r.key().kind() == SocketEventKind.CONNECT;
         Json j = new Json().field("FLOWMON_RECORD", "syscall")
                 .field("FLOWMON_SYSCALL", connect ? "connect" : "accept");
+        if (r.key().outcome() != ConnectOutcome.NONE) {
+            j.field("FLOWMON_CONNECT_OUTCOME", SeedTables.outcome(r.key().outcome()));
+        }
         addresses(j, r.key().ipVersion(), new Endpoint(r.key().srcAddress(), 0), new Endpoint(r.key().dstAddress(), 0));
         j.field("L4_DST_PORT", r.key().port())
                 .field("PROTOCOL", 6)
@@ -115,11 +119,11 @@ public final class NprobeJson {
 
     private static void process(Json j, Side side, Attribution a) {
         if (a == null) {
-            j.field(side.attribution(), "none");
+            j.field(side.attribution(), Attribution.label(null));
             return;
         }
         processFields(j, side, a.process());
-        j.field(side.attribution(), a.method().label());
+        j.field(side.attribution(), Attribution.label(a));
         if (a.syscall() != null) {
             j.field(side.syscallCount(), a.syscall().count());
             if (a.syscall().mtbsMicros().isPresent()) {

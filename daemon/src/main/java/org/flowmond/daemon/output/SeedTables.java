@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.nio.file.Path;
+import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
@@ -24,12 +25,16 @@ import org.flowmond.daemon.flow.SyscallStats;
  * {@link #write} adds the calls of flows not exported yet. Format, as the seed tool prints it:
  *
  * <pre>
- * PID	COMM	IP	SADDR	DADDR	RPORT	COUNT	MTBS(s)
- * 4429	transmission-gt	4	131.114.119.103	2.110.31.100	51413	2	1.535329
+ * PID	COMM	IP	SADDR	DADDR	RPORT	COUNT	MTBS(s)	OUTCOME
+ * 4429	transmission-gt	4	131.114.119.103	2.110.31.100	51413	2	1.535329	established
+ * 4429	transmission-gt	4	131.114.119.103	2.110.31.9	51413	7	0.250000	refused
  * </pre>
  *
  * tab-separated, MTBS in seconds with 6 decimals, "-" for a single call. Rows are ordered by
- * their first call. Thread-safe: records arrive on the flow thread, {@link #write} runs on
+ * their first call. The connect table has one column more than the seed tool's: the outcome is
+ * part of a connect flow's key, so a process's refused and its established connects to one
+ * service are two rows (established, refused, timed-out, unreachable, other; "-" when the
+ * probe variant reports connects before their handshake ends). The accept table is the seed's. Thread-safe: records arrive on the flow thread, {@link #write} runs on
  * whichever thread handles SIGINT.
  */
 public final class SeedTables implements FlowSink {
@@ -54,15 +59,15 @@ public final class SeedTables implements FlowSink {
         for (SyscallFlowRecord r : notYetExported) {
             all.merge(r.key(), r.stats(), SyscallStats::merge);
         }
-        writeTable(out, all, SocketEventKind.CONNECT, "RPORT");
+        writeTable(out, all, SocketEventKind.CONNECT, "RPORT\tCOUNT\tMTBS(s)\tOUTCOME");
         out.println();
-        writeTable(out, all, SocketEventKind.ACCEPT, "LPORT");
+        writeTable(out, all, SocketEventKind.ACCEPT, "LPORT\tCOUNT\tMTBS(s)");
         out.flush();
     }
 
     private static void writeTable(PrintStream out, Map<SyscallFlowKey, SyscallStats> all, SocketEventKind kind,
-                                   String portColumn) {
-        out.println("PID\tCOMM\tIP\tSADDR\tDADDR\t" + portColumn + "\tCOUNT\tMTBS(s)");
+                                   String lastColumns) {
+        out.println("PID\tCOMM\tIP\tSADDR\tDADDR\t" + lastColumns);
         List<Map.Entry<SyscallFlowKey, SyscallStats>> rows = new ArrayList<>();
         for (Map.Entry<SyscallFlowKey, SyscallStats> e : all.entrySet()) {
             if (e.getKey().kind() == kind) {
@@ -74,7 +79,8 @@ public final class SeedTables implements FlowSink {
             SyscallFlowKey k = e.getKey();
             SyscallStats s = e.getValue();
             out.println(k.pid() + "\t" + k.comm() + "\t" + k.ipVersion() + "\t" + text(k.srcAddress()) + "\t"
-                    + text(k.dstAddress()) + "\t" + k.port() + "\t" + s.count() + "\t" + mtbs(s.mtbsNanos()));
+                    + text(k.dstAddress()) + "\t" + k.port() + "\t" + s.count() + "\t" + mtbs(s.mtbsNanos())
+                    + (kind == SocketEventKind.CONNECT ? "\t" + outcome(k.outcome()) : ""));
         }
     }
 
@@ -118,6 +124,11 @@ public final class SeedTables implements FlowSink {
 
     static String mtbs(OptionalLong nanos) {
         return nanos.isPresent() ? String.format(Locale.ROOT, "%.6f", nanos.getAsLong() / 1e9) : "-";
+    }
+
+    /** A connect's outcome as the tables and the JSON output name it; "-" when the probe cannot tell. */
+    static String outcome(ConnectOutcome o) {
+        return o == ConnectOutcome.NONE ? "-" : o.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String text(InetAddress a) {

@@ -67,6 +67,7 @@ public final class Pipeline implements AutoCloseable {
     private final FanOutSink outputs = new FanOutSink();
     private final FlowTable table;
     private Settings settings;
+    private OwnershipSource ownership;
     private SocketEventSource syscall;
     private UniFlowSource tc;
     private ExportOutput export;
@@ -79,6 +80,8 @@ public final class Pipeline implements AutoCloseable {
     private long lastResync;
     private long lastInterfacePoll;
     private long lastStatsExport;
+    /** Owners the kernel could not record (full maps) when the last warning was logged. */
+    private long ownershipLossesLogged;
 
     private Pipeline(Settings settings, Sources sources, NanoClock clock, ProcessResolver processes) {
         this.settings = settings;
@@ -112,16 +115,14 @@ public final class Pipeline implements AutoCloseable {
     private void open() throws Exception {
         openOutputs(settings);
         openKafka(settings);
+        ownership = sources.openOwnership(settings);
+        if (settings.attribution().procScanAtStart()) {
+            ownership.seedExisting(); // what it could not record, it logs
+            LOG.info("{} sockets existed before start-up: their owners are recorded", ownership.statistics().seeded());
+        }
         tc = sources.openTc(settings, kernelClock);
         syscall = sources.openSyscall(settings, kernelClock);
         LOG.info("syscall probes attached as {}", syscall.variant().name().toLowerCase(java.util.Locale.ROOT));
-        if (settings.attribution().procScanAtStart()) {
-            List<SocketEvent> existing = syscall.scanExisting();
-            LOG.info("{} TCP connections existed before start-up", existing.size());
-            synchronized (lock) {
-                existing.forEach(table::onSocketEvent);
-            }
-        }
         syscall.start(this::enqueue);
     }
 
@@ -217,6 +218,10 @@ public final class Pipeline implements AutoCloseable {
         UniFlowSource t = tc;
         if (t != null) {
             m.putAll(t.counters());
+        }
+        OwnershipSource o = ownership;
+        if (o != null) {
+            OwnershipSource.putInto(m, o.statistics());
         }
         ExportOutput e = export;
         if (e != null) {
@@ -367,6 +372,17 @@ public final class Pipeline implements AutoCloseable {
             lastStatsExport = now;
             export.exportStatistics(statistics());
         }
+        warnOfOwnershipLosses();
+    }
+
+    /** A full ownership map leaves sockets without owner (never a wrong one): logged at 1, 2, 4, 8 ... losses. */
+    private void warnOfOwnershipLosses() {
+        long lost = ownership.statistics().lost();
+        if (lost > ownershipLossesLogged && Long.highestOneBit(lost) > Long.highestOneBit(ownershipLossesLogged)) {
+            ownershipLossesLogged = lost;
+            LOG.warn("socket ownership maps full: {} sockets or endpoints without owner so far (ownership.*-map-full)",
+                    lost);
+        }
     }
 
     /** Hands the statistics to the export output now (its options records), outside the interval. */
@@ -473,6 +489,9 @@ public final class Pipeline implements AutoCloseable {
         }
         if (tc != null) {
             tc.close();
+        }
+        if (ownership != null) {
+            ownership.close();
         }
         closeOutputs();
         closeKafka();

@@ -1,6 +1,5 @@
 package org.flowmond.daemon.pipeline;
 
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.flowmond.bpf.api.HookVariant;
@@ -15,8 +14,6 @@ public interface SocketEventSource extends AutoCloseable {
     /** The hook family attached (never AUTO). */
     HookVariant variant();
 
-    /** Connections that existed before the probes were attached (kind EXISTING). */
-    List<SocketEvent> scanExisting();
 
     /** Starts delivering events to {@code consumer}, on the source's own thread. */
     void start(Consumer<SocketEvent> consumer);

@@ -4,8 +4,11 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.output.ExportOutput;
 
-/** Opens what the pipeline connects: the two kernel sources and the network exporter. */
+/** Opens what the pipeline connects: the kernel's socket ownership, the two kernel sources and the network exporter. */
 public interface Sources {
+
+    /** Opened once, before the first {@link #openTc}, which stamps its owners into flow entries. */
+    OwnershipSource openOwnership(Settings settings) throws Exception;
 
     SocketEventSource openSyscall(Settings settings, KernelClock clock) throws Exception;
 

@@ -1,12 +1,12 @@
 package org.flowmond.daemon.pipeline;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.bpf.owner.SocketOwnership;
 import org.flowmond.bpf.syscall.SyscallFilter;
 import org.flowmond.bpf.syscall.SyscallProbeOptions;
 import org.flowmond.bpf.syscall.SyscallProbeStats;
@@ -25,9 +25,10 @@ final class SyscallProbesSource implements SocketEventSource {
         this.probes = probes;
     }
 
-    static SyscallProbesSource open(Settings s, KernelClock clock) {
+    /** With {@code ownership}, the SOCKET variant is possible: connects and accepts from socket state changes. */
+    static SyscallProbesSource open(Settings s, KernelClock clock, SocketOwnership ownership) {
         SyscallProbeOptions options = new SyscallProbeOptions(s.probes().syscallHook(), kernelFilter(s),
-                s.probes().ringBufferBytes(), s.probes().ringPollInterval());
+                s.probes().ringBufferBytes(), s.probes().ringPollInterval()).withOwnership(ownership);
         return new SyscallProbesSource(SyscallProbes.open(options, clock));
     }
 
@@ -51,10 +52,6 @@ final class SyscallProbesSource implements SocketEventSource {
         return probes.variantInUse();
     }
 
-    @Override
-    public List<SocketEvent> scanExisting() {
-        return probes.scanExisting();
-    }
 
     @Override
     public void start(Consumer<SocketEvent> consumer) {
@@ -76,6 +73,7 @@ final class SyscallProbesSource implements SocketEventSource {
         m.put("syscall.kernel-filtered", st.filtered());
         m.put("syscall.delivered", st.delivered());
         m.put("syscall.consumer-failures", st.consumerFailures());
+        m.put("dropped.syscall-no-owner", st.noOwner());
         return m;
     }
 

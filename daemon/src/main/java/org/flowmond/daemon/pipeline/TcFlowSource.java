@@ -15,10 +15,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.bpf.owner.SocketOwnership;
 import org.flowmond.bpf.tc.NetDevice;
 import org.flowmond.bpf.tc.TcFlowMonitor;
 import org.flowmond.bpf.tc.TcFlowMonitorOptions;
@@ -53,8 +53,11 @@ final class TcFlowSource implements UniFlowSource {
         this.hooks = hooks;
     }
 
-    /** Loads the TC program and attaches it to the configured interfaces; fails if a named one cannot be attached. */
-    static TcFlowSource open(Settings s, KernelClock clock) {
+    /**
+     * Loads the TC program, stamping the owners {@code ownership} keeps into every flow entry, and
+     * attaches it to the configured interfaces; fails if a named one cannot be attached.
+     */
+    static TcFlowSource open(Settings s, KernelClock clock, SocketOwnership ownership) {
         TcHooks hooks = switch (s.directions()) {
             case INGRESS -> TcHooks.INGRESS;
             case EGRESS -> TcHooks.EGRESS;
@@ -63,7 +66,7 @@ final class TcFlowSource implements UniFlowSource {
         TcFlowSource[] self = new TcFlowSource[1];
         TcFlowMonitor monitor = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(s.probes().tcMapEntries())
                         .withAttach(s.probes().tcAttach(), s.probes().tcPriority()), clock,
-                u -> self[0].offerOverflow(u));
+                u -> self[0].offerOverflow(u), ownership);
         TcFlowSource source = new TcFlowSource(monitor, hooks);
         self[0] = source;
         try {
@@ -94,8 +97,8 @@ final class TcFlowSource implements UniFlowSource {
     }
 
     @Override
-    public FlowCounters lookupAndDelete(FlowKey key) {
-        return monitor.remove(key).orElse(null);
+    public UniFlow lookupAndDelete(FlowKey key) {
+        return monitor.removeFlow(key).orElse(null);
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.flowmond.daemon.pipeline;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.daemon.flow.KernelFlowMap;
@@ -18,7 +17,7 @@ public interface UniFlowSource extends KernelFlowMap, AutoCloseable {
     List<UniFlow> scan();
 
     @Override
-    FlowCounters lookupAndDelete(FlowKey key);
+    UniFlow lookupAndDelete(FlowKey key);
 
     /** Packets the kernel could not store in its full map, sent through its overflow ring. */
     void drainOverflow(Consumer<UniFlow> consumer);

@@ -65,7 +65,7 @@ class MalformedConfigTest {
                         "F:1: flowmon.directions: expected one of ingress, egress, both, got \"sideways\""),
                 // 13. the probe variant misspelt
                 Arguments.of("flowmon.probes.syscall-hook = kprobes\n",
-                        "F:1: flowmon.probes.syscall-hook: expected one of auto, fentry, kprobe, raw_tracepoint, tracepoint, got \"kprobes\""),
+                        "F:1: flowmon.probes.syscall-hook: expected one of auto, fentry, kprobe, socket, raw_tracepoint, tracepoint, got \"kprobes\""),
                 // 13a. the TC attach path misspelt
                 Arguments.of("flowmon.probes.tc-attach = tcx-link\n",
                         "F:1: flowmon.probes.tc-attach: expected one of auto, tcx, tc, got \"tcx-link\""),

@@ -70,6 +70,11 @@ public final class ChildProcess implements AutoCloseable {
         return new ChildProcess(p, log);
     }
 
+    /** Any started process whose output goes to {@code log} (a shell script, say). */
+    public static ChildProcess of(Process p, Path log) {
+        return new ChildProcess(p, log);
+    }
+
     public long pid() {
         return process.pid();
     }

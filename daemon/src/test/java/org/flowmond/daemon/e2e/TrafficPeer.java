@@ -25,8 +25,14 @@ import java.nio.file.Path;
  *                                             100 bytes every 500 ms, until killed
  * stream NAME HOST PORT SECONDS               one connection sending 1000 bytes every 100 ms, then FIN
  * udp    NAME HOST PORT COUNT BYTES           COUNT datagrams of BYTES
+ * session NAME HOST PORT STEP...              one connection; steps: sN send N bytes, wMS sleep, fPATH wait
+ *                                             until PATH exists; then FIN and read the answer
+ * udp-echo NAME HOST PORT COUNT               bound to HOST:PORT, answer COUNT datagrams with twice their size
+ * udp-ask NAME HOST PORT COUNT BYTES GAP_MS   one unconnected socket: COUNT requests of BYTES, each answer read
+ * fail   NAME HOST PORT COUNT GAP_MS          COUNT blocking connects expected to fail (refused, timed out,
+ *                                             unreachable); prints each error; exits 1 if one succeeds
  * </pre>
- * Prints "ready" once listening (serve) and "done" at the end.
+ * Prints "ready" once listening (serve, udp-echo), "connected" once connected (session), and "done" at the end.
  */
 public final class TrafficPeer {
     private TrafficPeer() {
@@ -42,6 +48,11 @@ public final class TrafficPeer {
                     Integer.parseInt(a[6]), a[7]);
             case "stream" -> stream(a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]));
             case "udp" -> udp(a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]));
+            case "session" -> session(a[2], Integer.parseInt(a[3]), java.util.Arrays.copyOfRange(a, 4, a.length));
+            case "udp-echo" -> udpEcho(a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]));
+            case "udp-ask" -> udpAsk(a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]), Integer.parseInt(a[5]),
+                    Long.parseLong(a[6]));
+            case "fail" -> fail(a[2], Integer.parseInt(a[3]), Integer.parseInt(a[4]), Long.parseLong(a[5]));
             default -> throw new IllegalArgumentException(a[0]);
         }
         System.out.println("done");
@@ -131,6 +142,72 @@ public final class TrafficPeer {
         try (DatagramSocket s = new DatagramSocket()) {
             for (int i = 0; i < count; i++) {
                 s.send(new DatagramPacket(new byte[bytes], bytes, InetAddress.getByName(host), port));
+            }
+        }
+    }
+
+    private static void session(String host, int port, String[] steps) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(InetAddress.getByName(host), port));
+            System.out.println("connected");
+            System.out.flush();
+            for (String step : steps) {
+                String arg = step.substring(1);
+                switch (step.charAt(0)) {
+                    case 's' -> {
+                        s.getOutputStream().write(new byte[Integer.parseInt(arg)]);
+                        s.getOutputStream().flush();
+                    }
+                    case 'w' -> Thread.sleep(Long.parseLong(arg));
+                    case 'f' -> {
+                        while (!Files.exists(Path.of(arg))) {
+                            Thread.sleep(50); // the test's go-ahead
+                        }
+                    }
+                    default -> throw new IllegalArgumentException(step);
+                }
+            }
+            finish(s);
+        }
+    }
+
+    private static void udpEcho(String host, int port, int count) throws IOException {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(host), port))) {
+            System.out.println("ready");
+            System.out.flush();
+            byte[] buf = new byte[65536];
+            for (int i = 0; i < count; i++) {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                s.receive(p);
+                s.send(new DatagramPacket(new byte[2 * p.getLength()], 2 * p.getLength(), p.getSocketAddress()));
+            }
+        }
+    }
+
+    private static void udpAsk(String host, int port, int count, int bytes, long gapMs) throws Exception {
+        try (DatagramSocket s = new DatagramSocket()) {
+            byte[] buf = new byte[65536];
+            for (int i = 0; i < count; i++) {
+                if (i > 0) {
+                    Thread.sleep(gapMs);
+                }
+                s.send(new DatagramPacket(new byte[bytes], bytes, InetAddress.getByName(host), port));
+                s.receive(new DatagramPacket(buf, buf.length));
+            }
+        }
+    }
+
+    private static void fail(String host, int port, int count, long gapMs) throws Exception {
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                Thread.sleep(gapMs);
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getByName(host), port)); // blocking: the kernel's outcome
+                System.out.println("connected, not expected");
+                System.exit(1);
+            } catch (IOException expected) {
+                System.out.println("failed: " + expected.getMessage());
             }
         }
     }

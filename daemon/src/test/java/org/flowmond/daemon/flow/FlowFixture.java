@@ -11,11 +11,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.bpf.api.UniFlow;
 
 /**
@@ -31,6 +34,8 @@ final class FlowFixture {
 
     long now = T0;
     final Map<FlowKey, FlowCounters> kernel = new HashMap<>();
+    /** The owners the TC program stamped on each kernel entry: {source, destination}, either may be null. */
+    final Map<FlowKey, SocketOwner[]> stamps = new HashMap<>();
     final List<BiflowRecord> biflows = new ArrayList<>();
     final List<SyscallFlowRecord> syscalls = new ArrayList<>();
     final FlowTable table;
@@ -53,7 +58,13 @@ final class FlowFixture {
                 syscalls.add(r);
             }
         };
-        table = new FlowTable(params, filter, () -> now, kernel::remove, resolver, sink);
+        table = new FlowTable(params, filter, () -> now, this::lookupAndDelete, resolver, sink);
+    }
+
+    private UniFlow lookupAndDelete(FlowKey k) {
+        FlowCounters c = kernel.remove(k);
+        SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
+        return c == null ? null : new UniFlow(k, c, o[0], o[1]);
     }
 
     static FlowTableParams params(long idleS, long activeS, long lingerS, int maxFlows, int maxSyscall) {
@@ -92,18 +103,33 @@ final class FlowFixture {
         return new FlowCounters(packets, bytes, first, last, flags);
     }
 
-    /** Sets the kernel map entry (cumulative) and returns it as a scan entry. */
+    /** Sets the kernel map entry (cumulative), without owners, and returns it as a scan entry. */
     UniFlow put(FlowKey k, long packets, long bytes, long first, long last, int flags) {
+        return put(k, packets, bytes, first, last, flags, null, null);
+    }
+
+    /** Sets the kernel map entry (cumulative) with the owners stamped on it, and returns it as a scan entry. */
+    UniFlow put(FlowKey k, long packets, long bytes, long first, long last, int flags, SocketOwner source,
+                SocketOwner destination) {
         FlowCounters c = counters(packets, bytes, first, last, flags);
         kernel.put(k, c);
-        return new UniFlow(k, c);
+        stamps.put(k, new SocketOwner[] {source, destination});
+        return new UniFlow(k, c, source, destination);
     }
 
     /** A scan of the whole kernel map, as the TC loader delivers it. */
     void scan() {
         List<UniFlow> all = new ArrayList<>();
-        kernel.forEach((k, c) -> all.add(new UniFlow(k, c)));
+        kernel.forEach((k, c) -> {
+            SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
+            all.add(new UniFlow(k, c, o[0], o[1]));
+        });
         table.onScan(all);
+    }
+
+    /** An owner as the kernel stamps it: uid 1000, parent 1 "systemd", cgroup 4242. */
+    static SocketOwner owner(int pid, String command, OwnerMethod method) {
+        return new SocketOwner(pid, 1000, 1, 4242L, command, "systemd", method);
     }
 
     void at(long t) {
@@ -113,8 +139,13 @@ final class FlowFixture {
 
     static SocketEvent event(SocketEventKind kind, long t, int pid, String comm, int uid, String local, int lport,
                              String remote, int rport) {
+        return event(kind, t, pid, comm, uid, local, lport, remote, rport, ConnectOutcome.NONE);
+    }
+
+    static SocketEvent event(SocketEventKind kind, long t, int pid, String comm, int uid, String local, int lport,
+                             String remote, int rport, ConnectOutcome outcome) {
         InetAddress l = ip(local);
         return new SocketEvent(kind, t, pid, pid, uid, uid, 1, comm, "systemd", 4242L, 4026531840L,
-                l.getAddress().length == 4 ? 4 : 6, l, lport, ip(remote), rport);
+                l.getAddress().length == 4 ? 4 : 6, l, lport, ip(remote), rport, outcome);
     }
 }

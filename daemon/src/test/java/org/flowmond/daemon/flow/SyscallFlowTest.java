@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.OptionalLong;
+import org.flowmond.bpf.api.ConnectOutcome;
+import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.junit.jupiter.api.Test;
 
@@ -124,13 +126,50 @@ class SyscallFlowTest {
         connect(f, T0 + 2 * S, 40001);
         connect(f, T0 + 4 * S, 40002);
         f.put(FlowFixture.key("131.114.119.103", 40002, "2.110.31.100", 51413, 6,
-                2, org.flowmond.bpf.api.Direction.EGRESS), 3, 180, T0 + 4 * S, T0 + 4 * S, 2);
+                2, org.flowmond.bpf.api.Direction.EGRESS), 3, 180, T0 + 4 * S, T0 + 4 * S, 2,
+                FlowFixture.owner(4429, "transmission-gt", OwnerMethod.CONNECT), null);
         f.now = T0 + 5 * S;
         f.scan();
         f.table.flushAll();
         SyscallStats s = f.biflows.get(0).srcProcess().syscall();
         assertEquals(3, s.count());
         assertEquals(OptionalLong.of(2 * S), s.mtbsNanos());
+    }
+
+    /** A client hammering a dead service: its refused connects are a flow of their own, with count and MTBS. */
+    @Test
+    void failedConnectsAreFlowsOfTheirOwnPerOutcome() {
+        FlowFixture f = new FlowFixture();
+        for (int i = 0; i < 4; i++) {
+            f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + i * 250 * MS, 77, "client", 0, "10.0.0.2",
+                    41000 + i, "10.0.0.1", 9, ConnectOutcome.REFUSED));
+        }
+        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + S, 77, "client", 0, "10.0.0.2", 42000, "10.0.0.1", 9,
+                ConnectOutcome.ESTABLISHED));
+        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + S, 77, "client", 0, "10.0.0.2", 42001, "10.0.0.9", 9,
+                ConnectOutcome.TIMED_OUT));
+        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + S, 77, "client", 0, "10.0.0.2", 42002, "10.9.9.9", 9,
+                ConnectOutcome.UNREACHABLE));
+        f.table.flushAll();
+        assertEquals(4, f.syscalls.size());
+        SyscallFlowRecord refused = f.syscalls.stream().filter(r -> r.key().outcome() == ConnectOutcome.REFUSED)
+                .findFirst().orElseThrow();
+        assertEquals(4, refused.stats().count());
+        assertEquals(OptionalLong.of(250 * MS), refused.stats().mtbsNanos());
+        assertEquals(ip("10.0.0.1"), refused.key().dstAddress());
+        assertEquals(9, refused.key().port());
+        assertEquals(java.util.Set.of(ConnectOutcome.REFUSED, ConnectOutcome.ESTABLISHED, ConnectOutcome.TIMED_OUT,
+                ConnectOutcome.UNREACHABLE), f.syscalls.stream().map(r -> r.key().outcome())
+                .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    @Test
+    void anAcceptHasNoOutcome() {
+        FlowFixture f = new FlowFixture();
+        f.table.onSocketEvent(event(SocketEventKind.ACCEPT, T0, 1, "srv", 0, "10.0.0.1", 80, "10.0.0.2", 40000,
+                ConnectOutcome.ESTABLISHED));
+        f.table.flushAll();
+        assertEquals(ConnectOutcome.NONE, f.syscalls.get(0).key().outcome());
     }
 
     @Test

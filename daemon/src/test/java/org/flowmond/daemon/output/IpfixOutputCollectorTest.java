@@ -16,7 +16,8 @@ import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.e2e.Nfcapd;
 import org.flowmond.daemon.e2e.TsharkCapture;
 import org.flowmond.daemon.flow.Attribution;
-import org.flowmond.daemon.flow.AttributionMethod;
+import org.flowmond.bpf.api.ConnectOutcome;
+import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.Endpoint;
@@ -38,7 +39,7 @@ class IpfixOutputCollectorTest {
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), srcPort),
                 new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, fp, fb, 0x1b, rp, rb, 0x1b,
                 T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, reason,
-                new Attribution(client, AttributionMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
+                new Attribution(client, OwnerMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
     }
 
     @Test
@@ -55,7 +56,7 @@ class IpfixOutputCollectorTest {
                 out.biflow(record(40000 + i, 10 + i, 1000 + i, 8, 6000, reasons[i]));
             }
             out.syscallFlow(new SyscallFlowRecord(new SyscallFlowKey(SocketEventKind.CONNECT, 4321, "curl", 4,
-                    InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1"), 80),
+                    InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1"), 80, ConnectOutcome.ESTABLISHED),
                     null, new SyscallStats(3, T0, T0 + 2_000_000_000L), EndReason.IDLE_TIMEOUT));
             out.close();
             String log = nfcapd.stop();

@@ -6,14 +6,18 @@ import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.OwnerMethod;
+import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.flow.Attribution;
-import org.flowmond.daemon.flow.AttributionMethod;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.daemon.flow.ProcessInfo;
+import org.flowmond.daemon.flow.SyscallFlowKey;
+import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.ipfix.DaemonHealth;
 import org.flowmond.ipfix.FlowRecord;
@@ -31,24 +35,54 @@ class IpfixOutputMappingTest {
                 T0, T0 + 1_000_000L, 1, 1, Direction.EGRESS, Direction.EGRESS, EndReason.END_OF_FLOW, client, server);
     }
 
-    static Attribution attribution(int pid, String name, AttributionMethod how) {
+    static Attribution attribution(int pid, String name, OwnerMethod how) {
         return new Attribution(new ProcessInfo(pid, name, 0, "root", 1, "init", 7, "", ""), how,
-                how == AttributionMethod.EXISTING ? null : new SyscallStats(1, T0, T0));
+                how == OwnerMethod.EXISTING ? null : new SyscallStats(1, T0, T0));
     }
 
     @Test
     void bothSidesCarryHowTheyWereAttributed() throws Exception {
-        FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(attribution(10, "curl", AttributionMethod.CONNECT),
-                attribution(20, "nginx", AttributionMethod.ACCEPT)), 1);
+        FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(attribution(10, "curl", OwnerMethod.CONNECT),
+                attribution(20, "nginx", OwnerMethod.ACCEPT)), 1);
         assertEquals(Optional.of(SyscallKind.CONNECT), r.sourceAttribution());
         assertEquals(Optional.of(SyscallKind.ACCEPT), r.destinationAttribution());
     }
 
     @Test
     void unattributedSideHasNoAttributionAndExistingIsKept() throws Exception {
-        FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(null, attribution(20, "sshd", AttributionMethod.EXISTING)), 2);
+        FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(null, attribution(20, "sshd", OwnerMethod.EXISTING)), 2);
         assertEquals(Optional.empty(), r.sourceAttribution());
         assertEquals(Optional.of(SyscallKind.EXISTING), r.destinationAttribution());
+    }
+
+    @Test
+    void sendAndReceiveOwnersAreExportedAsSuch() throws Exception {
+        FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(attribution(10, "dig", OwnerMethod.SEND),
+                attribution(20, "named", OwnerMethod.RECEIVE)), 3);
+        assertEquals(Optional.of(SyscallKind.SEND), r.sourceAttribution());
+        assertEquals(Optional.of(SyscallKind.RECEIVE), r.destinationAttribution());
+        assertEquals(10L, r.sourceProcess().pid());
+        assertEquals(20L, r.destinationProcess().pid());
+    }
+
+    @Test
+    void aSyscallRecordsKindSaysHowItsConnectsEnded() throws Exception {
+        Map<ConnectOutcome, SyscallKind> expected = new java.util.EnumMap<>(ConnectOutcome.class);
+        expected.put(ConnectOutcome.NONE, SyscallKind.CONNECT);
+        expected.put(ConnectOutcome.ESTABLISHED, SyscallKind.CONNECT);
+        expected.put(ConnectOutcome.REFUSED, SyscallKind.CONNECT_REFUSED);
+        expected.put(ConnectOutcome.TIMED_OUT, SyscallKind.CONNECT_TIMED_OUT);
+        expected.put(ConnectOutcome.UNREACHABLE, SyscallKind.CONNECT_UNREACHABLE);
+        expected.put(ConnectOutcome.OTHER, SyscallKind.CONNECT_FAILED);
+        for (ConnectOutcome o : ConnectOutcome.values()) {
+            assertEquals(expected.get(o), IpfixOutput.toIpfix(syscall(SocketEventKind.CONNECT, o)).kind(), o.name());
+        }
+        assertEquals(SyscallKind.ACCEPT, IpfixOutput.toIpfix(syscall(SocketEventKind.ACCEPT, ConnectOutcome.NONE)).kind());
+    }
+
+    private static SyscallFlowRecord syscall(SocketEventKind kind, ConnectOutcome outcome) throws Exception {
+        return new SyscallFlowRecord(new SyscallFlowKey(kind, 7, "curl", 4, InetAddress.getByName("10.0.0.2"),
+                InetAddress.getByName("10.0.0.1"), 80, outcome), null, new SyscallStats(2, T0, T0 + 1000), EndReason.IDLE_TIMEOUT);
     }
 
     @Test

@@ -10,18 +10,47 @@ import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
+import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.flowmond.daemon.config.Settings;
 
 /** In-memory kernel sources: a map standing for the TC flow map and a list standing for the ring buffer. */
 final class FakeSources implements Sources {
     final Map<FlowKey, FlowCounters> tcMap = new HashMap<>();
-    final List<SocketEvent> existing = new ArrayList<>();
+    /** The owners stamped on a tcMap entry: {source, destination}, either may be null. */
+    final Map<FlowKey, SocketOwner[]> owners = new HashMap<>();
+    /** What the kernel's ownership counters say, and how often the start-up scan ran. */
+    OwnershipStatistics ownershipStatistics = new OwnershipStatistics(0, 0, 0, 0, 0, 0, List.of("cgroup/connect4"));
+    int seeded;
+    int ownershipOpened;
     Consumer<SocketEvent> consumer;
     int tcOpened;
     int syscallOpened;
     int closed;
     int interfaceRefreshes;
+
+    @Override
+    public OwnershipSource openOwnership(Settings settings) {
+        ownershipOpened++;
+        return new OwnershipSource() {
+            @Override
+            public int seedExisting() {
+                seeded++;
+                return 0;
+            }
+
+            @Override
+            public OwnershipStatistics statistics() {
+                return ownershipStatistics;
+            }
+
+            @Override
+            public void close() {
+                closed++;
+            }
+        };
+    }
 
     @Override
     public SocketEventSource openSyscall(Settings settings, KernelClock clock) {
@@ -30,11 +59,6 @@ final class FakeSources implements Sources {
             @Override
             public HookVariant variant() {
                 return HookVariant.TRACEPOINT;
-            }
-
-            @Override
-            public List<SocketEvent> scanExisting() {
-                return existing;
             }
 
             @Override
@@ -65,13 +89,18 @@ final class FakeSources implements Sources {
             @Override
             public List<UniFlow> scan() {
                 List<UniFlow> all = new ArrayList<>();
-                tcMap.forEach((k, v) -> all.add(new UniFlow(k, v)));
+                tcMap.forEach((k, v) -> {
+                    SocketOwner[] o = owners.getOrDefault(k, new SocketOwner[2]);
+                    all.add(new UniFlow(k, v, o[0], o[1]));
+                });
                 return all;
             }
 
             @Override
-            public FlowCounters lookupAndDelete(FlowKey key) {
-                return tcMap.remove(key);
+            public UniFlow lookupAndDelete(FlowKey key) {
+                FlowCounters c = tcMap.remove(key);
+                SocketOwner[] o = owners.getOrDefault(key, new SocketOwner[2]);
+                return c == null ? null : new UniFlow(key, c, o[0], o[1]);
             }
 
             @Override

@@ -12,11 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.ProcessResolver;
@@ -43,9 +47,14 @@ class PipelineTest {
     }
 
     private static SocketEvent connect(long t, int pid, int lport) throws Exception {
+        return connect(t, pid, lport, ConnectOutcome.ESTABLISHED);
+    }
+
+    private static SocketEvent connect(long t, int pid, int lport, ConnectOutcome outcome) throws Exception {
         InetAddress a = InetAddress.getByName("10.0.0.2");
         InetAddress b = InetAddress.getByName("10.0.0.1");
-        return new SocketEvent(SocketEventKind.CONNECT, t, pid, pid, 1000, 1000, 1, "curl", "bash", 1, 1, 4, a, lport, b, 80);
+        return new SocketEvent(SocketEventKind.CONNECT, t, pid, pid, 1000, 1000, 1, "curl", "bash", 1, 1, 4, a, lport, b, 80,
+                outcome);
     }
 
     @Test
@@ -55,19 +64,26 @@ class PipelineTest {
         Pipeline p = start(settings(json, ""), src, dir);
         src.consumer.accept(connect(T0, 4321, 40000));
         src.consumer.accept(connect(T0 + 2 * S, 4321, 40001));
+        src.consumer.accept(connect(T0 + 2 * S, 4321, 40002, ConnectOutcome.REFUSED));
         FlowKey out = new FlowKey(InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1"), 40001, 80, 6,
                 FlowKey.ETH_P_IP, 2, Direction.EGRESS);
         src.tcMap.put(out, new FlowCounters(3, 180, T0 + 2 * S, T0 + 2 * S, FlowCounters.SYN));
+        src.owners.put(out, new SocketOwner[] {new SocketOwner(4321, 1000, 1, 1, "curl", "bash", OwnerMethod.CONNECT), null});
         now = T0 + 3 * S;
         p.runCycle();
         assertEquals(1L, p.statistics().get("flows.active"));
         assertEquals(1L, p.statistics().get("probe.variant.tracepoint"));
+        src.ownershipStatistics = new OwnershipStatistics(1, 2, 3, 4, 5, 6, List.of("cgroup/connect4"));
+        assertEquals(1L, p.statistics().get("ownership.owner-map-full"));
+        assertEquals(5L, p.statistics().get("ownership.no-owner-for-address"));
+        assertEquals(6L, p.statistics().get("ownership.seeded"));
         p.close();
         assertTrue(src.tcMap.isEmpty(), "kernel entries read and deleted at shutdown");
-        assertEquals(2, src.closed, "both sources detached");
+        assertEquals(3, src.closed, "ownership and both sources detached");
+        assertEquals(1, src.seeded, "sockets open before start-up seeded once");
 
         List<String> lines = Files.readAllLines(json, StandardCharsets.UTF_8);
-        assertEquals(2, lines.size(), String.join("\n", lines));
+        assertEquals(3, lines.size(), String.join("\n", lines));
         String biflow = lines.stream().filter(l -> l.startsWith("{\"FLOWMON_RECORD\":\"biflow\"")).findFirst().orElseThrow();
         assertTrue(biflow.contains("\"IPV4_SRC_ADDR\":\"10.0.0.2\""), biflow);
         assertTrue(biflow.contains("\"L4_SRC_PORT\":40001"), biflow);
@@ -76,14 +92,21 @@ class PipelineTest {
         assertTrue(biflow.contains("\"SRC_PROC_PID\":4321,\"SRC_PROC_NAME\":\"curl\""), biflow);
         assertTrue(biflow.contains("\"SRC_PROC_USER_NAME\":\"alice\""), biflow);
         assertTrue(biflow.contains("\"FLOWMON_SRC_SYSCALL_COUNT\":2,\"FLOWMON_SRC_SYSCALL_MTBS_US\":2000000"), biflow);
-        String syscall = lines.stream().filter(l -> l.startsWith("{\"FLOWMON_RECORD\":\"syscall\"")).findFirst().orElseThrow();
+        assertTrue(biflow.contains("\"FLOWMON_SRC_PROC_ATTRIBUTION\":\"connect\""), biflow);
+        String syscall = lines.stream().filter(l -> l.startsWith("{\"FLOWMON_RECORD\":\"syscall\"")
+                && l.contains("\"FLOWMON_CONNECT_OUTCOME\":\"established\"")).findFirst().orElseThrow();
         assertTrue(syscall.contains("\"FLOWMON_SYSCALL_COUNT\":2,\"FLOWMON_SYSCALL_MTBS_US\":2000000"), syscall);
+        String refused = lines.stream().filter(l -> l.contains("\"FLOWMON_CONNECT_OUTCOME\":\"refused\"")).findFirst()
+                .orElseThrow();
+        assertTrue(refused.contains("\"FLOWMON_SYSCALL\":\"connect\""), refused);
+        assertTrue(refused.contains("\"FLOWMON_SYSCALL_COUNT\":1,"), refused);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         p.writeTables(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertEquals("""
-                PID\tCOMM\tIP\tSADDR\tDADDR\tRPORT\tCOUNT\tMTBS(s)
-                4321\tcurl\t4\t10.0.0.2\t10.0.0.1\t80\t2\t2.000000
+                PID\tCOMM\tIP\tSADDR\tDADDR\tRPORT\tCOUNT\tMTBS(s)\tOUTCOME
+                4321\tcurl\t4\t10.0.0.2\t10.0.0.1\t80\t2\t2.000000\testablished
+                4321\tcurl\t4\t10.0.0.2\t10.0.0.1\t80\t1\t-\trefused
 
                 PID\tCOMM\tIP\tSADDR\tDADDR\tLPORT\tCOUNT\tMTBS(s)
                 """, bytes.toString(StandardCharsets.UTF_8));
@@ -113,7 +136,7 @@ class PipelineTest {
         p.runCycle();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         p.writeTables(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("7\tcurl\t4\t10.0.0.2\t10.0.0.1\t80\t1\t-\n"));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("7\tcurl\t4\t10.0.0.2\t10.0.0.1\t80\t1\t-\testablished\n"));
         p.close();
     }
 
@@ -130,6 +153,7 @@ class PipelineTest {
         assertEquals(2, src.syscallOpened, "kernel filters need a reload of the probes");
         p.reload(settings(json, "flowmon.filter.pids = [1]\nflowmon.interfaces = [lo]"));
         assertEquals(2, src.tcOpened);
+        assertEquals(1, src.ownershipOpened, "socket ownership outlives every reload");
         p.close();
     }
 }

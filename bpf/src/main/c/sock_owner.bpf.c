@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * sock_owner.bpf.c — which process owns each TCP and UDP socket (IPv4, IPv6, IPv4-mapped), kept
+ * in the kernel per socket cookie for the socket's whole life, for tc_flow.bpf.c to stamp into
+ * the flow entries of the socket's packets. Loaded once by org.flowmond.bpf.owner.SocketOwnership.
+ *
+ * Every owner is written in the context of the process that connects, binds, sends or receives
+ * (or from the task the start-up iterator hands over), never from softirq context, and no
+ * syscall is traced: the cgroup programs are attached at the cgroup v2 root, where they see
+ * every process, and run only inside socket calls. They all return 1 (allow).
+ *
+ * | program                      | kernel | what it records                                         |
+ * |------------------------------|--------|---------------------------------------------------------|
+ * | cgroup/connect4, connect6    | 4.17   | CONNECT: connect() on TCP and UDP sockets               |
+ * | cgroup/sendmsg4, sendmsg6    | 4.18   | SEND: unconnected UDP sends (sendto with an address)    |
+ * | cgroup/recvmsg4, recvmsg6    | 5.2    | RECEIVE: UDP receives that ask for the sender's address |
+ * | cgroup/post_bind4, post_bind6| 4.17   | bind(): the socket's owner (TCP: ACCEPT, for what the   |
+ * |                              |        | listener accepts; UDP: RECEIVE) and its local endpoint  |
+ * | cgroup/sock_release          | 5.9    | forgets the socket: its owner and endpoint              |
+ * | tp_btf/sock_send_length,     | 6.4    | every send/receive on a TCP/UDP socket: the process     |
+ * | tp_btf/sock_recv_length      |        | that last sent/received (shared sockets; the real user  |
+ * |                              |        | of an accepted socket); writes only when it changed     |
+ * | iter/task_file               | 5.12   | EXISTING: sockets open at start-up (every namespace)    |
+ *
+ * Where a hook is missing (SocketOwnership checks the kernel's BTF before load and logs what it
+ * leaves out): without sock_send_length/sock_recv_length (< 6.4: Debian 11's 5.10, 6.1) an
+ * accepted TCP socket keeps its listener's owner (the TC program falls back to the local
+ * endpoint), connected sockets keep their connect()er and a fork-inherited socket is not
+ * re-attributed to its new user; without sock_release (< 5.9) nothing would free the owner map,
+ * so SocketOwnership refuses to load there.
+ *
+ * The shared-socket rule: a socket used by several processes (inherited across fork, passed over
+ * a Unix socket) belongs to the process that last sent or received on it; the hooks compare the
+ * recorded pid first and write only on a change, so a busy socket costs one lookup per call.
+ */
+#include "sock_common.bpf.h"
+#include "owner_maps.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* include/net/tcp_states.h */
+#define TCP_CLOSE  7
+#define TCP_LISTEN 10
+
+static __always_inline bool tcp_or_udp(__u32 protocol)
+{
+	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP;
+}
+
+/* A task's identity, read the same way for the current task and for the iterator's. */
+static __always_inline void owner_from_task(struct sock_owner *o, struct task_struct *task, __u8 method)
+{
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+
+	o->stamp_ns = bpf_ktime_get_ns();
+	o->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	o->pid = BPF_CORE_READ(task, tgid);
+	o->tid = BPF_CORE_READ(task, pid);
+	o->uid = BPF_CORE_READ(task, cred, uid.val);
+	o->gid = BPF_CORE_READ(task, cred, gid.val);
+	o->ppid = BPF_CORE_READ(parent, tgid);
+	o->method = method;
+	BPF_CORE_READ_INTO(&o->comm, task, group_leader, comm);
+	BPF_CORE_READ_INTO(&o->parent_comm, parent, group_leader, comm);
+}
+
+static __always_inline void owner_write(__u64 cookie, struct sock_owner *o, __u64 flags)
+{
+	long err = bpf_map_update_elem(&sock_owners, &cookie, o, flags);
+
+	if (err && err != -17 /* EEXIST: BPF_NOEXIST found a newer owner */)
+		owner_count(OWNER_CTR_OWNER_FULL);
+}
+
+/* Records the current process as the owner of the socket, whoever owned it before. */
+static __always_inline void owner_set_current(__u64 cookie, __u8 method)
+{
+	struct sock_owner o = {};
+
+	owner_from_task(&o, (struct task_struct *)bpf_get_current_task(), method);
+	owner_write(cookie, &o, BPF_ANY);
+}
+
+/* The shared-socket rule: the current process becomes the owner unless it already is. Returns
+ * the owner record when it is unchanged (for its tuple_known flag), NULL when it wrote. A socket
+ * no one recorded gets no_owner_method. */
+static __always_inline struct sock_owner *owner_touch_current(__u64 cookie, __u8 method, __u8 no_owner_method)
+{
+	struct sock_owner *old = bpf_map_lookup_elem(&sock_owners, &cookie);
+
+	if (old && old->pid == (__u32)(bpf_get_current_pid_tgid() >> 32))
+		return old;
+	owner_set_current(cookie, old ? method : no_owner_method);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- connect, sendmsg, recvmsg */
+
+static __always_inline int on_connect(struct bpf_sock_addr *ctx)
+{
+	if (tcp_or_udp(ctx->protocol))
+		owner_set_current(bpf_get_socket_cookie(ctx), OWNER_CONNECT);
+	return 1;
+}
+
+SEC("cgroup/connect4")
+int owner_connect4(struct bpf_sock_addr *ctx) { return on_connect(ctx); }
+
+SEC("cgroup/connect6")
+int owner_connect6(struct bpf_sock_addr *ctx) { return on_connect(ctx); }
+
+/* The peer of an unconnected UDP message as a 5-tuple seen from the socket: the local address is
+ * the bound one (all zero for a wildcard bind: the TC program then looks the tuple up with a
+ * zero local address too). False while the socket has no port yet (a first sendto binds after
+ * this hook). family is a constant per program. */
+static __always_inline bool message_tuple(struct bpf_sock_addr *ctx, int family, struct owner_tuple *t)
+{
+	struct bpf_sock *sk = ctx->sk;
+	__u32 *local = (__u32 *)t->local_addr, *remote = (__u32 *)t->remote_addr;
+
+	if (!sk || !sk->src_port)
+		return false;
+	t->local_port = sk->src_port;
+	t->remote_port = bpf_ntohs((__u16)ctx->user_port);
+	t->proto = IPPROTO_UDP;
+	if (family == AF_INET) {
+		if (sk->src_ip4)
+			map_v4(t->local_addr, sk->src_ip4);
+		map_v4(t->remote_addr, ctx->user_ip4);
+		return true;
+	}
+	local[0] = sk->src_ip6[0];
+	local[1] = sk->src_ip6[1];
+	local[2] = sk->src_ip6[2];
+	local[3] = sk->src_ip6[3];
+	if (is_v4_mapped(local) && local[3] == 0)
+		local[2] = 0;
+	remote[0] = ctx->user_ip6[0];
+	remote[1] = ctx->user_ip6[1];
+	remote[2] = ctx->user_ip6[2];
+	remote[3] = ctx->user_ip6[3];
+	return true;
+}
+
+/* Unconnected UDP only: the kernel runs these hooks for sends with an address and for receives
+ * that ask for one. Besides the owner, the peer goes into the 5-tuple map (compared first), so
+ * the peer's packets find this socket where they carry none (ingress, another namespace). */
+static __always_inline int on_udp_message(struct bpf_sock_addr *ctx, __u8 method, int family)
+{
+	__u64 cookie = bpf_get_socket_cookie(ctx);
+	struct owner_tuple t = {};
+	__u64 *known;
+
+	owner_touch_current(cookie, method, method);
+	if (!message_tuple(ctx, family, &t))
+		return 1;
+	known = bpf_map_lookup_elem(&owner_tuples, &t);
+	if ((!known || *known != cookie) && bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY))
+		owner_count(OWNER_CTR_TUPLE_FULL);
+	return 1;
+}
+
+SEC("cgroup/sendmsg4")
+int owner_sendmsg4(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_SEND, AF_INET); }
+
+SEC("cgroup/sendmsg6")
+int owner_sendmsg6(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_SEND, AF_INET6); }
+
+SEC("cgroup/recvmsg4")
+int owner_recvmsg4(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_RECEIVE, AF_INET); }
+
+SEC("cgroup/recvmsg6")
+int owner_recvmsg6(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_RECEIVE, AF_INET6); }
+
+/* ---------------------------------------------------------------- bind, release */
+
+/* A release hook sees only the socket's family, type and protocol (not its addresses), so
+ * post_bind keeps each bound socket's endpoint here for it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct owner_endpoint);
+} bound_endpoints SEC(".maps");
+
+/* The local address of a struct bpf_sock as flowmond writes addresses; all zero for a wildcard.
+ * family is a constant per program: post_bind4 may not even read the IPv6 fields. */
+static __always_inline void bpf_sock_local(struct bpf_sock *ctx, int family, __u8 *addr)
+{
+	__u32 *w = (__u32 *)addr;
+
+	if (family == AF_INET) {
+		__u32 v4 = ctx->src_ip4;
+
+		if (v4)
+			map_v4(addr, v4);
+		else
+			__builtin_memset(addr, 0, FLOWMON_ADDR_LEN);
+		return;
+	}
+	w[0] = ctx->src_ip6[0];
+	w[1] = ctx->src_ip6[1];
+	w[2] = ctx->src_ip6[2];
+	w[3] = ctx->src_ip6[3];
+	if (is_v4_mapped(w) && w[3] == 0)
+		w[2] = 0; /* ::ffff:0.0.0.0 is a wildcard too */
+}
+
+static __always_inline int on_post_bind(struct bpf_sock *ctx, int family)
+{
+	struct owner_endpoint ep = {};
+	__u64 cookie;
+
+	if (!tcp_or_udp(ctx->protocol))
+		return 1;
+	cookie = bpf_get_socket_cookie(ctx);
+	owner_set_current(cookie, ctx->protocol == IPPROTO_TCP ? OWNER_ACCEPT : OWNER_RECEIVE);
+	bpf_sock_local(ctx, family, ep.addr);
+	ep.port = ctx->src_port;
+	ep.proto = ctx->protocol;
+	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_ANY) ||
+	    bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY))
+		owner_count(OWNER_CTR_ENDPOINT_FULL);
+	return 1;
+}
+
+SEC("cgroup/post_bind4")
+int owner_post_bind4(struct bpf_sock *ctx) { return on_post_bind(ctx, AF_INET); }
+
+SEC("cgroup/post_bind6")
+int owner_post_bind6(struct bpf_sock *ctx) { return on_post_bind(ctx, AF_INET6); }
+
+/* Forgets a released socket: its owner, and its endpoint unless another socket has bound there
+ * since (SO_REUSEPORT). Its 5-tuple entries stay until the LRU evicts them (see owner_maps.bpf.h):
+ * they lead to this cookie, which has no owner any more. */
+static __always_inline void forget(__u64 cookie)
+{
+	struct owner_endpoint *ep;
+	__u64 *bound;
+
+	bpf_map_delete_elem(&sock_owners, &cookie);
+	ep = bpf_map_lookup_elem(&bound_endpoints, &cookie);
+	if (!ep)
+		return;
+	bound = bpf_map_lookup_elem(&owner_endpoints, ep);
+	if (bound && *bound == cookie)
+		bpf_map_delete_elem(&owner_endpoints, ep);
+	bpf_map_delete_elem(&bound_endpoints, &cookie);
+}
+
+SEC("cgroup/sock_release")
+int owner_release(struct bpf_sock *ctx)
+{
+	if (tcp_or_udp(ctx->protocol) && (ctx->family == AF_INET || ctx->family == AF_INET6))
+		forget(bpf_get_socket_cookie(ctx));
+	return 1;
+}
+
+/* ---------------------------------------------------------------- send, receive (6.4+) */
+
+/* The connection of sk seen from its local end, for the 5-tuple map; false if not connected
+ * (the local address and port are filled all the same when sk is IPv4 or IPv6). */
+static __always_inline bool sock_tuple(struct sock *sk, __u8 proto, struct owner_tuple *t)
+{
+	struct skc_head head;
+	int ip_version;
+
+	if (read_skc_head(&head, sk) != 0)
+		return false;
+	t->remote_port = bpf_ntohs(SKC_AT(&head, __be16, skc_dport));
+	t->local_port = SKC_AT(&head, __u16, skc_num);
+	t->proto = proto;
+	ip_version = head_ip_version(&head);
+	if (ip_version == 6) {
+		__builtin_memcpy(t->local_addr, &SKC_AT(&head, struct in6_addr, skc_v6_rcv_saddr), FLOWMON_ADDR_LEN);
+		__builtin_memcpy(t->remote_addr, &SKC_AT(&head, struct in6_addr, skc_v6_daddr), FLOWMON_ADDR_LEN);
+	} else if (ip_version == 4) {
+		map_v4(t->local_addr, SKC_AT(&head, __be32, skc_rcv_saddr));
+		map_v4(t->remote_addr, SKC_AT(&head, __be32, skc_daddr));
+	} else {
+		return false;
+	}
+	return t->remote_port && t->local_port;
+}
+
+/* True when sk is connected and its 5-tuple now leads to cookie. */
+static __always_inline bool remember_tuple(struct sock *sk, __u8 proto, __u64 cookie)
+{
+	struct owner_tuple t = {};
+
+	if (!sock_tuple(sk, proto, &t))
+		return false;
+	if (bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY)) {
+		owner_count(OWNER_CTR_TUPLE_FULL);
+		return false;
+	}
+	return true;
+}
+
+static __always_inline void on_sock_used(struct sock *sk, int ret, __u8 method)
+{
+	struct sock_owner *same;
+	__u16 family;
+	__u8 proto;
+	__u64 cookie;
+
+	if (ret <= 0 || !sk)
+		return;
+	family = sk->__sk_common.skc_family;
+	proto = sk->sk_protocol;
+	if ((family != AF_INET && family != AF_INET6) || !tcp_or_udp(proto))
+		return;
+	cookie = bpf_get_socket_cookie(sk);
+	/* A TCP socket no hook recorded was accepted (a connect() or the scan would have recorded it). */
+	same = owner_touch_current(cookie, method, proto == IPPROTO_TCP ? OWNER_ACCEPT : method);
+	if (same && same->tuple_known)
+		return;
+	/* A new owner record, or the first use of a connected socket after its connect(): its 5-tuple,
+	 * for packets that carry no socket. */
+	if (remember_tuple(sk, proto, cookie)) {
+		same = bpf_map_lookup_elem(&sock_owners, &cookie);
+		if (same)
+			same->tuple_known = 1; /* in place: a flag for this program, not part of the owner */
+	}
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(owner_send_length, struct sock *sk, int ret, int flags)
+{
+	on_sock_used(sk, ret, OWNER_SEND);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(owner_recv_length, struct sock *sk, int ret, int flags)
+{
+	on_sock_used(sk, ret, OWNER_RECEIVE);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- start-up seeding */
+
+/* Every TCP and UDP socket open in a process at start-up (every network namespace): its owner
+ * (EXISTING, unless a live hook already wrote a newer one), its endpoint if it listens or is a
+ * bound UDP socket, its 5-tuple if connected. */
+SEC("iter/task_file")
+int owner_seed(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct sock_owner o = {};
+	struct owner_endpoint ep = {};
+	struct owner_tuple t = {};
+	struct socket *sock;
+	struct sock *sk;
+	__u64 cookie;
+	__u16 family;
+	__u8 proto, state;
+
+	if (!task || !file)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	sk = sock->sk;
+	if (!sk)
+		return 0;
+	family = sk->__sk_common.skc_family;
+	proto = sk->sk_protocol;
+	if ((family != AF_INET && family != AF_INET6) || !tcp_or_udp(proto))
+		return 0;
+	state = sk->__sk_common.skc_state;
+	if (proto == IPPROTO_TCP && state == TCP_CLOSE)
+		return 0;
+	/* The cookie as the kernel keeps it: the iterator's socket pointer is not trusted enough for
+	 * bpf_get_socket_cookie(), which would also make one. Sockets nobody asked for a cookie yet
+	 * have 0: they are written to the output, user space has the kernel make their cookies
+	 * (getsockopt SO_COOKIE on a pidfd_getfd copy) and runs the iterator again. */
+	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (!cookie) {
+		struct owner_seed_miss miss = { .pid = BPF_CORE_READ(task, tgid), .fd = ctx->fd };
+
+		bpf_seq_write(ctx->meta->seq, &miss, sizeof(miss));
+		return 0;
+	}
+	owner_from_task(&o, task, OWNER_EXISTING);
+	if (bpf_map_update_elem(&sock_owners, &cookie, &o, BPF_NOEXIST) == 0)
+		owner_count(OWNER_CTR_SEEDED);
+	else if (!bpf_map_lookup_elem(&sock_owners, &cookie))
+		owner_count(OWNER_CTR_OWNER_FULL); /* not EEXIST (a hook wrote a newer owner): full */
+	if (sock_tuple(sk, proto, &t)) {
+		bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_NOEXIST);
+		return 0;
+	}
+	if (proto == IPPROTO_TCP && state != TCP_LISTEN)
+		return 0;
+	/* A listener or a bound, unconnected UDP socket: its endpoint. */
+	__builtin_memcpy(ep.addr, t.local_addr, FLOWMON_ADDR_LEN);
+	ep.port = t.local_port;
+	ep.proto = proto;
+	if (!ep.port)
+		return 0;
+	if (is_v4_mapped((__u32 *)ep.addr) && ((__u32 *)ep.addr)[3] == 0)
+		__builtin_memset(ep.addr, 0, FLOWMON_ADDR_LEN);
+	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_NOEXIST) == 0)
+		bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY);
+	return 0;
+}

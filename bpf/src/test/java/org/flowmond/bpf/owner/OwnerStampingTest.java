@@ -1,0 +1,147 @@
+package org.flowmond.bpf.owner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Inet4Address;
+import java.util.List;
+import java.util.Optional;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.OwnerMethod;
+import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.bpf.tc.TcFlowMonitor;
+import org.flowmond.bpf.tc.TcFlowMonitorOptions;
+import org.flowmond.bpf.tc.TcHooks;
+import org.flowmond.bpf.tc.TcInterface;
+import org.flowmond.testing.Privileges;
+import org.flowmond.testing.VethPair;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The TC program stamps the owners of both ends into the flow entries: a client in namespace A, a
+ * server in namespace B, the counter on A's veth (ingress and egress). Packets leaving A carry the
+ * client's socket; packets arriving at A carry none (the veth scrubbed it): their owners come from
+ * the 5-tuple map, which the processes' own sends and receives wrote.
+ */
+class OwnerStampingTest {
+    private static final KernelClock CLOCK = new KernelClock();
+    private static final long RECHECK_WAIT_MS = 150; // > the TC program's 100 ms address-lookup interval
+    private static VethPair net;
+
+    @BeforeAll
+    static void network() {
+        Privileges.requireRoot();
+        Privileges.requireTool("python3");
+        net = VethPair.create("stamp");
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private static UniFlow flow(List<UniFlow> flows, int proto, Direction dir, int srcPort, int dstPort) {
+        return flows.stream().filter(f -> f.key().protocol() == proto && f.key().direction() == dir
+                        && f.key().srcPort() == srcPort && f.key().dstPort() == dstPort)
+                .findFirst().orElseThrow(() -> new AssertionError("no flow " + proto + " " + dir + " "
+                        + srcPort + "->" + dstPort + " in " + flows));
+    }
+
+    private static void assertOwner(SocketOwner o, OwnerPeer peer, String name, OwnerMethod method, String what) {
+        assertNotNull(o, what + ": no owner");
+        assertEquals(peer.pid(), o.pid(), what);
+        assertEquals(name, o.command(), what);
+        assertEquals(method, o.method(), what);
+        assertEquals((int) ProcessHandle.current().pid(), o.ppid(), what);
+    }
+
+    @Test
+    void tcpBothEndsStampedAndRestampedAfterTheEntryWasRemovedWhileIdle() throws Exception {
+        try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults());
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(4096), CLOCK, f -> { }, own);
+             OwnerPeer server = OwnerPeer.start(net.nsB, "tcp-server");
+             OwnerPeer client = OwnerPeer.start(net.nsA, "tcp-client")) {
+            m.attach(TcInterface.named(net.ifA, TcHooks.BOTH).inNamespace(net.nsA));
+            String[] listener = server.ok("tcp_listen 4 0.0.0.0 0");
+            int port = Integer.parseInt(listener[2]);
+            String[] c = client.ok("tcp_connect 4 " + net.ipv4B + " " + port);
+            int clientPort = Integer.parseInt(c[2]);
+            String[] accepted = server.ok("accept " + listener[0]);
+            exchange(client, server, c[0], accepted[0]);
+            Thread.sleep(RECHECK_WAIT_MS);
+            exchange(client, server, c[0], accepted[0]);
+
+            List<UniFlow> flows = m.scan();
+            UniFlow out = flow(flows, 6, Direction.EGRESS, clientPort, port);
+            UniFlow in = flow(flows, 6, Direction.INGRESS, port, clientPort);
+            assertOwner(out.sourceOwner(), client, "tcp-client", OwnerMethod.CONNECT, "egress source");
+            assertOwner(out.destinationOwner(), server, "tcp-server", OwnerMethod.ACCEPT, "egress destination");
+            assertOwner(in.sourceOwner(), server, "tcp-server", OwnerMethod.ACCEPT, "ingress source");
+            assertOwner(in.destinationOwner(), client, "tcp-client", OwnerMethod.CONNECT, "ingress destination");
+
+            // the daemon exports an idle flow by removing its entry; the connection talks again later
+            Optional<UniFlow> removed = m.removeFlow(out.key());
+            assertEquals(out.sourceOwner(), removed.orElseThrow().sourceOwner());
+            m.removeFlow(in.key());
+            Thread.sleep(RECHECK_WAIT_MS);
+            exchange(client, server, c[0], accepted[0]);
+            flows = m.scan();
+            out = flow(flows, 6, Direction.EGRESS, clientPort, port);
+            in = flow(flows, 6, Direction.INGRESS, port, clientPort);
+            assertOwner(out.sourceOwner(), client, "tcp-client", OwnerMethod.CONNECT, "resumed egress source");
+            assertOwner(out.destinationOwner(), server, "tcp-server", OwnerMethod.ACCEPT, "resumed egress destination");
+            assertOwner(in.sourceOwner(), server, "tcp-server", OwnerMethod.ACCEPT, "resumed ingress source");
+            assertOwner(in.destinationOwner(), client, "tcp-client", OwnerMethod.CONNECT, "resumed ingress destination");
+            assertEquals(0, own.statistics().lost(), own.statistics().toString());
+        }
+    }
+
+    private static void exchange(OwnerPeer client, OwnerPeer server, String clientSock, String serverSock) {
+        client.ok("send " + clientSock + " 100");
+        server.ok("recv " + serverSock);
+        server.ok("send " + serverSock + " 50");
+        client.ok("recv " + clientSock);
+    }
+
+    @Test
+    void udpRequestResponseBothEndsIpv6AndV4Mapped() throws Exception {
+        try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults());
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(4096), CLOCK, f -> { }, own);
+             OwnerPeer server = OwnerPeer.start(net.nsB, "udp-server");
+             OwnerPeer client = OwnerPeer.start(net.nsA, "udp-client")) {
+            m.attach(TcInterface.named(net.ifA, TcHooks.BOTH).inNamespace(net.nsA));
+            for (String[] v : List.of(new String[] {"6", net.ipv6B, "::", "6"},
+                    new String[] {"6", "::ffff:" + net.ipv4B, "::", "4"}, new String[] {"4", net.ipv4B, "0.0.0.0", "4"})) {
+                String[] bound = server.ok("udp_bind " + v[0] + " " + v[2] + " 0");
+                int port = Integer.parseInt(bound[2]);
+                String[] sock = client.ok("udp_socket " + v[0]);
+                int clientPort = 0;
+                for (int round = 0; round < 2; round++) { // the second after the address-lookup interval
+                    clientPort = Integer.parseInt(client.ok("sendto " + sock[0] + " " + v[1] + " " + port + " 64")[0]);
+                    String[] got = server.ok("recvfrom " + bound[0]);
+                    server.ok("sendto " + bound[0] + " " + got[1] + " " + got[2] + " 32");
+                    client.ok("recvfrom " + sock[0]);
+                    Thread.sleep(RECHECK_WAIT_MS);
+                }
+
+                List<UniFlow> flows = m.scan();
+                UniFlow request = flow(flows, 17, Direction.EGRESS, clientPort, port);
+                UniFlow response = flow(flows, 17, Direction.INGRESS, port, clientPort);
+                assertEquals(Integer.parseInt(v[3]), request.key().srcAddress() instanceof Inet4Address ? 4 : 6);
+                assertEquals(2, request.counters().packets());
+                assertOwner(request.sourceOwner(), client, "udp-client", OwnerMethod.SEND, "request source IPv" + v[3]);
+                assertOwner(request.destinationOwner(), server, "udp-server", OwnerMethod.RECEIVE, "request destination");
+                assertOwner(response.sourceOwner(), server, "udp-server", OwnerMethod.RECEIVE, "response source");
+                assertOwner(response.destinationOwner(), client, "udp-client", OwnerMethod.SEND, "response destination");
+            }
+        }
+    }
+}

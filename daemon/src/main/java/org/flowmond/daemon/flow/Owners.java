@@ -1,0 +1,126 @@
+package org.flowmond.daemon.flow;
+
+import org.flowmond.bpf.api.ConnectOutcome;
+import org.flowmond.bpf.api.OwnerMethod;
+import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.bpf.api.UniFlow;
+
+/**
+ * Names the processes on the two sides of a biflow from the owners the kernel stamps on its
+ * entries. The TC program writes into each entry the owner of its source end (the local process
+ * that sent) and of its destination end (the local process that receives), as of the entry's
+ * last packet; every scan brings them again, so the process survives idle gaps, active-timeout
+ * slices, reloads and daemon restarts as long as the socket lives.
+ *
+ * <p><b>Rule.</b> Each side takes its owner from the entries on which it sends, the one with the
+ * latest last packet: there the TC program reads the owner from the sending socket itself at every
+ * packet, so it is the owner as of that packet. Only a side that never sends through a hook with
+ * its socket (a peer across a veth or in another namespace, whose packets arrive without one)
+ * takes it from the entries on which it receives, where the owner is looked up by address and may
+ * lag by the kernel's recheck interval. A socket shared by several processes (inherited across
+ * fork, passed over a Unix socket) is therefore named by the process that used it last, and a
+ * record carries the owner at its end. A connect owner makes its side the initiator, an accept
+ * owner the other side.
+ *
+ * <p>Single-threaded: owned by {@link FlowTable}.
+ */
+final class Owners {
+    private final ProcessResolver processes;
+    private final SyscallFlowTable syscalls;
+    private final FlowStats stats;
+
+    Owners(ProcessResolver processes, SyscallFlowTable syscalls, FlowStats stats) {
+        this.processes = processes;
+        this.syscalls = syscalls;
+        this.stats = stats;
+    }
+
+    /** The owners of one reading of one of {@code b}'s entries, which travels low → high if {@code fromLow}. */
+    void observe(Biflow b, UniFlow u, boolean fromLow) {
+        SocketOwner source = u.sourceOwner();
+        SocketOwner destination = u.destinationOwner();
+        if (source == null && destination == null) {
+            return; // the usual case for traffic with no local end: nothing to compare
+        }
+        long seen = u.counters().lastSeenNanos();
+        if (source != null) {
+            side(b, fromLow, source, seen, true);
+        }
+        if (destination != null) {
+            side(b, !fromLow, destination, seen, false);
+        }
+    }
+
+    private void side(Biflow b, boolean low, SocketOwner o, long seen, boolean sends) {
+        Attribution current = low ? b.lowProcess : b.highProcess;
+        long currentSeen = low ? b.lowOwnerSeen : b.highOwnerSeen;
+        if (current != null) {
+            boolean currentSends = low ? b.lowOwnerSends : b.highOwnerSends;
+            if ((currentSends && !sends) || (currentSends == sends && seen < currentSeen)) {
+                return; // a looked-up owner never replaces the sender's own, nor an older packet's a newer one
+            }
+        }
+        if (low) {
+            b.lowOwnerSeen = seen;
+            b.lowOwnerSends = sends;
+        } else {
+            b.highOwnerSeen = seen;
+            b.highOwnerSends = sends;
+        }
+        if (current != null && current.sameOwner(o)) {
+            if (current.syscall() == null && seen > currentSeen) { // its connect/accept event may have come since
+                Attribution a = withSyscall(b, low, current);
+                if (low) {
+                    b.lowProcess = a;
+                } else {
+                    b.highProcess = a;
+                }
+            }
+            return; // the usual case at every scan: nothing to resolve
+        }
+        if (current != null) {
+            stats.ownerChanges.incrementAndGet();
+        }
+        Attribution a = withSyscall(b, low, new Attribution(processes.resolve(o), o.method(), null));
+        if (low) {
+            b.lowProcess = a;
+        } else {
+            b.highProcess = a;
+        }
+        switch (o.method()) {
+            case CONNECT -> b.decideInitiator(low, InitiatorRule.SYSCALL);
+            case ACCEPT -> b.decideInitiator(!low, InitiatorRule.SYSCALL);
+            default -> { }
+        }
+    }
+
+    /**
+     * Adds the count and MTBS of the syscall flow behind a connect or accept owner of a TCP flow as
+     * of this connection's own call (found by the client's port among the flow's latest calls), once
+     * that call is known: its event may arrive after the scan that stamped the owner, so later scans
+     * with new packets and the export try again.
+     */
+    Attribution withSyscall(Biflow b, boolean low, Attribution a) {
+        if (a == null || a.syscall() != null || b.key.protocol() != 6
+                || (a.method() != OwnerMethod.CONNECT && a.method() != OwnerMethod.ACCEPT)) {
+            return a;
+        }
+        Endpoint local = low ? b.key.low() : b.key.high();
+        Endpoint remote = low ? b.key.high() : b.key.low();
+        ProcessInfo p = a.process();
+        SyscallStats s;
+        if (a.method() == OwnerMethod.CONNECT) {
+            s = syscalls.statsAtCall(new SyscallFlowKey(SocketEventKind.CONNECT, p.pid(), p.name(), 0,
+                    local.address(), remote.address(), remote.port(), ConnectOutcome.ESTABLISHED), local.port());
+            if (s == null) { // a probe variant that reports the SYN, not the handshake's end
+                s = syscalls.statsAtCall(new SyscallFlowKey(SocketEventKind.CONNECT, p.pid(), p.name(), 0,
+                        local.address(), remote.address(), remote.port(), ConnectOutcome.NONE), local.port());
+            }
+        } else {
+            s = syscalls.statsAtCall(new SyscallFlowKey(SocketEventKind.ACCEPT, p.pid(), p.name(), 0,
+                    remote.address(), local.address(), local.port(), ConnectOutcome.NONE), remote.port());
+        }
+        return s == null ? a : a.withSyscall(s);
+    }
+}
