@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.flow.Attribution;
-import org.flowmond.daemon.flow.AttributionMethod;
+import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.Endpoint;
@@ -27,7 +27,7 @@ class NprobeJsonTest {
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), 40000),
                 new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
                 T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
-                new Attribution(client, AttributionMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
+                new Attribution(client, OwnerMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
     }
 
     @Test

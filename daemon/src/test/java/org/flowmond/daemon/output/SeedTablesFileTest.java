@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.SyscallFlowKey;
@@ -58,7 +59,7 @@ class SeedTablesFileTest {
         for (int i = 0; i < ROWS; i++) {
             SocketEventKind kind = i % 2 == 0 ? SocketEventKind.CONNECT : SocketEventKind.ACCEPT;
             records.add(new SyscallFlowRecord(new SyscallFlowKey(kind, 1000 + i, "client-" + i, 4,
-                    InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1"), 80), null,
+                    InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1"), 80, ConnectOutcome.NONE), null,
                     new SyscallStats(2, t0 + i, t0 + i + 1_500_000_000L), EndReason.IDLE_TIMEOUT));
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -41,6 +41,11 @@ class StatisticsMappingTest {
             FakeSources fake = new FakeSources();
             Sources withIpfix = new Sources() {
                 @Override
+                public OwnershipSource openOwnership(Settings settings) {
+                    return fake.openOwnership(settings);
+                }
+
+                @Override
                 public SocketEventSource openSyscall(Settings settings, KernelClock clock) {
                     return fake.openSyscall(settings, clock);
                 }

@@ -19,7 +19,7 @@ import org.flowmond.bpf.api.Direction;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.Attribution;
-import org.flowmond.daemon.flow.AttributionMethod;
+import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.Endpoint;
@@ -51,7 +51,7 @@ class KafkaOutputBrokerTest {
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), srcPort),
                 new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
                 T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
-                new Attribution(client, AttributionMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
+                new Attribution(client, OwnerMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
     }
 
     private Settings settings(KafkaBroker broker, String topic, int queueLimit) throws Exception {
