@@ -35,8 +35,15 @@ public final class StatisticNames {
             "Biflows ended, by IPFIX flowEndReason (idle, active, end-of-flow, forced-end, lack-of-resources)");
     private static final Family SYSCALL_ENDED = Family.counter(PREFIX + "syscall_flows_ended", "reason",
             "Syscall flows (PID, command, addresses, port) ended, by reason");
-    private static final Family ATTRIBUTIONS = Family.counter(PREFIX + "attributions", "result",
-            "Connect/accept events matched to a biflow (matched), given up (unmatched), or without a local port");
+    private static final Family RECORDS_BY_OWNERS = Family.counter(PREFIX + "flow_records_by_owners", "sides",
+            "Biflow records by how many of their two sides carry a process: both-sides, one-side, no-side "
+            + "(a remote peer, a forwarded flow, or a local socket whose owner the kernel does not know)");
+    private static final Family OWNERS_LOST = Family.counter(PREFIX + "ownership_lost", "map",
+            "Socket owners the kernel could not record because a map was full: owner (by socket), endpoint "
+            + "(bound/listening address), tuple (5-tuple); those sockets' flows stay without a process, never a wrong one");
+    private static final Family NO_OWNER = Family.counter(PREFIX + "ownership_lookups_without_owner", "packet",
+            "TC lookups that found no owner: socket (the packet carried a local socket the maps do not know), "
+            + "address (no socket; neither its 5-tuple nor its local endpoint is known: a remote end, or not yet)");
     private static final Family NON_IP_BY_TYPE = Family.counter(PREFIX + "tc_non_ip_frames", "ethertype",
             "Frames without IP addresses (ARP, LLDP, ...) by EtherType (0xTYPE, or other): counted, never exported as flows");
     private static final Family TC_ATTACH = Family.gauge(PREFIX + "tc_attach_path", "path",
@@ -79,8 +86,10 @@ public final class StatisticNames {
         m.put("syscall.delivered", Family.counter(PREFIX + "syscall_events_delivered", "Connect/accept events read from the BPF ring buffer"));
         m.put("syscall.consumer-failures", Family.counter(PREFIX + "syscall_consumer_failures",
                 "Connect/accept events whose handling threw (logged)"));
-        m.put("attribution.pending", Family.gauge(PREFIX + "attributions_pending",
-                "Connect/accept events waiting for their biflow's first packets"));
+        m.put("attribution.owner-changes", Family.counter(PREFIX + "flow_owner_changes",
+                "Times a biflow side's process changed between records (a shared socket used by another process)"));
+        m.put("ownership.seeded", Family.counter(PREFIX + "ownership_seeded",
+                "Socket owners written by the start-up scan of the sockets open then"));
         m.put("pipeline.cycle-failures", Family.counter(PREFIX + "flow_cycle_failures", "Flow cycles that failed (logged; the next one runs)"));
         m.put("pipeline.output-failures", Family.counter(PREFIX + "output_failures", "Records an output threw on (logged)"));
         m.put("pipeline.scan-entries", Family.gauge(PREFIX + "tc_scan_entries", "Entries in the TC map at its last read"));
@@ -178,8 +187,14 @@ public final class StatisticNames {
         if (key.startsWith("tc.attach.")) {
             return new Sample(TC_ATTACH, key.substring("tc.attach.".length()));
         }
-        if (key.startsWith("attribution.")) {
-            return new Sample(ATTRIBUTIONS, key.substring("attribution.".length()));
+        if (key.startsWith("attribution.records-")) {
+            return new Sample(RECORDS_BY_OWNERS, key.substring("attribution.records-".length()));
+        }
+        if (key.startsWith("ownership.") && key.endsWith("-map-full")) {
+            return new Sample(OWNERS_LOST, key.substring("ownership.".length(), key.length() - "-map-full".length()));
+        }
+        if (key.startsWith("ownership.no-owner-for-")) {
+            return new Sample(NO_OWNER, key.substring("ownership.no-owner-for-".length()));
         }
         Matcher part = CYCLE_PART.matcher(key);
         if (part.matches()) {
@@ -198,7 +213,7 @@ public final class StatisticNames {
         Set<String> names = new TreeSet<>();
         EXACT.values().forEach(f -> names.add(f.name()));
         COLLECTOR_FAMILIES.values().forEach(f -> names.add(f.name()));
-        for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, ATTRIBUTIONS, CYCLE_PART_LAST, CYCLE_PART_MAX,
+        for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, RECORDS_BY_OWNERS, OWNERS_LOST, NO_OWNER, CYCLE_PART_LAST, CYCLE_PART_MAX,
                 NON_IP_BY_TYPE, TC_ATTACH)) {
             names.add(f.name());
         }

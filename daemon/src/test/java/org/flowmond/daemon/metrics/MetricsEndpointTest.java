@@ -48,8 +48,8 @@ class MetricsEndpointTest {
         stats.put("flows.ended.forced-end", 1L);
         stats.put("dropped.map-full", 5L);
         stats.put("dropped.ring-buffer", 0L);
-        stats.put("attribution.matched", 9L);
-        stats.put("attribution.pending", 2L);
+        stats.put("attribution.records-both-sides", 9L);
+        stats.put("ownership.owner-map-full", 2L);
         stats.put("pipeline.scan-millis", 12L);
         stats.put("pipeline.scan-millis-max", 1500L);
         stats.put("probe.variant.fentry", 1L);
@@ -70,8 +70,8 @@ class MetricsEndpointTest {
                     "flowmond_flows_ended_total{reason=\"idle\"} 3.0",
                     "flowmond_dropped_total{reason=\"map-full\"} 5.0",
                     "flowmond_dropped_total{reason=\"ring-buffer\"} 0.0",
-                    "flowmond_attributions_total{result=\"matched\"} 9.0",
-                    "flowmond_attributions_pending 2.0",
+                    "flowmond_flow_records_by_owners_total{sides=\"both-sides\"} 9.0",
+                    "flowmond_ownership_lost_total{map=\"owner\"} 2.0",
                     "flowmond_flow_cycle_part_seconds{part=\"scan\"} 0.012",
                     "flowmond_flow_cycle_part_max_seconds{part=\"scan\"} 1.5",
                     "flowmond_collector_messages_sent_total{collector=\"udp:127.0.0.1:4739\"} 11.0",
