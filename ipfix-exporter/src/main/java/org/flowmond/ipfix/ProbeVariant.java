@@ -8,7 +8,9 @@ public enum ProbeVariant {
     KPROBE(2),
     TRACEPOINT(3),
     /** BTF raw tracepoints (tp_btf). */
-    RAW_TRACEPOINT(4);
+    RAW_TRACEPOINT(4),
+    /** Socket-level hooks (cgroup socket programs and socket tracepoints): no syscall traced. */
+    SOCKET(5);
 
     private final int code;
 

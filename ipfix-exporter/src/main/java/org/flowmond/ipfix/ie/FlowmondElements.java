@@ -63,7 +63,7 @@ public final class FlowmondElements {
                 InformationElement.of("droppedEventQueue", pen, 115, UNSIGNED64, Semantics.TOTAL_COUNTER,
                         Units.NONE, "socket events dropped because the daemon's event queue was full"),
                 InformationElement.of("probeVariant", pen, 116, UNSIGNED8, Semantics.IDENTIFIER, Units.NONE,
-                        "syscall probes in use: 0 none, 1 fentry, 2 kprobe, 3 tracepoint, 4 raw_tracepoint"),
+                        "syscall probes in use: 0 none, 1 fentry, 2 kprobe, 3 tracepoint, 4 raw_tracepoint, 5 socket"),
                 // per destination, in the exporter statistics records
                 InformationElement.of("icmpErrorCount", pen, 117, UNSIGNED64, Semantics.TOTAL_COUNTER, Units.MESSAGES,
                         "ICMP errors the kernel reported for this UDP collector (each refused one message)"),
