@@ -14,7 +14,9 @@ import org.flowmond.bpf.tc.TcAttachMode;
  * @param tcScanInterval    {@code tc-scan-interval}: how often the TC map is read and expiry checked
  * @param tcAttach          {@code tc-attach}: TCX links, classic tc filters, or auto (TCX where the kernel has it)
  * @param tcPriority        {@code tc-priority}: priority (pref) of the classic tc filters, 1 = first
+ * @param ownerMapEntries   {@code owner-map-entries}: sockets whose owner the kernel can hold at once
  */
 public record ProbeSettings(HookVariant syscallHook, int ringBufferBytes, Duration ringPollInterval,
-                            int tcMapEntries, Duration tcScanInterval, TcAttachMode tcAttach, int tcPriority) {
+                            int tcMapEntries, Duration tcScanInterval, TcAttachMode tcAttach, int tcPriority,
+                            int ownerMapEntries) {
 }

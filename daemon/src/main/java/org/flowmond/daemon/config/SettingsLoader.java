@@ -190,7 +190,8 @@ public final class SettingsLoader {
                 in.intIn(p + "tc-map-entries", 1024, MAX_TABLE),
                 in.duration(p + "tc-scan-interval", Duration.ofMillis(10), Duration.ofSeconds(60)),
                 in.enumValue(p + "tc-attach", TcAttachMode.class),
-                in.intIn(p + "tc-priority", 1, 65535));
+                in.intIn(p + "tc-priority", 1, 65535),
+                in.intIn(p + "owner-map-entries", 1024, MAX_TABLE));
     }
 
     private static FilterSettings filter(ConfigReader in) throws ConfigError {

@@ -28,7 +28,8 @@ public final class StatisticNames {
     private static final Pattern CYCLE_PART = Pattern.compile("pipeline\\.([a-z0-9-]+)-millis(-max)?");
 
     private static final Family DROPPED = Family.counter(PREFIX + "dropped", "reason",
-            "Data lost, by where it was lost: map-full counts packets the TC program could not count, ring-buffer, "
+            "Data lost, by where it was lost: map-full counts packets the TC program could not count, owner-*-map-full "
+            + "socket owners the kernel could not record (those flows stay without a process, never a wrong one), ring-buffer, "
             + "event-queue and syscall-* connect/accept events, send-queue flow records the IPFIX exporter had no room for, "
             + "exporter-closed flow records handed to an exporter that was closing");
     private static final Family FLOWS_ENDED = Family.counter(PREFIX + "flows_ended", "reason",
@@ -38,9 +39,6 @@ public final class StatisticNames {
     private static final Family RECORDS_BY_OWNERS = Family.counter(PREFIX + "flow_records_by_owners", "sides",
             "Biflow records by how many of their two sides carry a process: both-sides, one-side, no-side "
             + "(a remote peer, a forwarded flow, or a local socket whose owner the kernel does not know)");
-    private static final Family OWNERS_LOST = Family.counter(PREFIX + "ownership_lost", "map",
-            "Socket owners the kernel could not record because a map was full: owner (by socket), endpoint "
-            + "(bound/listening address), tuple (5-tuple); those sockets' flows stay without a process, never a wrong one");
     private static final Family NO_OWNER = Family.counter(PREFIX + "ownership_lookups_without_owner", "packet",
             "TC lookups that found no owner: socket (the packet carried a local socket the maps do not know), "
             + "address (no socket; neither its 5-tuple nor its local endpoint is known: a remote end, or not yet)");
@@ -190,9 +188,6 @@ public final class StatisticNames {
         if (key.startsWith("attribution.records-")) {
             return new Sample(RECORDS_BY_OWNERS, key.substring("attribution.records-".length()));
         }
-        if (key.startsWith("ownership.") && key.endsWith("-map-full")) {
-            return new Sample(OWNERS_LOST, key.substring("ownership.".length(), key.length() - "-map-full".length()));
-        }
         if (key.startsWith("ownership.no-owner-for-")) {
             return new Sample(NO_OWNER, key.substring("ownership.no-owner-for-".length()));
         }
@@ -213,7 +208,7 @@ public final class StatisticNames {
         Set<String> names = new TreeSet<>();
         EXACT.values().forEach(f -> names.add(f.name()));
         COLLECTOR_FAMILIES.values().forEach(f -> names.add(f.name()));
-        for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, RECORDS_BY_OWNERS, OWNERS_LOST, NO_OWNER, CYCLE_PART_LAST, CYCLE_PART_MAX,
+        for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, RECORDS_BY_OWNERS, NO_OWNER, CYCLE_PART_LAST, CYCLE_PART_MAX,
                 NON_IP_BY_TYPE, TC_ATTACH)) {
             names.add(f.name());
         }

@@ -15,7 +15,7 @@ final class BpfSources implements Sources {
 
     @Override
     public OwnershipSource openOwnership(Settings settings) {
-        SocketOwnership kernel = SocketOwnership.open(SocketOwnershipOptions.defaults());
+        SocketOwnership kernel = SocketOwnership.open(new SocketOwnershipOptions(settings.probes().ownerMapEntries()));
         ownership = kernel;
         return new OwnershipSource() {
             @Override

@@ -18,9 +18,9 @@ public interface OwnershipSource extends AutoCloseable {
 
     /** The counters by statistics name (the edge where the typed record becomes names). */
     static void putInto(Map<String, Long> m, OwnershipStatistics s) {
-        m.put("ownership.owner-map-full", s.ownerMapFull());
-        m.put("ownership.endpoint-map-full", s.endpointMapFull());
-        m.put("ownership.tuple-map-full", s.tupleMapFull());
+        m.put("dropped.owner-map-full", s.ownerMapFull());
+        m.put("dropped.owner-endpoint-map-full", s.endpointMapFull());
+        m.put("dropped.owner-tuple-map-full", s.tupleMapFull());
         m.put("ownership.no-owner-for-socket", s.noOwnerForSocket());
         m.put("ownership.no-owner-for-address", s.noOwnerForAddress());
         m.put("ownership.seeded", s.seeded());

@@ -72,6 +72,9 @@ class MalformedConfigTest {
                 // 13b. a tc priority outside 1 .. 65535 (0 would let the kernel choose one)
                 Arguments.of("flowmon.probes.tc-priority = 0\n",
                         "F:1: flowmon.probes.tc-priority: expected a whole number from 1 to 65535, got 0"),
+                // 13c. an owner map too small to be of use
+                Arguments.of("flowmon.probes.owner-map-entries = 100\n",
+                        "F:1: flowmon.probes.owner-map-entries: expected a whole number from 1024 to 16777216, got 100"),
                 // 14. biflow mode
                 Arguments.of("flowmon.export.biflow = rfc7011\n",
                         "F:1: flowmon.export.biflow: expected one of rfc5103, ntop, uniflow, got \"rfc7011\""),

@@ -30,7 +30,7 @@ class SettingsLoaderTest {
         assertEquals(InterfaceSelection.allInterfaces(), s.interfaces());
         assertEquals(Directions.BOTH, s.directions());
         assertEquals(new ProbeSettings(HookVariant.AUTO, 1 << 20, Duration.ofMillis(100), 65536, Duration.ofSeconds(1),
-                TcAttachMode.AUTO, 1), s.probes());
+                TcAttachMode.AUTO, 1, 65536), s.probes());
         assertEquals(new FilterSettings(Set.of(), Set.of(), Optional.empty()), s.filter());
         assertEquals(new FlowSettings(65536, 16384, Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(1)), s.flows());
         assertEquals(new AttributionSettings(true), s.attribution());
@@ -83,7 +83,7 @@ class SettingsLoaderTest {
                   directions = Ingress
                   probes { syscall-hook = tracepoint, ring-buffer-size = 256K, ring-poll-interval = 50ms,
                            tc-map-entries = 4096, tc-scan-interval = 200ms,
-                           tc-attach = tc, tc-priority = 100 }
+                           tc-attach = tc, tc-priority = 100, owner-map-entries = 4096 }
                   filter { pids = [1, 42], ports = [80, 443], port-range = "8000-8080" }
                   flows { max-flows = 10, max-syscall-flows = 20, idle-timeout = 5s, active-timeout = 1m, fin-linger = 0s }
                   attribution.proc-scan-at-start = off
@@ -109,7 +109,7 @@ class SettingsLoaderTest {
         assertTrue(s.directions().includes(Direction.INGRESS));
         assertFalse(s.directions().includes(Direction.EGRESS));
         assertEquals(new ProbeSettings(HookVariant.TRACEPOINT, 256 * 1024, Duration.ofMillis(50), 4096, Duration.ofMillis(200),
-                TcAttachMode.TC, 100), s.probes());
+                TcAttachMode.TC, 100, 4096), s.probes());
         assertEquals(new FilterSettings(Set.of(1, 42), Set.of(80, 443), Optional.of(new PortRange(8000, 8080))), s.filter());
         assertEquals(new FlowSettings(10, 20, Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ZERO), s.flows());
         assertFalse(s.attribution().procScanAtStart());

@@ -49,7 +49,7 @@ class MetricsEndpointTest {
         stats.put("dropped.map-full", 5L);
         stats.put("dropped.ring-buffer", 0L);
         stats.put("attribution.records-both-sides", 9L);
-        stats.put("ownership.owner-map-full", 2L);
+        stats.put("ownership.no-owner-for-address", 2L);
         stats.put("pipeline.scan-millis", 12L);
         stats.put("pipeline.scan-millis-max", 1500L);
         stats.put("probe.variant.fentry", 1L);
@@ -71,7 +71,7 @@ class MetricsEndpointTest {
                     "flowmond_dropped_total{reason=\"map-full\"} 5.0",
                     "flowmond_dropped_total{reason=\"ring-buffer\"} 0.0",
                     "flowmond_flow_records_by_owners_total{sides=\"both-sides\"} 9.0",
-                    "flowmond_ownership_lost_total{map=\"owner\"} 2.0",
+                    "flowmond_ownership_lookups_without_owner_total{packet=\"address\"} 2.0",
                     "flowmond_flow_cycle_part_seconds{part=\"scan\"} 0.012",
                     "flowmond_flow_cycle_part_max_seconds{part=\"scan\"} 1.5",
                     "flowmond_collector_messages_sent_total{collector=\"udp:127.0.0.1:4739\"} 11.0",

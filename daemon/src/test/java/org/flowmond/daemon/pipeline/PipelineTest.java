@@ -74,7 +74,8 @@ class PipelineTest {
         assertEquals(1L, p.statistics().get("flows.active"));
         assertEquals(1L, p.statistics().get("probe.variant.tracepoint"));
         src.ownershipStatistics = new OwnershipStatistics(1, 2, 3, 4, 5, 6, List.of("cgroup/connect4"));
-        assertEquals(1L, p.statistics().get("ownership.owner-map-full"));
+        assertEquals(1L, p.statistics().get("dropped.owner-map-full"));
+        assertEquals(3L, p.statistics().get("dropped.owner-tuple-map-full"));
         assertEquals(5L, p.statistics().get("ownership.no-owner-for-address"));
         assertEquals(6L, p.statistics().get("ownership.seeded"));
         p.close();
