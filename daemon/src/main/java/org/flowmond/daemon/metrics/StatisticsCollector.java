@@ -89,7 +89,7 @@ public final class StatisticsCollector implements MultiCollector {
             }
         }
         return InfoSnapshot.builder().name(StatisticNames.PREFIX + "build")
-                .help("flowmond's version and the syscall probe variant attached (fentry, kprobe, raw_tracepoint, tracepoint)")
+                .help("flowmond's version and the syscall probe variant attached (fentry, kprobe, socket, raw_tracepoint, tracepoint)")
                 .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
                         .labels(Labels.of("version", version, "probe_variant", variant)).build())
                 .build();

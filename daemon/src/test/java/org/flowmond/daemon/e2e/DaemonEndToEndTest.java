@@ -277,6 +277,7 @@ class DaemonEndToEndTest {
             case "kprobe" -> 2;
             case "tracepoint" -> 3;
             case "raw_tracepoint" -> 4;
+            case "socket" -> 5;
             default -> throw new AssertionError("no probe variant in the daemon's log: " + variant);
         };
         assertEquals(1L, last.get("probe.variant." + variant));
