@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * kernel x variant -> attached / TC attach path (tc before 6.6, tcx from 6.6) / events seen / flows correct.
  *
  * <p>Opt-in, because it takes minutes (skipped without the property, failed with CI=true): {@code -Dflowmond.vm.kernels=6.1,6.12} (and optionally
- * {@code -Dflowmond.vm.variants=kprobe,fentry,raw_tracepoint,auto}). A *JarTest: it runs the shaded jar, in the
+ * {@code -Dflowmond.vm.variants=kprobe,fentry,socket,raw_tracepoint,auto}). A *JarTest: it runs the shaded jar, in the
  * package phase.
  */
 class KernelMatrixJarTest {
@@ -30,9 +30,11 @@ class KernelMatrixJarTest {
     /**
      * Variants that cannot load on older kernels, with the oldest kernel they need: raw_tracepoint
      * keeps the connecting socket in task storage (BPF_MAP_TYPE_TASK_STORAGE, Linux 5.11), so Debian
-     * 11's 5.10 refuses its object (packaging/vm/guest/attach-matrix.sh proves that refusal).
+     * 11's 5.10 refuses its object (packaging/vm/guest/attach-matrix.sh proves that refusal); socket
+     * reads handshake ends from tp_btf inet_sock_set_state over the cgroup hooks' owners (5.12).
      */
-    private static final java.util.Map<String, String> MIN_KERNEL = java.util.Map.of("raw_tracepoint", "5.11");
+    private static final java.util.Map<String, String> MIN_KERNEL = java.util.Map.of("raw_tracepoint", "5.11",
+            "socket", "5.12");
 
     /** Whether VARIANT can run on KERNEL (an alias such as 5.10 or 6.12, or an ABI name such as 6.1.0-56). */
     static boolean supported(String variant, String kernel) {
@@ -73,7 +75,7 @@ class KernelMatrixJarTest {
         Privileges.requireTool("nfdump");
         Path jar = repo().resolve("daemon/target/flowmond.jar");
         assertTrue(Files.isReadable(jar), jar + " missing: run in the package phase");
-        List<String> variants = property("flowmond.vm.variants", "kprobe,fentry,raw_tracepoint,auto");
+        List<String> variants = property("flowmond.vm.variants", "kprobe,fentry,socket,raw_tracepoint,auto");
 
         List<ScenarioCheck.Row> rows = new ArrayList<>();
         StringBuilder timings = new StringBuilder();
