@@ -1,6 +1,7 @@
 package org.flowmond.bpf.libbpf;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -20,6 +21,7 @@ import java.util.function.Supplier;
  * from an already removed qdisc is ignored on close.
  */
 public final class TcHook implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TcHook.class);
     /** A filter no one uses, asked for only to learn whether the hook still has a filter chain. */
     private static final int PROBE_HANDLE = 0xfffe;
     private static final int PROBE_PRIORITY = 0xffff;
@@ -64,7 +66,8 @@ public final class TcHook implements AutoCloseable {
     /** Creates the clsact qdisc; true if this call created it, false if it already existed (EEXIST). */
     public synchronized boolean create() {
         requireOpen();
-        int rc = inNs(() -> Native.LIBBPF.bpf_tc_hook_create(hookStruct(attachPoint)));
+        // an existing qdisc is the usual answer (the kernel says "Exclusivity flag on, cannot modify")
+        int rc = inNsExpecting(() -> Native.LIBBPF.bpf_tc_hook_create(hookStruct(attachPoint)), Errno.EEXIST);
         if (rc == -Errno.EEXIST) {
             return false;
         }
@@ -102,7 +105,7 @@ public final class TcHook implements AutoCloseable {
     public synchronized int queryProgramId(int handle, int priority) {
         requireOpen();
         TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, handle, priority);
-        int rc = inNs(() -> Native.LIBBPF.bpf_tc_query(hookStruct(attachPoint), opts));
+        int rc = inNsExpecting(() -> Native.LIBBPF.bpf_tc_query(hookStruct(attachPoint), opts), Errno.ENOENT, Errno.EINVAL);
         // ENOENT: no filter with that priority; EINVAL: the kernel found no filter chain at all
         // (the last filter of the hook is gone), or no clsact qdisc.
         if (rc == -Errno.ENOENT || rc == -Errno.EINVAL) {
@@ -119,7 +122,7 @@ public final class TcHook implements AutoCloseable {
         }
         createdQdisc = false;
         int both = TcHookStruct.BPF_TC_INGRESS | TcHookStruct.BPF_TC_EGRESS;
-        int rc = inNs(() -> Native.LIBBPF.bpf_tc_hook_destroy(hookStruct(both)));
+        int rc = inNsExpecting(() -> Native.LIBBPF.bpf_tc_hook_destroy(hookStruct(both)), Errno.ENOENT, Errno.EINVAL);
         if (rc != -Errno.ENOENT && rc != -Errno.EINVAL) { // already gone (interface or qdisc removed)
             Checked.rc(rc, "bpf_tc_hook_destroy", describe(null));
         }
@@ -196,6 +199,27 @@ public final class TcHook implements AutoCloseable {
 
     private int inNs(Supplier<Integer> call) {
         return NetNamespace.call(netns, call);
+    }
+
+    /**
+     * A call whose failure with one of {@code expected} (positive errnos) is an answer, not a
+     * problem: libbpf's warnings about it go to DEBUG, and are logged as warnings only when the
+     * call fails otherwise.
+     */
+    private int inNsExpecting(Supplier<Integer> call, int... expected) {
+        String[] warnings = new String[1];
+        int rc = inNs(() -> {
+            try (LibBpfLog.AutoCloseableNoThrow quiet = LibBpfLog.demoteWarnings();
+                 LibBpfLog.Capture capture = LibBpfLog.captureWarnings()) {
+                int r = call.get();
+                warnings[0] = capture.text();
+                return r;
+            }
+        });
+        if (rc < 0 && Arrays.stream(expected).noneMatch(e -> rc == -e) && !warnings[0].isEmpty()) {
+            LOG.warn("{}: {}", describe(null), warnings[0].strip());
+        }
+        return rc;
     }
 
     private String describe(String what) {

@@ -230,6 +230,17 @@ class DaemonEndToEndTest {
         assertTrue(capUp[0] > 0 && capDown[0] > 0, "the capture saw the traffic: " + captured.keySet());
     }
 
+    /** Libbpf's probing of hooks this kernel refuses, an existing qdisc and the like are answers, not warnings. */
+    @Test
+    void aStartLogsNoWarning() throws Exception {
+        String out = daemon.output();
+        int running = out.indexOf("running with");
+        assertTrue(running > 0, out);
+        List<String> warnings = out.substring(0, running).lines()
+                .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+        assertEquals(List.of(), warnings, "warnings of a start on this kernel");
+    }
+
     @Test
     void daemonExitsZeroAfterSigtermAndWiresharkFindsNoProtocolError() throws Exception {
         assertEquals(0, daemonExit, daemon.output());
