@@ -9,8 +9,6 @@ import java.util.List;
 import org.flowmond.ipfix.ie.InformationElement;
 import org.flowmond.ipfix.ie.InformationElements;
 import org.flowmond.ipfix.message.FieldSpecifier;
-import org.flowmond.ipfix.template.FieldWriter;
-import org.flowmond.ipfix.template.FieldWriters;
 import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.template.TemplateSpec;
 import org.flowmond.ipfix.template.TypeRecords;
@@ -19,38 +17,13 @@ import org.junit.jupiter.api.Test;
 
 /** The container elements byte by byte: field specifiers, a data record, a type record. */
 class ContainerElementsGoldenTest {
-    static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
+    private static final InformationElements MODEL = ContainerSamples.MODEL;
+    private static final ContainerSamples.Sides SAMPLE = ContainerSamples.SAMPLE;
 
-    /** Both sides of a flow and the namespace its packets were counted in. */
-    record Sides(ContainerInfo source, ContainerInfo destination, long observationNetnsInode) {
+    private static Template<ContainerSamples.Sides> template(int id) {
+        return Template.withId(TemplateSpec.of("containers", ContainerSamples.FIELDS), id, MODEL,
+                ContainerSamples::writer);
     }
-
-    static final List<String> FIELDS = List.of("SRC_PROC_CONTAINER_ID", "DST_PROC_CONTAINER_ID",
-            "sourceContainerRuntime", "destinationContainerRuntime", "sourceSystemdUnit", "destinationSystemdUnit",
-            "sourcePodUid", "destinationPodUid", "sourceNetnsInode", "destinationNetnsInode", "observationNetnsInode");
-
-    static FieldWriter<Sides> writer(InformationElement ie) {
-        if (ie.name().equals("observationNetnsInode")) {
-            return FieldWriters.unsigned(ie.length(), Sides::observationNetnsInode);
-        }
-        FieldWriter<Sides> w = ContainerBinding.writerFor(ie, Sides::source, Sides::destination);
-        if (w == null) {
-            throw new IllegalArgumentException("no value for " + ie.name());
-        }
-        return w;
-    }
-
-    static Template<Sides> template(int id) {
-        return Template.withId(TemplateSpec.of("containers", FIELDS), id, MODEL, ContainerElementsGoldenTest::writer);
-    }
-
-    /** A Podman container (host cgroupfs layout) talking to a CRI-O container in a Kubernetes pod. */
-    static final Sides SAMPLE = new Sides(
-            new ContainerInfo("21a3d01cea81d3327da41e1cf92fa3a1f14ecbd75e4f1a74bf616b63d3138a8c", "podman", "", "",
-                    4026532177L),
-            new ContainerInfo("9d3e0a7c41f2", "cri-o", "crio-9d3e0a7c41f2.scope",
-                    "1d0d9c5e-8a7b-4c3d-9e2f-0a1b2c3d4e5f", 4026532300L),
-            4026531833L);
 
     private static void assertBytes(String expected, ByteBuf actual) {
         assertEquals(Hex.of(Hex.parse(expected)), Hex.of(actual));
@@ -70,7 +43,7 @@ class ContainerElementsGoldenTest {
 
     @Test
     void dataRecord() {
-        Template<Sides> t = template(400);
+        Template<ContainerSamples.Sides> t = template(400);
         ByteBuf out = Unpooled.buffer();
         t.encode(SAMPLE, out);
         assertEquals(t.encodedLength(SAMPLE), out.readableBytes());
@@ -110,6 +83,7 @@ class ContainerElementsGoldenTest {
 
     @Test
     void otherElementsAreNotContainerElements() {
-        assertNull(ContainerBinding.writerFor(MODEL.byName("SRC_PROC_PID"), Sides::source, Sides::destination));
+        assertNull(ContainerBinding.writerFor(MODEL.byName("SRC_PROC_PID"), ContainerSamples.Sides::source,
+                ContainerSamples.Sides::destination));
     }
 }
