@@ -3,14 +3,16 @@ package org.flowmond.daemon.container;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -91,41 +93,48 @@ public final class CgroupTree {
     /**
      * Every cgroup in the tree, id → path, at most {@code limit} of them (a walk that reaches the
      * limit stops and says so in {@link Scan#truncated()}). Cgroups removed during the walk are
-     * left out.
+     * left out. A directory's link count is 2 plus its subdirectories (kernfs keeps it so), so a
+     * leaf cgroup, the common case, is not listed: only cgroups with children have their dozens
+     * of control files looked at.
      */
     public Scan scan(int limit) {
         Map<Long, String> paths = new HashMap<>();
-        boolean[] truncated = {false};
-        try {
-            Files.walkFileTree(mount, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                    if (paths.size() >= limit) {
-                        truncated[0] = true;
-                        return FileVisitResult.TERMINATE;
-                    }
-                    try {
-                        paths.put(inode(dir), "/" + mount.relativize(dir).toString());
-                        return FileVisitResult.CONTINUE;
-                    } catch (NoSuchFileException removed) {
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE;   // removed while we walked
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot walk " + mount, e);
+        Deque<Path> pending = new ArrayDeque<>(List.of(mount));
+        boolean truncated = false;
+        while (!pending.isEmpty()) {
+            if (paths.size() >= limit) {
+                truncated = true;
+                break;
+            }
+            Path dir = pending.pop();
+            Map<String, Object> attrs;
+            try {
+                attrs = Files.readAttributes(dir, "unix:ino,nlink", LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException removed) {
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot stat " + dir, e);
+            }
+            paths.put(((Number) attrs.get("ino")).longValue(), "/" + mount.relativize(dir));
+            if (((Number) attrs.get("nlink")).intValue() != 2) {
+                subdirectories(dir, pending);
+            }
         }
-        return new Scan(paths, truncated[0]);
+        return new Scan(paths, truncated);
+    }
+
+    private static void subdirectories(Path dir, Deque<Path> into) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    into.push(entry);
+                }
+            }
+        } catch (NoSuchFileException | NotDirectoryException removed) {
+            // removed while we walked
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
     }
 
     /** One walk's result: cgroup id → path. */
