@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 
@@ -16,6 +18,7 @@ import org.flowmond.testing.Tools;
  */
 final class PodmanFixture implements AutoCloseable {
     private static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final AtomicInteger IMAGES = new AtomicInteger();
     private static final List<String> APPLETS = List.of("sh", "sleep", "cat", "nc", "ip", "ifconfig");
 
     /** A running container: its full ID and its main process as the host sees it. */
@@ -44,7 +47,9 @@ final class PodmanFixture implements AutoCloseable {
             Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
         }
         Tools.run("tar", "-C", dir.resolve("rootfs").toString(), "-cf", dir.resolve("rootfs.tar").toString(), ".");
-        String image = "localhost/flowmond-test-" + ProcessHandle.current().pid() + ":latest";
+        // one image per fixture: a test class removing its image never takes another's
+        String image = "localhost/flowmond-test-" + ProcessHandle.current().pid() + "-" + IMAGES.incrementAndGet()
+                + ":latest";
         Tools.Result imported = Tools.runUnchecked(List.of("podman", "import", dir.resolve("rootfs.tar").toString(), image));
         Privileges.require(imported.exitCode() == 0, "podman import failed: " + imported.stderr().strip());
         return new PodmanFixture(dir, image);
@@ -74,7 +79,7 @@ final class PodmanFixture implements AutoCloseable {
         }
         Tools.runUnchecked(List.of("podman", "rmi", "-f", image));
         try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
