@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * would make them; systemd is not PID 1 on the build machines, so the test makes the same
  * directories in the cgroup2 tree itself (the kubelet's cgroupfs driver does exactly that) and moves
  * a process in. Everything lives under a root of the test's own ({@code --cgroup-root}, as kind
- * uses {@code kubelet.slice}), so a real kubelet's cgroups are never touched.
+ * uses {@code kubelet.slice}), so a real kubelet's cgroups are never touched. The same layouts
+ * made by systemd itself: {@code SystemdScopesJarTest} (a qemu guest with systemd as PID 1).
  */
 class KubeletCgroupsTest {
     private static final String ID = "3b1f0c9a8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c";
