@@ -1,5 +1,6 @@
 package org.flowmond.daemon.container;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class ContainerResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerResolver.class);
     private static final long LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+    private static final ContainerIdentity UNKNOWN = ContainerIdentity.unknown();
 
     private final CgroupTree tree;
     private final int capacity;
@@ -43,6 +45,7 @@ public final class ContainerResolver {
     private long evictions;
     private long scans;
     private long truncatedScans;
+    private long failedScans;
     private long unresolved;
 
     private record Entry(ContainerIdentity identity, long resolvedAt) {
@@ -107,13 +110,18 @@ public final class ContainerResolver {
         return identity;
     }
 
-    private static final ContainerIdentity UNKNOWN = ContainerIdentity.unknown();
-
     private void rescan(long now) {
-        lastScan = tree.scan(scanLimit);
         lastScanAt = now;
         scanned = true;
         scans++;
+        try {
+            lastScan = tree.scan(scanLimit);
+        } catch (UncheckedIOException e) {
+            failedScans++;
+            LOG.warn("cannot walk the cgroup tree under {} ({}): cgroups not seen before are not resolved to "
+                    + "containers until the next walk succeeds", tree.mount(), e.getCause().toString());
+            return;
+        }
         if (lastScan.truncated()) {
             truncatedScans++;
             LOG.warn("the cgroup tree under {} has more than {} cgroups: the walk stopped there, cgroups past it "
@@ -133,6 +141,7 @@ public final class ContainerResolver {
     }
 
     public synchronized ResolverStatistics statistics() {
-        return new ResolverStatistics(hits, misses, evictions, scans, truncatedScans, unresolved, cache.size());
+        return new ResolverStatistics(hits, misses, evictions, scans, truncatedScans, failedScans, unresolved,
+                cache.size());
     }
 }

@@ -56,7 +56,7 @@ class ContainerResolverTest {
                 "/libpod_parent/libpod-" + ID), podman);
         assertEquals("ssh.service", resolver.resolve(id("system.slice/ssh.service")).unit());   // last walk's map
         assertEquals(podman, resolver.resolve(id("libpod_parent/libpod-" + ID)));
-        assertEquals(new ResolverStatistics(1, 2, 0, 1, 0, 0, 2), resolver.statistics());
+        assertEquals(new ResolverStatistics(1, 2, 0, 1, 0, 0, 0, 2), resolver.statistics());
     }
 
     @Test
@@ -86,11 +86,11 @@ class ContainerResolverTest {
 
         assertEquals(ContainerIdentity.unknown(), resolver.resolve(newId));   // walk not due yet
         assertEquals(ContainerIdentity.unknown(), resolver.resolve(newId));   // cached "unknown": no lookup
-        assertEquals(new ResolverStatistics(1, 2, 0, 1, 0, 1, 2), resolver.statistics());
+        assertEquals(new ResolverStatistics(1, 2, 0, 1, 0, 0, 1, 2), resolver.statistics());
 
         clock.addAndGet(INTERVAL.toNanos());
         assertEquals(ContainerRuntime.DOCKER, resolver.resolve(newId).runtime());
-        assertEquals(new ResolverStatistics(1, 3, 0, 2, 0, 1, 2), resolver.statistics());
+        assertEquals(new ResolverStatistics(1, 3, 0, 2, 0, 0, 1, 2), resolver.statistics());
     }
 
     @Test
@@ -123,6 +123,16 @@ class ContainerResolverTest {
         ContainerResolver resolver = new ContainerResolver(new CgroupTree(cgroups, proc), 16, 2, INTERVAL, clock::get);
         resolver.resolve(1L << 40);
         assertEquals(1, resolver.statistics().truncatedScans());
+    }
+
+    @Test
+    void aWalkThatFailsIsCountedAndNotThrown() {
+        Path unreadable = root.resolve("x".repeat(300));   // ENAMETOOLONG: an I/O error, not a missing cgroup
+        ContainerResolver resolver = new ContainerResolver(new CgroupTree(unreadable, proc), 16, 100, INTERVAL,
+                clock::get);
+        assertEquals(ContainerIdentity.unknown(), resolver.resolve(1L << 40));
+        assertEquals(1, resolver.statistics().failedScans());
+        assertEquals(1, resolver.statistics().unresolved());
     }
 
     @Test

@@ -101,7 +101,7 @@ class PodmanContainerTest {
         assertPodman(a, resolver.resolve(cgroupIdOf(a.pid()), a.pid()));
         assertPodman(b, resolver.resolve(cgroupIdOf(b.pid()), b.pid()));
         assertPodman(a, resolver.resolve(cgroupIdOf(a.pid()), a.pid()));
-        assertEquals(new ResolverStatistics(1, 2, 0, 0, 0, 0, 2), resolver.statistics());
+        assertEquals(new ResolverStatistics(1, 2, 0, 0, 0, 0, 0, 2), resolver.statistics());
     }
 
     @Test
