@@ -20,6 +20,9 @@ PACKAGES=(
   dpkg-dev systemd strace util-linux
   # other kernels under qemu (packaging/vm): emulator, the guest's initramfs, depmod and unpackers for its modules
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+  # tests: real containers (daemon's container package): Podman with runc (crun refuses the hybrid cgroup
+  # layout), uidmap for its user namespaces; the image is busybox-static's binary, imported from a directory
+  podman runc uidmap
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -68,6 +68,26 @@ public final class FlowmondElements {
                 InformationElement.of("icmpErrorCount", pen, 117, UNSIGNED64, Semantics.TOTAL_COUNTER, Units.MESSAGES,
                         "ICMP errors the kernel reported for this UDP collector (each refused one message)"),
                 InformationElement.of("refusedFlowCount", pen, 118, UNSIGNED64, Semantics.TOTAL_COUNTER, Units.FLOWS,
-                        "flow records in the messages this UDP collector refused (part of notSentFlowTotalCount)"));
+                        "flow records in the messages this UDP collector refused (part of notSentFlowTotalCount)"),
+                // containers and namespaces of the two processes (the container IDs are ntop's elements)
+                variableString("sourceContainerRuntime", pen, 119,
+                        "what made the client process's cgroup: docker, containerd, cri-o, podman, cri, machined, systemd"),
+                variableString("destinationContainerRuntime", pen, 120,
+                        "what made the server process's cgroup: docker, containerd, cri-o, podman, cri, machined, systemd"),
+                variableString("sourceSystemdUnit", pen, 121, "systemd unit of the client process (e.g. ssh.service)"),
+                variableString("destinationSystemdUnit", pen, 122, "systemd unit of the server process"),
+                variableString("sourcePodUid", pen, 123, "Kubernetes pod UID of the client process"),
+                variableString("destinationPodUid", pen, 124, "Kubernetes pod UID of the server process"),
+                InformationElement.of("sourceNetnsInode", pen, 125, UNSIGNED32, Semantics.IDENTIFIER, Units.NONE,
+                        "network namespace (nsfs inode) of the client process's socket"),
+                InformationElement.of("destinationNetnsInode", pen, 126, UNSIGNED32, Semantics.IDENTIFIER,
+                        Units.NONE, "network namespace (nsfs inode) of the server process's socket"),
+                InformationElement.of("observationNetnsInode", pen, 127, UNSIGNED32, Semantics.IDENTIFIER,
+                        Units.NONE, "network namespace (nsfs inode) in which the flow's packets were counted"));
+    }
+
+    private static InformationElement variableString(String name, long pen, int id, String description) {
+        return new InformationElement(name, pen, id, STRING, Semantics.DEFAULT, Units.NONE, DataType.VARIABLE_LENGTH,
+                description);
     }
 }

@@ -10,6 +10,11 @@ import java.util.List;
  * The IPFIX id is ntop's NetFlow v9 id minus {@code NTOP_BASE_ID} 57472 (ntopng
  * {@code include/ntop_flow.h}). Names have nProbe's fixed lengths: 16 octets, zero padded, and
  * 4-octet PIDs and UIDs. "SRC" is the client (the process that called connect), "DST" the server.
+ *
+ * <p>The container elements are nProbe agent mode's ({@code nprobe --agent-mode}, nProbe's
+ * documentation: "[58030][Len 16] %SRC_PROC_CONTAINER_ID", "[58031][Len 16] %DST_PROC_CONTAINER_ID"):
+ * 16 octets, so a 64-hex container ID travels as its first 16 characters, which Docker, Podman and
+ * crictl accept as an ID prefix. Wireshark 4.0 (Debian 12) has no name for them.
  */
 public final class NtopElements {
     /** ntop's private enterprise number. */
@@ -41,5 +46,7 @@ public final class NtopElements {
             number("DST_FATHER_PROC_PID", 378, "server parent process id"),
             name("DST_FATHER_PROC_NAME", 379, "server parent process name"),
             number("SRC_PROC_UID", 425, "client process user id"),
-            number("DST_PROC_UID", 426, "server process user id"));
+            number("DST_PROC_UID", 426, "server process user id"),
+            name("SRC_PROC_CONTAINER_ID", 558, "client process container id (first 16 characters)"),
+            name("DST_PROC_CONTAINER_ID", 559, "server process container id (first 16 characters)"));
 }

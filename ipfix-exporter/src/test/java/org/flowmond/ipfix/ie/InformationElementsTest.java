@@ -19,14 +19,36 @@ class InformationElementsTest {
                 Map.entry("SRC_FATHER_PROC_NAME", 57846), Map.entry("DST_PROC_PID", 57847),
                 Map.entry("DST_PROC_NAME", 57848), Map.entry("DST_PROC_USER_NAME", 57849),
                 Map.entry("DST_FATHER_PROC_PID", 57850), Map.entry("DST_FATHER_PROC_NAME", 57851),
-                Map.entry("SRC_PROC_UID", 57897), Map.entry("DST_PROC_UID", 57898));
+                Map.entry("SRC_PROC_UID", 57897), Map.entry("DST_PROC_UID", 57898),
+                // nProbe's agent mode documentation: [58030][Len 16] %SRC_PROC_CONTAINER_ID, [58031] DST
+                Map.entry("SRC_PROC_CONTAINER_ID", 58030), Map.entry("DST_PROC_CONTAINER_ID", 58031));
         assertEquals(v9.size(), NtopElements.ALL.size());
         v9.forEach((name, id) -> {
             InformationElement ie = MODEL.byName(name);
             assertEquals(id - 57472, ie.id(), name);
             assertEquals(35632, ie.enterpriseNumber(), name);
-            assertEquals(name.endsWith("NAME") ? 16 : 4, ie.length(), name + ": nProbe's fixed length");
+            assertEquals(name.endsWith("NAME") || name.endsWith("CONTAINER_ID") ? 16 : 4, ie.length(), name + ": nProbe's fixed length");
         });
+    }
+
+    @Test
+    void containerElementsKeepTheirIdsAndTypes() {
+        Map<String, Integer> ids = Map.of("sourceContainerRuntime", 119, "destinationContainerRuntime", 120,
+                "sourceSystemdUnit", 121, "destinationSystemdUnit", 122, "sourcePodUid", 123,
+                "destinationPodUid", 124, "sourceNetnsInode", 125, "destinationNetnsInode", 126,
+                "observationNetnsInode", 127);
+        ids.forEach((name, id) -> {
+            InformationElement ie = MODEL.byName(name);
+            assertEquals(id, ie.id(), name);
+            assertEquals(32473, ie.enterpriseNumber(), name);
+            if (name.endsWith("NetnsInode")) {
+                assertEquals(DataType.UNSIGNED32, ie.type(), name + ": the kernel's ns inode is 32 bits");
+            } else {
+                assertEquals(DataType.STRING, ie.type(), name);
+                assertTrue(ie.isVariableLength(), name);
+            }
+        });
+        assertEquals(DataType.STRING, MODEL.byName("SRC_PROC_CONTAINER_ID").type());
     }
 
     @Test

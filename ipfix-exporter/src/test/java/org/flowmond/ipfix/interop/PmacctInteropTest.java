@@ -203,7 +203,7 @@ class PmacctInteropTest {
     }
 
     /** The print plugin writes on its refresh timer: wait until every record has a row. */
-    private static void awaitRows(Path csv, int rows, ChildProcess nfacctd) throws Exception {
+    static void awaitRows(Path csv, int rows, ChildProcess nfacctd) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!Files.exists(csv) || readCsv(csv).size() < rows) {
             if (System.nanoTime() > deadline) {
@@ -215,7 +215,7 @@ class PmacctInteropTest {
         }
     }
 
-    private static List<Map<String, String>> readCsv(Path csv) throws Exception {
+    static List<Map<String, String>> readCsv(Path csv) throws Exception {
         List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
         List<Map<String, String>> rows = new ArrayList<>();
         String[] header = null;

@@ -259,12 +259,17 @@ final class TsharkCapture implements AutoCloseable {
         };
     }
 
-    /** Wireshark does not know flowmond's elements: it shows "Type N" and the raw bytes. */
+    /**
+     * Wireshark does not know flowmond's elements, nor ntop's newer ones (35632/558-559 in 4.0): it
+     * shows "(vendor) Type N" and the raw bytes.
+     */
     private void putEnterprise(Map<String, Object> values, String showname, String hex) {
         int at = showname.indexOf("Type ");
         int id = Integer.parseInt(showname.substring(at + 5, showname.indexOf(':', at)));
+        long pen = showname.contains("(ntop)") ? 35632 : 32473;
         InformationElement ie = model.all().stream()
-                .filter(x -> x.enterpriseNumber() == 32473 && x.id() == id).findFirst().orElseThrow();
+                .filter(x -> x.enterpriseNumber() == pen && x.id() == id).findFirst()
+                .orElseThrow(() -> new AssertionError("no element " + pen + "/" + id + " for " + showname));
         byte[] raw = HexFormat.of().parseHex(hex);
         if (ie.type() == org.flowmond.ipfix.ie.DataType.STRING) {
             String s = new String(raw, StandardCharsets.UTF_8);

@@ -1,0 +1,147 @@
+package org.flowmond.daemon.container;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * cgroup id → {@link ContainerIdentity}, resolved in user space once per cgroup and cached, never
+ * per packet. A cgroup id is never reused while the system runs (kernfs ids only grow), so an
+ * identity stays true for as long as it is cached; the cache is bounded (least recently used
+ * entries go first, counted as evictions).
+ *
+ * <p>On a miss the path comes from, in this order: /proc/PID/cgroup of the process that was seen
+ * in the cgroup (one file read and one stat, checked by inode); the last walk of the cgroup tree;
+ * a new walk, at most once per {@code rescanInterval}. A cgroup none of them finds (a process that
+ * exited and whose cgroup is gone, or a cgroup newer than the last walk) resolves to
+ * {@link ContainerIdentity#unknown()}, counted; that answer is cached for one interval only, so the
+ * cgroup is looked up again after the next walk is due.
+ */
+public final class ContainerResolver {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerResolver.class);
+    private static final long LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
+    private static final ContainerIdentity UNKNOWN = ContainerIdentity.unknown();
+
+    private final CgroupTree tree;
+    private final int capacity;
+    private final int scanLimit;
+    private final long rescanNanos;
+    private final LongSupplier nanoClock;
+    private final LinkedHashMap<Long, Entry> cache;
+
+    private CgroupTree.Scan lastScan = CgroupTree.Scan.empty();
+    private long lastScanAt;
+    private boolean scanned;
+    private long lastUnresolvedLog;
+    private long unresolvedSinceLog;
+
+    private long hits;
+    private long misses;
+    private long evictions;
+    private long scans;
+    private long truncatedScans;
+    private long failedScans;
+    private long unresolved;
+
+    private record Entry(ContainerIdentity identity, long resolvedAt) {
+    }
+
+    /**
+     * @param capacity       cgroups kept in the cache
+     * @param scanLimit      most cgroups one walk records
+     * @param rescanInterval least time between two walks
+     * @param nanoClock      monotonic nanoseconds ({@code System::nanoTime}; tests inject their own)
+     */
+    public ContainerResolver(CgroupTree tree, int capacity, int scanLimit, Duration rescanInterval,
+                             LongSupplier nanoClock) {
+        if (capacity < 1 || scanLimit < 1 || rescanInterval.isNegative()) {
+            throw new IllegalArgumentException("capacity and scan limit must be positive, the interval not negative");
+        }
+        this.tree = tree;
+        this.capacity = capacity;
+        this.scanLimit = scanLimit;
+        this.rescanNanos = rescanInterval.toNanos();
+        this.nanoClock = nanoClock;
+        this.cache = new LinkedHashMap<>(Math.min(capacity, 1024), 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Entry> eldest) {
+                if (size() > ContainerResolver.this.capacity) {
+                    evictions++;
+                    return true;
+                }
+                return false;
+            }
+        };
+        this.lastUnresolvedLog = nanoClock.getAsLong() - LOG_EVERY_NANOS;
+    }
+
+    /** The identity of cgroup {@code cgroupId}, with no process to ask. */
+    public ContainerIdentity resolve(long cgroupId) {
+        return resolve(cgroupId, 0);
+    }
+
+    /** The identity of cgroup {@code cgroupId}, in which process {@code pid} (0: none known) was seen. */
+    public synchronized ContainerIdentity resolve(long cgroupId, int pid) {
+        long now = nanoClock.getAsLong();
+        Entry entry = cache.get(cgroupId);
+        if (entry != null && (entry.identity() != UNKNOWN || now - entry.resolvedAt() < rescanNanos)) {
+            hits++;
+            return entry.identity();
+        }
+        misses++;
+        Optional<String> path = pid > 0 ? tree.pathOfProcess(pid, cgroupId) : Optional.empty();
+        if (path.isEmpty()) {
+            path = lastScan.pathOf(cgroupId);
+        }
+        if (path.isEmpty() && (!scanned || now - lastScanAt >= rescanNanos)) {
+            rescan(now);
+            path = lastScan.pathOf(cgroupId);
+        }
+        ContainerIdentity identity = path.map(CgroupLayouts::identify).orElse(UNKNOWN);
+        if (identity == UNKNOWN) {
+            countUnresolved(cgroupId, now);
+        }
+        cache.put(cgroupId, new Entry(identity, now));
+        return identity;
+    }
+
+    private void rescan(long now) {
+        lastScanAt = now;
+        scanned = true;
+        scans++;
+        try {
+            lastScan = tree.scan(scanLimit);
+        } catch (UncheckedIOException e) {
+            failedScans++;
+            LOG.warn("cannot walk the cgroup tree under {} ({}): cgroups not seen before are not resolved to "
+                    + "containers until the next walk succeeds", tree.mount(), e.getCause().toString());
+            return;
+        }
+        if (lastScan.truncated()) {
+            truncatedScans++;
+            LOG.warn("the cgroup tree under {} has more than {} cgroups: the walk stopped there, cgroups past it "
+                    + "are not resolved to containers (counted as unresolved)", tree.mount(), scanLimit);
+        }
+    }
+
+    private void countUnresolved(long cgroupId, long now) {
+        unresolved++;
+        unresolvedSinceLog++;
+        if (now - lastUnresolvedLog >= LOG_EVERY_NANOS) {
+            LOG.info("{} cgroup(s) not found under {} (gone before they were looked up, or newer than the last walk), "
+                    + "e.g. id {}: their flows carry no container", unresolvedSinceLog, tree.mount(), cgroupId);
+            lastUnresolvedLog = now;
+            unresolvedSinceLog = 0;
+        }
+    }
+
+    public synchronized ResolverStatistics statistics() {
+        return new ResolverStatistics(hits, misses, evictions, scans, truncatedScans, failedScans, unresolved,
+                cache.size());
+    }
+}
