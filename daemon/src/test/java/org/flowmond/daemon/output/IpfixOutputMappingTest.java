@@ -1,5 +1,8 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.daemon.container.CgroupLayouts;
+import org.flowmond.daemon.container.ContainerIdentity;
+import org.flowmond.ipfix.ContainerInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
@@ -32,7 +35,7 @@ class IpfixOutputMappingTest {
     }
 
     static Attribution attribution(int pid, String name, AttributionMethod how) {
-        return new Attribution(new ProcessInfo(pid, name, 0, "root", 1, "init", 7, "", ""), how,
+        return new Attribution(new ProcessInfo(pid, name, 0, "root", 1, "init", 7, "", ContainerIdentity.unknown()), how,
                 how == AttributionMethod.EXISTING ? null : new SyscallStats(1, T0, T0));
     }
 
@@ -49,6 +52,17 @@ class IpfixOutputMappingTest {
         FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(null, attribution(20, "sshd", AttributionMethod.EXISTING)), 2);
         assertEquals(Optional.empty(), r.sourceAttribution());
         assertEquals(Optional.of(SyscallKind.EXISTING), r.destinationAttribution());
+    }
+
+    @Test
+    void eachSideCarriesItsContainerAndAHostProcessNone() throws Exception {
+        String id = "21a3d01cea81d3327da41e1cf92fa3a1f14ecbd75e4f1a74bf616b63d3138a8c";
+        ContainerIdentity podman = CgroupLayouts.identify("/machine.slice/libpod-" + id + ".scope/container");
+        Attribution client = new Attribution(new ProcessInfo(10, "curl", 0, "root", 1, "conmon", 7,
+                podman.cgroupPath(), podman), AttributionMethod.CONNECT, null);
+        FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(client, attribution(20, "sshd", AttributionMethod.ACCEPT)), 3);
+        assertEquals(new ContainerInfo(id, "podman", "libpod-" + id + ".scope", "", 0), r.sourceContainer());
+        assertEquals(ContainerInfo.NONE, r.destinationContainer());
     }
 
     @Test
