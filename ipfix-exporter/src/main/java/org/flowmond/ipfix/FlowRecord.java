@@ -38,6 +38,8 @@ public final class FlowRecord {
     final BiflowDirection biflowDirection;
     final ProcessInfo sourceProcess;
     final ProcessInfo destinationProcess;
+    final ContainerInfo sourceContainer;
+    final ContainerInfo destinationContainer;
     /** How each side's process was found; null when it was not. */
     final SyscallKind sourceAttribution;
     final SyscallKind destinationAttribution;
@@ -83,6 +85,8 @@ public final class FlowRecord {
         this.biflowDirection = Objects.requireNonNull(b.biflowDirection, "biflowDirection");
         this.sourceProcess = Objects.requireNonNull(b.sourceProcess, "sourceProcess");
         this.destinationProcess = Objects.requireNonNull(b.destinationProcess, "destinationProcess");
+        this.sourceContainer = Objects.requireNonNull(b.sourceContainer, "sourceContainer");
+        this.destinationContainer = Objects.requireNonNull(b.destinationContainer, "destinationContainer");
         this.sourceAttribution = b.sourceAttribution;
         this.destinationAttribution = b.destinationAttribution;
         this.syscallCount = b.syscallCount;
@@ -127,6 +131,8 @@ public final class FlowRecord {
         this.biflowDirection = f.biflowDirection.swapped();
         this.sourceProcess = f.destinationProcess;
         this.destinationProcess = f.sourceProcess;
+        this.sourceContainer = f.destinationContainer;
+        this.destinationContainer = f.sourceContainer;
         this.sourceAttribution = f.destinationAttribution;
         this.destinationAttribution = f.sourceAttribution;
         this.syscallCount = f.syscallCount;
@@ -263,6 +269,15 @@ public final class FlowRecord {
         return destinationProcess;
     }
 
+    /** The container (or systemd unit) of the source's process; {@link ContainerInfo#NONE} if none. */
+    public ContainerInfo sourceContainer() {
+        return sourceContainer;
+    }
+
+    public ContainerInfo destinationContainer() {
+        return destinationContainer;
+    }
+
     /** How the client process was found (connect, accept, scan); empty if it was not. */
     public Optional<SyscallKind> sourceAttribution() {
         return Optional.ofNullable(sourceAttribution);
@@ -314,6 +329,8 @@ public final class FlowRecord {
         private BiflowDirection biflowDirection = BiflowDirection.ARBITRARY;
         private ProcessInfo sourceProcess = ProcessInfo.UNKNOWN;
         private ProcessInfo destinationProcess = ProcessInfo.UNKNOWN;
+        private ContainerInfo sourceContainer = ContainerInfo.NONE;
+        private ContainerInfo destinationContainer = ContainerInfo.NONE;
         private SyscallKind sourceAttribution;
         private SyscallKind destinationAttribution;
         private long syscallCount;
@@ -408,6 +425,16 @@ public final class FlowRecord {
         }
 
         /** The client process (ntop's SRC_PROC_*). */
+        public Builder sourceContainer(ContainerInfo container) {
+            this.sourceContainer = container;
+            return this;
+        }
+
+        public Builder destinationContainer(ContainerInfo container) {
+            this.destinationContainer = container;
+            return this;
+        }
+
         public Builder sourceProcess(ProcessInfo process) {
             this.sourceProcess = process;
             return this;

@@ -18,6 +18,10 @@ final class FlowRecordBinding implements ElementBinding<FlowRecord> {
 
     @Override
     public FieldWriter<FlowRecord> writerFor(InformationElement ie) {
+        FieldWriter<FlowRecord> container = ContainerBinding.writerFor(ie, r -> r.sourceContainer, r -> r.destinationContainer);
+        if (container != null) {
+            return container;
+        }
         int len = ie.length();
         return switch (ie.name()) {
             case "sourceIPv4Address", "sourceIPv6Address" -> octets(len, r -> r.sourceAddress);

@@ -44,6 +44,16 @@ final class FlowTemplates {
             "sourceProcessCgroupId", "destinationProcessCgroupId",
             "sourceAttribution", "destinationAttribution");
 
+    /**
+     * The container or systemd unit of each side's process: ntop's container IDs (nProbe's 16
+     * octets), flowmond's runtime, unit and pod UID (variable length: one octet each when empty).
+     */
+    static final List<String> CONTAINERS = List.of(
+            "SRC_PROC_CONTAINER_ID", "DST_PROC_CONTAINER_ID",
+            "sourceContainerRuntime", "destinationContainerRuntime",
+            "sourceSystemdUnit", "destinationSystemdUnit",
+            "sourcePodUid", "destinationPodUid");
+
     static final List<String> SYSCALLS = List.of("syscallCount", "meanTimeBetweenSyscalls");
 
     static TemplateSpec flow(int ipVersion, BiflowMode mode) {
@@ -57,6 +67,7 @@ final class FlowTemplates {
             }
         }
         names.addAll(PROCESSES);
+        names.addAll(CONTAINERS);
         names.addAll(SYSCALLS);
         return TemplateSpec.of("flow-ipv" + ipVersion + "-" + mode.name().toLowerCase(), names);
     }

@@ -6,10 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.daemon.container.CgroupLayouts;
+import org.flowmond.daemon.container.CgroupTree;
+import org.flowmond.daemon.container.ContainerIdentity;
+import org.flowmond.daemon.container.ContainerResolver;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the process fields of a {@link SocketEvent} or a {@link SocketOwner} into a
@@ -18,13 +21,15 @@ import org.flowmond.bpf.api.SocketOwner;
  * exited keeps only its numeric cgroup id).
  */
 public final class ProcessResolver {
-    /** docker-&lt;id&gt;.scope, cri-containerd-&lt;id&gt;.scope, libpod-&lt;id&gt;.scope, /docker/&lt;id&gt; ... */
-    private static final Pattern CONTAINER_ID = Pattern.compile("(?:^|[/-])([0-9a-f]{64})(?:\\.scope)?(?:/|$)");
-
     private static final int PROCESS_CACHE = 4096;
+    private static final int CONTAINER_CACHE = 4096;
+    private static final int CGROUP_WALK_LIMIT = 100_000;
+    private static final java.time.Duration CGROUP_REWALK = java.time.Duration.ofSeconds(10);
 
     private final UserNames users;
     private final Path procRoot;
+    /** For a process gone before /proc was read: its cgroup found by id (null: not looked up). */
+    private final ContainerResolver containers;
     /**
      * pid → the ProcessInfo last built for it. A busy process connects often: when the event
      * names the same process again (same cgroup id, comm, parent, uid and user name), the same
@@ -39,12 +44,29 @@ public final class ProcessResolver {
     };
 
     public ProcessResolver(UserNames users, Path procRoot) {
+        this(users, procRoot, null);
+    }
+
+    public ProcessResolver(UserNames users, Path procRoot, ContainerResolver containers) {
         this.users = users;
         this.procRoot = procRoot;
+        this.containers = containers;
     }
 
     public static ProcessResolver system() {
-        return new ProcessResolver(UserNames.system(), Path.of("/proc"));
+        return new ProcessResolver(UserNames.system(), Path.of("/proc"), systemContainers());
+    }
+
+    /** The cgroup walk behind {@link #containers}, or null on a host without cgroup v2 (logged). */
+    private static ContainerResolver systemContainers() {
+        try {
+            return new ContainerResolver(CgroupTree.system(), CONTAINER_CACHE, CGROUP_WALK_LIMIT, CGROUP_REWALK,
+                    System::nanoTime);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(ProcessResolver.class).info("no cgroup v2 hierarchy to walk ({}): a process gone "
+                    + "before its /proc entry was read keeps only its cgroup id, no container", e.getMessage());
+            return null;
+        }
     }
 
     /** The process of a connect or accept event. */
@@ -68,7 +90,10 @@ public final class ProcessResolver {
             return last;
         }
         String cgroup = sameCgroup ? last.cgroupPath() : cgroupPath(pid);
-        String container = sameCgroup ? last.containerId() : containerId(cgroup);
+        ContainerIdentity container = sameCgroup ? last.container() : identify(cgroup, cgroupId);
+        if (cgroup.isEmpty()) {
+            cgroup = container.cgroupPath(); // found by id, the process being gone
+        }
         ProcessInfo p = new ProcessInfo(pid, comm, uid, user, ppid, parentComm, cgroupId, cgroup, container);
         processes.put(pid, p);
         return p;
@@ -89,8 +114,11 @@ public final class ProcessResolver {
         return "";
     }
 
-    static String containerId(String cgroupPath) {
-        Matcher m = CONTAINER_ID.matcher(cgroupPath);
-        return m.find() ? m.group(1) : "";
+    /** From the path when /proc gave one, else by cgroup id (cached per cgroup in the resolver). */
+    private ContainerIdentity identify(String cgroupPath, long cgroupId) {
+        if (!cgroupPath.isEmpty()) {
+            return CgroupLayouts.identify(cgroupPath);
+        }
+        return containers != null && cgroupId != 0 ? containers.resolve(cgroupId) : ContainerIdentity.unknown();
     }
 }

@@ -1,5 +1,8 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.daemon.container.ContainerIdentity;
+import org.flowmond.daemon.container.ContainerRuntime;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +34,7 @@ import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.ipfix.FlowRecord;
 import org.flowmond.ipfix.IpfixExporter;
 import org.flowmond.ipfix.ProbeVariant;
+import org.flowmond.ipfix.ContainerInfo;
 import org.flowmond.ipfix.ProcessInfo;
 import org.flowmond.ipfix.SyscallKind;
 import org.flowmond.ipfix.TlsFiles;
@@ -138,6 +142,8 @@ public final class IpfixOutput implements ExportOutput {
                         ? BiflowDirection.ARBITRARY : BiflowDirection.INITIATOR)
                 .sourceProcess(process(r.srcProcess()))
                 .destinationProcess(process(r.dstProcess()))
+                .sourceContainer(container(r.srcProcess()))
+                .destinationContainer(container(r.dstProcess()))
                 .attribution(kind(r.srcProcess()), kind(r.dstProcess()));
         SyscallStats calls = r.srcProcess() != null && r.srcProcess().syscall() != null ? r.srcProcess().syscall()
                 : r.dstProcess() != null ? r.dstProcess().syscall() : null;
@@ -166,6 +172,14 @@ public final class IpfixOutput implements ExportOutput {
         var p = a.process();
         return new ProcessInfo(Integer.toUnsignedLong(p.pid()), p.name(), Integer.toUnsignedLong(p.uid()), p.userName(),
                 Integer.toUnsignedLong(p.parentPid()), p.parentName(), p.cgroupId());
+    }
+
+    private static ContainerInfo container(Attribution a) {
+        if (a == null || a.process().container().runtime() == ContainerRuntime.NONE) {
+            return ContainerInfo.NONE;
+        }
+        ContainerIdentity c = a.process().container();
+        return new ContainerInfo(c.id(), c.runtime().label(), c.unit(), c.podUid(), 0);
     }
 
     /** How one side was attributed, as flowmond's per-side attribution element; null = not attributed. */

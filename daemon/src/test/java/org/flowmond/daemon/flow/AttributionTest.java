@@ -52,7 +52,7 @@ class AttributionTest {
         assertEquals("connect", Attribution.label(r.srcProcess()));
         assertEquals("none", Attribution.label(r.dstProcess()));
         ProcessInfo p = r.srcProcess().process();
-        assertEquals(new ProcessInfo(4321, "curl", 1000, "alice", 1, "systemd", 4242L, "", ""), p);
+        assertEquals(new ProcessInfo(4321, "curl", 1000, "alice", 1, "systemd", 4242L, "", org.flowmond.daemon.container.ContainerIdentity.unknown()), p);
         assertNull(r.srcProcess().syscall(), "no connect event seen: no syscall count");
         assertEquals(1L, f.table.statistics().get("attribution.records-one-side"));
     }

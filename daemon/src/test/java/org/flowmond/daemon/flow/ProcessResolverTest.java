@@ -46,7 +46,7 @@ class ProcessResolverTest {
         ProcessInfo gone = r.resolve(FlowFixture.event(SocketEventKind.CONNECT, 0, 78, "gone", 0, "10.0.0.1", 1, "10.0.0.2", 2));
         assertEquals("", gone.cgroupPath());
         assertEquals("", gone.containerId());
-        assertEquals("", ProcessResolver.containerId("/user.slice/user-1000.slice/session-2.scope"));
+        assertEquals("", org.flowmond.daemon.container.CgroupLayouts.identify("/user.slice/user-1000.slice/session-2.scope").id());
     }
 
     @Test
@@ -81,6 +81,7 @@ class ProcessResolverTest {
                 e.ppid(), "other", e.parentComm(), e.cgroupId(), 1L, 4, e.localAddress(), 1, e.remoteAddress(), 2);
         ProcessInfo second = r.resolve(reused);
         assertEquals(new ProcessInfo(91, "other", 0, "root", first.parentPid(), first.parentName(), first.cgroupId(),
-                "/a.slice", ""), second, "pid reused by another command: resolved again");
+                "/a.slice", org.flowmond.daemon.container.CgroupLayouts.identify("/a.slice")), second,
+                "pid reused by another command: resolved again");
     }
 }

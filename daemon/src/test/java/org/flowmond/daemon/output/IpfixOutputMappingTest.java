@@ -1,5 +1,8 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.daemon.container.CgroupLayouts;
+import org.flowmond.daemon.container.ContainerIdentity;
+import org.flowmond.ipfix.ContainerInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
@@ -36,7 +39,7 @@ class IpfixOutputMappingTest {
     }
 
     static Attribution attribution(int pid, String name, OwnerMethod how) {
-        return new Attribution(new ProcessInfo(pid, name, 0, "root", 1, "init", 7, "", ""), how,
+        return new Attribution(new ProcessInfo(pid, name, 0, "root", 1, "init", 7, "", ContainerIdentity.unknown()), how,
                 how == OwnerMethod.EXISTING ? null : new SyscallStats(1, T0, T0));
     }
 
@@ -83,6 +86,17 @@ class IpfixOutputMappingTest {
     private static SyscallFlowRecord syscall(SocketEventKind kind, ConnectOutcome outcome) throws Exception {
         return new SyscallFlowRecord(new SyscallFlowKey(kind, 7, "curl", 4, InetAddress.getByName("10.0.0.2"),
                 InetAddress.getByName("10.0.0.1"), 80, outcome), null, new SyscallStats(2, T0, T0 + 1000), EndReason.IDLE_TIMEOUT);
+    }
+
+    @Test
+    void eachSideCarriesItsContainerAndAHostProcessNone() throws Exception {
+        String id = "21a3d01cea81d3327da41e1cf92fa3a1f14ecbd75e4f1a74bf616b63d3138a8c";
+        ContainerIdentity podman = CgroupLayouts.identify("/machine.slice/libpod-" + id + ".scope/container");
+        Attribution client = new Attribution(new ProcessInfo(10, "curl", 0, "root", 1, "conmon", 7,
+                podman.cgroupPath(), podman), OwnerMethod.CONNECT, null);
+        FlowRecord r = IpfixOutput.toIpfix(loopbackFlow(client, attribution(20, "sshd", OwnerMethod.ACCEPT)), 3);
+        assertEquals(new ContainerInfo(id, "podman", "libpod-" + id + ".scope", "", 0), r.sourceContainer());
+        assertEquals(ContainerInfo.NONE, r.destinationContainer());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.daemon.container.CgroupLayouts;
+import org.flowmond.daemon.container.ContainerIdentity;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,7 +25,7 @@ class NprobeJsonTest {
     static final IdentitySettings HOST = new IdentitySettings("web-7", "00112233445566778899aabbccddeeff");
 
     static BiflowRecord record(String clientName) throws Exception {
-        ProcessInfo client = new ProcessInfo(4321, clientName, 1000, "alice", 1, "bash", 7, "/user.slice", "");
+        ProcessInfo client = new ProcessInfo(4321, clientName, 1000, "alice", 1, "bash", 7, "/user.slice", ContainerIdentity.unknown());
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), 40000),
                 new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
                 T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
@@ -43,6 +45,22 @@ class NprobeJsonTest {
                 + "\"FLOWMON_SRC_PROC_ATTRIBUTION\":\"connect\",\"FLOWMON_SRC_SYSCALL_COUNT\":1,"
                 + "\"FLOWMON_DST_PROC_ATTRIBUTION\":\"none\",\"NPROBE_INSTANCE_NAME\":\"web-7\","
                 + "\"FLOWMON_MACHINE_ID\":\"00112233445566778899aabbccddeeff\"}", NprobeJson.biflow(record("curl"), HOST));
+    }
+
+    @Test
+    void aContainersRuntimeUnitAndPodAreNamedWhenKnown() throws Exception {
+        String path = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1d0d9c5e_8a7b_4c3d_9e2f_0a1b2c3d4e5f.slice"
+                + "/crio-9d3e0a7c41f2b7e0c5d4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2.scope";
+        ProcessInfo p = new ProcessInfo(4321, "envoy", 0, "root", 1, "conmon", 7, path, CgroupLayouts.identify(path));
+        BiflowRecord r = new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), 40000),
+                new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
+                T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
+                new Attribution(p, OwnerMethod.CONNECT, null), null);
+        String line = NprobeJson.biflow(r, HOST);
+        assertEquals(true, line.contains("\"SRC_PROC_CONTAINER_ID\":\"9d3e0a7c41f2b7e0c5d4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2\",\"FLOWMON_SRC_PROC_CGROUP_ID\":7,"
+                + "\"FLOWMON_SRC_PROC_CGROUP\":\"" + path + "\",\"FLOWMON_SRC_CONTAINER_RUNTIME\":\"cri-o\","
+                + "\"FLOWMON_SRC_SYSTEMD_UNIT\":\"crio-9d3e0a7c41f2b7e0c5d4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2.scope\","
+                + "\"FLOWMON_SRC_POD_UID\":\"1d0d9c5e-8a7b-4c3d-9e2f-0a1b2c3d4e5f\","), line);
     }
 
     @Test

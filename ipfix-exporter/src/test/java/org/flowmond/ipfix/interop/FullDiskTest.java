@@ -38,7 +38,7 @@ class FullDiskTest {
         Tools.run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt.toString());
         try {
             Path filler = mnt.resolve("filler");
-            Files.write(filler, new byte[24 * 1024]);
+            Files.write(filler, new byte[40 * 1024]);
             Path file = mnt.resolve("flows.ipfix");
             Random rnd = new Random(3);
             int exported = 0;

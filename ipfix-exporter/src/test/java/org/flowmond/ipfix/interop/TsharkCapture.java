@@ -243,8 +243,16 @@ final class TsharkCapture implements AutoCloseable {
                         : parse(ipfix, show));
             }
         }
+        if (values.containsKey("SRC_PROC_CONTAINER_ID")) { // a flow record with the container elements:
+            for (String empty : VARIABLE_CONTAINER_STRINGS) { // tshark shows no entry for a zero-length one
+                values.putIfAbsent(empty, "");
+            }
+        }
         return values;
     }
+
+    private static final List<String> VARIABLE_CONTAINER_STRINGS = List.of("sourceContainerRuntime",
+            "destinationContainerRuntime", "sourceSystemdUnit", "destinationSystemdUnit", "sourcePodUid", "destinationPodUid");
 
     private static boolean isTimeDelta(Node n) {
         return n instanceof Element e && e.getAttribute("name").equals("cflow.timedelta");

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.flowmond.ipfix.BiflowMode;
+import org.flowmond.ipfix.ContainerInfo;
 import org.flowmond.ipfix.FlowRecord;
 import org.flowmond.ipfix.ProcessInfo;
 import org.flowmond.ipfix.SyscallFlowRecord;
@@ -46,6 +47,7 @@ public final class ExpectedValues {
             }
             processes(m, r.sourceProcess(), r.destinationProcess());
             attribution(m, r, false);
+            containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
             out.add(m);
             return out;
@@ -64,6 +66,7 @@ public final class ExpectedValues {
             m.put("flowId", r.flowId());
             processes(m, r.sourceProcess(), r.destinationProcess());
             attribution(m, r, false);
+            containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
             out.add(m);
         }
@@ -81,6 +84,7 @@ public final class ExpectedValues {
             m.put("flowId", r.flowId());
             processes(m, r.destinationProcess(), r.sourceProcess());
             attribution(m, r, true);
+            containers(m, r.destinationContainer(), r.sourceContainer());
             syscalls(m, r);
             out.add(m);
         }
@@ -126,6 +130,17 @@ public final class ExpectedValues {
         m.put("DST_FATHER_PROC_NAME", cut(dst.parentName()));
         m.put("sourceProcessCgroupId", src.cgroupId());
         m.put("destinationProcessCgroupId", dst.cgroupId());
+    }
+
+    private static void containers(Map<String, Object> m, ContainerInfo src, ContainerInfo dst) {
+        m.put("SRC_PROC_CONTAINER_ID", cut(src.containerId()));
+        m.put("DST_PROC_CONTAINER_ID", cut(dst.containerId()));
+        m.put("sourceContainerRuntime", src.runtime());
+        m.put("destinationContainerRuntime", dst.runtime());
+        m.put("sourceSystemdUnit", src.systemdUnit());
+        m.put("destinationSystemdUnit", dst.systemdUnit());
+        m.put("sourcePodUid", src.podUid());
+        m.put("destinationPodUid", dst.podUid());
     }
 
     private static void syscalls(Map<String, Object> m, FlowRecord r) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.flowmond.ipfix.BiflowDirection;
+import org.flowmond.ipfix.ContainerInfo;
 import org.flowmond.ipfix.FlowDirection;
 import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.ipfix.FlowRecord;
@@ -70,8 +71,18 @@ public final class TestFlows {
                         Long.MIN_VALUE + i))
                 .attribution(SyscallKind.values()[i % 3], i % 4 == 3 ? null : SyscallKind.ACCEPT)
                 .syscalls(1 + rnd.nextInt(1000), rnd.nextInt(5_000_000))
+                .sourceContainer(CONTAINERS[i % CONTAINERS.length])
+                .destinationContainer(CONTAINERS[(i + 1) % CONTAINERS.length])
                 .build();
     }
+
+    /** A Podman container, a CRI-O container in a pod, a machine (its UTF-8 name cut at 16 octets), a unit, none. */
+    private static final ContainerInfo[] CONTAINERS = {
+        new ContainerInfo("21a3d01cea81d3327da41e1cf92fa3a1f14ecbd75e4f1a74bf616b63d3138a8c", "podman", "", "", 0),
+        new ContainerInfo("9d3e0a7c41f2", "cri-o", "crio-9d3e0a7c41f2.scope", "1d0d9c5e-8a7b-4c3d-9e2f-0a1b2c3d4e5f", 0),
+        new ContainerInfo("café-bookworm-äöü", "machined", "machine-caf\\xc3\\xa9.scope", "", 0),
+        new ContainerInfo("", "systemd", "ssh.service", "", 0),
+        ContainerInfo.NONE};
 
     /** A flow whose counters are 2^64-1: unsigned values beyond Java's signed range. */
     public static FlowRecord hugeCounters() {

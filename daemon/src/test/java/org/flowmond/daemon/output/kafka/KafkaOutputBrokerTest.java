@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output.kafka;
 
+import org.flowmond.daemon.container.ContainerIdentity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +48,7 @@ class KafkaOutputBrokerTest {
     Path dir;
 
     static BiflowRecord record(int srcPort) throws Exception {
-        ProcessInfo client = new ProcessInfo(4321, "curl", 1000, "alice", 1, "bash", 7, "", "");
+        ProcessInfo client = new ProcessInfo(4321, "curl", 1000, "alice", 1, "bash", 7, "", ContainerIdentity.unknown());
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), srcPort),
                 new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
                 T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
