@@ -117,7 +117,7 @@ public final class SocketOwnership implements AutoCloseable {
                 if (!program.autoload() || program.name().equals(SEED_PROGRAM)) {
                     continue;
                 }
-                if (section.startsWith("cgroup/")) {
+                if (section.startsWith("cgroup") || section.equals("sockops")) { // cgroup/..., cgroup_skb/...
                     program.attachCgroup(root.fd());
                 } else {
                     program.attachTrace();
