@@ -64,7 +64,7 @@ public final class TcHook implements AutoCloseable {
     /** Creates the clsact qdisc; true if this call created it, false if it already existed (EEXIST). */
     public synchronized boolean create() {
         requireOpen();
-        int rc = inNs(() -> Native.LIBBPF.bpf_tc_hook_create(hookStruct(attachPoint)));
+        int rc = inNsQuiet(() -> Native.LIBBPF.bpf_tc_hook_create(hookStruct(attachPoint))); // EEXIST is expected
         if (rc == -Errno.EEXIST) {
             return false;
         }
@@ -102,7 +102,7 @@ public final class TcHook implements AutoCloseable {
     public synchronized int queryProgramId(int handle, int priority) {
         requireOpen();
         TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, handle, priority);
-        int rc = inNs(() -> Native.LIBBPF.bpf_tc_query(hookStruct(attachPoint), opts));
+        int rc = inNsQuiet(() -> Native.LIBBPF.bpf_tc_query(hookStruct(attachPoint), opts));
         // ENOENT: no filter with that priority; EINVAL: the kernel found no filter chain at all
         // (the last filter of the hook is gone), or no clsact qdisc.
         if (rc == -Errno.ENOENT || rc == -Errno.EINVAL) {
@@ -152,7 +152,7 @@ public final class TcHook implements AutoCloseable {
                 continue;
             }
             TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, a[0], a[1]);
-            int rc = inNs(() -> Native.LIBBPF.bpf_tc_detach(hookStruct(attachPoint), opts));
+            int rc = inNsQuiet(() -> Native.LIBBPF.bpf_tc_detach(hookStruct(attachPoint), opts));
             if (rc < 0 && rc != -Errno.ENOENT && rc != -Errno.EINVAL) { // gone with the qdisc or the interface
                 Checked.rc(rc, "bpf_tc_detach", describe("handle=" + a[0] + ", priority=" + a[1]));
             }
@@ -177,7 +177,7 @@ public final class TcHook implements AutoCloseable {
         }
         for (int point : new int[] {TcHookStruct.BPF_TC_INGRESS, TcHookStruct.BPF_TC_EGRESS}) {
             TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, PROBE_HANDLE, PROBE_PRIORITY);
-            int rc = inNs(() -> Native.LIBBPF.bpf_tc_query(hookStruct(point), opts));
+            int rc = inNsQuiet(() -> Native.LIBBPF.bpf_tc_query(hookStruct(point), opts));
             if (rc != -Errno.EINVAL && rc != -Errno.ENODEV) {
                 return true;
             }
@@ -196,6 +196,18 @@ public final class TcHook implements AutoCloseable {
 
     private int inNs(Supplier<Integer> call) {
         return NetNamespace.call(netns, call);
+    }
+
+    /**
+     * For calls whose error answers are expected and handled by the caller (EEXIST from a second
+     * create on a device's one clsact qdisc: libbpf prints the kernel's "Exclusivity flag on, cannot
+     * modify" as a warning; EINVAL/ENOENT from probing queries): libbpf's warnings go to DEBUG. An
+     * unexpected error still throws with its errno from the caller's check.
+     */
+    private int inNsQuiet(Supplier<Integer> call) {
+        try (LibBpfLog.AutoCloseableNoThrow quiet = LibBpfLog.demoteWarnings()) {
+            return inNs(call);
+        }
     }
 
     private String describe(String what) {
