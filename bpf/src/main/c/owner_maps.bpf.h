@@ -55,8 +55,10 @@ static __always_inline void owner_count(__u32 which)
 		*value += 1; /* per-CPU slot; BPF programs do not migrate while running */
 }
 
-/* The owner of the socket bound at (proto, addr, port): exact address first, then a wildcard bind. */
-static __always_inline struct sock_owner *endpoint_owner(__u8 proto, const __u8 *addr, __u16 port)
+/* The owner of the socket bound at (proto, addr, port): exact address first, then (wildcard
+ * true) a wildcard bind. */
+static __always_inline struct sock_owner *endpoint_owner_of(__u8 proto, const __u8 *addr, __u16 port,
+							   bool wildcard)
 {
 	struct owner_endpoint ep = { .port = port, .proto = proto };
 	__u64 *cookie;
@@ -64,12 +66,19 @@ static __always_inline struct sock_owner *endpoint_owner(__u8 proto, const __u8 
 	__builtin_memcpy(ep.addr, addr, FLOWMON_ADDR_LEN);
 	cookie = bpf_map_lookup_elem(&owner_endpoints, &ep);
 	if (!cookie) {
+		if (!wildcard)
+			return NULL;
 		__builtin_memset(ep.addr, 0, FLOWMON_ADDR_LEN);
 		cookie = bpf_map_lookup_elem(&owner_endpoints, &ep);
 		if (!cookie)
 			return NULL;
 	}
 	return bpf_map_lookup_elem(&sock_owners, cookie);
+}
+
+static __always_inline struct sock_owner *endpoint_owner(__u8 proto, const __u8 *addr, __u16 port)
+{
+	return endpoint_owner_of(proto, addr, port, true);
 }
 
 #endif /* OWNER_MAPS_BPF_H */

@@ -17,6 +17,10 @@
  * | cgroup/post_bind4, post_bind6| 4.17   | bind(): the socket's owner (TCP: ACCEPT, for what the   |
  * |                              |        | listener accepts; UDP: RECEIVE) and its local endpoint  |
  * | cgroup/sock_release          | 5.9    | forgets the socket: its owner and endpoint              |
+ * | sockops (passive established)| 4.13   | an accepted TCP socket: its listener's owner (ACCEPT)   |
+ * |                              |        | and its 5-tuple, when the handshake completes           |
+ * | cgroup_skb/egress            | 4.10   | a socket's first packet: its 5-tuple (the port is known |
+ * |                              |        | by then), for packets that lose their socket on the way |
  * | tp_btf/sock_send_length,     | 6.4    | every send/receive on a TCP/UDP socket: the process     |
  * | tp_btf/sock_recv_length      |        | that last sent/received (shared sockets; the real user  |
  * |                              |        | of an accepted socket); writes only when it changed     |
@@ -253,6 +257,132 @@ int owner_release(struct bpf_sock *ctx)
 {
 	if (tcp_or_udp(ctx->protocol) && (ctx->family == AF_INET || ctx->family == AF_INET6))
 		forget(bpf_get_socket_cookie(ctx));
+	return 1;
+}
+
+/* ---------------------------------------------------------------- accepted TCP sockets, first packets */
+
+/* The 5-tuple of a TCP socket in sock_ops, seen from its local end (ports: local in host order,
+ * remote in network order in the upper half on little-endian, hence bpf_ntohl). */
+static __always_inline void sockops_tuple(struct bpf_sock_ops *ctx, struct owner_tuple *t)
+{
+	__u32 *local = (__u32 *)t->local_addr, *remote = (__u32 *)t->remote_addr;
+
+	t->local_port = (__u16)ctx->local_port;
+	t->remote_port = (__u16)bpf_ntohl(ctx->remote_port);
+	t->proto = IPPROTO_TCP;
+	if (ctx->family == AF_INET) {
+		map_v4(t->local_addr, ctx->local_ip4);
+		map_v4(t->remote_addr, ctx->remote_ip4);
+		return;
+	}
+	local[0] = ctx->local_ip6[0];
+	local[1] = ctx->local_ip6[1];
+	local[2] = ctx->local_ip6[2];
+	local[3] = ctx->local_ip6[3];
+	remote[0] = ctx->remote_ip6[0];
+	remote[1] = ctx->remote_ip6[1];
+	remote[2] = ctx->remote_ip6[2];
+	remote[3] = ctx->remote_ip6[3];
+}
+
+/* An accepted TCP socket, when its handshake completes (softirq, in the server's namespace, before
+ * accept() returns it): it gets its listener's owner (the endpoint it was accepted on; ACCEPT)
+ * and its 5-tuple, so that the connection's packets find the server from the first one after
+ * the handshake, wherever the TC program sees them and however short the connection. Its first
+ * send or receive (6.4+) then names the process that really uses it. */
+SEC("sockops")
+int owner_sockops(struct bpf_sock_ops *ctx)
+{
+	struct owner_tuple t = {};
+	struct sock_owner o, *listener;
+	__u64 cookie;
+
+	if (ctx->op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
+		return 1;
+	if (ctx->family != AF_INET && ctx->family != AF_INET6)
+		return 1;
+	sockops_tuple(ctx, &t);
+	cookie = bpf_get_socket_cookie(ctx);
+	listener = endpoint_owner(IPPROTO_TCP, t.local_addr, t.local_port);
+	if (listener) {
+		__builtin_memcpy(&o, listener, sizeof(o));
+		o.stamp_ns = bpf_ktime_get_ns();
+		o.method = OWNER_ACCEPT;
+		o.tuple_known = 1;
+		owner_write(cookie, &o, BPF_NOEXIST);
+	}
+	if (bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY))
+		owner_count(OWNER_CTR_TUPLE_FULL);
+	return 1;
+}
+
+/* The 5-tuple of an outgoing IP packet (cgroup_skb: data starts at the IP header), seen from the
+ * sender; false if it is not a TCP/UDP packet whose ports can be read. */
+static __always_inline bool packet_tuple(struct __sk_buff *skb, __u8 proto, struct owner_tuple *t)
+{
+	__u8 ip[40];
+	__u16 ports[2];
+	__u32 l4;
+
+	if (bpf_skb_load_bytes(skb, 0, ip, 20))
+		return false;
+	if ((ip[0] >> 4) == 4) {
+		if (ip[9] != proto)
+			return false;
+		map_v4(t->local_addr, *(__u32 *)&ip[12]);
+		map_v4(t->remote_addr, *(__u32 *)&ip[16]);
+		l4 = (ip[0] & 0x0f) * 4;
+	} else if ((ip[0] >> 4) == 6) {
+		if (bpf_skb_load_bytes(skb, 0, ip, 40) || ip[6] != proto)
+			return false; /* extension headers: left to the send/receive hooks */
+		__builtin_memcpy(t->local_addr, &ip[8], FLOWMON_ADDR_LEN);
+		__builtin_memcpy(t->remote_addr, &ip[24], FLOWMON_ADDR_LEN);
+		l4 = 40;
+	} else {
+		return false;
+	}
+	if (bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)))
+		return false;
+	t->local_port = bpf_ntohs(ports[0]);
+	t->remote_port = bpf_ntohs(ports[1]);
+	t->proto = proto;
+	return true;
+}
+
+/* The first packet a socket with an owner sends (in the sender's namespace, before any TC hook
+ * sees it): its 5-tuple. A connect()ing TCP socket's SYN, a UDP socket's first datagram (whose
+ * port the kernel chose after the sendmsg hook ran) — so packets that lose their socket on the
+ * way (crossing a veth, forwarded) find the sender from the first one. Later packets cost a
+ * cookie and one lookup (tuple_known). Always allows the packet. */
+SEC("cgroup_skb/egress")
+int owner_egress(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+	struct owner_tuple t = {};
+	struct sock_owner *o;
+	__u64 cookie;
+	__u8 proto;
+
+	if (!sk)
+		return 1;
+	sk = bpf_sk_fullsock(sk);
+	if (!sk)
+		return 1;
+	proto = sk->protocol;
+	if (!tcp_or_udp(proto) || (proto == IPPROTO_TCP && sk->state == TCP_LISTEN))
+		return 1; /* a SYN-ACK goes out under its listener: the accepted socket is done in sockops */
+	cookie = bpf_get_socket_cookie(skb);
+	o = bpf_map_lookup_elem(&sock_owners, &cookie);
+	if (!o || o->tuple_known)
+		return 1;
+	if (!packet_tuple(skb, proto, &t))
+		return 1;
+	if (bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY)) {
+		owner_count(OWNER_CTR_TUPLE_FULL);
+		return 1;
+	}
+	o->tuple_known = 1; /* in place: a flag for these programs, not part of the owner */
 	return 1;
 }
 

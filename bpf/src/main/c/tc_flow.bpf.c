@@ -161,6 +161,29 @@ static __always_inline void overflow(const struct flow_key *key, const struct fl
 	bpf_ringbuf_submit(ev, flags);
 }
 
+/* An end found for this entry (found: OWNER_FOUND_* bits) is the same process at the other side
+ * of the reverse flow (same interface; the other direction, or egress again on loopback): written
+ * there where that end is still unknown. Runs only when an end was found, a few times per flow. */
+static __always_inline void stamp_reverse(const struct flow_key *k, const struct flow_stats *st, __u32 found)
+{
+	struct flow_key r = *k;
+	struct flow_stats *rs;
+
+	__builtin_memcpy(r.src_addr, k->dst_addr, FLOWMON_ADDR_LEN);
+	__builtin_memcpy(r.dst_addr, k->src_addr, FLOWMON_ADDR_LEN);
+	r.src_port = k->dst_port;
+	r.dst_port = k->src_port;
+	if (k->ifindex != LOOPBACK_IFINDEX)
+		r.direction = k->direction == FLOWMON_EGRESS ? FLOWMON_INGRESS : FLOWMON_EGRESS;
+	rs = bpf_map_lookup_elem(&flows, &r);
+	if (!rs)
+		return;
+	if ((found & OWNER_FOUND_SRC) && !rs->dst_owner.stamp_ns)
+		__builtin_memcpy(&rs->dst_owner, &st->src_owner, sizeof(rs->dst_owner));
+	if ((found & OWNER_FOUND_DST) && !rs->src_owner.stamp_ns)
+		__builtin_memcpy(&rs->src_owner, &st->dst_owner, sizeof(rs->src_owner));
+}
+
 static __always_inline void flow_add(struct __sk_buff *skb, const struct flow_key *key, __u64 packets,
 				     __u64 bytes, __u32 tcp_flags)
 {
@@ -174,15 +197,20 @@ static __always_inline void flow_add(struct __sk_buff *skb, const struct flow_ke
 		.tcp_flags = tcp_flags,
 	};
 	long err;
+	__u32 found;
 
 	st = bpf_map_lookup_elem(&flows, key);
 	if (st) {
 		stats_add(st, packets, bytes, tcp_flags, now);
-		stamp_owners(skb, key, st, now, false);
+		found = stamp_owners(skb, key, st, now, false, tcp_flags);
+		if (found)
+			stamp_reverse(key, st, found);
 		return;
 	}
 	/* A new entry (or one the daemon removed at export): its owners are looked up afresh. */
-	stamp_owners(skb, key, &fresh, now, true);
+	found = stamp_owners(skb, key, &fresh, now, true, tcp_flags);
+	if (found)
+		stamp_reverse(key, &fresh, found);
 	err = bpf_map_update_elem(&flows, key, &fresh, BPF_NOEXIST);
 	if (!err)
 		return;

@@ -11,9 +11,15 @@
  * Destination end (a local receiver: ingress, or loopback/veth to a local namespace on egress):
  *   the 5-tuple seen from the receiver, then (ingress, and egress on loopback only, where every
  *   destination is local) the bound endpoint of the destination address and port.
- * The address lookups run when the entry is made and then at most every owner_recheck_ns per
- * entry, so a busy flow pays them rarely; the socket lookup runs every egress packet, so a
- * socket taken over by another process (the shared-socket rule) is re-stamped at its next packet.
+ * The address lookups run when the entry is made; while an end is still unknown, again for every
+ * packet among the entry's first OWNER_EAGER_PACKETS and for every FIN or RST (so a short
+ * connection whose first packets came before the far end's socket was known — a SYN before the
+ * accept — is stamped by its later packets); and otherwise at most every owner_recheck_ns per
+ * entry, so a long flow with a remote end pays them rarely. The socket lookup runs every egress
+ * packet, so a socket taken over by another process (the shared-socket rule) is re-stamped at its
+ * next packet; by address, within owner_recheck_ns. An end found by address is also written into
+ * the reverse flow's entry if that end is unknown there (tc_flow.bpf.c): a request whose only
+ * packet left before the server had received it gets the server from the response.
  *
  * A stamp is copied only when the owner's stamp_ns (its version) differs from the entry's. Two
  * CPUs stamping one entry at the same instant with different owners could mix fields of both;
@@ -35,10 +41,23 @@ const volatile __u64 owner_recheck_ns = 100000000ULL;
 /* False when no SocketOwnership shares its maps: the program then stamps nothing. */
 const volatile bool owners_enabled = false;
 
-static __always_inline void stamp(struct sock_owner *slot, const struct sock_owner *owner)
+/* Bits returned by stamp_owners: an end that had no owner in the entry and has one now. */
+#define OWNER_FOUND_SRC 1
+#define OWNER_FOUND_DST 2
+/* While an end is unknown, the address lookups run for each of the entry's first this many packets. */
+#define OWNER_EAGER_PACKETS 16
+#define TCP_FIN_RST 0x05 /* flag bits as tc_parse.bpf.h stores them: FIN 0x01, RST 0x04 */
+
+/* Copies owner into slot if it is a different version; returns found_bit if slot had no owner. */
+static __always_inline __u32 stamp(struct sock_owner *slot, const struct sock_owner *owner, __u32 found_bit)
 {
-	if (owner && slot->stamp_ns != owner->stamp_ns)
-		__builtin_memcpy(slot, owner, sizeof(*slot));
+	__u32 found;
+
+	if (!owner || slot->stamp_ns == owner->stamp_ns)
+		return 0;
+	found = slot->stamp_ns ? 0 : found_bit;
+	__builtin_memcpy(slot, owner, sizeof(*slot));
+	return found;
 }
 
 /* The owner of the local end (local address/port) of a connection with remote. */
@@ -71,61 +90,71 @@ static __always_inline void remember_egress_tuple(const struct flow_key *k, __u6
 }
 
 /* Egress with a socket: that socket's owner is the source. */
-static __always_inline void stamp_socket_source(struct __sk_buff *skb, const struct flow_key *k,
-						struct flow_stats *st)
+static __always_inline __u32 stamp_socket_source(struct __sk_buff *skb, const struct flow_key *k,
+						 struct flow_stats *st)
 {
 	__u64 cookie = bpf_get_socket_cookie(skb);
 	struct sock_owner *o = bpf_map_lookup_elem(&sock_owners, &cookie);
+	__u32 found;
 
 	if (o) {
-		if (st->src_owner.stamp_ns != o->stamp_ns) {
-			__builtin_memcpy(&st->src_owner, o, sizeof(*o));
-			remember_egress_tuple(k, cookie); /* on a change or a new entry only */
-		}
-		return;
+		if (st->src_owner.stamp_ns == o->stamp_ns)
+			return 0;
+		found = stamp(&st->src_owner, o, OWNER_FOUND_SRC);
+		remember_egress_tuple(k, cookie); /* on a change or a new entry only */
+		return found;
 	}
 	o = endpoint_owner(k->proto, k->src_addr, k->src_port);
-	if (o)
-		stamp(&st->src_owner, o);
-	else
+	if (!o)
 		owner_count(OWNER_CTR_NO_OWNER_SOCKET);
+	return stamp(&st->src_owner, o, OWNER_FOUND_SRC);
 }
 
-/* The lookups by address, for the ends the packet's socket (if any) does not tell. */
-static __always_inline void stamp_by_address(const struct flow_key *k, struct flow_stats *st,
-					     bool egress, bool has_sk, bool loopback)
+/* The lookups by address, for the ends the packet's socket (if any) does not tell. The bound
+ * endpoint of the destination: any bind on ingress and on loopback (every destination is local);
+ * on other egress only an exact address, since a wildcard bind there would also match remote hosts
+ * (an address bound exactly is this host's, in some namespace: a veth peer's). */
+static __always_inline __u32 stamp_by_address(const struct flow_key *k, struct flow_stats *st,
+					      bool egress, bool has_sk, bool loopback)
 {
 	struct sock_owner *o;
+	__u32 found = 0;
 
 	if (!has_sk) { /* the sender's socket, seen from the sender: local = src */
 		o = tuple_owner(k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port);
-		stamp(&st->src_owner, o);
+		found |= stamp(&st->src_owner, o, OWNER_FOUND_SRC);
 		if (!o && egress)
 			owner_count(OWNER_CTR_NO_OWNER_ADDR);
 	}
 	o = tuple_owner(k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port);
-	if (!o && (!egress || loopback))
-		o = endpoint_owner(k->proto, k->dst_addr, k->dst_port);
-	stamp(&st->dst_owner, o);
+	if (!o)
+		o = endpoint_owner_of(k->proto, k->dst_addr, k->dst_port, !egress || loopback);
+	found |= stamp(&st->dst_owner, o, OWNER_FOUND_DST);
 	if (!o && !egress)
 		owner_count(OWNER_CTR_NO_OWNER_ADDR);
+	return found;
 }
 
-/* Stamps the owners of a TCP or UDP flow's ends into st (a new entry: fresh is true). */
-static __always_inline void stamp_owners(struct __sk_buff *skb, const struct flow_key *k,
-					 struct flow_stats *st, __u64 now, bool fresh)
+/* Stamps the owners of a TCP or UDP flow's ends into st (a new entry: fresh is true); returns the
+ * OWNER_FOUND_* bits of the ends found now. st->packets already counts this packet. */
+static __always_inline __u32 stamp_owners(struct __sk_buff *skb, const struct flow_key *k,
+					  struct flow_stats *st, __u64 now, bool fresh, __u32 tcp_flags)
 {
 	bool egress = k->direction == FLOWMON_EGRESS;
 	bool has_sk = egress && skb->sk;
+	bool unknown;
+	__u32 found = 0;
 
 	if (!owners_enabled || (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP))
-		return;
+		return 0;
 	if (has_sk)
-		stamp_socket_source(skb, k, st);
-	if (!fresh && now - st->owner_check_ns < owner_recheck_ns)
-		return;
+		found = stamp_socket_source(skb, k, st);
+	unknown = !st->src_owner.stamp_ns || !st->dst_owner.stamp_ns;
+	if (!fresh && now - st->owner_check_ns < owner_recheck_ns &&
+	    !(unknown && (st->packets <= OWNER_EAGER_PACKETS || (tcp_flags & TCP_FIN_RST))))
+		return found;
 	st->owner_check_ns = now;
-	stamp_by_address(k, st, egress, has_sk, k->ifindex == LOOPBACK_IFINDEX);
+	return found | stamp_by_address(k, st, egress, has_sk, k->ifindex == LOOPBACK_IFINDEX);
 }
 
 #endif /* TC_OWNER_BPF_H */

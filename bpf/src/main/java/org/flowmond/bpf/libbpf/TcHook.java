@@ -155,7 +155,7 @@ public final class TcHook implements AutoCloseable {
                 continue;
             }
             TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, a[0], a[1]);
-            int rc = inNs(() -> Native.LIBBPF.bpf_tc_detach(hookStruct(attachPoint), opts));
+            int rc = inNsExpecting(() -> Native.LIBBPF.bpf_tc_detach(hookStruct(attachPoint), opts), Errno.ENOENT, Errno.EINVAL);
             if (rc < 0 && rc != -Errno.ENOENT && rc != -Errno.EINVAL) { // gone with the qdisc or the interface
                 Checked.rc(rc, "bpf_tc_detach", describe("handle=" + a[0] + ", priority=" + a[1]));
             }
@@ -180,7 +180,7 @@ public final class TcHook implements AutoCloseable {
         }
         for (int point : new int[] {TcHookStruct.BPF_TC_INGRESS, TcHookStruct.BPF_TC_EGRESS}) {
             TcOptsStruct opts = new TcOptsStruct(Native.RUNTIME, PROBE_HANDLE, PROBE_PRIORITY);
-            int rc = inNs(() -> Native.LIBBPF.bpf_tc_query(hookStruct(point), opts));
+            int rc = inNsExpecting(() -> Native.LIBBPF.bpf_tc_query(hookStruct(point), opts), Errno.ENOENT, Errno.EINVAL);
             if (rc != -Errno.EINVAL && rc != -Errno.ENODEV) {
                 return true;
             }

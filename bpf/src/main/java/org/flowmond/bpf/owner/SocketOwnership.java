@@ -15,6 +15,7 @@ import org.flowmond.bpf.libbpf.BpfProgram;
 import org.flowmond.bpf.libbpf.CgroupRoot;
 import org.flowmond.bpf.libbpf.KernelBtf;
 import org.flowmond.bpf.libbpf.LibBpfException;
+import org.flowmond.bpf.libbpf.LibBpfLog;
 import org.flowmond.bpf.libbpf.LittleEndian;
 import org.flowmond.bpf.libbpf.MapEntries;
 import org.flowmond.bpf.libbpf.SocketCookies;
@@ -61,7 +62,9 @@ public final class SocketOwnership implements AutoCloseable {
      * @throws IllegalStateException                     no cgroup v2 file system is mounted
      */
     public static SocketOwnership open(SocketOwnershipOptions options) {
-        try {
+        // libbpf's warnings about a refused load go to DEBUG: the exception carries libbpf's log tail,
+        // and a refused iterator is an expected degradation, logged below in one line
+        try (LibBpfLog.AutoCloseableNoThrow quiet = LibBpfLog.demoteWarnings()) {
             return open(options, true);
         } catch (LibBpfException e) {
             if (!e.getMessage().contains("'" + SEED_PROGRAM + "'")) {
@@ -117,7 +120,7 @@ public final class SocketOwnership implements AutoCloseable {
                 if (!program.autoload() || program.name().equals(SEED_PROGRAM)) {
                     continue;
                 }
-                if (section.startsWith("cgroup/")) {
+                if (section.startsWith("cgroup") || section.equals("sockops")) { // cgroup/..., cgroup_skb/...
                     program.attachCgroup(root.fd());
                 } else {
                     program.attachTrace();

@@ -104,6 +104,43 @@ class OwnerStampingTest {
         }
     }
 
+    /**
+     * The shared-socket rule on the wire: a forked child that writes on an inherited TCP socket owns
+     * it from then on, so the connection's next egress packet (here the ACK of the server's answer)
+     * stamps the child as source; when the parent writes again, the parent.
+     */
+    @Test
+    void aForkedChildThatWritesOnAnInheritedSocketIsStampedAsSource() throws Exception {
+        try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults());
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(4096), CLOCK, f -> { }, own);
+             OwnerPeer server = OwnerPeer.start(net.nsB, "fork-server");
+             OwnerPeer client = OwnerPeer.start(net.nsA, "fork-parent")) {
+            m.attach(TcInterface.named(net.ifA, TcHooks.BOTH).inNamespace(net.nsA));
+            String[] listener = server.ok("tcp_listen 4 0.0.0.0 0");
+            int port = Integer.parseInt(listener[2]);
+            String[] c = client.ok("tcp_connect 4 " + net.ipv4B + " " + port);
+            int clientPort = Integer.parseInt(c[2]);
+            String[] accepted = server.ok("accept " + listener[0]);
+            exchange(client, server, c[0], accepted[0]);
+            assertEquals(client.pid(), flow(m.scan(), 6, Direction.EGRESS, clientPort, port).sourceOwner().pid());
+
+            int child = Integer.parseInt(client.ok("fork_send " + c[0] + " 100")[0]);
+            server.ok("recv " + accepted[0]);
+            server.ok("send " + accepted[0] + " 50"); // the client's kernel ACKs it: a packet after the child's send
+            Thread.sleep(RECHECK_WAIT_MS);
+            SocketOwner byChild = flow(m.scan(), 6, Direction.EGRESS, clientPort, port).sourceOwner();
+            assertEquals(child, byChild.pid(), "source after the child's send: " + byChild);
+            assertEquals(client.pid(), byChild.ppid());
+            assertEquals(OwnerMethod.SEND, byChild.method());
+
+            client.ok("recv " + c[0]);
+            client.ok("send " + c[0] + " 10");
+            server.ok("recv " + accepted[0]);
+            SocketOwner byParent = flow(m.scan(), 6, Direction.EGRESS, clientPort, port).sourceOwner();
+            assertEquals(client.pid(), byParent.pid(), "source after the parent's send: " + byParent);
+        }
+    }
+
     private static void exchange(OwnerPeer client, OwnerPeer server, String clientSock, String serverSock) {
         client.ok("send " + clientSock + " 100");
         server.ok("recv " + serverSock);

@@ -172,7 +172,7 @@ class SocketOwnershipTest {
         try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults())) {
             assertEquals(List.of("cgroup/connect4", "cgroup/connect6", "cgroup/sendmsg4", "cgroup/sendmsg6",
                     "cgroup/recvmsg4", "cgroup/recvmsg6", "cgroup/post_bind4", "cgroup/post_bind6",
-                    "cgroup/sock_release", "tp_btf/sock_send_length", "tp_btf/sock_recv_length"), own.hooks());
+                    "cgroup/sock_release", "sockops", "cgroup_skb/egress", "tp_btf/sock_send_length", "tp_btf/sock_recv_length"), own.hooks());
             assertEquals(own.hooks().size(), OwnFds.count(OwnFds.LINK) - links);
         }
         assertEquals(progs, OwnFds.count(OwnFds.PROG));

@@ -21,6 +21,14 @@ Commands:
   send ID N                       -> ok
   recv ID                         -> ok N
   fork_send ID N                  a child sends N bytes on ID and exits -> ok CHILDPID
+  tcp_serve ID N                  a thread serves N short connections on listener ID: accept,
+                                  answer what comes with as many bytes until EOF, close -> ok
+  udp_serve ID N                  a thread answers N datagrams on ID, 32 bytes each -> ok
+  join                            waits for the serving thread -> ok
+  tcp_burst FAMILY ADDR PORT N    N short connections: connect, 10 bytes, (every second one
+                                  waits for the answer), close -> ok PORT,PORT,...
+  udp_burst FAMILY ADDR PORT N    N times a new socket: 64 bytes, wait for the answer, close
+                                  -> ok PORT,PORT,...
   cookie ID                       -> ok COOKIE
   close ID                        -> ok
 """
@@ -29,11 +37,13 @@ import os
 import socket
 import struct
 import sys
+import threading
 
 SO_COOKIE = 57
 TCP_SYNCNT = 7
 socks = {}
 next_id = [1]
+server_thread = [None]
 
 
 def cookie(s):
@@ -119,12 +129,72 @@ def run(cmd, args):
                 os._exit(0)
         os.waitpid(pid, 0)
         return "ok %d" % pid
+    if cmd == "tcp_serve":
+        return serve(tcp_serve, socks[int(args[0])], int(args[1]))
+    if cmd == "udp_serve":
+        return serve(udp_serve, socks[int(args[0])], int(args[1]))
+    if cmd == "join":
+        server_thread[0].join()
+        return "ok"
+    if cmd == "tcp_burst":
+        return "ok " + ",".join(str(tcp_short(fam(args[0]), args[1], int(args[2]), i % 2 == 0))
+                                for i in range(int(args[3])))
+    if cmd == "udp_burst":
+        return "ok " + ",".join(str(udp_short(fam(args[0]), args[1], int(args[2])))
+                                for _ in range(int(args[3])))
     if cmd == "cookie":
         return "ok %d" % cookie(socks[int(args[0])])
     if cmd == "close":
         socks.pop(int(args[0])).close()
         return "ok"
     return "error unknown command " + cmd
+
+
+def serve(loop, s, n):
+    t = threading.Thread(target=loop, args=(s, n), daemon=True)
+    server_thread[0] = t
+    t.start()
+    return "ok"
+
+
+def tcp_serve(listener, n):
+    for _ in range(n):
+        c, _ = listener.accept()
+        with c:
+            c.settimeout(5)
+            try:
+                while True:
+                    data = c.recv(65536)
+                    if not data:
+                        break
+                    c.sendall(b"a" * len(data))
+            except OSError:
+                pass  # a client that did not wait for the answer has reset the connection
+
+
+def udp_serve(s, n):
+    for _ in range(n):
+        data, addr = s.recvfrom(65536)
+        s.sendto(b"r" * 32, addr)
+
+
+def tcp_short(family, addr, port, wait_answer):
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect((addr, port))
+        local = s.getsockname()[1]
+        s.sendall(b"q" * 10)
+        if wait_answer:
+            s.recv(65536)
+    return local
+
+
+def udp_short(family, addr, port):
+    with socket.socket(family, socket.SOCK_DGRAM) as s:
+        s.settimeout(5)
+        s.sendto(b"q" * 64, (addr, port))
+        s.recvfrom(65536)
+        return s.getsockname()[1]
 
 
 def main():
