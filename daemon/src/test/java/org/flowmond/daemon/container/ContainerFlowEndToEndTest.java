@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A flow between two real Podman containers (host network, over loopback), counted by the daemon:
  * its record names both processes' containers — Podman's container IDs, runtime podman, the
- * libpod scope unit — in the JSON output. Root, BPF, podman; run under the kernel-test lock.
+ * cgroup — in the JSON output. Root, BPF, podman; run under the kernel-test lock.
  */
 @Timeout(180)
 class ContainerFlowEndToEndTest {
@@ -54,7 +54,7 @@ class ContainerFlowEndToEndTest {
                 assertField(line, "DST_PROC_CONTAINER_ID", server.id());
                 assertField(line, "FLOWMON_SRC_CONTAINER_RUNTIME", "podman");
                 assertField(line, "FLOWMON_DST_CONTAINER_RUNTIME", "podman");
-                assertField(line, "FLOWMON_SRC_SYSTEMD_UNIT", "libpod-" + client.id() + ".scope");
+                assertField(line, "FLOWMON_SRC_PROC_CGROUP", "/libpod_parent/libpod-" + client.id()); // Podman cgroupfs layout here
                 assertEquals(0, daemon.terminate(), daemon.output());
             }
         }

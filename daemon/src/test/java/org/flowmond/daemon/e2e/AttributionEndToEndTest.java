@@ -182,14 +182,16 @@ class AttributionEndToEndTest {
 
     /**
      * bash connects with /dev/tcp and writes 100 bytes a second (past the 3 s active timeout, never
-     * idle for 2 s); then a forked child writes 3000 bytes on the same socket, and bash closes it.
+     * idle for 2 s); then a forked child writes 3000 bytes on the same socket and, 300 ms later, 100
+     * more, and bash closes it. The owner changes when the child's first write returns (its segments
+     * already left with bash's stamp); the second write's packets carry the child.
      */
     private ChildProcess forkedWriter() throws Exception {
         Path script = dir.resolve("fork.sh");
         Files.writeString(script, String.join("\n",
                 "exec 3<>/dev/tcp/" + veth.ipv4B + "/7106",
                 "for i in 1 2 3 4; do printf '%0100d' 0 >&3; sleep 1; done",
-                "sh -c 'echo $$ > " + dir.resolve("child.pid") + "; exec head -c 3000 /dev/zero' >&3",
+                "sh -c 'echo $$ > " + dir.resolve("child.pid") + "; printf %03000d 0; sleep 0.3; printf %0100d 0' >&3",
                 "sleep 0.5",
                 "exec 3>&-",
                 ""));
@@ -307,7 +309,7 @@ class AttributionEndToEndTest {
         assertEquals("bash", recs.get(0).get("SRC_PROC_NAME"));
         Map<String, String> last = recs.get(recs.size() - 1);
         assertEquals(Long.toString(forkChild), last.get("SRC_PROC_PID"), recs.toString());
-        assertEquals("head", last.get("SRC_PROC_NAME"));
+        assertEquals("sh", last.get("SRC_PROC_NAME"));
     }
 
     @Test
@@ -342,7 +344,14 @@ class AttributionEndToEndTest {
         long connections = recs.stream().map(r -> r.get("SRC_PORT")).distinct().count();
         long exported = biflowJson(json, 7109).stream().map(r -> r.get("L4_SRC_PORT")).distinct().count();
         assertEquals(SHORT_CONNECTIONS, exported, "every connection exported by the daemon");
-        assertEquals(SHORT_CONNECTIONS, connections, "every connection at the collector");
+        long[] p = pids.get(7109);
+        for (Map<String, String> r : biflowJson(json, 7109)) {
+            assertEquals(Long.toString(p[0]), r.get("SRC_PROC_PID"), r.toString());
+            assertEquals(Long.toString(p[1]), r.get("DST_PROC_PID"), r.toString());
+        }
+        // nfacctd reads 10,000 records in a burst over UDP: on a loaded machine its socket buffer may
+        // overflow (the daemon's not-sent counters stay 0); what arrives must name both processes
+        assertTrue(connections >= SHORT_CONNECTIONS * 99 / 100, connections + " connections at the collector");
         assertEveryRecordNamesBoth(7109);
     }
 
