@@ -47,7 +47,6 @@ public final class ExpectedValues {
             }
             processes(m, r.sourceProcess(), r.destinationProcess());
             attribution(m, r, false);
-            containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
             out.add(m);
             return out;
@@ -66,7 +65,6 @@ public final class ExpectedValues {
             m.put("flowId", r.flowId());
             processes(m, r.sourceProcess(), r.destinationProcess());
             attribution(m, r, false);
-            containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
             out.add(m);
         }
@@ -84,7 +82,6 @@ public final class ExpectedValues {
             m.put("flowId", r.flowId());
             processes(m, r.destinationProcess(), r.sourceProcess());
             attribution(m, r, true);
-            containers(m, r.destinationContainer(), r.sourceContainer());
             syscalls(m, r);
             out.add(m);
         }
