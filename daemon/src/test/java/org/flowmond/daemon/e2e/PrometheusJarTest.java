@@ -150,14 +150,16 @@ class PrometheusJarTest {
         assertEquals("3", value("flowmond_flow_records_exported_total"));
         assertEquals("3", value("flowmond_flows_ended_total{reason=\"end-of-flow\"}"));
         assertEquals("0", value("sum(flowmond_flows_ended_total{reason!=\"end-of-flow\"})"));
-        // connect and accept of each of the four connections, each matched to its biflow
+        // connect and accept of each of the four connections
         assertEquals("8", value("flowmond_syscall_events_delivered_total"));
         assertEquals("8", value("flowmond_syscall_events_total"));
-        assertEquals("8", value("flowmond_attributions_total{result=\"matched\"}"));
-        assertEquals("0", value("flowmond_attributions_total{result=\"unmatched\"}"));
+        // the kernel's socket owners name both processes of each of the three exported records
+        assertEquals("3", value("flowmond_flow_records_by_owners_total{sides=\"both-sides\"}"));
+        assertEquals("0", value("sum(flowmond_flow_records_by_owners_total{sides!=\"both-sides\"})"));
         // other packets on the veth (neighbour discovery) make flows of their own, filtered out by port
         assertEquals(1, query("flowmond_flows_active >= 1").size(), "the held connection is active");
-        assertEquals("7", value("count(flowmond_dropped_total)"), "the seven drop counters");
+        // seven of the pipeline, one of the syscall probes, three of the kernel's socket owners
+        assertEquals("11", value("count(flowmond_dropped_total)"), "the eleven drop counters");
         assertEquals("0", value("sum(flowmond_dropped_total)"));
         assertEquals("1", value("flowmond_tc_interfaces"));
         assertEquals("0.2", value("flowmond_flow_cycle_interval_seconds"));
