@@ -75,7 +75,7 @@ struct flow_stats {
 	__u64 last_seen_ns;                /*  24 */
 	__u32 tcp_flags;                   /*  32: OR of the 9 TCP flag bits (FIN=0x01 ... NS=0x100);
 	                                    *      32 bits because BPF atomics (fetch-and-or) are 32/64-bit */
-	__u32 _pad;                        /*  36 */
+	__u32 owner_misses;                /*  36: OWNER_MISS_* bits: why an end has no owner */
 	__u64 owner_check_ns;              /*  40: when the address lookups for the owners last ran */
 	struct sock_owner src_owner;       /*  48: the local process that sent, stamp_ns 0 if none */
 	struct sock_owner dst_owner;       /* 120: the local process that receives, stamp_ns 0 if none */

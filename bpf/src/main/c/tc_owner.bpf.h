@@ -44,6 +44,9 @@ const volatile bool owners_enabled = false;
 /* Bits returned by stamp_owners: an end that had no owner in the entry and has one now. */
 #define OWNER_FOUND_SRC 1
 #define OWNER_FOUND_DST 2
+/* Bits of flow_stats.owner_misses, for user space to tell why an end of a record has no owner.
+ * Set once, never cleared: they matter only for an end that still has no owner when read. */
+#define OWNER_MISS_SRC_SOCKET 1 /* a packet left through a local socket the kernel has no owner for */
 /* While an end is unknown, the address lookups run for each of the entry's first this many packets. */
 #define OWNER_EAGER_PACKETS 16
 #define TCP_FIN_RST 0x05 /* flag bits as tc_parse.bpf.h stores them: FIN 0x01, RST 0x04 */
@@ -105,8 +108,11 @@ static __always_inline __u32 stamp_socket_source(struct __sk_buff *skb, const st
 		return found;
 	}
 	o = endpoint_owner(k->proto, k->src_addr, k->src_port);
-	if (!o)
+	if (!o) {
 		owner_count(OWNER_CTR_NO_OWNER_SOCKET);
+		if (!(st->owner_misses & OWNER_MISS_SRC_SOCKET)) /* a store once, not a dirty line per packet */
+			st->owner_misses |= OWNER_MISS_SRC_SOCKET;
+	}
 	return stamp(&st->src_owner, o, OWNER_FOUND_SRC);
 }
 

@@ -4,13 +4,21 @@ package org.flowmond.bpf.api;
  * A unidirectional flow read out of the kernel: its key, its counters at read time, and the
  * processes that own its ends as the TC program stamped them.
  *
- * @param key              the flow's key
- * @param counters         its counters
- * @param sourceOwner      the local process that sent the packets, or null when not known
- *                         (a remote sender, or no owner found: counted in the ownership statistics)
- * @param destinationOwner the local process that receives them, or null when not known
+ * @param key                 the flow's key
+ * @param counters            its counters
+ * @param sourceOwner         the local process that sent the packets, or null when not known
+ *                            (a remote sender, or no owner found: counted in the ownership statistics)
+ * @param destinationOwner    the local process that receives them, or null when not known
+ * @param sourceSocketUnowned whether a packet of this flow left through a local socket the kernel
+ *                            knew no owner for (it tells a local sender without owner from a remote one)
  */
-public record UniFlow(FlowKey key, FlowCounters counters, SocketOwner sourceOwner, SocketOwner destinationOwner) {
+public record UniFlow(FlowKey key, FlowCounters counters, SocketOwner sourceOwner, SocketOwner destinationOwner,
+        boolean sourceSocketUnowned) {
+
+    /** A flow whose owners, if missing, were missing because no local socket sent its packets. */
+    public UniFlow(FlowKey key, FlowCounters counters, SocketOwner sourceOwner, SocketOwner destinationOwner) {
+        this(key, counters, sourceOwner, destinationOwner, false);
+    }
 
     /** A flow without known owners. */
     public UniFlow(FlowKey key, FlowCounters counters) {

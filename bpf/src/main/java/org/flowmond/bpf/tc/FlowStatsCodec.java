@@ -22,6 +22,9 @@ public final class FlowStatsCodec {
     private static final int FIRST_SEEN = 16;
     private static final int LAST_SEEN = 24;
     private static final int TCP_FLAGS = 32;
+    private static final int OWNER_MISSES = 36;
+    /** tc_owner.bpf.h's OWNER_MISS_SRC_SOCKET. */
+    private static final int OWNER_MISS_SRC_SOCKET = 1;
     private static final int SRC_OWNER = 48;
     private static final int DST_OWNER = 120;
 
@@ -57,6 +60,7 @@ public final class FlowStatsCodec {
     public static UniFlow decodeFlow(FlowKey key, ByteBuffer buf, int offset, KernelClock clock) {
         ByteBuffer le = buf.order() == ByteOrder.LITTLE_ENDIAN ? buf : buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         return new UniFlow(key, decodeLittleEndian(le, offset, clock),
-                SocketOwnerCodec.decode(le, offset + SRC_OWNER), SocketOwnerCodec.decode(le, offset + DST_OWNER));
+                SocketOwnerCodec.decode(le, offset + SRC_OWNER), SocketOwnerCodec.decode(le, offset + DST_OWNER),
+                (le.getInt(offset + OWNER_MISSES) & OWNER_MISS_SRC_SOCKET) != 0);
     }
 }

@@ -1,6 +1,7 @@
 package org.flowmond.bpf.owner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,6 +139,43 @@ class OwnerStampingTest {
             server.ok("recv " + accepted[0]);
             SocketOwner byParent = flow(m.scan(), 6, Direction.EGRESS, clientPort, port).sourceOwner();
             assertEquals(client.pid(), byParent.pid(), "source after the parent's send: " + byParent);
+        }
+    }
+
+    /**
+     * A local socket the kernel knows no owner for (the owner map holds one socket, so the client's
+     * other sockets find it full) marks its egress entries; entries of a sender behind the veth are not
+     * marked: the daemon tells "a loss" from "a remote end" by this.
+     */
+    @Test
+    void anEgressEntryOfALocalSocketWithoutOwnerIsMarked() throws Exception {
+        try (SocketOwnership own = SocketOwnership.open(new SocketOwnershipOptions(1));
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(4096), CLOCK, f -> { }, own);
+             OwnerPeer server = OwnerPeer.start(net.nsB, "miss-server");
+             OwnerPeer client = OwnerPeer.start(net.nsA, "miss-client")) {
+            m.attach(TcInterface.named(net.ifA, TcHooks.BOTH).inNamespace(net.nsA));
+            String[] bound = server.ok("udp_bind 4 0.0.0.0 0");
+            int port = Integer.parseInt(bound[2]);
+            for (int i = 0; i < 3; i++) {
+                String[] sock = client.ok("udp_socket 4");
+                client.ok("sendto " + sock[0] + " " + net.ipv4B + " " + port + " 64");
+                String[] got = server.ok("recvfrom " + bound[0]);
+                server.ok("sendto " + bound[0] + " " + got[1] + " " + got[2] + " 32");
+                client.ok("recvfrom " + sock[0]);
+            }
+            List<UniFlow> flows = m.scan().stream().filter(f -> f.key().protocol() == 17).toList();
+            List<UniFlow> requests = flows.stream().filter(f -> f.key().dstPort() == port).toList();
+            List<UniFlow> responses = flows.stream().filter(f -> f.key().srcPort() == port).toList();
+            assertEquals(3, requests.size(), flows.toString());
+            assertEquals(3, responses.size(), flows.toString());
+            long unowned = requests.stream().filter(f -> f.sourceOwner() == null).count();
+            assertTrue(unowned >= 2, "one owner slot for three sockets: " + requests);
+            for (UniFlow r : requests) {
+                assertEquals(r.sourceOwner() == null, r.sourceSocketUnowned(), r.toString());
+            }
+            for (UniFlow r : responses) {
+                assertFalse(r.sourceSocketUnowned(), "arrived without a socket: " + r);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.flowmond.bpf.tc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +28,7 @@ class FlowStatsCodecTest {
         0x00, b(0xf2), 0x05, 0x2a, 0x01, 0, 0, 0,              // 16 first_seen_ns 5,000,000,000
         0x00, b(0x86), 0x3b, b(0xa1), 0x01, 0, 0, 0,          // 24 last_seen_ns 7,000,000,000
         0x13, 0x01, 0, 0,                                      // 32 tcp_flags 0x113 (u32 LE)
-        0, 0, 0, 0,                                            // 36 _pad
+        0, 0, 0, 0,                                            // 36 owner_misses
         0x00, b(0xe4), 0x0b, 0x54, 0x02, 0, 0, 0,              // 40 owner_check_ns 10,000,000,000 (not decoded)
     };
     /** HEAD, then src_owner (48: SocketOwnerCodecTest.OWNER, 72 bytes), then dst_owner (120: none, all zero). */
@@ -53,6 +54,16 @@ class FlowStatsCodecTest {
         assertEquals(FlowStatsCodec.decode(STATS, clock), f.counters());
         assertEquals(SocketOwnerCodec.decode(SocketOwnerCodecTest.OWNER), f.sourceOwner());
         assertNull(f.destinationOwner(), "stamp_ns 0: no owner");
+        assertFalse(f.sourceSocketUnowned());
+    }
+
+    @Test
+    void readsTheOwnerMissBitOfALocalSocketWithoutOwner() {
+        byte[] stats = ByteBuffer.allocate(FlowStatsCodec.SIZE).put(HEAD).array(); // no owners
+        stats[36] = 1; // OWNER_MISS_SRC_SOCKET
+        UniFlow f = FlowStatsCodec.decodeFlow(FlowKeyCodec.decode(FlowKeyCodecTest.IPV4_TCP), ByteBuffer.wrap(stats), 0, clock);
+        assertNull(f.sourceOwner());
+        assertTrue(f.sourceSocketUnowned());
     }
 
     @Test

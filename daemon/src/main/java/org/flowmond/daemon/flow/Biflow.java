@@ -60,6 +60,9 @@ final class Biflow {
     /** Whether that entry is one on which the side sends (its owner read from its own socket). */
     boolean lowOwnerSends;
     boolean highOwnerSends;
+    /** Whether a packet of this end left through a local socket the kernel knew no owner for. */
+    boolean lowSocketUnowned;
+    boolean highSocketUnowned;
 
     final long createdNanos;
     long lastExportNanos;

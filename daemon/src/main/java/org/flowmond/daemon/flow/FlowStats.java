@@ -16,7 +16,7 @@ public final class FlowStats {
     final AtomicLong biflowRecordsExported = new AtomicLong();
     final AtomicLong biflowRecordsFiltered = new AtomicLong();
     final AtomicLong biflowsEndedEmpty = new AtomicLong();
-    final EnumMap<EndReason, AtomicLong> biflowsByReason = counters();
+    final EnumMap<EndReason, AtomicLong> biflowsByReason = counters(EndReason.class);
     final AtomicLong uniflowCounterResets = new AtomicLong();
     final AtomicLong redundantObservations = new AtomicLong();
     final AtomicLong overflowPackets = new AtomicLong();
@@ -25,19 +25,21 @@ public final class FlowStats {
     final AtomicLong syscallEventsFiltered = new AtomicLong();
     final AtomicLong syscallFlowsActive = new AtomicLong();
     final AtomicLong syscallRecordsExported = new AtomicLong();
-    final EnumMap<EndReason, AtomicLong> syscallByReason = counters();
+    final EnumMap<EndReason, AtomicLong> syscallByReason = counters(EndReason.class);
 
     /** Exported biflow records by how many of their sides carry an owner. */
     final AtomicLong recordsBothOwners = new AtomicLong();
     final AtomicLong recordsOneOwner = new AtomicLong();
     final AtomicLong recordsNoOwner = new AtomicLong();
+    /** Ends of exported biflow records without an owner, by why. */
+    final EnumMap<OwnerMissReason, AtomicLong> endsWithoutOwner = counters(OwnerMissReason.class);
     /** Sides whose owner was replaced by another process or method during the flow (shared sockets). */
     final AtomicLong ownerChanges = new AtomicLong();
 
-    private static EnumMap<EndReason, AtomicLong> counters() {
-        EnumMap<EndReason, AtomicLong> m = new EnumMap<>(EndReason.class);
-        for (EndReason r : EndReason.values()) {
-            m.put(r, new AtomicLong());
+    private static <E extends Enum<E>> EnumMap<E, AtomicLong> counters(Class<E> type) {
+        EnumMap<E, AtomicLong> m = new EnumMap<>(type);
+        for (E e : type.getEnumConstants()) {
+            m.put(e, new AtomicLong());
         }
         return m;
     }
@@ -74,6 +76,7 @@ public final class FlowStats {
         m.put("attribution.records-both-sides", recordsBothOwners.get());
         m.put("attribution.records-one-side", recordsOneOwner.get());
         m.put("attribution.records-no-side", recordsNoOwner.get());
+        endsWithoutOwner.forEach((r, c) -> m.put("attribution.no-owner." + r.label(), c.get()));
         m.put("attribution.owner-changes", ownerChanges.get());
         return m;
     }

@@ -151,14 +151,20 @@ public final class FlowTable {
         }
         stats.biflowRecordsExported.incrementAndGet();
         stats.biflowsByReason.get(reason).incrementAndGet();
-        countOwners(r);
+        countOwners(b, r);
         sink.biflow(r);
     }
 
-    private void countOwners(BiflowRecord r) {
+    private void countOwners(Biflow b, BiflowRecord r) {
         int sides = (r.srcProcess() == null ? 0 : 1) + (r.dstProcess() == null ? 0 : 1);
         (sides == 2 ? stats.recordsBothOwners : sides == 1 ? stats.recordsOneOwner : stats.recordsNoOwner)
                 .incrementAndGet();
+        if (r.srcProcess() == null) {
+            stats.endsWithoutOwner.get(OwnerMissReason.of(b, b.lowIsInitiator)).incrementAndGet();
+        }
+        if (r.dstProcess() == null) {
+            stats.endsWithoutOwner.get(OwnerMissReason.of(b, !b.lowIsInitiator)).incrementAndGet();
+        }
     }
 
     private static int ipVersion(int ethProto) {

@@ -38,6 +38,13 @@ final class Owners {
 
     /** The owners of one reading of one of {@code b}'s entries, which travels low → high if {@code fromLow}. */
     void observe(Biflow b, UniFlow u, boolean fromLow) {
+        if (u.sourceSocketUnowned()) { // why the sending side may stay without owner: see OwnerMissReason
+            if (fromLow) {
+                b.lowSocketUnowned = true;
+            } else {
+                b.highSocketUnowned = true;
+            }
+        }
         SocketOwner source = u.sourceOwner();
         SocketOwner destination = u.destinationOwner();
         if (source == null && destination == null) {

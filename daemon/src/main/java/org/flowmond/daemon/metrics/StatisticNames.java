@@ -39,6 +39,10 @@ public final class StatisticNames {
     private static final Family RECORDS_BY_OWNERS = Family.counter(PREFIX + "flow_records_by_owners", "sides",
             "Biflow records by how many of their two sides carry a process: both-sides, one-side, no-side "
             + "(a remote peer, a forwarded flow, or a local socket whose owner the kernel does not know)");
+    private static final Family ENDS_WITHOUT_OWNER = Family.counter(PREFIX + "flow_record_ends_without_owner", "reason",
+            "Ends of exported biflow records without a process, by why: socket-without-owner (a local socket the kernel "
+            + "knew no owner for: a loss), no-socket-seen (a remote host or forwarded traffic: expected), "
+            + "no-socket-protocol (neither TCP nor UDP)");
     private static final Family NO_OWNER = Family.counter(PREFIX + "ownership_lookups_without_owner", "packet",
             "TC lookups that found no owner: socket (the packet carried a local socket the maps do not know), "
             + "address (no socket; neither its 5-tuple nor its local endpoint is known: a remote end, or not yet)");
@@ -188,6 +192,9 @@ public final class StatisticNames {
         if (key.startsWith("attribution.records-")) {
             return new Sample(RECORDS_BY_OWNERS, key.substring("attribution.records-".length()));
         }
+        if (key.startsWith("attribution.no-owner.")) {
+            return new Sample(ENDS_WITHOUT_OWNER, key.substring("attribution.no-owner.".length()));
+        }
         if (key.startsWith("ownership.no-owner-for-")) {
             return new Sample(NO_OWNER, key.substring("ownership.no-owner-for-".length()));
         }
@@ -208,8 +215,8 @@ public final class StatisticNames {
         Set<String> names = new TreeSet<>();
         EXACT.values().forEach(f -> names.add(f.name()));
         COLLECTOR_FAMILIES.values().forEach(f -> names.add(f.name()));
-        for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, RECORDS_BY_OWNERS, NO_OWNER, CYCLE_PART_LAST, CYCLE_PART_MAX,
-                NON_IP_BY_TYPE, TC_ATTACH)) {
+        for (Family f : List.of(DROPPED, FLOWS_ENDED, SYSCALL_ENDED, RECORDS_BY_OWNERS, ENDS_WITHOUT_OWNER, NO_OWNER,
+                CYCLE_PART_LAST, CYCLE_PART_MAX, NON_IP_BY_TYPE, TC_ATTACH)) {
             names.add(f.name());
         }
         names.add(PREFIX + "build_info");

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
@@ -338,6 +339,24 @@ class AttributionTest {
         BiflowRecord forwarded = f.biflows.stream().filter(r -> r.protocol() == UDP).findFirst().orElseThrow();
         assertNull(forwarded.srcProcess());
         assertNull(forwarded.dstProcess());
+    }
+
+    /** Why an end has no owner: a local socket the kernel knew no owner for, a remote host, or not TCP/UDP. */
+    @Test
+    void endsWithoutOwnerAreCountedByReason() {
+        FlowFixture f = new FlowFixture();
+        FlowKey unowned = key("10.0.0.2", 40000, "10.0.0.1", 80, TCP, 2, Direction.EGRESS);
+        f.put(unowned, 1, 60, T0, T0, FlowCounters.SYN);
+        f.markSocketUnowned(unowned);
+        f.put(key("192.168.1.5", 1000, "8.8.8.8", 53, UDP, 3, Direction.INGRESS), 1, 60, T0, T0, 0);
+        f.put(key("10.0.0.2", 8, "10.0.0.9", 0, 1, 2, Direction.EGRESS), 1, 84, T0, T0, 0); // an ICMP echo request
+        f.scan();
+        f.table.flushAll();
+        assertEquals(3, f.biflows.size());
+        Map<String, Long> s = f.table.statistics();
+        assertEquals(1L, s.get("attribution.no-owner.socket-without-owner"), "the client's unowned socket");
+        assertEquals(3L, s.get("attribution.no-owner.no-socket-seen"), "the server at 10.0.0.1 and both forwarded ends");
+        assertEquals(2L, s.get("attribution.no-owner.no-socket-protocol"), "both ends of the echo request");
     }
 
     @Test

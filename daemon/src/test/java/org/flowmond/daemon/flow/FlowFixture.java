@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
@@ -39,6 +41,7 @@ final class FlowFixture {
     final List<BiflowRecord> biflows = new ArrayList<>();
     final List<SyscallFlowRecord> syscalls = new ArrayList<>();
     final FlowTable table;
+    private final Set<FlowKey> unownedSockets = new HashSet<>();
 
     FlowFixture() {
         this(params(30, 120, 1, 1000, 1000), FlowFilter.NONE);
@@ -64,7 +67,7 @@ final class FlowFixture {
     private UniFlow lookupAndDelete(FlowKey k) {
         FlowCounters c = kernel.remove(k);
         SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
-        return c == null ? null : new UniFlow(k, c, o[0], o[1]);
+        return c == null ? null : new UniFlow(k, c, o[0], o[1], unownedSockets.contains(k));
     }
 
     static FlowTableParams params(long idleS, long activeS, long lingerS, int maxFlows, int maxSyscall) {
@@ -114,7 +117,12 @@ final class FlowFixture {
         FlowCounters c = counters(packets, bytes, first, last, flags);
         kernel.put(k, c);
         stamps.put(k, new SocketOwner[] {source, destination});
-        return new UniFlow(k, c, source, destination);
+        return new UniFlow(k, c, source, destination, unownedSockets.contains(k));
+    }
+
+    /** Marks the entry as the TC program does when its packet left through a local socket without owner. */
+    void markSocketUnowned(FlowKey k) {
+        unownedSockets.add(k);
     }
 
     /** A scan of the whole kernel map, as the TC loader delivers it. */
@@ -122,7 +130,7 @@ final class FlowFixture {
         List<UniFlow> all = new ArrayList<>();
         kernel.forEach((k, c) -> {
             SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
-            all.add(new UniFlow(k, c, o[0], o[1]));
+            all.add(new UniFlow(k, c, o[0], o[1], unownedSockets.contains(k)));
         });
         table.onScan(all);
     }
