@@ -41,7 +41,10 @@ struct sock_owner {
 	__u8  method;                      /* 36: enum owner_method */
 	__u8  tuple_known;                 /* 37: the socket's 5-tuple is in "owner_tuples" (set in place
 	                                    *     by sock_owner.bpf.c; not part of the owner) */
-	__u8  _pad[2];                     /* 38 */
+	__u8  forget_at_close;             /* 38: the sockops state callback forgets this TCP socket when
+	                                    *     it reaches CLOSE, after its FIN exchange (not part of the
+	                                    *     owner, like tuple_known) */
+	__u8  _pad;                        /* 39 */
 	char  comm[FLOWMON_COMM_LEN];      /* 40: the process's (thread group leader's) name */
 	char  parent_comm[FLOWMON_COMM_LEN]; /* 56 */
 };

@@ -16,9 +16,12 @@
  * | cgroup/recvmsg4, recvmsg6    | 5.2    | RECEIVE: UDP receives that ask for the sender's address |
  * | cgroup/post_bind4, post_bind6| 4.17   | bind(): the socket's owner (TCP: ACCEPT, for what the   |
  * |                              |        | listener accepts; UDP: RECEIVE) and its local endpoint  |
- * | cgroup/sock_release          | 5.9    | forgets the socket: its owner and endpoint              |
+ * | cgroup/sock_release          | 5.9    | forgets the socket: its owner and endpoint (a TCP       |
+ * |                              |        | connection still open: when it reaches CLOSE, below)    |
  * | sockops (passive established)| 4.13   | an accepted TCP socket: its listener's owner (ACCEPT)   |
  * |                              |        | and its 5-tuple, when the handshake completes           |
+ * | sockops (state callback)     | 4.16   | forgets a TCP connection when it reaches CLOSE, so the  |
+ * |                              |        | FIN and ACKs sent after close() still find the owner    |
  * | cgroup_skb/egress            | 4.10   | a socket's first packet: its 5-tuple (the port is known |
  * |                              |        | by then), for packets that lose their socket on the way |
  * | tp_btf/sock_send_length,     | 6.4    | every send/receive on a TCP/UDP socket: the process     |
@@ -76,12 +79,15 @@ static __always_inline void owner_write(__u64 cookie, struct sock_owner *o, __u6
 		owner_count(OWNER_CTR_OWNER_FULL);
 }
 
-/* Records the current process as the owner of the socket, whoever owned it before. */
-static __always_inline void owner_set_current(__u64 cookie, __u8 method)
+/* Records the current process as the owner of the socket, whoever owned it before (old, if
+ * known: its forget_at_close carries over). */
+static __always_inline void owner_set_current(__u64 cookie, __u8 method, const struct sock_owner *old)
 {
 	struct sock_owner o = {};
 
 	owner_from_task(&o, (struct task_struct *)bpf_get_current_task(), method);
+	if (old)
+		o.forget_at_close = old->forget_at_close;
 	owner_write(cookie, &o, BPF_ANY);
 }
 
@@ -94,7 +100,7 @@ static __always_inline struct sock_owner *owner_touch_current(__u64 cookie, __u8
 
 	if (old && old->pid == (__u32)(bpf_get_current_pid_tgid() >> 32))
 		return old;
-	owner_set_current(cookie, old ? method : no_owner_method);
+	owner_set_current(cookie, old ? method : no_owner_method, old);
 	return NULL;
 }
 
@@ -103,7 +109,7 @@ static __always_inline struct sock_owner *owner_touch_current(__u64 cookie, __u8
 static __always_inline int on_connect(struct bpf_sock_addr *ctx)
 {
 	if (tcp_or_udp(ctx->protocol))
-		owner_set_current(bpf_get_socket_cookie(ctx), OWNER_CONNECT);
+		owner_set_current(bpf_get_socket_cookie(ctx), OWNER_CONNECT, NULL);
 	return 1;
 }
 
@@ -218,7 +224,7 @@ static __always_inline int on_post_bind(struct bpf_sock *ctx, int family)
 	if (!tcp_or_udp(ctx->protocol))
 		return 1;
 	cookie = bpf_get_socket_cookie(ctx);
-	owner_set_current(cookie, ctx->protocol == IPPROTO_TCP ? OWNER_ACCEPT : OWNER_RECEIVE);
+	owner_set_current(cookie, ctx->protocol == IPPROTO_TCP ? OWNER_ACCEPT : OWNER_RECEIVE, NULL);
 	bpf_sock_local(ctx, family, ep.addr);
 	ep.port = ctx->src_port;
 	ep.proto = ctx->protocol;
@@ -252,11 +258,24 @@ static __always_inline void forget(__u64 cookie)
 	bpf_map_delete_elem(&bound_endpoints, &cookie);
 }
 
+/* close() of the last descriptor. A TCP connection that is still open sends its FIN (and ACKs,
+ * retransmissions) after this: if the state callback is armed for it, that callback forgets it
+ * when it reaches CLOSE; any other socket is forgotten now. */
 SEC("cgroup/sock_release")
 int owner_release(struct bpf_sock *ctx)
 {
-	if (tcp_or_udp(ctx->protocol) && (ctx->family == AF_INET || ctx->family == AF_INET6))
-		forget(bpf_get_socket_cookie(ctx));
+	struct sock_owner *o;
+	__u64 cookie;
+
+	if (!tcp_or_udp(ctx->protocol) || (ctx->family != AF_INET && ctx->family != AF_INET6))
+		return 1;
+	cookie = bpf_get_socket_cookie(ctx);
+	if (ctx->protocol == IPPROTO_TCP && ctx->state != TCP_CLOSE && ctx->state != TCP_LISTEN) {
+		o = bpf_map_lookup_elem(&sock_owners, &cookie);
+		if (o && o->forget_at_close)
+			return 1;
+	}
+	forget(cookie);
 	return 1;
 }
 
@@ -286,34 +305,66 @@ static __always_inline void sockops_tuple(struct bpf_sock_ops *ctx, struct owner
 	remote[3] = ctx->remote_ip6[3];
 }
 
+/* An established TCP connection is forgotten when it reaches CLOSE (after its FIN exchange, or a
+ * reset), not at close(): the state callback is armed for it and its owner marked so that the
+ * release hook leaves it. A socket established before the program was attached (seeded at start)
+ * is not armed: it is forgotten at close() as before. */
+static __always_inline void arm_close_callback(struct bpf_sock_ops *ctx, __u64 cookie)
+{
+	struct sock_owner *o;
+
+	if (bpf_sock_ops_cb_flags_set(ctx, ctx->bpf_sock_ops_cb_flags | BPF_SOCK_OPS_STATE_CB_FLAG))
+		return;
+	o = bpf_map_lookup_elem(&sock_owners, &cookie);
+	if (o)
+		o->forget_at_close = 1;
+}
+
 /* An accepted TCP socket, when its handshake completes (softirq, in the server's namespace, before
  * accept() returns it): it gets its listener's owner (the endpoint it was accepted on; ACCEPT)
  * and its 5-tuple, so that the connection's packets find the server from the first one after
  * the handshake, wherever the TC program sees them and however short the connection. Its first
  * send or receive (6.4+) then names the process that really uses it. */
-SEC("sockops")
-int owner_sockops(struct bpf_sock_ops *ctx)
+static __always_inline void on_accepted(struct bpf_sock_ops *ctx, __u64 cookie)
 {
 	struct owner_tuple t = {};
 	struct sock_owner o, *listener;
-	__u64 cookie;
 
-	if (ctx->op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
-		return 1;
-	if (ctx->family != AF_INET && ctx->family != AF_INET6)
-		return 1;
 	sockops_tuple(ctx, &t);
-	cookie = bpf_get_socket_cookie(ctx);
 	listener = endpoint_owner(IPPROTO_TCP, t.local_addr, t.local_port);
 	if (listener) {
 		__builtin_memcpy(&o, listener, sizeof(o));
 		o.stamp_ns = bpf_ktime_get_ns();
 		o.method = OWNER_ACCEPT;
 		o.tuple_known = 1;
+		o.forget_at_close = 0;
 		owner_write(cookie, &o, BPF_NOEXIST);
 	}
 	if (bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY))
 		owner_count(OWNER_CTR_TUPLE_FULL);
+}
+
+SEC("sockops")
+int owner_sockops(struct bpf_sock_ops *ctx)
+{
+	__u64 cookie;
+
+	if (ctx->family != AF_INET && ctx->family != AF_INET6)
+		return 1;
+	switch (ctx->op) {
+	case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
+		cookie = bpf_get_socket_cookie(ctx);
+		on_accepted(ctx, cookie);
+		arm_close_callback(ctx, cookie);
+		break;
+	case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
+		arm_close_callback(ctx, bpf_get_socket_cookie(ctx));
+		break;
+	case BPF_SOCK_OPS_STATE_CB:
+		if (ctx->args[1] == TCP_CLOSE)
+			forget(bpf_get_socket_cookie(ctx));
+		break;
+	}
 	return 1;
 }
 

@@ -3,6 +3,7 @@ package org.flowmond.bpf.owner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Inet4Address;
@@ -176,6 +177,47 @@ class OwnerStampingTest {
             for (UniFlow r : responses) {
                 assertFalse(r.sourceSocketUnowned(), "arrived without a socket: " + r);
             }
+        }
+    }
+
+    /**
+     * An idle connection whose entries the daemon exported (removed), then closed: the FIN and ACKs
+     * leave after close() released the socket, and still carry both owners (the owner is forgotten
+     * when the connection reaches CLOSE, not at close()); once closed, neither socket has one.
+     */
+    @Test
+    void theFinExchangeAfterCloseStillNamesBothProcessesAndClosedSocketsAreForgotten() throws Exception {
+        try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults());
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(4096), CLOCK, f -> { }, own);
+             OwnerPeer server = OwnerPeer.start(net.nsB, "fin-server");
+             OwnerPeer client = OwnerPeer.start(net.nsA, "fin-client")) {
+            m.attach(TcInterface.named(net.ifA, TcHooks.BOTH).inNamespace(net.nsA));
+            String[] listener = server.ok("tcp_listen 4 0.0.0.0 0");
+            int port = Integer.parseInt(listener[2]);
+            String[] c = client.ok("tcp_connect 4 " + net.ipv4B + " " + port);
+            int clientPort = Integer.parseInt(c[2]);
+            String[] accepted = server.ok("accept " + listener[0]);
+            exchange(client, server, c[0], accepted[0]);
+            List<UniFlow> flows = m.scan();
+            m.removeFlow(flow(flows, 6, Direction.EGRESS, clientPort, port).key());
+            m.removeFlow(flow(flows, 6, Direction.INGRESS, port, clientPort).key());
+            long clientCookie = Long.parseLong(c[1]);
+            long serverCookie = Long.parseLong(accepted[1]);
+
+            client.ok("close " + c[0]);
+            server.ok("close " + accepted[0]);
+            Thread.sleep(RECHECK_WAIT_MS); // the FIN exchange
+            flows = m.scan();
+            UniFlow out = flow(flows, 6, Direction.EGRESS, clientPort, port);
+            UniFlow in = flow(flows, 6, Direction.INGRESS, port, clientPort);
+            assertTrue(out.counters().finSeen() && in.counters().finSeen(), flows.toString());
+            assertOwner(out.sourceOwner(), client, "fin-client", OwnerMethod.CONNECT, "FIN egress source");
+            assertOwner(out.destinationOwner(), server, "fin-server", OwnerMethod.ACCEPT, "FIN egress destination");
+            assertOwner(in.sourceOwner(), server, "fin-server", OwnerMethod.ACCEPT, "FIN ingress source");
+            assertOwner(in.destinationOwner(), client, "fin-client", OwnerMethod.CONNECT, "FIN ingress destination");
+            assertFalse(out.sourceSocketUnowned(), out.toString());
+            assertNull(own.ownerOf(clientCookie), "closed (TIME_WAIT): forgotten");
+            assertNull(own.ownerOf(serverCookie), "closed: forgotten");
         }
     }
 
