@@ -218,6 +218,7 @@ class OwnerStampingTest {
             assertFalse(out.sourceSocketUnowned(), out.toString());
             assertNull(own.ownerOf(clientCookie), "closed (TIME_WAIT): forgotten");
             assertNull(own.ownerOf(serverCookie), "closed: forgotten");
+            assertEquals(0, own.statistics().noOwnerForSocket(), "every packet with a socket found its owner: " + own.statistics());
         }
     }
 
