@@ -19,7 +19,7 @@ import org.flowmond.testing.Tools;
 final class PodmanFixture implements AutoCloseable {
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static final AtomicInteger IMAGES = new AtomicInteger();
-    private static final List<String> APPLETS = List.of("sh", "sleep", "cat", "nc", "ip", "ifconfig");
+    private static final List<String> APPLETS = List.of("sh", "sleep", "cat", "nc", "ip", "ifconfig", "nslookup");
 
     /** A running container: its full ID and its main process as the host sees it. */
     record Container(String name, String id, int pid) {

@@ -1,0 +1,175 @@
+package org.flowmond.daemon.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.flowmond.daemon.e2e.ChildProcess;
+import org.flowmond.testing.Tools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Podman containers in a network namespace of their own ({@code --network ns:/run/netns/NAME}),
+ * joined to the host by a veth pair; the daemon counts on the host's end of the veth, where the
+ * container's packets arrive without their socket. Each record still names the container's
+ * process and container (the kernel finds the socket's owner by 5-tuple across namespaces) and
+ * the host's process: TCP from the host to a server in a container, UDP (DNS) from a client in a
+ * container to a server on the host. Root, BPF, podman; run under the kernel-test lock.
+ */
+@Timeout(180)
+class ContainerNamespaceEndToEndTest {
+    private static final Pattern FIELD = Pattern.compile("\"([A-Z0-9_]+)\":(\"[^\"]*\"|[^,}]*)");
+    private static final int TCP_PORT = 7741;
+    private static final int DNS_PORT = 7753;
+    /** Answers every query with NXDOMAIN (its own bytes, QR and RCODE 3 set), so nslookup exits at once. */
+    private static final String DNS_SERVER = """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((sys.argv[1], int(sys.argv[2])))
+            print("ready", flush=True)
+            while True:
+                q, peer = s.recvfrom(512)
+                if len(q) >= 12:
+                    s.sendto(q[:2] + bytes([q[2] | 0x80, (q[3] & 0xF0) | 3]) + q[4:], peer)
+            """;
+
+    @TempDir
+    Path dir;
+    private final String ns = "fmctn" + ProcessHandle.current().pid();
+    private final String hostIf = "fmch" + ProcessHandle.current().pid() % 100000;
+    private final String hostIp = "10.78.0.1";
+    private final String containerIp = "10.78.0.2";
+    private final List<Process> hostProcesses = new ArrayList<>();
+
+    @BeforeEach
+    void namespace() {
+        Tools.runUnchecked(List.of("ip", "netns", "del", ns));
+        Tools.run("ip", "netns", "add", ns);
+        Tools.run("ip", "link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        Tools.run("ip", "addr", "add", hostIp + "/24", "dev", hostIf);
+        Tools.run("ip", "link", "set", hostIf, "up");
+        Tools.run("ip", "-n", ns, "addr", "add", containerIp + "/24", "dev", "eth0");
+        Tools.run("ip", "-n", ns, "link", "set", "eth0", "up");
+        Tools.run("ip", "-n", ns, "link", "set", "lo", "up");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        hostProcesses.forEach(Process::destroyForcibly);
+        Tools.runUnchecked(List.of("ip", "link", "del", hostIf));
+        Tools.runUnchecked(List.of("ip", "netns", "del", ns));
+    }
+
+    @Test
+    void recordsCountedOnTheHostSideNameTheContainersProcessAndContainer() throws Exception {
+        String prefix = "fm-ns-" + ProcessHandle.current().pid();
+        try (PodmanFixture podman = PodmanFixture.start()) {
+            Path json = dir.resolve("flows.json");
+            Path conf = dir.resolve("flowmon.conf");
+            Files.writeString(conf, """
+                    flowmon {
+                      interfaces = [%s]
+                      flows { idle-timeout = 1s, fin-linger = 0s }
+                      probes.tc-scan-interval = 200ms
+                      export.collectors = []
+                      outputs.json-file = "%s"
+                    }
+                    """.formatted(hostIf, json));
+            ChildProcess daemon = ChildProcess.java(dir.resolve("daemon.log"), null, "org.flowmond.daemon.Flowmond",
+                    "--config", conf.toString());
+            try (daemon) {
+                daemon.awaitOutput("running with");
+                String network = "ns:/run/netns/" + ns;
+
+                // TCP: a host process connects to a server in the container
+                PodmanFixture.Container server = podman.run(prefix + "-srv", network, List.of(),
+                        "nc", "-l", "-p", Integer.toString(TCP_PORT));
+                awaitListening(TCP_PORT);
+                Process client = host("bash", "-c", "exec 3<>/dev/tcp/" + containerIp + "/" + TCP_PORT
+                        + "; printf hello-container >&3; sleep 1; exec 3>&-");
+                assertEquals(0, client.waitFor(), "the host's TCP client");
+                Map<String, String> tcp = awaitRecord(json, daemon, TCP_PORT);
+                assertEquals(Long.toString(client.pid()), tcp.get("SRC_PROC_PID"), tcp.toString());
+                assertEquals("bash", tcp.get("SRC_PROC_NAME"), tcp.toString());
+                assertEquals("", tcp.get("SRC_PROC_CONTAINER_ID"), "a host process: " + tcp);
+                assertEquals(Integer.toString(server.pid()), tcp.get("DST_PROC_PID"), tcp.toString());
+                assertEquals("nc", tcp.get("DST_PROC_NAME"), tcp.toString());
+                assertEquals(server.id(), tcp.get("DST_PROC_CONTAINER_ID"), tcp.toString());
+                assertEquals("podman", tcp.get("FLOWMON_DST_CONTAINER_RUNTIME"), tcp.toString());
+
+                // UDP: a client in the container asks a DNS server on the host
+                Process dns = host("python3", "-c", DNS_SERVER, hostIp, Integer.toString(DNS_PORT));
+                assertEquals("ready", new String(dns.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
+                // the container outlives nslookup by a few seconds: a container's identity is read while
+                // its cgroup exists (Podman removes it when the container exits)
+                PodmanFixture.Container resolver = podman.run(prefix + "-dns", network, List.of(),
+                        "sh", "-c", "sleep 1; nslookup -port=" + DNS_PORT + " flowmond.test " + hostIp + "; sleep 5");
+                Map<String, String> udp = awaitRecord(json, daemon, DNS_PORT);
+                assertEquals("17", udp.get("PROTOCOL"), udp.toString());
+                assertEquals(Integer.toString(resolver.pid()), udp.get("SRC_FATHER_PROC_PID"), "the container's shell: " + udp);
+                assertEquals("nslookup", udp.get("SRC_PROC_NAME"), udp.toString());
+                assertEquals(resolver.id(), udp.get("SRC_PROC_CONTAINER_ID"), udp.toString());
+                assertEquals(Long.toString(dns.pid()), udp.get("DST_PROC_PID"), udp.toString());
+                assertEquals("", udp.get("DST_PROC_CONTAINER_ID"), "a host process: " + udp);
+                assertEquals(0, daemon.terminate(), daemon.output());
+            }
+        }
+    }
+
+    private Process host(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectError(dir.resolve(command[0] + ".err").toFile()).start();
+        hostProcesses.add(p);
+        return p;
+    }
+
+    private void awaitListening(int port) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (!Tools.run("ip", "netns", "exec", ns, "ss", "-Hltn", "sport = :" + port).isBlank()) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // waiting for the container to start, not a timed assertion
+        }
+        throw new AssertionError("nothing listens on port " + port + " in the container");
+    }
+
+    /** The first biflow record to {@code port} that names processes, once the daemon wrote it. */
+    private static Map<String, String> awaitRecord(Path json, ChildProcess daemon, int port) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (Files.exists(json)) {
+                for (String line : Files.readAllLines(json, StandardCharsets.UTF_8)) {
+                    Map<String, String> r = fields(line);
+                    if ("biflow".equals(r.get("FLOWMON_RECORD")) && Integer.toString(port).equals(r.get("L4_DST_PORT"))) {
+                        return r;
+                    }
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // waiting for the daemon's export, not a timed assertion
+        }
+        throw new AssertionError("no record of port " + port + ":\n"
+                + (Files.exists(json) ? Files.readString(json) : "(no JSON file)") + "\n" + daemon.output());
+    }
+
+    private static Map<String, String> fields(String line) {
+        Map<String, String> m = new HashMap<>();
+        Matcher x = FIELD.matcher(line);
+        while (x.find()) {
+            String v = x.group(2);
+            m.put(x.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
+        }
+        assertFalse(m.isEmpty(), line);
+        return m;
+    }
+}
