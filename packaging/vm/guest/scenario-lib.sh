@@ -42,7 +42,7 @@ start_collectors() {
     pids+=($!)
     dumpcap -q -i lo -f "udp port 4739" -w "$out/ipfix.pcap" 2>"$out/dumpcap-lo.log" &
     pids+=($!)
-    dumpcap -q -i fmvm0 -f "tcp" -w "$out/traffic.pcap" 2>"$out/dumpcap-veth.log" &
+    dumpcap -q -i fmvm0 -f "${VETH_FILTER:-tcp}" -w "$out/traffic.pcap" 2>"$out/dumpcap-veth.log" &
     pids+=($!)
     wait_for 30 grep -q "Capturing on 'fmvm0'" "$out/dumpcap-veth.log"
     wait_for 30 grep -q "Capturing on 'Loopback" "$out/dumpcap-lo.log"
