@@ -33,6 +33,7 @@ flowmon.outputs.json-file = "$out/flows.json"
 CONF
     java -jar "$jar" --config "$out/flowmon.conf" >"$out/daemon.log" 2>&1 &
     daemon=$!
+    pids+=("$daemon")   # a failed step must not leave it running into the next variant's scenario
     # Ready when it logs "running with"; fail at once when it exits instead.
     local deadline=$((SECONDS + 120))
     until grep -q "running with" "$out/daemon.log"; do

@@ -23,11 +23,13 @@ established() { ss -Htn state established "dport = :$1" | grep -q .; }
 fifos="$(mktemp -d)"   # the guest's tmpfs: $out is a 9p share
 talk_pause_talk() {
     local port="$1" fifo="$fifos/resume-$1"
-    ip netns exec "$NS" busybox nc -l -p "$port" >/dev/null &
+    mkfifo "$fifo" "$fifos/hold-$port"
+    # nc's stdin never ends (a fifo it holds open both ways): at the end of its stdin it would
+    # half-close the connection at once. It exits when the client closes.
+    ip netns exec "$NS" busybox nc -l -p "$port" >/dev/null <>"$fifos/hold-$port" &
     talk_server=$!
     pids+=("$talk_server")
     wait_for 10 listening "$port"
-    mkfifo "$fifo"
     # `read` is a builtin: while the connection is quiet, no other process holds it.
     bash -ec "exec 3<>/dev/tcp/$THERE_IP/$port; printf 'before the pause\n' >&3; read -r _ <'$fifo';
         printf 'after the pause\n' >&3; exec 3>&-" &
@@ -66,7 +68,7 @@ udp_exchange() {
 resume_connections() {
     local wait_s
     wait_s="$(awk -v since="$idle_since" -v now="$EPOCHREALTIME" -v pause="$OWNER_PAUSE_S" \
-        'BEGIN { w = since + pause - now; printf "%.3f", w > 0 ? w : 0 }')"
+        'BEGIN { w = since + pause - now; printf "%.3f", (w > 0 ? w : 0) }')"
     sleep "$wait_s"
     # No packet of the existing connection before this moment was counted by flowmond.
     echo "EXISTING_RESUMED_AT=$EPOCHREALTIME OWNER_PAUSED_S=$(awk -v s="$idle_since" -v n="$EPOCHREALTIME" 'BEGIN { printf "%.3f", n - s }')" >>"$out/expected.env"
