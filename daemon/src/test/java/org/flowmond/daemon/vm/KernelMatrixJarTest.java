@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * on each kernel, flowmond with {@code probes.syscall-hook} forced to each variant, real traffic
  * between network namespaces in the guest, nfcapd receiving the export there, and the checks of
  * {@link ScenarioCheck} on the host. Prints and writes (target/vm/kernel-matrix.md) the table
- * kernel x variant -> attached / TC attach path (tc before 6.6, tcx from 6.6) / events seen / flows correct.
+ * kernel x variant -> attached / TC attach path (tc before 6.6, tcx from 6.6) / events seen / flows correct /
+ * owners kept (UDP, idle then resumed, opened before start-up: {@link OwnerCheck}).
  *
  * <p>Opt-in, because it takes minutes (skipped without the property, failed with CI=true): {@code -Dflowmond.vm.kernels=6.1,6.12} (and optionally
  * {@code -Dflowmond.vm.variants=kprobe,fentry,socket,raw_tracepoint,auto}). A *JarTest: it runs the shaded jar, in the
