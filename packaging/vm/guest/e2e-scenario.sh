@@ -8,6 +8,8 @@
 # and exporting IPFIX to nfcapd on 127.0.0.1:4739, and:
 #   transfer  a bash process here sends 200000 bytes to `busybox nc -l` there (port 5001);
 #   repeat    another bash process connects 5 times, 0.3 s apart, to a server there (port 5002);
+#   owners    a UDP request/response, a TCP connection quiet for longer than the idle timeout
+#             (2 s here) between two talks, and one opened before flowmond starts (owner-traffic.sh);
 #   foreign   another tool's tc filters on fmvm0's ingress (OK for IPv4, drop for IPv6) and 5 IPv6
 #             pings whose replies they drop (foreign_filters).
 # Everything the checker needs lands in OUT_DIR: expected.env (PIDs and names), daemon.log,
@@ -17,6 +19,7 @@
 set -euo pipefail
 variant="$1" jar="$2" out="$3"
 . "$(dirname "$0")/scenario-lib.sh"
+. "$(dirname "$0")/owner-traffic.sh"
 
 start_daemon() {
     cat > "$out/flowmon.conf" <<CONF
@@ -24,11 +27,13 @@ flowmon.probes.syscall-hook = $variant
 flowmon.interfaces = ["fmvm0"]
 flowmon.export.collectors = [{ host = "127.0.0.1", port = 4739 }]
 flowmon.export.biflow = uniflow
+flowmon.flows.idle-timeout = ${OWNER_IDLE_TIMEOUT_S}s
 flowmon.outputs.table-file = "$out/tables.txt"
 flowmon.outputs.json-file = "$out/flows.json"
 CONF
     java -jar "$jar" --config "$out/flowmon.conf" >"$out/daemon.log" 2>&1 &
     daemon=$!
+    pids+=("$daemon")   # a failed step must not leave it running into the next variant's scenario
     # Ready when it logs "running with"; fail at once when it exits instead.
     local deadline=$((SECONDS + 120))
     until grep -q "running with" "$out/daemon.log"; do
@@ -73,10 +78,14 @@ step() { echo "e2e [$variant] $(date +%T): $*" >&2; }
 step "network"; setup_network
 step "collectors"; start_collectors
 step "foreign filters"; foreign_filters
+step "a connection before flowmond"; existing_connection
 step "flowmond"; start_daemon
+step "an idle connection's first talk"; idle_connection
 step "transfer"; transfer
 step "repeated connects"; repeat_connects
+step "UDP request/response"; udp_exchange
 step "pings the foreign filter drops"; foreign_pings
+step "both paused connections talk again"; resume_connections
 step "stop"
 sleep 2                      # let the last FIN/ACKs reach the counters
 kill -TERM "$daemon"

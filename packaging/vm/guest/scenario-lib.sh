@@ -2,8 +2,9 @@
 # Shared by the guest scenarios (e2e-scenario.sh, systemd-scenario.sh); source it with $out set.
 # A network namespace "fmvm-srv" behind a veth pair (fmvm0 10.203.0.1 here, fmvm1 10.203.0.2
 # there; offloads off, so a packet at the TC hook is a wire packet); nfcapd on 127.0.0.1:4739
-# with dumpcap recording the IPFIX export (ipfix.pcap) and the veth (traffic.pcap); and the
-# two kinds of traffic the checks expect (see transfer and repeat_connects).
+# with dumpcap recording the IPFIX export (ipfix.pcap) and the veth (traffic.pcap: TCP, or
+# $VETH_FILTER when set); and the two kinds of traffic the checks expect (see transfer and
+# repeat_connects).
 NS=fmvm-srv HERE_IP=10.203.0.1 THERE_IP=10.203.0.2
 pids=()
 
@@ -42,7 +43,7 @@ start_collectors() {
     pids+=($!)
     dumpcap -q -i lo -f "udp port 4739" -w "$out/ipfix.pcap" 2>"$out/dumpcap-lo.log" &
     pids+=($!)
-    dumpcap -q -i fmvm0 -f "tcp" -w "$out/traffic.pcap" 2>"$out/dumpcap-veth.log" &
+    dumpcap -q -i fmvm0 -f "${VETH_FILTER:-tcp}" -w "$out/traffic.pcap" 2>"$out/dumpcap-veth.log" &
     pids+=($!)
     wait_for 30 grep -q "Capturing on 'fmvm0'" "$out/dumpcap-veth.log"
     wait_for 30 grep -q "Capturing on 'Loopback" "$out/dumpcap-lo.log"

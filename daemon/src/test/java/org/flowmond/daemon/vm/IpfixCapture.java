@@ -59,19 +59,37 @@ final class IpfixCapture {
                 "cflow.unexpected_sequence_number || cflow.no_template_found || _ws.malformed").strip();
     }
 
-    /** Packets and IP bytes per direction "srcport>dstport" of the TCP packets in a capture. */
-    static Map<String, long[]> tcpCountsByPorts(Path pcap) {
+    /** One IPv4/IPv6 TCP or UDP packet of a capture: "srcport>dstport", IP protocol number, IP length, capture time. */
+    record Packet(String ports, int protocol, long ipLength, double epochSeconds) {
+    }
+
+    /** The TCP and UDP packets of a capture, in capture order. */
+    static List<Packet> packets(Path pcap) {
         String out = Tools.run("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=;",
-                "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "ip.len");
-        Map<String, long[]> counts = new HashMap<>();
+                "-e", "frame.time_epoch", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport", "-e", "udp.dstport",
+                "-e", "ip.len");
+        List<Packet> packets = new ArrayList<>();
         for (String line : out.split("\n")) {
             String[] c = line.split(";", -1);
-            if (c.length < 3 || c[2].isEmpty()) {
+            if (c.length < 6 || c[5].isEmpty()) {
                 continue;
             }
-            long[] v = counts.computeIfAbsent(c[0] + ">" + c[1], k -> new long[2]);
-            v[0]++;
-            v[1] += Long.parseLong(c[2]);
+            boolean tcp = !c[1].isEmpty();
+            String ports = tcp ? c[1] + ">" + c[2] : c[3] + ">" + c[4];
+            packets.add(new Packet(ports, tcp ? 6 : 17, Long.parseLong(c[5]), Double.parseDouble(c[0])));
+        }
+        return packets;
+    }
+
+    /** Packets and IP bytes per direction "srcport>dstport" of the TCP packets in a capture. */
+    static Map<String, long[]> tcpCountsByPorts(Path pcap) {
+        Map<String, long[]> counts = new HashMap<>();
+        for (Packet p : packets(pcap)) {
+            if (p.protocol() == 6) {
+                long[] v = counts.computeIfAbsent(p.ports(), k -> new long[2]);
+                v[0]++;
+                v[1] += p.ipLength();
+            }
         }
         return counts;
     }

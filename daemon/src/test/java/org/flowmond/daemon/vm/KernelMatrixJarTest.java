@@ -17,14 +17,15 @@ import org.junit.jupiter.api.Test;
  * on each kernel, flowmond with {@code probes.syscall-hook} forced to each variant, real traffic
  * between network namespaces in the guest, nfcapd receiving the export there, and the checks of
  * {@link ScenarioCheck} on the host. Prints and writes (target/vm/kernel-matrix.md) the table
- * kernel x variant -> attached / TC attach path (tc before 6.6, tcx from 6.6) / events seen / flows correct.
+ * kernel x variant -> attached / TC attach path (tc before 6.6, tcx from 6.6) / events seen / flows correct /
+ * owners kept (UDP, idle then resumed, opened before start-up: {@link OwnerCheck}).
  *
  * <p>Opt-in, because it takes minutes (skipped without the property, failed with CI=true): {@code -Dflowmond.vm.kernels=6.1,6.12} (and optionally
  * {@code -Dflowmond.vm.variants=kprobe,fentry,socket,raw_tracepoint,auto}). A *JarTest: it runs the shaded jar, in the
  * package phase.
  */
 class KernelMatrixJarTest {
-    /** Per kernel: boot, and per variant a JVM start (slow under TCG) plus about 10 s of traffic. */
+    /** Per kernel: boot, and per variant a JVM start (slow under TCG) plus about 12 s of traffic. */
     private static final int GUEST_TIMEOUT_SECONDS = 1200;
 
     /**
@@ -90,14 +91,14 @@ class KernelMatrixJarTest {
             timings.append("\n").append(kernel).append(" (").append(kernelName).append("): ").append(run.seconds())
                     .append(" s, harness exit ").append(run.exitStatus());
             if (!run.commandFinished()) {
-                rows.add(new ScenarioCheck.Row(kernelName, "all", "-", "-", "-", "-", "-",
+                rows.add(new ScenarioCheck.Row(kernelName, "all", "-", "-", "-", "-", "-", "-",
                         List.of("guest hung, died or was stopped (harness status " + run.exitStatus() + "):\n" + run.tail(60))));
                 continue;
             }
             for (String variant : variants) {
                 rows.add(runnable.contains(variant) ? ScenarioCheck.check(out.resolve(variant), kernelName, variant)
                         : new ScenarioCheck.Row(kernelName, variant, "n/a (needs " + MIN_KERNEL.get(variant) + ")",
-                                "-", "-", "-", "-", List.of()));
+                                "-", "-", "-", "-", "-", List.of()));
             }
         }
         rows = autoPicksFentryWhereItWorks(rows);
@@ -119,7 +120,7 @@ class KernelMatrixJarTest {
                 List<String> problems = new ArrayList<>(r.problems());
                 problems.add("auto attached as " + r.attachedAs() + " although fentry works on this kernel");
                 checked.add(new ScenarioCheck.Row(r.kernel(), r.variant(), r.attachedAs(), r.tcAttach(), r.events(), r.flows(),
-                        r.mtbs(), problems));
+                        r.owners(), r.mtbs(), problems));
             } else {
                 checked.add(r);
             }
@@ -135,7 +136,8 @@ class KernelMatrixJarTest {
 
     private static String report(List<ScenarioCheck.Row> rows, String timings) {
         StringBuilder b = new StringBuilder("| kernel | syscall-hook | attached as | TC attach | connect/accept events (seed tables) "
-                + "| flows (tshark counts, PID+name, nfdump) | MTBS | verdict |\n|---|---|---|---|---|---|---|---|\n");
+                + "| flows (tshark counts, PID+name, nfdump) | owners (UDP, idle, existing before start) | MTBS | verdict |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
         rows.forEach(r -> b.append(r.markdown()).append("\n"));
         b.append("\nguest times:").append(timings).append("\n");
         rows.stream().filter(r -> !r.ok()).forEach(r -> b.append("\n").append(r.kernel()).append(" ").append(r.variant())

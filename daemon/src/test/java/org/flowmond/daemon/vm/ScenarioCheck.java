@@ -19,20 +19,20 @@ import org.flowmond.testing.Tools;
  */
 final class ScenarioCheck {
     static final int IPFIX_PORT = 4739;
-    static final int TRANSFER_PORT = 5001;
-    static final int REPEAT_PORT = 5002;
+    static final int TRANSFER_PORT = ScenarioService.TRANSFER.port();
+    static final int REPEAT_PORT = ScenarioService.REPEAT.port();
     /** The scenario sleeps 0.3 s between repeated connects, so their mean interval is at least that. */
     static final double MIN_REPEAT_MTBS = 0.3;
 
     /** One cell of the kernel matrix. */
     record Row(String kernel, String variant, String attachedAs, String tcAttach, String events, String flows,
-            String mtbs, List<String> problems) {
+            String owners, String mtbs, List<String> problems) {
         boolean ok() {
             return problems.isEmpty();
         }
 
         String markdown() {
-            return "| " + String.join(" | ", kernel, variant, attachedAs, tcAttach, events, flows, mtbs, ok() ? "ok" : "FAIL")
+            return "| " + String.join(" | ", kernel, variant, attachedAs, tcAttach, events, flows, owners, mtbs, ok() ? "ok" : "FAIL")
                     + " |";
         }
     }
@@ -42,6 +42,7 @@ final class ScenarioCheck {
     private final String variant;
     private final List<String> problems = new ArrayList<>();
     private final Map<String, String> expected = new HashMap<>();
+    private String owners = "-";
 
     private ScenarioCheck(Path dir, String kernel, String variant) {
         this.dir = dir;
@@ -60,16 +61,18 @@ final class ScenarioCheck {
             String tc = tcAttach();
             if (!expected.containsKey("DAEMON_EXIT")) {
                 problems.add("the scenario did not finish: " + lastLines("daemon.log", 3));
-                return new Row(kernel, variant, attached, tc, "-", "-", "-", problems);
+                return new Row(kernel, variant, attached, tc, "-", "-", "-", "-", problems);
             }
             if (!"0".equals(expected.get("DAEMON_EXIT"))) {
                 problems.add("flowmond exited with " + expected.get("DAEMON_EXIT") + " on SIGTERM");
             }
             String foreign = foreignFilters();
-            return new Row(kernel, variant, attached, tc + foreign, events(), flows(), mtbs(), problems);
+            String events = events();
+            String flows = flows();
+            return new Row(kernel, variant, attached, tc + foreign, events, flows, owners, mtbs(), problems);
         } catch (IOException | RuntimeException e) {
             problems.add("cannot read the scenario's results: " + e);
-            return new Row(kernel, variant, "-", "-", "-", "-", "-", problems);
+            return new Row(kernel, variant, "-", "-", "-", "-", "-", "-", problems);
         }
     }
 
@@ -221,23 +224,32 @@ final class ScenarioCheck {
     }
 
     /**
-     * Every TCP direction in the veth capture must be exported with the same packets and IP bytes
-     * (tshark and nfdump both), and each record must name the right process on each side.
+     * Every direction of the scenario's traffic in the veth capture must be exported with the same
+     * packets and IP bytes (tshark and nfdump both), and each record must name the right process on
+     * each side; the records of the ownership traffic are judged further by {@link OwnerCheck}.
      */
-    private String flows() {
-        Map<String, long[]> truth = IpfixCapture.tcpCountsByPorts(dir.resolve("traffic.pcap"));
+    private String flows() throws IOException {
+        Map<String, long[]> truth = truth();
         List<Map<String, String>> records = IpfixCapture.records(dir.resolve("ipfix.pcap"), IPFIX_PORT);
         Map<String, long[]> exported = new HashMap<>();
+        Map<ScenarioService, List<Map<String, String>>> byService = new HashMap<>();
         int attributed = 0;
         for (Map<String, String> r : records) {
-            if (!isScenarioTcp(r)) {
+            ScenarioService service = ScenarioService.of(r);
+            if (service == null) {
                 continue;   // options records, syscall records, the guest's own ICMP/IGMP chatter
             }
+            byService.computeIfAbsent(service, k -> new ArrayList<>()).add(r);
             String ports = r.get("cflow.srcport") + ">" + r.get("cflow.dstport");
             long[] v = exported.computeIfAbsent(ports, k -> new long[2]);
             v[0] += Long.parseLong(r.get("cflow.packets"));
             v[1] += Long.parseLong(r.getOrDefault("cflow.octets", "0"));
-            attributed += processesRight(r) ? 1 : 0;
+            String mismatch = processMismatch(r, service);
+            if (mismatch == null) {
+                attributed++;
+            } else {
+                problems.add(mismatch);
+            }
         }
         int countsRight = 0;
         for (Map.Entry<String, long[]> t : truth.entrySet()) {
@@ -249,50 +261,70 @@ final class ScenarioCheck {
                         + " B, IPFIX says " + got[0] + "/" + got[1]);
             }
         }
-        if (truth.size() != 12) {   // 1 transfer + 5 repeated connects, two directions each
-            problems.add("the capture shows " + truth.size() + " TCP directions, want 12");
+        if (truth.size() != ScenarioService.DIRECTIONS) {
+            problems.add("the capture shows " + truth.size() + " directions, want " + ScenarioService.DIRECTIONS);
         }
         String ipfixProblems = IpfixCapture.problems(dir.resolve("ipfix.pcap"), IPFIX_PORT);
         if (!ipfixProblems.isEmpty()) {
             problems.add("tshark flags the export: " + ipfixProblems);
         }
-        return "counts " + countsRight + "/" + truth.size() + ", PID+name " + attributed + "/" + exported.size()
+        int scenarioRecords = byService.values().stream().mapToInt(List::size).sum();
+        owners = new OwnerCheck(byService, r -> processMismatch(r, ScenarioService.of(r)) == null, startupScan(),
+                read("daemon.log"), read("flows.json"), problems).column();
+        return "counts " + countsRight + "/" + truth.size() + ", PID+name " + attributed + "/" + scenarioRecords
                 + ", nfdump " + nfdumpAgrees(truth);
     }
 
-    /** A flow record of the scenario's TCP traffic: protocol 6, one side on a server port. */
-    private static boolean isScenarioTcp(Map<String, String> r) {
-        if (!r.containsKey("cflow.srcport") || !r.containsKey("cflow.packets") || !"6".equals(r.get("cflow.protocol"))) {
-            return false;
+    /**
+     * Packets and IP bytes per direction of the veth capture (the scenario's traffic only); of the
+     * connection opened before flowmond, only what came after its pause: flowmond never saw the rest.
+     */
+    private Map<String, long[]> truth() {
+        double resumed = Double.parseDouble(expected.getOrDefault("EXISTING_RESUMED_AT", "0"));
+        Map<String, long[]> counts = new HashMap<>();
+        for (IpfixCapture.Packet p : IpfixCapture.packets(dir.resolve("traffic.pcap"))) {
+            if (ScenarioService.EXISTING.matches(p.ports(), p.protocol()) && p.epochSeconds() < resumed) {
+                continue;
+            }
+            long[] v = counts.computeIfAbsent(p.ports(), k -> new long[2]);
+            v[0]++;
+            v[1] += p.ipLength();
         }
-        List<String> servers = List.of(Integer.toString(TRANSFER_PORT), Integer.toString(REPEAT_PORT));
-        return servers.contains(r.get("cflow.srcport")) || servers.contains(r.get("cflow.dstport"));
+        return counts;
     }
 
-    /** The scenario's processes: the client side is bash, the server side busybox, by port. */
-    private boolean processesRight(Map<String, String> r) {
-        int src = Integer.parseInt(r.get("cflow.srcport"));
-        int dst = Integer.parseInt(r.get("cflow.dstport"));
-        boolean toServer = dst == TRANSFER_PORT || dst == REPEAT_PORT;
-        int serverPort = toServer ? dst : src;
-        String prefix = serverPort == TRANSFER_PORT ? "TRANSFER_" : "REPEAT_";
-        String client = expected.get(prefix + "CLIENT_PID");
-        String server = expected.get(prefix + "SERVER_PID");
+    /**
+     * Whether this kernel runs the start-up scan of existing sockets (the iterator needs
+     * bpf_sock_from_file, Linux 5.11); before, the connection opened before flowmond has no owner.
+     */
+    private boolean startupScan() {
+        return KernelMatrixJarTest.compareVersions(kernel, OwnerCheck.SCAN_KERNEL) >= 0;
+    }
+
+    /**
+     * Null when the record names the scenario's processes (client here, server there, by port and
+     * direction), else the problem. The connection opened before flowmond has no owner on kernels
+     * without the start-up scan: PID 0 and no names, as flowmond exports an unknown process.
+     */
+    private String processMismatch(Map<String, String> r, ScenarioService service) {
+        boolean toServer = r.get("cflow.dstport").equals(Integer.toString(service.port()));
+        boolean owned = service != ScenarioService.EXISTING || startupScan();
+        String client = owned ? expected.get(service.key() + "_CLIENT_PID") : "0";
+        String server = owned ? expected.get(service.key() + "_SERVER_PID") : "0";
+        String clientName = owned ? service.clientName() : "";
+        String serverName = owned ? service.serverName() : "";
         String wantSrcPid = toServer ? client : server;
         String wantDstPid = toServer ? server : client;
-        String wantSrcName = toServer ? "bash" : "busybox";
-        String wantDstName = toServer ? "busybox" : "bash";
-        boolean right = wantSrcPid.equals(r.get("cflow.pie.ntop.src_proc_id"))
+        String wantSrcName = toServer ? clientName : serverName;
+        String wantDstName = toServer ? serverName : clientName;
+        boolean right = String.valueOf(wantSrcPid).equals(r.get("cflow.pie.ntop.src_proc_id"))
                 && wantSrcName.equals(r.get("cflow.pie.ntop.src_proc_name"))
-                && wantDstPid.equals(r.get("cflow.pie.ntop.dst_proc_pid"))
+                && String.valueOf(wantDstPid).equals(r.get("cflow.pie.ntop.dst_proc_pid"))
                 && wantDstName.equals(r.get("cflow.pie.ntop.dst_proc_name"));
-        if (!right) {
-            problems.add("ports " + src + ">" + dst + ": processes " + r.get("cflow.pie.ntop.src_proc_id") + "/"
-                    + r.get("cflow.pie.ntop.src_proc_name") + " -> " + r.get("cflow.pie.ntop.dst_proc_pid") + "/"
-                    + r.get("cflow.pie.ntop.dst_proc_name") + ", want " + wantSrcPid + "/" + wantSrcName + " -> "
-                    + wantDstPid + "/" + wantDstName);
-        }
-        return right;
+        return right ? null : "ports " + r.get("cflow.srcport") + ">" + r.get("cflow.dstport") + ": processes "
+                + r.get("cflow.pie.ntop.src_proc_id") + "/" + r.get("cflow.pie.ntop.src_proc_name") + " -> "
+                + r.get("cflow.pie.ntop.dst_proc_pid") + "/" + r.get("cflow.pie.ntop.dst_proc_name") + ", want "
+                + wantSrcPid + "/" + wantSrcName + " -> " + wantDstPid + "/" + wantDstName;
     }
 
     /** nfdump (fed live by nfcapd in the guest) must show the same packets and bytes per direction. */
