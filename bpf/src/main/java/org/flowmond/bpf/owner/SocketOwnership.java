@@ -71,10 +71,17 @@ public final class SocketOwnership implements AutoCloseable {
                 throw e;
             }
             // the iterator needs bpf_sock_from_file (5.11) and task_file iterators; the hooks may still load
-            LOG.info("socket ownership: the start-up scan does not load on this kernel ({}); sockets open before"
-                    + " the start stay without owner (unless a later hook sees them: sendto, recvfrom, send/receive on 6.4+)", e.getMessage().lines().findFirst().orElse(""));
+            LOG.info("socket ownership: the start-up scan (a socket iterator: Linux 5.11+) does not load on this kernel"
+                    + " (libbpf: {}); sockets open before the start stay without owner (unless a later hook sees them:"
+                    + " sendto, recvfrom, send/receive on 6.4+)", seedFailure(e.getMessage()));
             return open(options, false);
         }
+    }
+
+    /** libbpf's line about the iterator program, the most telling of its log tail. */
+    private static String seedFailure(String message) {
+        return message.lines().filter(l -> l.contains(SEED_PROGRAM)).map(String::strip).findFirst()
+                .orElse(message.lines().findFirst().orElse(""));
     }
 
     private static SocketOwnership open(SocketOwnershipOptions options, boolean seed) {
@@ -130,6 +137,11 @@ public final class SocketOwnership implements AutoCloseable {
             LOG.debug("socket ownership: cgroup programs attached at {}", root.path());
         }
         return hooks;
+    }
+
+    /** Whether this kernel runs the start-up scan ({@link #seedExisting()}; the socket iterator, 5.11+). */
+    public boolean canSeedExisting() {
+        return canSeed;
     }
 
     /**

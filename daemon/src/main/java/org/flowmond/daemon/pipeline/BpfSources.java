@@ -19,6 +19,11 @@ final class BpfSources implements Sources {
         ownership = kernel;
         return new OwnershipSource() {
             @Override
+            public boolean canSeedExisting() {
+                return kernel.canSeedExisting();
+            }
+
+            @Override
             public int seedExisting() {
                 return kernel.seedExisting();
             }

@@ -10,6 +10,9 @@ import org.flowmond.bpf.owner.OwnershipStatistics;
  */
 public interface OwnershipSource extends AutoCloseable {
 
+    /** Whether this kernel can scan the sockets open now (the start-up scan needs Linux 5.11). */
+    boolean canSeedExisting();
+
     /** Writes the owners of the sockets open now (method existing); returns those it could not record. */
     int seedExisting();
 

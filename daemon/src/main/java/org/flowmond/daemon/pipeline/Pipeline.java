@@ -116,10 +116,10 @@ public final class Pipeline implements AutoCloseable {
         openOutputs(settings);
         openKafka(settings);
         ownership = sources.openOwnership(settings);
-        if (settings.attribution().procScanAtStart()) {
+        if (settings.attribution().procScanAtStart() && ownership.canSeedExisting()) {
             ownership.seedExisting(); // what it could not record, it logs
             LOG.info("{} sockets existed before start-up: their owners are recorded", ownership.statistics().seeded());
-        }
+        } // else SocketOwnership said why at open (no scan on this kernel) or the setting turned it off
         tc = sources.openTc(settings, kernelClock);
         syscall = sources.openSyscall(settings, kernelClock);
         LOG.info("syscall probes attached as {}", syscall.variant().name().toLowerCase(java.util.Locale.ROOT));

@@ -35,6 +35,11 @@ final class FakeSources implements Sources {
         ownershipOpened++;
         return new OwnershipSource() {
             @Override
+            public boolean canSeedExisting() {
+                return true;
+            }
+
+            @Override
             public int seedExisting() {
                 seeded++;
                 return 0;

@@ -21,7 +21,9 @@ final class OwnerCheck {
     /** The start-up scan's iterator needs bpf_sock_from_file. */
     static final String SCAN_KERNEL = "5.11";
     /** SocketOwnership's line when the iterator does not load. */
-    static final String NO_SCAN_LOG = "the start-up scan does not load on this kernel";
+    static final String NO_SCAN_LOG = "the start-up scan (a socket iterator: Linux 5.11+) does not load on this kernel";
+    /** The pipeline's line after the start-up scan ran (never where it cannot). */
+    static final String SEEDED_LOG = "sockets existed before start-up: their owners are recorded";
     /** IPFIX flowEndReason idle timeout. */
     private static final String IDLE_TIMEOUT = "1";
 
@@ -91,6 +93,10 @@ final class OwnerCheck {
         }
         if (daemonLog.contains(NO_SCAN_LOG) == scan) {
             problems.add("the log " + (scan ? "says" : "does not say") + " '" + NO_SCAN_LOG + "' on a kernel "
+                    + (scan ? "from " : "before ") + SCAN_KERNEL);
+        }
+        if (daemonLog.contains(SEEDED_LOG) != scan) {
+            problems.add("the log " + (scan ? "does not say" : "says") + " '" + SEEDED_LOG + "' on a kernel "
                     + (scan ? "from " : "before ") + SCAN_KERNEL);
         }
         int rightCount = countRight(existing);
