@@ -11,7 +11,7 @@
 # $OUT_DIR/datapath-tc.tsv (the bpf_stats pass) and $OUT_DIR/datapath.md (the section of RESULTS.md).
 #
 # usage: bench/datapath.sh [RUNS] [SECONDS]
-#   env: CONFIGS="none flowmond softflowd pmacctd"  SCENARIOS="udp tcp-on tcp-off"  TC_COST_SECONDS=5
+#   env: CONFIGS="none flowmond softflowd pmacctd"  SCENARIOS="udp tcp-on tcp-off"  TC_COST_SECONDS=5 (0 skips it)
 #        STATS_SECONDS=5 (the bpf_stats pass; 0 skips it)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -114,6 +114,7 @@ rotation() { # ROUND
 
 # The TC program alone: its run time per packet under a UDP flood (bpf/scripts/tc-cost.sh).
 tc_cost() {
+	[ "$TC_COST_SECONDS" != 0 ] || return 0
 	log "tc-cost.sh $TC_COST_SECONDS"
 	FLOOD_BIN="$BIN_DIR/udp_flood" bash "$ROOT_DIR/bpf/scripts/tc-cost.sh" "$TC_COST_SECONDS" > "$OUT_DIR/tc-cost.txt" 2>&1 \
 		|| echo "tc-cost.sh failed (exit $?)" >> "$OUT_DIR/tc-cost.txt"

@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Assembles bench/RESULTS.md from the sections the scenario scripts wrote to $OUT_DIR:
 # a header (date, commit, machine, kernel, JDK, Debian, load before/after, the command, how long
-# each part took), the sections datapath, syscall, syscall-burst, scale, export-jmh, startup in
-# that order (a missing one says "not run"), the targets table collected from the sections, and
-# bench/tried.md (hand-written: what was tried per missed target) verbatim if it exists.
+# each part took), the sections datapath, syscall, syscall-burst, ownership, scale, export-jmh,
+# startup in that order, the targets table collected from the sections, and bench/tried.md
+# (hand-written: what was tried per missed target) verbatim if it exists.
+# A section this run did not write ($OUT_DIR/NAME.md missing: the part was not run, or failed
+# before writing) is kept from the current RESULTS.md, with a line under its heading saying where
+# it comes from; only a section that is in neither says "not run". So one part can be rerun alone:
+#   make -C bench begin ownership results COMMAND="make -C bench begin ownership results"
 #
 # usage: bench/report.sh      (make -C bench results; `make bench` calls it last)
 #   reads $OUT_DIR/run.env (written by `begin`: START, LOAD_BEFORE, COMMAND) and $OUT_DIR/durations.tsv
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 RESULTS=${RESULTS:-$BENCH_DIR/RESULTS.md}
-SECTIONS="datapath syscall syscall-burst scale export-jmh startup"
+SECTIONS="datapath syscall syscall-burst ownership scale export-jmh startup"
 
 # "begin": what the header needs from before the run
 if [ "${1:-}" = begin ]; then
@@ -34,7 +38,37 @@ title() {
 		datapath) echo "Datapath cost" ;; syscall) echo "Syscall path" ;; scale) echo "Scale" ;;
 		syscall-burst) echo "Syscall path: event-consumer capacity (burst)" ;;
 		export-jmh) echo "Export path (JMH)" ;; startup) echo "Start-up" ;;
+		ownership) echo "Socket ownership (issue 10)" ;;
 	esac
+}
+
+# The section TITLE of the current RESULTS.md: from its heading to the next heading of another
+# section (or of the targets table). A heading belongs to the section with the longest title it
+# starts with ("## Syscall path: event-consumer…" is syscall-burst's, not syscall's).
+old_section() { # TITLE
+	[ -f "$RESULTS" ] || return 0
+	local titles
+	titles=$(for s in $SECTIONS; do title "$s"; done; echo Targets)
+	awk -v want="$1" -v titles="$titles" '
+		BEGIN { n = split(titles, t, "\n") }
+		function owner(line,   i, best) {
+			best = ""
+			for (i = 1; i <= n; i++)
+				if (index(line, "## " t[i]) == 1 && length(t[i]) > length(best)) best = t[i]
+			return best
+		}
+		/^## / { o = owner($0); if (on && o != "" && o != want) exit; if (!on && o == want) on = 1 }
+		on { print }' "$RESULTS" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'   # without its trailing blank lines
+}
+
+# Where a kept section comes from: the earlier file's run (its header), unless the section says so already.
+kept_note() {
+	local cmd started commit kernel
+	cmd=$(sed -n 's/^| command | `\(.*\)` (as root.*/\1/p' "$RESULTS" | head -1)
+	started=$(sed -n 's/^| started \/ finished | \([^/]*\) \/.*/\1/p' "$RESULTS" | head -1)
+	commit=$(sed -n 's/^| git commit | \(.*\) |$/\1/p' "$RESULTS" | head -1)
+	kernel=$(sed -n 's/^| kernel | \(.*\) |$/\1/p' "$RESULTS" | head -1)
+	echo "_Not rerun in this run: kept as it was in the previous RESULTS.md, from its run \`${cmd:-?}\` started ${started:-?} at commit ${commit:-?}, kernel ${kernel:-?}._"
 }
 commit=$(git -C "$ROOT_DIR" rev-parse --short=12 HEAD 2>/dev/null || echo "?")
 dirty=$(git -C "$ROOT_DIR" status --porcelain --untracked-files=no 2>/dev/null | grep -c . || true)
@@ -66,6 +100,13 @@ jar=$ROOT_DIR/daemon/target/flowmond.jar
 		if [ -s "$f" ]; then
 			cat "$f"
 			paths+=("$f")
+		elif old_section "$(title "$s")" > "$OUT_DIR/kept-$s.md" && [ -s "$OUT_DIR/kept-$s.md" ]; then
+			if grep -q '^_Not rerun in this run: kept' "$OUT_DIR/kept-$s.md"; then
+				sed '/^$/N;/\n$/D' "$OUT_DIR/kept-$s.md"   # kept before: as it is (its note says from where)
+			else
+				{ head -1 "$OUT_DIR/kept-$s.md"; echo; kept_note; tail -n +2 "$OUT_DIR/kept-$s.md"; } | sed '/^$/N;/\n$/D'
+			fi
+			paths+=("$OUT_DIR/kept-$s.md")
 		else
 			printf '## %s\n\nnot run.\n' "$(title "$s")"
 			paths+=("missing:$(title "$s")")
