@@ -56,7 +56,7 @@ measure() { # scenario config round [TSV]
 	local srv=$!
 	sleep 0.5
 	v0=$(veth_pkts); g0=$(( $(tcp_out_segs $NS_RX) + $(tcp_out_segs $NS_TX) ))
-	b0=$(tc_prog_stats $NS_RX $IF_RX)
+	b0=$(tc_prog_stats $NS_RX $IF_RX "${TOOL_PID:-}")
 	s0=$(softirq_ticks); t0=$(tree_ticks "${TOOL_PID:-}")
 	if [ "$sc" = udp ]; then
 		sent=$(ip netns exec $NS_TX "$BIN_DIR/udp_flood" $IP_RX $UDP_PORT $PAYLOAD "$SECS")
@@ -64,7 +64,7 @@ measure() { # scenario config round [TSV]
 		ip netns exec $NS_TX iperf3 -c $IP_RX -p $TCP_PORT -t "$SECS" -J > "$OUT_DIR/iperf.json"
 	fi
 	s1=$(softirq_ticks); t1=$(tree_ticks "${TOOL_PID:-}")
-	b1=$(tc_prog_stats $NS_RX $IF_RX)
+	b1=$(tc_prog_stats $NS_RX $IF_RX "${TOOL_PID:-}")
 	wait $srv || true
 	v1=$(veth_pkts); g1=$(( $(tcp_out_segs $NS_RX) + $(tcp_out_segs $NS_TX) ))
 	local expected rate

@@ -91,10 +91,15 @@ tree_ticks() {
 
 # "RUN_TIME_NS RUN_CNT" summed over the BPF programs attached to DEV's TC hooks in namespace NS
 # (needs kernel.bpf_stats_enabled=1 for run_time_ns to move). "0 0" when none is attached.
-tc_prog_stats() { # NS DEV
+# Debian 12's bpftool (7.1) does not list TCX attachments: with PID, the TC programs (tc_ingress,
+# tc_egress) that process holds are taken instead when the device shows none.
+tc_prog_stats() { # NS DEV [PID]
 	local ids id
 	ids=$(ip netns exec "$1" bpftool -j net show dev "$2" 2>/dev/null |
 		jq -r '.[]? | (.tc // [])[], (.tcx // [])[] | (.id // .prog_id) // empty' 2>/dev/null | sort -u)
+	if [ -z "$ids" ] && [ -n "${3:-}" ]; then
+		ids=$(prog_snapshot "$3" | awk -F'\t' '$2 == "tc_ingress" || $2 == "tc_egress" { print $1 }')
+	fi
 	local ns=0 cnt=0
 	for id in $ids; do
 		read -r a b < <(bpftool -j prog show id "$id" | jq -r '"\(.run_time_ns // 0) \(.run_cnt // 0)"')
