@@ -11,7 +11,7 @@
 # $OUT_DIR/datapath-tc.tsv (the bpf_stats pass) and $OUT_DIR/datapath.md (the section of RESULTS.md).
 #
 # usage: bench/datapath.sh [RUNS] [SECONDS]
-#   env: CONFIGS="none flowmond softflowd pmacctd"  SCENARIOS="udp tcp-on tcp-off"  TC_COST_SECONDS=5
+#   env: CONFIGS="none flowmond softflowd pmacctd"  SCENARIOS="udp tcp-on tcp-off"  TC_COST_SECONDS=5 (0 skips it)
 #        STATS_SECONDS=5 (the bpf_stats pass; 0 skips it)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -56,7 +56,7 @@ measure() { # scenario config round [TSV]
 	local srv=$!
 	sleep 0.5
 	v0=$(veth_pkts); g0=$(( $(tcp_out_segs $NS_RX) + $(tcp_out_segs $NS_TX) ))
-	b0=$(tc_prog_stats $NS_RX $IF_RX)
+	b0=$(tc_prog_stats $NS_RX $IF_RX "${TOOL_PID:-}")
 	s0=$(softirq_ticks); t0=$(tree_ticks "${TOOL_PID:-}")
 	if [ "$sc" = udp ]; then
 		sent=$(ip netns exec $NS_TX "$BIN_DIR/udp_flood" $IP_RX $UDP_PORT $PAYLOAD "$SECS")
@@ -64,7 +64,7 @@ measure() { # scenario config round [TSV]
 		ip netns exec $NS_TX iperf3 -c $IP_RX -p $TCP_PORT -t "$SECS" -J > "$OUT_DIR/iperf.json"
 	fi
 	s1=$(softirq_ticks); t1=$(tree_ticks "${TOOL_PID:-}")
-	b1=$(tc_prog_stats $NS_RX $IF_RX)
+	b1=$(tc_prog_stats $NS_RX $IF_RX "${TOOL_PID:-}")
 	wait $srv || true
 	v1=$(veth_pkts); g1=$(( $(tcp_out_segs $NS_RX) + $(tcp_out_segs $NS_TX) ))
 	local expected rate
@@ -114,6 +114,7 @@ rotation() { # ROUND
 
 # The TC program alone: its run time per packet under a UDP flood (bpf/scripts/tc-cost.sh).
 tc_cost() {
+	[ "$TC_COST_SECONDS" != 0 ] || return 0
 	log "tc-cost.sh $TC_COST_SECONDS"
 	FLOOD_BIN="$BIN_DIR/udp_flood" bash "$ROOT_DIR/bpf/scripts/tc-cost.sh" "$TC_COST_SECONDS" > "$OUT_DIR/tc-cost.txt" 2>&1 \
 		|| echo "tc-cost.sh failed (exit $?)" >> "$OUT_DIR/tc-cost.txt"

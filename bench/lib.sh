@@ -91,10 +91,15 @@ tree_ticks() {
 
 # "RUN_TIME_NS RUN_CNT" summed over the BPF programs attached to DEV's TC hooks in namespace NS
 # (needs kernel.bpf_stats_enabled=1 for run_time_ns to move). "0 0" when none is attached.
-tc_prog_stats() { # NS DEV
+# Debian 12's bpftool (7.1) does not list TCX attachments: with PID, the TC programs (tc_ingress,
+# tc_egress) that process holds are taken instead when the device shows none.
+tc_prog_stats() { # NS DEV [PID]
 	local ids id
 	ids=$(ip netns exec "$1" bpftool -j net show dev "$2" 2>/dev/null |
 		jq -r '.[]? | (.tc // [])[], (.tcx // [])[] | (.id // .prog_id) // empty' 2>/dev/null | sort -u)
+	if [ -z "$ids" ] && [ -n "${3:-}" ]; then
+		ids=$(prog_snapshot "$3" | awk -F'\t' '$2 == "tc_ingress" || $2 == "tc_egress" { print $1 }')
+	fi
 	local ns=0 cnt=0
 	for id in $ids; do
 		read -r a b < <(bpftool -j prog show id "$id" | jq -r '"\(.run_time_ns // 0) \(.run_cnt // 0)"')
@@ -141,4 +146,56 @@ await_daemon() { # LOG PID
 		sleep 0.1
 	done
 	return 1
+}
+
+# --- flowmond's kernel side held without the daemon (bpf's OwnershipAttachMain test class), for
+# syscall-tax.sh and ownership-cost.sh. Build first: mvn -B -ntp -o -pl bpf -am -DskipTests test-compile
+
+# Sets HOLD_CP: the bpf module's classes, test classes and dependencies.
+holder_classpath() {
+	local f
+	f=$(mktemp)
+	(cd "$ROOT_DIR" && mvn -B -ntp -o -q -pl bpf org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+		-Dmdep.outputFile="$f" >/dev/null) # the version the offline repository has
+	HOLD_CP="$ROOT_DIR/bpf/target/classes:$ROOT_DIR/bpf/target/test-classes:$(cat "$f")"
+	rm -f "$f"
+	mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+}
+
+# Starts OwnershipAttachMain with ARGS ([--owners] [--probes] [NS:DEV ...]) pinned to CPU 0 (the
+# loops under test run on CPU 1) and returns once it has attached everything: HOLD_JVM is its PID,
+# HOLD_PROBES the syscall-probe variant it chose (with --probes). Returns 1 if it did not attach
+# (its log: $OUT_DIR/holder.log).
+hold_start() {
+	coproc HOLD { exec taskset -c 0 java -Dorg.slf4j.simpleLogger.defaultLogLevel=info -cp "$HOLD_CP" \
+		org.flowmond.bpf.owner.OwnershipAttachMain "$@" 2> "$OUT_DIR/holder.log"; }
+	HOLD_JVM=$HOLD_PID HOLD_OUT=${HOLD[0]} HOLD_IN=${HOLD[1]} HOLD_PROBES=""
+	local line
+	while read -r line <&"$HOLD_OUT"; do
+		case $line in attached) return 0 ;; "probes "*) HOLD_PROBES=${line#probes } ;; esac
+	done
+	log "OwnershipAttachMain $* did not attach:"; tail -5 "$OUT_DIR/holder.log" >&2
+	return 1
+}
+
+# Closes the holder's stdin: it detaches everything and exits.
+hold_stop() {
+	[ -n "${HOLD_JVM:-}" ] || return 0
+	eval "exec $HOLD_IN>&-" 2>/dev/null || true
+	wait "$HOLD_JVM" 2>/dev/null || true
+	HOLD_JVM=
+}
+
+# "id<TAB>name<TAB>type<TAB>run_cnt<TAB>run_time_ns" of every BPF program process PID holds
+# (program and link descriptors: prog_id in /proc/PID/fdinfo), ids sorted as text (for join).
+prog_snapshot() { # PID
+	local id
+	for id in $(grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -u); do
+		bpftool -j prog show id "$id" | jq -r '"\(.id)\t\(.name)\t\(.type)\t\(.run_cnt // 0)\t\(.run_time_ns // 0)"'
+	done
+}
+
+# Per program: runs and run time between two prog_snapshot files, "name<TAB>type<TAB>runs<TAB>ns".
+prog_delta() { # BEFORE AFTER
+	join -t $'\t' "$1" "$2" | awk -F'\t' -v OFS='\t' '{ print $2, $3, $8 - $4, $9 - $5 }'
 }
