@@ -14,6 +14,8 @@
  * | cgroup/connect4, connect6    | 4.17   | CONNECT: connect() on TCP and UDP sockets               |
  * | cgroup/sendmsg4, sendmsg6    | 4.18   | SEND: unconnected UDP sends (sendto with an address)    |
  * | cgroup/recvmsg4, recvmsg6    | 5.2    | RECEIVE: UDP receives that ask for the sender's address |
+ * |                              |        | (before 6.4 only: the kernel locks the socket around    |
+ * |                              |        | them for every datagram; sock_recv_length replaces them)|
  * | cgroup/post_bind4, post_bind6| 4.17   | bind(): the socket's owner (TCP: ACCEPT, for what the   |
  * |                              |        | listener accepts; UDP: RECEIVE) and its local endpoint  |
  * | cgroup/sock_release          | 5.9    | forgets the socket: its owner and endpoint (a TCP       |

@@ -40,6 +40,14 @@ public final class SocketOwnership implements AutoCloseable {
     public static final List<String> SHARED_HASH_MAPS = List.of("sock_owners", "owner_endpoints", "owner_tuples");
     /** Tracepoints of Linux 6.4+ (every send/receive, process context). */
     static final List<String> SEND_RECV_PROGRAMS = List.of("owner_send_length", "owner_recv_length");
+    /**
+     * The cgroup hooks of UDP receives that ask for the sender's address, only for kernels without
+     * those tracepoints: the kernel takes the socket's lock around them for every datagram, and on
+     * 6.4+ sock_recv_length names the receiver. (The sendmsg hooks stay: they name an unconnected
+     * socket's sender before its datagram leaves, which the tracepoint, run when the call returns,
+     * cannot.)
+     */
+    static final List<String> UDP_RECEIVE_PROGRAMS = List.of("owner_recvmsg4", "owner_recvmsg6");
     private static final String SEED_PROGRAM = "owner_seed";
     private static final int SEED_MISS_SIZE = 8;
     private static final Logger LOG = LoggerFactory.getLogger(SocketOwnership.class);
@@ -94,6 +102,9 @@ public final class SocketOwnership implements AutoCloseable {
             boolean sendRecv = kernelHasSendRecvTracepoints();
             for (String name : SEND_RECV_PROGRAMS) {
                 object.program(name).setAutoload(sendRecv);
+            }
+            for (String name : UDP_RECEIVE_PROGRAMS) {
+                object.program(name).setAutoload(!sendRecv);
             }
             object.program(SEED_PROGRAM).setAutoload(seed);
             object.load();
