@@ -139,6 +139,7 @@ public final class Pipeline implements AutoCloseable {
         synchronized (lock) {
             Settings old = settings;
             boolean tcChanged = !old.interfaces().equals(newSettings.interfaces())
+                    || !old.namespaces().equals(newSettings.namespaces())
                     || old.directions() != newSettings.directions()
                     || old.probes().tcMapEntries() != newSettings.probes().tcMapEntries()
                     || old.probes().tcAttach() != newSettings.probes().tcAttach()
@@ -363,7 +364,8 @@ public final class Pipeline implements AutoCloseable {
             kernelClock.resync();
             lastResync = now;
         }
-        if (settings.interfaces().all() && now - lastInterfacePoll >= INTERFACE_POLL_NANOS) {
+        if ((settings.interfaces().all() || settings.namespaces().others())
+                && now - lastInterfacePoll >= INTERFACE_POLL_NANOS) {
             tc.refreshInterfaces();
             lastInterfacePoll = now;
         }
