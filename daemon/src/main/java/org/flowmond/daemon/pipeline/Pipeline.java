@@ -251,7 +251,11 @@ public final class Pipeline implements AutoCloseable {
         running = false;
         Thread t = thread;
         if (t != null) {
-            t.interrupt();
+            synchronized (lock) {
+                // Between cycles only: interrupted inside one, a write to an output's file channel
+                // fails (ClosedByInterruptException) and closes the channel before the final flush.
+                t.interrupt();
+            }
             try {
                 t.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
@@ -310,8 +314,8 @@ public final class Pipeline implements AutoCloseable {
             long interval;
             long eventInterval;
             synchronized (lock) {
-                if (closed) {
-                    return;
+                if (closed || !running) {
+                    return; // close() has interrupted this thread: no cycle with the flag set
                 }
                 interval = settings.probes().tcScanInterval().toNanos();
                 eventInterval = Math.min(interval, settings.probes().ringPollInterval().toNanos());
