@@ -56,7 +56,10 @@ enum flowmon_direction {
 	FLOWMON_EGRESS = 1,
 };
 
-/* Key of one unidirectional flow as seen by one hook. 44 bytes. */
+/* Key of one unidirectional flow as seen by one hook. 48 bytes.
+ * netns_ino names the network namespace of the hooked device (ifindexes and addresses repeat
+ * across namespaces): a load-time constant of the program instance attached there, see
+ * tc_flow.bpf.c. */
 struct flow_key {
 	__u8  src_addr[FLOWMON_ADDR_LEN];  /*  0 */
 	__u8  dst_addr[FLOWMON_ADDR_LEN];  /* 16 */
@@ -66,6 +69,7 @@ struct flow_key {
 	__u16 eth_proto;                   /* 40: host order, 0x0800 / 0x86DD */
 	__u8  proto;                       /* 42: IP protocol number */
 	__u8  direction;                   /* 43: enum flowmon_direction */
+	__u32 netns_ino;                   /* 44: inode of the counting network namespace */
 };
 
 /* Counters of one unidirectional flow and the processes at its ends. 192 bytes.
@@ -85,11 +89,12 @@ struct flow_stats {
 };
 
 /* A packet that could not be counted in the flow map (map full, ...): sent to user space
- * through the overflow ring buffer so it is still accounted. 240 bytes. */
+ * through the overflow ring buffer so it is still accounted. 248 bytes. */
 struct flow_overflow_event {
 	struct flow_key   key;             /*  0 */
-	__u32             error;           /* 44: -errno of the failed map update, positive */
-	struct flow_stats stats;           /* 48: this skb alone (gso_segs wire packets if GSO) */
+	__u32             error;           /* 48: -errno of the failed map update, positive */
+	__u32             _pad;            /* 52 */
+	struct flow_stats stats;           /* 56: this skb alone (gso_segs wire packets if GSO) */
 };
 
 /* Index into the TC program's per-CPU counter array "tc_counters". */

@@ -29,6 +29,16 @@ _Static_assert(TC_ACT_UNSPEC == TCX_NEXT, "one return value serves both attach p
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/*
+ * Inode of the network namespace whose devices this instance of the program is attached to,
+ * written into every key. A load-time constant: TcFlowMonitor loads one instance per namespace,
+ * all sharing one "flows" map (and the other maps) by descriptor. TC programs cannot ask for
+ * their namespace on older kernels (bpf_get_netns_cookie only from 6.x for TC, and reading
+ * skb->dev->nd_net needs the kernel sk_buff, which a TC program sees only from 6.3 on through
+ * bpf_cast_to_kern_ctx); a constant also costs nothing per packet (bpf/README.md: measured).
+ */
+const volatile __u32 netns_ino = 0;
+
 /* Preallocated hash: inserts fail visibly when full instead of an LRU evicting unseen flows.
  * max_entries is a default; TcFlowMonitor sets the configured size before load. */
 struct {
@@ -153,6 +163,7 @@ static __always_inline void overflow(const struct flow_key *key, const struct fl
 	}
 	ev->key = *key;
 	ev->error = -err;
+	ev->_pad = 0;
 	ev->stats = *one;
 	/* The reader polls on a timer; wake it early only when the ring is a quarter full. */
 	flags = bpf_ringbuf_query(&flow_overflow, BPF_RB_AVAIL_DATA) >
@@ -255,6 +266,7 @@ static __always_inline int count_packet(struct __sk_buff *skb, __u8 direction, b
 	parse_packet(skb, has_eth, &p);
 	p.key.ifindex = skb->ifindex;
 	p.key.direction = direction;
+	p.key.netns_ino = netns_ino;
 	if (p.key.eth_proto != ETH_P_IP && p.key.eth_proto != ETH_P_IPV6)
 		counter_inc(TC_CTR_NON_IP);
 	if (p.truncated)

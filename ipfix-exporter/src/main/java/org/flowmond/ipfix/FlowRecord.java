@@ -40,6 +40,8 @@ public final class FlowRecord {
     final ProcessInfo destinationProcess;
     final ContainerInfo sourceContainer;
     final ContainerInfo destinationContainer;
+    /** The network namespace (nsfs inode) whose hooks counted the flow; 0 if not known. */
+    final long observationNetns;
     /** How each side's process was found; null when it was not. */
     final SyscallKind sourceAttribution;
     final SyscallKind destinationAttribution;
@@ -87,6 +89,10 @@ public final class FlowRecord {
         this.destinationProcess = Objects.requireNonNull(b.destinationProcess, "destinationProcess");
         this.sourceContainer = Objects.requireNonNull(b.sourceContainer, "sourceContainer");
         this.destinationContainer = Objects.requireNonNull(b.destinationContainer, "destinationContainer");
+        if (b.observationNetns < 0 || b.observationNetns > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("netns inode out of unsigned32 range: " + b.observationNetns);
+        }
+        this.observationNetns = b.observationNetns;
         this.sourceAttribution = b.sourceAttribution;
         this.destinationAttribution = b.destinationAttribution;
         this.syscallCount = b.syscallCount;
@@ -133,6 +139,7 @@ public final class FlowRecord {
         this.destinationProcess = f.sourceProcess;
         this.sourceContainer = f.destinationContainer;
         this.destinationContainer = f.sourceContainer;
+        this.observationNetns = f.observationNetns;
         this.sourceAttribution = f.destinationAttribution;
         this.destinationAttribution = f.sourceAttribution;
         this.syscallCount = f.syscallCount;
@@ -278,6 +285,11 @@ public final class FlowRecord {
         return destinationContainer;
     }
 
+    /** The network namespace (nsfs inode) in which the flow was counted; 0 if not known. */
+    public long observationNetns() {
+        return observationNetns;
+    }
+
     /** How the client process was found (connect, accept, scan); empty if it was not. */
     public Optional<SyscallKind> sourceAttribution() {
         return Optional.ofNullable(sourceAttribution);
@@ -331,6 +343,7 @@ public final class FlowRecord {
         private ProcessInfo destinationProcess = ProcessInfo.UNKNOWN;
         private ContainerInfo sourceContainer = ContainerInfo.NONE;
         private ContainerInfo destinationContainer = ContainerInfo.NONE;
+        private long observationNetns;
         private SyscallKind sourceAttribution;
         private SyscallKind destinationAttribution;
         private long syscallCount;
@@ -425,6 +438,12 @@ public final class FlowRecord {
         }
 
         /** The client process (ntop's SRC_PROC_*). */
+        /** The network namespace (nsfs inode, unsigned 32 bits) whose hooks counted the flow. */
+        public Builder observationNetns(long inode) {
+            this.observationNetns = inode;
+            return this;
+        }
+
         public Builder sourceContainer(ContainerInfo container) {
             this.sourceContainer = container;
             return this;

@@ -60,6 +60,7 @@ final class FlowRecordBinding implements ElementBinding<FlowRecord> {
             case "destinationProcessCgroupId" -> unsigned(len, r -> r.destinationProcess.cgroupId());
             case "sourceAttribution" -> unsigned(len, r -> code(r.sourceAttribution));
             case "destinationAttribution" -> unsigned(len, r -> code(r.destinationAttribution));
+            case "observationNetnsInode" -> unsigned(len, r -> r.observationNetns);
             case "syscallCount" -> unsigned(len, r -> r.syscallCount);
             case "meanTimeBetweenSyscalls" -> unsigned(len, r -> r.meanTimeBetweenSyscallsMicros);
             default -> throw new IllegalArgumentException("flow records have no value for " + ie);

@@ -13,12 +13,25 @@ import java.net.InetAddress;
  * @param ethProto   EtherType (0x0800, 0x86DD, or whatever non-IP type was seen)
  * @param ifindex    interface the hook is attached to
  * @param direction  ingress or egress hook
+ * @param netns      inode of the network namespace the hook's interface lives in (ifindexes and
+ *                   private addresses repeat across namespaces); 0 if unknown
  */
 public record FlowKey(InetAddress srcAddress, InetAddress dstAddress, int srcPort, int dstPort,
-                      int protocol, int ethProto, int ifindex, Direction direction) {
+                      int protocol, int ethProto, int ifindex, Direction direction, long netns) {
 
     public static final int ETH_P_IP = 0x0800;
     public static final int ETH_P_IPV6 = 0x86DD;
+
+    /** A key without its namespace (0), for callers that count in one namespace only. */
+    public FlowKey(InetAddress srcAddress, InetAddress dstAddress, int srcPort, int dstPort, int protocol,
+                   int ethProto, int ifindex, Direction direction) {
+        this(srcAddress, dstAddress, srcPort, dstPort, protocol, ethProto, ifindex, direction, 0);
+    }
+
+    /** The same flow counted in namespace {@code inode}. */
+    public FlowKey inNamespace(long inode) {
+        return new FlowKey(srcAddress, dstAddress, srcPort, dstPort, protocol, ethProto, ifindex, direction, inode);
+    }
 
     /** 4, 6, or 0 for non-IP traffic. */
     public int ipVersion() {

@@ -9,7 +9,7 @@ import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowKey;
 
 /**
- * {@code struct flow_key} of flowmon.h (44 bytes, host byte order = little endian) to and from
+ * {@code struct flow_key} of flowmon.h (48 bytes, host byte order = little endian) to and from
  * {@link FlowKey}. Must match flowmon.h byte by byte; {@code FlowKeyCodecTest} holds the golden bytes.
  *
  * <p>Addresses are 16 bytes in the kernel, IPv4 as IPv4-mapped IPv6; an IPv4 flow
@@ -17,7 +17,7 @@ import org.flowmond.bpf.api.FlowKey;
  * 16-byte address (all zero for non-IP traffic).
  */
 public final class FlowKeyCodec {
-    public static final int SIZE = 44;
+    public static final int SIZE = 48;
     private static final int SRC_ADDR = 0;
     private static final int DST_ADDR = 16;
     private static final int IFINDEX = 32;
@@ -26,6 +26,7 @@ public final class FlowKeyCodec {
     private static final int ETH_PROTO = 40;
     private static final int PROTO = 42;
     private static final int DIRECTION = 43;
+    private static final int NETNS_INO = 44;
     private static final int ADDR_LEN = 16;
     private static final byte[] V4_MAPPED_PREFIX = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
 
@@ -44,7 +45,8 @@ public final class FlowKeyCodec {
                 Byte.toUnsignedInt(b.get(offset + PROTO)),
                 ethProto,
                 b.getInt(offset + IFINDEX),
-                Direction.fromCode(b.get(offset + DIRECTION)));
+                Direction.fromCode(b.get(offset + DIRECTION)),
+                Integer.toUnsignedLong(b.getInt(offset + NETNS_INO)));
     }
 
     /**
@@ -62,14 +64,15 @@ public final class FlowKeyCodec {
                 Byte.toUnsignedInt(le.get(offset + PROTO)),
                 ethProto,
                 le.getInt(offset + IFINDEX),
-                Direction.fromCode(le.get(offset + DIRECTION)));
+                Direction.fromCode(le.get(offset + DIRECTION)),
+                Integer.toUnsignedLong(le.getInt(offset + NETNS_INO)));
     }
 
     public static FlowKey decode(byte[] key) {
         return decode(ByteBuffer.wrap(key), 0);
     }
 
-    /** The 44 kernel bytes of {@code key}, e.g. to look it up or delete it. */
+    /** The 48 kernel bytes of {@code key}, e.g. to look it up or delete it. */
     public static byte[] encode(FlowKey key) {
         ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.put(SRC_ADDR, kernelAddress(key.srcAddress()));
@@ -80,6 +83,7 @@ public final class FlowKeyCodec {
         b.putShort(ETH_PROTO, (short) key.ethProto());
         b.put(PROTO, (byte) key.protocol());
         b.put(DIRECTION, (byte) key.direction().ordinal());
+        b.putInt(NETNS_INO, (int) key.netns());
         return b.array();
     }
 

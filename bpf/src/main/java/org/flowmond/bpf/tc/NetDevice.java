@@ -22,6 +22,10 @@ public record NetDevice(String name, int ifindex, int arpType) {
     private static final int IFNAMSIZ = 16;
     private static final int IFREQ_SIZE = 40;
     private static final long SIOCGIFHWADDR = 0x8927;
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final int IFF_UP = 0x1;
+    /** sizeof(struct if_nameindex) on LP64: u32 index, 4 bytes padding, char *name. */
+    private static final int NAMEINDEX_SIZE = 16;
     private static final int AF_INET = 2;
     private static final int SOCK_DGRAM_CLOEXEC = 2 | 0x80000;
 
@@ -59,7 +63,46 @@ public record NetDevice(String name, int ifindex, int arpType) {
         });
     }
 
+    /**
+     * The interfaces of namespace {@code netns} ({@code null}: the caller's) that are
+     * administratively up, by index, asked through netlink from inside the namespace.
+     */
+    public static java.util.List<NetDevice> upDevices(String netns) {
+        return NetNamespace.call(netns, () -> {
+            NetDeviceLibC c = NetDeviceLibC.INSTANCE;
+            jnr.ffi.Pointer list = c.if_nameindex();
+            if (list == null) {
+                throw new IllegalStateException("if_nameindex()" + where(netns) + ": " + errnoName());
+            }
+            java.util.List<NetDevice> devices = new java.util.ArrayList<>();
+            try {
+                for (long at = 0; list.getInt(at) != 0; at += NAMEINDEX_SIZE) {
+                    String name = list.getPointer(at + 8).getString(0);
+                    try {
+                        if (isUp(name, netns)) {
+                            devices.add(new NetDevice(name, list.getInt(at), arpType(name, netns)));
+                        }
+                    } catch (IllegalStateException gone) {
+                        // removed while we listed
+                    }
+                }
+            } finally {
+                c.if_freenameindex(list);
+            }
+            return devices;
+        });
+    }
+
+    private static boolean isUp(String name, String netns) {
+        return (Short.toUnsignedInt(ifreq(name, netns, SIOCGIFFLAGS, "SIOCGIFFLAGS")) & IFF_UP) != 0;
+    }
+
     private static int arpType(String name, String netns) {
+        return Short.toUnsignedInt(ifreq(name, netns, SIOCGIFHWADDR, "SIOCGIFHWADDR"));
+    }
+
+    /** The 16-bit field after the name in a {@code struct ifreq} filled by {@code request}. */
+    private static short ifreq(String name, String netns, long request, String requestName) {
         NetDeviceLibC c = NetDeviceLibC.INSTANCE;
         int fd = c.socket(AF_INET, SOCK_DGRAM_CLOEXEC, 0);
         if (fd < 0) {
@@ -69,10 +112,10 @@ public record NetDevice(String name, int ifindex, int arpType) {
             byte[] ifreq = new byte[IFREQ_SIZE]; // struct ifreq: char ifr_name[16]; struct sockaddr ifr_hwaddr
             byte[] n = name.getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(n, 0, ifreq, 0, Math.min(n.length, IFNAMSIZ - 1));
-            if (c.ioctl(fd, SIOCGIFHWADDR, ifreq) < 0) {
-                throw new IllegalStateException("ioctl(SIOCGIFHWADDR, " + name + ")" + where(netns) + ": " + errnoName());
+            if (c.ioctl(fd, request, ifreq) < 0) {
+                throw new IllegalStateException("ioctl(" + requestName + ", " + name + ")" + where(netns) + ": " + errnoName());
             }
-            return Short.toUnsignedInt(ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).getShort(IFNAMSIZ));
+            return ByteBuffer.wrap(ifreq).order(ByteOrder.nativeOrder()).getShort(IFNAMSIZ);
         } finally {
             c.close(fd);
         }

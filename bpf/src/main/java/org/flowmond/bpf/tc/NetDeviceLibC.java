@@ -27,6 +27,13 @@ public interface NetDeviceLibC {
     @SaveError
     int ioctl(int fd, long request, byte[] ifreq);
 
+    // C: struct if_nameindex *if_nameindex(void);  (array of {unsigned int if_index; char *if_name;}, ends with 0)
+    @SaveError
+    jnr.ffi.Pointer if_nameindex();
+
+    // C: void if_freenameindex(struct if_nameindex *ptr);
+    void if_freenameindex(jnr.ffi.Pointer ptr);
+
     // C: int close(int fd);
     int close(int fd);
 }

@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,13 +72,20 @@ public final class TcFlowMonitor implements AutoCloseable {
     private final AtomicLong overflowDelivered = new AtomicLong();
     private final TcAttachMode attachPath;
     private final int tcPriority;
-    private final List<AutoCloseable> attachments = new ArrayList<>();
+    /** Attachments per network namespace inode, in attach order. */
+    private final Map<Long, List<AutoCloseable>> attachments = new LinkedHashMap<>();
+    /** The program instances of other namespaces than the daemon's own, by namespace inode. */
+    private final Map<Long, BpfObject> namespaceInstances = new HashMap<>();
+    private final long ownNetns;
+    private final boolean ownersEnabled;
     private final LossLog lossLog = new LossLog();
     private volatile boolean closing;
 
     private TcFlowMonitor(BpfObject object, TcFlowMonitorOptions options, KernelClock clock,
-                          Consumer<UniFlow> overflowSink) {
+                          Consumer<UniFlow> overflowSink, long ownNetns, boolean ownersEnabled) {
         this.object = object;
+        this.ownNetns = ownNetns;
+        this.ownersEnabled = ownersEnabled;
         this.flows = object.map("flows");
         this.counters = object.map("tc_counters");
         this.nonIpFrames = object.map("nonip_frames");
@@ -109,6 +118,7 @@ public final class TcFlowMonitor implements AutoCloseable {
                                      SocketOwnership ownership) {
         BpfObject object = BpfObject.openResource(objectResource());
         try {
+            long ownNetns = NetNamespaceInode.own();
             if (ownership != null) {
                 ownership.shareMapsWith(object);
                 object.setGlobalBool("owners_enabled", true);
@@ -117,13 +127,14 @@ public final class TcFlowMonitor implements AutoCloseable {
                     object.map(name).setMaxEntries(1); // unused: nothing fills them
                 }
             }
+            object.setGlobalU32("netns_ino", (int) ownNetns);
             object.map("flows").setMaxEntries(options.maxFlows());
             object.map("flow_overflow").setMaxEntries(options.overflowRingBytes());
             object.load();
             // The slot for EtherTypes beyond NONIP_MAX_TYPES: the program cannot make it once the map is full.
             object.map("nonip_frames").update(LittleEndian.u32(TcStatistics.OTHER_ETHERTYPES),
                     new byte[object.map("nonip_frames").valueSize()], BpfMap.BPF_NOEXIST);
-            TcFlowMonitor monitor = new TcFlowMonitor(object, options, clock, overflowSink);
+            TcFlowMonitor monitor = new TcFlowMonitor(object, options, clock, overflowSink, ownNetns, ownership != null);
             monitor.overflowReader.start();
             LOG.info("TC flow counter loaded: flow map of {} entries, overflow ring of {} bytes; attaching through {}",
                     options.maxFlows(), options.overflowRingBytes(), monitor.attachPath == TcAttachMode.TCX
@@ -152,6 +163,8 @@ public final class TcFlowMonitor implements AutoCloseable {
      */
     public synchronized NetDevice attach(TcInterface iface) {
         requireOpen();
+        long netns = iface.netns() == null ? ownNetns : NetNamespaceInode.of(iface.netns());
+        BpfObject instance = instanceFor(netns, iface.netns());
         NetDevice dev = iface.resolve();
         // lo shows each packet on egress, then again on ingress: count it on egress only.
         boolean ingress = iface.hooks().ingress() && !(dev.isLoopback() && iface.hooks() == TcHooks.BOTH);
@@ -160,22 +173,87 @@ public final class TcFlowMonitor implements AutoCloseable {
         List<AutoCloseable> made = new ArrayList<>();
         try {
             if (ingress) {
-                made.add(attachOne(dev, iface.netns(), true, "tc_ingress" + variant));
+                made.add(attachOne(instance, dev, iface.netns(), true, "tc_ingress" + variant));
             }
             if (egress) {
-                made.add(attachOne(dev, iface.netns(), false, "tc_egress" + variant));
+                made.add(attachOne(instance, dev, iface.netns(), false, "tc_egress" + variant));
             }
         } catch (RuntimeException e) {
             closeQuietly(made);
             throw e;
         }
-        attachments.addAll(made);
+        attachments.computeIfAbsent(netns, n -> new ArrayList<>()).addAll(made);
         LOG.info("TC flow counter attached to {} (ifindex {}, {}{}){}: {} via {}", dev.name(), dev.ifindex(),
                 dev.hasEthernetHeader() ? "Ethernet" : "no link-layer header, ARPHRD " + dev.arpType(),
-                dev.isLoopback() ? ", loopback" : "", iface.netns() == null ? "" : " in netns " + iface.netns(),
+                dev.isLoopback() ? ", loopback" : "", iface.netns() == null ? "" : " in netns " + iface.netns()
+                        + " (inode " + netns + ")",
                 ingress && egress ? "ingress+egress" : ingress ? "ingress" : "egress",
                 attachPath == TcAttachMode.TCX ? "TCX" : "tc filter pref " + tcPriority);
         return dev;
+    }
+
+    /** Inode of the daemon's own network namespace: the namespace of interfaces attached without one. */
+    public long ownNetns() {
+        return ownNetns;
+    }
+
+    /**
+     * Removes every attachment made in the namespace with inode {@code netns} and unloads that
+     * namespace's program instance (a namespace that is gone: its devices went with it). The flows
+     * it counted stay in the map until read and removed. Returns how many hooks were detached.
+     */
+    public synchronized int detachNamespace(long netns) {
+        requireOpen();
+        List<AutoCloseable> made = attachments.remove(netns);
+        int n = made == null ? 0 : made.size();
+        if (made != null) {
+            List<AutoCloseable> reversed = new ArrayList<>(made);
+            java.util.Collections.reverse(reversed);
+            closeQuietly(reversed);
+        }
+        BpfObject instance = namespaceInstances.remove(netns);
+        if (instance != null) {
+            instance.close();
+        }
+        LOG.info("TC flow counter detached from network namespace {} ({} hooks)", netns, n);
+        return n;
+    }
+
+    /** Inodes of the namespaces with at least one attachment. */
+    public synchronized java.util.Set<Long> attachedNamespaces() {
+        return java.util.Set.copyOf(attachments.keySet());
+    }
+
+    /**
+     * The program instance that counts in namespace {@code netns}: the first object for the
+     * daemon's own, else one loaded for it with its inode as {@code netns_ino} and every map of
+     * the first object shared by descriptor, so all instances count into one flow map.
+     */
+    private BpfObject instanceFor(long netns, String where) {
+        if (netns == ownNetns) {
+            return object;
+        }
+        BpfObject existing = namespaceInstances.get(netns);
+        if (existing != null) {
+            return existing;
+        }
+        BpfObject instance = BpfObject.openResource(objectResource());
+        try {
+            for (BpfMap m : object.maps()) {
+                if (!m.isInternal()) {
+                    instance.map(m.name()).reuseFd(m.fd());
+                }
+            }
+            instance.setGlobalBool("owners_enabled", ownersEnabled);
+            instance.setGlobalU32("netns_ino", (int) netns);
+            instance.load();
+        } catch (RuntimeException e) {
+            instance.close();
+            throw e;
+        }
+        namespaceInstances.put(netns, instance);
+        LOG.info("TC flow counter loaded for network namespace {} (inode {})", where, netns);
+        return instance;
     }
 
     /** The path {@link #attach} uses: {@link TcAttachMode#TCX} or {@link TcAttachMode#TC}, never AUTO. */
@@ -196,7 +274,7 @@ public final class TcFlowMonitor implements AutoCloseable {
      * Every flow in the kernel map now, with counters since it was inserted (read in batches where
      * the kernel supports it). Flows keep counting while this runs: a snapshot, not a cut.
      *
-     * <p>The entries stay in the kernel's compact form (84 bytes each), in the chunks the batched
+     * <p>The entries stay in the kernel's compact form (240 bytes each), in the chunks the batched
      * read returned them in, and each {@code get} decodes one into a new {@link UniFlow}. At
      * 1,000,000 flows, decoding them all up front held 120 MB of objects for the whole merge of the
      * scan, and gathering the chunks into one pair of growing arrays peaked at three copies (250 MB):
@@ -334,10 +412,13 @@ public final class TcFlowMonitor implements AutoCloseable {
             return;
         }
         closing = true;
-        List<AutoCloseable> reversed = new ArrayList<>(attachments);
+        List<AutoCloseable> reversed = new ArrayList<>();
+        attachments.values().forEach(reversed::addAll);
         java.util.Collections.reverse(reversed); // creator of a qdisc last: the others detach first
         closeQuietly(reversed);
         attachments.clear();
+        namespaceInstances.values().forEach(BpfObject::close);
+        namespaceInstances.clear();
         overflowReader.interrupt();
         try {
             overflowReader.join();
@@ -365,9 +446,9 @@ public final class TcFlowMonitor implements AutoCloseable {
         }
     }
 
-    private AutoCloseable attachOne(NetDevice dev, String netns, boolean ingress, String program) {
+    private AutoCloseable attachOne(BpfObject instance, NetDevice dev, String netns, boolean ingress, String program) {
         if (attachPath == TcAttachMode.TCX) {
-            return TcxLink.attachFirst(object.program(program), dev.ifindex(), ingress, netns);
+            return TcxLink.attachFirst(instance.program(program), dev.ifindex(), ingress, netns);
         }
         TcHook hook = ingress ? TcHook.ingress(dev.ifindex()) : TcHook.egress(dev.ifindex());
         if (netns != null) {
@@ -375,7 +456,7 @@ public final class TcFlowMonitor implements AutoCloseable {
         }
         try {
             hook.create();
-            hook.attach(object.program(program), FILTER_HANDLE, tcPriority);
+            hook.attach(instance.program(program), FILTER_HANDLE, tcPriority);
             return hook;
         } catch (RuntimeException e) {
             hook.close();

@@ -76,9 +76,10 @@ class FlowStatsCodecTest {
     @Test
     void decodesAnOverflowEvent() {
         ByteBuffer ev = ByteBuffer.allocate(FlowOverflowCodec.SIZE);
-        ev.put(FlowKeyCodecTest.IPV4_TCP);        //  0 key (44 bytes)
-        ev.put(new byte[] {7, 0, 0, 0});          // 44 error: E2BIG (positive errno, u32 LE)
-        ev.put(STATS);                            // 48 stats (192 bytes)
+        ev.put(FlowKeyCodecTest.IPV4_TCP);        //  0 key (48 bytes)
+        ev.put(new byte[] {7, 0, 0, 0});          // 48 error: E2BIG (positive errno, u32 LE)
+        ev.put(new byte[] {0, 0, 0, 0});          // 52 _pad
+        ev.put(STATS);                            // 56 stats (192 bytes)
         ev.flip();
         UniFlow f = FlowOverflowCodec.decode(ev, clock);
         assertEquals(FlowKeyCodec.decode(FlowKeyCodecTest.IPV4_TCP), f.key());

@@ -228,7 +228,7 @@ class TcChainEtiquetteTest {
 
     private static FlowCounters echoRequests(TcFlowMonitor m, VethPair v) throws Exception {
         FlowKey key = new FlowKey(InetAddress.getByName(v.ipv4A), InetAddress.getByName(v.ipv4B), 8, 0, 1, 0x0800,
-                VethPair.ifindex(v.nsB, v.ifB), Direction.INGRESS);
+                VethPair.ifindex(v.nsB, v.ifB), Direction.INGRESS, NetNamespaceInode.of(v.nsB));
         for (UniFlow f : m.scan()) {
             if (f.key().equals(key)) {
                 return f.counters();

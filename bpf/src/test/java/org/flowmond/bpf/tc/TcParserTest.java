@@ -47,16 +47,17 @@ class TcParserTest {
             InetAddress a4 = InetAddress.getByName(v.ipv4A);
             InetAddress b6 = InetAddress.getByName(v.ipv6B);
             InetAddress a6 = InetAddress.getByName(v.ipv6A);
+            long netns = NetNamespaceInode.of(v.nsA);
             Map<String, FlowKey> expectedKey = Map.of(
-                    "ipv4-options-udp", key(b4, a4, 1111, 2222, 17, 0x0800, dev),
-                    "ipv6-ext-tcp", key(b6, a6, 3333, 4444, 6, 0x86DD, dev),
-                    "ipv6-first-fragment", key(b6, a6, 5001, 5002, 17, 0x86DD, dev),
-                    "ipv6-later-fragment", key(b6, a6, 0, 0, 17, 0x86DD, dev),       // no transport header
-                    "ipv4-later-fragment", key(b4, a4, 0, 0, 17, 0x0800, dev),
-                    "vlan-sctp", key(b4, a4, 5555, 6666, 132, 0x0800, dev),
-                    "qinq-icmp", key(b4, a4, 8, 0, 1, 0x0800, dev),                  // echo request: type 8
-                    "truncated-tcp", key(b4, a4, 0, 0, 6, 0x0800, dev),              // ports unreadable
-                    "ipv6-long-chain", key(b6, a6, 0, 0, 60, 0x86DD, dev));          // stopped at a dest-opts header
+                    "ipv4-options-udp", key(b4, a4, 1111, 2222, 17, 0x0800, dev, netns),
+                    "ipv6-ext-tcp", key(b6, a6, 3333, 4444, 6, 0x86DD, dev, netns),
+                    "ipv6-first-fragment", key(b6, a6, 5001, 5002, 17, 0x86DD, dev, netns),
+                    "ipv6-later-fragment", key(b6, a6, 0, 0, 17, 0x86DD, dev, netns),       // no transport header
+                    "ipv4-later-fragment", key(b4, a4, 0, 0, 17, 0x0800, dev, netns),
+                    "vlan-sctp", key(b4, a4, 5555, 6666, 132, 0x0800, dev, netns),
+                    "qinq-icmp", key(b4, a4, 8, 0, 1, 0x0800, dev, netns),                  // echo request: type 8
+                    "truncated-tcp", key(b4, a4, 0, 0, 6, 0x0800, dev, netns),              // ports unreadable
+                    "ipv6-long-chain", key(b6, a6, 0, 0, 60, 0x86DD, dev, netns));          // stopped at a dest-opts header
 
             Map<FlowKey, UniFlow> seen = new HashMap<>();
             for (UniFlow f : m.scan()) {
@@ -86,7 +87,7 @@ class TcParserTest {
     }
 
     private static FlowKey key(InetAddress src, InetAddress dst, int sport, int dport, int proto, int ethProto,
-                               NetDevice dev) {
-        return new FlowKey(src, dst, sport, dport, proto, ethProto, dev.ifindex(), Direction.INGRESS);
+                               NetDevice dev, long netns) {
+        return new FlowKey(src, dst, sport, dport, proto, ethProto, dev.ifindex(), Direction.INGRESS, netns);
     }
 }

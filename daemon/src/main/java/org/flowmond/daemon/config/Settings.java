@@ -9,6 +9,7 @@ import java.util.Objects;
  * Built only by {@link SettingsLoader}; a reload builds a new one and swaps it in.
  *
  * @param interfaces {@code flowmon.interfaces}
+ * @param namespaces {@code flowmon.namespaces}
  * @param directions {@code flowmon.directions}
  * @param probes     {@code flowmon.probes.*}
  * @param filter     {@code flowmon.filter.*}
@@ -20,13 +21,15 @@ import java.util.Objects;
  * @param metrics    {@code flowmon.metrics.*}
  * @param identity   {@code flowmon.identity.*}
  */
-public record Settings(InterfaceSelection interfaces, Directions directions, ProbeSettings probes,
+public record Settings(InterfaceSelection interfaces, NamespaceSelection namespaces, Directions directions,
+                       ProbeSettings probes,
                        FilterSettings filter, FlowSettings flows, AttributionSettings attribution,
                        ExportSettings export, OutputSettings outputs, StatsSettings stats,
                        MetricsSettings metrics, IdentitySettings identity) {
 
     public Settings {
         Objects.requireNonNull(interfaces, "interfaces");
+        Objects.requireNonNull(namespaces, "namespaces");
         Objects.requireNonNull(directions, "directions");
         Objects.requireNonNull(probes, "probes");
         Objects.requireNonNull(filter, "filter");

@@ -105,6 +105,7 @@ public final class SettingsLoader {
         IdentitySettings identity = HostIdentity.read(in, ROOT + ".identity.");
         return new Settings(
                 interfaces(in),
+                namespaces(in),
                 in.enumValue(ROOT + ".directions", Directions.class),
                 probes(in),
                 filter(in),
@@ -163,6 +164,30 @@ public final class SettingsLoader {
             return InterfaceSelection.allInterfaces();
         }
         return InterfaceSelection.of(List.copyOf(new LinkedHashSet<>(names)));
+    }
+
+    /** {@code flowmon.namespaces}: [] (the daemon's own only), ["all"], or /run/netns names. */
+    private static NamespaceSelection namespaces(ConfigReader in) throws ConfigError {
+        String path = ROOT + ".namespaces";
+        List<String> names = in.list(path, SettingsLoader::namespaceName);
+        if (names.contains(NamespaceSelection.ALL)) {
+            if (names.size() > 1) {
+                throw ConfigError.at(in.value(path).origin(), path,
+                        "expected [\"all\"] alone or network namespace names without \"all\", got both");
+            }
+            return NamespaceSelection.allNamespaces();
+        }
+        return NamespaceSelection.of(List.copyOf(new LinkedHashSet<>(names)));
+    }
+
+    /** Names under /run/netns ({@code ip netns add NAME}): file names of 1..255 bytes, no '/' or white space. */
+    private static String namespaceName(ConfigValue value, String path) throws ConfigError {
+        String name = ConfigReader.string(value, path);
+        if (!name.matches("[^/\\s]{1,255}") || name.equals(".") || name.equals("..")) {
+            throw ConfigError.at(value.origin(), path, "expected \"all\" or the name of a network namespace under"
+                    + " /run/netns (1 to 255 characters without '/' or spaces), got \"" + name + "\"");
+        }
+        return name;
     }
 
     /** Linux interface names: 1..15 bytes (IFNAMSIZ - 1), no '/', ':' or white space, not "." or "..". */

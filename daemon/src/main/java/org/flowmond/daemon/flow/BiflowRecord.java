@@ -26,6 +26,7 @@ package org.flowmond.daemon.flow;
  * @param reason         flowEndReason
  * @param srcProcess     owner of the src side at the record's end, or null when none is known
  * @param dstProcess     owner of the dst side at the record's end, or null when none is known
+ * @param netns          inode of the network namespace whose hooks counted the flow; 0 if unknown
  */
 public record BiflowRecord(int ethProto, int ipVersion, int protocol, Endpoint src, Endpoint dst,
                            InitiatorRule initiatorRule,
@@ -34,5 +35,18 @@ public record BiflowRecord(int ethProto, int ipVersion, int protocol, Endpoint s
                            long startNanos, long endNanos, int fwdIfindex, int revIfindex,
                            org.flowmond.bpf.api.Direction fwdHook, org.flowmond.bpf.api.Direction revHook,
                            EndReason reason,
-                           Attribution srcProcess, Attribution dstProcess) {
+                           Attribution srcProcess, Attribution dstProcess, long netns) {
+
+    /** A record counted in an unknown namespace (0). */
+    public BiflowRecord(int ethProto, int ipVersion, int protocol, Endpoint src, Endpoint dst,
+                        InitiatorRule initiatorRule,
+                        long fwdPackets, long fwdBytes, int fwdTcpFlags,
+                        long revPackets, long revBytes, int revTcpFlags,
+                        long startNanos, long endNanos, int fwdIfindex, int revIfindex,
+                        org.flowmond.bpf.api.Direction fwdHook, org.flowmond.bpf.api.Direction revHook,
+                        EndReason reason, Attribution srcProcess, Attribution dstProcess) {
+        this(ethProto, ipVersion, protocol, src, dst, initiatorRule, fwdPackets, fwdBytes, fwdTcpFlags, revPackets,
+                revBytes, revTcpFlags, startNanos, endNanos, fwdIfindex, revIfindex, fwdHook, revHook, reason,
+                srcProcess, dstProcess, 0);
+    }
 }

@@ -138,7 +138,8 @@ public final class FlowTable {
                 fp, fb, fwd.tcpFlags, rp, rb, rev.tcpFlags, start, end,
                 fwd.counting == null ? 0 : fwd.counting.ifindex(), rev.counting == null ? 0 : rev.counting.ifindex(),
                 fwd.counting == null ? null : fwd.counting.hook(), rev.counting == null ? null : rev.counting.hook(),
-                reason, b.lowIsInitiator ? b.lowProcess : b.highProcess, b.lowIsInitiator ? b.highProcess : b.lowProcess);
+                reason, b.lowIsInitiator ? b.lowProcess : b.highProcess, b.lowIsInitiator ? b.highProcess : b.lowProcess,
+                k.netns());
         fwd.exportedPackets = fwd.packets;
         fwd.exportedBytes = fwd.bytes;
         rev.exportedPackets = rev.packets;

@@ -14,7 +14,7 @@ import org.flowmond.bpf.api.FlowKey;
  *
  * <p>One of these lives in every biflow, so it is kept small. An entry is named by its hook and
  * its direction of travel, not by a stored {@link FlowKey}: within one biflow these two determine
- * the kernel key (the addresses, ports and protocols are the biflow's), and {@link #key} rebuilds
+ * the kernel key (the addresses, ports, protocols and namespace are the biflow's), and {@link #key} rebuilds
  * it when the entry is read and deleted. The first entry is held in fields, further ones in small
  * arrays. The {@code HashMap<FlowKey, FlowCounters>} this replaces cost about 260 bytes per flow
  * (map, table, node, key, boxed counters): 260 MB at 1,000,000 flows; this costs 40.
@@ -71,7 +71,7 @@ final class KernelEntries {
         Endpoint src = fromLow ? biflow.low() : biflow.high();
         Endpoint dst = fromLow ? biflow.high() : biflow.low();
         return new FlowKey(kernelForm(src.address(), biflow.ethProto()), kernelForm(dst.address(), biflow.ethProto()),
-                src.port(), dst.port(), biflow.protocol(), biflow.ethProto(), p.ifindex(), p.hook());
+                src.port(), dst.port(), biflow.protocol(), biflow.ethProto(), p.ifindex(), p.hook(), biflow.netns());
     }
 
     /** Records the latest cumulative reading of an entry, adding it if it is new. */

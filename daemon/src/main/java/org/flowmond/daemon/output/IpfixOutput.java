@@ -142,6 +142,7 @@ public final class IpfixOutput implements ExportOutput {
                         ? BiflowDirection.ARBITRARY : BiflowDirection.INITIATOR)
                 .sourceProcess(process(r.srcProcess()))
                 .destinationProcess(process(r.dstProcess()))
+                .observationNetns(r.netns())
                 .sourceContainer(container(r.srcProcess()))
                 .destinationContainer(container(r.dstProcess()))
                 .attribution(kind(r.srcProcess()), kind(r.dstProcess()));

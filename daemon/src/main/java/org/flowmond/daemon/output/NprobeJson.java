@@ -75,6 +75,9 @@ public final class NprobeJson {
                 .field("FLOWMON_FWD_IFINDEX", r.fwdIfindex())
                 .field("FLOWMON_REV_IFINDEX", r.revIfindex())
                 .field("FLOWMON_INITIATOR_RULE", r.initiatorRule().name().toLowerCase(java.util.Locale.ROOT));
+        if (r.netns() != 0) { // the counting network namespace (nsfs inode), when known
+            j.field("FLOWMON_NETNS", r.netns());
+        }
         process(j, SRC, r.srcProcess());
         process(j, DST, r.dstProcess());
         identity(j, host);

@@ -139,6 +139,7 @@ public final class Pipeline implements AutoCloseable {
         synchronized (lock) {
             Settings old = settings;
             boolean tcChanged = !old.interfaces().equals(newSettings.interfaces())
+                    || !old.namespaces().equals(newSettings.namespaces())
                     || old.directions() != newSettings.directions()
                     || old.probes().tcMapEntries() != newSettings.probes().tcMapEntries()
                     || old.probes().tcAttach() != newSettings.probes().tcAttach()
@@ -250,7 +251,11 @@ public final class Pipeline implements AutoCloseable {
         running = false;
         Thread t = thread;
         if (t != null) {
-            t.interrupt();
+            synchronized (lock) {
+                // Between cycles only: interrupted inside one, a write to an output's file channel
+                // fails (ClosedByInterruptException) and closes the channel before the final flush.
+                t.interrupt();
+            }
             try {
                 t.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
@@ -309,8 +314,8 @@ public final class Pipeline implements AutoCloseable {
             long interval;
             long eventInterval;
             synchronized (lock) {
-                if (closed) {
-                    return;
+                if (closed || !running) {
+                    return; // close() has interrupted this thread: no cycle with the flag set
                 }
                 interval = settings.probes().tcScanInterval().toNanos();
                 eventInterval = Math.min(interval, settings.probes().ringPollInterval().toNanos());
@@ -363,7 +368,8 @@ public final class Pipeline implements AutoCloseable {
             kernelClock.resync();
             lastResync = now;
         }
-        if (settings.interfaces().all() && now - lastInterfacePoll >= INTERFACE_POLL_NANOS) {
+        if ((settings.interfaces().all() || settings.namespaces().others())
+                && now - lastInterfacePoll >= INTERFACE_POLL_NANOS) {
             tc.refreshInterfaces();
             lastInterfacePoll = now;
         }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +21,13 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.owner.SocketOwnership;
 import org.flowmond.bpf.tc.NetDevice;
+import org.flowmond.bpf.tc.NetNamespaceInode;
 import org.flowmond.bpf.tc.TcFlowMonitor;
 import org.flowmond.bpf.tc.TcFlowMonitorOptions;
 import org.flowmond.bpf.tc.TcHooks;
 import org.flowmond.bpf.tc.TcInterface;
 import org.flowmond.bpf.tc.TcStatistics;
+import org.flowmond.daemon.config.InterfaceSelection;
 import org.flowmond.daemon.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * full kernel map could not take) arrive on the monitor's reader thread and wait in a bounded
  * queue for the flow thread; if that queue is full too they are counted in {@code dropped.map-full}.
  * With {@code interfaces = ["all"]}, {@link #refreshInterfaces()} attaches every interface of
- * /sys/class/net that is not down and not attached yet (a new veth, say).
+ * /sys/class/net that is not down and not attached yet (a new veth, say). With
+ * {@code flowmon.namespaces}, it also attaches the selected interfaces of every selected namespace
+ * that appeared (a container started) and detaches from namespaces that are gone.
  */
 final class TcFlowSource implements UniFlowSource {
     private static final Logger LOG = LoggerFactory.getLogger(TcFlowSource.class);
@@ -47,10 +52,19 @@ final class TcFlowSource implements UniFlowSource {
     private final AtomicLong overflowQueueDrops = new AtomicLong();
     private final Set<Integer> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Set<String> failed = new HashSet<>();
+    private final InterfaceSelection interfaces;
+    /** Null when only the daemon's own namespace is counted. */
+    private final NamespaceFinder namespaces;
+    /** Other namespaces by inode: the ifindexes attached there and the interface names that failed. */
+    private final Map<Long, Set<Integer>> nsAttached = new HashMap<>();
+    private final Map<Long, Set<String>> nsFailed = new HashMap<>();
 
-    private TcFlowSource(TcFlowMonitor monitor, TcHooks hooks) {
+    private TcFlowSource(TcFlowMonitor monitor, TcHooks hooks, InterfaceSelection interfaces,
+                         NamespaceFinder namespaces) {
         this.monitor = monitor;
         this.hooks = hooks;
+        this.interfaces = interfaces;
+        this.namespaces = namespaces;
     }
 
     /**
@@ -67,7 +81,9 @@ final class TcFlowSource implements UniFlowSource {
         TcFlowMonitor monitor = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(s.probes().tcMapEntries())
                         .withAttach(s.probes().tcAttach(), s.probes().tcPriority()), clock,
                 u -> self[0].offerOverflow(u), ownership);
-        TcFlowSource source = new TcFlowSource(monitor, hooks);
+        NamespaceFinder finder = s.namespaces().others()
+                ? NamespaceFinder.system(s.namespaces(), monitor.ownNetns()) : null;
+        TcFlowSource source = new TcFlowSource(monitor, hooks, s.interfaces(), finder);
         self[0] = source;
         try {
             if (s.interfaces().all()) {
@@ -77,6 +93,9 @@ final class TcFlowSource implements UniFlowSource {
                     NetDevice dev = monitor.attach(TcInterface.named(name, hooks));
                     source.attached.add(dev.ifindex());
                 }
+            }
+            if (finder != null) {
+                source.refreshNamespaces();
             }
         } catch (RuntimeException e) {
             monitor.close();
@@ -110,9 +129,61 @@ final class TcFlowSource implements UniFlowSource {
         }
     }
 
-    /** Attaches every interface that is present, not down, and not attached (or failed) before. */
+    /**
+     * Attaches every interface that is present, not down, and not attached (or failed) before, in
+     * the daemon's namespace when {@code interfaces = ["all"]}, and in the selected namespaces.
+     */
     @Override
     public void refreshInterfaces() {
+        if (interfaces.all()) {
+            refreshOwnInterfaces();
+        }
+        if (namespaces != null) {
+            refreshNamespaces();
+        }
+    }
+
+    /** Detaches from namespaces that are gone; attaches the selected interfaces of the others. */
+    private void refreshNamespaces() {
+        Map<Long, String> found = namespaces.find();
+        for (Long gone : List.copyOf(nsAttached.keySet())) {
+            if (!found.containsKey(gone)) {
+                monitor.detachNamespace(gone);
+                nsAttached.remove(gone);
+                nsFailed.remove(gone);
+            }
+        }
+        found.forEach(this::attachIn);
+    }
+
+    private void attachIn(long inode, String path) {
+        List<NetDevice> devices;
+        try {
+            if (NetNamespaceInode.of(path) != inode) {
+                return; // the process whose namespace this was has ended: found again next time
+            }
+            devices = NetDevice.upDevices(path);
+        } catch (RuntimeException gone) {
+            return; // ended while we looked
+        }
+        Set<Integer> done = nsAttached.computeIfAbsent(inode, n -> new HashSet<>());
+        Set<String> failedHere = nsFailed.computeIfAbsent(inode, n -> new HashSet<>());
+        for (NetDevice dev : devices) {
+            if (!interfaces.includes(dev.name()) || done.contains(dev.ifindex()) || failedHere.contains(dev.name())) {
+                continue;
+            }
+            try {
+                monitor.attach(TcInterface.indexed(dev.ifindex(), hooks).inNamespace(path));
+                done.add(dev.ifindex());
+            } catch (RuntimeException e) {
+                failedHere.add(dev.name()); // said once per namespace and interface
+                LOG.warn("cannot count traffic on interface {} of network namespace {} ({}): {}", dev.name(), inode,
+                        path, e.getMessage());
+            }
+        }
+    }
+
+    private void refreshOwnInterfaces() {
         for (String name : interfaceNames()) {
             if (failed.contains(name) || isDown(name)) {
                 continue;
@@ -175,7 +246,8 @@ final class TcFlowSource implements UniFlowSource {
         st.nonIpFrames().forEach((type, n) -> m.put("tc.non-ip." + (type == TcStatistics.OTHER_ETHERTYPES
                 ? "other" : String.format("0x%04x", type)), n.packets()));
         m.put("tc.ipv6-ext-header-limit", st.extHeaderLimit());
-        m.put("tc.interfaces", (long) attached.size());
+        m.put("tc.interfaces", (long) attached.size() + nsAttached.values().stream().mapToInt(Set::size).sum());
+        m.put("tc.namespaces", 1L + nsAttached.size()); // the daemon's own and the others attached
         m.put("tc.attach." + monitor.attachPath().name().toLowerCase(java.util.Locale.ROOT), 1L); // tcx or tc
         return m;
     }

@@ -22,7 +22,10 @@ public interface UniFlowSource extends KernelFlowMap, AutoCloseable {
     /** Packets the kernel could not store in its full map, sent through its overflow ring. */
     void drainOverflow(Consumer<UniFlow> consumer);
 
-    /** Attaches interfaces that appeared since the last call, when the settings select all of them. */
+    /**
+     * Attaches interfaces that appeared since the last call, when the settings select all of them,
+     * and follows the selected network namespaces (new ones attached, gone ones detached).
+     */
     void refreshInterfaces();
 
     /** Loss and health counters by statistics name (e.g. {@code dropped.map-full}). */

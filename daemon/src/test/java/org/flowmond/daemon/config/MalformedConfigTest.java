@@ -170,7 +170,16 @@ class MalformedConfigTest {
                         "F:1: flowmon.identity.machine-id: expected 32 hexadecimal digits (the format of /etc/machine-id) or \"\" for this host's, got \"host-7\""),
                 // 45. a domain that is neither a number nor machine-id
                 Arguments.of("flowmon.export.observation-domain-id = hostname\n",
-                        "F:1: flowmon.export.observation-domain-id: expected a whole number from 0 to 4294967295 or \"machine-id\", got \"hostname\""));
+                        "F:1: flowmon.export.observation-domain-id: expected a whole number from 0 to 4294967295 or \"machine-id\", got \"hostname\""),
+                // 46. "all" mixed with namespace names, on the line of the list
+                Arguments.of("flowmon {\n  directions = both\n  namespaces = [blue, all]\n}\n",
+                        "F:3: flowmon.namespaces: expected [\"all\"] alone or network namespace names without \"all\", got both"),
+                // 47. a namespace name that cannot be a file under /run/netns
+                Arguments.of("flowmon.namespaces = [\"blue\", \"../etc\"]\n",
+                        "F:1: flowmon.namespaces[1]: expected \"all\" or the name of a network namespace under /run/netns (1 to 255 characters without '/' or spaces), got \"../etc\""),
+                // 48. a single name instead of a list
+                Arguments.of("flowmon.namespaces = all\n",
+                        "F:1: flowmon.namespaces: expected a list [ ... ], got \"all\""));
     }
 
     @ParameterizedTest(name = "[{index}] {1}")

@@ -28,6 +28,8 @@ class SettingsLoaderTest {
     void referenceConfAloneGivesTheDocumentedDefaults() throws Exception {
         Settings s = new SettingsLoader().defaults();
         assertEquals(InterfaceSelection.allInterfaces(), s.interfaces());
+        assertEquals(NamespaceSelection.ownOnly(), s.namespaces());
+        assertFalse(s.namespaces().others());
         assertEquals(Directions.BOTH, s.directions());
         assertEquals(new ProbeSettings(HookVariant.AUTO, 1 << 20, Duration.ofMillis(100), 65536, Duration.ofSeconds(1),
                 TcAttachMode.AUTO, 1, 65536), s.probes());
@@ -74,12 +76,22 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void allNamespaces() throws Exception {
+        Path file = dir.resolve("flowmon.conf");
+        Files.writeString(file, "flowmon.namespaces = [\"all\"]\n");
+        Settings s = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty());
+        assertEquals(NamespaceSelection.allNamespaces(), s.namespaces());
+        assertTrue(s.namespaces().others());
+    }
+
+    @Test
     void everyKeyCanBeSetInTheFile() throws Exception {
         Path json = dir.resolve("flows.json");
         Path file = dir.resolve("flowmon.conf");
         Files.writeString(file, """
                 flowmon {
                   interfaces = [eth0, lo, eth0]
+                  namespaces = [blue, red, blue]
                   directions = Ingress
                   probes { syscall-hook = tracepoint, ring-buffer-size = 256K, ring-poll-interval = 50ms,
                            tc-map-entries = 4096, tc-scan-interval = 200ms,
@@ -105,6 +117,7 @@ class SettingsLoaderTest {
                 """.replace("JSON", json.toString()));
         Settings s = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty());
         assertEquals(InterfaceSelection.of(List.of("eth0", "lo")), s.interfaces());
+        assertEquals(NamespaceSelection.of(List.of("blue", "red")), s.namespaces());
         assertEquals(Directions.INGRESS, s.directions());
         assertTrue(s.directions().includes(Direction.INGRESS));
         assertFalse(s.directions().includes(Direction.EGRESS));

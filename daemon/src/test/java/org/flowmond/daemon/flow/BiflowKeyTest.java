@@ -33,7 +33,7 @@ class BiflowKeyTest {
         assertFalse(a.fromLow(new Endpoint(ip("10.0.0.2"), 40000)));
         assertTrue(a.isLow(ip("10.0.0.1"), 80));
         assertFalse(a.isLow(ip("10.0.0.1"), 81));
-        assertEquals("BiflowKey[ethProto=2048, protocol=6, low=10.0.0.1:80, high=10.0.0.2:40000]", a.toString());
+        assertEquals("BiflowKey[ethProto=2048, protocol=6, low=10.0.0.1:80, high=10.0.0.2:40000, netns=0]", a.toString());
     }
 
     @Test
@@ -45,6 +45,16 @@ class BiflowKeyTest {
         assertNotEquals(k, BiflowKey.of(key("10.0.0.3", 40000, "10.0.0.1", 80, TCP, 2, Direction.EGRESS)));
         // ports swapped between the same two addresses: another connection
         assertNotEquals(k, BiflowKey.of(key("10.0.0.2", 80, "10.0.0.1", 40000, TCP, 2, Direction.EGRESS)));
+    }
+
+    @Test
+    void theSameConnectionCountedInTwoNamespacesIsTwoKeys() {
+        FlowKey out = key("10.0.0.2", 40000, "10.0.0.1", 80, TCP, 2, Direction.EGRESS);
+        FlowKey in = key("10.0.0.1", 80, "10.0.0.2", 40000, TCP, 2, Direction.INGRESS);
+        BiflowKey first = BiflowKey.of(out.inNamespace(4026532281L));
+        assertEquals(first, BiflowKey.of(in.inNamespace(4026532281L)), "both directions, one namespace: one key");
+        assertNotEquals(first, BiflowKey.of(out.inNamespace(4026532282L)));
+        assertEquals(4026532281L, first.netns());
     }
 
     @Test

@@ -33,6 +33,14 @@ class KernelEntriesTest {
     }
 
     @Test
+    void theRebuiltKernelKeyNamesTheBiflowsNamespace() {
+        FlowKey inNs = A.inNamespace(4026532999L);
+        KernelEntries e = new KernelEntries();
+        put(e, inNs, 1, 2);
+        assertEquals(inNs, e.key(0, BiflowKey.of(inNs)));
+    }
+
+    @Test
     void emptyKnowsNoEntry() {
         KernelEntries e = new KernelEntries();
         assertEquals(0, e.size());

@@ -71,6 +71,7 @@ public final class TestFlows {
                         Long.MIN_VALUE + i))
                 .attribution(SyscallKind.values()[i % 3], i % 4 == 3 ? null : SyscallKind.ACCEPT)
                 .syscalls(1 + rnd.nextInt(1000), rnd.nextInt(5_000_000))
+                .observationNetns(i % 5 == 4 ? 0 : 0xF000_0000L + i) // the initial namespace is 4026531840
                 .sourceContainer(CONTAINERS[i % CONTAINERS.length])
                 .destinationContainer(CONTAINERS[(i + 1) % CONTAINERS.length])
                 .build();
