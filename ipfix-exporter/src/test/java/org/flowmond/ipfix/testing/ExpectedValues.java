@@ -47,6 +47,7 @@ public final class ExpectedValues {
             }
             processes(m, r.sourceProcess(), r.destinationProcess());
             attribution(m, r, false);
+            containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
             out.add(m);
             return out;
@@ -65,6 +66,7 @@ public final class ExpectedValues {
             m.put("flowId", r.flowId());
             processes(m, r.sourceProcess(), r.destinationProcess());
             attribution(m, r, false);
+            containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
             out.add(m);
         }
@@ -82,6 +84,7 @@ public final class ExpectedValues {
             m.put("flowId", r.flowId());
             processes(m, r.destinationProcess(), r.sourceProcess());
             attribution(m, r, true);
+            containers(m, r.destinationContainer(), r.sourceContainer());
             syscalls(m, r);
             out.add(m);
         }
