@@ -39,6 +39,8 @@ public final class ContainerResolver {
     private boolean scanned;
     private long lastUnresolvedLog;
     private long unresolvedSinceLog;
+    /** Failed and truncated walks: the first logged at once, then at most one line a minute. */
+    private final RateLimitedWarning walkProblems;
 
     private long hits;
     private long misses;
@@ -78,6 +80,7 @@ public final class ContainerResolver {
             }
         };
         this.lastUnresolvedLog = nanoClock.getAsLong() - LOG_EVERY_NANOS;
+        this.walkProblems = new RateLimitedWarning(LOG, LOG_EVERY_NANOS, lastUnresolvedLog);
     }
 
     /** The identity of cgroup {@code cgroupId}, with no process to ask. */
@@ -118,14 +121,15 @@ public final class ContainerResolver {
             lastScan = tree.scan(scanLimit);
         } catch (UncheckedIOException e) {
             failedScans++;
-            LOG.warn("cannot walk the cgroup tree under {} ({}): cgroups not seen before are not resolved to "
-                    + "containers until the next walk succeeds", tree.mount(), e.getCause().toString());
+            walkProblems.note(now, () -> "cannot walk the cgroup tree under " + tree.mount() + " ("
+                    + e.getCause() + "): cgroups not seen before are not resolved to containers until a walk succeeds");
             return;
         }
         if (lastScan.truncated()) {
             truncatedScans++;
-            LOG.warn("the cgroup tree under {} has more than {} cgroups: the walk stopped there, cgroups past it "
-                    + "are not resolved to containers (counted as unresolved)", tree.mount(), scanLimit);
+            walkProblems.note(now, () -> "the cgroup tree under " + tree.mount() + " has more than " + scanLimit
+                    + " cgroups: the walk stopped there, cgroups past it are not resolved to containers (counted as "
+                    + "unresolved)");
         }
     }
 
