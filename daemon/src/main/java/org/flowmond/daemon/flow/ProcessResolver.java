@@ -69,6 +69,11 @@ public final class ProcessResolver {
         }
     }
 
+    /** The container resolver's counters; empty without one (no cgroup v2 hierarchy, or none given). */
+    public java.util.Optional<org.flowmond.daemon.container.ResolverStatistics> containerStatistics() {
+        return containers == null ? java.util.Optional.empty() : java.util.Optional.of(containers.statistics());
+    }
+
     /** The process of a connect or accept event. */
     public ProcessInfo resolve(SocketEvent e) {
         return resolve(e.pid(), e.comm(), e.uid(), e.ppid(), e.parentComm(), e.cgroupId());
