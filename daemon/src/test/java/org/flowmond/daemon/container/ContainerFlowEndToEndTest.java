@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A flow between two real Podman containers (host network, over loopback), counted by the daemon:
  * its record names both processes' containers — Podman's container IDs, runtime podman, the
- * cgroup — in the JSON output. Root, BPF, podman; run under the kernel-test lock.
+ * cgroup — in the JSON output; in the seed tables written at exit, the connect and the accept
+ * row of that port carry each container's short ID (as {@code podman ps} shows it) in the
+ * CONTAINER column. Root, BPF, podman; run under the kernel-test lock.
  */
 @Timeout(180)
 class ContainerFlowEndToEndTest {
@@ -30,6 +32,7 @@ class ContainerFlowEndToEndTest {
         String prefix = "fm-flow-" + ProcessHandle.current().pid();
         try (PodmanFixture podman = PodmanFixture.start()) {
             Path json = dir.resolve("flows.json");
+            Path tables = dir.resolve("tables.tsv");
             Path conf = dir.resolve("flowmon.conf");
             Files.writeString(conf, """
                     flowmon {
@@ -38,8 +41,9 @@ class ContainerFlowEndToEndTest {
                       probes.tc-scan-interval = 200ms
                       export.collectors = []
                       outputs.json-file = "%s"
+                      outputs.table-file = "%s"
                     }
-                    """.formatted(json));
+                    """.formatted(json, tables));
             ChildProcess daemon = ChildProcess.java(dir.resolve("daemon.log"), null, "org.flowmond.daemon.Flowmond",
                     "--config", conf.toString());
             try (daemon) {
@@ -56,6 +60,9 @@ class ContainerFlowEndToEndTest {
                 assertField(line, "FLOWMON_DST_CONTAINER_RUNTIME", "podman");
                 assertField(line, "FLOWMON_SRC_PROC_CGROUP", "/libpod_parent/libpod-" + client.id()); // Podman cgroupfs layout here
                 assertEquals(0, daemon.terminate(), daemon.output());
+                String written = Files.readString(tables, StandardCharsets.UTF_8);
+                assertEquals(client.id().substring(0, 12), containerColumn(written, "RPORT"), written);
+                assertEquals(server.id().substring(0, 12), containerColumn(written, "LPORT"), written);
             }
         }
     }
@@ -75,6 +82,22 @@ class ContainerFlowEndToEndTest {
         }
         throw new AssertionError("no record of port " + PORT + " with processes:\n"
                 + (Files.exists(json) ? Files.readString(json) : "(no JSON file)") + "\n" + daemon.output());
+    }
+
+    /** The CONTAINER value of the row of PORT in the table whose port column is {@code portColumn}. */
+    private static String containerColumn(String tables, String portColumn) {
+        List<String> header = null;
+        for (String line : tables.split("\n")) {
+            List<String> cells = List.of(line.split("\t"));
+            if (line.startsWith("PID\t")) {
+                header = cells;
+            } else if (header != null && header.contains(portColumn) && cells.size() == header.size()
+                    && cells.get(header.indexOf(portColumn)).equals(Integer.toString(PORT))) {
+                assertEquals("CONTAINER", header.get(header.size() - 1), tables);
+                return cells.get(header.size() - 1);
+            }
+        }
+        throw new AssertionError("no row of port " + PORT + " under " + portColumn + ":\n" + tables);
     }
 
     private static void assertField(String line, String name, String value) {
