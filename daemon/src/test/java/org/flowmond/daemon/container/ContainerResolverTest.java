@@ -104,6 +104,23 @@ class ContainerResolverTest {
     }
 
     @Test
+    void aGoneProcessesNewCgroupIsWalkedForAfterASecondNotTheWholeInterval() throws IOException {
+        ContainerResolver resolver = resolver(16);
+        resolver.resolve(id("system.slice/ssh.service"));   // the first walk
+        long first = CgroupTree.inode(Files.createDirectories(cgroups.resolve("system.slice/docker-" + ID + ".scope")));
+        long second = CgroupTree.inode(Files.createDirectories(cgroups.resolve("machine.slice/machine-bookworm.scope")));
+
+        // pid 4242 was seen in the cgroup but has no /proc entry any more (it exited)
+        assertEquals(ContainerIdentity.unknown(), resolver.resolve(first, 4242));   // a walk less than 1 s ago
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertEquals(ContainerRuntime.MACHINED, resolver.resolve(second, 4243).runtime());   // walks again
+        assertEquals(2, resolver.statistics().scans());
+        assertEquals(ContainerRuntime.DOCKER, resolver.resolve(first, 4242).runtime());   // that walk found it too
+        assertEquals(2, resolver.statistics().scans());
+        assertEquals(1, resolver.statistics().unresolved());
+    }
+
+    @Test
     void aGoneCgroupIsUnknownAndCounted() throws IOException {
         ContainerResolver resolver = resolver(16);
         assertEquals(ContainerIdentity.unknown(), resolver.resolve(1L << 40));
