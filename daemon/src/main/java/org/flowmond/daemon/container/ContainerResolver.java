@@ -17,15 +17,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On a miss the path comes from, in this order: /proc/PID/cgroup of the process that was seen
  * in the cgroup (one file read and one stat, checked by inode); the last walk of the cgroup tree;
- * a new walk, at most once per {@code rescanInterval}. A cgroup none of them finds (a process that
- * exited and whose cgroup is gone, or a cgroup newer than the last walk) resolves to
- * {@link ContainerIdentity#unknown()}, counted; that answer is cached for one interval only, so the
- * cgroup is looked up again after the next walk is due.
+ * a new walk, at most once per {@code rescanInterval} — or once a second when a process was seen
+ * in the cgroup but has exited since: a short-lived container's process (a server that exits
+ * right after its one connection) is often gone before its event is handled, while its cgroup
+ * is still there for a moment, and may be newer than the last walk. A cgroup none of them finds
+ * (a process that exited and whose cgroup is gone, or a cgroup newer than the last walk) resolves
+ * to {@link ContainerIdentity#unknown()}, counted; that answer is cached for one interval at most
+ * (until the next walk, if one comes sooner), then the cgroup is looked up again.
  */
 public final class ContainerResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerResolver.class);
     private static final long LOG_EVERY_NANOS = Duration.ofMinutes(1).toNanos();
     private static final ContainerIdentity UNKNOWN = ContainerIdentity.unknown();
+    /** Least time between two walks for cgroups whose process was seen and is gone. */
+    private static final long GONE_PROCESS_REWALK_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final CgroupTree tree;
     private final int capacity;
@@ -39,6 +44,8 @@ public final class ContainerResolver {
     private boolean scanned;
     private long lastUnresolvedLog;
     private long unresolvedSinceLog;
+    /** Failed and truncated walks: the first logged at once, then at most one line a minute. */
+    private final RateLimitedWarning walkProblems;
 
     private long hits;
     private long misses;
@@ -78,6 +85,7 @@ public final class ContainerResolver {
             }
         };
         this.lastUnresolvedLog = nanoClock.getAsLong() - LOG_EVERY_NANOS;
+        this.walkProblems = new RateLimitedWarning(LOG, LOG_EVERY_NANOS, lastUnresolvedLog);
     }
 
     /** The identity of cgroup {@code cgroupId}, with no process to ask. */
@@ -89,7 +97,7 @@ public final class ContainerResolver {
     public synchronized ContainerIdentity resolve(long cgroupId, int pid) {
         long now = nanoClock.getAsLong();
         Entry entry = cache.get(cgroupId);
-        if (entry != null && (entry.identity() != UNKNOWN || now - entry.resolvedAt() < rescanNanos)) {
+        if (entry != null && (entry.identity() != UNKNOWN || stillUnknown(entry, now))) {
             hits++;
             return entry.identity();
         }
@@ -98,7 +106,7 @@ public final class ContainerResolver {
         if (path.isEmpty()) {
             path = lastScan.pathOf(cgroupId);
         }
-        if (path.isEmpty() && (!scanned || now - lastScanAt >= rescanNanos)) {
+        if (path.isEmpty() && walkDue(pid > 0, now)) {
             rescan(now);
             path = lastScan.pathOf(cgroupId);
         }
@@ -110,6 +118,18 @@ public final class ContainerResolver {
         return identity;
     }
 
+    /** An "unknown" answer stands for one interval, unless a walk was made since (it may know the cgroup now). */
+    private boolean stillUnknown(Entry entry, long now) {
+        return now - entry.resolvedAt() < rescanNanos && lastScanAt - entry.resolvedAt() <= 0;
+    }
+
+    /** Whether a miss may walk the tree now; sooner when a process was seen in the cgroup (it exited since). */
+    private boolean walkDue(boolean processSeen, long now) {
+        long since = now - lastScanAt;
+        return !scanned || since >= rescanNanos
+                || (processSeen && since >= Math.min(rescanNanos, GONE_PROCESS_REWALK_NANOS));
+    }
+
     private void rescan(long now) {
         lastScanAt = now;
         scanned = true;
@@ -118,14 +138,15 @@ public final class ContainerResolver {
             lastScan = tree.scan(scanLimit);
         } catch (UncheckedIOException e) {
             failedScans++;
-            LOG.warn("cannot walk the cgroup tree under {} ({}): cgroups not seen before are not resolved to "
-                    + "containers until the next walk succeeds", tree.mount(), e.getCause().toString());
+            walkProblems.note(now, () -> "cannot walk the cgroup tree under " + tree.mount() + " ("
+                    + e.getCause() + "): cgroups not seen before are not resolved to containers until a walk succeeds");
             return;
         }
         if (lastScan.truncated()) {
             truncatedScans++;
-            LOG.warn("the cgroup tree under {} has more than {} cgroups: the walk stopped there, cgroups past it "
-                    + "are not resolved to containers (counted as unresolved)", tree.mount(), scanLimit);
+            walkProblems.note(now, () -> "the cgroup tree under " + tree.mount() + " has more than " + scanLimit
+                    + " cgroups: the walk stopped there, cgroups past it are not resolved to containers (counted as "
+                    + "unresolved)");
         }
     }
 

@@ -69,6 +69,11 @@ public final class ProcessResolver {
         }
     }
 
+    /** The container resolver's counters; empty without one (no cgroup v2 hierarchy, or none given). */
+    public java.util.Optional<org.flowmond.daemon.container.ResolverStatistics> containerStatistics() {
+        return containers == null ? java.util.Optional.empty() : java.util.Optional.of(containers.statistics());
+    }
+
     /** The process of a connect or accept event. */
     public ProcessInfo resolve(SocketEvent e) {
         return resolve(e.pid(), e.comm(), e.uid(), e.ppid(), e.parentComm(), e.cgroupId());
@@ -90,7 +95,7 @@ public final class ProcessResolver {
             return last;
         }
         String cgroup = sameCgroup ? last.cgroupPath() : cgroupPath(pid);
-        ContainerIdentity container = sameCgroup ? last.container() : identify(cgroup, cgroupId);
+        ContainerIdentity container = sameCgroup ? last.container() : identify(cgroup, cgroupId, pid);
         if (cgroup.isEmpty()) {
             cgroup = container.cgroupPath(); // found by id, the process being gone
         }
@@ -114,11 +119,14 @@ public final class ProcessResolver {
         return "";
     }
 
-    /** From the path when /proc gave one, else by cgroup id (cached per cgroup in the resolver). */
-    private ContainerIdentity identify(String cgroupPath, long cgroupId) {
+    /**
+     * From the path when /proc gave one, else by cgroup id (cached per cgroup in the resolver), telling
+     * the resolver which process was seen in it: a process that has just exited gets a sooner walk.
+     */
+    private ContainerIdentity identify(String cgroupPath, long cgroupId, int pid) {
         if (!cgroupPath.isEmpty()) {
             return CgroupLayouts.identify(cgroupPath);
         }
-        return containers != null && cgroupId != 0 ? containers.resolve(cgroupId) : ContainerIdentity.unknown();
+        return containers != null && cgroupId != 0 ? containers.resolve(cgroupId, pid) : ContainerIdentity.unknown();
     }
 }

@@ -137,7 +137,26 @@ public final class StatisticNames {
                 "Kafka output in format ipfix: flow records in messages the output could not take (its queue full)"));
         m.put("kafka.ipfix.messages", Family.counter(PREFIX + "kafka_ipfix_messages_encoded",
                 "Kafka output in format ipfix: IPFIX messages of flow records built"));
+        containers(m);
         return m;
+    }
+
+    /** container.ResolverStatistics: cgroup id to container, resolved once per cgroup and cached. */
+    private static void containers(Map<String, Family> m) {
+        m.put("containers.cache-hits", Family.counter(PREFIX + "container_cache_hits",
+                "cgroup-to-container lookups answered from the cache"));
+        m.put("containers.cache-misses", Family.counter(PREFIX + "container_cache_misses",
+                "cgroup-to-container lookups the cache could not answer (then /proc/PID/cgroup, the last walk, a new walk)"));
+        m.put("containers.cache-evictions", Family.counter(PREFIX + "container_cache_evictions",
+                "cgroups dropped from the full container cache, least recently used first"));
+        m.put("containers.cache-entries", Family.gauge(PREFIX + "container_cache_entries", "cgroups in the container cache now"));
+        m.put("containers.cgroup-walks", Family.counter(PREFIX + "cgroup_walks", "Walks of the cgroup tree (at most one per 10 s)"));
+        m.put("containers.cgroup-walks-truncated", Family.counter(PREFIX + "cgroup_walks_truncated",
+                "Walks that stopped at their cgroup limit: cgroups past it are not resolved (logged)"));
+        m.put("containers.cgroup-walks-failed", Family.counter(PREFIX + "cgroup_walks_failed",
+                "Walks that failed on an I/O error; the last good walk stays in use (logged, at most once a minute)"));
+        m.put("containers.unresolved", Family.counter(PREFIX + "container_lookups_unresolved",
+                "cgroup lookups that found no cgroup (gone, or newer than the last walk): those owners carry no container"));
     }
 
     private static Map<String, Family> collectorFamilies() {

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,17 @@ import org.flowmond.daemon.flow.SyscallStats;
  * their first call. The connect table has one column more than the seed tool's: the outcome is
  * part of a connect flow's key, so a process's refused and its established connects to one
  * service are two rows (established, refused, timed-out, unreachable, other; "-" when the
- * probe variant reports connects before their handshake ends). The accept table is the seed's. Thread-safe: records arrive on the flow thread, {@link #write} runs on
- * whichever thread handles SIGINT.
+ * probe variant reports connects before their handshake ends). The accept table is the seed's.
+ * A table in which some row's process is in a container (or a systemd-nspawn machine) gets a last
+ * column, CONTAINER: the ID's first 12 hex digits as {@code docker ps} and {@code podman ps} show
+ * it (a machine's name whole), "-" for a row outside any; without such a row the table is the
+ * seed's. Thread-safe: records arrive on the flow thread, {@link #write} runs on whichever thread
+ * handles SIGINT.
  */
 public final class SeedTables implements FlowSink {
     private final Map<SyscallFlowKey, SyscallStats> totals = new LinkedHashMap<>();
+    /** The container of each key's process, for the keys whose process is in one. */
+    private final Map<SyscallFlowKey, String> containers = new HashMap<>();
 
     @Override
     public void biflow(BiflowRecord record) {
@@ -48,26 +55,44 @@ public final class SeedTables implements FlowSink {
     @Override
     public synchronized void syscallFlow(SyscallFlowRecord r) {
         totals.merge(r.key(), r.stats(), SyscallStats::merge);
+        noteContainer(containers, r);
+    }
+
+    private static void noteContainer(Map<SyscallFlowKey, String> containers, SyscallFlowRecord r) {
+        String id = r.process() == null ? "" : r.process().containerId();
+        if (!id.isEmpty()) {
+            containers.put(r.key(), shortId(id));
+        }
+    }
+
+    /**
+     * A container ID as {@code docker ps} and {@code podman ps} show it: the first 12 of its 64 hex
+     * digits. Other IDs (a machine's name) are shown whole.
+     */
+    static String shortId(String id) {
+        return id.length() == 64 && id.chars().allMatch(c -> Character.digit(c, 16) >= 0) ? id.substring(0, 12) : id;
     }
 
     /** Writes both tables: everything exported so far plus {@code notYetExported}. */
     public void write(PrintStream out, List<SyscallFlowRecord> notYetExported) {
         Map<SyscallFlowKey, SyscallStats> all;
+        Map<SyscallFlowKey, String> inContainers;
         synchronized (this) {
             all = new LinkedHashMap<>(totals);
+            inContainers = new HashMap<>(containers);
         }
         for (SyscallFlowRecord r : notYetExported) {
             all.merge(r.key(), r.stats(), SyscallStats::merge);
+            noteContainer(inContainers, r);
         }
-        writeTable(out, all, SocketEventKind.CONNECT, "RPORT\tCOUNT\tMTBS(s)\tOUTCOME");
+        writeTable(out, all, inContainers, SocketEventKind.CONNECT, "RPORT\tCOUNT\tMTBS(s)\tOUTCOME");
         out.println();
-        writeTable(out, all, SocketEventKind.ACCEPT, "LPORT\tCOUNT\tMTBS(s)");
+        writeTable(out, all, inContainers, SocketEventKind.ACCEPT, "LPORT\tCOUNT\tMTBS(s)");
         out.flush();
     }
 
-    private static void writeTable(PrintStream out, Map<SyscallFlowKey, SyscallStats> all, SocketEventKind kind,
-                                   String lastColumns) {
-        out.println("PID\tCOMM\tIP\tSADDR\tDADDR\t" + lastColumns);
+    private static void writeTable(PrintStream out, Map<SyscallFlowKey, SyscallStats> all,
+                                   Map<SyscallFlowKey, String> containers, SocketEventKind kind, String lastColumns) {
         List<Map.Entry<SyscallFlowKey, SyscallStats>> rows = new ArrayList<>();
         for (Map.Entry<SyscallFlowKey, SyscallStats> e : all.entrySet()) {
             if (e.getKey().kind() == kind) {
@@ -75,12 +100,15 @@ public final class SeedTables implements FlowSink {
             }
         }
         rows.sort(Comparator.comparingLong(e -> e.getValue().firstNanos()));
+        boolean containerColumn = rows.stream().anyMatch(e -> containers.containsKey(e.getKey()));
+        out.println("PID\tCOMM\tIP\tSADDR\tDADDR\t" + lastColumns + (containerColumn ? "\tCONTAINER" : ""));
         for (Map.Entry<SyscallFlowKey, SyscallStats> e : rows) {
             SyscallFlowKey k = e.getKey();
             SyscallStats s = e.getValue();
             out.println(k.pid() + "\t" + k.comm() + "\t" + k.ipVersion() + "\t" + text(k.srcAddress()) + "\t"
                     + text(k.dstAddress()) + "\t" + k.port() + "\t" + s.count() + "\t" + mtbs(s.mtbsNanos())
-                    + (kind == SocketEventKind.CONNECT ? "\t" + outcome(k.outcome()) : ""));
+                    + (kind == SocketEventKind.CONNECT ? "\t" + outcome(k.outcome()) : "")
+                    + (containerColumn ? "\t" + containers.getOrDefault(k, "-") : ""));
         }
     }
 

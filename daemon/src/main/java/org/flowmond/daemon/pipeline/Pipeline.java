@@ -66,6 +66,7 @@ public final class Pipeline implements AutoCloseable {
     private final SeedTables tables = new SeedTables();
     private final FanOutSink outputs = new FanOutSink();
     private final FlowTable table;
+    private final ProcessResolver processes;
     private Settings settings;
     private OwnershipSource ownership;
     private SocketEventSource syscall;
@@ -89,6 +90,7 @@ public final class Pipeline implements AutoCloseable {
         this.kernelClock = new KernelClock();
         this.table = new FlowTable(params(settings), filter(settings), clock, key -> tc.lookupAndDelete(key),
                 processes, outputs);
+        this.processes = processes;
     }
 
     /** Loads and attaches the probes, opens the outputs, and starts the flow thread. */
@@ -211,6 +213,7 @@ public final class Pipeline implements AutoCloseable {
         m.put("pipeline.cycle-failures", cycleFailures.get());
         m.put("pipeline.output-failures", outputs.failures());
         timings.putInto(m);
+        processes.containerStatistics().ifPresent(c -> c.putInto(m));
         SocketEventSource s = syscall;
         if (s != null) {
             m.putAll(s.counters());

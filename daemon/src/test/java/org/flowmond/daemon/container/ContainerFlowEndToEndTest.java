@@ -3,12 +3,17 @@ package org.flowmond.daemon.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.daemon.e2e.ChildProcess;
+import org.flowmond.daemon.e2e.TsharkCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A flow between two real Podman containers (host network, over loopback), counted by the daemon:
  * its record names both processes' containers — Podman's container IDs, runtime podman, the
- * cgroup — in the JSON output. Root, BPF, podman; run under the kernel-test lock.
+ * cgroup — in the JSON output; in the seed tables written at exit, the connect and the accept
+ * row of that port carry each container's short ID (as {@code podman ps} shows it) in the
+ * CONTAINER column; in the IPFIX export (ntop biflow encoding, as nProbe wants it) tshark decodes
+ * ntop's SRC_PROC_CONTAINER_ID and DST_PROC_CONTAINER_ID (35632/558, 559) as each container ID's
+ * first 16 characters. Root, BPF, podman, tshark; run under the kernel-test lock.
  */
 @Timeout(180)
 class ContainerFlowEndToEndTest {
@@ -28,18 +37,23 @@ class ContainerFlowEndToEndTest {
     @Test
     void aFlowBetweenTwoContainersNamesBothContainers() throws Exception {
         String prefix = "fm-flow-" + ProcessHandle.current().pid();
-        try (PodmanFixture podman = PodmanFixture.start()) {
+        try (PodmanFixture podman = PodmanFixture.start();
+             DatagramSocket collector = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             TsharkCapture capture = TsharkCapture.ipfix(dir, null, "lo", collector.getLocalPort())) {
             Path json = dir.resolve("flows.json");
+            Path tables = dir.resolve("tables.tsv");
             Path conf = dir.resolve("flowmon.conf");
             Files.writeString(conf, """
                     flowmon {
                       interfaces = [lo]
                       flows { idle-timeout = 1s, fin-linger = 0s }
                       probes.tc-scan-interval = 200ms
-                      export.collectors = []
+                      export.collectors = [{ host = "127.0.0.1", port = %d }]
+                      export.biflow = ntop
                       outputs.json-file = "%s"
+                      outputs.table-file = "%s"
                     }
-                    """.formatted(json));
+                    """.formatted(collector.getLocalPort(), json, tables));
             ChildProcess daemon = ChildProcess.java(dir.resolve("daemon.log"), null, "org.flowmond.daemon.Flowmond",
                     "--config", conf.toString());
             try (daemon) {
@@ -56,6 +70,13 @@ class ContainerFlowEndToEndTest {
                 assertField(line, "FLOWMON_DST_CONTAINER_RUNTIME", "podman");
                 assertField(line, "FLOWMON_SRC_PROC_CGROUP", "/libpod_parent/libpod-" + client.id()); // Podman cgroupfs layout here
                 assertEquals(0, daemon.terminate(), daemon.output());
+                String written = Files.readString(tables, StandardCharsets.UTF_8);
+                assertEquals(client.id().substring(0, 12), containerColumn(written, "RPORT"), written);
+                assertEquals(server.id().substring(0, 12), containerColumn(written, "LPORT"), written);
+                capture.stop();
+                Map<String, String> ipfix = ipfixRecord(capture);
+                assertEquals(client.id().substring(0, 16), text(ipfix.get("enterprise.558")), ipfix.toString());
+                assertEquals(server.id().substring(0, 16), text(ipfix.get("enterprise.559")), ipfix.toString());
             }
         }
     }
@@ -75,6 +96,34 @@ class ContainerFlowEndToEndTest {
         }
         throw new AssertionError("no record of port " + PORT + " with processes:\n"
                 + (Files.exists(json) ? Files.readString(json) : "(no JSON file)") + "\n" + daemon.output());
+    }
+
+    /** The IPFIX biflow record of PORT as tshark decodes it (ntop's 558 and 559 by number: Wireshark 4.0 has no names). */
+    private static Map<String, String> ipfixRecord(TsharkCapture capture) {
+        List<Map<String, String>> records = capture.recordsWithEnterpriseElement(558);
+        return records.stream().filter(r -> Integer.toString(PORT).equals(r.get("cflow.dstport"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no IPFIX record of port " + PORT + " with 35632/558: " + records));
+    }
+
+    /** A fixed-length string field's hex octets as text, without nProbe's zero padding. */
+    private static String text(String hex) {
+        return hex == null ? null : new String(HexFormat.of().parseHex(hex), StandardCharsets.UTF_8).replace("\0", "");
+    }
+
+    /** The CONTAINER value of the row of PORT in the table whose port column is {@code portColumn}. */
+    private static String containerColumn(String tables, String portColumn) {
+        List<String> header = null;
+        for (String line : tables.split("\n")) {
+            List<String> cells = List.of(line.split("\t"));
+            if (line.startsWith("PID\t")) {
+                header = cells;
+            } else if (header != null && header.contains(portColumn) && cells.size() == header.size()
+                    && cells.get(header.indexOf(portColumn)).equals(Integer.toString(PORT))) {
+                assertEquals("CONTAINER", header.get(header.size() - 1), tables);
+                return cells.get(header.size() - 1);
+            }
+        }
+        throw new AssertionError("no row of port " + PORT + " under " + portColumn + ":\n" + tables);
     }
 
     private static void assertField(String line, String name, String value) {

@@ -1,16 +1,26 @@
 package org.flowmond.daemon.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.flowmond.daemon.metrics.Family;
+import org.flowmond.daemon.metrics.StatisticNames;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The resolver over a cgroup-shaped directory tree in a temporary directory (ids are the
@@ -94,6 +104,23 @@ class ContainerResolverTest {
     }
 
     @Test
+    void aGoneProcessesNewCgroupIsWalkedForAfterASecondNotTheWholeInterval() throws IOException {
+        ContainerResolver resolver = resolver(16);
+        resolver.resolve(id("system.slice/ssh.service"));   // the first walk
+        long first = CgroupTree.inode(Files.createDirectories(cgroups.resolve("system.slice/docker-" + ID + ".scope")));
+        long second = CgroupTree.inode(Files.createDirectories(cgroups.resolve("machine.slice/machine-bookworm.scope")));
+
+        // pid 4242 was seen in the cgroup but has no /proc entry any more (it exited)
+        assertEquals(ContainerIdentity.unknown(), resolver.resolve(first, 4242));   // a walk less than 1 s ago
+        clock.addAndGet(Duration.ofSeconds(1).toNanos());
+        assertEquals(ContainerRuntime.MACHINED, resolver.resolve(second, 4243).runtime());   // walks again
+        assertEquals(2, resolver.statistics().scans());
+        assertEquals(ContainerRuntime.DOCKER, resolver.resolve(first, 4242).runtime());   // that walk found it too
+        assertEquals(2, resolver.statistics().scans());
+        assertEquals(1, resolver.statistics().unresolved());
+    }
+
+    @Test
     void aGoneCgroupIsUnknownAndCounted() throws IOException {
         ContainerResolver resolver = resolver(16);
         assertEquals(ContainerIdentity.unknown(), resolver.resolve(1L << 40));
@@ -133,6 +160,60 @@ class ContainerResolverTest {
         assertEquals(ContainerIdentity.unknown(), resolver.resolve(1L << 40));
         assertEquals(1, resolver.statistics().failedScans());
         assertEquals(1, resolver.statistics().unresolved());
+    }
+
+    @Test
+    void everyFailedWalkIsCountedAndLoggedAtMostOnceAMinute() {
+        Path unreadable = root.resolve("x".repeat(300));
+        ContainerResolver resolver = new ContainerResolver(new CgroupTree(unreadable, proc), 16, 100, INTERVAL,
+                clock::get);
+        List<String> warnings = warningsDuring(() -> {
+            for (int i = 0; i < 7; i++) {   // a new cgroup every 10 s: a walk is due each time, at 0 s ... 60 s
+                resolver.resolve((1L << 40) + i);
+                clock.addAndGet(INTERVAL.toNanos());
+            }
+        });
+        assertEquals(7, resolver.statistics().failedScans());
+        assertEquals(7, resolver.statistics().unresolved());
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("cannot walk the cgroup tree under " + unreadable), warnings.get(0));
+        assertTrue(warnings.get(1).endsWith("(5 more since the last such warning)"), warnings.get(1));
+    }
+
+    @Test
+    void theStatisticsGoIntoTheDaemonsMapUnderContainerKeys() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        new ResolverStatistics(10, 4, 1, 2, 1, 1, 3, 9).putInto(m);
+        Map<String, Long> expected = new LinkedHashMap<>();
+        expected.put("containers.cache-hits", 10L);
+        expected.put("containers.cache-misses", 4L);
+        expected.put("containers.cache-evictions", 1L);
+        expected.put("containers.cache-entries", 9L);
+        expected.put("containers.cgroup-walks", 2L);
+        expected.put("containers.cgroup-walks-truncated", 1L);
+        expected.put("containers.cgroup-walks-failed", 1L);
+        expected.put("containers.unresolved", 3L);
+        assertEquals(expected, m);
+        for (String key : m.keySet()) {
+            Family f = StatisticNames.map(key).family();
+            assertFalse(f.generic(), key + " has no rule in metrics.StatisticNames");
+            assertEquals(!key.equals("containers.cache-entries"), f.counter(), key);
+        }
+    }
+
+    /** The resolver's WARN lines while {@code action} runs. */
+    private static List<String> warningsDuring(Runnable action) {
+        Logger log = (Logger) LoggerFactory.getLogger(ContainerResolver.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        log.addAppender(appender);
+        try {
+            action.run();
+        } finally {
+            log.detachAppender(appender);
+        }
+        return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                .map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     @Test

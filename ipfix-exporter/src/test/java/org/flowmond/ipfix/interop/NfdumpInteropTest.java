@@ -37,11 +37,21 @@ import org.junit.jupiter.api.io.TempDir;
  * nfcapd collects and nfdump prints: every standard field as sent (nfdump ignores enterprise
  * elements), and nfcapd's own check of the sequence numbers reports no error across more than
  * 10,000 records in many messages, while a second, unreachable collector is counted and ignored.
+ *
+ * <p>A sequence error is the exporter's only if the kernel dropped nothing for nfcapd's socket:
+ * a datagram lost to a full receive buffer shows up in nfcapd as a gap too. So each test first
+ * asserts that the socket's drop count stayed 0, and nfcapd gets a receive buffer (-B) that holds
+ * a whole batch even when it is not scheduled while the batch arrives (on a busy two-core machine,
+ * a batch of 200 uniflow biflows with the container elements is 97 datagrams, more than the 92
+ * that the default 208 KiB buffer holds on loopback).
  */
 class NfdumpInteropTest {
     private static final DateTimeFormatter NFDUMP_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final Pattern IDENT = Pattern.compile("Flows: (\\d+),.*Sequence Errors: (\\d+), Bad Packets: (\\d+)");
+
+    /** 4 MiB: the kernel takes at most net.core.rmem_max and doubles it (8 MiB here, the whole run). */
+    private static final int RECEIVE_BUFFER = 4 << 20;
 
     @TempDir
     Path dir;
@@ -59,7 +69,7 @@ class NfdumpInteropTest {
         List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(10_200, 11, 0));
         flows.add(TestFlows.hugeCounters());
         ExporterStatistics stats;
-        String log;
+        Collected collected;
         try (ChildProcess nfcapd = startNfcapd("127.0.0.1", port, false)) {
             IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", deadPort),
                     new Collector("127.0.0.1", port)).withMode(BiflowMode.NPROBE)
@@ -70,7 +80,7 @@ class NfdumpInteropTest {
                 sendPaced(exporter, flows);
             }
             stats = exporter.statistics();
-            log = stop(nfcapd);
+            collected = stop(nfcapd, port, false);
         }
         CollectorStatistics dead = stats.collectors().get(0);
         CollectorStatistics alive = stats.collectors().get(1);
@@ -79,6 +89,8 @@ class NfdumpInteropTest {
         assertEquals(0, alive.notSentFlowRecords() + alive.sendErrors() + alive.unreachable(), alive.toString());
         assertTrue(alive.messagesSent() > 1000, "many messages: " + alive.messagesSent());
 
+        String log = collected.log();
+        assertEquals(0, collected.drops(), "datagrams the kernel dropped for nfcapd (receive buffer full)\n" + log);
         long[] ident = identTotals(log);
         assertEquals(flows.size(), ident[0], "flows nfcapd stored\n" + log);
         assertEquals(0, ident[1], "nfcapd's Sequence Errors\n" + log);
@@ -92,15 +104,17 @@ class NfdumpInteropTest {
         List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(300, 12, 0));
         flows.add(TestFlows.hugeCounters());
         List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(6);
-        String log;
+        Collected collected;
         try (ChildProcess nfcapd = startNfcapd("::1", port, true)) {
             try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("::1", port))
                     .withMode(BiflowMode.UNIFLOWS).build())) {
                 sendPaced(exporter, flows);
                 syscalls.forEach(exporter::export);
             }
-            log = stop(nfcapd);
+            collected = stop(nfcapd, port, true);
         }
+        String log = collected.log();
+        assertEquals(0, collected.drops(), "datagrams the kernel dropped for nfcapd (receive buffer full)\n" + log);
         assertEquals(0, identTotals(log)[1], "nfcapd's Sequence Errors\n" + log);
         assertRecords(flows, syscalls, BiflowMode.UNIFLOWS);
     }
@@ -108,7 +122,7 @@ class NfdumpInteropTest {
     private ChildProcess startNfcapd(String host, int port, boolean ipv6) throws Exception {
         Path flowDir = Files.createDirectories(dir.resolve("flows"));
         List<String> cmd = new ArrayList<>(List.of("nfcapd", "-p", Integer.toString(port), "-b", host,
-                "-w", flowDir.toString(), "-t", "3600"));
+                "-w", flowDir.toString(), "-t", "3600", "-B", Integer.toString(RECEIVE_BUFFER)));
         if (ipv6) {
             cmd.add("-6");
         }
@@ -117,7 +131,7 @@ class NfdumpInteropTest {
         return p;
     }
 
-    /** Batches with a pause: nfcapd reads one datagram at a time and its socket buffer is small. */
+    /** Batches with a pause: nfcapd reads one datagram at a time. */
     private static void sendPaced(IpfixExporter exporter, List<FlowRecord> flows) throws InterruptedException {
         for (int i = 0; i < flows.size(); i += 200) {
             flows.subList(i, Math.min(flows.size(), i + 200)).forEach(exporter::export);
@@ -126,11 +140,16 @@ class NfdumpInteropTest {
         }
     }
 
+    /** nfcapd's log and the datagrams the kernel dropped for its socket. */
+    private record Collected(String log, long drops) {
+    }
+
     /** SIGTERM makes nfcapd write its file and print its "Ident:" statistics line. */
-    private static String stop(ChildProcess nfcapd) throws Exception {
+    private static Collected stop(ChildProcess nfcapd, int port, boolean ipv6) throws Exception {
         Thread.sleep(300); // let nfcapd read what is still in its socket buffer
+        long drops = SocketDrops.ofPort(port, ipv6);
         nfcapd.terminate(Duration.ofSeconds(30));
-        return nfcapd.output();
+        return new Collected(nfcapd.output(), drops);
     }
 
     /** Flows, sequence errors and bad packets summed over the "Ident:" lines (one per file). */

@@ -48,6 +48,7 @@ public final class ExpectedValues {
             processes(m, r.sourceProcess(), r.destinationProcess());
             attribution(m, r, false);
             m.put("observationNetnsInode", r.observationNetns());
+            containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
             out.add(m);
             return out;
@@ -67,6 +68,7 @@ public final class ExpectedValues {
             processes(m, r.sourceProcess(), r.destinationProcess());
             attribution(m, r, false);
             m.put("observationNetnsInode", r.observationNetns());
+            containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
             out.add(m);
         }
@@ -85,6 +87,7 @@ public final class ExpectedValues {
             processes(m, r.destinationProcess(), r.sourceProcess());
             attribution(m, r, true);
             m.put("observationNetnsInode", r.observationNetns());
+            containers(m, r.destinationContainer(), r.sourceContainer());
             syscalls(m, r);
             out.add(m);
         }
