@@ -8,14 +8,14 @@
 #
 #   bash bench/ownership-guest.sh [ROUNDS] [SECONDS]   (root, under flock /tmp/flowmond-roottest.lock;
 #        build first: mvn -B -ntp -o -pl bpf -am -DskipTests test-compile)
-#   env: VM_KERNELS="6.1 6.12"  MODES="getppid pipe"  VM_TIMEOUT=900
+#   env: VM_KERNELS="6.1 6.12"  MODES="getppid pipe connect udp"  VM_TIMEOUT=900
 #        VM_JAVA_OPTS="-XX:TieredStopAtLevel=1" (the holder's JIT settles sooner under TCG)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ROUNDS=${1:-3}
 SECS=${2:-5}
 VM_KERNELS=${VM_KERNELS:-"6.1 6.12"}
-MODES=${MODES:-"getppid pipe"}
+MODES=${MODES:-"getppid pipe connect udp"}
 VM_TIMEOUT=${VM_TIMEOUT:-900}
 VM_JAVA_OPTS=${VM_JAVA_OPTS-"-XX:TieredStopAtLevel=1"}
 TSV=$OUT_DIR/ownership-tax-vm.tsv
