@@ -6,13 +6,14 @@
 # Writes $OUT_DIR/ownership-tax-vm.tsv (one row per run, kernel first), the guests' logs in
 # $OUT_DIR/ownership-vm/KERNEL/, and $OUT_DIR/ownership-tax-vm.info (kernel, seconds the guest took).
 #
-#   bash bench/ownership-guest.sh [ROUNDS] [SECONDS]   (root, under flock /tmp/flowmond-roottest.lock;
+#   bash bench/ownership-guest.sh [ROUNDS] [SECONDS]   (defaults 4 4; an even ROUNDS gives none and owners
+#        the first place equally often. Root, under flock /tmp/flowmond-roottest.lock;
 #        build first: mvn -B -ntp -o -pl bpf -am -DskipTests test-compile)
 #   env: VM_KERNELS="6.1 6.12"  MODES="getppid pipe connect udp"  VM_TIMEOUT=900
 #        VM_JAVA_OPTS="-XX:TieredStopAtLevel=1" (the holder's JIT settles sooner under TCG)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-ROUNDS=${1:-3}
+ROUNDS=${1:-4}
 SECS=${2:-5}
 VM_KERNELS=${VM_KERNELS:-"6.1 6.12"}
 MODES=${MODES:-"getppid pipe connect udp"}
@@ -39,7 +40,7 @@ main() {
 	mkdir -p "$BIN_DIR"
 	gcc -O2 -Wall -o "$BIN" "$BENCH_DIR/src/syscall_tax.c"
 	holder_classpath
-	printf 'kernel\tmode\tround\tconfig\tseconds\tops_per_s\tload1\tprobes\n' > "$TSV"
+	printf 'kernel\tmode\tround\tconfig\tseconds\tops_per_s\tload1\tprobes\tholder_ticks\n' > "$TSV"
 	printf 'kernel\tguest_seconds\texit\n' > "$INFO"
 	local k
 	for k in $VM_KERNELS; do guest "$k"; done

@@ -522,13 +522,16 @@ def ownership_tax_vm(out_dir, notes, lines):
     n_rounds = len({r["round"] for r in rows})
     print(f"`packaging/vm/guest/ownership-tax.sh` in one guest boot per kernel (`packaging/vm/run-guest.sh`; guest "
           f"time {took}), {rows[0]['seconds']} s per run, {n_rounds} round(s): each round every loop unprobed and "
-          f"with *{TAX_CONFIGS['owners']}* (`OwnershipAttachMain --owners --probes`, C1 only, pinned to vCPU 0, "
+          f"with the ownership hooks + the syscall probes AUTO picks there, as the daemon does (column *probes*; "
+          f"FENTRY comes first where it attaches, which this machine's kernel cannot: SOCKET here) "
+          f"(`OwnershipAttachMain --owners --probes`, C1 only, pinned to vCPU 0, "
           f"measured once it is idle; loops on vCPU 1), in the order none, owners on odd rounds and owners, none "
           f"on even ones. **Emulated (qemu TCG, one emulating thread for both vCPUs): the ops/s are those of "
           f"emulated code and mean nothing; only the ratios do**, and they are reported beside this machine's, "
-          f"not judged. Kernels without the SOCKET variant (5.10) get the probes AUTO picks there.\n")
-    print("| kernel | loop | probes | unprobed ops/s (median) | with hooks ops/s (median) | ratio (median, spread) | per-round ratios | target (this machine) |")
-    print("|---|---|---|---|---|---|---|---|")
+          f"not judged. Before the first round each loop runs once unmeasured. The holder's CPU during each hooked "
+          f"run (clock ticks, 100 per second) shows whether it competed with the loop for the emulating thread.\n")
+    print("| kernel | loop | probes | unprobed ops/s (median) | with hooks ops/s (median) | ratio (median, spread) | per-round ratios | holder's CPU ticks per hooked run | target (this machine) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     kernels = []
     for r in rows:
         if r["kernel"] not in kernels:
@@ -545,7 +548,8 @@ def ownership_tax_vm(out_dir, notes, lines):
             probes = ", ".join(sorted({r["probes"] for r in runs}))
             print(f"| {kernel} | {title} | {probes} | {fmt(median(list(base.values())))} | "
                   f"{fmt(median([num(r['ops_per_s']) for r in runs]))} | {fmt(m)} ({pct(spread(ratios))}) | "
-                  f"{' '.join(f'{x:.3f}' for x in ratios if x is not None)} | ≥ {goal} |")
+                  f"{' '.join(f'{x:.3f}' for x in ratios if x is not None)} | "
+                  f"{' '.join(r.get('holder_ticks') or '—' for r in runs)} | ≥ {goal} |")
             if mode in ("getppid", "pipe") and m is not None:
                 lines.append((f"Ownership: {title} ≥ {goal} of unprobed (qemu guest, {kernel})",
                               f"{m:.3f} (spread {pct(spread(ratios))}; TCG: reported, not judged)", None))

@@ -9,9 +9,10 @@
 # odd rounds and owners, none on even ones (ABBA…): one holder start per round, because a JVM
 # start takes tens of seconds under TCG. The holder is pinned to CPU 0 and measuring starts when
 # it is idle (both vCPUs share one emulating host thread, so its CPU would come out of the loop's);
-# the loops run on CPU 1 in a network namespace of their own. One unmeasured loop of each mode
-# first (the first run after boot is cold: 9p page cache).
-# Writes $FLOWMOND_VM_OUT/ownership-tax.tsv (bench/syscall-tax.sh's columns with the kernel first)
+# the loops run on CPU 1 in a network namespace of their own; holder_ticks is the holder's CPU
+# during each loop. One unmeasured loop of each mode first (the first runs after boot are slower:
+# 9p page cache, TCG translating the kernel's paths for the first time).
+# Writes $FLOWMOND_VM_OUT/ownership-tax.tsv (bench/syscall-tax.sh's columns, kernel first, holder_ticks last)
 # and holder.log. Under TCG only the ratio of neighbouring runs means something.
 set -uo pipefail
 HOLD_CP="$1" bin="$2" rounds="$3" secs="$4" modes="$5"
@@ -31,7 +32,7 @@ run_loop() { # MODE SECONDS
 }
 
 measure_all() { # CONFIG ROUND
-    local mode rate ops load probes=-
+    local mode rate ops load probes=- t0 t1
     if [ "$1" = owners ]; then
         hold_start --owners --probes || return 1
         probes="${HOLD_PROBES:--}"
@@ -40,9 +41,13 @@ measure_all() { # CONFIG ROUND
     sleep 2
     for mode in $modes; do
         load=$(cut -d' ' -f1 /proc/loadavg)
+        t0=$(tree_ticks "${HOLD_JVM:-}")
         read -r rate ops < <(run_loop "$mode" "$secs")
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kernel" "$mode" "$2" "$1" "$secs" "$rate" "$load" "$probes" >>"$tsv"
-        say "$mode round $2 $1: $rate/s (probes $probes)"
+        t1=$(tree_ticks "${HOLD_JVM:-}")
+        # the holder's CPU during the loop, in clock ticks: on the other vCPU, but the same emulating thread
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kernel" "$mode" "$2" "$1" "$secs" "$rate" "$load" "$probes" \
+            "$([ "$1" = owners ] && echo $((t1 - t0)) || echo -)" >>"$tsv"
+        say "$mode round $2 $1: $rate/s (probes $probes, holder $((t1 - t0)) ticks)"
     done
     hold_stop
 }
@@ -50,8 +55,8 @@ measure_all() { # CONFIG ROUND
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-printf 'kernel\tmode\tround\tconfig\tseconds\tops_per_s\tload1\tprobes\n' >"$tsv"
-for mode in $modes; do run_loop "$mode" 1 >/dev/null; done   # cold first runs, not measured
+printf 'kernel\tmode\tround\tconfig\tseconds\tops_per_s\tload1\tprobes\tholder_ticks\n' >"$tsv"
+for mode in $modes; do run_loop "$mode" "$secs" >/dev/null; done   # cold first runs, not measured
 for r in $(seq 1 "$rounds"); do
     if [ $((r % 2)) = 1 ]; then order="none owners"; else order="owners none"; fi
     for cfg in $order; do
