@@ -529,7 +529,9 @@ def ownership_tax_vm(out_dir, notes, lines):
           f"on even ones. **Emulated (qemu TCG, one emulating thread for both vCPUs): the ops/s are those of "
           f"emulated code and mean nothing; only the ratios do**, and they are reported beside this machine's, "
           f"not judged. Before the first round each loop runs once unmeasured. The holder's CPU during each hooked "
-          f"run (clock ticks, 100 per second) shows whether it competed with the loop for the emulating thread.\n")
+          f"run (clock ticks, 100 per second) is taken from the loop here, not from another core: ~10 ticks in a 4 s "
+          f"run (its idle JVM and ring-buffer reader) are ≈ 2.5 % of the unrelated loops' ratio; ~110 in the "
+          f"connect loop are its reader consuming the probes' events (≈ 27 %, which this machine pays on CPU 0).\n")
     print("| kernel | loop | probes | unprobed ops/s (median) | with hooks ops/s (median) | ratio (median, spread) | per-round ratios | holder's CPU ticks per hooked run | target (this machine) |")
     print("|---|---|---|---|---|---|---|---|---|")
     kernels = []
