@@ -5,20 +5,23 @@
 #   2. ownership-cost.sh: the TC program per packet without and with owner stamping, the
 #      cgroup_skb/egress and send/receive programs per call, counts and stamped PIDs checked;
 #   3. datapath.sh, 64-byte UDP only, nothing vs the daemon as shipped (it attaches the ownership
-#      hooks by default), into $OUT_DIR/ownership-datapath/.
+#      hooks by default), into $OUT_DIR/ownership-datapath/;
+#   4. ownership-guest.sh: part 1's loops in qemu guests on Debian's kernels (VM_KERNELS, TCG: ratios only).
 # Then renders $OUT_DIR/ownership.md (render.py ownership). Needs daemon/target/flowmond.jar and
 # the bpf test classes (mvn -B -ntp -o -pl daemon -am -DskipTests package, then
 # mvn -B -ntp -o -pl bpf -am -DskipTests test-compile).
 #
 # usage: bench/ownership.sh [ROUNDS] [SECONDS]      env: TAX_SECONDS=5 (each syscall loop),
-#        PARTS="tax tc datapath" (a subset reruns only those; the others' files are reused)
+#        PARTS="tax tc datapath guest" (a subset reruns only those; the others' files are reused)
 #        bench/ownership.sh --report                 renders ownership.md from the files only
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ROUNDS=${1:-3}
 SECS=${2:-10}
 TAX_SECONDS=${TAX_SECONDS:-5}
-PARTS=${PARTS:-"tax tc datapath"}
+PARTS=${PARTS:-"tax tc datapath guest"}
+GUEST_ROUNDS=${GUEST_ROUNDS:-4}
+GUEST_SECONDS=${GUEST_SECONDS:-4}
 DP_DIR=$OUT_DIR/ownership-datapath
 COMMAND_FILE=$OUT_DIR/ownership.command
 
@@ -51,9 +54,15 @@ run_parts() {
 			sed 's/^.*\] //' | sort -u > "$DP_DIR/hooks.txt" || true
 		note datapath-end -
 	fi
+	if part guest; then
+		note guest-start "VM_KERNELS=\"${VM_KERNELS:-6.1 6.12}\" MODES=\"${MODES:-getppid pipe connect udp}\" bash bench/ownership-guest.sh $GUEST_ROUNDS $GUEST_SECONDS"
+		MODES=${MODES:-"getppid pipe connect udp"} bash "$BENCH_DIR/ownership-guest.sh" "$GUEST_ROUNDS" "$GUEST_SECONDS" ||
+			log "ownership-guest.sh failed (exit $?)"
+		note guest-end -
+	fi
 	# parts not rerun keep their earlier lines
 	if [ -f "$COMMAND_FILE" ]; then
-		for p in tax tc datapath; do
+		for p in tax tc datapath guest; do
 			part "$p" || grep -E "^$p-" "$COMMAND_FILE" >> "$COMMAND_FILE.new" || true
 		done
 	fi
