@@ -7,13 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.flowmond.daemon.e2e.ChildProcess;
+import org.flowmond.daemon.e2e.JsonRecords;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class ContainerNamespaceEndToEndTest {
-    private static final Pattern FIELD = Pattern.compile("\"([A-Z0-9_]+)\":(\"[^\"]*\"|[^,}]*)");
     private static final int TCP_PORT = 7741;
     private static final int DNS_PORT = 7753;
     /** Answers every query with NXDOMAIN (its own bytes, QR and RCODE 3 set), so nslookup exits at once. */
@@ -163,12 +160,7 @@ class ContainerNamespaceEndToEndTest {
     }
 
     private static Map<String, String> fields(String line) {
-        Map<String, String> m = new HashMap<>();
-        Matcher x = FIELD.matcher(line);
-        while (x.find()) {
-            String v = x.group(2);
-            m.put(x.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
-        }
+        Map<String, String> m = JsonRecords.fields(line);
         assertFalse(m.isEmpty(), line);
         return m;
     }

@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +45,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttributionEndToEndTest {
-    private static final Pattern FIELD = Pattern.compile("\"([A-Z0-9_]+)\":(\"[^\"]*\"|-?[0-9]+)");
     private static final int SHORT_CONNECTIONS = 10_000;
     /** Ports of the flows whose both ends are this test's processes with a fixed PID each. */
     private static final int[] COVERAGE_PORTS = {7101, 7102, 7103, 7104, 7105, 7109, 7110, 7111};
@@ -214,17 +211,7 @@ class AttributionEndToEndTest {
     }
 
     private List<Map<String, String>> readJson(String file) throws Exception {
-        List<Map<String, String>> out = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve(file), StandardCharsets.UTF_8)) {
-            Map<String, String> m = new HashMap<>();
-            Matcher x = FIELD.matcher(line);
-            while (x.find()) {
-                String v = x.group(2);
-                m.put(x.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
-            }
-            out.add(m);
-        }
-        return out;
+        return JsonRecords.read(dir.resolve(file));
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,8 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +39,6 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NamespaceFlowsEndToEndTest {
-    private static final Pattern FIELD = Pattern.compile("\"([A-Z0-9_]+)\":(\"[^\"]*\"|-?[0-9]+)");
     private static final List<String> NAMESPACES = List.of("fmqh", "fmqs1", "fmqc1", "fmqs2", "fmqc2", "fmqct");
     private static final int ASKS = 10;
 
@@ -178,17 +174,7 @@ class NamespaceFlowsEndToEndTest {
     }
 
     private List<Map<String, String>> readJson() throws Exception {
-        List<Map<String, String>> out = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("flows.json"), StandardCharsets.UTF_8)) {
-            Map<String, String> m = new HashMap<>();
-            Matcher x = FIELD.matcher(line);
-            while (x.find()) {
-                String v = x.group(2);
-                m.put(x.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
-            }
-            out.add(m);
-        }
-        return out;
+        return JsonRecords.read(dir.resolve("flows.json"));
     }
 
     private static void removeNamespaces() {
