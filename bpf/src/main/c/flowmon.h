@@ -189,12 +189,15 @@ enum flowmon_sock_counter {
 /* Key of "owner_endpoints": a bound or listening local endpoint -> the binding socket's cookie.
  * Packets without a socket (ingress) find a server's owner here; an accepted TCP socket inherits
  * its listener's owner from here until its first send or receive says which process uses it.
- * 20 bytes. */
+ * 24 bytes. */
 struct owner_endpoint {
 	__u8  addr[FLOWMON_ADDR_LEN];      /*  0: local address (IPv4 mapped); all zero for a wildcard bind */
 	__u16 port;                        /* 16: local port, host order */
 	__u8  proto;                       /* 18: IPPROTO_TCP or IPPROTO_UDP */
 	__u8  _pad;                        /* 19 */
+	__u32 netns_ino;                   /* 20: a wildcard bind's network namespace (every container may
+	                                    *     bind 0.0.0.0:80: a wildcard matches only a packet in its
+	                                    *     own namespace); 0 for an exact address */
 };
 
 /* Key of "owner_tuples": a connection seen from its local end -> the local socket's cookie, for

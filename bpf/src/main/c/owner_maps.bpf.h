@@ -55,10 +55,11 @@ static __always_inline void owner_count(__u32 which)
 		*value += 1; /* per-CPU slot; BPF programs do not migrate while running */
 }
 
-/* The owner of the socket bound at (proto, addr, port): exact address first, then (wildcard
- * true) a wildcard bind. */
+/* The owner of the socket bound at (proto, addr, port): exact address first, then a wildcard
+ * bind in the network namespace wildcard_netns (0: none, when the address may belong to another
+ * namespace than the one the caller is in). */
 static __always_inline struct sock_owner *endpoint_owner_of(__u8 proto, const __u8 *addr, __u16 port,
-							   bool wildcard)
+							   __u32 wildcard_netns)
 {
 	struct owner_endpoint ep = { .port = port, .proto = proto };
 	__u64 *cookie;
@@ -66,9 +67,10 @@ static __always_inline struct sock_owner *endpoint_owner_of(__u8 proto, const __
 	__builtin_memcpy(ep.addr, addr, FLOWMON_ADDR_LEN);
 	cookie = bpf_map_lookup_elem(&owner_endpoints, &ep);
 	if (!cookie) {
-		if (!wildcard)
+		if (!wildcard_netns)
 			return NULL;
 		__builtin_memset(ep.addr, 0, FLOWMON_ADDR_LEN);
+		ep.netns_ino = wildcard_netns;
 		cookie = bpf_map_lookup_elem(&owner_endpoints, &ep);
 		if (!cookie)
 			return NULL;
@@ -76,9 +78,12 @@ static __always_inline struct sock_owner *endpoint_owner_of(__u8 proto, const __
 	return bpf_map_lookup_elem(&sock_owners, cookie);
 }
 
-static __always_inline struct sock_owner *endpoint_owner(__u8 proto, const __u8 *addr, __u16 port)
+/* The endpoint key of a bound socket: a wildcard address carries its namespace. */
+static __always_inline void endpoint_set_netns(struct owner_endpoint *ep, __u32 netns)
 {
-	return endpoint_owner_of(proto, addr, port, true);
+	const __u32 *a = (const __u32 *)ep->addr;
+
+	ep->netns_ino = (a[0] | a[1] | a[2] | a[3]) ? 0 : netns;
 }
 
 #endif /* OWNER_MAPS_BPF_H */

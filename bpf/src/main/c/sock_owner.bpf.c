@@ -230,6 +230,8 @@ static __always_inline int on_post_bind(struct bpf_sock *ctx, int family)
 	bpf_sock_local(ctx, family, ep.addr);
 	ep.port = ctx->src_port;
 	ep.proto = ctx->protocol;
+	/* the binding process's namespace: the socket's, unless it was made in another one and passed */
+	endpoint_set_netns(&ep, BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), nsproxy, net_ns, ns.inum));
 	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_ANY) ||
 	    bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY))
 		owner_count(OWNER_CTR_ENDPOINT_FULL);
@@ -307,6 +309,20 @@ static __always_inline void sockops_tuple(struct bpf_sock_ops *ctx, struct owner
 	remote[3] = ctx->remote_ip6[3];
 }
 
+/* The network namespace of the socket in sock_ops (softirq: not the current task's). */
+static __always_inline __u32 sockops_netns(struct bpf_sock_ops *ctx)
+{
+	struct bpf_sock *sk = ctx->sk;
+	struct tcp_sock *tp;
+
+	if (!sk)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp)
+		return 0;
+	return BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.__sk_common.skc_net.net, ns.inum);
+}
+
 /* An established TCP connection is forgotten when it reaches CLOSE (after its FIN exchange, or a
  * reset), not at close(): the state callback is armed for it and its owner marked so that the
  * release hook leaves it. A socket established before the program was attached (seeded at start)
@@ -333,7 +349,7 @@ static __always_inline void on_accepted(struct bpf_sock_ops *ctx, __u64 cookie)
 	struct sock_owner o, *listener;
 
 	sockops_tuple(ctx, &t);
-	listener = endpoint_owner(IPPROTO_TCP, t.local_addr, t.local_port);
+	listener = endpoint_owner_of(IPPROTO_TCP, t.local_addr, t.local_port, sockops_netns(ctx));
 	if (listener) {
 		__builtin_memcpy(&o, listener, sizeof(o));
 		o.stamp_ns = bpf_ktime_get_ns();
@@ -585,6 +601,7 @@ int owner_seed(struct bpf_iter__task_file *ctx)
 		return 0;
 	if (is_v4_mapped((__u32 *)ep.addr) && ((__u32 *)ep.addr)[3] == 0)
 		__builtin_memset(ep.addr, 0, FLOWMON_ADDR_LEN);
+	endpoint_set_netns(&ep, BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum));
 	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_NOEXIST) == 0)
 		bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY);
 	return 0;

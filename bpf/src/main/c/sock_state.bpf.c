@@ -95,7 +95,8 @@ static __always_inline struct sock_owner *listener_owner(struct skc_head *head)
 		__builtin_memcpy(addr, &SKC_AT(head, struct in6_addr, skc_v6_rcv_saddr), FLOWMON_ADDR_LEN);
 	else
 		map_v4(addr, SKC_AT(head, __be32, skc_rcv_saddr));
-	return endpoint_owner(IPPROTO_TCP, addr, SKC_AT(head, __u16, skc_num));
+	return endpoint_owner_of(IPPROTO_TCP, addr, SKC_AT(head, __u16, skc_num),
+				 BPF_CORE_READ(SKC_AT(head, struct net *, skc_net), ns.inum));
 }
 
 SEC("tp_btf/inet_sock_set_state")

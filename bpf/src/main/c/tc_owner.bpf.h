@@ -25,6 +25,7 @@
  * CPUs stamping one entry at the same instant with different owners could mix fields of both;
  * that needs two processes sending on one socket on two CPUs within nanoseconds, and the next
  * packet re-stamps whole.
+ * A wildcard endpoint matches only in its own network namespace (the counting one: ingress, lo).
  * Wildcard endpoints match any destination address: on a host that forwards traffic, a forwarded
  * packet to a port that a local process listens on with a wildcard bind is stamped with that
  * process as destination (a router's own listening ports are the limit of this lookup).
@@ -107,7 +108,7 @@ static __always_inline __u32 stamp_socket_source(struct __sk_buff *skb, const st
 		remember_egress_tuple(k, cookie); /* on a change or a new entry only */
 		return found;
 	}
-	o = endpoint_owner(k->proto, k->src_addr, k->src_port);
+	o = endpoint_owner_of(k->proto, k->src_addr, k->src_port, k->netns_ino); /* the socket is in this namespace */
 	if (!o) {
 		owner_count(OWNER_CTR_NO_OWNER_SOCKET);
 		if (!(st->owner_misses & OWNER_MISS_SRC_SOCKET)) /* a store once, not a dirty line per packet */
@@ -134,7 +135,7 @@ static __always_inline __u32 stamp_by_address(const struct flow_key *k, struct f
 	}
 	o = tuple_owner(k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port);
 	if (!o)
-		o = endpoint_owner_of(k->proto, k->dst_addr, k->dst_port, !egress || loopback);
+		o = endpoint_owner_of(k->proto, k->dst_addr, k->dst_port, !egress || loopback ? k->netns_ino : 0);
 	found |= stamp(&st->dst_owner, o, OWNER_FOUND_DST);
 	if (!o && !egress)
 		owner_count(OWNER_CTR_NO_OWNER_ADDR);

@@ -222,6 +222,33 @@ class OwnerStampingTest {
         }
     }
 
+    /**
+     * Two servers bound to the same wildcard endpoint (0.0.0.0, port P) in two network namespaces,
+     * the one in B bound last: a connection arriving at A's veth is stamped with A's server, never
+     * B's (a wildcard endpoint matches only in its own namespace), on its first packet as on the
+     * later ones, and its accepted socket inherits A's listener.
+     */
+    @Test
+    void aWildcardListenerInAnotherNamespaceOnTheSamePortIsNeverTheOwner() throws Exception {
+        try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults());
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(4096), CLOCK, f -> { }, own);
+             OwnerPeer serverA = OwnerPeer.start(net.nsA, "server-in-a");
+             OwnerPeer serverB = OwnerPeer.start(net.nsB, "server-in-b");
+             OwnerPeer client = OwnerPeer.start(net.nsB, "client-in-b")) {
+            m.attach(TcInterface.named(net.ifA, TcHooks.BOTH).inNamespace(net.nsA));
+            String[] listenerA = serverA.ok("tcp_listen 4 0.0.0.0 0");
+            int port = Integer.parseInt(listenerA[2]);
+            serverB.ok("tcp_listen 4 0.0.0.0 " + port); // bound last: the namespace-blind key was B's
+            String[] c = client.ok("tcp_connect 4 " + net.ipv4A + " " + port);
+            int clientPort = Integer.parseInt(c[2]);
+            UniFlow in = flow(m.scan(), 6, Direction.INGRESS, clientPort, port); // SYN and ACK, before accept()
+            assertOwner(in.destinationOwner(), serverA, "server-in-a", OwnerMethod.ACCEPT, "ingress destination");
+            String[] accepted = serverA.ok("accept " + listenerA[0]);
+            SocketOwner acceptedOwner = own.ownerOf(Long.parseLong(accepted[1]));
+            assertOwner(acceptedOwner, serverA, "server-in-a", OwnerMethod.ACCEPT, "accepted socket");
+        }
+    }
+
     private static void exchange(OwnerPeer client, OwnerPeer server, String clientSock, String serverSock) {
         client.ok("send " + clientSock + " 100");
         server.ok("recv " + serverSock);
