@@ -87,7 +87,7 @@ static __always_inline void emit_owned(struct sock *sk, struct skc_head *head, c
 }
 
 /* The listener's owner of an accepted socket: its local endpoint, exact address then wildcard. */
-static __always_inline struct sock_owner *listener_owner(struct skc_head *head)
+static __always_inline struct sock_owner *listener_owner(struct sock *sk, struct skc_head *head)
 {
 	__u8 addr[FLOWMON_ADDR_LEN];
 
@@ -96,7 +96,7 @@ static __always_inline struct sock_owner *listener_owner(struct skc_head *head)
 	else
 		map_v4(addr, SKC_AT(head, __be32, skc_rcv_saddr));
 	return endpoint_owner_of(IPPROTO_TCP, addr, SKC_AT(head, __u16, skc_num),
-				 BPF_CORE_READ(SKC_AT(head, struct net *, skc_net), ns.inum));
+				 BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum));
 }
 
 SEC("tp_btf/inet_sock_set_state")
@@ -116,7 +116,7 @@ int BPF_PROG(state_connect_accept, struct sock *sk, const int oldstate, const in
 		cookie = bpf_get_socket_cookie(sk);
 		o = bpf_map_lookup_elem(&sock_owners, &cookie);
 	} else {
-		o = listener_owner(&head);
+		o = listener_owner(sk, &head);
 	}
 	if (!o) {
 		count(SOCK_CTR_NO_OWNER);
