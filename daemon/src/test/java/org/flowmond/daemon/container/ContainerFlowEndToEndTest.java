@@ -58,11 +58,14 @@ class ContainerFlowEndToEndTest {
                     "--config", conf.toString());
             try (daemon) {
                 daemon.awaitOutput("running with");
+                // both containers outlive their nc by some seconds: a container's identity is read while
+                // its cgroup exists, and Podman removes it as soon as the container exits (CI saw the
+                // server's gone before the daemon resolved it)
                 PodmanFixture.Container server = podman.run(prefix + "-srv", "host", List.of(),
-                        "sh", "-c", "nc -l -p " + PORT + " > /dev/null");
+                        "sh", "-c", "nc -l -p " + PORT + " > /dev/null; sleep 10");
                 TimeUnit.MILLISECONDS.sleep(500); // nc listening; a container start is the slow part
                 PodmanFixture.Container client = podman.run(prefix + "-cli", "host", List.of(),
-                        "sh", "-c", "echo hello-from-a-container | nc 127.0.0.1 " + PORT);
+                        "sh", "-c", "echo hello-from-a-container | nc 127.0.0.1 " + PORT + "; sleep 10");
                 String line = awaitRecord(json, daemon);
                 assertField(line, "SRC_PROC_CONTAINER_ID", client.id());
                 assertField(line, "DST_PROC_CONTAINER_ID", server.id());
