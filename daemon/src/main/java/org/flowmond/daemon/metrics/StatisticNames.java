@@ -105,6 +105,7 @@ public final class StatisticNames {
         m.put("tc.ipv6-ext-header-limit", Family.counter(PREFIX + "tc_ipv6_ext_header_limit_packets",
                 "IPv6 packets with more extension headers than the parser follows"));
         m.put("tc.interfaces", Family.gauge(PREFIX + "tc_interfaces", "Interfaces the TC programs are attached to"));
+        m.put("tc.namespaces", Family.gauge(PREFIX + "tc_namespaces", "Network namespaces the TC programs count in (flowmon.namespaces)"));
         m.put("ipfix.records-queued", Family.counter(PREFIX + "ipfix_records_queued", "Records accepted into the IPFIX send queue"));
         m.put("ipfix.records-encoded", Family.counter(PREFIX + "ipfix_records_encoded", "Flow data records put into IPFIX messages"));
         m.put("ipfix.records-failed", Family.counter(PREFIX + "ipfix_records_failed", "Records that could not be encoded (logged)"));
