@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.flowmond.bpf.libbpf.RateLimitedLogger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,7 @@ public final class ContainerResolver {
     private long lastUnresolvedLog;
     private long unresolvedSinceLog;
     /** Failed and truncated walks: the first logged at once, then at most one line a minute. */
-    private final RateLimitedWarning walkProblems;
+    private final RateLimitedLogger walkProblems;
 
     private long hits;
     private long misses;
@@ -85,7 +87,7 @@ public final class ContainerResolver {
             }
         };
         this.lastUnresolvedLog = nanoClock.getAsLong() - LOG_EVERY_NANOS;
-        this.walkProblems = new RateLimitedWarning(LOG, LOG_EVERY_NANOS, lastUnresolvedLog);
+        this.walkProblems = new RateLimitedLogger(LOG, LOG_EVERY_NANOS, TimeUnit.NANOSECONDS, nanoClock);
     }
 
     /** The identity of cgroup {@code cgroupId}, with no process to ask. */
@@ -138,15 +140,15 @@ public final class ContainerResolver {
             lastScan = tree.scan(scanLimit);
         } catch (UncheckedIOException e) {
             failedScans++;
-            walkProblems.note(now, () -> "cannot walk the cgroup tree under " + tree.mount() + " ("
-                    + e.getCause() + "): cgroups not seen before are not resolved to containers until a walk succeeds");
+            walkProblems.warn("cannot walk the cgroup tree under " + tree.mount() + " (" + e.getCause()
+                    + "): cgroups not seen before are not resolved to containers until a walk succeeds", null);
             return;
         }
         if (lastScan.truncated()) {
             truncatedScans++;
-            walkProblems.note(now, () -> "the cgroup tree under " + tree.mount() + " has more than " + scanLimit
+            walkProblems.warn("the cgroup tree under " + tree.mount() + " has more than " + scanLimit
                     + " cgroups: the walk stopped there, cgroups past it are not resolved to containers (counted as "
-                    + "unresolved)");
+                    + "unresolved)", null);
         }
     }
 

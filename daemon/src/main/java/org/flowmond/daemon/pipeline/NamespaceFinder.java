@@ -52,13 +52,9 @@ final class NamespaceFinder {
     private void addProcessNamespaces(Map<Long, String> found) {
         try (DirectoryStream<Path> pids = Files.newDirectoryStream(proc, NamespaceFinder::isPid)) {
             for (Path pid : pids) {
-                Path ns = pid.resolve("ns/net");
-                try {
-                    long inode = ((Number) Files.getAttribute(ns, "unix:ino")).longValue();
-                    found.putIfAbsent(inode, ns.toString());
-                } catch (IOException | SecurityException gone) {
-                    // the process ended while we listed, or its namespace is not ours to see
-                }
+                // empty when the process ended while we listed
+                namespaces.inodeOf(Integer.parseInt(pid.getFileName().toString()))
+                        .ifPresent(inode -> found.putIfAbsent(inode, pid.resolve("ns/net").toString()));
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot list " + proc, e);
