@@ -55,35 +55,45 @@ static __always_inline void owner_count(__u32 which)
 		*value += 1; /* per-CPU slot; BPF programs do not migrate while running */
 }
 
-/* The owner of the socket bound at (proto, addr, port): exact address first, then a wildcard
- * bind in the network namespace wildcard_netns (0: none, when the address may belong to another
- * namespace than the one the caller is in). */
-static __always_inline struct sock_owner *endpoint_owner_of(__u8 proto, const __u8 *addr, __u16 port,
-							   __u32 wildcard_netns)
+/* The owner of the socket bound exactly at (proto, addr, port). */
+static __always_inline struct sock_owner *endpoint_owner_exact(__u8 proto, const __u8 *addr, __u16 port)
 {
 	struct owner_endpoint ep = { .port = port, .proto = proto };
 	__u64 *cookie;
 
 	__builtin_memcpy(ep.addr, addr, FLOWMON_ADDR_LEN);
 	cookie = bpf_map_lookup_elem(&owner_endpoints, &ep);
-	if (!cookie) {
-		if (!wildcard_netns)
-			return NULL;
-		__builtin_memset(ep.addr, 0, FLOWMON_ADDR_LEN);
-		ep.netns_ino = wildcard_netns;
-		cookie = bpf_map_lookup_elem(&owner_endpoints, &ep);
-		if (!cookie)
-			return NULL;
-	}
-	return bpf_map_lookup_elem(&sock_owners, cookie);
+	return cookie ? bpf_map_lookup_elem(&sock_owners, cookie) : NULL;
 }
 
-/* The endpoint key of a bound socket: a wildcard address carries its namespace. */
-static __always_inline void endpoint_set_netns(struct owner_endpoint *ep, __u32 netns)
+/* The owner of the socket bound to the wildcard address at (proto, port) in network namespace netns. */
+static __always_inline struct sock_owner *endpoint_owner_wildcard(__u8 proto, __u16 port, __u32 netns)
+{
+	struct owner_endpoint ep = { .port = port, .proto = proto, .netns_ino = netns };
+	__u64 *cookie = bpf_map_lookup_elem(&owner_endpoints, &ep);
+
+	return cookie ? bpf_map_lookup_elem(&sock_owners, cookie) : NULL;
+}
+
+/* The owner of the socket bound at (proto, addr, port): exact address first, then a wildcard
+ * bind in the network namespace wildcard_netns (0: none, when the address may belong to another
+ * namespace than the one the caller is in). */
+static __always_inline struct sock_owner *endpoint_owner_of(__u8 proto, const __u8 *addr, __u16 port,
+							   __u32 wildcard_netns)
+{
+	struct sock_owner *o = endpoint_owner_exact(proto, addr, port);
+
+	if (o || !wildcard_netns)
+		return o;
+	return endpoint_owner_wildcard(proto, port, wildcard_netns);
+}
+
+/* Whether an endpoint key is a wildcard bind (its key then carries the namespace). */
+static __always_inline bool endpoint_is_wildcard(const struct owner_endpoint *ep)
 {
 	const __u32 *a = (const __u32 *)ep->addr;
 
-	ep->netns_ino = (a[0] | a[1] | a[2] | a[3]) ? 0 : netns;
+	return !(a[0] | a[1] | a[2] | a[3]);
 }
 
 #endif /* OWNER_MAPS_BPF_H */

@@ -230,8 +230,10 @@ static __always_inline int on_post_bind(struct bpf_sock *ctx, int family)
 	bpf_sock_local(ctx, family, ep.addr);
 	ep.port = ctx->src_port;
 	ep.proto = ctx->protocol;
-	/* the binding process's namespace: the socket's, unless it was made in another one and passed */
-	endpoint_set_netns(&ep, BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), nsproxy, net_ns, ns.inum));
+	/* a wildcard is keyed with the binding process's namespace: the socket's, unless it was made in
+	 * another one and passed */
+	if (endpoint_is_wildcard(&ep))
+		ep.netns_ino = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), nsproxy, net_ns, ns.inum);
 	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_ANY) ||
 	    bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY))
 		owner_count(OWNER_CTR_ENDPOINT_FULL);
@@ -349,7 +351,9 @@ static __always_inline void on_accepted(struct bpf_sock_ops *ctx, __u64 cookie)
 	struct sock_owner o, *listener;
 
 	sockops_tuple(ctx, &t);
-	listener = endpoint_owner_of(IPPROTO_TCP, t.local_addr, t.local_port, sockops_netns(ctx));
+	listener = endpoint_owner_exact(IPPROTO_TCP, t.local_addr, t.local_port);
+	if (!listener) /* the namespace costs a helper and reads: only for a wildcard listener */
+		listener = endpoint_owner_wildcard(IPPROTO_TCP, t.local_port, sockops_netns(ctx));
 	if (listener) {
 		__builtin_memcpy(&o, listener, sizeof(o));
 		o.stamp_ns = bpf_ktime_get_ns();
@@ -601,7 +605,8 @@ int owner_seed(struct bpf_iter__task_file *ctx)
 		return 0;
 	if (is_v4_mapped((__u32 *)ep.addr) && ((__u32 *)ep.addr)[3] == 0)
 		__builtin_memset(ep.addr, 0, FLOWMON_ADDR_LEN);
-	endpoint_set_netns(&ep, BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum));
+	if (endpoint_is_wildcard(&ep))
+		ep.netns_ino = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_NOEXIST) == 0)
 		bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY);
 	return 0;
