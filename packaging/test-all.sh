@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as README.md gives it and .ci/run runs it (as root, after install-deps.sh):
-# 1. the syscall-probe objects attached by plain libbpf on Debian's 6.1 and 6.12 kernels under
+# 1. the syscall-probe objects attached by plain libbpf on Debian's 5.10, 6.1 and 6.12 kernels under
 #    qemu (kprobe, fentry, tracepoint: packaging/vm/README.md);
 # 2. every module's tests (real BPF in this kernel, namespaces, real collectors), then in the
 #    package phase the jar tests, including the daemon end to end on the same kernels (kprobe,

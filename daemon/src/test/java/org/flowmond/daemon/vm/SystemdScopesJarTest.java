@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.flowmond.bpf.libbpf.RateLimitedLogger;
 import org.flowmond.daemon.container.ContainerResolver;
 import org.flowmond.daemon.container.ScopeCheck;
 import org.flowmond.testing.Privileges;
@@ -58,7 +59,7 @@ class SystemdScopesJarTest {
 
     /** The classes ScopeCheck needs, where they are on the host (the guest's root is the host's). */
     private static String classpath() {
-        return Stream.of(ScopeCheck.class, ContainerResolver.class, LoggerFactory.class)
+        return Stream.of(ScopeCheck.class, ContainerResolver.class, RateLimitedLogger.class, LoggerFactory.class)
                 .map(c -> Path.of(toUri(c)).toString()).distinct().collect(Collectors.joining(":"));
     }
 
