@@ -195,14 +195,13 @@ struct owner_endpoint {
 	__u16 port;                        /* 16: local port, host order */
 	__u8  proto;                       /* 18: IPPROTO_TCP or IPPROTO_UDP */
 	__u8  _pad;                        /* 19 */
-	__u32 netns_ino;                   /* 20: a wildcard bind's network namespace (every container may
-	                                    *     bind 0.0.0.0:80: a wildcard matches only a packet in its
-	                                    *     own namespace); 0 for an exact address */
+	__u32 netns_ino;                   /* 20: the socket's network namespace: every container may bind
+	                                    *     0.0.0.0:80, or 10.88.0.2:80 in namespaces of their own */
 };
 
 /* Key of "owner_tuples": a connection seen from its local end -> the local socket's cookie, for
  * packets that carry no socket (ingress, or scrubbed crossing a veth into another namespace).
- * 40 bytes. */
+ * 44 bytes. */
 struct owner_tuple {
 	__u8  local_addr[FLOWMON_ADDR_LEN];  /*  0 */
 	__u8  remote_addr[FLOWMON_ADDR_LEN]; /* 16 */
@@ -210,6 +209,21 @@ struct owner_tuple {
 	__u16 remote_port;                 /* 34 */
 	__u8  proto;                       /* 36 */
 	__u8  _pad[3];                     /* 37 */
+	__u32 netns_ino;                   /* 40: the socket's network namespace (equal 5-tuples repeat
+	                                    *     across namespaces with the same private addresses) */
+};
+
+/* Key of "owner_addr_netns": a local address, for the lookups of a flow counted in another
+ * namespace than its sockets' (the host's end of a container's veth). */
+struct owner_addr {
+	__u8  addr[FLOWMON_ADDR_LEN];      /* 0: IPv4 mapped */
+};
+
+/* Value of "owner_addr_netns": the last two distinct network namespaces whose sockets used the
+ * address (copies of one private network repeat addresses). 8 bytes. */
+struct owner_addr_netns {
+	__u32 latest;                      /* 0 */
+	__u32 previous;                    /* 4: 0 if none */
 };
 
 /* Output of the seeding iterator: an open socket that has no cookie yet. 8 bytes. */
@@ -223,7 +237,7 @@ struct owner_seed_miss {
 enum flowmon_owner_counter {
 	OWNER_CTR_OWNER_FULL = 0,  /* sock_owners update failed: the socket stays without owner */
 	OWNER_CTR_ENDPOINT_FULL,   /* owner_endpoints update failed */
-	OWNER_CTR_TUPLE_FULL,      /* owner_tuples update failed */
+	OWNER_CTR_TUPLE_FULL,      /* owner_tuples (or owner_addr_netns) update failed */
 	OWNER_CTR_NO_OWNER_SOCKET, /* TC: the packet's socket has no owner */
 	OWNER_CTR_NO_OWNER_ADDR,   /* TC: no socket, and neither 5-tuple nor local endpoint known */
 	OWNER_CTR_SEEDED,          /* owners written by the start-up scan */

@@ -59,6 +59,9 @@ public final class Nfacctd implements AutoCloseable {
                 "daemonize: false",
                 "nfacctd_ip: 127.0.0.1",
                 "nfacctd_port: " + port,
+                // 4 MiB (the kernel doubles it; as root beyond rmem_max): a burst of 10,000 records
+                // overflowed the default 208 KiB on a loaded machine
+                "nfacctd_pipe_size: 4194304",
                 "aggregate_primitives: " + primitivesFile,
                 "plugins: print[p]",
                 "aggregate[p]: " + aggregate,
