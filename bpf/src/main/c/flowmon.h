@@ -28,7 +28,7 @@ enum owner_method {
 };
 
 /* The process that owns a socket, kept per socket cookie in "sock_owners" and copied by the TC
- * program into the flow entries of the socket's packets. 72 bytes. */
+ * program into the flow entries of the socket's packets. 80 bytes. */
 struct sock_owner {
 	__u64 stamp_ns;                    /*  0: bpf_ktime_get_ns() when written: the owner's version;
 	                                    *     0 = no owner (an unstamped flow) */
@@ -47,6 +47,8 @@ struct sock_owner {
 	__u8  _pad;                        /* 39 */
 	char  comm[FLOWMON_COMM_LEN];      /* 40: the process's (thread group leader's) name */
 	char  parent_comm[FLOWMON_COMM_LEN]; /* 56 */
+	__u32 netns_ino;                   /* 72: the network namespace the socket lives in */
+	__u32 _pad2;                       /* 76 */
 };
 
 /* ---------------------------------------------------------------- TC flow counting */
@@ -72,7 +74,7 @@ struct flow_key {
 	__u32 netns_ino;                   /* 44: inode of the counting network namespace */
 };
 
-/* Counters of one unidirectional flow and the processes at its ends. 192 bytes.
+/* Counters of one unidirectional flow and the processes at its ends. 208 bytes.
  * A "packet" is a wire packet: a GSO/GRO super-packet counts as skb->gso_segs packets, and
  * "bytes" is the IP bytes those wire packets carry (the L3+L4 headers repeated per segment). */
 struct flow_stats {
@@ -85,11 +87,11 @@ struct flow_stats {
 	__u32 owner_misses;                /*  36: OWNER_MISS_* bits: why an end has no owner */
 	__u64 owner_check_ns;              /*  40: when the address lookups for the owners last ran */
 	struct sock_owner src_owner;       /*  48: the local process that sent, stamp_ns 0 if none */
-	struct sock_owner dst_owner;       /* 120: the local process that receives, stamp_ns 0 if none */
+	struct sock_owner dst_owner;       /* 128: the local process that receives, stamp_ns 0 if none */
 };
 
 /* A packet that could not be counted in the flow map (map full, ...): sent to user space
- * through the overflow ring buffer so it is still accounted. 248 bytes. */
+ * through the overflow ring buffer so it is still accounted. 264 bytes. */
 struct flow_overflow_event {
 	struct flow_key   key;             /*  0 */
 	__u32             error;           /* 48: -errno of the failed map update, positive */

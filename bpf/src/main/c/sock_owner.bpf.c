@@ -75,6 +75,7 @@ static __always_inline void owner_from_task(struct sock_owner *o, struct task_st
 	o->uid = BPF_CORE_READ(task, cred, uid.val);
 	o->gid = BPF_CORE_READ(task, cred, gid.val);
 	o->ppid = BPF_CORE_READ(parent, tgid);
+	o->netns_ino = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum); /* the socket's, but for a passed one */
 	o->method = method;
 	BPF_CORE_READ_INTO(&o->comm, task, group_leader, comm);
 	BPF_CORE_READ_INTO(&o->parent_comm, parent, group_leader, comm);
@@ -368,6 +369,7 @@ static __always_inline void on_accepted(struct bpf_sock_ops *ctx, __u64 cookie)
 		__builtin_memcpy(&o, listener, sizeof(o));
 		o.stamp_ns = bpf_ktime_get_ns();
 		o.method = OWNER_ACCEPT;
+		o.netns_ino = t.netns_ino;
 		o.tuple_known = 1;
 		o.forget_at_close = 0;
 		owner_write(cookie, &o, BPF_NOEXIST);
@@ -595,11 +597,12 @@ int owner_seed(struct bpf_iter__task_file *ctx)
 		return 0;
 	}
 	owner_from_task(&o, task, OWNER_EXISTING);
+	netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	o.netns_ino = netns;
 	if (bpf_map_update_elem(&sock_owners, &cookie, &o, BPF_NOEXIST) == 0)
 		owner_count(OWNER_CTR_SEEDED);
 	else if (!bpf_map_lookup_elem(&sock_owners, &cookie))
 		owner_count(OWNER_CTR_OWNER_FULL); /* not EEXIST (a hook wrote a newer owner): full */
-	netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 	if (sock_tuple(sk, proto, &t)) {
 		t.netns_ino = netns;
 		owner_tuple_write(&t, cookie, BPF_NOEXIST); /* a live hook's entry is newer */

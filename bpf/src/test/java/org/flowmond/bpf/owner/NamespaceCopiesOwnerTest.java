@@ -131,20 +131,25 @@ class NamespaceCopiesOwnerTest {
         UniFlow leaving = flow(flows, proto, Direction.EGRESS, c.inodeA, clientPort, serverPort);
         UniFlow arriving = flow(flows, proto, Direction.INGRESS, c.inodeB, clientPort, serverPort);
         assertEquals(leaving.counters().packets(), arriving.counters().packets(), what + ": one copy's packets");
-        assertProcess(leaving.sourceOwner(), c.client, what + ": the client, leaving A through its socket");
-        assertProcess(arriving.destinationOwner(), c.server, what + ": the server, in B where it was counted");
+        assertProcess(leaving.sourceOwner(), c.client, c.inodeA, what + ": the client, leaving A through its socket");
+        assertProcess(arriving.destinationOwner(), c.server, c.inodeB,
+                what + ": the server, in B where it was counted");
         if (crossFound) {
-            assertProcess(leaving.destinationOwner(), c.server, what + ": the server seen from A, its address unique");
-            assertProcess(arriving.sourceOwner(), c.client, what + ": the client seen from B, its address unique");
+            assertProcess(leaving.destinationOwner(), c.server, c.inodeB,
+                    what + ": the server seen from A, its address unique");
+            assertProcess(arriving.sourceOwner(), c.client, c.inodeA,
+                    what + ": the client seen from B, its address unique");
         } else {
             assertNull(leaving.destinationOwner(), what + ": the server seen from A is in both copies' B: no guess");
             assertNull(arriving.sourceOwner(), what + ": the client seen from B is in both copies' A: no guess");
         }
     }
 
-    private static void assertProcess(SocketOwner o, OwnerPeer peer, String what) {
+    /** o is peer's, and its socket lives in namespace netns. */
+    private static void assertProcess(SocketOwner o, OwnerPeer peer, long netns, String what) {
         assertNotNull(o, what + ": no owner");
         assertEquals(peer.pid(), o.pid(), what);
+        assertEquals(netns, o.netns(), what + ": the socket's namespace");
     }
 
     private static UniFlow flow(List<UniFlow> flows, int proto, Direction dir, long netns, int srcPort, int dstPort) {

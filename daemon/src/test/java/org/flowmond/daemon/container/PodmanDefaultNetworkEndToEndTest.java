@@ -52,10 +52,13 @@ class PodmanDefaultNetworkEndToEndTest {
     @TempDir
     Path dir;
     private final List<Process> hostProcesses = new ArrayList<>();
+    /** Podman's bridge network turns the host's IPv4 forwarding on; new namespaces inherit it. */
+    private final String ipForward = Tools.run("sysctl", "-n", "net.ipv4.ip_forward").strip();
 
     @AfterEach
     void cleanUp() {
         hostProcesses.forEach(Process::destroyForcibly);
+        Tools.runUnchecked(List.of("sysctl", "-qw", "net.ipv4.ip_forward=" + ipForward)); // as other tests expect it
     }
 
     @Test
