@@ -6,6 +6,7 @@ import java.util.function.BiConsumer;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.ipfix.FlowEndReason;
 
 /**
  * The daemon's flow table: biflows from the TC program, syscall flows from the connect/accept
@@ -98,7 +99,7 @@ public final class FlowTable {
     /** The unexported calls of every active syscall flow (the seed tables include them). */
     public void forEachActiveSyscallFlow(BiConsumer<SyscallFlowKey, SyscallFlowRecord> action) {
         syscalls.forEachPending((e, s) -> action.accept(e.key, new SyscallFlowRecord(e.key, e.process, s,
-                EndReason.FORCED_END)));
+                FlowEndReason.FORCED_END)));
     }
 
     public int activeBiflows() {
@@ -115,7 +116,7 @@ public final class FlowTable {
     }
 
     /** Builds the record of {@code b}'s counters since its last export; drops empty and filtered ones. */
-    private void exportBiflow(Biflow b, EndReason reason) {
+    private void exportBiflow(Biflow b, FlowEndReason reason) {
         Biflow.Travel fwd = b.lowIsInitiator ? b.lowToHigh : b.highToLow;
         Biflow.Travel rev = b.lowIsInitiator ? b.highToLow : b.lowToHigh;
         long fp = fwd.packets - fwd.exportedPackets;
@@ -123,7 +124,7 @@ public final class FlowTable {
         long rp = rev.packets - rev.exportedPackets;
         long rb = rev.bytes - rev.exportedBytes;
         if (fp == 0 && fb == 0 && rp == 0 && rb == 0) {
-            if (reason != EndReason.ACTIVE_TIMEOUT) {
+            if (reason != FlowEndReason.ACTIVE_TIMEOUT) {
                 stats.biflowsEndedEmpty.incrementAndGet(); // never export a record without packets
             }
             return;

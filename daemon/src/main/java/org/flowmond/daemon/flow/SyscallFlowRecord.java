@@ -1,5 +1,7 @@
 package org.flowmond.daemon.flow;
 
+import org.flowmond.ipfix.FlowEndReason;
+
 /**
  * One exported syscall flow: the calls since its previous export (or its start).
  *
@@ -8,5 +10,5 @@ package org.flowmond.daemon.flow;
  * @param stats   count, first and last call of this record; MTBS derives from them
  * @param reason  why it was exported
  */
-public record SyscallFlowRecord(SyscallFlowKey key, ProcessInfo process, SyscallStats stats, EndReason reason) {
+public record SyscallFlowRecord(SyscallFlowKey key, ProcessInfo process, SyscallStats stats, FlowEndReason reason) {
 }

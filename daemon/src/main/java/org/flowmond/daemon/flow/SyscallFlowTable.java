@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.ipfix.FlowEndReason;
 
 /**
  * Syscall flows (seed report): per {@link SyscallFlowKey}, the calls and their MTBS.
@@ -104,9 +105,9 @@ final class SyscallFlowTable {
             long lastCall = e.lifetime.lastNanos();
             if (lastCall + params.idleNanos() <= now) {
                 flows.remove(e.key);
-                export(e, EndReason.IDLE_TIMEOUT, sink);
+                export(e, FlowEndReason.IDLE_TIMEOUT, sink);
             } else if (e.lastExportNanos + params.activeNanos() <= now) {
-                export(e, EndReason.ACTIVE_TIMEOUT, sink);
+                export(e, FlowEndReason.ACTIVE_TIMEOUT, sink);
                 e.lastExportNanos = now;
                 e.ticket = deadlines.schedule(e, deadline(e, lastCall));
             } else {
@@ -119,7 +120,7 @@ final class SyscallFlowTable {
     /** Exports and forgets every flow (shutdown). */
     void flushAll(FlowSink sink) {
         for (Entry e : flows.values()) {
-            export(e, EndReason.FORCED_END, sink);
+            export(e, FlowEndReason.FORCED_END, sink);
         }
         flows.clear();
         deadlines.clear();
@@ -157,10 +158,10 @@ final class SyscallFlowTable {
         Entry oldest = it.next().getValue();
         it.remove();
         oldest.ticket.cancel();
-        export(oldest, EndReason.LACK_OF_RESOURCES, sink);
+        export(oldest, FlowEndReason.LACK_OF_RESOURCES, sink);
     }
 
-    private void export(Entry e, EndReason reason, FlowSink sink) {
+    private void export(Entry e, FlowEndReason reason, FlowSink sink) {
         if (e.pending == null) {
             return; // everything was exported at the last active timeout: never send an empty record
         }

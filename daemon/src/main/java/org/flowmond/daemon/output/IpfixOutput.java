@@ -137,7 +137,7 @@ public final class IpfixOutput implements ExportOutput {
                 .forward(r.fwdPackets(), r.fwdBytes(), r.fwdTcpFlags(), millis(r.startNanos()), millis(r.endNanos()))
                 .reverse(r.revPackets(), r.revBytes(), r.revTcpFlags(), millis(r.startNanos()), millis(r.endNanos()))
                 .flowId(flowId)
-                .endReason(FlowEndReason.values()[r.reason().code() - 1])
+                .endReason(r.reason())
                 .biflowDirection(r.initiatorRule() == InitiatorRule.FIRST_PACKET && r.protocol() != 6
                         ? BiflowDirection.ARBITRARY : BiflowDirection.INITIATOR)
                 .sourceProcess(process(r.srcProcess()))

@@ -20,6 +20,7 @@ import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.ipfix.FlowEndReason;
 import org.junit.jupiter.api.Test;
 
 /** Process attribution from the owners the kernel stamps on flow entries: which side, how, and for how long. */
@@ -128,7 +129,7 @@ class AttributionTest {
             assertEquals(200, pid(r.dstProcess()));
             assertEquals(InitiatorRule.SYSCALL, r.initiatorRule());
         }
-        assertEquals(EndReason.IDLE_TIMEOUT, f.biflows.get(1).reason());
+        assertEquals(FlowEndReason.IDLE_TIMEOUT, f.biflows.get(1).reason());
         assertEquals(1, f.biflows.get(1).fwdPackets());
         assertEquals(1, f.biflows.get(1).revPackets());
     }
@@ -169,7 +170,7 @@ class AttributionTest {
         f.table.flushAll();
         assertEquals(3, f.biflows.size(), f.biflows.toString());
         for (BiflowRecord r : f.biflows) {
-            assertEquals(EndReason.ACTIVE_TIMEOUT, r.reason());
+            assertEquals(FlowEndReason.ACTIVE_TIMEOUT, r.reason());
             assertEquals(4321, pid(r.srcProcess()), r.toString());
         }
     }

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.ipfix.FlowEndReason;
 import org.junit.jupiter.api.Test;
 
 /** Merge, observation points, initiator rules and every flowEndReason, with a hand-driven clock. */
@@ -76,7 +77,7 @@ class BiflowTableTest {
         assertEquals(6000, r.revBytes());
         assertEquals(T0, r.startNanos());
         assertEquals(T0 + 950 * MS, r.endNanos());
-        assertEquals(EndReason.IDLE_TIMEOUT, r.reason());
+        assertEquals(FlowEndReason.IDLE_TIMEOUT, r.reason());
         assertEquals(1, r.reason().code());
         assertEquals(2, r.fwdIfindex());
         assertEquals(4, r.ipVersion());
@@ -102,7 +103,7 @@ class BiflowTableTest {
         assertTrue(f.biflows.isEmpty(), "still lingering");
         f.at(T0 + 3 * S);
         BiflowRecord r = f.biflows.get(0);
-        assertEquals(EndReason.END_OF_FLOW, r.reason());
+        assertEquals(FlowEndReason.END_OF_FLOW, r.reason());
         assertEquals(3, r.reason().code());
         assertEquals(8, r.fwdPackets());
         assertEquals(552, r.fwdBytes());
@@ -122,7 +123,7 @@ class BiflowTableTest {
         f.at(T0 + 2 * S);
         assertEquals(1, f.biflows.size());
         BiflowRecord r = f.biflows.get(0);
-        assertEquals(EndReason.END_OF_FLOW, r.reason());
+        assertEquals(FlowEndReason.END_OF_FLOW, r.reason());
         assertEquals(InitiatorRule.SYN, r.initiatorRule());
         assertEquals(new Endpoint(ip("10.0.0.2"), 40000), r.src());
         assertEquals(1, r.fwdPackets());
@@ -141,7 +142,7 @@ class BiflowTableTest {
         BiflowRecord r = f.biflows.get(0);
         assertEquals(InitiatorRule.SYN, r.initiatorRule());
         assertEquals(40000, r.src().port());
-        assertEquals(EndReason.FORCED_END, r.reason());
+        assertEquals(FlowEndReason.FORCED_END, r.reason());
         assertEquals(4, r.reason().code());
     }
 
@@ -154,7 +155,7 @@ class BiflowTableTest {
         f.at(T0 + 60 * S);
         assertEquals(1, f.biflows.size());
         BiflowRecord first = f.biflows.get(0);
-        assertEquals(EndReason.ACTIVE_TIMEOUT, first.reason());
+        assertEquals(FlowEndReason.ACTIVE_TIMEOUT, first.reason());
         assertEquals(2, first.reason().code());
         assertEquals(100, first.fwdPackets());
         assertEquals(50, first.revPackets());
@@ -166,7 +167,7 @@ class BiflowTableTest {
         f.scan();
         f.at(T0 + 120 * S);
         BiflowRecord second = f.biflows.get(1);
-        assertEquals(EndReason.ACTIVE_TIMEOUT, second.reason());
+        assertEquals(FlowEndReason.ACTIVE_TIMEOUT, second.reason());
         assertEquals(30, second.fwdPackets());
         assertEquals(3_000, second.fwdBytes());
         assertEquals(10, second.revPackets());
@@ -196,7 +197,7 @@ class BiflowTableTest {
         f.scan();
         assertEquals(1, f.biflows.size());
         BiflowRecord r = f.biflows.get(0);
-        assertEquals(EndReason.LACK_OF_RESOURCES, r.reason());
+        assertEquals(FlowEndReason.LACK_OF_RESOURCES, r.reason());
         assertEquals(5, r.reason().code());
         assertEquals(2, r.src().port());
         assertEquals(2, f.table.activeBiflows());
@@ -304,7 +305,7 @@ class BiflowTableTest {
         assertEquals(1, f.biflows.size());
         BiflowRecord evicted = f.biflows.get(0);
         assertEquals(1002, evicted.src().port());
-        assertEquals(EndReason.LACK_OF_RESOURCES, evicted.reason());
+        assertEquals(FlowEndReason.LACK_OF_RESOURCES, evicted.reason());
         assertEquals(2, evicted.fwdPackets(), "the eviction's own final reading");
         f.table.flushAll();
         assertEquals(3, f.biflows.size());

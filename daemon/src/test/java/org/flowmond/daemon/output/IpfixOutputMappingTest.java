@@ -15,7 +15,7 @@ import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.daemon.flow.BiflowRecord;
-import org.flowmond.daemon.flow.EndReason;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.daemon.flow.ProcessInfo;
@@ -35,7 +35,7 @@ class IpfixOutputMappingTest {
     static BiflowRecord loopbackFlow(Attribution client, Attribution server) throws Exception {
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("127.0.0.1"), 40000),
                 new Endpoint(InetAddress.getByName("127.0.0.1"), 80), InitiatorRule.SYSCALL, 5, 400, 0x1b, 4, 300, 0x1b,
-                T0, T0 + 1_000_000L, 1, 1, Direction.EGRESS, Direction.EGRESS, EndReason.END_OF_FLOW, client, server);
+                T0, T0 + 1_000_000L, 1, 1, Direction.EGRESS, Direction.EGRESS, FlowEndReason.END_OF_FLOW, client, server);
     }
 
     static Attribution attribution(int pid, String name, OwnerMethod how) {
@@ -85,7 +85,7 @@ class IpfixOutputMappingTest {
 
     private static SyscallFlowRecord syscall(SocketEventKind kind, ConnectOutcome outcome) throws Exception {
         return new SyscallFlowRecord(new SyscallFlowKey(kind, 7, "curl", 4, InetAddress.getByName("10.0.0.2"),
-                InetAddress.getByName("10.0.0.1"), 80, outcome), null, new SyscallStats(2, T0, T0 + 1000), EndReason.IDLE_TIMEOUT);
+                InetAddress.getByName("10.0.0.1"), 80, outcome), null, new SyscallStats(2, T0, T0 + 1000), FlowEndReason.IDLE_TIMEOUT);
     }
 
     @Test
