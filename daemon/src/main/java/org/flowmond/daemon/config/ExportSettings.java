@@ -3,6 +3,7 @@ package org.flowmond.daemon.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.flowmond.ipfix.BiflowMode;
 
 /**
  * {@code flowmon.export.*}: IPFIX export.

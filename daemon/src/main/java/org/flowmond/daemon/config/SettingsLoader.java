@@ -15,12 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.tc.TcAttachMode;
+import org.flowmond.ipfix.BiflowMode;
 import org.flowmond.ipfix.TlsFiles;
 import org.flowmond.ipfix.transport.TlsContexts;
 
@@ -39,6 +42,8 @@ public final class SettingsLoader {
     private static final int PID_MAX_LIMIT = 4_194_304;
     private static final int MAX_TABLE = 16_777_216;
     private static final long PAGE_SIZE = 4096;
+    /** {@code flowmon.export.biflow}'s words: the configuration's names for the exporter's encodings. */
+    private static final Map<String, BiflowMode> BIFLOW_WORDS = biflowWords();
 
     private final Config reference;
 
@@ -272,10 +277,18 @@ public final class SettingsLoader {
                 in.duration(p + "template-refresh", Duration.ofSeconds(1), Duration.ofDays(1)),
                 in.intIn(p + "template-refresh-messages", 0, 1_000_000),
                 enterprise,
-                in.enumValue(p + "biflow", BiflowMode.class),
+                in.choice(p + "biflow", BIFLOW_WORDS),
                 in.intIn(p + "send-queue-limit", 1, 1_000_000),
                 in.intIn(p + "collector-buffer", 1, 1_000_000),
                 tls(in, collectors));
+    }
+
+    private static Map<String, BiflowMode> biflowWords() {
+        Map<String, BiflowMode> words = new LinkedHashMap<>();
+        words.put("rfc5103", BiflowMode.RFC5103);
+        words.put("ntop", BiflowMode.NPROBE);
+        words.put("uniflow", BiflowMode.UNIFLOWS);
+        return words;
     }
 
     private static Collector collector(ConfigValue value, String path) throws ConfigError {

@@ -88,7 +88,7 @@ public final class IpfixOutput implements ExportOutput {
         List<Collector> collectors = s.export().collectors().stream().map(c -> collector(c, s.export())).toList();
         return new ExporterSettings(collectors, s.export().observationDomainId(), s.export().mtu(),
                 s.export().templateRefresh(), s.export().templateRefreshMessages(), s.stats().interval(),
-                s.export().enterpriseId(), mode(s.export().biflow()), s.export().sendQueueLimit(),
+                s.export().enterpriseId(), s.export().biflow(), s.export().sendQueueLimit(),
                 s.outputs().ipfixFile());
     }
 
@@ -101,14 +101,6 @@ public final class IpfixOutput implements ExportOutput {
                 yield Collector.tls(c.host(), c.port(), new TlsFiles(tls.certificate(), tls.key(), tls.ca()),
                         export.collectorBuffer());
             }
-        };
-    }
-
-    static BiflowMode mode(org.flowmond.daemon.config.BiflowMode m) {
-        return switch (m) {
-            case RFC5103 -> BiflowMode.RFC5103;
-            case NTOP -> BiflowMode.NPROBE;
-            case UNIFLOW -> BiflowMode.UNIFLOWS;
         };
     }
 

@@ -15,6 +15,7 @@ import java.util.Set;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.tc.TcAttachMode;
+import org.flowmond.ipfix.BiflowMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,7 +129,7 @@ class SettingsLoaderTest {
         assertFalse(s.attribution().procScanAtStart());
         assertEquals(new ExportSettings(List.of(new Collector("::1", 2055), new Collector("collector.example.org", 4739),
                         new Collector("fe80::1%eth0", 4739)), 4294967295L, 9000, Duration.ofMinutes(10), 0, 12345,
-                BiflowMode.UNIFLOW, 10, 20, Optional.empty()), s.export());
+                BiflowMode.UNIFLOWS, 10, 20, Optional.empty()), s.export());
         assertEquals("[::1]:2055", s.export().collectors().get(0).toString());
         assertEquals(new OutputSettings(Optional.empty(), Optional.of(json), Optional.empty(), KAFKA_OFF), s.outputs());
         assertEquals(Duration.ofSeconds(5), s.stats().interval());
