@@ -9,6 +9,7 @@ import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.config.FlowSettings;
 import org.flowmond.ipfix.FlowEndReason;
 
 /**
@@ -45,13 +46,13 @@ final class BiflowTable {
     private final KernelFlowMap kernel;
     private final Owners owners;
     private final FlowStats stats;
-    private FlowTableParams params;
+    private FlowSettings params;
     /** The params' durations in nanoseconds, computed once (deadline() runs for every changed flow of every scan). */
     private long idleNanos;
     private long activeNanos;
     private long lingerNanos;
 
-    BiflowTable(FlowTableParams params, KernelFlowMap kernel, Owners owners, FlowStats stats) {
+    BiflowTable(FlowSettings params, KernelFlowMap kernel, Owners owners, FlowStats stats) {
         useParams(params);
         this.kernel = kernel;
         this.owners = owners;
@@ -193,14 +194,14 @@ final class BiflowTable {
         deadlines.clear();
     }
 
-    void setParams(FlowTableParams p) {
+    void setParams(FlowSettings p) {
         useParams(p);
         for (Biflow b : flows.values()) {
             reschedule(b);
         }
     }
 
-    private void useParams(FlowTableParams p) {
+    private void useParams(FlowSettings p) {
         this.params = p;
         this.idleNanos = p.idleNanos();
         this.activeNanos = p.activeNanos();

@@ -6,6 +6,7 @@ import java.util.function.BiConsumer;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.config.FlowSettings;
 import org.flowmond.ipfix.FlowEndReason;
 
 /**
@@ -33,7 +34,7 @@ public final class FlowTable {
     private final Owners owners;
     private FlowFilter filter;
 
-    public FlowTable(FlowTableParams params, FlowFilter filter, NanoClock clock, KernelFlowMap kernel,
+    public FlowTable(FlowSettings params, FlowFilter filter, NanoClock clock, KernelFlowMap kernel,
                      ProcessResolver processes, FlowSink sink) {
         this.filter = filter;
         this.clock = clock;
@@ -90,7 +91,7 @@ public final class FlowTable {
     }
 
     /** New timeouts and sizes (reload). Flows keep their counters; deadlines follow the new values. */
-    public void reconfigure(FlowTableParams newParams, FlowFilter newFilter) {
+    public void reconfigure(FlowSettings newParams, FlowFilter newFilter) {
         this.filter = newFilter;
         biflows.setParams(newParams);
         syscalls.setParams(newParams);

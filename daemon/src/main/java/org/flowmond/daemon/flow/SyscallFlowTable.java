@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.daemon.config.FlowSettings;
 import org.flowmond.ipfix.FlowEndReason;
 
 /**
@@ -43,9 +44,9 @@ final class SyscallFlowTable {
     private final LinkedHashMap<SyscallFlowKey, Entry> flows = new LinkedHashMap<>(64, 0.75f, true);
     private final DeadlineQueue<Entry> deadlines = new DeadlineQueue<>();
     private final FlowStats stats;
-    private FlowTableParams params;
+    private FlowSettings params;
 
-    SyscallFlowTable(FlowTableParams params, FlowStats stats) {
+    SyscallFlowTable(FlowSettings params, FlowStats stats) {
         this.params = params;
         this.stats = stats;
     }
@@ -137,7 +138,7 @@ final class SyscallFlowTable {
     }
 
     /** New timeouts apply to every flow at its next deadline check; shorter ones are rescheduled now. */
-    void setParams(FlowTableParams p) {
+    void setParams(FlowSettings p) {
         this.params = p;
         for (Entry e : flows.values()) {
             e.ticket.cancel();
