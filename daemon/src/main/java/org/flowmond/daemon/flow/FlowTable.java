@@ -6,6 +6,7 @@ import java.util.function.BiConsumer;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.daemon.config.FlowSettings;
 import org.flowmond.ipfix.FlowEndReason;
 
@@ -32,9 +33,9 @@ public final class FlowTable {
     private final BiflowTable biflows;
     private final SyscallFlowTable syscalls;
     private final Owners owners;
-    private FlowFilter filter;
+    private FilterSettings filter;
 
-    public FlowTable(FlowSettings params, FlowFilter filter, NanoClock clock, KernelFlowMap kernel,
+    public FlowTable(FlowSettings params, FilterSettings filter, NanoClock clock, KernelFlowMap kernel,
                      ProcessResolver processes, FlowSink sink) {
         this.filter = filter;
         this.clock = clock;
@@ -58,7 +59,7 @@ public final class FlowTable {
         if (e.kind() == SocketEventKind.EXISTING) {
             return;
         }
-        if (!filter.acceptsSyscall(e.pid(), e.localPort(), e.remotePort())) {
+        if (!filter.acceptsPid(e.pid()) || !filter.acceptsPorts(e.localPort(), e.remotePort())) {
             stats.syscallEventsFiltered.incrementAndGet();
             return;
         }
@@ -91,7 +92,7 @@ public final class FlowTable {
     }
 
     /** New timeouts and sizes (reload). Flows keep their counters; deadlines follow the new values. */
-    public void reconfigure(FlowSettings newParams, FlowFilter newFilter) {
+    public void reconfigure(FlowSettings newParams, FilterSettings newFilter) {
         this.filter = newFilter;
         biflows.setParams(newParams);
         syscalls.setParams(newParams);
@@ -148,7 +149,7 @@ public final class FlowTable {
         rev.exportedBytes = rev.bytes;
         b.exports++;
         b.previousRecordEnd = end;
-        if (!filter.accepts(r)) {
+        if (!accepted(r)) {
             stats.biflowRecordsFiltered.incrementAndGet();
             return;
         }
@@ -156,6 +157,16 @@ public final class FlowTable {
         stats.biflowsByReason.get(reason).incrementAndGet();
         countOwners(b, r);
         sink.biflow(r);
+    }
+
+    /** Ports as for a syscall; a PID filter needs a process of that PID on either side, so a biflow without one fails it. */
+    private boolean accepted(BiflowRecord r) {
+        return filter.acceptsPorts(r.src().port(), r.dst().port())
+                && (!filter.hasPidFilter() || hasPid(r.srcProcess()) || hasPid(r.dstProcess()));
+    }
+
+    private boolean hasPid(Attribution a) {
+        return a != null && filter.acceptsPid(a.process().pid());
     }
 
     private void countOwners(Biflow b, BiflowRecord r) {

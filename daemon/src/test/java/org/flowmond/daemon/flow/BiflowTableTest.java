@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.ipfix.FlowEndReason;
 import org.junit.jupiter.api.Test;
 
@@ -148,7 +149,7 @@ class BiflowTableTest {
 
     @Test
     void activeTimeoutExportsDeltasAndTheFlowContinues() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 60, 1, 1000, 1000), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 60, 1, 1000, 1000), FilterSettings.NONE);
         f.put(OUT, 100, 10_000, T0, T0 + 59 * S, ACK);
         f.put(IN, 50, 2_500, T0 + MS, T0 + 59 * S, ACK);
         f.scan(); // created at T0
@@ -182,7 +183,7 @@ class BiflowTableTest {
 
     @Test
     void fullTableExportsTheOldestIdleFlowForLackOfResources() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 1000), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 1000), FilterSettings.NONE);
         FlowKey a = key("10.0.0.2", 1, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
         FlowKey b = key("10.0.0.2", 2, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
         FlowKey c = key("10.0.0.2", 3, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
@@ -287,7 +288,7 @@ class BiflowTableTest {
      */
     @Test
     void anEvictionInTheMiddleOfAScanCountsEveryPacketOnce() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 10), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 10), FilterSettings.NONE);
         FlowKey a = key("10.0.0.2", 1001, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
         FlowKey b = key("10.0.0.2", 1002, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
         FlowKey c = key("10.0.0.2", 1003, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);

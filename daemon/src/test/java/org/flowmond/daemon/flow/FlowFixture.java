@@ -22,6 +22,7 @@ import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.daemon.config.FlowSettings;
 
 /**
@@ -45,10 +46,10 @@ final class FlowFixture {
     private final Set<FlowKey> unownedSockets = new HashSet<>();
 
     FlowFixture() {
-        this(params(30, 120, 1, 1000, 1000), FlowFilter.NONE);
+        this(params(30, 120, 1, 1000, 1000), FilterSettings.NONE);
     }
 
-    FlowFixture(FlowSettings params, FlowFilter filter) {
+    FlowFixture(FlowSettings params, FilterSettings filter) {
         Path passwd = tempPasswd();
         ProcessResolver resolver = new ProcessResolver(new UserNames(passwd), passwd.getParent().resolve("noproc"));
         FlowSink sink = new FlowSink() {

@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.ipfix.FlowEndReason;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +89,7 @@ class SyscallFlowTest {
 
     @Test
     void activeSyscallFlowExportsTheCallsSinceItsLastExport() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 60, 1, 100, 100), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 60, 1, 100, 100), FilterSettings.NONE);
         for (int i = 0; i < 7; i++) { // every 10 s from T0 to T0+60s
             f.now = T0 + i * 10 * S;
             connect(f, f.now, 40000 + i);
@@ -109,7 +110,7 @@ class SyscallFlowTest {
 
     @Test
     void fullSyscallTableExportsTheOldestIdleForLackOfResources() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 100, 2), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 100, 2), FilterSettings.NONE);
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 1, "a", 0, "10.0.0.2", 1, "10.0.0.1", 80));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + MS, 2, "b", 0, "10.0.0.2", 2, "10.0.0.1", 80));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + 2 * MS, 1, "a", 0, "10.0.0.2", 3, "10.0.0.1", 80));
