@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.libbpf.BpfMap;
 import org.flowmond.bpf.libbpf.BpfObject;

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.tc.TcAttachMode;
 import org.flowmond.ipfix.BiflowMode;
 import org.flowmond.ipfix.TlsFiles;
@@ -111,7 +112,7 @@ public final class SettingsLoader {
         return new Settings(
                 interfaces(in),
                 namespaces(in),
-                in.enumValue(ROOT + ".directions", Directions.class),
+                in.enumValue(ROOT + ".directions", TcHooks.class),
                 probes(in),
                 filter(in),
                 flows(in),

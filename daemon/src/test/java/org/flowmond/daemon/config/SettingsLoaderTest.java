@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.tc.TcAttachMode;
 import org.flowmond.ipfix.BiflowMode;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class SettingsLoaderTest {
         assertEquals(InterfaceSelection.allInterfaces(), s.interfaces());
         assertEquals(NamespaceSelection.ownOnly(), s.namespaces());
         assertFalse(s.namespaces().others());
-        assertEquals(Directions.BOTH, s.directions());
+        assertEquals(TcHooks.BOTH, s.directions());
         assertEquals(new ProbeSettings(HookVariant.AUTO, 1 << 20, Duration.ofMillis(100), 65536, Duration.ofSeconds(1),
                 TcAttachMode.AUTO, 1, 65536), s.probes());
         assertEquals(new FilterSettings(Set.of(), Set.of(), Optional.empty()), s.filter());
@@ -119,7 +120,7 @@ class SettingsLoaderTest {
         Settings s = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty());
         assertEquals(InterfaceSelection.of(List.of("eth0", "lo")), s.interfaces());
         assertEquals(NamespaceSelection.of(List.of("blue", "red")), s.namespaces());
-        assertEquals(Directions.INGRESS, s.directions());
+        assertEquals(TcHooks.INGRESS, s.directions());
         assertTrue(s.directions().includes(Direction.INGRESS));
         assertFalse(s.directions().includes(Direction.EGRESS));
         assertEquals(new ProbeSettings(HookVariant.TRACEPOINT, 256 * 1024, Duration.ofMillis(50), 4096, Duration.ofMillis(200),
