@@ -8,9 +8,9 @@ import java.net.InetAddress;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.flow.BiflowRecord;
-import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
+import org.flowmond.ipfix.FlowEndReason;
 import org.junit.jupiter.api.Test;
 
 /** The counting network namespace of a record, in JSON (FLOWMON_NETNS) and in IPFIX (observationNetnsInode). */

@@ -12,11 +12,11 @@ import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.daemon.flow.BiflowRecord;
-import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.ipfix.FlowEndReason;
 import org.junit.jupiter.api.Test;
 
 /** One biflow as the exact JSON line --json and the Kafka output write, identity fields included. */

@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.SocketEventKind;
-import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.ipfix.FlowEndReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

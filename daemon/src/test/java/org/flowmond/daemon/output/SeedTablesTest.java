@@ -12,11 +12,11 @@ import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.container.ContainerIdentity;
 import org.flowmond.daemon.container.ContainerRuntime;
 import org.flowmond.daemon.container.QosClass;
-import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.ipfix.FlowEndReason;
 import org.junit.jupiter.api.Test;
 
 /**
