@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.daemon.container.ContainerIdentity;
 import org.flowmond.daemon.container.ContainerRuntime;
 
@@ -116,7 +117,7 @@ public final class IpfixOutput implements ExportOutput {
 
     static FlowRecord toIpfix(BiflowRecord r, long flowId) {
         // Forward = client → server. Which way it crossed the host follows from the hook that counted it.
-        Direction fwd = r.fwdHook() != null ? r.fwdHook() : opposite(r.revHook());
+        Direction fwd = r.fwdHook() != null ? r.fwdHook() : r.revHook().opposite();
         int ifindex = r.fwdHook() != null ? r.fwdIfindex() : r.revIfindex();
         boolean icmp = r.protocol() == 1 || r.protocol() == 58;
         FlowRecord.Builder b = FlowRecord.builder()
@@ -125,7 +126,7 @@ public final class IpfixOutput implements ExportOutput {
                 .protocol(r.protocol())
                 .icmpTypeCode(icmp ? r.src().port() * 256 + r.dst().port() : 0)
                 .interfaces(fwd == Direction.INGRESS ? ifindex : 0, fwd == Direction.EGRESS ? ifindex : 0)
-                .direction(fwd == Direction.INGRESS ? FlowDirection.INGRESS : FlowDirection.EGRESS)
+                .direction(flowDirection(fwd))
                 .forward(r.fwdPackets(), r.fwdBytes(), r.fwdTcpFlags(), millis(r.startNanos()), millis(r.endNanos()))
                 .reverse(r.revPackets(), r.revBytes(), r.revTcpFlags(), millis(r.startNanos()), millis(r.endNanos()))
                 .flowId(flowId)
@@ -175,7 +176,18 @@ public final class IpfixOutput implements ExportOutput {
         return new ContainerInfo(c.id(), c.runtime().label(), c.unit(), c.podUid(), 0);
     }
 
-    /** How one side was attributed, as flowmond's per-side attribution element; null = not attributed. */
+    /** The hook that counted as IANA flowDirection (element 61): kept apart because flowmon.h and IANA fix their own codes. */
+    static FlowDirection flowDirection(Direction hook) {
+        return switch (hook) {
+            case INGRESS -> FlowDirection.INGRESS;
+            case EGRESS -> FlowDirection.EGRESS;
+        };
+    }
+
+    /**
+     * How one side was attributed, as flowmond's per-side attribution element; null = not attributed.
+     * SyscallKind is the wire's vocabulary: the kernel's owner methods and connect outcomes in one code space.
+     */
     static SyscallKind kind(Attribution a) {
         if (a == null) {
             return null;
@@ -201,10 +213,6 @@ public final class IpfixOutput implements ExportOutput {
             case UNREACHABLE -> SyscallKind.CONNECT_UNREACHABLE;
             case OTHER -> SyscallKind.CONNECT_FAILED;
         };
-    }
-
-    private static Direction opposite(Direction d) {
-        return d == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
     }
 
     private static long millis(long nanos) {
@@ -302,12 +310,27 @@ public final class IpfixOutput implements ExportOutput {
 
     /** The variant named by the {@code probe.variant.<name> = 1} entry; NONE without syscall probes. */
     static ProbeVariant probeVariant(Map<String, Long> s) {
-        for (ProbeVariant v : ProbeVariant.values()) {
+        for (HookVariant v : HookVariant.values()) {
             if (s.getOrDefault("probe.variant." + v.name().toLowerCase(Locale.ROOT), 0L) == 1L) {
-                return v;
+                return probeVariant(v);
             }
         }
         return ProbeVariant.NONE;
+    }
+
+    /**
+     * The attached hooks as flowmond's probeVariant element. Two types: HookVariant is what can be
+     * asked for (AUTO included), ProbeVariant what the wire reports (NONE included, fixed codes).
+     */
+    static ProbeVariant probeVariant(HookVariant attached) {
+        return switch (attached) {
+            case AUTO -> ProbeVariant.NONE; // never attached as such: AUTO resolves to one of the others
+            case FENTRY -> ProbeVariant.FENTRY;
+            case KPROBE -> ProbeVariant.KPROBE;
+            case SOCKET -> ProbeVariant.SOCKET;
+            case RAW_TRACEPOINT -> ProbeVariant.RAW_TRACEPOINT;
+            case TRACEPOINT -> ProbeVariant.TRACEPOINT;
+        };
     }
 
     /** Sends what is queued now (tests and shutdown); false if that took longer than {@code timeout}. */
