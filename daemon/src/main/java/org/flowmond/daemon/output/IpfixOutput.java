@@ -13,9 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.SocketEventKind;
-import org.flowmond.daemon.config.ExportSettings;
 import org.flowmond.daemon.config.Settings;
-import org.flowmond.daemon.config.TlsSettings;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
@@ -25,7 +23,6 @@ import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.ipfix.BiflowDirection;
 import org.flowmond.ipfix.BiflowMode;
-import org.flowmond.ipfix.Collector;
 import org.flowmond.ipfix.CollectorStatistics;
 import org.flowmond.ipfix.DaemonHealth;
 import org.flowmond.ipfix.ExporterSettings;
@@ -38,7 +35,6 @@ import org.flowmond.ipfix.ProbeVariant;
 import org.flowmond.ipfix.ContainerInfo;
 import org.flowmond.ipfix.ProcessInfo;
 import org.flowmond.ipfix.SyscallKind;
-import org.flowmond.ipfix.TlsFiles;
 
 /**
  * The flow table's records as IPFIX through the exporter module: biflows with ntop's process
@@ -86,23 +82,10 @@ public final class IpfixOutput implements ExportOutput {
     }
 
     static ExporterSettings exporterSettings(Settings s) {
-        List<Collector> collectors = s.export().collectors().stream().map(c -> collector(c, s.export())).toList();
-        return new ExporterSettings(collectors, s.export().observationDomainId(), s.export().mtu(),
+        return new ExporterSettings(s.export().collectors(), s.export().observationDomainId(), s.export().mtu(),
                 s.export().templateRefresh(), s.export().templateRefreshMessages(), s.stats().interval(),
                 s.export().enterpriseId(), s.export().biflow(), s.export().sendQueueLimit(),
                 s.outputs().ipfixFile());
-    }
-
-    static Collector collector(org.flowmond.daemon.config.Collector c, ExportSettings export) {
-        return switch (c.transport()) {
-            case UDP -> new Collector(c.host(), c.port());
-            case TCP -> Collector.tcp(c.host(), c.port(), export.collectorBuffer());
-            case TLS -> {
-                TlsSettings tls = export.tls().orElseThrow(); // the loader requires the files for a tls collector
-                yield Collector.tls(c.host(), c.port(), new TlsFiles(tls.certificate(), tls.key(), tls.ca()),
-                        export.collectorBuffer());
-            }
-        };
     }
 
     @Override

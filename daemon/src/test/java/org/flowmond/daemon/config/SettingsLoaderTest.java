@@ -17,6 +17,8 @@ import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.tc.TcAttachMode;
 import org.flowmond.ipfix.BiflowMode;
+import org.flowmond.ipfix.Collector;
+import org.flowmond.ipfix.TlsFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,10 +156,10 @@ class SettingsLoaderTest {
                 }
                 """.replace("CERT", cert.toString()).replace("KEY", key.toString()));
         ExportSettings export = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty()).export();
-        assertEquals(List.of(new Collector("10.0.0.1", 4739, Collector.Transport.TCP),
-                new Collector("collector.example.org", 4740, Collector.Transport.TLS),
-                new Collector("::1", 4739, Collector.Transport.UDP)), export.collectors());
-        assertEquals(Optional.of(new TlsSettings(cert, key, cert)), export.tls());
+        assertEquals(List.of(Collector.tcp("10.0.0.1", 4739, export.collectorBuffer()),
+                Collector.tls("collector.example.org", 4740, new TlsFiles(cert, key, cert), export.collectorBuffer()),
+                new Collector("::1", 4739)), export.collectors());
+        assertEquals(Optional.of(new TlsFiles(cert, key, cert)), export.tls());
     }
 
     @Test
