@@ -146,9 +146,7 @@ public final class IpfixOutput implements ExportOutput {
         if (a == null) {
             return ProcessInfo.UNKNOWN;
         }
-        var p = a.process();
-        return new ProcessInfo(Integer.toUnsignedLong(p.pid()), p.name(), Integer.toUnsignedLong(p.uid()), p.userName(),
-                Integer.toUnsignedLong(p.parentPid()), p.parentName(), p.cgroupId());
+        return a.process().exported();
     }
 
     private static ContainerInfo container(Attribution a) {
