@@ -490,7 +490,7 @@ public final class TcFlowMonitor implements AutoCloseable {
     }
 
     private long counter(TcCounter c) {
-        return counters.sumPerCpuU64(c.ordinal());
+        return counters.sumPerCpuU64(c.index);
     }
 
     private void requireOpen() {
