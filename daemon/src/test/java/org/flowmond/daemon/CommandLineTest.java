@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.flowmond.daemon.config.Collector;
 import org.flowmond.daemon.config.ConfigError;
 import org.flowmond.daemon.config.InterfaceSelection;
 import org.flowmond.daemon.config.PortRange;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
+import org.flowmond.ipfix.Collector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.flowmond.daemon.config.IdentitySettings;
-import org.flowmond.daemon.flow.EndReason;
+import org.flowmond.ipfix.FlowEndReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,7 +63,7 @@ class JsonLinesSinkTest {
     /** Records {@code from} .. {@code from + n - 1}, an expiry pass (endOfBatch) every {@link #BATCH}. */
     private static void send(JsonLinesSink sink, int from, int n) throws Exception {
         for (int i = from; i < from + n; i++) {
-            sink.biflow(IpfixOutputCollectorTest.record(40000 + i, 10, 1000, 8, 6000, EndReason.IDLE_TIMEOUT));
+            sink.biflow(IpfixOutputCollectorTest.record(40000 + i, 10, 1000, 8, 6000, FlowEndReason.IDLE_TIMEOUT));
             if ((i - from) % BATCH == BATCH - 1) {
                 sink.endOfBatch();
             }
