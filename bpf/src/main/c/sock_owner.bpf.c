@@ -169,12 +169,14 @@ static __always_inline int on_udp_message(struct bpf_sock_addr *ctx, __u8 method
 {
 	__u64 cookie = bpf_get_socket_cookie(ctx);
 	struct owner_tuple t = {};
+	struct sock_owner *same;
 	__u64 *known;
 
-	owner_touch_current(cookie, method, method);
+	same = owner_touch_current(cookie, method, method);
 	if (!message_tuple(ctx, family, &t))
 		return 1;
-	t.netns_ino = current_netns();
+	/* the namespace as the owner record keeps it: reading the task's costs three probe reads per datagram */
+	t.netns_ino = same ? same->netns_ino : current_netns();
 	known = bpf_map_lookup_elem(&owner_tuples, &t);
 	if (!known || *known != cookie)
 		owner_tuple_write(&t, cookie, BPF_ANY);

@@ -54,8 +54,11 @@ final class FlowTemplates {
             "sourceSystemdUnit", "destinationSystemdUnit",
             "sourcePodUid", "destinationPodUid");
 
-    /** The network namespace that counted the flow (flowmond's element; 4 octets). */
-    static final List<String> NAMESPACE = List.of("observationNetnsInode");
+    /**
+     * The network namespaces of each side's socket and the one that counted the flow (flowmond's
+     * elements; 4 octets each, 0 when not known).
+     */
+    static final List<String> NAMESPACE = List.of("sourceNetnsInode", "destinationNetnsInode", "observationNetnsInode");
 
     static final List<String> SYSCALLS = List.of("syscallCount", "meanTimeBetweenSyscalls");
 

@@ -25,8 +25,10 @@ final class OwnerPeer implements AutoCloseable {
     private final BufferedReader out;
     private final Writer in;
     private final int pid;
+    private final String ns;
 
     private OwnerPeer(String ns, String name) {
+        this.ns = ns;
         List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "python3", script().toString()));
         try {
             process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -50,6 +52,11 @@ final class OwnerPeer implements AutoCloseable {
 
     int pid() {
         return pid;
+    }
+
+    /** Inode of the network namespace the peer runs in (its sockets' namespace). */
+    long netns() {
+        return org.flowmond.bpf.tc.NetNamespaceInode.of(ns);
     }
 
     /** Sends a command and returns the answer's fields after "ok"; fails on an error answer. */

@@ -42,7 +42,7 @@ class SocketOwnershipTest {
     private static void assertOwner(SocketOwnership own, long cookie, OwnerPeer peer, String name, OwnerMethod method) {
         SocketOwner o = own.ownerOf(cookie);
         assertEquals(new SocketOwner(peer.pid(), 0, (int) ProcessHandle.current().pid(), o == null ? -1 : o.cgroupId(),
-                name, o == null ? "?" : o.parentCommand(), method), o, "owner of cookie " + cookie);
+                name, o == null ? "?" : o.parentCommand(), method, peer.netns()), o, "owner of cookie " + cookie);
     }
 
     @Test

@@ -11,8 +11,15 @@ import org.flowmond.daemon.container.ContainerIdentity;
  * @param cgroupPath cgroup v2 path from /proc/PID/cgroup, "" if the process was already gone
  * @param container  the container, machine or systemd unit the cgroup belongs to (never null;
  *                   {@link ContainerIdentity#unknown()} when nothing is known)
+ * @param netns      inode of the network namespace the process's socket lives in, 0 if not known
  */
-public record ProcessInfo(org.flowmond.ipfix.ProcessInfo exported, String cgroupPath, ContainerIdentity container) {
+public record ProcessInfo(org.flowmond.ipfix.ProcessInfo exported, String cgroupPath, ContainerIdentity container,
+                          long netns) {
+
+    /** A process whose socket's namespace is not known. */
+    public ProcessInfo(org.flowmond.ipfix.ProcessInfo exported, String cgroupPath, ContainerIdentity container) {
+        this(exported, cgroupPath, container, 0);
+    }
 
     /**
      * @param pid        process id (tgid)
@@ -25,8 +32,14 @@ public record ProcessInfo(org.flowmond.ipfix.ProcessInfo exported, String cgroup
      */
     public ProcessInfo(int pid, String name, int uid, String userName, int parentPid, String parentName,
                        long cgroupId, String cgroupPath, ContainerIdentity container) {
+        this(pid, name, uid, userName, parentPid, parentName, cgroupId, cgroupPath, container, 0);
+    }
+
+    /** @param netns inode of the socket's network namespace, 0 if not known */
+    public ProcessInfo(int pid, String name, int uid, String userName, int parentPid, String parentName,
+                       long cgroupId, String cgroupPath, ContainerIdentity container, long netns) {
         this(new org.flowmond.ipfix.ProcessInfo(Integer.toUnsignedLong(pid), name, Integer.toUnsignedLong(uid),
-                userName, Integer.toUnsignedLong(parentPid), parentName, cgroupId), cgroupPath, container);
+                userName, Integer.toUnsignedLong(parentPid), parentName, cgroupId), cgroupPath, container, netns);
     }
 
     public int pid() {

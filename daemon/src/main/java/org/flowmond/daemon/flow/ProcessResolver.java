@@ -76,22 +76,23 @@ public final class ProcessResolver {
 
     /** The process of a connect or accept event. */
     public ProcessInfo resolve(SocketEvent e) {
-        return resolve(e.pid(), e.comm(), e.uid(), e.ppid(), e.parentComm(), e.cgroupId());
+        return resolve(e.pid(), e.comm(), e.uid(), e.ppid(), e.parentComm(), e.cgroupId(), e.netnsInode());
     }
 
     /** The owner of a socket, as the kernel stamped it on a flow. */
     public ProcessInfo resolve(SocketOwner o) {
-        return resolve(o.pid(), o.command(), o.uid(), o.ppid(), o.parentCommand(), o.cgroupId());
+        return resolve(o.pid(), o.command(), o.uid(), o.ppid(), o.parentCommand(), o.cgroupId(), o.netns());
     }
 
-    private synchronized ProcessInfo resolve(int pid, String comm, int uid, int ppid, String parentComm, long cgroupId) {
+    private synchronized ProcessInfo resolve(int pid, String comm, int uid, int ppid, String parentComm, long cgroupId,
+                                             long netns) {
         String user = users.nameOf(uid);
         ProcessInfo last = processes.get(pid);
         // the cgroup path is read once per pid and cgroup id (moved, or pid reused: read again);
         // an empty path (process already gone) is retried at the next event
         boolean sameCgroup = last != null && last.cgroupId() == cgroupId && !last.cgroupPath().isEmpty();
         if (sameCgroup && last.uid() == uid && last.parentPid() == ppid && last.name().equals(comm)
-                && last.parentName().equals(parentComm) && last.userName().equals(user)) {
+                && last.parentName().equals(parentComm) && last.userName().equals(user) && last.netns() == netns) {
             return last;
         }
         String cgroup = sameCgroup ? last.cgroupPath() : cgroupPath(pid);
@@ -99,7 +100,7 @@ public final class ProcessResolver {
         if (cgroup.isEmpty()) {
             cgroup = container.cgroupPath(); // found by id, the process being gone
         }
-        ProcessInfo p = new ProcessInfo(pid, comm, uid, user, ppid, parentComm, cgroupId, cgroup, container);
+        ProcessInfo p = new ProcessInfo(pid, comm, uid, user, ppid, parentComm, cgroupId, cgroup, container, netns);
         processes.put(pid, p);
         return p;
     }

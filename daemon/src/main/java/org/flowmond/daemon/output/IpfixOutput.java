@@ -149,12 +149,13 @@ public final class IpfixOutput implements ExportOutput {
         return a.process().exported();
     }
 
+    /** One side's container and its socket's namespace (a host process: no container, its namespace). */
     private static ContainerInfo container(Attribution a) {
-        if (a == null || a.process().container().runtime() == ContainerRuntime.NONE) {
+        if (a == null || (a.process().container().runtime() == ContainerRuntime.NONE && a.process().netns() == 0)) {
             return ContainerInfo.NONE;
         }
         ContainerIdentity c = a.process().container();
-        return new ContainerInfo(c.id(), c.runtime().label(), c.unit(), c.podUid(), 0);
+        return new ContainerInfo(c.id(), c.runtime().label(), c.unit(), c.podUid(), a.process().netns());
     }
 
     /** The hook that counted as IANA flowDirection (element 61): kept apart because flowmon.h and IANA fix their own codes. */

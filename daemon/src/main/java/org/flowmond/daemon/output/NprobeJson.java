@@ -25,12 +25,13 @@ public final class NprobeJson {
     /** Names of one side's fields, built once: "SRC_PROC_PID", "FLOWMON_SRC_PROC_CGROUP" ... */
     private record Side(String pid, String name, String uid, String user, String parentPid, String parentName,
                         String container, String runtime, String unit, String podUid, String cgroupId, String cgroup,
-                        String attribution, String syscallCount, String syscallMtbs) {
+                        String netns, String attribution, String syscallCount, String syscallMtbs) {
         static Side of(String s) {
             return new Side(s + "_PROC_PID", s + "_PROC_NAME", s + "_PROC_UID", s + "_PROC_USER_NAME",
                     s + "_FATHER_PROC_PID", s + "_FATHER_PROC_NAME", s + "_PROC_CONTAINER_ID",
                     "FLOWMON_" + s + "_CONTAINER_RUNTIME", "FLOWMON_" + s + "_SYSTEMD_UNIT", "FLOWMON_" + s + "_POD_UID",
-                    "FLOWMON_" + s + "_PROC_CGROUP_ID", "FLOWMON_" + s + "_PROC_CGROUP", "FLOWMON_" + s + "_PROC_ATTRIBUTION",
+                    "FLOWMON_" + s + "_PROC_CGROUP_ID", "FLOWMON_" + s + "_PROC_CGROUP", "FLOWMON_" + s + "_PROC_NETNS",
+                    "FLOWMON_" + s + "_PROC_ATTRIBUTION",
                     "FLOWMON_" + s + "_SYSCALL_COUNT", "FLOWMON_" + s + "_SYSCALL_MTBS_US");
         }
     }
@@ -150,6 +151,9 @@ public final class NprobeJson {
         optional(j, side.runtime(), p.container().runtime().label());
         optional(j, side.unit(), p.container().unit());
         optional(j, side.podUid(), p.container().podUid());
+        if (p.netns() != 0) {
+            j.field(side.netns(), p.netns());
+        }
     }
 
     private static void optional(Json j, String name, String value) {

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * of the host (the bridge and the containers' veth ends, attached as they appear): the packets
  * arrive there without their sockets, from namespaces that are not the daemon's. Every record of
  * TCP host→container, TCP container→container, UDP (DNS) container→container and UDP (DNS)
- * container→host names both processes, each container's ID and runtime, and the namespace that
- * counted it (the host's). Root, BPF, podman; run under the kernel-test lock.
+ * container→host names both processes, each container's ID and runtime, the namespace each
+ * process's socket lives in (the container's, the host's) and the namespace that counted it (the
+ * host's). Root, BPF, podman; run under the kernel-test lock.
  */
 @Timeout(240)
 class PodmanDefaultNetworkEndToEndTest {
@@ -66,12 +67,12 @@ class PodmanDefaultNetworkEndToEndTest {
         String prefix = "fm-def-" + ProcessHandle.current().pid();
         try (PodmanFixture podman = PodmanFixture.start()) {
             // servers first: their veths exist when the daemon starts
-            PodmanFixture.Container tcpServer = podman.run(prefix + "-tcp", "podman", List.of(),
-                    "sh", "-c", "nc -l -p " + HOST_TO_CT_TCP + " > /dev/null" + THEN_LINGER);
-            PodmanFixture.Container peerServer = podman.run(prefix + "-peer", "podman", List.of(),
-                    "sh", "-c", "nc -l -p " + CT_TO_CT_TCP + " > /dev/null" + THEN_LINGER);
-            PodmanFixture.Container dnsServer = podman.run(prefix + "-dnsd", "podman", PodmanFixture.HOST_USR,
-                    "python3", "-c", DNS_SERVER, "0.0.0.0", Integer.toString(CT_TO_CT_DNS));
+            PodmanFixture.Container tcpServer = noted(podman.run(prefix + "-tcp", "podman", List.of(),
+                    "sh", "-c", "nc -l -p " + HOST_TO_CT_TCP + " > /dev/null" + THEN_LINGER));
+            PodmanFixture.Container peerServer = noted(podman.run(prefix + "-peer", "podman", List.of(),
+                    "sh", "-c", "nc -l -p " + CT_TO_CT_TCP + " > /dev/null" + THEN_LINGER));
+            PodmanFixture.Container dnsServer = noted(podman.run(prefix + "-dnsd", "podman", PodmanFixture.HOST_USR,
+                    "python3", "-c", DNS_SERVER, "0.0.0.0", Integer.toString(CT_TO_CT_DNS)));
             String gateway = Tools.run("podman", "network", "inspect", "podman", "--format",
                     "{{range .Subnets}}{{.Gateway}}{{end}}").strip();
             Process hostDns = host("python3", "-c", DNS_SERVER, gateway, Integer.toString(CT_TO_HOST_DNS));
@@ -97,14 +98,14 @@ class PodmanDefaultNetworkEndToEndTest {
                 Process tcpClient = host("bash", "-c", "exec 3<>/dev/tcp/" + PodmanFixture.address(tcpServer) + "/"
                         + HOST_TO_CT_TCP + "; printf hello-container >&3; sleep 1; exec 3>&-");
                 assertEquals(0, tcpClient.waitFor(), "the host's TCP client");
-                PodmanFixture.Container peerClient = podman.run(prefix + "-cli", "podman", List.of(), "sh", "-c",
+                PodmanFixture.Container peerClient = noted(podman.run(prefix + "-cli", "podman", List.of(), "sh", "-c",
                         AFTER_ATTACH + "echo hello-peer | nc " + PodmanFixture.address(peerServer) + " " + CT_TO_CT_TCP
-                                + THEN_LINGER);
-                PodmanFixture.Container peerAsker = podman.run(prefix + "-ask", "podman", List.of(), "sh", "-c",
+                                + THEN_LINGER));
+                PodmanFixture.Container peerAsker = noted(podman.run(prefix + "-ask", "podman", List.of(), "sh", "-c",
                         AFTER_ATTACH + "nslookup -port=" + CT_TO_CT_DNS + " flowmond.test "
-                                + PodmanFixture.address(dnsServer) + THEN_LINGER);
-                PodmanFixture.Container hostAsker = podman.run(prefix + "-askh", "podman", List.of(), "sh", "-c",
-                        AFTER_ATTACH + "nslookup -port=" + CT_TO_HOST_DNS + " flowmond.test " + gateway + THEN_LINGER);
+                                + PodmanFixture.address(dnsServer) + THEN_LINGER));
+                PodmanFixture.Container hostAsker = noted(podman.run(prefix + "-askh", "podman", List.of(), "sh", "-c",
+                        AFTER_ATTACH + "nslookup -port=" + CT_TO_HOST_DNS + " flowmond.test " + gateway + THEN_LINGER));
 
                 for (Map<String, String> r : awaitRecords(json, daemon, HOST_TO_CT_TCP)) {
                     assertEnd(r, "SRC", tcpClient.pid(), "bash", null);
@@ -138,6 +139,8 @@ class PodmanDefaultNetworkEndToEndTest {
      */
     private static void assertEnd(Map<String, String> r, String side, long pid, String name,
                                   PodmanFixture.Container container) {
+        long netns = container == null ? netnsOf(ProcessHandle.current().pid()) : netns(container);
+        assertEquals(Long.toString(netns), r.get("FLOWMON_" + side + "_PROC_NETNS"), "its socket's namespace: " + r);
         if (container == null) {
             assertEquals(Long.toString(pid), r.get(side + "_PROC_PID"), r.toString());
             assertEquals(name, r.get(side + "_PROC_NAME"), r.toString());
@@ -148,6 +151,27 @@ class PodmanDefaultNetworkEndToEndTest {
         assertEquals(name, r.get(side + "_FATHER_PROC_NAME"), r.toString());
         assertEquals(container.id(), r.get(side + "_PROC_CONTAINER_ID"), r.toString());
         assertEquals("podman", r.get("FLOWMON_" + side + "_CONTAINER_RUNTIME"), r.toString());
+    }
+
+    /** A container's network namespace, read while it runs. */
+    private static final Map<String, Long> NAMESPACES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static PodmanFixture.Container noted(PodmanFixture.Container c) {
+        NAMESPACES.put(c.id(), netnsOf(c.pid()));
+        return c;
+    }
+
+    private static long netns(PodmanFixture.Container c) {
+        return NAMESPACES.get(c.id());
+    }
+
+    /** The network namespace (nsfs inode) process pid runs in. */
+    private static long netnsOf(long pid) {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/" + pid + "/ns/net"), "unix:ino")).longValue();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Process host(String... command) throws Exception {

@@ -81,7 +81,7 @@ class ProcessResolverTest {
                 e.ppid(), "other", e.parentComm(), e.cgroupId(), 1L, 4, e.localAddress(), 1, e.remoteAddress(), 2);
         ProcessInfo second = r.resolve(reused);
         assertEquals(new ProcessInfo(91, "other", 0, "root", first.parentPid(), first.parentName(), first.cgroupId(),
-                "/a.slice", org.flowmond.daemon.container.CgroupLayouts.identify("/a.slice")), second,
-                "pid reused by another command: resolved again");
+                "/a.slice", org.flowmond.daemon.container.CgroupLayouts.identify("/a.slice"), reused.netnsInode()),
+                second, "pid reused by another command: resolved again, with its socket's namespace");
     }
 }

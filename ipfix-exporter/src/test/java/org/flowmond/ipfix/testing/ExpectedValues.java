@@ -144,6 +144,8 @@ public final class ExpectedValues {
         m.put("destinationSystemdUnit", dst.systemdUnit());
         m.put("sourcePodUid", src.podUid());
         m.put("destinationPodUid", dst.podUid());
+        m.put("sourceNetnsInode", src.netnsInode());
+        m.put("destinationNetnsInode", dst.netnsInode());
     }
 
     private static void syscalls(Map<String, Object> m, FlowRecord r) {

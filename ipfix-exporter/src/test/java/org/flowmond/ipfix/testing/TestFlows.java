@@ -77,12 +77,17 @@ public final class TestFlows {
                 .build();
     }
 
-    /** A Podman container, a CRI-O container in a pod, a machine (its UTF-8 name cut at 16 octets), a unit, none. */
+    /**
+     * A Podman container, a CRI-O container in a pod, a machine (its UTF-8 name cut at 16 octets), a
+     * unit, none; each socket's namespace (0xFFFFFFFF: the largest unsigned32).
+     */
     private static final ContainerInfo[] CONTAINERS = {
-        new ContainerInfo("21a3d01cea81d3327da41e1cf92fa3a1f14ecbd75e4f1a74bf616b63d3138a8c", "podman", "", "", 0),
-        new ContainerInfo("9d3e0a7c41f2", "cri-o", "crio-9d3e0a7c41f2.scope", "1d0d9c5e-8a7b-4c3d-9e2f-0a1b2c3d4e5f", 0),
-        new ContainerInfo("café-bookworm-äöü", "machined", "machine-caf\\xc3\\xa9.scope", "", 0),
-        new ContainerInfo("", "systemd", "ssh.service", "", 0),
+        new ContainerInfo("21a3d01cea81d3327da41e1cf92fa3a1f14ecbd75e4f1a74bf616b63d3138a8c", "podman", "", "",
+                4026532438L),
+        new ContainerInfo("9d3e0a7c41f2", "cri-o", "crio-9d3e0a7c41f2.scope", "1d0d9c5e-8a7b-4c3d-9e2f-0a1b2c3d4e5f",
+                0xFFFF_FFFFL),
+        new ContainerInfo("café-bookworm-äöü", "machined", "machine-caf\\xc3\\xa9.scope", "", 4026532306L),
+        new ContainerInfo("", "systemd", "ssh.service", "", 4026531840L),
         ContainerInfo.NONE};
 
     /** A flow whose counters are 2^64-1: unsigned values beyond Java's signed range. */
