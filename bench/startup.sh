@@ -4,9 +4,9 @@
 # (and which goes first alternates between rounds) so both see the same machine load:
 #   jar       java -jar daemon/target/flowmond.jar ...             (how the README runs it)
 #   launcher  packaging/flowmond ... (what the .deb installs as /usr/bin/flowmond): the same jar
-#             with the class-data-sharing archive the launcher keeps, here in $OUT_DIR/startup-cds
-# Before the rounds the launcher's one-time costs are measured once each: the first start records
-# the archive (written when that daemon exits), the second checks it and moves it into place.
+#             with the class-data-sharing archive the launcher makes, here in $OUT_DIR/startup-cds
+# Before the rounds the launcher's one-time cost is measured once: the first start, which dumps the
+# archive (a JVM of its own; the .deb's postinst does this at install) and then starts the daemon.
 # Also the CPU time (user+system, all threads) the JVM used until attached, less sensitive to
 # other load than the wall time. The daemon runs in its own namespace with a veth pair, so this
 # never touches another script's namespaces.
@@ -62,8 +62,7 @@ main_thread_seconds() { # pid
 
 # One start: reads the daemon's output through a pipe (no polling), takes the time of the line
 # "syscall probes attached" and the JVM's CPU ticks at that moment, then stops it with SIGTERM and
-# waits for the exit (a recording launcher writes its archive then). Sets RUN_SECONDS, RUN_CPU,
-# RUN_MAIN_CPU.
+# waits for the exit. Sets RUN_SECONDS, RUN_CPU, RUN_MAIN_CPU.
 one_start() { # config log
 	local config=$1 log=$2 t0 t1="" line stat
 	t0=$EPOCHREALTIME
@@ -105,7 +104,7 @@ round_ratios() {
 column() { awk -F'\t' -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$TSV"; }
 
 write_md() {
-	local jar_m jar_s lau_m lau_s jar_c lau_c jar_mc lau_mc ratio ratio_s cpu_ratio cpu_ratio_s main_ratio main_ratio_s first second
+	local jar_m jar_s lau_m lau_s jar_c lau_c jar_mc lau_mc ratio ratio_s cpu_ratio cpu_ratio_s main_ratio main_ratio_s first
 	read -r jar_m jar_s < <(column jar 4 | median_spread)
 	read -r lau_m lau_s < <(column launcher 4 | median_spread)
 	read -r jar_c _ < <(column jar 5 | median_spread)
@@ -116,8 +115,7 @@ write_md() {
 	# per-round ratio launcher / jar (same round, same load)
 	read -r ratio ratio_s < <(round_ratios 4 | median_spread)
 	read -r cpu_ratio cpu_ratio_s < <(round_ratios 5 | median_spread)
-	first=$(awk -F'\t' '$2 == "launcher-records" { print $4 }' "$TSV")
-	second=$(awk -F'\t' '$2 == "launcher-promotes" { print $4 }' "$TSV")
+	first=$(awk -F'\t' '$2 == "launcher-dumps" { print $4 }' "$TSV")
 	met() { awk -v m="$1" -v t="$TARGET_SECONDS" 'BEGIN { print (m <= t) ? "met" : "missed" }'; }
 	range() { column "$1" 4 | sort -g | awk 'NR == 1 { a = $1 } { b = $1 } END { printf "%s–%s", a, b }'; }
 	{
@@ -141,9 +139,9 @@ write_md() {
 		echo "(spread $main_ratio_s). CPU time hardly depends on other load; the wall time does, so read it with the load"
 		echo "average above. On an idle machine the main thread (plus the kernel's BPF verifier time it waits"
 		echo "for) is the critical path; JIT and GC threads run on the other core."
-		echo "One-time launcher costs (single runs, before the rounds): the first start, which records the"
-		echo "archive at exit, ${first} s; the next, which checks the archive with a throw-away JVM and moves it"
-		echo "into place, ${second} s. The daemon logs where its own time went (\"started N ms after the process"
+		echo "One-time launcher cost (a single run, before the rounds): the first start, which dumps the archive"
+		echo "(a JVM of its own; the .deb's postinst does it at install) and then starts the daemon, ${first} s."
+		echo "The daemon logs where its own time went (\"started N ms after the process"
 		echo "started: JVM until main …, logging …, configuration …, checks …, probes and outputs …\"), last run:"
 		echo
 		echo "    jar:      $(grep -o 'started [0-9]* ms after.*' "$OUT_DIR/startup-jar.log" | tail -1)"
@@ -159,7 +157,7 @@ write_md() {
 main() {
 	mkdir -p "$OUT_DIR"
 	# a copy: a build during the run must not change the jar under the archive (the launcher would
-	# drop the archive and record again in the middle of the rounds)
+	# dump it again in the middle of the rounds)
 	snapshot_jar || exit 66
 	trap ns_start_down EXIT
 	ns_start_up
@@ -168,12 +166,10 @@ main() {
 	LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 	printf 'round\tconfiguration\tcommand\tseconds_to_attached\tjvm_cpu_seconds_to_attached\tmain_thread_cpu_seconds_to_attached\n' > "$TSV"
 	local round config
-	for config in launcher-records launcher-promotes; do
-		one_start launcher "$OUT_DIR/startup-$config.log"
-		printf '0\t%s\t%s\t%s\t%s\t%s\n' "$config" "$(command_of launcher)" "$RUN_SECONDS" "$RUN_CPU" "$RUN_MAIN_CPU" >> "$TSV"
-		log "start-up $config: $RUN_SECONDS s (JVM CPU $RUN_CPU s)"
-	done
-	[ -s "$CDS_DIR/flowmond.jsa" ] || log "warning: the launcher did not put an archive in place ($CDS_DIR)"
+	one_start launcher "$OUT_DIR/startup-launcher-dumps.log"
+	printf '0\tlauncher-dumps\t%s\t%s\t%s\t%s\n' "$(command_of launcher)" "$RUN_SECONDS" "$RUN_CPU" "$RUN_MAIN_CPU" >> "$TSV"
+	log "start-up launcher-dumps: $RUN_SECONDS s (JVM CPU $RUN_CPU s)"
+	find "$CDS_DIR" -name 'flowmond.*.jsa' -size +0 | grep -q . || log "warning: the launcher made no archive ($CDS_DIR)"
 	local order
 	for round in $(seq 1 "$RUNS"); do
 		order="jar launcher"

@@ -41,6 +41,8 @@ install -d "$root/DEBIAN" "$root/usr/bin" "$root/usr/share/flowmond" "$root/lib/
     "$root/etc" "$root/usr/share/doc/flowmond/examples" "$root/var/lib/flowmond"
 install -m 0755 "$here/flowmond" "$root/usr/bin/flowmond"
 install -m 0644 "$jar" "$root/usr/share/flowmond/flowmond.jar"
+# the classes the launcher's start-up archive holds (packaging/flowmond)
+install -m 0644 "$here/flowmond.classlist" "$root/usr/share/flowmond/flowmond.classlist"
 install -m 0644 "$here/flowmond.service" "$root/lib/systemd/system/flowmond.service"
 install -m 0644 "$repo/config/flowmon.conf" "$root/etc/flowmon.conf"
 install -m 0644 "$repo/README.md" "$root/usr/share/doc/flowmond/README.md"

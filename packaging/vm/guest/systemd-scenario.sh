@@ -6,7 +6,9 @@
 # and records in OUT_DIR what check-systemd.sh on the host judges: the unit's states and
 # results (states.txt), its journal, the IPFIX export (ipfix.pcap) and nfcapd's files, and
 # snapshots of BPF programs, links, tc filters/qdiscs and /sys/fs/bpf before start, while
-# running and after stop (snapshot.*), which must show nothing of flowmond left behind.
+# running and after stop (snapshot.*), which must show nothing of flowmond left behind, and the
+# launcher's class-data archive after the install and after the start, and whether the running
+# JVM maps it (archive.*).
 set -euo pipefail
 deb="$1" out="$2"
 . "$(dirname "$0")/scenario-lib.sh"
@@ -20,6 +22,14 @@ snapshot() {
         echo "## tc filter show dev fmvm0 egress"; tc filter show dev fmvm0 egress
         echo "## find /sys/fs/bpf"; find /sys/fs/bpf
     } >"$out/snapshot.$1" 2>&1
+}
+
+# The archive postinst made (name, inode, mtime), and the one the service's JVM maps.
+archive() {
+    stat -c '%n %i %Y %s' /var/lib/flowmond/flowmond.*.jsa >"$out/archive.$1" 2>&1 || true
+    if [ "$1" = started ]; then
+        grep -o '/var/lib/flowmond/.*' "/proc/$(systemctl show -p MainPID --value flowmond)/maps" | sort -u >"$out/archive.mapped" || true
+    fi
 }
 
 state() { echo "$1: $(systemctl show -p ActiveState -p SubState -p Result -p ExecMainStatus flowmond | sort | tr '\n' ' ')" >>"$out/states.txt"; }
@@ -50,12 +60,14 @@ trap on_exit EXIT
 
 mkdir -p "$out"
 apt-get install -y --no-install-recommends "$deb" >"$out/apt.log" 2>&1 || { cat "$out/apt.log"; exit 1; }
+archive installed
 setup_network
 start_collectors
 snapshot before
 set_domain 1
 systemctl start flowmond          # Type=notify: returns once the daemon sent READY=1
 state started
+archive started
 transfer
 repeat_connects
 snapshot running

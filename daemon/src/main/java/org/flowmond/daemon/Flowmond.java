@@ -36,8 +36,6 @@ public final class Flowmond {
      * start-up. Off unless set on the command line (-Dio.netty.jfr.enabled=true brings them back).
      */
     static final String NETTY_JFR = "io.netty.jfr.enabled";
-    /** Created once the probes are attached, when set (by packaging/flowmond). */
-    static final String STARTED_FILE = "flowmond.started-file";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -110,23 +108,6 @@ public final class Flowmond {
         return e.toString().replace('\n', ' ');
     }
 
-    /**
-     * packaging/flowmond records a class-data-sharing archive as the JVM exits; it keeps it only if
-     * the daemon got this far (a start that failed loaded too few classes to be worth keeping).
-     */
-    private static void markStarted() {
-        String file = System.getProperty(STARTED_FILE);
-        if (file == null) {
-            return;
-        }
-        try {
-            java.nio.file.Files.write(java.nio.file.Path.of(file), new byte[0]);
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("cannot create {} (-D{}): the launcher will not keep this run's start-up archive: {}", file, STARTED_FILE,
-                    e.toString());
-        }
-    }
-
     private static Map<String, Long> statisticsOf(Service service) {
         return service == null ? Map.of() : service.statistics();
     }
@@ -177,7 +158,6 @@ public final class Flowmond {
         service = new MeteredService(service, metrics, settings);
         CLOCK.phase("probes and outputs");
         LOG.info("started {}", CLOCK.summary(System.nanoTime()));
-        markStarted();
         Optional<Duration> watchdog = SdNotify.watchdogInterval(env, ProcessHandle.current().pid());
         PrintStream foreground = notify.isPresent() ? null : out;
         try {

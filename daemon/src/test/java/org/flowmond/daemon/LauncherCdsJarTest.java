@@ -2,13 +2,18 @@ package org.flowmond.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -20,21 +25,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * packaging/flowmond's start-up class archive (AppCDS), with the jar just packaged: a daemon run
- * records it as it exits, the next start checks it and puts it in place, and the JVM then loads
- * flowmond's classes from it; print-and-exit runs never record; a changed jar, a broken recording
- * and an archive the JVM refuses all end in a normal start without it (and nothing on stdout).
- * The daemon runs in a network namespace of its own, attached to that namespace's lo.
+ * packaging/flowmond's start-up class archive (AppCDS), with the jar just packaged: the first start
+ * dumps it from packaging/flowmond.classlist, the next starts load flowmond's classes from it
+ * without dumping again; a changed jar or JVM makes it again; a corrupt or truncated archive and a
+ * failed dump all end in a normal start without it (nothing on stdout but flowmond's). The daemon
+ * runs in a network namespace of its own, attached to that namespace's lo.
  */
 class LauncherCdsJarTest {
 
     private static final Path LAUNCHER = Path.of("..", "packaging", "flowmond").toAbsolutePath().normalize();
-    private static final String FLOWMOND_CLASS_FROM_ARCHIVE = "org.flowmond.daemon.Flowmond source: shared objects file (top)";
+    private static final String FLOWMOND_CLASS_FROM_ARCHIVE = "org.flowmond.daemon.Flowmond source: shared objects file";
+    /** Of the classes a start loads from the jar and the JDK, the share the archive must hold. */
+    private static final double LEAST_SHARE_FROM_ARCHIVE = 0.9;
 
     @TempDir
     Path dir;
     Path cds;
     Path jar;
+    Path archive;
     String namespace;
 
     @BeforeEach
@@ -42,6 +50,9 @@ class LauncherCdsJarTest {
         cds = Files.createDirectories(dir.resolve("cds"));
         jar = dir.resolve("flowmond.jar");
         Files.copy(JarProcess.JAR, jar, StandardCopyOption.COPY_ATTRIBUTES);
+        // packaging/flowmond names the archive after the JVM's installation directory
+        Path jvmHome = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath().getParent().getParent();
+        archive = cds.resolve("flowmond." + jvmHome.getFileName() + ".jsa");
     }
 
     @AfterEach
@@ -52,123 +63,128 @@ class LauncherCdsJarTest {
     }
 
     @Test
-    void aDaemonRunRecordsTheArchiveAndTheNextStartUsesIt() throws Exception {
-        runDaemonUntilAttached();
-        List<String> names = cdsFiles();
-        assertEquals(3, names.size(), names.toString());
-        assertTrue(names.get(0).matches("flowmond\\.jsa\\.new\\.\\d+"), names.toString());
-        assertEquals(List.of(names.get(0) + ".stamp", names.get(0) + ".started"), names.subList(1, 3));
+    void theFirstStartMakesTheArchiveAndTheNextStartsUseIt() throws Exception {
+        assertVersion(launcher(List.of(), "--version"));
+        assertTrue(Files.size(archive) > 1_000_000, "no archive: " + cdsFiles());
+        assertEquals(List.of(archive.getFileName().toString(), archive.getFileName() + ".log"), cdsFiles());
+        Object made = Files.readAttributes(archive, "unix:ino").get("ino");
+        FileTime madeAt = Files.getLastModifiedTime(archive);
 
-        Tools.Result promoting = launcher(List.of(), "--version");
-        assertEquals(0, promoting.exitCode(), promoting.stderr());
-        assertEquals(List.of("flowmond.jsa", "flowmond.jsa.stamp"), cdsFiles());
-        String stamp = Files.readString(cds.resolve("flowmond.jsa.stamp"));
-        assertTrue(stamp.startsWith("jar " + jar + " " + Files.size(jar) + " "), stamp);
-
-        Tools.Result using = launcher(List.of("FLOWMOND_JAVA_OPTS=-Xlog:class+load"), "--version");
-        assertEquals(0, using.exitCode(), using.stderr());
-        assertTrue(using.stdout().contains(FLOWMOND_CLASS_FROM_ARCHIVE), "Flowmond not loaded from the archive");
-        assertEquals(List.of("flowmond.jsa", "flowmond.jsa.stamp"), cdsFiles());
-    }
-
-    @Test
-    void printAndExitRunsNeverRecord() {
-        for (String option : List.of("--version", "--help", "--check-config")) {
-            Tools.Result result = launcher(List.of(), option);
-            assertEquals(0, result.exitCode(), option + ": " + result.stderr());
-            assertEquals(List.of(), cdsFiles(), option);
+        for (int start = 1; start <= 2; start++) {
+            Tools.Result using = launcher(List.of("FLOWMOND_JAVA_OPTS=-Xlog:class+load"), "--version");
+            assertEquals(0, using.exitCode(), using.stderr());
+            assertTrue(using.stdout().contains(FLOWMOND_CLASS_FROM_ARCHIVE), "Flowmond not loaded from the archive");
+            assertEquals("", using.stderr());
         }
+        assertEquals(made, Files.readAttributes(archive, "unix:ino").get("ino"), "the archive was made again");
+        assertEquals(madeAt, Files.getLastModifiedTime(archive), "the archive was made again");
     }
 
     @Test
-    void anArchiveForAnotherJarIsDeletedAndTheStartGoesOn() throws Exception {
-        Files.writeString(cds.resolve("flowmond.jsa"), "not an archive");
-        Files.writeString(cds.resolve("flowmond.jsa.stamp"), "jar " + jar + " 1 1\njvm /usr/bin/java 1 1\n");
-        Tools.Result result = launcher(List.of(), "--version");
+    void aDaemonStartLoadsAlmostAllItsClassesFromTheArchive() throws Exception {
+        assertVersion(launcher(List.of(), "--version"));
+        Path classes = dir.resolve("classes.txt");
+        runDaemonUntilAttached(List.of("FLOWMOND_JAVA_OPTS=-Xlog:class+load:file=" + classes));
+        // Hidden classes (lambdas, jnr-ffi's generated stubs) and proxies are never in an archive:
+        // count the classes the jar and the JDK's modules hold.
+        List<String> loaded = Files.readAllLines(classes);
+        long fromArchive = loaded.stream().filter(l -> l.contains("source: shared objects file")).count();
+        long fromFiles = loaded.stream().filter(l -> l.contains("source: file:") || l.contains("source: jrt:")).count();
+        double share = (double) fromArchive / (fromArchive + fromFiles);
+        System.out.printf("classes from the archive: %d, from the jar and the JDK: %d (%.3f from the archive)%n",
+                fromArchive, fromFiles, share);
+        assertTrue(share >= LEAST_SHARE_FROM_ARCHIVE, "only " + fromArchive + " of " + (fromArchive + fromFiles)
+                + " classes came from the archive: regenerate the list with `bash packaging/classlist.sh` (as root)");
+    }
+
+    @Test
+    void aChangedJarMakesTheArchiveAgain() throws Exception {
+        assertVersion(launcher(List.of(), "--version"));
+        Object first = Files.readAttributes(archive, "unix:ino").get("ino");
+        Files.copy(JarProcess.JAR, jar, StandardCopyOption.REPLACE_EXISTING); // as dpkg does: a new file, old mtime kept
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(0));
+
+        Tools.Result result = launcher(List.of("FLOWMOND_JAVA_OPTS=-Xlog:class+load"), "--version");
         assertEquals(0, result.exitCode(), result.stderr());
-        assertEquals("flowmond " + Version.get() + "\n", result.stdout());
-        assertEquals(List.of(), cdsFiles());
+        assertNotEquals(first, Files.readAttributes(archive, "unix:ino").get("ino"), "the archive was not made again");
+        assertTrue(result.stdout().contains(FLOWMOND_CLASS_FROM_ARCHIVE), "Flowmond not loaded from the new archive");
     }
 
     @Test
-    void aTruncatedRecordingIsDiscardedWithoutCrashingAnything() throws Exception {
-        runDaemonUntilAttached();
-        Path recorded;
-        try (Stream<Path> files = Files.list(cds)) {
-            recorded = files.filter(p -> p.getFileName().toString().matches("flowmond\\.jsa\\.new\\.\\d+")).findFirst().orElseThrow();
+    void anUpgradedJvmMakesTheArchiveAgain() throws Exception {
+        // A JVM installation of this test's own: bin/java runs the real one. Writing it anew is
+        // what an upgrade of the JRE's package does to its files.
+        Path jvmHome = dir.resolve("jvm");
+        Path java = Files.createDirectories(jvmHome.resolve("bin")).resolve("java");
+        String wrapper = "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java") + "' \"$@\"\n";
+        Files.writeString(java, wrapper);
+        Tools.run("chmod", "755", java.toString());
+        Path ownArchive = cds.resolve("flowmond.jvm.jsa");
+        List<String> env = List.of("JAVA_HOME=" + jvmHome);
+        assertVersion(launcher(env, "--version"));
+        Object first = Files.readAttributes(ownArchive, "unix:ino").get("ino");
+        assertVersion(launcher(env, "--version"));
+        assertEquals(first, Files.readAttributes(ownArchive, "unix:ino").get("ino"), "made again without a change");
+
+        Files.delete(java);
+        Files.writeString(java, wrapper);
+        Tools.run("chmod", "755", java.toString());
+        Tools.Result result = launcher(List.of("JAVA_HOME=" + jvmHome, "FLOWMOND_JAVA_OPTS=-Xlog:class+load"), "--version");
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertNotEquals(first, Files.readAttributes(ownArchive, "unix:ino").get("ino"), "the archive was not made again");
+        assertTrue(result.stdout().contains(FLOWMOND_CLASS_FROM_ARCHIVE), "Flowmond not loaded from the new archive");
+        assertFalse(Files.exists(archive), "the real JVM's archive was made");
+    }
+
+    @Test
+    void aCorruptOrTruncatedArchiveDoesNotPreventTheStart() throws Exception {
+        assertVersion(launcher(List.of(), "--version"));
+        byte[] whole = Files.readAllBytes(archive);
+        for (byte[] bad : List.of("not an archive".getBytes(), Arrays.copyOf(whole, 200_000), Arrays.copyOf(whole, whole.length / 2))) {
+            Files.delete(archive); // the JVM writes it read-only
+            Files.write(archive, bad); // newer than the jar and the JVM: the launcher uses it
+            assertVersion(launcher(List.of(), "--version"));
+            assertEquals(bad.length, Files.size(archive), "the launcher replaced the archive, so the JVM's check was not tried");
         }
-        byte[] head = Files.readAllBytes(recorded);
-        Files.delete(recorded); // the JVM writes it read-only
-        Files.write(recorded, java.util.Arrays.copyOf(head, 200_000));
-
-        Tools.Result result = launcher(List.of(), "--version");
-        assertEquals(0, result.exitCode(), result.stderr());
-        assertEquals("flowmond " + Version.get() + "\n", result.stdout());
-        assertEquals(List.of("flowmond.jsa.failed"), cdsFiles());
         try (Stream<Path> files = Files.list(dir)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().startsWith("hs_err")), "a JVM crash report was left");
         }
     }
 
     @Test
-    void aStartThatFailsRecordsNothingKept() {
-        Privileges.requireRoot();
-        Tools.Result failed = launcher(List.of(), "-i", "fmcds-none", "--collector", "127.0.0.1:9");
-        assertEquals(1, failed.exitCode(), failed.stderr());
-        assertTrue(cdsFiles().stream().anyMatch(f -> f.endsWith(".stamp")), "the failed start did not record: " + cdsFiles());
-        assertEquals(0, launcher(List.of(), "--version").exitCode());
-        assertEquals(List.of(), cdsFiles(), "a recording of a start that failed was kept, or counted as a failed recording");
+    void aFailedDumpLeavesNoArchiveAndIsNotTriedAtEveryStart() throws Exception {
+        // the launcher takes the class list next to the jar first; this one the dump refuses
+        Files.writeString(dir.resolve("flowmond.classlist"), "java/lang/Object\n@lambda-proxy garbage\n");
+        Tools.Result failed = launcher(List.of(), "--version");
+        assertEquals(0, failed.exitCode(), failed.stderr());
+        assertEquals("flowmond " + Version.get() + "\n", failed.stdout());
+        assertEquals("flowmond: no class-data archive, see " + archive + ".log\n", failed.stderr());
+        assertEquals(0, Files.size(archive));
+
+        assertVersion(launcher(List.of(), "--version"));
+        assertEquals(0, Files.size(archive));
+        assertEquals(List.of(archive.getFileName().toString(), archive.getFileName() + ".log"), cdsFiles());
     }
 
     @Test
-    void afterTwoRecordingsLeftNothingUsableThereAreNoMore() throws Exception {
-        Privileges.requireRoot();
-        String stamp = stampOfThisJarAndJvm();
-        for (int attempt = 1; attempt <= 2; attempt++) {
-            // a started daemon whose JVM was killed before it wrote the archive (pid 4194303: not running)
-            Files.writeString(cds.resolve("flowmond.jsa.new.4194303.stamp"), stamp);
-            Files.writeString(cds.resolve("flowmond.jsa.new.4194303.started"), "");
-            assertEquals(0, launcher(List.of(), "--version").exitCode());
-            assertEquals(List.of("flowmond.jsa.failed"), cdsFiles());
-            assertEquals(stamp + "failed\n".repeat(attempt), Files.readString(cds.resolve("flowmond.jsa.failed")));
+    void noArchiveWithoutItsDirectoryOrWhenTurnedOff() {
+        for (String setting : List.of("FLOWMOND_CDS_DIR=" + dir.resolve("missing"), "FLOWMOND_CDS_DIR=")) {
+            Tools.Result result = Tools.runUnchecked(List.of("env", "JAVA_HOME=" + System.getProperty("java.home"),
+                    "FLOWMOND_JAR=" + jar, setting, "sh", LAUNCHER.toString(), "--version"));
+            assertVersion(result);
         }
-        Tools.Result failed = launcher(List.of(), "-i", "fmcds-none", "--collector", "127.0.0.1:9");
-        assertEquals(1, failed.exitCode(), failed.stderr());
-        assertEquals(List.of("flowmond.jsa.failed"), cdsFiles(), "recorded a third time");
+        assertFalse(Files.exists(dir.resolve("missing")));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".jsa")), "an archive outside the directory");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    /** What the launcher writes as the stamp, for this test's jar and this JVM. */
-    private String stampOfThisJarAndJvm() throws Exception {
-        Path javaReal = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath();
-        Path libjvm = javaReal.getParent().resolve("../lib/server/libjvm.so");
-        return "jar " + jar + " " + Files.size(jar) + " " + Files.getLastModifiedTime(jar).toMillis() / 1000 + "\n"
-                + "jvm " + javaReal + " " + Files.size(libjvm) + " " + Files.getLastModifiedTime(libjvm).toMillis() / 1000 + "\n";
-    }
-
-    @Test
-    void anArchiveOnlyTheJvmFindsStaleIsOnlyAWarningOnStderr() throws Exception {
-        runDaemonUntilAttached();
-        assertEquals(0, launcher(List.of(), "--version").exitCode());
-        assertEquals(List.of("flowmond.jsa", "flowmond.jsa.stamp"), cdsFiles());
-        // The jar changes and the stamp is made to match it, so only the JVM's own check is left.
-        long seconds = Files.getLastModifiedTime(jar).toMillis() / 1000 + 10;
-        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(seconds * 1000));
-        Path stamp = cds.resolve("flowmond.jsa.stamp");
-        Files.writeString(stamp, Files.readString(stamp).replaceFirst("(?m)^(jar \\S+ \\d+) \\d+$", "$1 " + seconds));
-        Tools.Result result = launcher(List.of(), "--version");
+    private static void assertVersion(Tools.Result result) {
         assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("flowmond " + Version.get() + "\n", result.stdout());
-        assertTrue(result.stderr().contains("[warning][cds"), result.stderr());
-        assertEquals(List.of("flowmond.jsa", "flowmond.jsa.stamp"), cdsFiles(), "the launcher trusted its stamp");
-    }
-
-    @Test
-    void noArchiveDirectoryMeansNoArchive() {
-        Tools.Result result = Tools.runUnchecked(List.of("env", "JAVA_HOME=" + System.getProperty("java.home"),
-                "FLOWMOND_JAR=" + jar, "FLOWMOND_CDS_DIR=" + dir.resolve("missing"), "sh", LAUNCHER.toString(), "--version"));
-        assertEquals(0, result.exitCode(), result.stderr());
         assertEquals("", result.stderr());
-        assertFalse(Files.exists(dir.resolve("missing")));
     }
 
     /** The launcher with FLOWMOND_JAR and FLOWMOND_CDS_DIR set to this test's, plus {@code env} (NAME=value). */
@@ -190,20 +206,20 @@ class LauncherCdsJarTest {
     private List<String> cdsFiles() {
         try (Stream<Path> files = Files.list(cds)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
     /** Starts the daemon through the launcher in a namespace of its own, waits until attached, stops it (exit 0). */
-    private void runDaemonUntilAttached() throws Exception {
+    private void runDaemonUntilAttached(List<String> env) throws Exception {
         Privileges.requireRoot();
         Privileges.requireTool("ip");
         namespace = "fmcds" + ProcessHandle.current().pid();
         Tools.run("ip", "netns", "add", namespace);
         Tools.run("ip", "-n", namespace, "link", "set", "lo", "up");
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
-        command.addAll(launcherCommand(List.of()));
+        command.addAll(launcherCommand(env));
         command.addAll(List.of("-i", "lo", "--collector", "127.0.0.1:9"));
         Path stderr = dir.resolve("daemon.err");
         Process daemon = new ProcessBuilder(command).redirectError(stderr.toFile())

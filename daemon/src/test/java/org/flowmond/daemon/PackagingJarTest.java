@@ -55,6 +55,7 @@ class PackagingJarTest {
         for (String line : List.of(
                 "-rwxr-xr-x root/root .* \\./usr/bin/flowmond",
                 "-rw-r--r-- root/root .* \\./usr/share/flowmond/flowmond\\.jar",
+                "-rw-r--r-- root/root .* \\./usr/share/flowmond/flowmond\\.classlist",
                 "-rw-r--r-- root/root .* \\./lib/systemd/system/flowmond\\.service",
                 "-rw-r--r-- root/root .* \\./etc/flowmon\\.conf",
                 "-rw-r--r-- root/root .* \\./usr/share/doc/flowmond/copyright",
@@ -62,8 +63,8 @@ class PackagingJarTest {
             assertTrue(listing.lines().anyMatch(l -> l.matches(line.replace(" .* ", "\\s+\\d+ \\S+ \\S+ "))),
                     "no line like " + line + " in\n" + listing);
         }
-        // the six above and README.md, nothing else
-        assertEquals(7, listing.lines().filter(l -> l.startsWith("-")).count(), listing);
+        // the seven above and README.md, nothing else
+        assertEquals(8, listing.lines().filter(l -> l.startsWith("-")).count(), listing);
     }
 
     @Test
@@ -80,13 +81,17 @@ class PackagingJarTest {
         assertEquals("", result.stderr() + result.stdout());
     }
 
+    /** The staged launcher runs the staged jar with an archive dumped from the staged class list. */
     @Test
-    void stagedLauncherRunsTheStagedJar() {
+    void stagedLauncherRunsTheStagedJar() throws Exception {
         Path launcher = out.resolve("root/usr/bin/flowmond");
+        Path cds = Files.createDirectories(out.resolve("cds"));
         Tools.Result result = Tools.runUnchecked(List.of("env", "FLOWMOND_JAR=" + out.resolve("root/usr/share/flowmond/flowmond.jar"),
-                launcher.toString(), "--check-config", "-p", "1"));
+                "FLOWMOND_CDS_DIR=" + cds, "FLOWMOND_JAVA_OPTS=-Xlog:class+load", launcher.toString(), "--check-config", "-p", "1"));
         assertEquals(0, result.exitCode(), result.stderr());
-        assertTrue(result.stdout().startsWith("configuration OK: "), result.stdout());
+        assertEquals("", result.stderr());
+        assertTrue(result.stdout().lines().anyMatch(l -> l.startsWith("configuration OK: ")), result.stdout());
+        assertTrue(result.stdout().contains("org.flowmond.daemon.Flowmond source: shared objects file"), "Flowmond not loaded from the archive");
     }
 
     @Test

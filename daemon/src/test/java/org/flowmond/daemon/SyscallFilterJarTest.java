@@ -47,9 +47,9 @@ class SyscallFilterJarTest {
     }
 
     /**
-     * The same for the packaged launcher's class-data-sharing steps: a start that records the archive
-     * (the JVM writes it at exit), then a start that checks it with a second JVM, moves it into place
-     * and runs with it. The shell and the tools it runs are traced too (strace -f).
+     * The same for the packaged launcher's class-data-sharing steps: a start that dumps the archive
+     * (a JVM of its own, then mv into place), then a start that runs with it. The shell and the
+     * tools it runs are traced too (strace -f).
      */
     @Test
     void theLaunchersArchiveStepsAreAllowedByTheUnit() throws Exception {
@@ -60,12 +60,12 @@ class SyscallFilterJarTest {
         Path cds = Files.createDirectories(dir.resolve("cds"));
         List<String> launcher = List.of("env", "JAVA_HOME=" + System.getProperty("java.home"), "FLOWMOND_JAR=" + JarProcess.JAR,
                 "FLOWMOND_CDS_DIR=" + cds, "sh", Path.of("..", "packaging", "flowmond").toAbsolutePath().toString(), "-i", "lo");
-        Set<String> used = traceDaemon(launcher, "recording", () -> { });
+        Set<String> used = traceDaemon(launcher, "dumping", () -> { });
         try (var files = Files.list(cds)) {
-            assertTrue(files.anyMatch(f -> f.getFileName().toString().matches("flowmond\\.jsa\\.new\\.\\d+")), "no archive recorded");
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().matches("flowmond\\..+\\.jsa") && f.toFile().length() > 0),
+                    "no archive made");
         }
         used.addAll(traceDaemon(launcher, "using", () -> { }));
-        assertTrue(Files.exists(cds.resolve("flowmond.jsa")), "the archive was not put in place");
         used.removeAll(allowed);
         assertEquals(Set.of(), used, "system calls of the launcher's archive steps that flowmond.service's SystemCallFilter= refuses");
     }

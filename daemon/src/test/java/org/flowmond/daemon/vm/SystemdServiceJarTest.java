@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * installed with apt, {@code systemctl start}, flows at a collector, {@code systemctl reload}
  * with a changed setting (observation domain 1 -> 7), {@code systemctl stop}, and nothing of
  * flowmond left behind (BPF programs, links, tc filters and qdiscs, /sys/fs/bpf), compared with
- * a snapshot taken before the start. Guest side: packaging/vm/guest/systemd-scenario.sh.
+ * a snapshot taken before the start; the launcher's class-data archive made by the package's postinst
+ * and mapped by the service's JVM, not made again at the start. Guest side: packaging/vm/guest/systemd-scenario.sh.
  *
  * <p>Opt-in (skipped without the property, failed with CI=true): {@code -Dflowmond.vm.systemd-kernel=6.1}. A *JarTest: the .deb is built from the
  * shaded jar, in the package phase.
@@ -54,6 +55,7 @@ class SystemdServiceJarTest {
             checkJournal(out, problems);
             checkExport(out, problems);
             checkNothingLeftBehind(out, problems);
+            checkArchive(out, problems);
         }
         String summary = "systemd scenario on " + kernel + ", " + run.seconds() + " s: "
                 + (problems.isEmpty() ? "ok" : "FAIL\n  " + String.join("\n  ", problems));
@@ -132,6 +134,23 @@ class SystemdServiceJarTest {
         }
         if (!before.equals(after)) {
             problems.add("left behind after systemctl stop:\n--- before\n" + before + "\n--- after\n" + after);
+        }
+    }
+
+    /** "NAME INODE MTIME SIZE" of the archive after the install, the same after the start, and its name among the JVM's mappings. */
+    private static void checkArchive(Path out, List<String> problems) throws IOException {
+        String installed = read(out, "archive.installed").strip();
+        String started = read(out, "archive.started").strip();
+        String[] fields = installed.split(" ");
+        if (fields.length != 4 || !fields[0].matches("/var/lib/flowmond/flowmond\\.[^/]+\\.jsa") || Long.parseLong(fields[3]) < 1_000_000) {
+            problems.add("no class-data archive after the install: " + installed);
+            return;
+        }
+        if (!installed.equals(started)) {
+            problems.add("the archive was made again at the start: " + installed + " -> " + started);
+        }
+        if (!read(out, "archive.mapped").lines().toList().contains(fields[0])) {
+            problems.add("the service's JVM does not map " + fields[0] + ": " + read(out, "archive.mapped"));
         }
     }
 
