@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.flowmond.daemon.e2e.ChildProcess;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.daemon.e2e.JsonRecords;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterEach;

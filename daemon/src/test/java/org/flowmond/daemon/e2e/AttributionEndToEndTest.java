@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;

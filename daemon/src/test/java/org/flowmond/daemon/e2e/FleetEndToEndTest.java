@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flowmond.daemon.kafka.KafkaBroker;
 import org.flowmond.daemon.kafka.TopicReader;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterAll;

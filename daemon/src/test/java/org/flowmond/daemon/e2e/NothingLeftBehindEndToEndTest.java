@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.Test;

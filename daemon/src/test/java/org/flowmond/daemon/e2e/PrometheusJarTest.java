@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flowmond.daemon.metrics.Scrape;
+import org.flowmond.testing.ChildProcess;
+import org.flowmond.testing.Nfcapd;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.flowmond.testing.VethPair;

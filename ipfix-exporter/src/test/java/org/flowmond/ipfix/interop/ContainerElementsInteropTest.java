@@ -26,8 +26,10 @@ import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.template.TypeRecords;
 import org.flowmond.ipfix.testing.FreePorts;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,12 +130,12 @@ class ContainerElementsInteropTest {
         Privileges.requireTool("tshark");
         int port = FreePorts.udp();
         List<byte[]> messages = messages();
-        List<TsharkCapture.Record> records;
-        try (TsharkCapture capture = TsharkCapture.start(port, dir, MODEL)) {
+        List<WiresharkRecords.Record> records;
+        try (TsharkCapture capture = TsharkCapture.loopback("udp", port, dir)) {
             send(messages, port);
             capture.stopAfter(messages.size());
-            assertEquals("", capture.problems());
-            records = capture.records().stream().filter(r -> r.values().containsKey("flowId")).toList();
+            assertEquals("", capture.ipfixProblems());
+            records = WiresharkRecords.of(capture, MODEL).stream().filter(r -> r.values().containsKey("flowId")).toList();
         }
         assertEquals(FLOWS.size(), records.size());
         for (int i = 0; i < FLOWS.size(); i++) {
@@ -158,8 +160,8 @@ class ContainerElementsInteropTest {
                 "aggregate_primitives: " + primitives, "plugins: print[p]", "aggregate[p]: " + aggregate,
                 "print_output[p]: csv", "print_output_file[p]: " + csv, "print_output_file_append[p]: true",
                 "print_refresh_time[p]: 1", ""));
-        try (ChildProcess nfacctd = ChildProcess.start(List.of("nfacctd", "-f", conf.toString()),
-                dir.resolve("nfacctd.log"))) {
+        try (ChildProcess nfacctd = ChildProcess.command(dir.resolve("nfacctd.log"),
+                List.of("nfacctd", "-f", conf.toString()))) {
             nfacctd.awaitOutput("waiting for NetFlow/IPFIX data", Duration.ofSeconds(30));
             nfacctd.awaitOutput("Purging cache - END", Duration.ofSeconds(30));
             send(messages(), port);

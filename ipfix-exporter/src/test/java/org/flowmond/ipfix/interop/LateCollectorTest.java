@@ -15,6 +15,7 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.testing.UdpReceiver;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +43,7 @@ class LateCollectorTest {
             Thread feeder = new Thread(() -> feed(exporter, feeding), "feeder");
             feeder.start();
             Thread.sleep(700); // the exporter has announced its templates to nobody listening yet
-            TsharkCapture capture = TsharkCapture.start(sink.port(), dir, MODEL);
+            TsharkCapture capture = TsharkCapture.loopback("udp", sink.port(), dir);
             try (capture) {
                 Thread.sleep(2 * REFRESH.toMillis() + 500);
                 feeding.set(false);
@@ -78,7 +79,7 @@ class LateCollectorTest {
                 double gap = time(packets, templateFrames.get(i)) - time(packets, templateFrames.get(i - 1));
                 assertTrue(gap <= ALLOWED_SECONDS, "refresh gap of " + gap + " s");
             }
-            long decoded = capture.records().stream().filter(r -> r.values().containsKey("octetDeltaCount")).count();
+            long decoded = WiresharkRecords.of(capture, MODEL).stream().filter(r -> r.values().containsKey("octetDeltaCount")).count();
             assertTrue(decoded > 0);
         }
     }

@@ -27,6 +27,7 @@ import org.flowmond.ipfix.testing.ExpectedValues;
 import org.flowmond.ipfix.testing.FreePorts;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.BeforeEach;
@@ -126,7 +127,7 @@ class NfdumpInteropTest {
         if (ipv6) {
             cmd.add("-6");
         }
-        ChildProcess p = ChildProcess.start(cmd, dir.resolve("nfcapd.log"));
+        ChildProcess p = ChildProcess.command(dir.resolve("nfcapd.log"), cmd);
         p.awaitOutput("Startup nfcapd.", Duration.ofSeconds(30));
         return p;
     }

@@ -25,6 +25,7 @@ import org.flowmond.ipfix.testing.ExpectedValues;
 import org.flowmond.ipfix.testing.FreePorts;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,8 +103,8 @@ class PmacctInteropTest {
         List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(150, 21 + mode.ordinal(), 0));
         flows.add(TestFlows.hugeCounters());
         List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(6);
-        try (ChildProcess nfacctd = ChildProcess.start(List.of("nfacctd", "-f", config(host, port, csv).toString()),
-                dir.resolve("nfacctd.log"))) {
+        try (ChildProcess nfacctd = ChildProcess.command(dir.resolve("nfacctd.log"),
+                List.of("nfacctd", "-f", config(host, port, csv).toString()))) {
             nfacctd.awaitOutput("waiting for NetFlow/IPFIX data", Duration.ofSeconds(30));
             // on a busy machine records sent before the print plugin runs its loop were lost: wait for
             // the plugin's first (empty) purge, proof that it is reading from the core

@@ -1,4 +1,4 @@
-package org.flowmond.daemon.e2e;
+package org.flowmond.testing;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.flowmond.testing.Tools;
 
 /**
  * nfdump's collector as a child process on a free loopback UDP port; {@link #stop()} ends it
