@@ -7,9 +7,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.Tag;
 
 /**
- * Tier "unit": runs as any user in this JVM and its children, with no root, no BPF, no network
- * namespace and no tool that needs root ({@code mvn test -Dgroups=unit}). Real collectors that
- * listen on loopback as a plain user (nfcapd, nfacctd, socat) belong here.
+ * Tier "unit": runs as any user, in seconds: no root, no BPF, no network namespace, no tool that
+ * needs root, no service that takes seconds to start ({@code mvn test -Dgroups=unit}, under a
+ * minute for all modules).
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

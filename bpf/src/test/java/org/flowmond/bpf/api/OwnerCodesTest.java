@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The kernel codes of {@code enum owner_method} and {@code enum connect_outcome} (flowmon.h), by name. */
+@UnitTest
 class OwnerCodesTest {
 
     @Test

@@ -15,10 +15,12 @@ import java.util.Set;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.tc.TcAttachMode;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Valid configurations read into the expected Settings. */
+@UnitTest
 class SettingsLoaderTest {
 
     @TempDir

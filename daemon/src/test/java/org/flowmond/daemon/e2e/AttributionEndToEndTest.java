@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.TestInstance;
  * The coverage figure (issue 10's target: ≥ 99.9 % of the bytes of locally terminated flows carry
  * the right PIDs) is computed over 7101-7105, 7109-7111 at the collector and printed.
  */
+@RootTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttributionEndToEndTest {
     private static final int SHORT_CONNECTIONS = 10_000;

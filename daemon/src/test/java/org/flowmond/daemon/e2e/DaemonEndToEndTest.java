@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Nfcapd;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.TsharkCapture;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.TestInstance;
  * </pre>
  * Offloads are off on the veth so that a packet at the hook is a packet on the wire, as in the capture.
  */
+@RootTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DaemonEndToEndTest {
     private static final Pattern FIELD = Pattern.compile("\"([A-Z0-9_]+)\":(\"[^\"]*\"|-?[0-9]+)");

@@ -20,6 +20,7 @@ import org.flowmond.daemon.kafka.KafkaBroker;
 import org.flowmond.daemon.kafka.TopicReader;
 import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.TestInstance;
  * see every namespace's connects, so each daemon also exports the other hosts' syscall flows: the
  * checks read biflows. {@code -Dflowmond.keep-test-files} keeps the logs and the broker's data.
  */
+@RootTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetEndToEndTest {
     private static final int HOSTS = 3;

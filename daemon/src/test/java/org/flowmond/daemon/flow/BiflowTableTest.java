@@ -14,9 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Merge, observation points, initiator rules and every flowEndReason, with a hand-driven clock. */
+@UnitTest
 class BiflowTableTest {
     static final int SYN = FlowCounters.SYN;
     static final int ACK = FlowCounters.ACK;

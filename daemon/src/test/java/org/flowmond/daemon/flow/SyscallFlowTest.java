@@ -13,9 +13,11 @@ import java.util.OptionalLong;
 import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Syscall flows as in the seed report: key, count, MTBS, and their expiry. */
+@UnitTest
 class SyscallFlowTest {
 
     private static void connect(FlowFixture f, long t, int localPort) {

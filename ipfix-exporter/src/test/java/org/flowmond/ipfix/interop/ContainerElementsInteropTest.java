@@ -28,6 +28,7 @@ import org.flowmond.ipfix.template.TypeRecords;
 import org.flowmond.ipfix.testing.FreePorts;
 import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * file are in ipfix-exporter/README.md), tshark decodes them by number (Wireshark 4.0 has no names
  * for 35632/558-559 nor for flowmond's elements).
  */
+@RootTest
 class ContainerElementsInteropTest {
     private static final InformationElements MODEL = ContainerSamples.MODEL;
     private static final List<Flow> FLOWS = List.of(new Flow(1, 40001, ContainerSamples.SAMPLE),

@@ -15,6 +15,7 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.testing.UdpReceiver;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A collector that starts after the exporter has sent its templates decodes everything from the
  * next template refresh on, which comes within one refresh interval.
  */
+@RootTest
 class LateCollectorTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final Duration REFRESH = Duration.ofSeconds(2);

@@ -29,6 +29,7 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.SlowTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a batch of 200 uniflow biflows with the container elements is 97 datagrams, more than the 92
  * that the default 208 KiB buffer holds on loopback).
  */
+@SlowTest
 class NfdumpInteropTest {
     private static final DateTimeFormatter NFDUMP_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC);

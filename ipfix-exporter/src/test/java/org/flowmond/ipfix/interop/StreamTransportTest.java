@@ -26,6 +26,7 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.transport.StreamCollectorSession;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * libfixbuf's ipfixDump decodes, and tshark decodes the TCP stream it captured. A collector
  * restarted in the middle of an export gets every record exactly once.
  */
+@RootTest
 class StreamTransportTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final BiflowMode MODE = BiflowMode.NPROBE;

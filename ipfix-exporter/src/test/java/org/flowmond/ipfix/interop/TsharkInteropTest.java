@@ -19,6 +19,7 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.testing.UdpReceiver;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * encodings, with IPv4 and IPv6 flows, over IPv4 and IPv6 transport; its expert checks find no
  * missing template, no sequence error and nothing malformed; no datagram exceeds the MTU.
  */
+@RootTest
 class TsharkInteropTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final int MTU = 900;
