@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.testing.ChildProcess;
+import org.flowmond.testing.Nfacctd;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
@@ -86,7 +87,7 @@ class AttributionEndToEndTest {
         String subnet = veth.ipv4B.split("\\.")[2];
         silent = "10.98." + subnet + ".5";
         VethPair.exec(veth.nsA, "ip", "route", "add", "10.98." + subnet + ".0/24", "via", veth.ipv4B);
-        nfacctd = Nfacctd.start(dir, veth.nsA, 32473);
+        nfacctd = FlowmondPrimitives.nfacctd(dir, veth.nsA, 32473);
 
         Map<Integer, ChildProcess> servers = new HashMap<>();
         servers.put(7101, peer("s7101", veth.nsB, "serve", "fm-srv-idle", "7101", "1", "2000"));

@@ -26,7 +26,7 @@ import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.template.TypeRecords;
 import org.flowmond.ipfix.testing.FreePorts;
-import org.flowmond.testing.ChildProcess;
+import org.flowmond.testing.Nfacctd;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
@@ -153,25 +153,16 @@ class ContainerElementsInteropTest {
     void nfacctdReadsEveryElementThroughPrimitives() throws Exception {
         Privileges.requireTool("nfacctd");
         int port = FreePorts.udp();
-        Path csv = dir.resolve("out.csv");
-        Path primitives = Files.writeString(dir.resolve("primitives.lst"), PRIMITIVES);
         StringBuilder aggregate = new StringBuilder("src_port");
         PRIMITIVES.lines().forEach(l -> aggregate.append(", ").append(l.split(" ")[0].substring("name=".length())));
-        Path conf = Files.writeString(dir.resolve("nfacctd.conf"), String.join("\n",
-                "daemonize: false", "nfacctd_ip: 127.0.0.1", "nfacctd_port: " + port,
-                "aggregate_primitives: " + primitives, "plugins: print[p]", "aggregate[p]: " + aggregate,
-                "print_output[p]: csv", "print_output_file[p]: " + csv, "print_output_file_append[p]: true",
-                "print_refresh_time[p]: 1", ""));
-        try (ChildProcess nfacctd = ChildProcess.command(dir.resolve("nfacctd.log"),
-                List.of("nfacctd", "-f", conf.toString()))) {
-            nfacctd.awaitOutput("waiting for NetFlow/IPFIX data", Duration.ofSeconds(30));
-            nfacctd.awaitOutput("Purging cache - END", Duration.ofSeconds(30));
+        Nfacctd nfacctd = Nfacctd.start(dir, null, "127.0.0.1", port, PRIMITIVES, aggregate.toString());
+        try (nfacctd) {
             send(messages(), port);
-            PmacctInteropTest.awaitRows(csv, FLOWS.size(), nfacctd);
+            nfacctd.awaitRows(FLOWS.size());
             nfacctd.interrupt(Duration.ofSeconds(30));
         }
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
-        for (Map<String, String> row : PmacctInteropTest.readCsv(csv)) {
+        for (Map<String, String> row : nfacctd.rows()) {
             rows.put(row.get("SRC_PORT"), row);
         }
         for (Flow f : FLOWS) {
