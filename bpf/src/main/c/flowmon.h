@@ -28,7 +28,7 @@ enum owner_method {
 };
 
 /* The process that owns a socket, kept per socket cookie in "sock_owners" and copied by the TC
- * program into the flow entries of the socket's packets. 72 bytes. */
+ * program into the flow entries of the socket's packets. 80 bytes. */
 struct sock_owner {
 	__u64 stamp_ns;                    /*  0: bpf_ktime_get_ns() when written: the owner's version;
 	                                    *     0 = no owner (an unstamped flow) */
@@ -47,6 +47,8 @@ struct sock_owner {
 	__u8  _pad;                        /* 39 */
 	char  comm[FLOWMON_COMM_LEN];      /* 40: the process's (thread group leader's) name */
 	char  parent_comm[FLOWMON_COMM_LEN]; /* 56 */
+	__u32 netns_ino;                   /* 72: the network namespace the socket lives in */
+	__u32 _pad2;                       /* 76 */
 };
 
 /* ---------------------------------------------------------------- TC flow counting */
@@ -72,7 +74,7 @@ struct flow_key {
 	__u32 netns_ino;                   /* 44: inode of the counting network namespace */
 };
 
-/* Counters of one unidirectional flow and the processes at its ends. 192 bytes.
+/* Counters of one unidirectional flow and the processes at its ends. 208 bytes.
  * A "packet" is a wire packet: a GSO/GRO super-packet counts as skb->gso_segs packets, and
  * "bytes" is the IP bytes those wire packets carry (the L3+L4 headers repeated per segment). */
 struct flow_stats {
@@ -85,11 +87,11 @@ struct flow_stats {
 	__u32 owner_misses;                /*  36: OWNER_MISS_* bits: why an end has no owner */
 	__u64 owner_check_ns;              /*  40: when the address lookups for the owners last ran */
 	struct sock_owner src_owner;       /*  48: the local process that sent, stamp_ns 0 if none */
-	struct sock_owner dst_owner;       /* 120: the local process that receives, stamp_ns 0 if none */
+	struct sock_owner dst_owner;       /* 128: the local process that receives, stamp_ns 0 if none */
 };
 
 /* A packet that could not be counted in the flow map (map full, ...): sent to user space
- * through the overflow ring buffer so it is still accounted. 248 bytes. */
+ * through the overflow ring buffer so it is still accounted. 264 bytes. */
 struct flow_overflow_event {
 	struct flow_key   key;             /*  0 */
 	__u32             error;           /* 48: -errno of the failed map update, positive */
@@ -195,14 +197,13 @@ struct owner_endpoint {
 	__u16 port;                        /* 16: local port, host order */
 	__u8  proto;                       /* 18: IPPROTO_TCP or IPPROTO_UDP */
 	__u8  _pad;                        /* 19 */
-	__u32 netns_ino;                   /* 20: a wildcard bind's network namespace (every container may
-	                                    *     bind 0.0.0.0:80: a wildcard matches only a packet in its
-	                                    *     own namespace); 0 for an exact address */
+	__u32 netns_ino;                   /* 20: the socket's network namespace: every container may bind
+	                                    *     0.0.0.0:80, or 10.88.0.2:80 in namespaces of their own */
 };
 
 /* Key of "owner_tuples": a connection seen from its local end -> the local socket's cookie, for
  * packets that carry no socket (ingress, or scrubbed crossing a veth into another namespace).
- * 40 bytes. */
+ * 44 bytes. */
 struct owner_tuple {
 	__u8  local_addr[FLOWMON_ADDR_LEN];  /*  0 */
 	__u8  remote_addr[FLOWMON_ADDR_LEN]; /* 16 */
@@ -210,6 +211,21 @@ struct owner_tuple {
 	__u16 remote_port;                 /* 34 */
 	__u8  proto;                       /* 36 */
 	__u8  _pad[3];                     /* 37 */
+	__u32 netns_ino;                   /* 40: the socket's network namespace (equal 5-tuples repeat
+	                                    *     across namespaces with the same private addresses) */
+};
+
+/* Key of "owner_addr_netns": a local address, for the lookups of a flow counted in another
+ * namespace than its sockets' (the host's end of a container's veth). */
+struct owner_addr {
+	__u8  addr[FLOWMON_ADDR_LEN];      /* 0: IPv4 mapped */
+};
+
+/* Value of "owner_addr_netns": the last two distinct network namespaces whose sockets used the
+ * address (copies of one private network repeat addresses). 8 bytes. */
+struct owner_addr_netns {
+	__u32 latest;                      /* 0 */
+	__u32 previous;                    /* 4: 0 if none */
 };
 
 /* Output of the seeding iterator: an open socket that has no cookie yet. 8 bytes. */
@@ -223,7 +239,7 @@ struct owner_seed_miss {
 enum flowmon_owner_counter {
 	OWNER_CTR_OWNER_FULL = 0,  /* sock_owners update failed: the socket stays without owner */
 	OWNER_CTR_ENDPOINT_FULL,   /* owner_endpoints update failed */
-	OWNER_CTR_TUPLE_FULL,      /* owner_tuples update failed */
+	OWNER_CTR_TUPLE_FULL,      /* owner_tuples (or owner_addr_netns) update failed */
 	OWNER_CTR_NO_OWNER_SOCKET, /* TC: the packet's socket has no owner */
 	OWNER_CTR_NO_OWNER_ADDR,   /* TC: no socket, and neither 5-tuple nor local endpoint known */
 	OWNER_CTR_SEEDED,          /* owners written by the start-up scan */

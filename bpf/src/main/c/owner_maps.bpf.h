@@ -39,6 +39,19 @@ struct {
 	__type(value, __u64);
 } owner_tuples SEC(".maps");
 
+/* Local address -> the last two network namespaces whose sockets used it (owner_addr_remember).
+ * The TC program counting in one namespace looks a flow's ends up in its own namespace first,
+ * then in the namespaces its address was used in: a container's, seen from the host's end of its
+ * veth or bridge. An end found in both of two namespaces (copies of one private network, both
+ * with the socket) gets no owner, never a guessed one; a namespace whose sockets are gone matches
+ * nothing. An LRU: an evicted entry costs a miss until the address's next socket writes it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct owner_addr);
+	__type(value, struct owner_addr_netns);
+} owner_addr_netns SEC(".maps");
+
 /* enum flowmon_owner_counter -> per-CPU count. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -55,10 +68,11 @@ static __always_inline void owner_count(__u32 which)
 		*value += 1; /* per-CPU slot; BPF programs do not migrate while running */
 }
 
-/* The owner of the socket bound exactly at (proto, addr, port). */
-static __always_inline struct sock_owner *endpoint_owner_exact(__u8 proto, const __u8 *addr, __u16 port)
+/* The owner of the socket bound exactly at (proto, addr, port) in network namespace netns. */
+static __always_inline struct sock_owner *endpoint_owner_exact(__u8 proto, const __u8 *addr, __u16 port,
+							      __u32 netns)
 {
-	struct owner_endpoint ep = { .port = port, .proto = proto };
+	struct owner_endpoint ep = { .port = port, .proto = proto, .netns_ino = netns };
 	__u64 *cookie;
 
 	__builtin_memcpy(ep.addr, addr, FLOWMON_ADDR_LEN);
@@ -75,25 +89,95 @@ static __always_inline struct sock_owner *endpoint_owner_wildcard(__u8 proto, __
 	return cookie ? bpf_map_lookup_elem(&sock_owners, cookie) : NULL;
 }
 
-/* The owner of the socket bound at (proto, addr, port): exact address first, then a wildcard
- * bind in the network namespace wildcard_netns (0: none, when the address may belong to another
- * namespace than the one the caller is in). */
-static __always_inline struct sock_owner *endpoint_owner_of(__u8 proto, const __u8 *addr, __u16 port,
-							   __u32 wildcard_netns)
+/* The owner of the socket bound at (proto, addr, port) in network namespace netns: the exact
+ * address first, then a wildcard bind. */
+static __always_inline struct sock_owner *endpoint_owner_of(__u8 proto, const __u8 *addr, __u16 port, __u32 netns)
 {
-	struct sock_owner *o = endpoint_owner_exact(proto, addr, port);
+	struct sock_owner *o = endpoint_owner_exact(proto, addr, port, netns);
 
-	if (o || !wildcard_netns)
-		return o;
-	return endpoint_owner_wildcard(proto, port, wildcard_netns);
+	return o ? o : endpoint_owner_wildcard(proto, port, netns);
 }
 
-/* Whether an endpoint key is a wildcard bind (its key then carries the namespace). */
-static __always_inline bool endpoint_is_wildcard(const struct owner_endpoint *ep)
+/* Whether an address is all zero (a wildcard bind). */
+static __always_inline bool addr_is_any(const __u8 *addr)
 {
-	const __u32 *a = (const __u32 *)ep->addr;
+	const __u32 *a = (const __u32 *)addr;
 
 	return !(a[0] | a[1] | a[2] | a[3]);
+}
+
+/* Whether an endpoint key is a wildcard bind. */
+static __always_inline bool endpoint_is_wildcard(const struct owner_endpoint *ep)
+{
+	return addr_is_any(ep->addr);
+}
+
+/* Whether an address is a loopback one (127.0.0.0/8 mapped, ::1), which every namespace has. */
+static __always_inline bool addr_is_loopback(const __u8 *addr)
+{
+	const __u32 *a = (const __u32 *)addr;
+
+	if (a[0] | a[1])
+		return false;
+	return (a[2] == bpf_htonl(0xffff) && addr[12] == 127) || (!a[2] && a[3] == bpf_htonl(1));
+}
+
+/* Remembers that the local address addr is used in namespace netns (written only when another
+ * namespace used it last: a busy address costs one lookup). Loopback and wildcard addresses are
+ * every namespace's and are not written. */
+static __always_inline void owner_addr_remember(const __u8 *addr, __u32 netns)
+{
+	struct owner_addr_netns *known, now = { .latest = netns };
+	struct owner_addr key;
+
+	if (!netns || addr_is_any(addr) || addr_is_loopback(addr))
+		return;
+	__builtin_memcpy(key.addr, addr, FLOWMON_ADDR_LEN);
+	known = bpf_map_lookup_elem(&owner_addr_netns, &key);
+	if (known && known->latest == netns)
+		return;
+	if (known)
+		now.previous = known->latest;
+	if (bpf_map_update_elem(&owner_addr_netns, &key, &now, BPF_ANY))
+		owner_count(OWNER_CTR_TUPLE_FULL);
+}
+
+/* The namespaces other than counting that the local address addr was used in (0: none). */
+static __always_inline void owner_addr_other_netns(const __u8 *addr, __u32 counting, __u32 *first, __u32 *second)
+{
+	struct owner_addr_netns *ns;
+	struct owner_addr key;
+
+	*first = *second = 0;
+	__builtin_memcpy(key.addr, addr, FLOWMON_ADDR_LEN);
+	ns = bpf_map_lookup_elem(&owner_addr_netns, &key);
+	if (!ns)
+		return;
+	if (ns->latest != counting)
+		*first = ns->latest;
+	if (ns->previous != counting)
+		*second = ns->previous;
+}
+
+/* Of two owners found in two namespaces, the one found; none if both (an ambiguous address). */
+static __always_inline struct sock_owner *owner_unique(struct sock_owner *a, struct sock_owner *b)
+{
+	return a && b ? NULL : (a ? a : b);
+}
+
+/* Writes the connection t -> cookie (flags: BPF_ANY, or BPF_NOEXIST to keep a live hook's entry)
+ * and its local address's namespace; false (counted) if the map refused it. */
+static __always_inline bool owner_tuple_write(const struct owner_tuple *t, __u64 cookie, __u64 flags)
+{
+	long err;
+
+	owner_addr_remember(t->local_addr, t->netns_ino);
+	err = bpf_map_update_elem(&owner_tuples, t, &cookie, flags);
+	if (err && err != -17 /* EEXIST */) {
+		owner_count(OWNER_CTR_TUPLE_FULL);
+		return false;
+	}
+	return !err;
 }
 
 #endif /* OWNER_MAPS_BPF_H */

@@ -56,6 +56,13 @@ static __always_inline bool tcp_or_udp(__u32 protocol)
 	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP;
 }
 
+/* The network namespace of the current task: the socket's, in the hooks that run inside a socket
+ * call (a socket made in one namespace and passed to a process in another is the exception). */
+static __always_inline __u32 current_netns(void)
+{
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), nsproxy, net_ns, ns.inum);
+}
+
 /* A task's identity, read the same way for the current task and for the iterator's. */
 static __always_inline void owner_from_task(struct sock_owner *o, struct task_struct *task, __u8 method)
 {
@@ -68,6 +75,7 @@ static __always_inline void owner_from_task(struct sock_owner *o, struct task_st
 	o->uid = BPF_CORE_READ(task, cred, uid.val);
 	o->gid = BPF_CORE_READ(task, cred, gid.val);
 	o->ppid = BPF_CORE_READ(parent, tgid);
+	o->netns_ino = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum); /* the socket's, but for a passed one */
 	o->method = method;
 	BPF_CORE_READ_INTO(&o->comm, task, group_leader, comm);
 	BPF_CORE_READ_INTO(&o->parent_comm, parent, group_leader, comm);
@@ -166,9 +174,10 @@ static __always_inline int on_udp_message(struct bpf_sock_addr *ctx, __u8 method
 	owner_touch_current(cookie, method, method);
 	if (!message_tuple(ctx, family, &t))
 		return 1;
+	t.netns_ino = current_netns();
 	known = bpf_map_lookup_elem(&owner_tuples, &t);
-	if ((!known || *known != cookie) && bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY))
-		owner_count(OWNER_CTR_TUPLE_FULL);
+	if (!known || *known != cookie)
+		owner_tuple_write(&t, cookie, BPF_ANY);
 	return 1;
 }
 
@@ -230,10 +239,8 @@ static __always_inline int on_post_bind(struct bpf_sock *ctx, int family)
 	bpf_sock_local(ctx, family, ep.addr);
 	ep.port = ctx->src_port;
 	ep.proto = ctx->protocol;
-	/* a wildcard is keyed with the binding process's namespace: the socket's, unless it was made in
-	 * another one and passed */
-	if (endpoint_is_wildcard(&ep))
-		ep.netns_ino = BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), nsproxy, net_ns, ns.inum);
+	ep.netns_ino = current_netns();
+	owner_addr_remember(ep.addr, ep.netns_ino);
 	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_ANY) ||
 	    bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY))
 		owner_count(OWNER_CTR_ENDPOINT_FULL);
@@ -311,10 +318,10 @@ static __always_inline void sockops_tuple(struct bpf_sock_ops *ctx, struct owner
 	remote[3] = ctx->remote_ip6[3];
 }
 
-/* The network namespace of the socket in sock_ops (softirq: not the current task's). */
-static __always_inline __u32 sockops_netns(struct bpf_sock_ops *ctx)
+/* The network namespace of a TCP socket (sock_ops and a TCP packet's socket run in softirq too:
+ * not the current task's); 0 if sk is not a TCP socket. */
+static __always_inline __u32 tcp_sock_netns(struct bpf_sock *sk)
 {
-	struct bpf_sock *sk = ctx->sk;
 	struct tcp_sock *tp;
 
 	if (!sk)
@@ -323,6 +330,11 @@ static __always_inline __u32 sockops_netns(struct bpf_sock_ops *ctx)
 	if (!tp)
 		return 0;
 	return BPF_CORE_READ(tp, inet_conn.icsk_inet.sk.__sk_common.skc_net.net, ns.inum);
+}
+
+static __always_inline __u32 sockops_netns(struct bpf_sock_ops *ctx)
+{
+	return tcp_sock_netns(ctx->sk);
 }
 
 /* An established TCP connection is forgotten when it reaches CLOSE (after its FIN exchange, or a
@@ -351,19 +363,18 @@ static __always_inline void on_accepted(struct bpf_sock_ops *ctx, __u64 cookie)
 	struct sock_owner o, *listener;
 
 	sockops_tuple(ctx, &t);
-	listener = endpoint_owner_exact(IPPROTO_TCP, t.local_addr, t.local_port);
-	if (!listener) /* the namespace costs a helper and reads: only for a wildcard listener */
-		listener = endpoint_owner_wildcard(IPPROTO_TCP, t.local_port, sockops_netns(ctx));
+	t.netns_ino = sockops_netns(ctx);
+	listener = endpoint_owner_of(IPPROTO_TCP, t.local_addr, t.local_port, t.netns_ino);
 	if (listener) {
 		__builtin_memcpy(&o, listener, sizeof(o));
 		o.stamp_ns = bpf_ktime_get_ns();
 		o.method = OWNER_ACCEPT;
+		o.netns_ino = t.netns_ino;
 		o.tuple_known = 1;
 		o.forget_at_close = 0;
 		owner_write(cookie, &o, BPF_NOEXIST);
 	}
-	if (bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY))
-		owner_count(OWNER_CTR_TUPLE_FULL);
+	owner_tuple_write(&t, cookie, BPF_ANY);
 }
 
 SEC("sockops")
@@ -451,10 +462,11 @@ int owner_egress(struct __sk_buff *skb)
 		return 1;
 	if (!packet_tuple(skb, proto, &t))
 		return 1;
-	if (bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY)) {
-		owner_count(OWNER_CTR_TUPLE_FULL);
+	/* TCP: the socket's namespace (a SYN can be retransmitted from a timer); UDP: a first datagram
+	 * leaves inside the sending call, in the sender's task */
+	t.netns_ino = proto == IPPROTO_TCP ? tcp_sock_netns(sk) : current_netns();
+	if (!owner_tuple_write(&t, cookie, BPF_ANY))
 		return 1;
-	}
 	o->tuple_known = 1; /* in place: a flag for these programs, not part of the owner */
 	return 1;
 }
@@ -493,11 +505,8 @@ static __always_inline bool remember_tuple(struct sock *sk, __u8 proto, __u64 co
 
 	if (!sock_tuple(sk, proto, &t))
 		return false;
-	if (bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY)) {
-		owner_count(OWNER_CTR_TUPLE_FULL);
-		return false;
-	}
-	return true;
+	t.netns_ino = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	return owner_tuple_write(&t, cookie, BPF_ANY);
 }
 
 static __always_inline void on_sock_used(struct sock *sk, int ret, __u8 method)
@@ -557,6 +566,7 @@ int owner_seed(struct bpf_iter__task_file *ctx)
 	struct socket *sock;
 	struct sock *sk;
 	__u64 cookie;
+	__u32 netns;
 	__u16 family;
 	__u8 proto, state;
 
@@ -587,12 +597,15 @@ int owner_seed(struct bpf_iter__task_file *ctx)
 		return 0;
 	}
 	owner_from_task(&o, task, OWNER_EXISTING);
+	netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	o.netns_ino = netns;
 	if (bpf_map_update_elem(&sock_owners, &cookie, &o, BPF_NOEXIST) == 0)
 		owner_count(OWNER_CTR_SEEDED);
 	else if (!bpf_map_lookup_elem(&sock_owners, &cookie))
 		owner_count(OWNER_CTR_OWNER_FULL); /* not EEXIST (a hook wrote a newer owner): full */
 	if (sock_tuple(sk, proto, &t)) {
-		bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_NOEXIST);
+		t.netns_ino = netns;
+		owner_tuple_write(&t, cookie, BPF_NOEXIST); /* a live hook's entry is newer */
 		return 0;
 	}
 	if (proto == IPPROTO_TCP && state != TCP_LISTEN)
@@ -605,8 +618,8 @@ int owner_seed(struct bpf_iter__task_file *ctx)
 		return 0;
 	if (is_v4_mapped((__u32 *)ep.addr) && ((__u32 *)ep.addr)[3] == 0)
 		__builtin_memset(ep.addr, 0, FLOWMON_ADDR_LEN);
-	if (endpoint_is_wildcard(&ep))
-		ep.netns_ino = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	ep.netns_ino = netns;
+	owner_addr_remember(ep.addr, netns);
 	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_NOEXIST) == 0)
 		bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY);
 	return 0;

@@ -90,17 +90,13 @@ static __always_inline void emit_owned(struct sock *sk, struct skc_head *head, c
 static __always_inline struct sock_owner *listener_owner(struct sock *sk, struct skc_head *head)
 {
 	__u8 addr[FLOWMON_ADDR_LEN];
-	struct sock_owner *o;
 
 	if (head_ip_version(head) == 6)
 		__builtin_memcpy(addr, &SKC_AT(head, struct in6_addr, skc_v6_rcv_saddr), FLOWMON_ADDR_LEN);
 	else
 		map_v4(addr, SKC_AT(head, __be32, skc_rcv_saddr));
-	o = endpoint_owner_exact(IPPROTO_TCP, addr, SKC_AT(head, __u16, skc_num));
-	if (o)
-		return o;
-	return endpoint_owner_wildcard(IPPROTO_TCP, SKC_AT(head, __u16, skc_num),
-				       BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum));
+	return endpoint_owner_of(IPPROTO_TCP, addr, SKC_AT(head, __u16, skc_num),
+				 BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum));
 }
 
 SEC("tp_btf/inet_sock_set_state")

@@ -25,7 +25,13 @@
  * CPUs stamping one entry at the same instant with different owners could mix fields of both;
  * that needs two processes sending on one socket on two CPUs within nanoseconds, and the next
  * packet re-stamps whole.
- * A wildcard endpoint matches only in its own network namespace (the counting one: ingress, lo).
+ * Every key carries its socket's network namespace (copies of one private network in several
+ * namespaces repeat addresses, endpoints and 5-tuples). An end is looked up in the counting
+ * namespace, then in the last two namespaces its address was used in (owner_addr_netns): that is
+ * how the host's end of a container's veth, or its bridge, finds the container's sockets. An end
+ * found in both gets no owner; with three or more live namespaces sharing one address, the
+ * oldest is not looked in (its flows counted elsewhere may then be stamped with a copy's owner
+ * only if that copy has the very same endpoint or 5-tuple).
  * Wildcard endpoints match any destination address: on a host that forwards traffic, a forwarded
  * packet to a port that a local process listens on with a wildcard bind is stamped with that
  * process as destination (a router's own listening ports are the limit of this lookup).
@@ -64,11 +70,11 @@ static __always_inline __u32 stamp(struct sock_owner *slot, const struct sock_ow
 	return found;
 }
 
-/* The owner of the local end (local address/port) of a connection with remote. */
-static __always_inline struct sock_owner *tuple_owner(__u8 proto, const __u8 *local, __u16 lport,
+/* The owner of the local end (local address/port) of a connection with remote, in namespace netns. */
+static __always_inline struct sock_owner *tuple_owner(__u32 netns, __u8 proto, const __u8 *local, __u16 lport,
 						      const __u8 *remote, __u16 rport)
 {
-	struct owner_tuple t = { .local_port = lport, .remote_port = rport, .proto = proto };
+	struct owner_tuple t = { .local_port = lport, .remote_port = rport, .proto = proto, .netns_ino = netns };
 	__u64 *cookie;
 
 	__builtin_memcpy(t.local_addr, local, FLOWMON_ADDR_LEN);
@@ -85,12 +91,67 @@ static __always_inline struct sock_owner *tuple_owner(__u8 proto, const __u8 *lo
 /* Remembers that the local end (src) of this egress flow is the socket with this cookie. */
 static __always_inline void remember_egress_tuple(const struct flow_key *k, __u64 cookie)
 {
-	struct owner_tuple t = { .local_port = k->src_port, .remote_port = k->dst_port, .proto = k->proto };
+	struct owner_tuple t = { .local_port = k->src_port, .remote_port = k->dst_port, .proto = k->proto,
+				 .netns_ino = k->netns_ino }; /* a packet's socket is in the namespace it leaves */
 
 	__builtin_memcpy(t.local_addr, k->src_addr, FLOWMON_ADDR_LEN);
 	__builtin_memcpy(t.remote_addr, k->dst_addr, FLOWMON_ADDR_LEN);
-	if (bpf_map_update_elem(&owner_tuples, &t, &cookie, BPF_ANY))
-		owner_count(OWNER_CTR_TUPLE_FULL);
+	owner_tuple_write(&t, cookie, BPF_ANY);
+}
+
+/* The sender's socket (local = src) in namespace netns, not the counting one: its connection, else
+ * the socket bound at its address and port there (a server's answer before its accepted socket's
+ * connection is known: the SYN-ACK). Either one makes the namespace a candidate for the end. */
+static __always_inline struct sock_owner *sender_owner_in(const struct flow_key *k, __u32 netns)
+{
+	struct sock_owner *o;
+
+	if (!netns)
+		return NULL;
+	o = tuple_owner(netns, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port);
+	return o ? o : endpoint_owner_of(k->proto, k->src_addr, k->src_port, netns);
+}
+
+/* The sender's socket of a packet that carries none, seen from the sender: its connection in the
+ * counting namespace, else in the namespaces the source address was used in (a container's,
+ * counted on the host's end of its veth), if in only one of them. */
+static __always_inline struct sock_owner *sender_owner(const struct flow_key *k)
+{
+	struct sock_owner *o = tuple_owner(k->netns_ino, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port);
+	__u32 first, second;
+
+	if (o)
+		return o;
+	owner_addr_other_netns(k->src_addr, k->netns_ino, &first, &second);
+	return owner_unique(sender_owner_in(k, first), sender_owner_in(k, second));
+}
+
+/* The receiver's socket (local = dst) in namespace netns: its connection, then its bound endpoint. */
+static __always_inline struct sock_owner *receiver_owner_in(const struct flow_key *k, __u32 netns)
+{
+	struct sock_owner *o;
+
+	if (!netns)
+		return NULL;
+	o = tuple_owner(netns, k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port);
+	return o ? o : endpoint_owner_of(k->proto, k->dst_addr, k->dst_port, netns);
+}
+
+/* The receiver's socket: in the counting namespace (its bound endpoint there: a wildcard bind only
+ * if wildcard_here, when the destination is local for sure), else in the namespaces the destination
+ * address was used in, if in only one of them (there any bind: the address is that namespace's). */
+static __always_inline struct sock_owner *receiver_owner(const struct flow_key *k, bool wildcard_here)
+{
+	struct sock_owner *o = tuple_owner(k->netns_ino, k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port);
+	__u32 first, second;
+
+	if (!o)
+		o = wildcard_here ? endpoint_owner_of(k->proto, k->dst_addr, k->dst_port, k->netns_ino)
+				  : endpoint_owner_exact(k->proto, k->dst_addr, k->dst_port, k->netns_ino);
+	if (o)
+		return o;
+	owner_addr_other_netns(k->dst_addr, k->netns_ino, &first, &second);
+	return owner_unique(receiver_owner_in(k, first), receiver_owner_in(k, second));
 }
 
 /* Egress with a socket: that socket's owner is the source. */
@@ -118,24 +179,22 @@ static __always_inline __u32 stamp_socket_source(struct __sk_buff *skb, const st
 }
 
 /* The lookups by address, for the ends the packet's socket (if any) does not tell. The bound
- * endpoint of the destination: any bind on ingress and on loopback (every destination is local);
- * on other egress only an exact address, since a wildcard bind there would also match remote hosts
- * (an address bound exactly is this host's, in some namespace: a veth peer's). */
+ * endpoint of the destination in the counting namespace: any bind on ingress and on loopback
+ * (every destination is local); on other egress only an exact address, since a wildcard bind
+ * there would also match remote hosts. */
 static __always_inline __u32 stamp_by_address(const struct flow_key *k, struct flow_stats *st,
 					      bool egress, bool has_sk, bool loopback)
 {
 	struct sock_owner *o;
 	__u32 found = 0;
 
-	if (!has_sk) { /* the sender's socket, seen from the sender: local = src */
-		o = tuple_owner(k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port);
+	if (!has_sk) {
+		o = sender_owner(k);
 		found |= stamp(&st->src_owner, o, OWNER_FOUND_SRC);
 		if (!o && egress)
 			owner_count(OWNER_CTR_NO_OWNER_ADDR);
 	}
-	o = tuple_owner(k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port);
-	if (!o)
-		o = endpoint_owner_of(k->proto, k->dst_addr, k->dst_port, !egress || loopback ? k->netns_ino : 0);
+	o = receiver_owner(k, !egress || loopback);
 	found |= stamp(&st->dst_owner, o, OWNER_FOUND_DST);
 	if (!o && !egress)
 		owner_count(OWNER_CTR_NO_OWNER_ADDR);

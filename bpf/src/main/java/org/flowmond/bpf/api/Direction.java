@@ -1,16 +1,35 @@
 package org.flowmond.bpf.api;
 
-/** Which TC hook saw a packet. Matches {@code enum flowmon_direction} in flowmon.h. */
+/**
+ * Which TC hook saw a packet ({@code enum flowmon_direction} in flowmon.h). Each constant carries
+ * its kernel code; decoding goes by code, never by position.
+ */
 public enum Direction {
-    INGRESS,
-    EGRESS;
+    INGRESS(0),
+    EGRESS(1);
 
-    /** @param code the {@code direction} byte of a {@code struct flow_key} */
+    private final int code;
+
+    Direction(int code) {
+        this.code = code;
+    }
+
+    /** The kernel's code: the {@code direction} byte of a {@code struct flow_key}. */
+    public int code() {
+        return code;
+    }
+
+    public Direction opposite() {
+        return this == INGRESS ? EGRESS : INGRESS;
+    }
+
+    /** @throws IllegalArgumentException for a code flowmon.h does not define */
     public static Direction fromCode(int code) {
-        return switch (code) {
-            case 0 -> INGRESS;
-            case 1 -> EGRESS;
-            default -> throw new IllegalArgumentException("unknown direction code " + code);
-        };
+        for (Direction d : values()) {
+            if (d.code == code) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("unknown direction code " + code);
     }
 }

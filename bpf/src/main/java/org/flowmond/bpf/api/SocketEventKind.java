@@ -1,20 +1,35 @@
 package org.flowmond.bpf.api;
 
-/** How a TCP connection was attributed to a process. Matches {@code enum sock_event_kind}. */
+/**
+ * Which call a socket event reports ({@code enum sock_event_kind} in flowmon.h). Each constant
+ * carries its kernel code; decoding goes by code, never by position.
+ */
 public enum SocketEventKind {
     /** The process called connect(). */
-    CONNECT,
+    CONNECT(1),
     /** The process accepted the connection. */
-    ACCEPT,
+    ACCEPT(2),
     /** The socket already existed when flowmond started; found by a scan. */
-    EXISTING;
+    EXISTING(3);
 
+    private final int code;
+
+    SocketEventKind(int code) {
+        this.code = code;
+    }
+
+    /** The kernel's code of this kind. */
+    public int code() {
+        return code;
+    }
+
+    /** @throws IllegalArgumentException for a code flowmon.h does not define */
     public static SocketEventKind fromCode(int code) {
-        return switch (code) {
-            case 1 -> CONNECT;
-            case 2 -> ACCEPT;
-            case 3 -> EXISTING;
-            default -> throw new IllegalArgumentException("unknown sock_event kind " + code);
-        };
+        for (SocketEventKind k : values()) {
+            if (k.code == code) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown sock_event kind " + code);
     }
 }

@@ -7,12 +7,12 @@ import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketOwner;
 
 /**
- * {@code struct sock_owner} of flowmon.h (72 bytes, little endian) to {@link SocketOwner}; a zero
+ * {@code struct sock_owner} of flowmon.h (80 bytes, little endian) to {@link SocketOwner}; a zero
  * {@code stamp_ns} means no owner (an unstamped side of a flow entry) and decodes to null.
  * Must match flowmon.h byte by byte; {@code SocketOwnerCodecTest} holds the golden bytes.
  */
 public final class SocketOwnerCodec {
-    public static final int SIZE = 72;
+    public static final int SIZE = 80;
     private static final int STAMP_NS = 0;
     private static final int CGROUP_ID = 8;
     private static final int PID = 16;
@@ -21,6 +21,7 @@ public final class SocketOwnerCodec {
     private static final int METHOD = 36;
     private static final int COMM = 40;
     private static final int PARENT_COMM = 56;
+    private static final int NETNS = 72;
     private static final int COMM_LEN = 16;
 
     private SocketOwnerCodec() {
@@ -34,7 +35,8 @@ public final class SocketOwnerCodec {
         }
         return new SocketOwner(b.getInt(offset + PID), b.getInt(offset + UID), b.getInt(offset + PPID),
                 b.getLong(offset + CGROUP_ID), comm(b, offset + COMM), comm(b, offset + PARENT_COMM),
-                OwnerMethod.fromCode(Byte.toUnsignedInt(b.get(offset + METHOD))));
+                OwnerMethod.fromCode(Byte.toUnsignedInt(b.get(offset + METHOD))),
+                Integer.toUnsignedLong(b.getInt(offset + NETNS)));
     }
 
     public static SocketOwner decode(byte[] value) {

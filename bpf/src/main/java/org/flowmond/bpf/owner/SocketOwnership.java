@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class SocketOwnership implements AutoCloseable {
     public static final String OBJECT_RESOURCE = "/bpf/sock_owner.bpf.o";
     /** The maps the TC object shares by descriptor (same names and definitions, owner_maps.bpf.h). */
-    public static final List<String> SHARED_MAPS = List.of("sock_owners", "owner_endpoints", "owner_tuples", "owner_counters");
+    public static final List<String> SHARED_MAPS = List.of("sock_owners", "owner_endpoints", "owner_tuples", "owner_addr_netns",
+            "owner_counters");
     /** The shared maps sized by entries (a TC object without ownership shrinks them to one). */
-    public static final List<String> SHARED_HASH_MAPS = List.of("sock_owners", "owner_endpoints", "owner_tuples");
+    public static final List<String> SHARED_HASH_MAPS = List.of("sock_owners", "owner_endpoints", "owner_tuples", "owner_addr_netns");
     /** Tracepoints of Linux 6.4+ (every send/receive, process context). */
     static final List<String> SEND_RECV_PROGRAMS = List.of("owner_send_length", "owner_recv_length");
     /**

@@ -82,7 +82,7 @@ public final class FlowKeyCodec {
         b.putShort(DST_PORT, (short) key.dstPort());
         b.putShort(ETH_PROTO, (short) key.ethProto());
         b.put(PROTO, (byte) key.protocol());
-        b.put(DIRECTION, (byte) key.direction().ordinal());
+        b.put(DIRECTION, (byte) key.direction().code());
         b.putInt(NETNS_INO, (int) key.netns());
         return b.array();
     }

@@ -10,13 +10,13 @@ import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.owner.SocketOwnerCodec;
 
 /**
- * {@code struct flow_stats} of flowmon.h (192 bytes, little endian) to {@link FlowCounters} and the
+ * {@code struct flow_stats} of flowmon.h (208 bytes, little endian) to {@link FlowCounters} and the
  * two {@link SocketOwner}s, with the kernel's CLOCK_MONOTONIC timestamps converted to wall-clock time
  * by a {@link KernelClock}. Must match flowmon.h byte by byte; {@code FlowStatsCodecTest} holds the
  * golden bytes.
  */
 public final class FlowStatsCodec {
-    public static final int SIZE = 192;
+    public static final int SIZE = 208;
     private static final int PACKETS = 0;
     private static final int BYTES = 8;
     private static final int FIRST_SEEN = 16;
@@ -26,7 +26,7 @@ public final class FlowStatsCodec {
     /** tc_owner.bpf.h's OWNER_MISS_SRC_SOCKET. */
     private static final int OWNER_MISS_SRC_SOCKET = 1;
     private static final int SRC_OWNER = 48;
-    private static final int DST_OWNER = 120;
+    private static final int DST_OWNER = 128;
 
     private FlowStatsCodec() {
     }

@@ -1,13 +1,22 @@
 package org.flowmond.bpf.tc;
 
-/** {@code enum flowmon_tc_counter} of flowmon.h, in the same order: the index into "tc_counters". */
+/**
+ * {@code enum flowmon_tc_counter} of flowmon.h: each constant carries its kernel value, the index
+ * into "tc_counters" (read by index, never by position).
+ */
 enum TcCounter {
-    MAP_FULL,
-    MAP_NOMEM,
-    MAP_OTHER,
-    OVERFLOW_LOST,
-    TRUNCATED,
-    NON_IP,
-    EXT_HDR_LIMIT,
-    NON_IP_LOST
+    MAP_FULL(0),
+    MAP_NOMEM(1),
+    MAP_OTHER(2),
+    OVERFLOW_LOST(3),
+    TRUNCATED(4),
+    NON_IP(5),
+    EXT_HDR_LIMIT(6),
+    NON_IP_LOST(7);
+
+    final int index;
+
+    TcCounter(int index) {
+        this.index = index;
+    }
 }

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.libbpf.BpfMap;
 import org.flowmond.bpf.libbpf.BpfObject;
@@ -489,7 +490,7 @@ public final class TcFlowMonitor implements AutoCloseable {
     }
 
     private long counter(TcCounter c) {
-        return counters.sumPerCpuU64(c.ordinal());
+        return counters.sumPerCpuU64(c.index);
     }
 
     private void requireOpen() {

@@ -1,6 +1,7 @@
 package org.flowmond.bpf.tc;
 
 import java.util.Objects;
+import org.flowmond.bpf.api.TcHooks;
 
 /**
  * An interface to count on, by name or by index, with the hooks wanted and, optionally, the

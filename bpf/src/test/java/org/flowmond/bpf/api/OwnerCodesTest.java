@@ -7,7 +7,10 @@ import java.util.Map;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
-/** The kernel codes of {@code enum owner_method} and {@code enum connect_outcome} (flowmon.h), by name. */
+/**
+ * The kernel codes of {@code enum owner_method}, {@code enum connect_outcome}, {@code enum sock_event_kind}
+ * and {@code enum flowmon_direction} (flowmon.h), by name: every code round-trips.
+ */
 @UnitTest
 class OwnerCodesTest {
 
@@ -35,5 +38,29 @@ class OwnerCodesTest {
         });
         assertEquals(flowmonH.size(), ConnectOutcome.values().length);
         assertThrows(IllegalArgumentException.class, () -> ConnectOutcome.fromCode(6));
+    }
+
+    @Test
+    void socketEventKindsCarryFlowmonHCodes() {
+        Map<SocketEventKind, Integer> flowmonH = Map.of(SocketEventKind.CONNECT, 1, SocketEventKind.ACCEPT, 2,
+                SocketEventKind.EXISTING, 3);
+        flowmonH.forEach((k, code) -> {
+            assertEquals(code, k.code(), k.name());
+            assertEquals(k, SocketEventKind.fromCode(code));
+        });
+        assertEquals(flowmonH.size(), SocketEventKind.values().length);
+        assertThrows(IllegalArgumentException.class, () -> SocketEventKind.fromCode(0));
+        assertThrows(IllegalArgumentException.class, () -> SocketEventKind.fromCode(4));
+    }
+
+    @Test
+    void directionsCarryFlowmonHCodes() {
+        Map<Direction, Integer> flowmonH = Map.of(Direction.INGRESS, 0, Direction.EGRESS, 1);
+        flowmonH.forEach((d, code) -> {
+            assertEquals(code, d.code(), d.name());
+            assertEquals(d, Direction.fromCode(code));
+        });
+        assertEquals(flowmonH.size(), Direction.values().length);
+        assertThrows(IllegalArgumentException.class, () -> Direction.fromCode(2));
     }
 }

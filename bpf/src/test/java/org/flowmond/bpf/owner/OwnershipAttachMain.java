@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.syscall.SyscallFilter;
 import org.flowmond.bpf.syscall.SyscallProbeOptions;
 import org.flowmond.bpf.syscall.SyscallProbes;
 import org.flowmond.bpf.tc.TcFlowMonitor;
 import org.flowmond.bpf.tc.TcFlowMonitorOptions;
-import org.flowmond.bpf.tc.TcHooks;
 import org.flowmond.bpf.tc.TcInterface;
 
 /**

@@ -18,7 +18,7 @@ public class SocketOwnerCodecTest {
         return (byte) v;
     }
 
-    /** pid 4429 "transmission-gt", uid 1000, parent 1 "systemd", cgroup 12345, method SEND. */
+    /** pid 4429 "transmission-gt", uid 1000, parent 1 "systemd", cgroup 12345, method SEND, netns 4026531840. */
     public static final byte[] OWNER = {
         0x00, b(0xe4), 0x0b, 0x54, 0x02, 0, 0, 0,              //  0 stamp_ns 10,000,000,000 (u64 LE; non-zero: an owner)
         0x39, 0x30, 0, 0, 0, 0, 0, 0,                          //  8 cgroup_id 12345
@@ -32,12 +32,15 @@ public class SocketOwnerCodecTest {
         0, 0,                                                  // 38 _pad
         't', 'r', 'a', 'n', 's', 'm', 'i', 's', 's', 'i', 'o', 'n', '-', 'g', 't', 0,   // 40 comm
         's', 'y', 's', 't', 'e', 'm', 'd', 0, 0, 0, 0, 0, 0, 0, 0, 0,                 // 56 parent_comm
+        0x00, 0x00, 0x00, b(0xf0),                             // 72 netns_ino 4026531840 (0xf0000000, u32 LE)
+        0, 0, 0, 0,                                            // 76 _pad2
     };
 
     @Test
     void decodesEveryField() {
         assertEquals(SocketOwnerCodec.SIZE, OWNER.length);
-        assertEquals(new SocketOwner(4429, 1000, 1, 12345L, "transmission-gt", "systemd", OwnerMethod.SEND),
+        assertEquals(new SocketOwner(4429, 1000, 1, 12345L, "transmission-gt", "systemd", OwnerMethod.SEND,
+                4026531840L),
                 SocketOwnerCodec.decode(OWNER));
     }
 

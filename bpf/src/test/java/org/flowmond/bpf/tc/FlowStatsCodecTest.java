@@ -33,7 +33,7 @@ class FlowStatsCodecTest {
         0, 0, 0, 0,                                            // 36 owner_misses
         0x00, b(0xe4), 0x0b, 0x54, 0x02, 0, 0, 0,              // 40 owner_check_ns 10,000,000,000 (not decoded)
     };
-    /** HEAD, then src_owner (48: SocketOwnerCodecTest.OWNER, 72 bytes), then dst_owner (120: none, all zero). */
+    /** HEAD, then src_owner (48: SocketOwnerCodecTest.OWNER, 80 bytes), then dst_owner (128: none, all zero). */
     static final byte[] STATS = ByteBuffer.allocate(FlowStatsCodec.SIZE)
             .put(HEAD).put(SocketOwnerCodecTest.OWNER).put(new byte[SocketOwnerCodec.SIZE]).array();
 
@@ -81,7 +81,7 @@ class FlowStatsCodecTest {
         ev.put(FlowKeyCodecTest.IPV4_TCP);        //  0 key (48 bytes)
         ev.put(new byte[] {7, 0, 0, 0});          // 48 error: E2BIG (positive errno, u32 LE)
         ev.put(new byte[] {0, 0, 0, 0});          // 52 _pad
-        ev.put(STATS);                            // 56 stats (192 bytes)
+        ev.put(STATS);                            // 56 stats (208 bytes)
         ev.flip();
         UniFlow f = FlowOverflowCodec.decode(ev, clock);
         assertEquals(FlowKeyCodec.decode(FlowKeyCodecTest.IPV4_TCP), f.key());

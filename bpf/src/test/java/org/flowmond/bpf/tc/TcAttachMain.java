@@ -1,6 +1,7 @@
 package org.flowmond.bpf.tc;
 
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 
 /**
  * A loader process for {@link TcRestartTest}: attaches the TC flow counter to one interface in a

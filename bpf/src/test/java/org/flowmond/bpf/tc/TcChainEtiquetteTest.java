@@ -12,6 +12,7 @@ import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.libbpf.BpfObject;
 import org.flowmond.bpf.libbpf.TcHook;

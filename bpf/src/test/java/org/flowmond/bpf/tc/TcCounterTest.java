@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
-/** {@link TcCounter} lists {@code enum flowmon_tc_counter} of flowmon.h in the same order. */
+/** {@link TcCounter} lists {@code enum flowmon_tc_counter} of flowmon.h in the same order, each with its value. */
 @UnitTest
 class TcCounterTest {
 
@@ -29,5 +29,8 @@ class TcCounterTest {
         List<String> inJava = new ArrayList<>(Arrays.stream(TcCounter.values()).map(Enum::name).toList());
         inJava.add("MAX");
         assertEquals(inHeader, inJava);
+        for (TcCounter c : TcCounter.values()) {
+            assertEquals(inHeader.indexOf(c.name()), c.index, c.name()); // the header's values are implicit: 0, 1, ...
+        }
     }
 }

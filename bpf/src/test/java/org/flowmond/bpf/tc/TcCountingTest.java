@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.tc.FlowCapture.Count;
 import org.flowmond.bpf.tc.FlowCapture.Key;

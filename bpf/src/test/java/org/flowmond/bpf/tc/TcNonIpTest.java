@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.RootTest;

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.RootTest;

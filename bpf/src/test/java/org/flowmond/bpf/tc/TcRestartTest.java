@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.libbpf.TcxLink;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.RootTest;

@@ -80,6 +80,12 @@ def run(cmd, args):
         i = add(s)
         s.connect((args[1], int(args[2])))
         return "ok %d %d %d" % (i, cookie(s), s.getsockname()[1])
+    if cmd == "tcp_connect_from":  # a fixed local address and port: the same 5-tuple in two namespaces
+        s = socket.socket(fam(args[0]), socket.SOCK_STREAM)
+        i = add(s)
+        s.bind((args[1], int(args[2])))
+        s.connect((args[3], int(args[4])))
+        return "ok %d %d %d" % (i, cookie(s), s.getsockname()[1])
     if cmd == "socket":
         s = socket.socket(fam(args[0]), socket.SOCK_STREAM if args[1] == "tcp" else socket.SOCK_DGRAM)
         return "ok %d %d" % (add(s), cookie(s))

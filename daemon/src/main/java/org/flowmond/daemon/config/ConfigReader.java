@@ -9,8 +9,10 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Typed, range-checked reads from a merged configuration. Every failure is a {@link ConfigError}
@@ -144,19 +146,27 @@ final class ConfigReader {
 
     /** As {@link #enumValue(String, Class)} for a value inside a list or object. */
     static <E extends Enum<E>> E enumValue(ConfigValue value, String path, Class<E> type) throws ConfigError {
-        E[] constants = type.getEnumConstants();
-        List<String> names = new ArrayList<>();
-        for (E constant : constants) {
-            names.add(constant.name().toLowerCase(Locale.ROOT));
+        Map<String, E> words = new LinkedHashMap<>();
+        for (E constant : type.getEnumConstants()) {
+            words.put(constant.name().toLowerCase(Locale.ROOT), constant);
         }
+        return choice(value, path, words);
+    }
+
+    /** One of {@code words} (case-insensitive), for a value whose configuration words are not its type's constant names. */
+    <E> E choice(String path, Map<String, E> words) throws ConfigError {
+        return choice(value(path), path, words);
+    }
+
+    private static <E> E choice(ConfigValue value, String path, Map<String, E> words) throws ConfigError {
         if (value.valueType() == ConfigValueType.STRING) {
-            String word = ((String) value.unwrapped()).trim().toLowerCase(Locale.ROOT);
-            int index = names.indexOf(word);
-            if (index >= 0) {
-                return constants[index];
+            E chosen = words.get(((String) value.unwrapped()).trim().toLowerCase(Locale.ROOT));
+            if (chosen != null) {
+                return chosen;
             }
         }
-        throw ConfigError.at(value.origin(), path, "expected one of " + String.join(", ", names) + ", got " + describe(value));
+        throw ConfigError.at(value.origin(), path,
+                "expected one of " + String.join(", ", words.keySet()) + ", got " + describe(value));
     }
 
     /** A list; {@code element} reads each item with its own origin and indexed key ({@code key[2]}). */

@@ -4,7 +4,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code flowmon.filter.*}: the seed tool's filters, applied to syscall flows and biflows.
+ * {@code flowmon.filter.*}: the seed tool's filters, applied to syscall flows and biflows by the flow
+ * table (and, when they fit its arrays, by the kernel as {@code org.flowmond.bpf.syscall.SyscallFilter}).
  * An empty set / absent range means "no filter" on that dimension.
  *
  * @param pids      {@code pids} (-p): only these processes
@@ -12,6 +13,9 @@ import java.util.Set;
  * @param portRange {@code port-range} (-R): only flows with a local or remote port in this range
  */
 public record FilterSettings(Set<Integer> pids, Set<Integer> ports, Optional<PortRange> portRange) {
+
+    /** No filter on any dimension. */
+    public static final FilterSettings NONE = new FilterSettings(Set.of(), Set.of(), Optional.empty());
 
     public FilterSettings {
         pids = Set.copyOf(pids);

@@ -1,6 +1,7 @@
 package org.flowmond.daemon.config;
 
 import java.util.Objects;
+import org.flowmond.bpf.api.TcHooks;
 
 /**
  * Everything the daemon reads from {@code reference.conf}, {@code /etc/flowmon.conf} and the
@@ -21,7 +22,7 @@ import java.util.Objects;
  * @param metrics    {@code flowmon.metrics.*}
  * @param identity   {@code flowmon.identity.*}
  */
-public record Settings(InterfaceSelection interfaces, NamespaceSelection namespaces, Directions directions,
+public record Settings(InterfaceSelection interfaces, NamespaceSelection namespaces, TcHooks directions,
                        ProbeSettings probes,
                        FilterSettings filter, FlowSettings flows, AttributionSettings attribution,
                        ExportSettings export, OutputSettings outputs, StatsSettings stats,

@@ -15,13 +15,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.tc.TcAttachMode;
+import org.flowmond.ipfix.BiflowMode;
+import org.flowmond.ipfix.Collector;
 import org.flowmond.ipfix.TlsFiles;
+import org.flowmond.ipfix.Transport;
 import org.flowmond.ipfix.transport.TlsContexts;
 
 /**
@@ -39,6 +45,8 @@ public final class SettingsLoader {
     private static final int PID_MAX_LIMIT = 4_194_304;
     private static final int MAX_TABLE = 16_777_216;
     private static final long PAGE_SIZE = 4096;
+    /** {@code flowmon.export.biflow}'s words: the configuration's names for the exporter's encodings. */
+    private static final Map<String, BiflowMode> BIFLOW_WORDS = biflowWords();
 
     private final Config reference;
 
@@ -106,7 +114,7 @@ public final class SettingsLoader {
         return new Settings(
                 interfaces(in),
                 namespaces(in),
-                in.enumValue(ROOT + ".directions", Directions.class),
+                in.enumValue(ROOT + ".directions", TcHooks.class),
                 probes(in),
                 filter(in),
                 flows(in),
@@ -264,21 +272,40 @@ public final class SettingsLoader {
             throw ConfigError.at(in.value(p + "enterprise-id").origin(), p + "enterprise-id",
                     "expected flowmond's own enterprise number, got 35632 (ntop's, whose element ids mean other things)");
         }
-        List<Collector> collectors = in.list(p + "collectors", SettingsLoader::collector);
-        return new ExportSettings(
-                collectors,
-                HostIdentity.observationDomain(in, p + "observation-domain-id", identity),
-                in.intIn(p + "mtu", 576, 65535),
-                in.duration(p + "template-refresh", Duration.ofSeconds(1), Duration.ofDays(1)),
-                in.intIn(p + "template-refresh-messages", 0, 1_000_000),
-                enterprise,
-                in.enumValue(p + "biflow", BiflowMode.class),
-                in.intIn(p + "send-queue-limit", 1, 1_000_000),
-                in.intIn(p + "collector-buffer", 1, 1_000_000),
-                tls(in, collectors));
+        List<WrittenCollector> written = in.list(p + "collectors", SettingsLoader::collector);
+        long observationDomain = HostIdentity.observationDomain(in, p + "observation-domain-id", identity);
+        int mtu = in.intIn(p + "mtu", 576, 65535);
+        Duration templateRefresh = in.duration(p + "template-refresh", Duration.ofSeconds(1), Duration.ofDays(1));
+        int templateRefreshMessages = in.intIn(p + "template-refresh-messages", 0, 1_000_000);
+        BiflowMode biflow = in.choice(p + "biflow", BIFLOW_WORDS);
+        int sendQueueLimit = in.intIn(p + "send-queue-limit", 1, 1_000_000);
+        int collectorBuffer = in.intIn(p + "collector-buffer", 1, 1_000_000);
+        Optional<TlsFiles> tls = tls(in, written);
+        List<Collector> collectors = written.stream().map(c -> c.with(collectorBuffer, tls)).toList();
+        return new ExportSettings(collectors, observationDomain, mtu, templateRefresh, templateRefreshMessages,
+                enterprise, biflow, sendQueueLimit, collectorBuffer, tls);
     }
 
-    private static Collector collector(ConfigValue value, String path) throws ConfigError {
+    /** A collector as its list entry writes it: the buffer and TLS files it also needs are keys of their own. */
+    private record WrittenCollector(String host, int port, Transport transport) {
+        Collector with(int buffer, Optional<TlsFiles> tls) {
+            return switch (transport) {
+                case UDP -> new Collector(host, port);
+                case TCP -> Collector.tcp(host, port, buffer);
+                case TLS -> Collector.tls(host, port, tls.orElseThrow(), buffer); // tls() requires the files then
+            };
+        }
+    }
+
+    private static Map<String, BiflowMode> biflowWords() {
+        Map<String, BiflowMode> words = new LinkedHashMap<>();
+        words.put("rfc5103", BiflowMode.RFC5103);
+        words.put("ntop", BiflowMode.NPROBE);
+        words.put("uniflow", BiflowMode.UNIFLOWS);
+        return words;
+    }
+
+    private static WrittenCollector collector(ConfigValue value, String path) throws ConfigError {
         if (value.valueType() != ConfigValueType.OBJECT) {
             throw ConfigError.at(value.origin(), path,
                     "expected { host = \"<address>\", port = <1..65535>, transport = udp | tcp | tls }, got "
@@ -300,10 +327,10 @@ public final class SettingsLoader {
                     "expected an IPv4 or IPv6 address or a DNS name, got " + ConfigReader.describe(hostValue));
         }
         int port = (int) ConfigReader.wholeNumber(object.get("port"), path + ".port", 1, 65535);
-        Collector.Transport transport = object.containsKey("transport")
-                ? ConfigReader.enumValue(object.get("transport"), path + ".transport", Collector.Transport.class)
-                : Collector.Transport.UDP; // an entry without transport is UDP, as before TCP/TLS existed
-        return new Collector(host, port, transport);
+        Transport transport = object.containsKey("transport")
+                ? ConfigReader.enumValue(object.get("transport"), path + ".transport", Transport.class)
+                : Transport.UDP; // an entry without transport is UDP, as before TCP/TLS existed
+        return new WrittenCollector(host, port, transport);
     }
 
     /**
@@ -311,7 +338,7 @@ public final class SettingsLoader {
      * readable file and together they must make a TLS client (PEM certificate chain, PKCS#8 key,
      * CA certificates), so a bad file stops the start rather than every connection.
      */
-    private static Optional<TlsSettings> tls(ConfigReader in, List<Collector> collectors) throws ConfigError {
+    private static Optional<TlsFiles> tls(ConfigReader in, List<WrittenCollector> collectors) throws ConfigError {
         String p = ROOT + ".export.tls.";
         List<String> keys = List.of("certificate", "key", "ca");
         List<Path> files = new ArrayList<>();
@@ -321,7 +348,7 @@ public final class SettingsLoader {
         }
         int tlsCollector = -1;
         for (int i = collectors.size() - 1; i >= 0; i--) {
-            if (collectors.get(i).transport() == Collector.Transport.TLS) {
+            if (collectors.get(i).transport() == Transport.TLS) {
                 tlsCollector = i;
             }
         }
@@ -348,9 +375,9 @@ public final class SettingsLoader {
                         + "\" (" + (Files.exists(files.get(i)) ? "not a readable file" : "no such file") + ")");
             }
         }
-        TlsSettings tls = new TlsSettings(files.get(0), files.get(1), files.get(2));
+        TlsFiles tls = new TlsFiles(files.get(0), files.get(1), files.get(2));
         try {
-            TlsContexts.client(new TlsFiles(tls.certificate(), tls.key(), tls.ca()));
+            TlsContexts.client(tls);
         } catch (IllegalArgumentException e) {
             throw ConfigError.at(in.value(p + "certificate").origin(), p + "certificate",
                     "expected a PEM certificate, a PKCS#8 PEM key and PEM CA certificates that make a TLS client: "

@@ -1,5 +1,7 @@
 package org.flowmond.daemon.flow;
 
+import org.flowmond.ipfix.FlowEndReason;
+
 /**
  * One exported biflow, oriented from the initiator ({@code src}, the client) to the responder
  * ({@code dst}). Counters are deltas since the previous export of the same flow (IPFIX delta
@@ -34,7 +36,7 @@ public record BiflowRecord(int ethProto, int ipVersion, int protocol, Endpoint s
                            long revPackets, long revBytes, int revTcpFlags,
                            long startNanos, long endNanos, int fwdIfindex, int revIfindex,
                            org.flowmond.bpf.api.Direction fwdHook, org.flowmond.bpf.api.Direction revHook,
-                           EndReason reason,
+                           FlowEndReason reason,
                            Attribution srcProcess, Attribution dstProcess, long netns) {
 
     /** A record counted in an unknown namespace (0). */
@@ -44,7 +46,7 @@ public record BiflowRecord(int ethProto, int ipVersion, int protocol, Endpoint s
                         long revPackets, long revBytes, int revTcpFlags,
                         long startNanos, long endNanos, int fwdIfindex, int revIfindex,
                         org.flowmond.bpf.api.Direction fwdHook, org.flowmond.bpf.api.Direction revHook,
-                        EndReason reason, Attribution srcProcess, Attribution dstProcess) {
+                        FlowEndReason reason, Attribution srcProcess, Attribution dstProcess) {
         this(ethProto, ipVersion, protocol, src, dst, initiatorRule, fwdPackets, fwdBytes, fwdTcpFlags, revPackets,
                 revBytes, revTcpFlags, startNanos, endNanos, fwdIfindex, revIfindex, fwdHook, revHook, reason,
                 srcProcess, dstProcess, 0);

@@ -9,6 +9,8 @@ import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.config.FlowSettings;
+import org.flowmond.ipfix.FlowEndReason;
 
 /**
  * Merges the kernel's unidirectional TC flows into biflows and expires them.
@@ -44,13 +46,13 @@ final class BiflowTable {
     private final KernelFlowMap kernel;
     private final Owners owners;
     private final FlowStats stats;
-    private FlowTableParams params;
+    private FlowSettings params;
     /** The params' durations in nanoseconds, computed once (deadline() runs for every changed flow of every scan). */
     private long idleNanos;
     private long activeNanos;
     private long lingerNanos;
 
-    BiflowTable(FlowTableParams params, KernelFlowMap kernel, Owners owners, FlowStats stats) {
+    BiflowTable(FlowSettings params, KernelFlowMap kernel, Owners owners, FlowStats stats) {
         useParams(params);
         this.kernel = kernel;
         this.owners = owners;
@@ -171,11 +173,11 @@ final class BiflowTable {
         while ((t = deadlines.pollDue(now)) != null) {
             Biflow b = t.item;
             if (b.endDetectedNanos >= 0 && b.endDetectedNanos + lingerNanos <= now) {
-                finish(b, EndReason.END_OF_FLOW, out);
+                finish(b, FlowEndReason.END_OF_FLOW, out);
             } else if (b.lastActivity() + idleNanos <= now) {
-                finish(b, EndReason.IDLE_TIMEOUT, out);
+                finish(b, FlowEndReason.IDLE_TIMEOUT, out);
             } else if (b.lastExportNanos + activeNanos <= now) {
-                out.export(b, EndReason.ACTIVE_TIMEOUT);
+                out.export(b, FlowEndReason.ACTIVE_TIMEOUT);
                 b.lastExportNanos = now;
                 b.ticket = deadlines.schedule(b, deadline(b));
             } else {
@@ -187,19 +189,19 @@ final class BiflowTable {
     /** Ends every flow (shutdown): final kernel readings, reason forced end. */
     void flushAll(Exporter out) {
         for (Biflow b : new ArrayList<>(flows.values())) {
-            finish(b, EndReason.FORCED_END, out);
+            finish(b, FlowEndReason.FORCED_END, out);
         }
         deadlines.clear();
     }
 
-    void setParams(FlowTableParams p) {
+    void setParams(FlowSettings p) {
         useParams(p);
         for (Biflow b : flows.values()) {
             reschedule(b);
         }
     }
 
-    private void useParams(FlowTableParams p) {
+    private void useParams(FlowSettings p) {
         this.params = p;
         this.idleNanos = p.idleNanos();
         this.activeNanos = p.activeNanos();
@@ -209,7 +211,7 @@ final class BiflowTable {
     /** Exports one biflow's counters since its last export; the table decides whether it may. */
     @FunctionalInterface
     interface Exporter {
-        void export(Biflow b, EndReason reason);
+        void export(Biflow b, FlowEndReason reason);
     }
 
     private Biflow getOrCreate(BiflowKey key, long now, Exporter out) {
@@ -219,7 +221,7 @@ final class BiflowTable {
         }
         if (flows.size() >= params.maxFlows()) {
             Iterator<Biflow> oldestIdle = flows.values().iterator();
-            finish(oldestIdle.next(), EndReason.LACK_OF_RESOURCES, out);
+            finish(oldestIdle.next(), FlowEndReason.LACK_OF_RESOURCES, out);
         }
         b = new Biflow(key, now);
         b.justCreated = true; // already at the young end of the order: its first reading need not move it
@@ -325,7 +327,7 @@ final class BiflowTable {
     }
 
     /** Final reading of every kernel entry (removing it), the last export, and the flow is forgotten. */
-    private void finish(Biflow b, EndReason reason, Exporter out) {
+    private void finish(Biflow b, FlowEndReason reason, Exporter out) {
         KernelEntries entries = b.kernelEntries;
         for (int i = 0, n = entries.size(); i < n; i++) { // readings change counts, never the keys
             FlowKey k = entries.key(i, b.key);

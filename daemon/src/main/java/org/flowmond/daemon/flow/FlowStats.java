@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.flowmond.ipfix.FlowEndReason;
 
 /**
  * The flow table's counters. Written by the flow-table thread, read by anyone (statistics,
@@ -16,7 +17,7 @@ public final class FlowStats {
     final AtomicLong biflowRecordsExported = new AtomicLong();
     final AtomicLong biflowRecordsFiltered = new AtomicLong();
     final AtomicLong biflowsEndedEmpty = new AtomicLong();
-    final EnumMap<EndReason, AtomicLong> biflowsByReason = counters(EndReason.class);
+    final EnumMap<FlowEndReason, AtomicLong> biflowsByReason = counters(FlowEndReason.class);
     final AtomicLong uniflowCounterResets = new AtomicLong();
     final AtomicLong redundantObservations = new AtomicLong();
     final AtomicLong overflowPackets = new AtomicLong();
@@ -25,7 +26,7 @@ public final class FlowStats {
     final AtomicLong syscallEventsFiltered = new AtomicLong();
     final AtomicLong syscallFlowsActive = new AtomicLong();
     final AtomicLong syscallRecordsExported = new AtomicLong();
-    final EnumMap<EndReason, AtomicLong> syscallByReason = counters(EndReason.class);
+    final EnumMap<FlowEndReason, AtomicLong> syscallByReason = counters(FlowEndReason.class);
 
     /** Exported biflow records by how many of their sides carry an owner. */
     final AtomicLong recordsBothOwners = new AtomicLong();

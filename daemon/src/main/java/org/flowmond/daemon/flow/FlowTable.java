@@ -6,6 +6,9 @@ import java.util.function.BiConsumer;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.config.FilterSettings;
+import org.flowmond.daemon.config.FlowSettings;
+import org.flowmond.ipfix.FlowEndReason;
 
 /**
  * The daemon's flow table: biflows from the TC program, syscall flows from the connect/accept
@@ -30,9 +33,9 @@ public final class FlowTable {
     private final BiflowTable biflows;
     private final SyscallFlowTable syscalls;
     private final Owners owners;
-    private FlowFilter filter;
+    private FilterSettings filter;
 
-    public FlowTable(FlowTableParams params, FlowFilter filter, NanoClock clock, KernelFlowMap kernel,
+    public FlowTable(FlowSettings params, FilterSettings filter, NanoClock clock, KernelFlowMap kernel,
                      ProcessResolver processes, FlowSink sink) {
         this.filter = filter;
         this.clock = clock;
@@ -56,7 +59,7 @@ public final class FlowTable {
         if (e.kind() == SocketEventKind.EXISTING) {
             return;
         }
-        if (!filter.acceptsSyscall(e.pid(), e.localPort(), e.remotePort())) {
+        if (!filter.acceptsPid(e.pid()) || !filter.acceptsPorts(e.localPort(), e.remotePort())) {
             stats.syscallEventsFiltered.incrementAndGet();
             return;
         }
@@ -89,7 +92,7 @@ public final class FlowTable {
     }
 
     /** New timeouts and sizes (reload). Flows keep their counters; deadlines follow the new values. */
-    public void reconfigure(FlowTableParams newParams, FlowFilter newFilter) {
+    public void reconfigure(FlowSettings newParams, FilterSettings newFilter) {
         this.filter = newFilter;
         biflows.setParams(newParams);
         syscalls.setParams(newParams);
@@ -98,7 +101,7 @@ public final class FlowTable {
     /** The unexported calls of every active syscall flow (the seed tables include them). */
     public void forEachActiveSyscallFlow(BiConsumer<SyscallFlowKey, SyscallFlowRecord> action) {
         syscalls.forEachPending((e, s) -> action.accept(e.key, new SyscallFlowRecord(e.key, e.process, s,
-                EndReason.FORCED_END)));
+                FlowEndReason.FORCED_END)));
     }
 
     public int activeBiflows() {
@@ -115,7 +118,7 @@ public final class FlowTable {
     }
 
     /** Builds the record of {@code b}'s counters since its last export; drops empty and filtered ones. */
-    private void exportBiflow(Biflow b, EndReason reason) {
+    private void exportBiflow(Biflow b, FlowEndReason reason) {
         Biflow.Travel fwd = b.lowIsInitiator ? b.lowToHigh : b.highToLow;
         Biflow.Travel rev = b.lowIsInitiator ? b.highToLow : b.lowToHigh;
         long fp = fwd.packets - fwd.exportedPackets;
@@ -123,7 +126,7 @@ public final class FlowTable {
         long rp = rev.packets - rev.exportedPackets;
         long rb = rev.bytes - rev.exportedBytes;
         if (fp == 0 && fb == 0 && rp == 0 && rb == 0) {
-            if (reason != EndReason.ACTIVE_TIMEOUT) {
+            if (reason != FlowEndReason.ACTIVE_TIMEOUT) {
                 stats.biflowsEndedEmpty.incrementAndGet(); // never export a record without packets
             }
             return;
@@ -146,7 +149,7 @@ public final class FlowTable {
         rev.exportedBytes = rev.bytes;
         b.exports++;
         b.previousRecordEnd = end;
-        if (!filter.accepts(r)) {
+        if (!accepted(r)) {
             stats.biflowRecordsFiltered.incrementAndGet();
             return;
         }
@@ -154,6 +157,16 @@ public final class FlowTable {
         stats.biflowsByReason.get(reason).incrementAndGet();
         countOwners(b, r);
         sink.biflow(r);
+    }
+
+    /** Ports as for a syscall; a PID filter needs a process of that PID on either side, so a biflow without one fails it. */
+    private boolean accepted(BiflowRecord r) {
+        return filter.acceptsPorts(r.src().port(), r.dst().port())
+                && (!filter.hasPidFilter() || hasPid(r.srcProcess()) || hasPid(r.dstProcess()));
+    }
+
+    private boolean hasPid(Attribution a) {
+        return a != null && filter.acceptsPid(a.process().pid());
     }
 
     private void countOwners(Biflow b, BiflowRecord r) {

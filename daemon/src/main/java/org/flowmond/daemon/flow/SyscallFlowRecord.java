@@ -1,12 +1,17 @@
 package org.flowmond.daemon.flow;
 
+import org.flowmond.ipfix.FlowEndReason;
+
 /**
- * One exported syscall flow: the calls since its previous export (or its start).
+ * One exported syscall flow: the calls since its previous export (or its start). The table's form,
+ * for every output (monotonic nanoseconds, the kernel's kind and connect outcome, the whole process);
+ * IpfixOutput turns it into the exporter's {@link org.flowmond.ipfix.SyscallFlowRecord} (wall-clock
+ * milliseconds, one {@code SyscallKind}), as it turns a {@link BiflowRecord} into a {@code FlowRecord}.
  *
  * @param key     the flow
  * @param process the process (details as of its latest call)
  * @param stats   count, first and last call of this record; MTBS derives from them
  * @param reason  why it was exported
  */
-public record SyscallFlowRecord(SyscallFlowKey key, ProcessInfo process, SyscallStats stats, EndReason reason) {
+public record SyscallFlowRecord(SyscallFlowKey key, ProcessInfo process, SyscallStats stats, FlowEndReason reason) {
 }

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.daemon.config.FlowSettings;
+import org.flowmond.ipfix.FlowEndReason;
 
 /**
  * Syscall flows (seed report): per {@link SyscallFlowKey}, the calls and their MTBS.
@@ -42,9 +44,9 @@ final class SyscallFlowTable {
     private final LinkedHashMap<SyscallFlowKey, Entry> flows = new LinkedHashMap<>(64, 0.75f, true);
     private final DeadlineQueue<Entry> deadlines = new DeadlineQueue<>();
     private final FlowStats stats;
-    private FlowTableParams params;
+    private FlowSettings params;
 
-    SyscallFlowTable(FlowTableParams params, FlowStats stats) {
+    SyscallFlowTable(FlowSettings params, FlowStats stats) {
         this.params = params;
         this.stats = stats;
     }
@@ -104,9 +106,9 @@ final class SyscallFlowTable {
             long lastCall = e.lifetime.lastNanos();
             if (lastCall + params.idleNanos() <= now) {
                 flows.remove(e.key);
-                export(e, EndReason.IDLE_TIMEOUT, sink);
+                export(e, FlowEndReason.IDLE_TIMEOUT, sink);
             } else if (e.lastExportNanos + params.activeNanos() <= now) {
-                export(e, EndReason.ACTIVE_TIMEOUT, sink);
+                export(e, FlowEndReason.ACTIVE_TIMEOUT, sink);
                 e.lastExportNanos = now;
                 e.ticket = deadlines.schedule(e, deadline(e, lastCall));
             } else {
@@ -119,7 +121,7 @@ final class SyscallFlowTable {
     /** Exports and forgets every flow (shutdown). */
     void flushAll(FlowSink sink) {
         for (Entry e : flows.values()) {
-            export(e, EndReason.FORCED_END, sink);
+            export(e, FlowEndReason.FORCED_END, sink);
         }
         flows.clear();
         deadlines.clear();
@@ -136,7 +138,7 @@ final class SyscallFlowTable {
     }
 
     /** New timeouts apply to every flow at its next deadline check; shorter ones are rescheduled now. */
-    void setParams(FlowTableParams p) {
+    void setParams(FlowSettings p) {
         this.params = p;
         for (Entry e : flows.values()) {
             e.ticket.cancel();
@@ -157,10 +159,10 @@ final class SyscallFlowTable {
         Entry oldest = it.next().getValue();
         it.remove();
         oldest.ticket.cancel();
-        export(oldest, EndReason.LACK_OF_RESOURCES, sink);
+        export(oldest, FlowEndReason.LACK_OF_RESOURCES, sink);
     }
 
-    private void export(Entry e, EndReason reason, FlowSink sink) {
+    private void export(Entry e, FlowEndReason reason, FlowSink sink) {
         if (e.pending == null) {
             return; // everything was exported at the last active timeout: never send an empty record
         }

@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.daemon.container.ContainerIdentity;
 import org.flowmond.daemon.container.ContainerRuntime;
 
@@ -12,9 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.SocketEventKind;
-import org.flowmond.daemon.config.ExportSettings;
 import org.flowmond.daemon.config.Settings;
-import org.flowmond.daemon.config.TlsSettings;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
@@ -24,7 +23,6 @@ import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.ipfix.BiflowDirection;
 import org.flowmond.ipfix.BiflowMode;
-import org.flowmond.ipfix.Collector;
 import org.flowmond.ipfix.CollectorStatistics;
 import org.flowmond.ipfix.DaemonHealth;
 import org.flowmond.ipfix.ExporterSettings;
@@ -37,7 +35,6 @@ import org.flowmond.ipfix.ProbeVariant;
 import org.flowmond.ipfix.ContainerInfo;
 import org.flowmond.ipfix.ProcessInfo;
 import org.flowmond.ipfix.SyscallKind;
-import org.flowmond.ipfix.TlsFiles;
 
 /**
  * The flow table's records as IPFIX through the exporter module: biflows with ntop's process
@@ -85,31 +82,10 @@ public final class IpfixOutput implements ExportOutput {
     }
 
     static ExporterSettings exporterSettings(Settings s) {
-        List<Collector> collectors = s.export().collectors().stream().map(c -> collector(c, s.export())).toList();
-        return new ExporterSettings(collectors, s.export().observationDomainId(), s.export().mtu(),
+        return new ExporterSettings(s.export().collectors(), s.export().observationDomainId(), s.export().mtu(),
                 s.export().templateRefresh(), s.export().templateRefreshMessages(), s.stats().interval(),
-                s.export().enterpriseId(), mode(s.export().biflow()), s.export().sendQueueLimit(),
+                s.export().enterpriseId(), s.export().biflow(), s.export().sendQueueLimit(),
                 s.outputs().ipfixFile());
-    }
-
-    static Collector collector(org.flowmond.daemon.config.Collector c, ExportSettings export) {
-        return switch (c.transport()) {
-            case UDP -> new Collector(c.host(), c.port());
-            case TCP -> Collector.tcp(c.host(), c.port(), export.collectorBuffer());
-            case TLS -> {
-                TlsSettings tls = export.tls().orElseThrow(); // the loader requires the files for a tls collector
-                yield Collector.tls(c.host(), c.port(), new TlsFiles(tls.certificate(), tls.key(), tls.ca()),
-                        export.collectorBuffer());
-            }
-        };
-    }
-
-    static BiflowMode mode(org.flowmond.daemon.config.BiflowMode m) {
-        return switch (m) {
-            case RFC5103 -> BiflowMode.RFC5103;
-            case NTOP -> BiflowMode.NPROBE;
-            case UNIFLOW -> BiflowMode.UNIFLOWS;
-        };
     }
 
     @Override
@@ -124,7 +100,7 @@ public final class IpfixOutput implements ExportOutput {
 
     static FlowRecord toIpfix(BiflowRecord r, long flowId) {
         // Forward = client → server. Which way it crossed the host follows from the hook that counted it.
-        Direction fwd = r.fwdHook() != null ? r.fwdHook() : opposite(r.revHook());
+        Direction fwd = r.fwdHook() != null ? r.fwdHook() : r.revHook().opposite();
         int ifindex = r.fwdHook() != null ? r.fwdIfindex() : r.revIfindex();
         boolean icmp = r.protocol() == 1 || r.protocol() == 58;
         FlowRecord.Builder b = FlowRecord.builder()
@@ -133,11 +109,11 @@ public final class IpfixOutput implements ExportOutput {
                 .protocol(r.protocol())
                 .icmpTypeCode(icmp ? r.src().port() * 256 + r.dst().port() : 0)
                 .interfaces(fwd == Direction.INGRESS ? ifindex : 0, fwd == Direction.EGRESS ? ifindex : 0)
-                .direction(fwd == Direction.INGRESS ? FlowDirection.INGRESS : FlowDirection.EGRESS)
+                .direction(flowDirection(fwd))
                 .forward(r.fwdPackets(), r.fwdBytes(), r.fwdTcpFlags(), millis(r.startNanos()), millis(r.endNanos()))
                 .reverse(r.revPackets(), r.revBytes(), r.revTcpFlags(), millis(r.startNanos()), millis(r.endNanos()))
                 .flowId(flowId)
-                .endReason(FlowEndReason.values()[r.reason().code() - 1])
+                .endReason(r.reason())
                 .biflowDirection(r.initiatorRule() == InitiatorRule.FIRST_PACKET && r.protocol() != 6
                         ? BiflowDirection.ARBITRARY : BiflowDirection.INITIATOR)
                 .sourceProcess(process(r.srcProcess()))
@@ -170,9 +146,7 @@ public final class IpfixOutput implements ExportOutput {
         if (a == null) {
             return ProcessInfo.UNKNOWN;
         }
-        var p = a.process();
-        return new ProcessInfo(Integer.toUnsignedLong(p.pid()), p.name(), Integer.toUnsignedLong(p.uid()), p.userName(),
-                Integer.toUnsignedLong(p.parentPid()), p.parentName(), p.cgroupId());
+        return a.process().exported();
     }
 
     private static ContainerInfo container(Attribution a) {
@@ -183,7 +157,18 @@ public final class IpfixOutput implements ExportOutput {
         return new ContainerInfo(c.id(), c.runtime().label(), c.unit(), c.podUid(), 0);
     }
 
-    /** How one side was attributed, as flowmond's per-side attribution element; null = not attributed. */
+    /** The hook that counted as IANA flowDirection (element 61): kept apart because flowmon.h and IANA fix their own codes. */
+    static FlowDirection flowDirection(Direction hook) {
+        return switch (hook) {
+            case INGRESS -> FlowDirection.INGRESS;
+            case EGRESS -> FlowDirection.EGRESS;
+        };
+    }
+
+    /**
+     * How one side was attributed, as flowmond's per-side attribution element; null = not attributed.
+     * SyscallKind is the wire's vocabulary: the kernel's owner methods and connect outcomes in one code space.
+     */
     static SyscallKind kind(Attribution a) {
         if (a == null) {
             return null;
@@ -209,10 +194,6 @@ public final class IpfixOutput implements ExportOutput {
             case UNREACHABLE -> SyscallKind.CONNECT_UNREACHABLE;
             case OTHER -> SyscallKind.CONNECT_FAILED;
         };
-    }
-
-    private static Direction opposite(Direction d) {
-        return d == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
     }
 
     private static long millis(long nanos) {
@@ -310,12 +291,27 @@ public final class IpfixOutput implements ExportOutput {
 
     /** The variant named by the {@code probe.variant.<name> = 1} entry; NONE without syscall probes. */
     static ProbeVariant probeVariant(Map<String, Long> s) {
-        for (ProbeVariant v : ProbeVariant.values()) {
+        for (HookVariant v : HookVariant.values()) {
             if (s.getOrDefault("probe.variant." + v.name().toLowerCase(Locale.ROOT), 0L) == 1L) {
-                return v;
+                return probeVariant(v);
             }
         }
         return ProbeVariant.NONE;
+    }
+
+    /**
+     * The attached hooks as flowmond's probeVariant element. Two types: HookVariant is what can be
+     * asked for (AUTO included), ProbeVariant what the wire reports (NONE included, fixed codes).
+     */
+    static ProbeVariant probeVariant(HookVariant attached) {
+        return switch (attached) {
+            case AUTO -> ProbeVariant.NONE; // never attached as such: AUTO resolves to one of the others
+            case FENTRY -> ProbeVariant.FENTRY;
+            case KPROBE -> ProbeVariant.KPROBE;
+            case SOCKET -> ProbeVariant.SOCKET;
+            case RAW_TRACEPOINT -> ProbeVariant.RAW_TRACEPOINT;
+            case TRACEPOINT -> ProbeVariant.TRACEPOINT;
+        };
     }
 
     /** Sends what is queued now (tests and shutdown); false if that took longer than {@code timeout}. */

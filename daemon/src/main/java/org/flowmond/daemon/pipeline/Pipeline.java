@@ -15,10 +15,8 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.output.ExportOutput;
-import org.flowmond.daemon.flow.FlowFilter;
 import org.flowmond.daemon.flow.FlowSink;
 import org.flowmond.daemon.flow.FlowTable;
-import org.flowmond.daemon.flow.FlowTableParams;
 import org.flowmond.daemon.flow.NanoClock;
 import org.flowmond.daemon.flow.ProcessResolver;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
@@ -88,7 +86,7 @@ public final class Pipeline implements AutoCloseable {
         this.settings = settings;
         this.sources = sources;
         this.kernelClock = new KernelClock();
-        this.table = new FlowTable(params(settings), filter(settings), clock, key -> tc.lookupAndDelete(key),
+        this.table = new FlowTable(settings.flows(), settings.filter(), clock, key -> tc.lookupAndDelete(key),
                 processes, outputs);
         this.processes = processes;
     }
@@ -166,7 +164,7 @@ public final class Pipeline implements AutoCloseable {
                 }
                 throw e;
             }
-            table.reconfigure(params(newSettings), filter(newSettings));
+            table.reconfigure(newSettings.flows(), newSettings.filter());
             if (newTc != null) {
                 cycle(); // last reading of the old map, then its flows end: the map goes away with it
                 table.flushAll();
@@ -504,15 +502,5 @@ public final class Pipeline implements AutoCloseable {
         }
         closeOutputs();
         closeKafka();
-    }
-
-    static FlowTableParams params(Settings s) {
-        return new FlowTableParams(s.flows().idleTimeout(), s.flows().activeTimeout(), s.flows().finLinger(),
-                s.flows().maxFlows(), s.flows().maxSyscallFlows());
-    }
-
-    static FlowFilter filter(Settings s) {
-        return new FlowFilter(s.filter().pids(), s.filter().ports(),
-                s.filter().portRange().map(r -> r.low()).orElse(0), s.filter().portRange().map(r -> r.high()).orElse(0));
     }
 }

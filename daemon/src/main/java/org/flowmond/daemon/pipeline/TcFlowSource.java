@@ -18,13 +18,13 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.owner.SocketOwnership;
 import org.flowmond.bpf.tc.NetDevice;
 import org.flowmond.bpf.tc.NetNamespaceInode;
 import org.flowmond.bpf.tc.TcFlowMonitor;
 import org.flowmond.bpf.tc.TcFlowMonitorOptions;
-import org.flowmond.bpf.tc.TcHooks;
 import org.flowmond.bpf.tc.TcInterface;
 import org.flowmond.bpf.tc.TcStatistics;
 import org.flowmond.daemon.config.InterfaceSelection;
@@ -72,11 +72,7 @@ final class TcFlowSource implements UniFlowSource {
      * attaches it to the configured interfaces; fails if a named one cannot be attached.
      */
     static TcFlowSource open(Settings s, KernelClock clock, SocketOwnership ownership) {
-        TcHooks hooks = switch (s.directions()) {
-            case INGRESS -> TcHooks.INGRESS;
-            case EGRESS -> TcHooks.EGRESS;
-            case BOTH -> TcHooks.BOTH;
-        };
+        TcHooks hooks = s.directions();
         TcFlowSource[] self = new TcFlowSource[1];
         TcFlowMonitor monitor = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(s.probes().tcMapEntries())
                         .withAttach(s.probes().tcAttach(), s.probes().tcPriority()), clock,

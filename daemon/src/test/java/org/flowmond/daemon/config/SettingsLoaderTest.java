@@ -14,7 +14,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.tc.TcAttachMode;
+import org.flowmond.ipfix.BiflowMode;
+import org.flowmond.ipfix.Collector;
+import org.flowmond.ipfix.TlsFiles;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +36,7 @@ class SettingsLoaderTest {
         assertEquals(InterfaceSelection.allInterfaces(), s.interfaces());
         assertEquals(NamespaceSelection.ownOnly(), s.namespaces());
         assertFalse(s.namespaces().others());
-        assertEquals(Directions.BOTH, s.directions());
+        assertEquals(TcHooks.BOTH, s.directions());
         assertEquals(new ProbeSettings(HookVariant.AUTO, 1 << 20, Duration.ofMillis(100), 65536, Duration.ofSeconds(1),
                 TcAttachMode.AUTO, 1, 65536), s.probes());
         assertEquals(new FilterSettings(Set.of(), Set.of(), Optional.empty()), s.filter());
@@ -120,7 +124,7 @@ class SettingsLoaderTest {
         Settings s = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty());
         assertEquals(InterfaceSelection.of(List.of("eth0", "lo")), s.interfaces());
         assertEquals(NamespaceSelection.of(List.of("blue", "red")), s.namespaces());
-        assertEquals(Directions.INGRESS, s.directions());
+        assertEquals(TcHooks.INGRESS, s.directions());
         assertTrue(s.directions().includes(Direction.INGRESS));
         assertFalse(s.directions().includes(Direction.EGRESS));
         assertEquals(new ProbeSettings(HookVariant.TRACEPOINT, 256 * 1024, Duration.ofMillis(50), 4096, Duration.ofMillis(200),
@@ -130,7 +134,7 @@ class SettingsLoaderTest {
         assertFalse(s.attribution().procScanAtStart());
         assertEquals(new ExportSettings(List.of(new Collector("::1", 2055), new Collector("collector.example.org", 4739),
                         new Collector("fe80::1%eth0", 4739)), 4294967295L, 9000, Duration.ofMinutes(10), 0, 12345,
-                BiflowMode.UNIFLOW, 10, 20, Optional.empty()), s.export());
+                BiflowMode.UNIFLOWS, 10, 20, Optional.empty()), s.export());
         assertEquals("[::1]:2055", s.export().collectors().get(0).toString());
         assertEquals(new OutputSettings(Optional.empty(), Optional.of(json), Optional.empty(), KAFKA_OFF), s.outputs());
         assertEquals(Duration.ofSeconds(5), s.stats().interval());
@@ -154,10 +158,10 @@ class SettingsLoaderTest {
                 }
                 """.replace("CERT", cert.toString()).replace("KEY", key.toString()));
         ExportSettings export = new SettingsLoader().load(Optional.of(file), ConfigFactory.empty()).export();
-        assertEquals(List.of(new Collector("10.0.0.1", 4739, Collector.Transport.TCP),
-                new Collector("collector.example.org", 4740, Collector.Transport.TLS),
-                new Collector("::1", 4739, Collector.Transport.UDP)), export.collectors());
-        assertEquals(Optional.of(new TlsSettings(cert, key, cert)), export.tls());
+        assertEquals(List.of(Collector.tcp("10.0.0.1", 4739, export.collectorBuffer()),
+                Collector.tls("collector.example.org", 4740, new TlsFiles(cert, key, cert), export.collectorBuffer()),
+                new Collector("::1", 4739)), export.collectors());
+        assertEquals(Optional.of(new TlsFiles(cert, key, cert)), export.tls());
     }
 
     @Test

@@ -21,6 +21,9 @@ final class PodmanFixture implements AutoCloseable {
     private static final AtomicInteger IMAGES = new AtomicInteger();
     private static final List<String> APPLETS = List.of("sh", "sleep", "cat", "nc", "ip", "ifconfig", "nslookup");
 
+    /** podman run options that give a container the host's /usr read-only (python3 in a container). */
+    static final List<String> HOST_USR = List.of("-v", "/usr:/usr:ro");
+
     /** A running container: its full ID and its main process as the host sees it. */
     record Container(String name, String id, int pid) {
     }
@@ -46,6 +49,9 @@ final class PodmanFixture implements AutoCloseable {
         for (String applet : APPLETS) {
             Files.createSymbolicLink(rootfs.resolve(applet), Path.of("busybox"));
         }
+        // merged-/usr links, so that a container given the host's /usr (HOST_USR) runs its programs
+        Files.createSymbolicLink(dir.resolve("rootfs/lib"), Path.of("usr/lib"));
+        Files.createSymbolicLink(dir.resolve("rootfs/lib64"), Path.of("usr/lib64"));
         Tools.run("tar", "-C", dir.resolve("rootfs").toString(), "-cf", dir.resolve("rootfs.tar").toString(), ".");
         // one image per fixture: a test class removing its image never takes another's
         String image = "localhost/flowmond-test-" + ProcessHandle.current().pid() + "-" + IMAGES.incrementAndGet()
@@ -70,6 +76,11 @@ final class PodmanFixture implements AutoCloseable {
                 + " exited " + r.exitCode() + ": " + r.stderr().strip());
         String[] inspect = Tools.run("podman", "inspect", "--format", "{{.Id}} {{.State.Pid}}", name).strip().split(" ");
         return new Container(name, inspect[0], Integer.parseInt(inspect[1]));
+    }
+
+    /** The container's IPv4 address on Podman's default network. */
+    static String address(Container c) {
+        return Tools.run("podman", "inspect", "--format", "{{.NetworkSettings.IPAddress}}", c.name()).strip();
     }
 
     @Override

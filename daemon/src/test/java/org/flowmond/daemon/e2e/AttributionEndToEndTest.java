@@ -84,6 +84,8 @@ class AttributionEndToEndTest {
         // a dropped SYN times out in 7 s, after a failed ARP resolution (3 s) has made a connect unreachable
         VethPair.exec(veth.nsA, "sysctl", "-qw", "net.ipv4.tcp_syn_retries=2");
         // B does not forward: what A routes through it to another subnet is dropped without an answer
+        // (a new namespace inherits the host's ip_forward, which Podman's network turns on)
+        VethPair.exec(veth.nsB, "sysctl", "-qw", "net.ipv4.ip_forward=0");
         String subnet = veth.ipv4B.split("\\.")[2];
         silent = "10.98." + subnet + ".5";
         VethPair.exec(veth.nsA, "ip", "route", "add", "10.98." + subnet + ".0/24", "via", veth.ipv4B);

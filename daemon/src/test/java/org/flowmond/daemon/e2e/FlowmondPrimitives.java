@@ -42,7 +42,10 @@ final class FlowmondPrimitives {
             port = s.getLocalPort();
         }
         return Nfacctd.start(dir, netns, "127.0.0.1", port, lines(flowmondEnterprise),
-                "src_host, dst_host, src_port, dst_port, proto, " + names());
+                "src_host, dst_host, src_port, dst_port, proto, " + names(),
+                // 4 MiB (the kernel doubles it; as root beyond rmem_max): a burst of 10,000 records
+                // overflowed the default 208 KiB on a loaded machine
+                "nfacctd_pipe_size: 4194304");
     }
 
     /** Writes the primitives file and returns the primitives' names, comma-separated, for an {@code aggregate} line. */

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
@@ -20,6 +21,9 @@ import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.daemon.config.FilterSettings;
+import org.flowmond.daemon.config.PortRange;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
@@ -130,7 +134,7 @@ class AttributionTest {
             assertEquals(200, pid(r.dstProcess()));
             assertEquals(InitiatorRule.SYSCALL, r.initiatorRule());
         }
-        assertEquals(EndReason.IDLE_TIMEOUT, f.biflows.get(1).reason());
+        assertEquals(FlowEndReason.IDLE_TIMEOUT, f.biflows.get(1).reason());
         assertEquals(1, f.biflows.get(1).fwdPackets());
         assertEquals(1, f.biflows.get(1).revPackets());
     }
@@ -160,7 +164,7 @@ class AttributionTest {
 
     @Test
     void activeTimeoutRecordsAllCarryTheOwner() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 10, 1, 100, 100), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 10, 1, 100, 100), FilterSettings.NONE);
         for (int i = 0; i < 4; i++) {
             long t = T0 + i * 10 * S;
             f.put(OUT, 10 * (i + 1), 1000 * (i + 1), T0, t, ACK, CURL, null);
@@ -171,7 +175,7 @@ class AttributionTest {
         f.table.flushAll();
         assertEquals(3, f.biflows.size(), f.biflows.toString());
         for (BiflowRecord r : f.biflows) {
-            assertEquals(EndReason.ACTIVE_TIMEOUT, r.reason());
+            assertEquals(FlowEndReason.ACTIVE_TIMEOUT, r.reason());
             assertEquals(4321, pid(r.srcProcess()), r.toString());
         }
     }
@@ -182,7 +186,7 @@ class AttributionTest {
      */
     @Test
     void aSharedSocketIsNamedByItsLastUserAtTheRecordsEnd() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 10, 1, 100, 100), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 10, 1, 100, 100), FilterSettings.NONE);
         SocketOwner child = owner(4322, "curl-child", OwnerMethod.SEND);
         f.put(OUT, 3, 300, T0, T0 + MS, ACK, CURL, null);
         f.put(IN, 2, 200, T0 + MS, T0 + 2 * MS, ACK, null, CURL);
@@ -363,7 +367,7 @@ class AttributionTest {
 
     @Test
     void pidFilterKeepsOnlyFlowsOfThatProcess() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 100, 100), new FlowFilter(Set.of(4321), Set.of(), 0, 0));
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 100, 100), new FilterSettings(Set.of(4321), Set.of(), Optional.empty()));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 4321, "curl", 0, "10.0.0.2", 40000, "10.0.0.1", 80));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 999, "other", 0, "10.0.0.2", 40001, "10.0.0.1", 80));
         f.put(OUT, 1, 60, T0, T0, ACK, CURL, null);
@@ -383,7 +387,7 @@ class AttributionTest {
     @Test
     void portListAndRangeFilterBiflowsAndSyscalls() {
         FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 100, 100),
-                new FlowFilter(Set.of(), Set.of(22), 8000, 8080));
+                new FilterSettings(Set.of(), Set.of(22), Optional.of(new PortRange(8000, 8080))));
         f.put(key("10.0.0.2", 40000, "10.0.0.1", 22, TCP, 2, Direction.EGRESS), 1, 60, T0, T0, ACK);
         f.put(key("10.0.0.2", 40001, "10.0.0.1", 8080, TCP, 2, Direction.EGRESS), 1, 60, T0, T0, ACK);
         f.put(key("10.0.0.2", 40002, "10.0.0.1", 443, TCP, 2, Direction.EGRESS), 1, 60, T0, T0, ACK);

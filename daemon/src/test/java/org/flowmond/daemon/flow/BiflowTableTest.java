@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.daemon.config.FilterSettings;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +80,7 @@ class BiflowTableTest {
         assertEquals(6000, r.revBytes());
         assertEquals(T0, r.startNanos());
         assertEquals(T0 + 950 * MS, r.endNanos());
-        assertEquals(EndReason.IDLE_TIMEOUT, r.reason());
+        assertEquals(FlowEndReason.IDLE_TIMEOUT, r.reason());
         assertEquals(1, r.reason().code());
         assertEquals(2, r.fwdIfindex());
         assertEquals(4, r.ipVersion());
@@ -104,7 +106,7 @@ class BiflowTableTest {
         assertTrue(f.biflows.isEmpty(), "still lingering");
         f.at(T0 + 3 * S);
         BiflowRecord r = f.biflows.get(0);
-        assertEquals(EndReason.END_OF_FLOW, r.reason());
+        assertEquals(FlowEndReason.END_OF_FLOW, r.reason());
         assertEquals(3, r.reason().code());
         assertEquals(8, r.fwdPackets());
         assertEquals(552, r.fwdBytes());
@@ -124,7 +126,7 @@ class BiflowTableTest {
         f.at(T0 + 2 * S);
         assertEquals(1, f.biflows.size());
         BiflowRecord r = f.biflows.get(0);
-        assertEquals(EndReason.END_OF_FLOW, r.reason());
+        assertEquals(FlowEndReason.END_OF_FLOW, r.reason());
         assertEquals(InitiatorRule.SYN, r.initiatorRule());
         assertEquals(new Endpoint(ip("10.0.0.2"), 40000), r.src());
         assertEquals(1, r.fwdPackets());
@@ -143,20 +145,20 @@ class BiflowTableTest {
         BiflowRecord r = f.biflows.get(0);
         assertEquals(InitiatorRule.SYN, r.initiatorRule());
         assertEquals(40000, r.src().port());
-        assertEquals(EndReason.FORCED_END, r.reason());
+        assertEquals(FlowEndReason.FORCED_END, r.reason());
         assertEquals(4, r.reason().code());
     }
 
     @Test
     void activeTimeoutExportsDeltasAndTheFlowContinues() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 60, 1, 1000, 1000), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 60, 1, 1000, 1000), FilterSettings.NONE);
         f.put(OUT, 100, 10_000, T0, T0 + 59 * S, ACK);
         f.put(IN, 50, 2_500, T0 + MS, T0 + 59 * S, ACK);
         f.scan(); // created at T0
         f.at(T0 + 60 * S);
         assertEquals(1, f.biflows.size());
         BiflowRecord first = f.biflows.get(0);
-        assertEquals(EndReason.ACTIVE_TIMEOUT, first.reason());
+        assertEquals(FlowEndReason.ACTIVE_TIMEOUT, first.reason());
         assertEquals(2, first.reason().code());
         assertEquals(100, first.fwdPackets());
         assertEquals(50, first.revPackets());
@@ -168,7 +170,7 @@ class BiflowTableTest {
         f.scan();
         f.at(T0 + 120 * S);
         BiflowRecord second = f.biflows.get(1);
-        assertEquals(EndReason.ACTIVE_TIMEOUT, second.reason());
+        assertEquals(FlowEndReason.ACTIVE_TIMEOUT, second.reason());
         assertEquals(30, second.fwdPackets());
         assertEquals(3_000, second.fwdBytes());
         assertEquals(10, second.revPackets());
@@ -183,7 +185,7 @@ class BiflowTableTest {
 
     @Test
     void fullTableExportsTheOldestIdleFlowForLackOfResources() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 1000), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 1000), FilterSettings.NONE);
         FlowKey a = key("10.0.0.2", 1, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
         FlowKey b = key("10.0.0.2", 2, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
         FlowKey c = key("10.0.0.2", 3, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
@@ -198,7 +200,7 @@ class BiflowTableTest {
         f.scan();
         assertEquals(1, f.biflows.size());
         BiflowRecord r = f.biflows.get(0);
-        assertEquals(EndReason.LACK_OF_RESOURCES, r.reason());
+        assertEquals(FlowEndReason.LACK_OF_RESOURCES, r.reason());
         assertEquals(5, r.reason().code());
         assertEquals(2, r.src().port());
         assertEquals(2, f.table.activeBiflows());
@@ -288,7 +290,7 @@ class BiflowTableTest {
      */
     @Test
     void anEvictionInTheMiddleOfAScanCountsEveryPacketOnce() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 10), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 10), FilterSettings.NONE);
         FlowKey a = key("10.0.0.2", 1001, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
         FlowKey b = key("10.0.0.2", 1002, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
         FlowKey c = key("10.0.0.2", 1003, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
@@ -306,7 +308,7 @@ class BiflowTableTest {
         assertEquals(1, f.biflows.size());
         BiflowRecord evicted = f.biflows.get(0);
         assertEquals(1002, evicted.src().port());
-        assertEquals(EndReason.LACK_OF_RESOURCES, evicted.reason());
+        assertEquals(FlowEndReason.LACK_OF_RESOURCES, evicted.reason());
         assertEquals(2, evicted.fwdPackets(), "the eviction's own final reading");
         f.table.flushAll();
         assertEquals(3, f.biflows.size());

@@ -22,6 +22,8 @@ import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.config.FilterSettings;
+import org.flowmond.daemon.config.FlowSettings;
 
 /**
  * A flow table with a hand-driven clock, an in-memory "kernel map", a passwd file of its own
@@ -44,10 +46,10 @@ final class FlowFixture {
     private final Set<FlowKey> unownedSockets = new HashSet<>();
 
     FlowFixture() {
-        this(params(30, 120, 1, 1000, 1000), FlowFilter.NONE);
+        this(params(30, 120, 1, 1000, 1000), FilterSettings.NONE);
     }
 
-    FlowFixture(FlowTableParams params, FlowFilter filter) {
+    FlowFixture(FlowSettings params, FilterSettings filter) {
         Path passwd = tempPasswd();
         ProcessResolver resolver = new ProcessResolver(new UserNames(passwd), passwd.getParent().resolve("noproc"));
         FlowSink sink = new FlowSink() {
@@ -70,9 +72,9 @@ final class FlowFixture {
         return c == null ? null : new UniFlow(k, c, o[0], o[1], unownedSockets.contains(k));
     }
 
-    static FlowTableParams params(long idleS, long activeS, long lingerS, int maxFlows, int maxSyscall) {
-        return new FlowTableParams(Duration.ofSeconds(idleS), Duration.ofSeconds(activeS), Duration.ofSeconds(lingerS),
-                maxFlows, maxSyscall);
+    static FlowSettings params(long idleS, long activeS, long lingerS, int maxFlows, int maxSyscall) {
+        return new FlowSettings(maxFlows, maxSyscall, Duration.ofSeconds(idleS), Duration.ofSeconds(activeS),
+                Duration.ofSeconds(lingerS));
     }
 
     private static Path tempPasswd() {

@@ -13,6 +13,8 @@ import java.util.OptionalLong;
 import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.daemon.config.FilterSettings;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +46,7 @@ class SyscallFlowTest {
         assertEquals(3, r.stats().count());
         assertEquals(OptionalLong.of(1_535_329_000L), r.stats().mtbsNanos());
         assertEquals(OptionalLong.of(1_535_329L), r.stats().mtbsMicros());
-        assertEquals(EndReason.FORCED_END, r.reason());
+        assertEquals(FlowEndReason.FORCED_END, r.reason());
     }
 
     @Test
@@ -82,14 +84,14 @@ class SyscallFlowTest {
         assertTrue(f.syscalls.isEmpty());
         f.at(T0 + 31 * S);
         assertEquals(1, f.syscalls.size());
-        assertEquals(EndReason.IDLE_TIMEOUT, f.syscalls.get(0).reason());
+        assertEquals(FlowEndReason.IDLE_TIMEOUT, f.syscalls.get(0).reason());
         assertEquals(2, f.syscalls.get(0).stats().count());
         assertEquals(0, f.table.activeSyscallFlows());
     }
 
     @Test
     void activeSyscallFlowExportsTheCallsSinceItsLastExport() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 60, 1, 100, 100), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 60, 1, 100, 100), FilterSettings.NONE);
         for (int i = 0; i < 7; i++) { // every 10 s from T0 to T0+60s
             f.now = T0 + i * 10 * S;
             connect(f, f.now, 40000 + i);
@@ -97,26 +99,26 @@ class SyscallFlowTest {
         }
         assertEquals(1, f.syscalls.size());
         SyscallFlowRecord first = f.syscalls.get(0);
-        assertEquals(EndReason.ACTIVE_TIMEOUT, first.reason());
+        assertEquals(FlowEndReason.ACTIVE_TIMEOUT, first.reason());
         assertEquals(7, first.stats().count(), "the call at the deadline itself came first");
         assertEquals(OptionalLong.of(10 * S), first.stats().mtbsNanos());
         f.now = T0 + 65 * S;
         connect(f, f.now, 41000);
         f.at(T0 + 95 * S);
         SyscallFlowRecord second = f.syscalls.get(1);
-        assertEquals(EndReason.IDLE_TIMEOUT, second.reason());
+        assertEquals(FlowEndReason.IDLE_TIMEOUT, second.reason());
         assertEquals(1, second.stats().count());
     }
 
     @Test
     void fullSyscallTableExportsTheOldestIdleForLackOfResources() {
-        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 100, 2), FlowFilter.NONE);
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 100, 2), FilterSettings.NONE);
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 1, "a", 0, "10.0.0.2", 1, "10.0.0.1", 80));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + MS, 2, "b", 0, "10.0.0.2", 2, "10.0.0.1", 80));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + 2 * MS, 1, "a", 0, "10.0.0.2", 3, "10.0.0.1", 80));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + 3 * MS, 3, "c", 0, "10.0.0.2", 4, "10.0.0.1", 80));
         assertEquals(1, f.syscalls.size());
-        assertEquals(EndReason.LACK_OF_RESOURCES, f.syscalls.get(0).reason());
+        assertEquals(FlowEndReason.LACK_OF_RESOURCES, f.syscalls.get(0).reason());
         assertEquals(2, f.syscalls.get(0).key().pid());
         assertEquals(2, f.table.activeSyscallFlows());
     }

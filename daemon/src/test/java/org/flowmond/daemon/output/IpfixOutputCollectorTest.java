@@ -21,13 +21,13 @@ import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.daemon.flow.BiflowRecord;
-import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.Privileges;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class IpfixOutputCollectorTest {
     static final long T0 = 1_700_000_000_000_000_000L;
 
-    static BiflowRecord record(int srcPort, long fp, long fb, long rp, long rb, EndReason reason) throws Exception {
+    static BiflowRecord record(int srcPort, long fp, long fb, long rp, long rb, FlowEndReason reason) throws Exception {
         ProcessInfo client = new ProcessInfo(4321, "curl", 1000, "alice", 1, "bash", 7, "", ContainerIdentity.unknown());
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), srcPort),
                 new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, fp, fb, 0x1b, rp, rb, 0x1b,
@@ -54,13 +54,13 @@ class IpfixOutputCollectorTest {
                     "flowmon.export.collectors = [{ host = \"127.0.0.1\", port = " + nfcapd.port + " }]\n"
                             + "flowmon.export.biflow = ntop\n"));
             IpfixOutput out = IpfixOutput.open(s);
-            EndReason[] reasons = EndReason.values();
+            FlowEndReason[] reasons = FlowEndReason.values();
             for (int i = 0; i < reasons.length; i++) {
                 out.biflow(record(40000 + i, 10 + i, 1000 + i, 8, 6000, reasons[i]));
             }
             out.syscallFlow(new SyscallFlowRecord(new SyscallFlowKey(SocketEventKind.CONNECT, 4321, "curl", 4,
                     InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1"), 80, ConnectOutcome.ESTABLISHED),
-                    null, new SyscallStats(3, T0, T0 + 2_000_000_000L), EndReason.IDLE_TIMEOUT));
+                    null, new SyscallStats(3, T0, T0 + 2_000_000_000L), FlowEndReason.IDLE_TIMEOUT));
             out.close();
             String log = nfcapd.stop();
             assertTrue(log.contains("Sequence Errors: 0"), log);
@@ -93,7 +93,7 @@ class IpfixOutputCollectorTest {
                         "flowmon.export.collectors = [{ host = \"127.0.0.1\", port = " + port + " }]\n"
                                 + "flowmon.export.biflow = ntop\n"));
                 IpfixOutput out = IpfixOutput.open(s);
-                EndReason[] reasons = EndReason.values();
+                FlowEndReason[] reasons = FlowEndReason.values();
                 for (int i = 0; i < reasons.length; i++) {
                     out.biflow(record(40000 + i, 10 + i, 1000 + i, 8, 6000, reasons[i]));
                 }

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
-import org.flowmond.daemon.flow.EndReason;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +38,7 @@ class IpfixOutputCountersTest {
             int n = 0;
             for (int round = 0; round < 5; round++) {
                 for (int i = 0; i < 10; i++, n++) {
-                    out.biflow(IpfixOutputCollectorTest.record(1024 + n, 2, 100, 1, 60, EndReason.IDLE_TIMEOUT));
+                    out.biflow(IpfixOutputCollectorTest.record(1024 + n, 2, 100, 1, 60, FlowEndReason.IDLE_TIMEOUT));
                 }
                 out.flush(Duration.ofSeconds(5));
                 Thread.sleep(50);

@@ -1,9 +1,13 @@
 package org.flowmond.daemon.output;
 
+import java.util.EnumSet;
+import java.util.Set;
+import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.daemon.container.CgroupLayouts;
 import org.flowmond.daemon.container.ContainerIdentity;
 import org.flowmond.ipfix.ContainerInfo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
@@ -15,7 +19,6 @@ import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.daemon.flow.BiflowRecord;
-import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.daemon.flow.ProcessInfo;
@@ -23,6 +26,7 @@ import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.ipfix.DaemonHealth;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.ipfix.FlowRecord;
 import org.flowmond.ipfix.ProbeVariant;
 import org.flowmond.ipfix.SyscallKind;
@@ -37,7 +41,7 @@ class IpfixOutputMappingTest {
     static BiflowRecord loopbackFlow(Attribution client, Attribution server) throws Exception {
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("127.0.0.1"), 40000),
                 new Endpoint(InetAddress.getByName("127.0.0.1"), 80), InitiatorRule.SYSCALL, 5, 400, 0x1b, 4, 300, 0x1b,
-                T0, T0 + 1_000_000L, 1, 1, Direction.EGRESS, Direction.EGRESS, EndReason.END_OF_FLOW, client, server);
+                T0, T0 + 1_000_000L, 1, 1, Direction.EGRESS, Direction.EGRESS, FlowEndReason.END_OF_FLOW, client, server);
     }
 
     static Attribution attribution(int pid, String name, OwnerMethod how) {
@@ -87,7 +91,7 @@ class IpfixOutputMappingTest {
 
     private static SyscallFlowRecord syscall(SocketEventKind kind, ConnectOutcome outcome) throws Exception {
         return new SyscallFlowRecord(new SyscallFlowKey(kind, 7, "curl", 4, InetAddress.getByName("10.0.0.2"),
-                InetAddress.getByName("10.0.0.1"), 80, outcome), null, new SyscallStats(2, T0, T0 + 1000), EndReason.IDLE_TIMEOUT);
+                InetAddress.getByName("10.0.0.1"), 80, outcome), null, new SyscallStats(2, T0, T0 + 1000), FlowEndReason.IDLE_TIMEOUT);
     }
 
     @Test
@@ -120,5 +124,15 @@ class IpfixOutputMappingTest {
         assertEquals(new DaemonHealth(0, 0, 0, 0, 0, 0, ProbeVariant.NONE), IpfixOutput.health(Map.of()));
         assertEquals(ProbeVariant.FENTRY, IpfixOutput.probeVariant(Map.of("probe.variant.fentry", 1L)));
         assertEquals(ProbeVariant.TRACEPOINT, IpfixOutput.probeVariant(Map.of("probe.variant.tracepoint", 1L)));
+    }
+
+    @Test
+    void everyAttachableHookVariantHasItsOwnProbeVariant() {
+        Set<ProbeVariant> seen = EnumSet.noneOf(ProbeVariant.class);
+        for (HookVariant v : HookVariant.values()) {
+            ProbeVariant p = IpfixOutput.probeVariant(v);
+            assertEquals(v == HookVariant.AUTO ? ProbeVariant.NONE.name() : v.name(), p.name());
+            assertTrue(seen.add(p), v.name());
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
-import org.flowmond.daemon.flow.EndReason;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,7 @@ class IpfixOutputQueueTest {
                             + "flowmon.export.send-queue-limit = 16\n"));
             IpfixOutput out = IpfixOutput.open(s);
             for (int i = 0; i < n; i++) {
-                out.biflow(IpfixOutputCollectorTest.record(1024 + i % 60_000, 2, 100, 1, 60, EndReason.IDLE_TIMEOUT));
+                out.biflow(IpfixOutputCollectorTest.record(1024 + i % 60_000, 2, 100, 1, 60, FlowEndReason.IDLE_TIMEOUT));
             }
             out.close(); // sends what is queued; the counters stay readable
             Map<String, Long> c = out.counters();

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.flowmond.daemon.config.IdentitySettings;
-import org.flowmond.daemon.flow.EndReason;
-import org.flowmond.testing.RootTest;
+import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * complete lines in the file, write-failures equals every other record, the file never ends
  * with half a line, and writing resumes once space is freed.
  */
-@RootTest
+@UnitTest
 class JsonLinesSinkTest {
     private static final int FIRST = 600;
     private static final int BATCH = 50;
@@ -65,7 +65,7 @@ class JsonLinesSinkTest {
     /** Records {@code from} .. {@code from + n - 1}, an expiry pass (endOfBatch) every {@link #BATCH}. */
     private static void send(JsonLinesSink sink, int from, int n) throws Exception {
         for (int i = from; i < from + n; i++) {
-            sink.biflow(IpfixOutputCollectorTest.record(40000 + i, 10, 1000, 8, 6000, EndReason.IDLE_TIMEOUT));
+            sink.biflow(IpfixOutputCollectorTest.record(40000 + i, 10, 1000, 8, 6000, FlowEndReason.IDLE_TIMEOUT));
             if ((i - from) % BATCH == BATCH - 1) {
                 sink.endOfBatch();
             }

@@ -8,9 +8,9 @@ import java.net.InetAddress;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.flow.BiflowRecord;
-import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class NetnsOutputTest {
     private static BiflowRecord record(long netns) throws Exception {
         return new BiflowRecord(0x0800, 4, 17, new Endpoint(InetAddress.getByName("10.88.0.2"), 40000),
                 new Endpoint(InetAddress.getByName("10.88.0.1"), 53), InitiatorRule.FIRST_PACKET, 1, 60, 0, 1, 90, 0,
-                1_000_000_000L, 2_000_000_000L, 2, 2, Direction.INGRESS, Direction.EGRESS, EndReason.IDLE_TIMEOUT,
+                1_000_000_000L, 2_000_000_000L, 2, 2, Direction.INGRESS, Direction.EGRESS, FlowEndReason.IDLE_TIMEOUT,
                 null, null, netns);
     }
 

@@ -12,11 +12,11 @@ import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.daemon.flow.BiflowRecord;
-import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class NprobeJsonTest {
         ProcessInfo client = new ProcessInfo(4321, clientName, 1000, "alice", 1, "bash", 7, "/user.slice", ContainerIdentity.unknown());
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), 40000),
                 new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
-                T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
+                T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, FlowEndReason.END_OF_FLOW,
                 new Attribution(client, OwnerMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
     }
 
@@ -56,7 +56,7 @@ class NprobeJsonTest {
         ProcessInfo p = new ProcessInfo(4321, "envoy", 0, "root", 1, "conmon", 7, path, CgroupLayouts.identify(path));
         BiflowRecord r = new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), 40000),
                 new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
-                T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
+                T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, FlowEndReason.END_OF_FLOW,
                 new Attribution(p, OwnerMethod.CONNECT, null), null);
         String line = NprobeJson.biflow(r, HOST);
         assertEquals(true, line.contains("\"SRC_PROC_CONTAINER_ID\":\"9d3e0a7c41f2b7e0c5d4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2\",\"FLOWMON_SRC_PROC_CGROUP_ID\":7,"

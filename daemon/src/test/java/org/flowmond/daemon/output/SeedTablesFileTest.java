@@ -14,11 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.SocketEventKind;
-import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
-import org.flowmond.testing.RootTest;
+import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counted as written are exactly the complete rows in the file, the others are counted as lost,
  * no half row is left; with room, every row is written.
  */
-@RootTest
+@UnitTest
 class SeedTablesFileTest {
     private static final int ROWS = 800; // about 40 KB: more than 8 KiB free, less than the empty disk
 
@@ -62,7 +62,7 @@ class SeedTablesFileTest {
             SocketEventKind kind = i % 2 == 0 ? SocketEventKind.CONNECT : SocketEventKind.ACCEPT;
             records.add(new SyscallFlowRecord(new SyscallFlowKey(kind, 1000 + i, "client-" + i, 4,
                     InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1"), 80, ConnectOutcome.NONE), null,
-                    new SyscallStats(2, t0 + i, t0 + i + 1_500_000_000L), EndReason.IDLE_TIMEOUT));
+                    new SyscallStats(2, t0 + i, t0 + i + 1_500_000_000L), FlowEndReason.IDLE_TIMEOUT));
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new SeedTables().write(new PrintStream(bytes, true, StandardCharsets.UTF_8), records);

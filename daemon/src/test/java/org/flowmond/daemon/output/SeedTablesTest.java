@@ -12,11 +12,11 @@ import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.container.ContainerIdentity;
 import org.flowmond.daemon.container.ContainerRuntime;
 import org.flowmond.daemon.container.QosClass;
-import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
@@ -103,13 +103,13 @@ class SeedTablesTest {
             throws Exception {
         SyscallFlowKey key = new SyscallFlowKey(SocketEventKind.CONNECT, pid, comm, 4, InetAddress.getByName("10.88.0.2"),
                 InetAddress.getByName("10.88.0.3"), 80, ConnectOutcome.ESTABLISHED);
-        return new SyscallFlowRecord(key, process(c, pid, comm), stats(pid, count, mtbsNanos), EndReason.IDLE_TIMEOUT);
+        return new SyscallFlowRecord(key, process(c, pid, comm), stats(pid, count, mtbsNanos), FlowEndReason.IDLE_TIMEOUT);
     }
 
     private static SyscallFlowRecord accept(int pid, String comm, ContainerIdentity c) throws Exception {
         SyscallFlowKey key = new SyscallFlowKey(SocketEventKind.ACCEPT, pid, comm, 4, InetAddress.getByName("10.88.0.2"),
                 InetAddress.getByName("10.88.0.3"), 80, ConnectOutcome.NONE);
-        return new SyscallFlowRecord(key, process(c, pid, comm), stats(pid, 1, 0), EndReason.IDLE_TIMEOUT);
+        return new SyscallFlowRecord(key, process(c, pid, comm), stats(pid, 1, 0), FlowEndReason.IDLE_TIMEOUT);
     }
 
     /** First call ordered by pid, so rows come in the order the test lists them. */

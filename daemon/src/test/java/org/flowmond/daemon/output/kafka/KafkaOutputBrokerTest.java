@@ -22,16 +22,17 @@ import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.daemon.flow.BiflowRecord;
-import org.flowmond.daemon.flow.EndReason;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.daemon.kafka.KafkaBroker;
 import org.flowmond.daemon.kafka.TopicReader;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.SlowTest;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * the outage counts every record it cannot hold, records the producer gives up on are counted
  * once each, and produced = delivered + dropped.
  */
+@UnitTest
 @SlowTest
 class KafkaOutputBrokerTest {
     static final long T0 = 1_700_000_000_000_000_000L;
@@ -53,7 +55,7 @@ class KafkaOutputBrokerTest {
         ProcessInfo client = new ProcessInfo(4321, "curl", 1000, "alice", 1, "bash", 7, "", ContainerIdentity.unknown());
         return new BiflowRecord(0x0800, 4, 6, new Endpoint(InetAddress.getByName("10.0.0.2"), srcPort),
                 new Endpoint(InetAddress.getByName("10.0.0.1"), 80), InitiatorRule.SYSCALL, 3, 300, 0x1b, 2, 200, 0x1b,
-                T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, EndReason.END_OF_FLOW,
+                T0, T0 + 1_500_000_000L, 2, 2, Direction.EGRESS, Direction.INGRESS, FlowEndReason.END_OF_FLOW,
                 new Attribution(client, OwnerMethod.CONNECT, new SyscallStats(1, T0, T0)), null);
     }
 
