@@ -23,7 +23,6 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.transport.UdpCollectorSession;
 import org.flowmond.testing.SlowTest;
-import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,6 @@ import org.slf4j.LoggerFactory;
  * exporter sends it once more) or, if the socket is read first, the read reports it. Each error
  * surfaces once. So every message reaches the closed port and draws its own error.
  */
-@UnitTest
 @SlowTest
 class UdpRefusalTest {
     private static final int ROUNDS = 8;

@@ -14,7 +14,6 @@ import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.ProcessResolver;
 import org.flowmond.daemon.flow.UserNames;
 import org.flowmond.testing.SlowTest;
-import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * output keeps counting across other changes, a new one starts from zero. No broker is needed:
  * records wait for one and are counted, which is what this reads.
  */
-@UnitTest
 @SlowTest
 class PipelineKafkaReloadTest {
     static final long T0 = 1_700_000_000_000_000_000L;

@@ -30,7 +30,6 @@ import org.flowmond.testing.Nfcapd;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.SlowTest;
 import org.flowmond.testing.Tools;
-import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +46,6 @@ import org.junit.jupiter.api.io.TempDir;
  * a batch of 200 uniflow biflows with the container elements is 97 datagrams, more than the 92
  * that the default 208 KiB buffer holds on loopback).
  */
-@UnitTest
 @SlowTest
 class NfdumpInteropTest {
     private static final DateTimeFormatter NFDUMP_TIME =

@@ -26,7 +26,6 @@ import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.testing.Nfacctd;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.SlowTest;
-import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,7 +35,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * process elements, flowmond's own elements and the reverse counters of both biflow encodings
  * (nProbe's 23/24 and RFC 5103's PEN 29305). Each record is one CSV row, keyed by flowId.
  */
-@UnitTest
 @SlowTest
 class PmacctInteropTest {
     private static final DateTimeFormatter PMACCT_TIME =

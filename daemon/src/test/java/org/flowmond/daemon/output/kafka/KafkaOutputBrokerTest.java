@@ -32,7 +32,6 @@ import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.SlowTest;
 import org.flowmond.testing.Tools;
-import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -43,7 +42,6 @@ import org.slf4j.LoggerFactory;
  * the outage counts every record it cannot hold, records the producer gives up on are counted
  * once each, and produced = delivered + dropped.
  */
-@UnitTest
 @SlowTest
 class KafkaOutputBrokerTest {
     static final long T0 = 1_700_000_000_000_000_000L;

@@ -12,7 +12,6 @@ import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.testing.SlowTest;
-import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
  * every record offered around close() ends counted (delivered or dropped), none pending. Kafka's
  * MockProducer acknowledges at once; the broker paths are in {@link KafkaOutputBrokerTest}.
  */
-@UnitTest
 @SlowTest
 class KafkaOutputCloseRaceTest {
     @Test
