@@ -15,10 +15,12 @@ import org.flowmond.daemon.config.PortRange;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.ipfix.Collector;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: the seed tool's options, ours, overriding the file, and its errors. */
+@UnitTest
 class CommandLineTest {
 
     @TempDir

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.flowmond.daemon.config.Settings;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The main loop with a recording service: signals are queued before run(), so the sequence is
  * deterministic (no sleeps, no timing), and systemd's side is a real socket bound here.
  */
+@UnitTest
 class DaemonTest {
 
     @TempDir

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * notification socket bound here; the service only records (RecordingServiceMain). As root,
  * because the real preflight (capabilities, BTF, tracefs) runs first.
  */
+@RootTest
 class LifecycleProcessTest {
 
     @TempDir

@@ -14,10 +14,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 
 /** The configuration in code is logback.xml's (which stays the file to copy and edit), and steps aside for a file. */
+@UnitTest
 class LogConfiguratorTest {
 
     @Test

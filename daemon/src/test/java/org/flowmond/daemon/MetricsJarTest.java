@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.daemon.metrics.Scrape;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code flowmon.metrics} alone, moves on one that changes it, and keeps running when the new
  * port is busy (the reload is refused).
  */
+@RootTest
 class MetricsJarTest {
 
     @TempDir

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * dpkg-deb; the unit checked by systemd-analyze verify; the launcher run from the staged tree.
  * Installing the .deb on a fresh Debian 12 is proven in a qemu guest (packaging/vm).
  */
+@UnitTest
 class PackagingJarTest {
 
     private static final Path PACKAGING = Path.of("..", "packaging").toAbsolutePath().normalize();

@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** sd_notify datagrams received by a real socket bound here, as systemd would bind it. */
+@UnitTest
 class SdNotifyTest {
 
     @TempDir

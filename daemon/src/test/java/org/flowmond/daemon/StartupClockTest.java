@@ -3,8 +3,10 @@ package org.flowmond.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Optional;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class StartupClockTest {
 
     private static final long MS = 1_000_000L;

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.daemon.metrics.Scrape;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the probes and TC attached was traced), is stopped with SIGTERM, and each call strace saw must be in the expanded
  * allow list that systemd-analyze prints for the filter's groups.
  */
+@RootTest
 class SyscallFilterJarTest {
 
     @TempDir

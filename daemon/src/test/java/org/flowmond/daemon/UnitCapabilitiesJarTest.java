@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (and keeps running on a bad file), and exits 0 on SIGTERM after STOPPING=1: the unit's capability
  * list is enough for start, reload and a clean shutdown.
  */
+@RootTest
 class UnitCapabilitiesJarTest {
 
     @TempDir

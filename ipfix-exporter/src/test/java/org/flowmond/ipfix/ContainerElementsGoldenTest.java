@@ -13,9 +13,11 @@ import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.template.TemplateSpec;
 import org.flowmond.ipfix.template.TypeRecords;
 import org.flowmond.ipfix.testing.Hex;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The container elements byte by byte: field specifiers, a data record, a type record. */
+@UnitTest
 class ContainerElementsGoldenTest {
     private static final InformationElements MODEL = ContainerSamples.MODEL;
     private static final ContainerSamples.Sides SAMPLE = ContainerSamples.SAMPLE;

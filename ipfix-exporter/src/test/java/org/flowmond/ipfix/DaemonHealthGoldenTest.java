@@ -12,9 +12,11 @@ import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.message.OptionsTemplateSet;
 import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.testing.Hex;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The daemon health options template and one of its records, byte by byte. */
+@UnitTest
 class DaemonHealthGoldenTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final Template<DaemonHealth> TEMPLATE =

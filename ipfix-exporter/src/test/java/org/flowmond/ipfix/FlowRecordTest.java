@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class FlowRecordTest {
     static FlowRecord.Builder base() throws Exception {
         return FlowRecord.builder()

@@ -21,10 +21,12 @@ import org.flowmond.ipfix.testing.IpfixDecoder;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.testing.UdpReceiver;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole exporter over real loopback sockets, received by a plain Java socket and the test decoder. */
+@UnitTest
 class IpfixExporterTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
 

@@ -10,9 +10,11 @@ import org.flowmond.ipfix.ie.InformationElements;
 import org.flowmond.ipfix.testing.IpfixDecoder;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Whole encoded messages to a message sink: templates first, every record, contiguous sequence numbers. */
+@UnitTest
 class MessageSinkTest {
 
     /** Keeps a copy of every message, as a Kafka producer would put each in a record. */

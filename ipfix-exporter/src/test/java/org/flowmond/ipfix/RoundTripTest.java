@@ -15,10 +15,12 @@ import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.testing.ExpectedValues;
 import org.flowmond.ipfix.testing.IpfixDecoder;
 import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Records → packer → encoder → independent decoder: every field comes back as sent. */
+@UnitTest
 class RoundTripTest {
     private static final int MAX = 1500 - 28;
 

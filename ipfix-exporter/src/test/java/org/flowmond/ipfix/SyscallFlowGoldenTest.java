@@ -13,9 +13,11 @@ import org.flowmond.ipfix.message.TemplateSet;
 import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.testing.Hex;
 import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The syscall-flow template and one of its records, byte by byte. */
+@UnitTest
 class SyscallFlowGoldenTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final Template<SyscallFlowRecord> TEMPLATE =

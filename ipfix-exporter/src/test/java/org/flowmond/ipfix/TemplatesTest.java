@@ -10,10 +10,12 @@ import java.util.Set;
 import org.flowmond.ipfix.ie.InformationElement;
 import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.template.Template;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+@UnitTest
 class TemplatesTest {
     @ParameterizedTest
     @EnumSource(BiflowMode.class)

@@ -22,6 +22,7 @@ import org.flowmond.ipfix.testing.IpfixDecoder;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.transport.UdpCollectorSession;
+import org.flowmond.testing.SlowTest;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * exporter sends it once more) or, if the socket is read first, the read reports it. Each error
  * surfaces once. So every message reaches the closed port and draws its own error.
  */
+@SlowTest
 class UdpRefusalTest {
     private static final int ROUNDS = 8;
     /** Several messages per round: back to back, some reach the closed port, some meet a pending error. */

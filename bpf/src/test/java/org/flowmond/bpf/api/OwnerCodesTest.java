@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
  * The kernel codes of {@code enum owner_method}, {@code enum connect_outcome}, {@code enum sock_event_kind}
  * and {@code enum flowmon_direction} (flowmon.h), by name: every code round-trips.
  */
+@UnitTest
 class OwnerCodesTest {
 
     @Test

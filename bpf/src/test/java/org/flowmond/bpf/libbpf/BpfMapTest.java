@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashMap;
 import java.util.Map;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Element operations, sizing before load, and whole-map reads (batched and one by one) on real kernel maps. */
+@RootTest
 class BpfMapTest {
     private static final int SIZED = 2048;
     private BpfObject obj;

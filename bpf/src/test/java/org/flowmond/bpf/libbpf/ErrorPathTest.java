@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.Test;
 
 /** Every failure names what failed: the libbpf call, the object, the errno; or the missing name. */
+@RootTest
 class ErrorPathTest {
 
     @Test

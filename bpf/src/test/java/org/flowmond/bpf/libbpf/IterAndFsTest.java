@@ -10,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Iterator links and bpffs mounting/pinning. */
+@RootTest
 class IterAndFsTest {
 
     @BeforeEach

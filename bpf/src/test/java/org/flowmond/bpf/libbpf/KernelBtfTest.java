@@ -9,9 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The running kernel's vmlinux BTF through libbpf, checked against bpftool's dump of the same file. */
+@UnitTest
 class KernelBtfTest {
 
     @Test

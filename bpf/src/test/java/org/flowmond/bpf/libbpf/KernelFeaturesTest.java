@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.flowmond.bpf.tc.TcFlowMonitor;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * Older kernels (Debian 11's 5.10, which refuses atomic OR) are covered by the qemu kernel matrix
  * (KernelMatrixJarTest), where the daemon must load the build without atomics.
  */
+@RootTest
 class KernelFeaturesTest {
 
     @Test

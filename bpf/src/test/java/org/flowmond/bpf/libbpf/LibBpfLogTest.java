@@ -7,10 +7,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** libbpf's printf-style messages arrive in SLF4J fully formatted (vsnprintf over the va_list). */
+@UnitTest
 class LibBpfLogTest {
 
     @Test

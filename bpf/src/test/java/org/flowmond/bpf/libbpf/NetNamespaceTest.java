@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.Test;
 
 /** The calling thread enters a namespace for one action and comes back, also when the action throws. */
+@RootTest
 class NetNamespaceTest {
     private static final Path SELF = Path.of("/proc/thread-self/ns/net");
 

@@ -7,10 +7,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /** The first occurrence is logged; repeats within the interval are counted into the next line. */
+@UnitTest
 class RateLimitedLoggerTest {
 
     @Test

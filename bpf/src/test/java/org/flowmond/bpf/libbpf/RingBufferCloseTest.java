@@ -7,12 +7,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.Test;
 
 /**
  * Closing while another thread polls: close waits for the running poll, the poller then gets a
  * clean IllegalStateException instead of a use-after-free inside libbpf.
  */
+@RootTest
 class RingBufferCloseTest {
 
     @Test

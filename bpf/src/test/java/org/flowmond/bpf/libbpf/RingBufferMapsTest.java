@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.ArrayList;
 import java.util.List;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.Test;
 
 /** One reader over two ring-buffer maps, and a non-ring map refused. */
+@RootTest
 class RingBufferMapsTest {
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Map;
 import jnr.ffi.Struct;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * field offset and the size. A C program prints {@code offsetof}/{@code sizeof}; the Java side
  * reads the jnr-ffi member offsets.
  */
+@UnitTest
 class StructLayoutTest {
     private static final String C_PROGRAM = """
             #include <stdio.h>

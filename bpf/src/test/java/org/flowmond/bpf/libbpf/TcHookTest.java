@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * tc clsact hooks on a veth pair in two test namespaces: attach counts real ping traffic, the
  * filter is replaced (not duplicated) on re-attach, and close removes only what the hook made.
  */
+@RootTest
 class TcHookTest {
     private static final int HANDLE = 1;
     private static final int PRIORITY = 1;

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * The core path in the real kernel: open → globals in .rodata → load → attach a tracepoint →
  * events through a ring buffer, counters in a hash and a per-CPU array.
  */
+@RootTest
 class TracepointRingBufferTest {
     private static final long MAGIC = 0x0123_4567_89ab_cdefL;
     private static final int CALLS = 5;

@@ -15,6 +15,7 @@ import org.flowmond.bpf.tc.TcFlowMonitor;
 import org.flowmond.bpf.tc.TcFlowMonitorOptions;
 import org.flowmond.bpf.tc.TcInterface;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * namespace, copy 2's server, in B where it was counted, was stamped as copy 1's (run against the
  * earlier program: "expected: <server-2's pid> but was: <server-1's>").
  */
+@RootTest
 class NamespaceCopiesOwnerTest {
     private static final KernelClock CLOCK = new KernelClock();
     private static final String CLIENT_ADDR = "10.98.0.1";

@@ -20,6 +20,7 @@ import org.flowmond.bpf.tc.TcFlowMonitor;
 import org.flowmond.bpf.tc.TcFlowMonitorOptions;
 import org.flowmond.bpf.tc.TcInterface;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * client's socket; packets arriving at A carry none (the veth scrubbed it): their owners come from
  * the 5-tuple map, which the processes' own sends and receives wrote.
  */
+@RootTest
 class OwnerStampingTest {
     private static final KernelClock CLOCK = new KernelClock();
     private static final long RECHECK_WAIT_MS = 150; // > the TC program's 100 ms address-lookup interval

@@ -19,6 +19,7 @@ import org.flowmond.bpf.tc.TcFlowMonitor;
 import org.flowmond.bpf.tc.TcFlowMonitorOptions;
 import org.flowmond.bpf.tc.TcInterface;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * (a SYN before the accept, a request before the server's receive): later packets and the
  * reverse flow must stamp them. One TC monitor counts in the client's namespace, one in the server's.
  */
+@RootTest
 class ShortFlowOwnersTest {
     private static final KernelClock CLOCK = new KernelClock();
     private static final int N = 200;

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.ByteBuffer;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Golden bytes of {@code struct sock_owner} (flowmon.h), written by hand from the C layout. */
+@UnitTest
 public class SocketOwnerCodecTest {
 
     private static byte b(int v) {

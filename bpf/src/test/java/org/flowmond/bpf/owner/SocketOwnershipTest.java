@@ -9,6 +9,7 @@ import java.util.Map;
 import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * The ownership maps on the real kernel: processes of this test in two network namespaces joined
  * by a veth, and the owner the kernel recorded for each of their sockets, by the socket's cookie.
  */
+@RootTest
 class SocketOwnershipTest {
     private static VethPair net;
 

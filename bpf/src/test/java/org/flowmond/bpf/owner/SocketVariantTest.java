@@ -15,6 +15,7 @@ import org.flowmond.bpf.syscall.SyscallFilter;
 import org.flowmond.bpf.syscall.SyscallProbeOptions;
 import org.flowmond.bpf.syscall.SyscallProbes;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * (SYNs dropped silently: a fake neighbour whose frames the peer namespace discards) and unreachable
  * (an address on the subnet that answers no ARP: the kernel reports EHOSTUNREACH).
  */
+@RootTest
 class SocketVariantTest {
     private static final KernelClock CLOCK = new KernelClock();
     private static VethPair net;

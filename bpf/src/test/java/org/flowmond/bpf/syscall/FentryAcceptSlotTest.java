@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * 1.1 would search module BTFs for it, which fails the load without CAP_SYS_ADMIN).
  * Both kernels' loads are proven in qemu (packaging/vm: 6.1 takes ctx[4], 6.12 ctx[2]).
  */
+@UnitTest
 class FentryAcceptSlotTest {
     private static final Path OBJECT = Path.of("target/classes/bpf/sock_fentry.bpf.o");
 

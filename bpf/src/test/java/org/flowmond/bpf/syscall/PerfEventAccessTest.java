@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.libbpf.Errno;
 import org.flowmond.bpf.libbpf.LibBpfException;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A refused kprobe/tracepoint attach says why and how to fix it (Debian's perf_event_paranoid=3
  * under the systemd unit, found in qemu on 6.1); the sysctl is read from a file given here.
  */
+@UnitTest
 class PerfEventAccessTest {
     private static final String FIXES = "Fix: flowmon.probes.syscall-hook = fentry or auto (no perf events;"
             + " Linux 5.5+ with BTF), or add CAP_SYS_ADMIN to the service with a systemd drop-in (systemctl edit"

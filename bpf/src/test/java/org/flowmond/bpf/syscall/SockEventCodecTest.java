@@ -10,9 +10,11 @@ import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Golden bytes of {@code struct sock_event} (flowmon.h), written by hand from the C layout. */
+@UnitTest
 class SockEventCodecTest {
     private static final KernelClock CLOCK = new KernelClock();
 

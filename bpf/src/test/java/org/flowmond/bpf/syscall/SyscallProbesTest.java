@@ -17,6 +17,7 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * namespaces, and every connect and accept must come back exactly once, attributed to the right
  * process. Other tests on this machine make connections too, so events are selected by pid.
  */
+@RootTest
 @Timeout(120)
 class SyscallProbesTest {
     private static final int N = 5;

@@ -16,6 +16,7 @@ import org.flowmond.bpf.libbpf.BpfObject;
 import org.flowmond.bpf.libbpf.Errno;
 import org.flowmond.bpf.libbpf.LibBpfException;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * those facts are asserted exactly where the kprobe PMU is absent. Where it is present (the qemu
  * kernel matrix), the same tests expect the variants to attach.
  */
+@RootTest
 class SyscallVariantsTest {
     private static final Path KPROBE_PMU = Path.of("/sys/bus/event_source/devices/kprobe");
     private static final SyscallProbeOptions FORCE_KPROBE = SyscallProbeOptions.of(HookVariant.KPROBE, SyscallFilter.none());

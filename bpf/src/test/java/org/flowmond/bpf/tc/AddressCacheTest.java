@@ -8,9 +8,11 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The scan's address objects: one per value, always equal to a fresh decode, bounded. */
+@UnitTest
 class AddressCacheTest {
 
     private static ByteBuffer le(byte[]... parts) {

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.InetAddress;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Golden bytes of {@code struct flow_key} (flowmon.h), written by hand, one comment per field. */
+@UnitTest
 class FlowKeyCodecTest {
 
     private static byte b(int v) {

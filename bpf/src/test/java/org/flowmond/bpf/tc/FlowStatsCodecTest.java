@@ -11,9 +11,11 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.owner.SocketOwnerCodec;
 import org.flowmond.bpf.owner.SocketOwnerCodecTest;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Golden bytes of {@code struct flow_stats} and {@code struct flow_overflow_event} (flowmon.h). */
+@UnitTest
 class FlowStatsCodecTest {
     private final KernelClock clock = new KernelClock();
 

@@ -14,9 +14,11 @@ import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.libbpf.MapEntries;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** A scan kept as the chunks the batched read returned, decoded on access, in any order. */
+@UnitTest
 class ScanEntriesTest {
     private final KernelClock clock = new KernelClock();
 

@@ -18,6 +18,7 @@ import org.flowmond.bpf.libbpf.BpfObject;
 import org.flowmond.bpf.libbpf.TcHook;
 import org.flowmond.bpf.libbpf.TcxLink;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * filters and TCX programs exactly as they were. Foreign classic filters are cls_bpf with classic
  * BPF bytecode made by {@code tc} itself; foreign eBPF programs come from foreign_tc.bpf.c.
  */
+@RootTest
 class TcChainEtiquetteTest {
     private static final String FOREIGN_OBJECT = "/bpf/foreign_tc.bpf.o";
     private static final int PINGS = 5;

@@ -9,9 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** {@link TcCounter} lists {@code enum flowmon_tc_counter} of flowmon.h in the same order, each with its value. */
+@UnitTest
 class TcCounterTest {
 
     @Test

@@ -23,6 +23,7 @@ import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.tc.FlowCapture.Count;
 import org.flowmond.bpf.tc.FlowCapture.Key;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * super-packets at the hooks, with GRO-merged ones, and with neither; loopback is counted once;
  * a full map loses nothing; two CPUs on one flow lose no increment.
  */
+@RootTest
 class TcCountingTest {
     private static final KernelClock CLOCK = new KernelClock();
     private static Path traffic;

@@ -15,6 +15,7 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterEach;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * sent in both is two flow entries, one per counting namespace, each with exactly its own
  * packets and bytes.
  */
+@RootTest
 class TcNamespaceTest {
     private static final KernelClock CLOCK = new KernelClock();
     private static final String SERVER = "10.77.0.1";

@@ -10,6 +10,7 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * for an IP header and 70 made-up EtherTypes (l2frames.py) are counted per EtherType, exactly;
  * the 64-type map sends the 10 types beyond it to the "other" slot, and nothing is lost.
  */
+@RootTest
 class TcNonIpTest {
 
     @BeforeAll

@@ -12,6 +12,7 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * SCTP, ICMP, non-IP (counted by EtherType, not as a flow), a truncated header and an over-long IPv6 extension chain. Each kind is
  * sent a different number of times, so a key counted under the wrong kind shows.
  */
+@RootTest
 class TcParserTest {
 
     @BeforeAll

@@ -11,6 +11,7 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.libbpf.TcxLink;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * A loader killed with SIGKILL: with classic tc filters, a restart leaves one flowmond filter per
  * hook and close removes it; with TCX links, the kernel removes them with the process.
  */
+@RootTest
 class TcRestartTest {
 
     @BeforeAll

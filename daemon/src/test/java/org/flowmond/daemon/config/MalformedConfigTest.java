@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exiting with 78. "F" in an expected message stands for the file's path. The validator runs in
  * process here; FlowmondProcessTest checks the exit status of the real jar.
  */
+@UnitTest
 class MalformedConfigTest {
 
     @TempDir

@@ -7,12 +7,14 @@ import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code flowmon.metrics.listen}: off by default, "HOST:PORT" and "[v6]:PORT", one clear line (exit 78) otherwise. */
+@UnitTest
 class MetricsSettingsTest {
 
     @TempDir

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** README's "Configuration reference" lists every key of reference.conf, and no key that is gone. */
+@UnitTest
 class ReadmeReferenceTest {
 
     @Test

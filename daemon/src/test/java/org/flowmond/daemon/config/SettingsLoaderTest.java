@@ -19,10 +19,12 @@ import org.flowmond.bpf.tc.TcAttachMode;
 import org.flowmond.ipfix.BiflowMode;
 import org.flowmond.ipfix.Collector;
 import org.flowmond.ipfix.TlsFiles;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Valid configurations read into the expected Settings. */
+@UnitTest
 class SettingsLoaderTest {
 
     @TempDir

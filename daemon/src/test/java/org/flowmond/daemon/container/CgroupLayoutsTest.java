@@ -11,6 +11,7 @@ import static org.flowmond.daemon.container.ContainerRuntime.SYSTEMD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.stream.Stream;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The layouts runtimes really make: paths as they appear in /proc/PID/cgroup ("0::" line) on
  * cgroup v2 hosts (systemd cgroup driver unless said otherwise), ids as the runtimes print them.
  */
+@UnitTest
 class CgroupLayoutsTest {
     private static final String A = "4f1b7c3e9a2d5b6c8e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d";
     private static final String B = "9d3e0a7c41f25b8e6d0c9a1b2e3f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5";

@@ -12,8 +12,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.flowmond.daemon.e2e.ChildProcess;
-import org.flowmond.daemon.e2e.TsharkCapture;
+import org.flowmond.testing.ChildProcess;
+import org.flowmond.testing.RootTest;
+import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ntop's SRC_PROC_CONTAINER_ID and DST_PROC_CONTAINER_ID (35632/558, 559) as each container ID's
  * first 16 characters. Root, BPF, podman, tshark; run under the kernel-test lock.
  */
+@RootTest
 @Timeout(180)
 class ContainerFlowEndToEndTest {
     private static final int PORT = 7731;

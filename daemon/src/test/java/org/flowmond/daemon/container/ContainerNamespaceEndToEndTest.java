@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.flowmond.daemon.e2e.ChildProcess;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.daemon.e2e.JsonRecords;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the host's process: TCP from the host to a server in a container, UDP (DNS) from a client in a
  * container to a server on the host. Root, BPF, podman; run under the kernel-test lock.
  */
+@RootTest
 @Timeout(180)
 class ContainerNamespaceEndToEndTest {
     private static final int TCP_PORT = 7741;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.flowmond.daemon.metrics.Family;
 import org.flowmond.daemon.metrics.StatisticNames;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * directories' inodes there too) and a fake /proc with cgroup files; the clock is injected.
  * The real cgroup2 file system and a real container: {@code PodmanContainerTest}.
  */
+@UnitTest
 class ContainerResolverTest {
     private static final String ID = "4f1b7c3e9a2d5b6c8e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d";
     private static final Duration INTERVAL = Duration.ofSeconds(10);

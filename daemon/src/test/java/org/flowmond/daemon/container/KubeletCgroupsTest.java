@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * uses {@code kubelet.slice}), so a real kubelet's cgroups are never touched. The same layouts
  * made by systemd itself: {@code SystemdScopesJarTest} (a qemu guest with systemd as PID 1).
  */
+@RootTest
 class KubeletCgroupsTest {
     private static final String ID = "3b1f0c9a8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c";
     private static final String POD = "8f14e45f-ceea-467a-9575-2b2f5a3e6c1d";

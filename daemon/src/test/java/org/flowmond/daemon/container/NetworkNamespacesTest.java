@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Namespace inodes, names and cookies of real namespaces ({@code ip netns add}, root). */
+@RootTest
 class NetworkNamespacesTest {
     private final NetworkNamespaces netns = NetworkNamespaces.system();
 

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * namespace helper tells a host-network container from one in a namespace of its own.
  * Run under the kernel-test lock: it makes network namespaces.
  */
+@RootTest
 class PodmanContainerTest {
     private static final String PREFIX = "fm-ct-" + ProcessHandle.current().pid();
     private static final String POD = "5c0ffee0-1234-4abc-8def-0123456789ab";

@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.flowmond.daemon.e2e.ChildProcess;
 import org.flowmond.daemon.e2e.JsonRecords;
+import org.flowmond.testing.ChildProcess;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * process's socket lives in (the container's, the host's) and the namespace that counted it (the
  * host's). Root, BPF, podman; run under the kernel-test lock.
  */
+@RootTest
 @Timeout(240)
 class PodmanDefaultNetworkEndToEndTest {
     private static final int HOST_TO_CT_TCP = 7761;

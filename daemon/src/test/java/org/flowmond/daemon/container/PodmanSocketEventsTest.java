@@ -19,6 +19,7 @@ import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.syscall.SyscallFilter;
 import org.flowmond.bpf.syscall.SyscallProbeOptions;
 import org.flowmond.bpf.syscall.SyscallProbes;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * is the container's (the host's, or one made with {@code ip netns add}). Root, BPF, podman; run
  * under the kernel-test lock.
  */
+@RootTest
 @Timeout(120)
 class PodmanSocketEventsTest {
     private static final String PREFIX = "fm-se-" + ProcessHandle.current().pid();

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.flowmond.testing.ChildProcess;
+import org.flowmond.testing.Nfacctd;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +46,7 @@ import org.junit.jupiter.api.TestInstance;
  * The coverage figure (issue 10's target: ≥ 99.9 % of the bytes of locally terminated flows carry
  * the right PIDs) is computed over 7101-7105, 7109-7111 at the collector and printed.
  */
+@RootTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AttributionEndToEndTest {
     private static final int SHORT_CONNECTIONS = 10_000;
@@ -85,7 +89,7 @@ class AttributionEndToEndTest {
         String subnet = veth.ipv4B.split("\\.")[2];
         silent = "10.98." + subnet + ".5";
         VethPair.exec(veth.nsA, "ip", "route", "add", "10.98." + subnet + ".0/24", "via", veth.ipv4B);
-        nfacctd = Nfacctd.start(dir, veth.nsA, 32473);
+        nfacctd = FlowmondPrimitives.nfacctd(dir, veth.nsA, 32473);
 
         Map<Integer, ChildProcess> servers = new HashMap<>();
         servers.put(7101, peer("s7101", veth.nsB, "serve", "fm-srv-idle", "7101", "1", "2000"));

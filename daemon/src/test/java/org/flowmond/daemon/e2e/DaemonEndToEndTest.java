@@ -13,7 +13,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.flowmond.testing.ChildProcess;
+import org.flowmond.testing.Nfacctd;
+import org.flowmond.testing.Nfcapd;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
+import org.flowmond.testing.TsharkCapture;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +45,7 @@ import org.junit.jupiter.api.TestInstance;
  * </pre>
  * Offloads are off on the veth so that a packet at the hook is a packet on the wire, as in the capture.
  */
+@RootTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DaemonEndToEndTest {
     private static final Pattern FIELD = Pattern.compile("\"([A-Z0-9_]+)\":(\"[^\"]*\"|-?[0-9]+)");
@@ -86,7 +92,7 @@ class DaemonEndToEndTest {
         VethPair.exec(veth.nsA, "ethtool", "-K", veth.ifA, "tso", "off", "gso", "off", "gro", "off");
         VethPair.exec(veth.nsB, "ethtool", "-K", veth.ifB, "tso", "off", "gso", "off", "gro", "off");
         nfcapd = Nfcapd.start(dir, veth.nsA);
-        nfacctd = Nfacctd.start(dir, veth.nsA, 32473);
+        nfacctd = FlowmondPrimitives.nfacctd(dir, veth.nsA, 32473);
         // readiness probes go to a port next to the collector's, so nfcapd never sees them
         ipfixCapture = TsharkCapture.start(dir, veth.nsA, "lo", nfcapd.port,
                 "udp port " + nfcapd.port + " or udp port " + (nfcapd.port + 1), "127.0.0.1", nfcapd.port + 1);

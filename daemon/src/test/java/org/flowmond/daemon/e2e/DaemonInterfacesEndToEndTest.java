@@ -10,8 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.flowmond.testing.ChildProcess;
+import org.flowmond.testing.Nfcapd;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.TsharkCapture;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.TestInstance;
  * started is attached and counted, and when the table is full the oldest-idle flows are exported
  * early with flowEndReason 5 (lack of resources) without losing a packet.
  */
+@RootTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DaemonInterfacesEndToEndTest {
     private static final int FLOWS = 10;

@@ -18,7 +18,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flowmond.daemon.kafka.KafkaBroker;
 import org.flowmond.daemon.kafka.TopicReader;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.TestInstance;
  * see every namespace's connects, so each daemon also exports the other hosts' syscall flows: the
  * checks read biflows. {@code -Dflowmond.keep-test-files} keeps the logs and the broker's data.
  */
+@RootTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetEndToEndTest {
     private static final int HOSTS = 3;

@@ -12,7 +12,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  * the daemon detaches from it. On the host's own interfaces (the initial namespace is one of "all")
  * the daemon attaches too, TCX links that end with it.
  */
+@RootTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NamespaceFlowsEndToEndTest {
     private static final List<String> NAMESPACES = List.of("fmqh", "fmqs1", "fmqc1", "fmqs2", "fmqc2", "fmqct");

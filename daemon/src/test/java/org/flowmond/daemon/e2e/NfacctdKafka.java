@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * pmacct's nfacctd as the collector tier of a fleet: IPFIX in on 127.0.0.1, every record out to
  * a Kafka topic as JSON through its Kafka plugin (librdkafka), with ntop's process elements and
- * flowmond's elements decoded by the same primitives file as {@link Nfacctd}, and the
+ * flowmond's elements decoded by the same primitives file as {@link FlowmondPrimitives}, and the
  * observation domain ({@code export_proto_sysid}) that tells the hosts apart. The configuration
  * written here is the one docs/fleet.md shows.
  */
@@ -34,7 +34,7 @@ public final class NfacctdKafka implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path primitives = dir.resolve("primitives.lst");
-        String custom = Nfacctd.writePrimitives(primitives, flowmondEnterprise);
+        String custom = FlowmondPrimitives.write(primitives, flowmondEnterprise);
         Path conf = Files.writeString(dir.resolve("nfacctd-kafka.conf"), String.join("\n",
                 "daemonize: false",
                 "nfacctd_ip: 127.0.0.1",

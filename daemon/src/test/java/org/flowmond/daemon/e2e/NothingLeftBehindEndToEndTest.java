@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after a SIGTERM that follows a restart. The daemon's own objects are read from its
  * {@code /proc/PID/fdinfo} (prog_id, map_id, link_id), so programs of other tools do not count.
  */
+@RootTest
 class NothingLeftBehindEndToEndTest {
     private static final Pattern ID = Pattern.compile("^(prog_id|map_id|link_id):\\s+(\\d+)$", Pattern.MULTILINE);
 

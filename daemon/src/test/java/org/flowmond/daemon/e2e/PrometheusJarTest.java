@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flowmond.daemon.metrics.Scrape;
+import org.flowmond.testing.ChildProcess;
+import org.flowmond.testing.Nfcapd;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.flowmond.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
  * then asks Prometheus' HTTP API ({@code /api/v1/query}) for the values it stored, and
  * {@code promtool check metrics} checks one scrape of the endpoint.
  */
+@RootTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrometheusJarTest {
     private static final Path JAR = Path.of("target", "flowmond.jar").toAbsolutePath();

@@ -24,9 +24,11 @@ import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.daemon.config.PortRange;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Process attribution from the owners the kernel stamps on flow entries: which side, how, and for how long. */
+@UnitTest
 class AttributionTest {
     static final int ACK = FlowCounters.ACK;
     static final FlowKey OUT = key("10.0.0.2", 40000, "10.0.0.1", 80, TCP, 2, Direction.EGRESS);

@@ -12,9 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.Inet6Address;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The flat biflow key: same value for both directions, endpoints on request, equality as a record's. */
+@UnitTest
 class BiflowKeyTest {
 
     @Test

@@ -16,9 +16,11 @@ import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Merge, observation points, initiator rules and every flowEndReason, with a hand-driven clock. */
+@UnitTest
 class BiflowTableTest {
     static final int SYN = FlowCounters.SYN;
     static final int ACK = FlowCounters.ACK;

@@ -3,9 +3,11 @@ package org.flowmond.daemon.flow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Deadline order, then scheduling order; cancelled tickets are skipped. */
+@UnitTest
 class DeadlineQueueTest {
 
     @Test

@@ -10,9 +10,11 @@ import java.net.Inet6Address;
 import java.nio.ByteBuffer;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The per-biflow record of kernel entries, their last readings, and the kernel keys rebuilt from them. */
+@UnitTest
 class KernelEntriesTest {
     static final FlowKey A = key("10.0.0.2", 5000, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
     static final FlowKey B = key("10.0.0.1", 53, "10.0.0.2", 5000, UDP, 2, Direction.INGRESS);

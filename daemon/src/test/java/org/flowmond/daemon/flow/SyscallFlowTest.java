@@ -15,9 +15,11 @@ import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Syscall flows as in the seed report: key, count, MTBS, and their expiry. */
+@UnitTest
 class SyscallFlowTest {
 
     private static void connect(FlowFixture f, long t, int localPort) {

@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * accepts them, its rule unit tests (packaging/flowmond-alerts.test.yml) see each alert fire on
  * the series that should raise it, and every flowmond_ metric they name is one the endpoint serves.
  */
+@UnitTest
 class AlertRulesTest {
     private static final Path RULES = Path.of("..", "packaging", "flowmond-alerts.yml");
     private static final Path RULE_TESTS = Path.of("..", "packaging", "flowmond-alerts.test.yml");

@@ -15,12 +15,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
  * The endpoint through HTTP as Prometheus reads it: every statistic as a sample with the exact
  * name, labels and value; listening, reloading and a busy port.
  */
+@UnitTest
 class MetricsEndpointTest {
 
     private static Settings settings(String listen) throws Exception {

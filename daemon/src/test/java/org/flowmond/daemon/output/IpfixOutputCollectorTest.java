@@ -14,8 +14,9 @@ import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
-import org.flowmond.daemon.e2e.Nfcapd;
-import org.flowmond.daemon.e2e.TsharkCapture;
+import org.flowmond.testing.Nfcapd;
+import org.flowmond.testing.RootTest;
+import org.flowmond.testing.TsharkCapture;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.OwnerMethod;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The daemon's records through the real exporter to a real collector (nfcapd), read back by nfdump. */
+@RootTest
 class IpfixOutputCollectorTest {
     static final long T0 = 1_700_000_000_000_000_000L;
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * metrics endpoint reads): a UDP collector whose port is closed shows its ICMP errors and every
  * record as not sent; a TCP collector shows up per destination.
  */
+@UnitTest
 class IpfixOutputCountersTest {
 
     @Test

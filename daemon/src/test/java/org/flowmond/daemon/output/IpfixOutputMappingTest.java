@@ -30,9 +30,11 @@ import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.ipfix.FlowRecord;
 import org.flowmond.ipfix.ProbeVariant;
 import org.flowmond.ipfix.SyscallKind;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** How a daemon biflow maps onto the exporter's record, without a collector. */
+@UnitTest
 class IpfixOutputMappingTest {
     static final long T0 = IpfixOutputCollectorTest.T0;
 

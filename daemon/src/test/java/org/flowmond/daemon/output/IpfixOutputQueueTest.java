@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * as fast as the flow thread can. They wait for room instead of being dropped (the queue used to
  * overflow at the first burst of an idle timeout of a full table).
  */
+@UnitTest
 class IpfixOutputQueueTest {
 
     @Test

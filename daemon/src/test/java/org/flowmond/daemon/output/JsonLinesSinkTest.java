@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * complete lines in the file, write-failures equals every other record, the file never ends
  * with half a line, and writing resumes once space is freed.
  */
+@RootTest
 class JsonLinesSinkTest {
     private static final int FIRST = 600;
     private static final int BATCH = 50;

@@ -11,9 +11,11 @@ import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The counting network namespace of a record, in JSON (FLOWMON_NETNS) and in IPFIX (observationNetnsInode). */
+@UnitTest
 class NetnsOutputTest {
     private static final IdentitySettings HOST = new IdentitySettings("web-7", "");
 

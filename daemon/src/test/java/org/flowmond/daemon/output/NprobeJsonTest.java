@@ -17,9 +17,11 @@ import org.flowmond.daemon.flow.InitiatorRule;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** One biflow as the exact JSON line --json and the Kafka output write, identity fields included. */
+@UnitTest
 class NprobeJsonTest {
     static final long T0 = 1_700_000_000_000_000_000L;
     static final IdentitySettings HOST = new IdentitySettings("web-7", "00112233445566778899aabbccddeeff");

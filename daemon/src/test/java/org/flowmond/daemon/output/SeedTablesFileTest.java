@@ -18,6 +18,7 @@ import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counted as written are exactly the complete rows in the file, the others are counted as lost,
  * no half row is left; with room, every row is written.
  */
+@RootTest
 class SeedTablesFileTest {
     private static final int ROWS = 800; // about 40 KB: more than 8 KiB free, less than the empty disk
 

@@ -17,12 +17,14 @@ import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /**
  * The seed tables as printed: the seed's columns when no process is in a container; a last
  * CONTAINER column, with the short ID that {@code podman ps} shows, in a table where one is.
  */
+@UnitTest
 class SeedTablesTest {
     private static final String PODMAN_ID = "21a3d01cea81d3327da41e1cf92fa3a1f14ecbd75e4f1a74bf616b63d3138a8c";
     private static final long T0 = 1_700_000_000_000_000_000L;

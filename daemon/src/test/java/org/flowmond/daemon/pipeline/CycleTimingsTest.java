@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The cycle timings in the statistics: last and longest, in milliseconds. */
+@UnitTest
 class CycleTimingsTest {
 
     @Test

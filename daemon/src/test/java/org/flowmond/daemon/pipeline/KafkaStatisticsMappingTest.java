@@ -14,10 +14,12 @@ import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.ProcessResolver;
 import org.flowmond.daemon.flow.UserNames;
 import org.flowmond.daemon.metrics.StatisticNames;
+import org.flowmond.testing.SlowTest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Kafka output's statistics (both formats) each have a Prometheus family of their own, as StatisticsMappingTest asks of the rest. */
+@SlowTest
 class KafkaStatisticsMappingTest {
 
     @ParameterizedTest

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.flowmond.daemon.config.NamespaceSelection;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Which namespaces each selection finds, over a /proc and a /run/netns made of plain files (a
  * file's inode stands for a namespace's; a hard link is the same namespace seen twice).
  */
+@UnitTest
 class NamespaceFinderTest {
     @TempDir
     Path dir;

@@ -13,6 +13,7 @@ import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.ProcessResolver;
 import org.flowmond.daemon.flow.UserNames;
+import org.flowmond.testing.SlowTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * output keeps counting across other changes, a new one starts from zero. No broker is needed:
  * records wait for one and are counted, which is what this reads.
  */
+@SlowTest
 class PipelineKafkaReloadTest {
     static final long T0 = 1_700_000_000_000_000_000L;
     static final long S = 1_000_000_000L;

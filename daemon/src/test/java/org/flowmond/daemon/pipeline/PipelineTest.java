@@ -25,10 +25,12 @@ import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.ProcessResolver;
 import org.flowmond.daemon.flow.UserNames;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pipeline's wiring with in-memory sources: events → table → JSON and tables, and shutdown. */
+@UnitTest
 class PipelineTest {
     static final long T0 = 1_700_000_000_000_000_000L;
     static final long S = 1_000_000_000L;

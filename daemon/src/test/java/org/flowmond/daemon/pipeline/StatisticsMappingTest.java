@@ -19,6 +19,7 @@ import org.flowmond.daemon.flow.UserNames;
 import org.flowmond.daemon.metrics.StatisticNames;
 import org.flowmond.daemon.output.ExportOutput;
 import org.flowmond.daemon.output.IpfixOutput;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exported, as a gauge named after the key.) The BPF sources' keys are checked the same way
  * against a running daemon by {@code PrometheusJarTest.everyStatisticOfTheRunningDaemonHasAFamilyOfItsOwn}.
  */
+@UnitTest
 class StatisticsMappingTest {
 
     @Test

@@ -1,16 +1,12 @@
 package org.flowmond.daemon.vm;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.flowmond.testing.Tools;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
+import org.flowmond.testing.TsharkCapture;
 
 /**
  * Reads the captures a guest scenario left: the IPFIX export decoded by tshark (Wireshark's
@@ -25,38 +21,12 @@ final class IpfixCapture {
      * read from PDML so that records of different templates in one message never mix.
      */
     static List<Map<String, String>> records(Path pcap, int port) {
-        String pdml = Tools.run("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-T", "pdml");
-        List<Map<String, String>> records = new ArrayList<>();
-        try {
-            NodeList all = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-                    .parse(new ByteArrayInputStream(pdml.getBytes(StandardCharsets.UTF_8)))
-                    .getElementsByTagName("field");
-            for (int i = 0; i < all.getLength(); i++) {
-                Element e = (Element) all.item(i);
-                if (e.getAttribute("name").isEmpty() && e.getAttribute("show").matches("Flow \\d+")) {
-                    records.add(fieldsOf(e));
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot parse tshark's PDML of " + pcap, e);
-        }
-        return records;
-    }
-
-    private static Map<String, String> fieldsOf(Element record) {
-        Map<String, String> fields = new HashMap<>();
-        NodeList inner = record.getElementsByTagName("field");
-        for (int j = 0; j < inner.getLength(); j++) {
-            Element x = (Element) inner.item(j);
-            fields.putIfAbsent(x.getAttribute("name"), x.getAttribute("show"));
-        }
-        return fields;
+        return TsharkCapture.ipfixRecords(pcap, port);
     }
 
     /** Sequence holes, data without template, malformed messages: what Wireshark's expert checks flag. */
     static String problems(Path pcap, int port) {
-        return Tools.run("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-Y",
-                "cflow.unexpected_sequence_number || cflow.no_template_found || _ws.malformed").strip();
+        return TsharkCapture.ipfixProblems(pcap, port).strip();
     }
 
     /** One IPv4/IPv6 TCP or UDP packet of a capture: "srcport>dstport", IP protocol number, IP length, capture time. */

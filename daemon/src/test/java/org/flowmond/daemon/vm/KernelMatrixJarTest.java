@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.VmTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dflowmond.vm.variants=kprobe,fentry,socket,raw_tracepoint,auto}). A *JarTest: it runs the shaded jar, in the
  * package phase.
  */
+@VmTest
 class KernelMatrixJarTest {
     /** Per kernel: boot, and per variant a JVM start (slow under TCG) plus about 12 s of traffic. */
     private static final int GUEST_TIMEOUT_SECONDS = 1200;

@@ -15,6 +15,7 @@ import org.flowmond.bpf.libbpf.RateLimitedLogger;
 import org.flowmond.daemon.container.ContainerResolver;
 import org.flowmond.daemon.container.ScopeCheck;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.VmTest;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Opt-in like the other systemd guest test: {@code -Dflowmond.vm.systemd-kernel=6.1} (skipped
  * without it, failed with CI=true).
  */
+@VmTest
 class SystemdScopesJarTest {
     private static final int GUEST_TIMEOUT_SECONDS = 600;
     private static final String ID = "3b1f0c9a8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f6e5d4c";

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.VmTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * <p>Opt-in (skipped without the property, failed with CI=true): {@code -Dflowmond.vm.systemd-kernel=6.1}. A *JarTest: the .deb is built from the
  * shaded jar, in the package phase.
  */
+@VmTest
 class SystemdServiceJarTest {
     /** systemd reaches basic.target in about 30 s under TCG; the JVM starts twice as slowly as on the host. */
     private static final int GUEST_TIMEOUT_SECONDS = 900;

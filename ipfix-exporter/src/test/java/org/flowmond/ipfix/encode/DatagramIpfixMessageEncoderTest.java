@@ -24,9 +24,11 @@ import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.message.RecordLayout;
 import org.flowmond.ipfix.message.TemplateRecord;
 import org.flowmond.ipfix.message.TemplateSet;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The Netty adapter through an EmbeddedChannel. */
+@UnitTest
 class DatagramIpfixMessageEncoderTest {
     private static final InetSocketAddress COLLECTOR = new InetSocketAddress("127.0.0.1", 4739);
 

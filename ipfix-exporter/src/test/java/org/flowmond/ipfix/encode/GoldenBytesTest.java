@@ -18,9 +18,11 @@ import org.flowmond.ipfix.template.StatisticsRecord;
 import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.template.TypeRecords;
 import org.flowmond.ipfix.testing.Hex;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Each RFC 7011 structure against bytes written out by hand from the RFC. */
+@UnitTest
 class GoldenBytesTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
 

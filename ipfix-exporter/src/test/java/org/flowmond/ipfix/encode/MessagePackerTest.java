@@ -16,8 +16,10 @@ import org.flowmond.ipfix.message.OptionsTemplateRecord;
 import org.flowmond.ipfix.message.RecordLayout;
 import org.flowmond.ipfix.message.TemplateRecord;
 import org.flowmond.ipfix.message.TemplateSet;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class MessagePackerTest {
     /** Records of {@code length} octets, each filled with its own value. */
     private record Fixed(int templateId, int length) implements RecordLayout<Integer> {

@@ -26,8 +26,11 @@ import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.template.Template;
 import org.flowmond.ipfix.template.TypeRecords;
 import org.flowmond.ipfix.testing.FreePorts;
+import org.flowmond.testing.Nfacctd;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * file are in ipfix-exporter/README.md), tshark decodes them by number (Wireshark 4.0 has no names
  * for 35632/558-559 nor for flowmond's elements).
  */
+@RootTest
 class ContainerElementsInteropTest {
     private static final InformationElements MODEL = ContainerSamples.MODEL;
     private static final List<Flow> FLOWS = List.of(new Flow(1, 40001, ContainerSamples.SAMPLE),
@@ -128,12 +132,12 @@ class ContainerElementsInteropTest {
         Privileges.requireTool("tshark");
         int port = FreePorts.udp();
         List<byte[]> messages = messages();
-        List<TsharkCapture.Record> records;
-        try (TsharkCapture capture = TsharkCapture.start(port, dir, MODEL)) {
+        List<WiresharkRecords.Record> records;
+        try (TsharkCapture capture = TsharkCapture.loopback("udp", port, dir)) {
             send(messages, port);
             capture.stopAfter(messages.size());
-            assertEquals("", capture.problems());
-            records = capture.records().stream().filter(r -> r.values().containsKey("flowId")).toList();
+            assertEquals("", capture.ipfixProblems());
+            records = WiresharkRecords.of(capture, MODEL).stream().filter(r -> r.values().containsKey("flowId")).toList();
         }
         assertEquals(FLOWS.size(), records.size());
         for (int i = 0; i < FLOWS.size(); i++) {
@@ -149,25 +153,16 @@ class ContainerElementsInteropTest {
     void nfacctdReadsEveryElementThroughPrimitives() throws Exception {
         Privileges.requireTool("nfacctd");
         int port = FreePorts.udp();
-        Path csv = dir.resolve("out.csv");
-        Path primitives = Files.writeString(dir.resolve("primitives.lst"), PRIMITIVES);
         StringBuilder aggregate = new StringBuilder("src_port");
         PRIMITIVES.lines().forEach(l -> aggregate.append(", ").append(l.split(" ")[0].substring("name=".length())));
-        Path conf = Files.writeString(dir.resolve("nfacctd.conf"), String.join("\n",
-                "daemonize: false", "nfacctd_ip: 127.0.0.1", "nfacctd_port: " + port,
-                "aggregate_primitives: " + primitives, "plugins: print[p]", "aggregate[p]: " + aggregate,
-                "print_output[p]: csv", "print_output_file[p]: " + csv, "print_output_file_append[p]: true",
-                "print_refresh_time[p]: 1", ""));
-        try (ChildProcess nfacctd = ChildProcess.start(List.of("nfacctd", "-f", conf.toString()),
-                dir.resolve("nfacctd.log"))) {
-            nfacctd.awaitOutput("waiting for NetFlow/IPFIX data", Duration.ofSeconds(30));
-            nfacctd.awaitOutput("Purging cache - END", Duration.ofSeconds(30));
+        Nfacctd nfacctd = Nfacctd.start(dir, null, "127.0.0.1", port, PRIMITIVES, aggregate.toString());
+        try (nfacctd) {
             send(messages(), port);
-            PmacctInteropTest.awaitRows(csv, FLOWS.size(), nfacctd);
+            nfacctd.awaitRows(FLOWS.size());
             nfacctd.interrupt(Duration.ofSeconds(30));
         }
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
-        for (Map<String, String> row : PmacctInteropTest.readCsv(csv)) {
+        for (Map<String, String> row : nfacctd.rows()) {
             rows.put(row.get("SRC_PORT"), row);
         }
         for (Flow f : FLOWS) {

@@ -13,6 +13,7 @@ import org.flowmond.ipfix.IpfixExporter;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * sent, the file never ends with part of a message, writing resumes after space is freed, and
  * ipfixDump decodes exactly the records counted as written.
  */
+@RootTest
 class FullDiskTest {
     private static final int BATCH = 40;
 

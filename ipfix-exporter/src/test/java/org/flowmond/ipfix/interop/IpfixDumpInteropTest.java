@@ -26,6 +26,7 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * libfixbuf's ipfixDump reads the IPFIX file (RFC 5655) and, thanks to the RFC 5610 type
  * records, names and types every enterprise element, flowmond's and ntop's; every value matches.
  */
+@UnitTest
 class IpfixDumpInteropTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final DateTimeFormatter IPFIXDUMP_TIME =

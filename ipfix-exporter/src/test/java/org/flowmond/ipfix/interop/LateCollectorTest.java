@@ -15,6 +15,8 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.testing.UdpReceiver;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
+import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A collector that starts after the exporter has sent its templates decodes everything from the
  * next template refresh on, which comes within one refresh interval.
  */
+@RootTest
 class LateCollectorTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final Duration REFRESH = Duration.ofSeconds(2);
@@ -42,7 +45,7 @@ class LateCollectorTest {
             Thread feeder = new Thread(() -> feed(exporter, feeding), "feeder");
             feeder.start();
             Thread.sleep(700); // the exporter has announced its templates to nobody listening yet
-            TsharkCapture capture = TsharkCapture.start(sink.port(), dir, MODEL);
+            TsharkCapture capture = TsharkCapture.loopback("udp", sink.port(), dir);
             try (capture) {
                 Thread.sleep(2 * REFRESH.toMillis() + 500);
                 feeding.set(false);
@@ -78,7 +81,7 @@ class LateCollectorTest {
                 double gap = time(packets, templateFrames.get(i)) - time(packets, templateFrames.get(i - 1));
                 assertTrue(gap <= ALLOWED_SECONDS, "refresh gap of " + gap + " s");
             }
-            long decoded = capture.records().stream().filter(r -> r.values().containsKey("octetDeltaCount")).count();
+            long decoded = WiresharkRecords.of(capture, MODEL).stream().filter(r -> r.values().containsKey("octetDeltaCount")).count();
             assertTrue(decoded > 0);
         }
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +26,9 @@ import org.flowmond.ipfix.testing.ExpectedValues;
 import org.flowmond.ipfix.testing.FreePorts;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.testing.Nfcapd;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.SlowTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a batch of 200 uniflow biflows with the container elements is 97 datagrams, more than the 92
  * that the default 208 KiB buffer holds on loopback).
  */
+@SlowTest
 class NfdumpInteropTest {
     private static final DateTimeFormatter NFDUMP_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
@@ -70,7 +72,7 @@ class NfdumpInteropTest {
         flows.add(TestFlows.hugeCounters());
         ExporterStatistics stats;
         Collected collected;
-        try (ChildProcess nfcapd = startNfcapd("127.0.0.1", port, false)) {
+        try (Nfcapd nfcapd = startNfcapd("127.0.0.1", port, false)) {
             IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", deadPort),
                     new Collector("127.0.0.1", port)).withMode(BiflowMode.NPROBE)
                     // templates, type records and statistics keep coming during the run: nfcapd's
@@ -105,7 +107,7 @@ class NfdumpInteropTest {
         flows.add(TestFlows.hugeCounters());
         List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(6);
         Collected collected;
-        try (ChildProcess nfcapd = startNfcapd("::1", port, true)) {
+        try (Nfcapd nfcapd = startNfcapd("::1", port, true)) {
             try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("::1", port))
                     .withMode(BiflowMode.UNIFLOWS).build())) {
                 sendPaced(exporter, flows);
@@ -119,16 +121,10 @@ class NfdumpInteropTest {
         assertRecords(flows, syscalls, BiflowMode.UNIFLOWS);
     }
 
-    private ChildProcess startNfcapd(String host, int port, boolean ipv6) throws Exception {
-        Path flowDir = Files.createDirectories(dir.resolve("flows"));
-        List<String> cmd = new ArrayList<>(List.of("nfcapd", "-p", Integer.toString(port), "-b", host,
-                "-w", flowDir.toString(), "-t", "3600", "-B", Integer.toString(RECEIVE_BUFFER)));
-        if (ipv6) {
-            cmd.add("-6");
-        }
-        ChildProcess p = ChildProcess.start(cmd, dir.resolve("nfcapd.log"));
-        p.awaitOutput("Startup nfcapd.", Duration.ofSeconds(30));
-        return p;
+    private Nfcapd startNfcapd(String host, int port, boolean ipv6) throws Exception {
+        String buffer = Integer.toString(RECEIVE_BUFFER);
+        String[] options = ipv6 ? new String[] {"-B", buffer, "-6"} : new String[] {"-B", buffer};
+        return Nfcapd.start(dir, null, host, port, options);
     }
 
     /** Batches with a pause: nfcapd reads one datagram at a time. */
@@ -145,11 +141,10 @@ class NfdumpInteropTest {
     }
 
     /** SIGTERM makes nfcapd write its file and print its "Ident:" statistics line. */
-    private static Collected stop(ChildProcess nfcapd, int port, boolean ipv6) throws Exception {
+    private static Collected stop(Nfcapd nfcapd, int port, boolean ipv6) throws Exception {
         Thread.sleep(300); // let nfcapd read what is still in its socket buffer
         long drops = SocketDrops.ofPort(port, ipv6);
-        nfcapd.terminate(Duration.ofSeconds(30));
-        return new Collected(nfcapd.output(), drops);
+        return new Collected(nfcapd.stop(), drops);
     }
 
     /** Flows, sequence errors and bad packets summed over the "Ident:" lines (one per file). */
@@ -173,7 +168,7 @@ class NfdumpInteropTest {
             ExpectedValues.flow(f, mode).forEach(r -> expected.add(asNfdump(r)));
         }
         syscalls.forEach(s -> expected.add(asNfdump(ExpectedValues.syscallFlow(s))));
-        String json = Tools.runUnchecked(List.of("env", "TZ=UTC", "nfdump", "-R", dir.resolve("flows").toString(),
+        String json = Tools.runUnchecked(List.of("env", "TZ=UTC", "nfdump", "-R", dir.resolve("nfcapd").toString(),
                 "-o", "json")).stdout();
         List<Map<String, String>> decoded = NfdumpJson.parse(json);
         assertEquals(expected.size(), decoded.size(), "records nfdump printed");

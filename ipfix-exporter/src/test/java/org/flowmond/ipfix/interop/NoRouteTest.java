@@ -12,6 +12,7 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.testing.UdpReceiver;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * A collector the kernel has no route to (here: an "unreachable" host route the test adds for
  * one RFC 2544 benchmark address, and removes) is counted and retried; the others get everything.
  */
+@RootTest
 class NoRouteTest {
     private static final String NOWHERE = "198.18.255.254";
 

@@ -3,8 +3,6 @@ package org.flowmond.ipfix.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +23,9 @@ import org.flowmond.ipfix.testing.ExpectedValues;
 import org.flowmond.ipfix.testing.FreePorts;
 import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
+import org.flowmond.testing.Nfacctd;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.SlowTest;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * process elements, flowmond's own elements and the reverse counters of both biflow encodings
  * (nProbe's 23/24 and RFC 5103's PEN 29305). Each record is one CSV row, keyed by flowId.
  */
+@SlowTest
 class PmacctInteropTest {
     private static final DateTimeFormatter PMACCT_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS'000'").withZone(ZoneOffset.UTC);
@@ -98,27 +99,22 @@ class PmacctInteropTest {
         Privileges.requireTool("nfacctd");
         String host = mode == BiflowMode.NPROBE ? "127.0.0.1" : "::1";
         int port = FreePorts.udp();
-        Path csv = dir.resolve("out.csv");
         List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(150, 21 + mode.ordinal(), 0));
         flows.add(TestFlows.hugeCounters());
         List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(6);
-        try (ChildProcess nfacctd = ChildProcess.start(List.of("nfacctd", "-f", config(host, port, csv).toString()),
-                dir.resolve("nfacctd.log"))) {
-            nfacctd.awaitOutput("waiting for NetFlow/IPFIX data", Duration.ofSeconds(30));
-            // on a busy machine records sent before the print plugin runs its loop were lost: wait for
-            // the plugin's first (empty) purge, proof that it is reading from the core
-            nfacctd.awaitOutput("Purging cache - END", Duration.ofSeconds(30));
+        Nfacctd nfacctd = start(host, port);
+        try (nfacctd) {
             try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector(host, port))
                     .withMode(mode).build())) {
                 flows.forEach(exporter::export);
                 syscalls.forEach(exporter::export);
             }
-            awaitRows(csv, flows.size() + syscalls.size(), nfacctd);
+            nfacctd.awaitRows(flows.size() + syscalls.size());
             nfacctd.interrupt(Duration.ofSeconds(30));
         }
 
         Map<String, Map<String, String>> rows = new HashMap<>();
-        for (Map<String, String> row : readCsv(csv)) {
+        for (Map<String, String> row : nfacctd.rows()) {
             String key = row.get("ipver").equals("0") ? row.get("flowid") : "syscall:" + row.get("DST_PORT");
             rows.put(key, row);
         }
@@ -173,7 +169,7 @@ class PmacctInteropTest {
         return value instanceof Long l ? Long.toUnsignedString(l) : value.toString();
     }
 
-    private Path config(String host, int port, Path csv) throws Exception {
+    private Nfacctd start(String host, int port) throws Exception {
         StringBuilder primitives = new StringBuilder();
         StringBuilder aggregate = new StringBuilder("src_host, dst_host, src_port, dst_port, proto, tcpflags, "
                 + "in_iface, out_iface, timestamp_start, timestamp_end");
@@ -183,57 +179,7 @@ class PmacctInteropTest {
                     .append(" semantics=").append(p[4]).append('\n');
             aggregate.append(", ").append(p[0]);
         }
-        Path primitivesFile = Files.writeString(dir.resolve("primitives.lst"), primitives);
-        String conf = String.join("\n",
-                "daemonize: false",
-                "nfacctd_ip: " + host,
-                "nfacctd_port: " + port,
-                "aggregate_primitives: " + primitivesFile,
-                "plugins: print[p]",
-                "aggregate[p]: " + aggregate,
-                "print_output[p]: csv",
-                "print_output_file[p]: " + csv,
-                "print_output_file_append[p]: true",
-                "print_refresh_time[p]: 1",
-                "print_num_protos[p]: true",
-                "timestamps_secs: false",
-                "timestamps_utc: true",
-                "");
-        return Files.writeString(dir.resolve("nfacctd.conf"), conf);
-    }
-
-    /** The print plugin writes on its refresh timer: wait until every record has a row. */
-    static void awaitRows(Path csv, int rows, ChildProcess nfacctd) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!Files.exists(csv) || readCsv(csv).size() < rows) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("nfacctd wrote " + (Files.exists(csv) ? readCsv(csv).size() : 0)
-                        + " of " + rows + " rows to " + csv + " (exists: " + Files.exists(csv) + "):\n"
-                        + nfacctd.output());
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    static List<Map<String, String>> readCsv(Path csv) throws Exception {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<Map<String, String>> rows = new ArrayList<>();
-        String[] header = null;
-        for (String line : lines) {
-            if (line.contains(",PACKETS,")) { // the header, written before each appended batch
-                header = line.split(",", -1);
-                continue;
-            }
-            if (header == null || line.isBlank()) {
-                continue;
-            }
-            String[] cells = line.split(",", -1);
-            Map<String, String> row = new LinkedHashMap<>();
-            for (int i = 0; i < header.length && i < cells.length; i++) {
-                row.put(header[i], cells[i]);
-            }
-            rows.add(row);
-        }
-        return rows;
+        return Nfacctd.start(dir, null, host, port, primitives.toString(), aggregate.toString(),
+                "timestamps_secs: false", "timestamps_utc: true");
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.flowmond.testing.ChildProcess;
 
 /**
  * socat as an IPFIX-over-TCP collector: it accepts one connection on loopback and writes the
@@ -34,7 +35,7 @@ final class SocatCollector implements AutoCloseable {
     private static SocatCollector start(String listen, Path file, Path log) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("socat", "-d", "-d", "-u", listen,
                 "OPEN:" + file + ",creat,trunc"));
-        ChildProcess p = ChildProcess.start(cmd, log);
+        ChildProcess p = ChildProcess.command(log, cmd);
         p.awaitOutput("listening on", Duration.ofSeconds(10));
         return new SocatCollector(p, file);
     }

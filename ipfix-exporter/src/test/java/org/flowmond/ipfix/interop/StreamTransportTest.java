@@ -26,7 +26,9 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.transport.StreamCollectorSession;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
+import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * libfixbuf's ipfixDump decodes, and tshark decodes the TCP stream it captured. A collector
  * restarted in the middle of an export gets every record exactly once.
  */
+@RootTest
 class StreamTransportTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final BiflowMode MODE = BiflowMode.NPROBE;
@@ -156,15 +159,15 @@ class StreamTransportTest {
         Privileges.requireRoot();
         int port = FreePorts.tcp();
         List<FlowRecord> flows = TestFlows.flows(1000, 47, 0);
-        try (TsharkCapture capture = TsharkCapture.startTcp(port, dir, MODEL);
+        try (TsharkCapture capture = TsharkCapture.loopback("tcp", port, dir);
              SocatCollector collector = SocatCollector.tcp(port, dir.resolve("t.ipfix"), dir.resolve("socat.log"))) {
             export(Collector.tcp("127.0.0.1", port, BUFFER), flows);
             collector.awaitEnd();
             Thread.sleep(500); // let dumpcap write the last segments
             capture.stop();
-            assertEquals("", capture.problems(), "no missing template, sequence error or malformed message");
-            List<Map<String, Object>> decoded = capture.records().stream()
-                    .filter(r -> r.values().containsKey("octetDeltaCount")).map(TsharkCapture.Record::values).toList();
+            assertEquals("", capture.ipfixProblems(), "no missing template, sequence error or malformed message");
+            List<Map<String, Object>> decoded = WiresharkRecords.of(capture, MODEL).stream()
+                    .filter(r -> r.values().containsKey("octetDeltaCount")).map(WiresharkRecords.Record::values).toList();
             assertEquals(flows.size(), decoded.size(), "flow records tshark decoded");
         }
     }

@@ -19,6 +19,8 @@ import org.flowmond.ipfix.testing.Settings;
 import org.flowmond.ipfix.testing.TestFlows;
 import org.flowmond.ipfix.testing.UdpReceiver;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
+import org.flowmond.testing.TsharkCapture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * encodings, with IPv4 and IPv6 flows, over IPv4 and IPv6 transport; its expert checks find no
  * missing template, no sequence error and nothing malformed; no datagram exceeds the MTU.
  */
+@RootTest
 class TsharkInteropTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final int MTU = 900;
@@ -49,7 +52,7 @@ class TsharkInteropTest {
         List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(90, mode.ordinal(), 0));
         flows.add(TestFlows.hugeCounters());
         List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(6);
-        try (UdpReceiver sink = new UdpReceiver(host); TsharkCapture capture = TsharkCapture.start(sink.port(), dir, MODEL)) {
+        try (UdpReceiver sink = new UdpReceiver(host); TsharkCapture capture = TsharkCapture.loopback("udp", sink.port(), dir)) {
             IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector(host, sink.port()))
                     .withMode(mode).withMtu(MTU).build());
             try (exporter) {
@@ -59,14 +62,14 @@ class TsharkInteropTest {
             CollectorStatistics sent = exporter.statistics().collectors().get(0);
             capture.stopAfter(sent.messagesSent());
 
-            assertEquals("", capture.problems(), "tshark's expert checks");
+            assertEquals("", capture.ipfixProblems(), "tshark's expert checks");
             List<String[]> packets = capture.packets();
             assertEquals(sent.messagesSent(), packets.size(), "every message captured");
             for (String[] p : packets) {
                 int ipLength = host.contains(":") ? Integer.parseInt(p[3]) + 40 : Integer.parseInt(p[2]);
                 assertTrue(ipLength <= MTU, "frame " + p[0] + " is " + ipLength + " octets of IP");
             }
-            List<TsharkCapture.Record> records = capture.records();
+            List<WiresharkRecords.Record> records = WiresharkRecords.of(capture, MODEL);
             List<Map<String, Object>> expected = new ArrayList<>();
             flows.forEach(f -> expected.addAll(ExpectedValues.flow(f, mode)));
             assertRecords(expected, values(records, "octetDeltaCount"));
@@ -105,7 +108,7 @@ class TsharkInteropTest {
         return b.toString();
     }
 
-    static List<Map<String, Object>> values(List<TsharkCapture.Record> records, String marker) {
-        return records.stream().map(TsharkCapture.Record::values).filter(v -> v.containsKey(marker)).toList();
+    static List<Map<String, Object>> values(List<WiresharkRecords.Record> records, String marker) {
+        return records.stream().map(WiresharkRecords.Record::values).filter(v -> v.containsKey(marker)).toList();
     }
 }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.flowmond.ipfix.testing.Hex;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class FieldWritersTest {
     private static String write(FieldWriter<String> w, String value) {
         ByteBuf out = Unpooled.buffer();

@@ -8,8 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.flowmond.ipfix.message.FieldSpecifier;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class TemplateIdsTest {
     @Test
     void sameContentSameIdChangedContentNewId() {

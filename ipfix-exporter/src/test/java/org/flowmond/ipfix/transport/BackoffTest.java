@@ -8,9 +8,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The reconnect delays of a stream collector: 250 ms doubling to 30 s, each in the upper half of its step. */
+@UnitTest
 class BackoffTest {
     private static final Duration FIRST = StreamCollectorSession.FIRST_RETRY;
     private static final Duration CAP = StreamCollectorSession.MAX_RETRY;

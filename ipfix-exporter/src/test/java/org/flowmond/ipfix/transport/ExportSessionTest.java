@@ -16,9 +16,11 @@ import org.flowmond.ipfix.message.IpfixMessage;
 import org.flowmond.ipfix.message.RecordLayout;
 import org.flowmond.ipfix.message.TemplateRecord;
 import org.flowmond.ipfix.message.TemplateSet;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** Sequence numbers and template refresh, with a session that records what it is given. */
+@UnitTest
 class ExportSessionTest {
     private static final RecordLayout<Integer> LAYOUT = new RecordLayout<>() {
         @Override

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
 /** The charging rule: each ICMP error takes the oldest uncharged message of the last second. */
+@UnitTest
 class RefusalLedgerTest {
     private static final long MS = 1_000_000;
 

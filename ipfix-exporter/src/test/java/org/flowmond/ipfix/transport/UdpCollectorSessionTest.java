@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
 import java.net.SocketException;
+import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
+@UnitTest
 class UdpCollectorSessionTest {
     @Test
     void kernelReportsOfAnUnreachableCollectorAreCountedAsUnreachable() {

@@ -30,6 +30,7 @@ import org.flowmond.daemon.kafka.KafkaBroker;
 import org.flowmond.daemon.kafka.TopicReader;
 import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.SlowTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * the outage counts every record it cannot hold, records the producer gives up on are counted
  * once each, and produced = delivered + dropped.
  */
+@SlowTest
 class KafkaOutputBrokerTest {
     static final long T0 = 1_700_000_000_000_000_000L;
 

@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.BiflowRecord;
+import org.flowmond.testing.SlowTest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * every record offered around close() ends counted (delivered or dropped), none pending. Kafka's
  * MockProducer acknowledges at once; the broker paths are in {@link KafkaOutputBrokerTest}.
  */
+@SlowTest
 class KafkaOutputCloseRaceTest {
     @Test
     void recordsOfferedWhileTheOutputClosesAreAllCounted() throws Exception {

@@ -1,31 +1,27 @@
-package org.flowmond.daemon.e2e;
+package org.flowmond.testing;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.flowmond.testing.Tools;
 
 /**
- * nfdump's collector as a child process on a free loopback UDP port; {@link #stop()} ends it
- * (SIGTERM makes it write its file) and {@link #flows()} reads the flows back with nfdump.
+ * nfdump's collector as a child process (inside a network namespace unless null); {@link #stop()}
+ * ends it (SIGTERM makes it write its file) and {@link #flows()} reads the flows back with nfdump.
  */
 public final class Nfcapd implements AutoCloseable {
     public final int port;
     private final Path dir;
-    private final Path log;
-    private final Process process;
+    private final ChildProcess process;
 
-    private Nfcapd(int port, Path dir, Path log, Process process) {
+    private Nfcapd(int port, Path dir, ChildProcess process) {
         this.port = port;
         this.dir = dir;
-        this.log = log;
         this.process = process;
     }
 
@@ -33,32 +29,44 @@ public final class Nfcapd implements AutoCloseable {
         return start(dir, null);
     }
 
-    /** nfcapd on 127.0.0.1 of network namespace {@code netns} ({@code null}: this one). */
+    /** nfcapd on a free port of 127.0.0.1 in network namespace {@code netns} ({@code null}: this one). */
     public static Nfcapd start(Path dir, String netns) throws IOException, InterruptedException {
         int port;
         try (DatagramSocket s = new DatagramSocket(0)) {
             port = s.getLocalPort();
         }
+        return start(dir, netns, "127.0.0.1", port);
+    }
+
+    /** nfcapd on {@code host:port} with further options ({@code -6}, {@code -B bytes}); returns once it is up. */
+    public static Nfcapd start(Path dir, String netns, String host, int port, String... options)
+            throws IOException, InterruptedException {
         Path flows = Files.createDirectories(dir.resolve("nfcapd"));
-        Path log = dir.resolve("nfcapd.log");
         List<String> cmd = new ArrayList<>();
         if (netns != null) {
             cmd.addAll(List.of("ip", "netns", "exec", netns));
         }
-        cmd.addAll(List.of("nfcapd", "-b", "127.0.0.1", "-p", Integer.toString(port), "-w", flows.toString(), "-t", "3600"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Nfcapd n = new Nfcapd(port, flows, log, p);
-        for (int i = 0; i < 100 && !Files.readString(log).contains("Startup"); i++) {
-            TimeUnit.MILLISECONDS.sleep(50); // waiting for a child to bind, not a timed assertion
+        cmd.addAll(List.of("nfcapd", "-b", host, "-p", Integer.toString(port), "-w", flows.toString(), "-t", "3600"));
+        cmd.addAll(List.of(options));
+        ChildProcess p = ChildProcess.command(dir.resolve("nfcapd.log"), cmd);
+        try {
+            p.awaitOutput("Startup", Duration.ofSeconds(30));
+        } catch (RuntimeException | IOException | InterruptedException e) {
+            p.close();
+            throw e;
         }
-        return n;
+        return new Nfcapd(port, flows, p);
     }
 
-    /** Stops the collector (it writes its file) and returns its log. */
+    /** Stops the collector (SIGTERM: it writes its file and its "Ident:" statistics) and returns its log. */
     public String stop() throws IOException, InterruptedException {
-        process.destroy();
-        process.waitFor(10, TimeUnit.SECONDS);
-        return Files.readString(log, StandardCharsets.UTF_8);
+        process.terminate(Duration.ofSeconds(30));
+        return process.output();
+    }
+
+    /** The directory nfcapd writes its files into ({@code nfdump -R}). */
+    public Path files() {
+        return dir;
     }
 
     /** Every flow nfdump reads back, as column name → value ({@code nfdump -o csv}). */
@@ -93,7 +101,7 @@ public final class Nfcapd implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (process.isAlive()) {
+        if (process.process.isAlive()) {
             stop();
         }
     }

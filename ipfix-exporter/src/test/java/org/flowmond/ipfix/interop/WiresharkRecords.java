@@ -2,12 +2,8 @@ package org.flowmond.ipfix.interop;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -16,19 +12,18 @@ import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.flowmond.ipfix.ie.InformationElement;
 import org.flowmond.ipfix.ie.InformationElements;
-import org.flowmond.ipfix.testing.FreePorts;
-import org.flowmond.testing.Tools;
+import org.flowmond.testing.TsharkCapture;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * tshark capturing one UDP port on loopback, then decoding the capture as IPFIX
- * ({@code -d udp.port==N,cflow}). Records come back as maps from IPFIX element names to values,
- * translated from Wireshark's own field names, so they compare directly with what was sent.
+ * The data records of a {@link TsharkCapture} as maps from IPFIX element names to values,
+ * translated from Wireshark's own field names and typed by the exporter's element table, so they
+ * compare directly with what was sent.
  */
-final class TsharkCapture implements AutoCloseable {
+final class WiresharkRecords {
     /** Wireshark field name to IPFIX element name. */
     private static final Map<String, String> NAMES = Map.ofEntries(
             Map.entry("cflow.srcaddr", "sourceIPv4Address"), Map.entry("cflow.dstaddr", "destinationIPv4Address"),
@@ -65,118 +60,18 @@ final class TsharkCapture implements AutoCloseable {
     record Record(int frame, int templateId, Map<String, Object> values) {
     }
 
-    private final String protocol;
-    private final int port;
-    private final Path file;
-    private final ChildProcess tshark;
     private final InformationElements model;
 
-    private TsharkCapture(String protocol, int port, Path file, ChildProcess tshark, InformationElements model) {
-        this.protocol = protocol;
-        this.port = port;
-        this.file = file;
-        this.tshark = tshark;
+    private WiresharkRecords(InformationElements model) {
         this.model = model;
     }
 
-    /**
-     * Starts capturing {@code udp port N} on loopback. tshark announces "Capture started." before
-     * dumpcap really sees packets, so this returns only once a probe datagram sent to a second
-     * port has shown up in tshark's live packet list ({@code -P}).
-     */
-    static TsharkCapture start(int port, Path dir, InformationElements model) throws Exception {
-        return start("udp", port, dir, model);
+    /** Every data record of the capture, in order, decoded by Wireshark, values typed by {@code model}. */
+    static List<Record> of(TsharkCapture capture, InformationElements model) throws Exception {
+        return new WiresharkRecords(model).decode(capture.pdml());
     }
 
-    /** As {@link #start(int, Path, InformationElements)} for {@code tcp port N}: decoded as a stream of messages. */
-    static TsharkCapture startTcp(int port, Path dir, InformationElements model) throws Exception {
-        return start("tcp", port, dir, model);
-    }
-
-    private static TsharkCapture start(String protocol, int port, Path dir, InformationElements model)
-            throws Exception {
-        Path file = dir.resolve("capture-" + port + ".pcapng");
-        int probePort = FreePorts.udp();
-        ChildProcess p = ChildProcess.start(List.of("tshark", "-i", "lo", "-f",
-                protocol + " port " + port + " or udp port " + probePort, "-w", file.toString(), "-P", "-l"),
-                dir.resolve("tshark-" + port + ".log"));
-        p.awaitOutput("Capture started.", Duration.ofSeconds(30));
-        TsharkCapture capture = new TsharkCapture(protocol, port, file, p, model);
-        capture.awaitProbe(probePort);
-        return capture;
-    }
-
-    private void awaitProbe(int probePort) throws Exception {
-        try (DatagramSocket s = new DatagramSocket()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (countPackets(probePort) == 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("tshark never saw a probe:\n" + tshark.output());
-                }
-                byte[] probe = "probe".getBytes(StandardCharsets.US_ASCII);
-                s.send(new DatagramPacket(probe, probe.length, InetAddress.getLoopbackAddress(), probePort));
-                Thread.sleep(20);
-            }
-        }
-    }
-
-    /** Packets to {@code toPort} in tshark's live list so far. */
-    private long countPackets(int toPort) throws IOException {
-        String arrow = "\u2192 " + toPort + " ";
-        return tshark.output().lines().filter(l -> l.contains(arrow)).count();
-    }
-
-    /** Stops capturing now. */
-    void stop() throws Exception {
-        tshark.interrupt(Duration.ofSeconds(30));
-    }
-
-    /** Frame numbers matching a display filter. */
-    List<Integer> frames(String displayFilter) {
-        String out = Tools.run(List.of("tshark", "-r", file.toString(), "-d", protocol + ".port==" + port + ",cflow", "-Y",
-                displayFilter, "-T", "fields", "-e", "frame.number"));
-        return out.lines().filter(l -> !l.isBlank()).map(Integer::parseInt).toList();
-    }
-
-    /** Waits until tshark has captured {@code count} datagrams to the port, then stops it. */
-    void stopAfter(long count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (countPackets(port) < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        tshark.interrupt(Duration.ofSeconds(30));
-    }
-
-    private List<String> read(String... extra) {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", file.toString(), "-d", protocol + ".port==" + port + ",cflow",
-                "-Y", protocol + ".port==" + port));
-        cmd.addAll(List.of(extra));
-        return cmd;
-    }
-
-    /** Frames with the expert findings of an exporter mistake; empty when all is well. */
-    String problems() {
-        String out = Tools.run(List.of("tshark", "-r", file.toString(), "-d", protocol + ".port==" + port + ",cflow", "-Y",
-                "cflow.no_template_found || cflow.unexpected_sequence_number || _ws.malformed"));
-        return out;
-    }
-
-    /** "frame ip.len has-templates" per packet: for size and timing checks. */
-    List<String[]> packets() {
-        String out = Tools.run(read("-T", "fields", "-e", "frame.number", "-e", "frame.time_epoch", "-e", "ip.len",
-                "-e", "ipv6.plen", "-e", "cflow.template_id"));
-        List<String[]> rows = new ArrayList<>();
-        for (String line : out.split("\n")) {
-            if (!line.isBlank()) {
-                rows.add(line.split("\t", -1));
-            }
-        }
-        return rows;
-    }
-
-    /** Every data record in the capture, in order, decoded by Wireshark. */
-    List<Record> records() throws Exception {
-        String pdml = Tools.run(read("-T", "pdml"));
+    private List<Record> decode(String pdml) throws Exception {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         Document doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(pdml.getBytes(StandardCharsets.UTF_8)));
         List<Record> out = new ArrayList<>();
@@ -297,10 +192,5 @@ final class TsharkCapture implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException(literal, e);
         }
-    }
-
-    @Override
-    public void close() {
-        tshark.close();
     }
 }

@@ -1,18 +1,20 @@
-package org.flowmond.daemon.e2e;
+package org.flowmond.testing;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Java child process (the daemon, or a {@link TrafficPeer}) run inside a network namespace
- * with {@code ip netns exec}, which execs in place: the PID we get is the Java process's PID.
- * Output goes to a file that the test can wait on.
+ * A child process for one test (a collector, the daemon, a Java peer), its output in a file the
+ * test can wait on. Run inside a network namespace with {@code ip netns exec}, which execs in
+ * place: the PID we get is the command's own. Always stopped by {@link #close()}, forcibly if it
+ * does not stop by itself.
  */
 public final class ChildProcess implements AutoCloseable {
     public final Process process;
@@ -24,7 +26,7 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /** The test class path (surefire passes the real one in a property; the JVM's may be a manifest jar). */
-    static String classPath() {
+    public static String classPath() {
         String cp = System.getProperty("surefire.test.class.path");
         if (cp != null && !cp.isBlank()) {
             return cp;
@@ -81,31 +83,51 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Waits until the output contains {@code text}; fails with the output if the process dies or 60 s pass. */
     public void awaitOutput(String text) throws IOException, InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            if (output().contains(text)) {
-                return;
-            }
+        awaitOutput(text, Duration.ofSeconds(60));
+    }
+
+    /** Waits until the output contains {@code text}; fails with the output if the process dies or the time passes. */
+    public void awaitOutput(String text, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!output().contains(text)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("process exited (" + process.exitValue() + ") before printing '" + text
                         + "':\n" + output());
             }
-            TimeUnit.MILLISECONDS.sleep(100); // waiting for a child, not a timed assertion
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no '" + text + "' within " + timeout + ":\n" + output());
+            }
+            TimeUnit.MILLISECONDS.sleep(50); // waiting for a child, not a timed assertion
         }
-        throw new IllegalStateException("no '" + text + "' within 60 s:\n" + output());
     }
 
     /** Waits for exit and returns the status; fails with the output after 60 s. */
     public int awaitExit() throws IOException, InterruptedException {
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("did not exit within 60 s:\n" + output());
+        return awaitExit(Duration.ofSeconds(60));
+    }
+
+    /** Waits for exit and returns the status; fails with the output if it does not come in time. */
+    public int awaitExit(Duration timeout) throws IOException, InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("did not exit within " + timeout + ":\n" + output());
         }
         return process.exitValue();
     }
 
-    /** SIGTERM, then the exit status. */
+    /** SIGTERM (how nfcapd is asked to write its file), then the exit status. */
     public int terminate() throws IOException, InterruptedException {
+        return terminate(Duration.ofSeconds(60));
+    }
+
+    public int terminate(Duration timeout) throws IOException, InterruptedException {
         process.destroy();
-        return awaitExit();
+        return awaitExit(timeout);
+    }
+
+    /** SIGINT (how tshark and nfacctd are asked to finish), then the exit status. */
+    public int interrupt(Duration timeout) throws IOException, InterruptedException {
+        Tools.runUnchecked(List.of("kill", "-INT", Long.toString(process.pid())));
+        return awaitExit(timeout);
     }
 
     public String output() throws IOException {
@@ -116,6 +138,11 @@ public final class ChildProcess implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
