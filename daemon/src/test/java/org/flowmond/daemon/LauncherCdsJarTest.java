@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.flowmond.testing.Privileges;
+import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * failed dump all end in a normal start without it (nothing on stdout but flowmond's). The daemon
  * runs in a network namespace of its own, attached to that namespace's lo.
  */
+@RootTest
 class LauncherCdsJarTest {
 
     private static final Path LAUNCHER = Path.of("..", "packaging", "flowmond").toAbsolutePath().normalize();
