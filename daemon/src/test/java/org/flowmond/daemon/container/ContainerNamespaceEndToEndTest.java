@@ -1,7 +1,6 @@
 package org.flowmond.daemon.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.testing.ChildProcess;
-import org.flowmond.daemon.e2e.JsonRecords;
 import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
 import org.junit.jupiter.api.AfterEach;
@@ -33,17 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ContainerNamespaceEndToEndTest {
     private static final int TCP_PORT = 7741;
     private static final int DNS_PORT = 7753;
-    /** Answers every query with NXDOMAIN (its own bytes, QR and RCODE 3 set), so nslookup exits at once. */
-    private static final String DNS_SERVER = """
-            import socket, sys
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            s.bind((sys.argv[1], int(sys.argv[2])))
-            print("ready", flush=True)
-            while True:
-                q, peer = s.recvfrom(512)
-                if len(q) >= 12:
-                    s.sendto(q[:2] + bytes([q[2] | 0x80, (q[3] & 0xF0) | 3]) + q[4:], peer)
-            """;
 
     @TempDir
     Path dir;
@@ -100,7 +87,7 @@ class ContainerNamespaceEndToEndTest {
                 Process client = host("bash", "-c", "exec 3<>/dev/tcp/" + containerIp + "/" + TCP_PORT
                         + "; printf hello-container >&3; sleep 1; exec 3>&-");
                 assertEquals(0, client.waitFor(), "the host's TCP client");
-                Map<String, String> tcp = awaitRecord(json, daemon, TCP_PORT);
+                Map<String, String> tcp = ContainerRecords.awaitBiflows(json, daemon, TCP_PORT).get(0);
                 assertEquals(Long.toString(client.pid()), tcp.get("SRC_PROC_PID"), tcp.toString());
                 assertEquals("bash", tcp.get("SRC_PROC_NAME"), tcp.toString());
                 assertEquals("", tcp.get("SRC_PROC_CONTAINER_ID"), "a host process: " + tcp);
@@ -110,13 +97,13 @@ class ContainerNamespaceEndToEndTest {
                 assertEquals("podman", tcp.get("FLOWMON_DST_CONTAINER_RUNTIME"), tcp.toString());
 
                 // UDP: a client in the container asks a DNS server on the host
-                Process dns = host("python3", "-c", DNS_SERVER, hostIp, Integer.toString(DNS_PORT));
+                Process dns = host("python3", "-c", ContainerRecords.DNS_SERVER, hostIp, Integer.toString(DNS_PORT));
                 assertEquals("ready", new String(dns.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
                 // the container outlives nslookup by a few seconds: a container's identity is read while
                 // its cgroup exists (Podman removes it when the container exits)
                 PodmanFixture.Container resolver = podman.run(prefix + "-dns", network, List.of(),
                         "sh", "-c", "sleep 1; nslookup -port=" + DNS_PORT + " flowmond.test " + hostIp + "; sleep 5");
-                Map<String, String> udp = awaitRecord(json, daemon, DNS_PORT);
+                Map<String, String> udp = ContainerRecords.awaitBiflows(json, daemon, DNS_PORT).get(0);
                 assertEquals("17", udp.get("PROTOCOL"), udp.toString());
                 assertEquals(Integer.toString(resolver.pid()), udp.get("SRC_FATHER_PROC_PID"), "the container's shell: " + udp);
                 assertEquals("nslookup", udp.get("SRC_PROC_NAME"), udp.toString());
@@ -142,28 +129,5 @@ class ContainerNamespaceEndToEndTest {
             TimeUnit.MILLISECONDS.sleep(100); // waiting for the container to start, not a timed assertion
         }
         throw new AssertionError("nothing listens on port " + port + " in the container");
-    }
-
-    /** The first biflow record to {@code port} that names processes, once the daemon wrote it. */
-    private static Map<String, String> awaitRecord(Path json, ChildProcess daemon, int port) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            if (Files.exists(json)) {
-                for (String line : Files.readAllLines(json, StandardCharsets.UTF_8)) {
-                    Map<String, String> r = fields(line);
-                    if ("biflow".equals(r.get("FLOWMON_RECORD")) && Integer.toString(port).equals(r.get("L4_DST_PORT"))) {
-                        return r;
-                    }
-                }
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // waiting for the daemon's export, not a timed assertion
-        }
-        throw new AssertionError("no record of port " + port + ":\n"
-                + (Files.exists(json) ? Files.readString(json) : "(no JSON file)") + "\n" + daemon.output());
-    }
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> m = JsonRecords.fields(line);
-        assertFalse(m.isEmpty(), line);
-        return m;
     }
 }

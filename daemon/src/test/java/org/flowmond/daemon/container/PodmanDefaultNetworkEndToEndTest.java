@@ -1,7 +1,6 @@
 package org.flowmond.daemon.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,8 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.flowmond.daemon.e2e.JsonRecords;
 import org.flowmond.testing.ChildProcess;
 import org.flowmond.testing.RootTest;
 import org.flowmond.testing.Tools;
@@ -36,17 +33,6 @@ class PodmanDefaultNetworkEndToEndTest {
     private static final int CT_TO_CT_TCP = 7762;
     private static final int CT_TO_CT_DNS = 7763;
     private static final int CT_TO_HOST_DNS = 7764;
-    /** Answers every query with NXDOMAIN (its own bytes, QR and RCODE 3 set), so nslookup exits at once. */
-    private static final String DNS_SERVER = """
-            import socket, sys
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            s.bind((sys.argv[1], int(sys.argv[2])))
-            print("ready", flush=True)
-            while True:
-                q, peer = s.recvfrom(512)
-                if len(q) >= 12:
-                    s.sendto(q[:2] + bytes([q[2] | 0x80, (q[3] & 0xF0) | 3]) + q[4:], peer)
-            """;
     /** A client container's command waits this long first: the daemon attaches to its new veth in the meantime. */
     private static final String AFTER_ATTACH = "sleep 3; ";
     /** and outlives its client this long: a container's identity is read while its cgroup exists. */
@@ -74,10 +60,10 @@ class PodmanDefaultNetworkEndToEndTest {
             PodmanFixture.Container peerServer = noted(podman.run(prefix + "-peer", "podman", List.of(),
                     "sh", "-c", "nc -l -p " + CT_TO_CT_TCP + " > /dev/null" + THEN_LINGER));
             PodmanFixture.Container dnsServer = noted(podman.run(prefix + "-dnsd", "podman", PodmanFixture.HOST_USR,
-                    "python3", "-c", DNS_SERVER, "0.0.0.0", Integer.toString(CT_TO_CT_DNS)));
+                    "python3", "-c", ContainerRecords.DNS_SERVER, "0.0.0.0", Integer.toString(CT_TO_CT_DNS)));
             String gateway = Tools.run("podman", "network", "inspect", "podman", "--format",
                     "{{range .Subnets}}{{.Gateway}}{{end}}").strip();
-            Process hostDns = host("python3", "-c", DNS_SERVER, gateway, Integer.toString(CT_TO_HOST_DNS));
+            Process hostDns = host("python3", "-c", ContainerRecords.DNS_SERVER, gateway, Integer.toString(CT_TO_HOST_DNS));
             assertEquals("ready", new String(hostDns.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
 
             Path json = dir.resolve("flows.json");
@@ -109,23 +95,23 @@ class PodmanDefaultNetworkEndToEndTest {
                 PodmanFixture.Container hostAsker = noted(podman.run(prefix + "-askh", "podman", List.of(), "sh", "-c",
                         AFTER_ATTACH + "nslookup -port=" + CT_TO_HOST_DNS + " flowmond.test " + gateway + THEN_LINGER));
 
-                for (Map<String, String> r : awaitRecords(json, daemon, HOST_TO_CT_TCP)) {
+                for (Map<String, String> r : ContainerRecords.awaitBiflows(json, daemon, HOST_TO_CT_TCP)) {
                     assertEnd(r, "SRC", tcpClient.pid(), "bash", null);
                     assertEnd(r, "DST", tcpServer.pid(), "sh", tcpServer); // nc is the shell's child: its father
                     assertEquals(Long.toString(hostNetns), r.get("FLOWMON_NETNS"), r.toString());
                 }
-                for (Map<String, String> r : awaitRecords(json, daemon, CT_TO_CT_TCP)) {
+                for (Map<String, String> r : ContainerRecords.awaitBiflows(json, daemon, CT_TO_CT_TCP)) {
                     assertEnd(r, "SRC", peerClient.pid(), "sh", peerClient);
                     assertEnd(r, "DST", peerServer.pid(), "sh", peerServer);
                     assertEquals(Long.toString(hostNetns), r.get("FLOWMON_NETNS"), r.toString());
                 }
-                for (Map<String, String> r : awaitRecords(json, daemon, CT_TO_CT_DNS)) {
+                for (Map<String, String> r : ContainerRecords.awaitBiflows(json, daemon, CT_TO_CT_DNS)) {
                     assertEquals("17", r.get("PROTOCOL"), r.toString());
                     assertEnd(r, "SRC", peerAsker.pid(), "sh", peerAsker);
                     assertEquals(Integer.toString(dnsServer.pid()), r.get("DST_PROC_PID"), r.toString());
                     assertEquals(dnsServer.id(), r.get("DST_PROC_CONTAINER_ID"), r.toString());
                 }
-                for (Map<String, String> r : awaitRecords(json, daemon, CT_TO_HOST_DNS)) {
+                for (Map<String, String> r : ContainerRecords.awaitBiflows(json, daemon, CT_TO_HOST_DNS)) {
                     assertEnd(r, "SRC", hostAsker.pid(), "sh", hostAsker);
                     assertEquals(Long.toString(hostDns.pid()), r.get("DST_PROC_PID"), r.toString());
                     assertEquals("", r.get("DST_PROC_CONTAINER_ID"), "a host process: " + r);
@@ -180,27 +166,5 @@ class PodmanDefaultNetworkEndToEndTest {
         Process p = new ProcessBuilder(command).redirectError(dir.resolve(command[0] + ".err").toFile()).start();
         hostProcesses.add(p);
         return p;
-    }
-
-    /** The biflow records to {@code port}, once the daemon wrote at least one. */
-    private static List<Map<String, String>> awaitRecords(Path json, ChildProcess daemon, int port) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            if (Files.exists(json)) {
-                List<Map<String, String>> found = new ArrayList<>();
-                for (String line : Files.readAllLines(json, StandardCharsets.UTF_8)) {
-                    Map<String, String> r = JsonRecords.fields(line);
-                    assertFalse(r.isEmpty(), line);
-                    if ("biflow".equals(r.get("FLOWMON_RECORD")) && Integer.toString(port).equals(r.get("L4_DST_PORT"))) {
-                        found.add(r);
-                    }
-                }
-                if (!found.isEmpty()) {
-                    return found;
-                }
-            }
-            TimeUnit.MILLISECONDS.sleep(100); // waiting for the daemon's export, not a timed assertion
-        }
-        throw new AssertionError("no record of port " + port + ":\n"
-                + (Files.exists(json) ? Files.readString(json) : "(no JSON file)") + "\n" + daemon.output());
     }
 }
