@@ -3,7 +3,6 @@ package org.flowmond.daemon.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,20 +63,7 @@ class ContainerNamespaceEndToEndTest {
         String prefix = "fm-ns-" + ProcessHandle.current().pid();
         try (PodmanFixture podman = PodmanFixture.start()) {
             Path json = dir.resolve("flows.json");
-            Path conf = dir.resolve("flowmon.conf");
-            Files.writeString(conf, """
-                    flowmon {
-                      interfaces = [%s]
-                      flows { idle-timeout = 1s, fin-linger = 0s }
-                      probes.tc-scan-interval = 200ms
-                      export.collectors = []
-                      outputs.json-file = "%s"
-                    }
-                    """.formatted(hostIf, json));
-            ChildProcess daemon = ChildProcess.java(dir.resolve("daemon.log"), null, "org.flowmond.daemon.Flowmond",
-                    "--config", conf.toString());
-            try (daemon) {
-                daemon.awaitOutput("running with");
+            try (ChildProcess daemon = ContainerRecords.startDaemon(dir, hostIf, json)) {
                 String network = "ns:/run/netns/" + ns;
 
                 // TCP: a host process connects to a server in the container

@@ -32,6 +32,27 @@ final class ContainerRecords {
     private ContainerRecords() {
     }
 
+    /**
+     * The daemon counting on {@code interfaces} (HOCON list items, e.g. {@code "all"} quoted), writing
+     * JSON lines to {@code json}, short timeouts, no collector; started once it says it runs.
+     */
+    static ChildProcess startDaemon(Path dir, String interfaces, Path json) throws Exception {
+        Path conf = dir.resolve("flowmon.conf");
+        Files.writeString(conf, """
+                flowmon {
+                  interfaces = [%s]
+                  flows { idle-timeout = 1s, fin-linger = 0s }
+                  probes.tc-scan-interval = 200ms
+                  export.collectors = []
+                  outputs.json-file = "%s"
+                }
+                """.formatted(interfaces, json));
+        ChildProcess daemon = ChildProcess.java(dir.resolve("daemon.log"), null, "org.flowmond.daemon.Flowmond",
+                "--config", conf.toString());
+        daemon.awaitOutput("running with");
+        return daemon;
+    }
+
     /** The biflow records to {@code port} in the daemon's JSON lines, once it wrote at least one. */
     static List<Map<String, String>> awaitBiflows(Path json, ChildProcess daemon, int port) throws Exception {
         for (int i = 0; i < 300; i++) {

@@ -67,20 +67,7 @@ class PodmanDefaultNetworkEndToEndTest {
             assertEquals("ready", new String(hostDns.getInputStream().readNBytes(5), StandardCharsets.UTF_8));
 
             Path json = dir.resolve("flows.json");
-            Path conf = dir.resolve("flowmon.conf");
-            Files.writeString(conf, """
-                    flowmon {
-                      interfaces = ["all"]
-                      flows { idle-timeout = 1s, fin-linger = 0s }
-                      probes.tc-scan-interval = 200ms
-                      export.collectors = []
-                      outputs.json-file = "%s"
-                    }
-                    """.formatted(json));
-            ChildProcess daemon = ChildProcess.java(dir.resolve("daemon.log"), null, "org.flowmond.daemon.Flowmond",
-                    "--config", conf.toString());
-            try (daemon) {
-                daemon.awaitOutput("running with");
+            try (ChildProcess daemon = ContainerRecords.startDaemon(dir, "\"all\"", json)) {
                 long hostNetns = ((Number) Files.getAttribute(Path.of("/proc/self/ns/net"), "unix:ino")).longValue();
 
                 Process tcpClient = host("bash", "-c", "exec 3<>/dev/tcp/" + PodmanFixture.address(tcpServer) + "/"
