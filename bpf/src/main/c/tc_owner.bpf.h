@@ -28,10 +28,12 @@
  * Every key carries its socket's network namespace (copies of one private network in several
  * namespaces repeat addresses, endpoints and 5-tuples). An end is looked up in the counting
  * namespace, then in the last two namespaces its address was used in (owner_addr_netns): that is
- * how the host's end of a container's veth, or its bridge, finds the container's sockets. An end
- * found in both gets no owner; with three or more live namespaces sharing one address, the
- * oldest is not looked in (its flows counted elsewhere may then be stamped with a copy's owner
- * only if that copy has the very same endpoint or 5-tuple).
+ * how the host's end of a container's veth, or its bridge, finds the container's sockets. There an
+ * end's connection or bound socket must be found in one namespace only (a SYN and a SYN-ACK look
+ * for bound ones only: no connection owns them yet); found in both: no owner.
+ * With three or more live namespaces sharing one address, the oldest is not looked in (its flows
+ * counted elsewhere may then be stamped with a copy's owner only if that copy has the very same
+ * endpoint or 5-tuple).
  * Wildcard endpoints match any destination address: on a host that forwards traffic, a forwarded
  * packet to a port that a local process listens on with a wildcard bind is stamped with that
  * process as destination (a router's own listening ports are the limit of this lookup).
@@ -99,23 +101,38 @@ static __always_inline void remember_egress_tuple(const struct flow_key *k, __u6
 	owner_tuple_write(&t, cookie, BPF_ANY);
 }
 
-/* The sender's socket (local = src) in namespace netns, not the counting one: its connection, else
- * the socket bound at its address and port there (a server's answer before its accepted socket's
- * connection is known: the SYN-ACK). Either one makes the namespace a candidate for the end. */
-static __always_inline struct sock_owner *sender_owner_in(const struct flow_key *k, __u32 netns)
+/* The local end (local, lport) of a connection with (remote, rport) in namespace netns (0: none):
+ * its connection's socket, else the socket bound there (a handshake's packet, which no connection
+ * owns yet, looks for the bound one only). */
+static __always_inline struct sock_owner *local_end_in(__u32 netns, __u8 proto, const __u8 *local, __u16 lport,
+						       const __u8 *remote, __u16 rport, bool handshake)
 {
 	struct sock_owner *o;
 
 	if (!netns)
 		return NULL;
-	o = tuple_owner(netns, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port);
-	return o ? o : endpoint_owner_of(k->proto, k->src_addr, k->src_port, netns);
+	o = handshake ? NULL : tuple_owner(netns, proto, local, lport, remote, rport);
+	return o ? o : endpoint_owner_of(proto, local, lport, netns);
 }
+
+/* The local end in the namespaces first and second (other than the counting one), if found in only
+ * one of them. Found in both (copies of one private network: the same address, a listener or a
+ * connection on each side), none: a connection's socket in one namespace does not outweigh a bound
+ * one in the other, since the connection there may be a copy's with the very same 5-tuple. */
+static __always_inline struct sock_owner *other_netns_owner(__u32 first, __u32 second, __u8 proto,
+							    const __u8 *local, __u16 lport,
+							    const __u8 *remote, __u16 rport, bool handshake)
+{
+	return owner_unique(local_end_in(first, proto, local, lport, remote, rport, handshake),
+			    local_end_in(second, proto, local, lport, remote, rport, handshake));
+}
+
+#define TCP_SYN_ACK_BITS 0x12 /* SYN 0x02, ACK 0x10 */
 
 /* The sender's socket of a packet that carries none, seen from the sender: its connection in the
  * counting namespace, else in the namespaces the source address was used in (a container's,
- * counted on the host's end of its veth), if in only one of them. */
-static __always_inline struct sock_owner *sender_owner(const struct flow_key *k)
+ * counted on the host's end of its veth). A SYN-ACK's sender is its listener. */
+static __always_inline struct sock_owner *sender_owner(const struct flow_key *k, __u32 tcp_flags)
 {
 	struct sock_owner *o = tuple_owner(k->netns_ino, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port);
 	__u32 first, second;
@@ -123,24 +140,16 @@ static __always_inline struct sock_owner *sender_owner(const struct flow_key *k)
 	if (o)
 		return o;
 	owner_addr_other_netns(k->src_addr, k->netns_ino, &first, &second);
-	return owner_unique(sender_owner_in(k, first), sender_owner_in(k, second));
+	return other_netns_owner(first, second, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port,
+				 (tcp_flags & TCP_SYN_ACK_BITS) == TCP_SYN_ACK_BITS);
 }
 
-/* The receiver's socket (local = dst) in namespace netns: its connection, then its bound endpoint. */
-static __always_inline struct sock_owner *receiver_owner_in(const struct flow_key *k, __u32 netns)
-{
-	struct sock_owner *o;
-
-	if (!netns)
-		return NULL;
-	o = tuple_owner(netns, k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port);
-	return o ? o : endpoint_owner_of(k->proto, k->dst_addr, k->dst_port, netns);
-}
-
-/* The receiver's socket: in the counting namespace (its bound endpoint there: a wildcard bind only
- * if wildcard_here, when the destination is local for sure), else in the namespaces the destination
- * address was used in, if in only one of them (there any bind: the address is that namespace's). */
-static __always_inline struct sock_owner *receiver_owner(const struct flow_key *k, bool wildcard_here)
+/* The receiver's socket: in the counting namespace its connection, then its bound endpoint (a
+ * wildcard bind only if wildcard_here, when the destination is local for sure); else in the
+ * namespaces the destination address was used in (there any bind: the address is that
+ * namespace's). A SYN's receiver is a listener. */
+static __always_inline struct sock_owner *receiver_owner(const struct flow_key *k, bool wildcard_here,
+							 __u32 tcp_flags)
 {
 	struct sock_owner *o = tuple_owner(k->netns_ino, k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port);
 	__u32 first, second;
@@ -151,7 +160,8 @@ static __always_inline struct sock_owner *receiver_owner(const struct flow_key *
 	if (o)
 		return o;
 	owner_addr_other_netns(k->dst_addr, k->netns_ino, &first, &second);
-	return owner_unique(receiver_owner_in(k, first), receiver_owner_in(k, second));
+	return other_netns_owner(first, second, k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port,
+				 (tcp_flags & TCP_SYN_ACK_BITS) == 0x02);
 }
 
 /* Egress with a socket: that socket's owner is the source. */
@@ -183,18 +193,18 @@ static __always_inline __u32 stamp_socket_source(struct __sk_buff *skb, const st
  * (every destination is local); on other egress only an exact address, since a wildcard bind
  * there would also match remote hosts. */
 static __always_inline __u32 stamp_by_address(const struct flow_key *k, struct flow_stats *st,
-					      bool egress, bool has_sk, bool loopback)
+					      bool egress, bool has_sk, bool loopback, __u32 tcp_flags)
 {
 	struct sock_owner *o;
 	__u32 found = 0;
 
 	if (!has_sk) {
-		o = sender_owner(k);
+		o = sender_owner(k, tcp_flags);
 		found |= stamp(&st->src_owner, o, OWNER_FOUND_SRC);
 		if (!o && egress)
 			owner_count(OWNER_CTR_NO_OWNER_ADDR);
 	}
-	o = receiver_owner(k, !egress || loopback);
+	o = receiver_owner(k, !egress || loopback, tcp_flags);
 	found |= stamp(&st->dst_owner, o, OWNER_FOUND_DST);
 	if (!o && !egress)
 		owner_count(OWNER_CTR_NO_OWNER_ADDR);
@@ -220,7 +230,7 @@ static __always_inline __u32 stamp_owners(struct __sk_buff *skb, const struct fl
 	    !(unknown && (st->packets <= OWNER_EAGER_PACKETS || (tcp_flags & TCP_FIN_RST))))
 		return found;
 	st->owner_check_ns = now;
-	return found | stamp_by_address(k, st, egress, has_sk, k->ifindex == LOOPBACK_IFINDEX);
+	return found | stamp_by_address(k, st, egress, has_sk, k->ifindex == LOOPBACK_IFINDEX, tcp_flags);
 }
 
 #endif /* TC_OWNER_BPF_H */

@@ -37,16 +37,22 @@ final class ContainerRecords {
      * JSON lines to {@code json}, short timeouts, no collector; started once it says it runs.
      */
     static ChildProcess startDaemon(Path dir, String interfaces, Path json) throws Exception {
+        return startDaemon(dir, interfaces, json, "");
+    }
+
+    /** As {@link #startDaemon(Path, String, Path)}, counting in {@code namespaces} too (HOCON list items). */
+    static ChildProcess startDaemon(Path dir, String interfaces, Path json, String namespaces) throws Exception {
         Path conf = dir.resolve("flowmon.conf");
         Files.writeString(conf, """
                 flowmon {
                   interfaces = [%s]
+                  namespaces = [%s]
                   flows { idle-timeout = 1s, fin-linger = 0s }
                   probes.tc-scan-interval = 200ms
                   export.collectors = []
                   outputs.json-file = "%s"
                 }
-                """.formatted(interfaces, json));
+                """.formatted(interfaces, namespaces, json));
         ChildProcess daemon = ChildProcess.java(dir.resolve("daemon.log"), null, "org.flowmond.daemon.Flowmond",
                 "--config", conf.toString());
         daemon.awaitOutput("running with");
