@@ -90,8 +90,8 @@ static __always_inline void owner_write(__u64 cookie, struct sock_owner *o, __u6
 }
 
 /* Records the current process as the owner of the socket, whoever owned it before (old, if
- * known: its forget_at_close carries over). */
-static __always_inline void owner_set_current(__u64 cookie, __u8 method, const struct sock_owner *old)
+ * known: its forget_at_close carries over); returns the network namespace it recorded. */
+static __always_inline __u32 owner_set_current(__u64 cookie, __u8 method, const struct sock_owner *old)
 {
 	struct sock_owner o = {};
 
@@ -99,6 +99,7 @@ static __always_inline void owner_set_current(__u64 cookie, __u8 method, const s
 	if (old)
 		o.forget_at_close = old->forget_at_close;
 	owner_write(cookie, &o, BPF_ANY);
+	return o.netns_ino;
 }
 
 /* The shared-socket rule: the current process becomes the owner unless it already is. Returns
@@ -237,11 +238,10 @@ static __always_inline int on_post_bind(struct bpf_sock *ctx, int family)
 	if (!tcp_or_udp(ctx->protocol))
 		return 1;
 	cookie = bpf_get_socket_cookie(ctx);
-	owner_set_current(cookie, ctx->protocol == IPPROTO_TCP ? OWNER_ACCEPT : OWNER_RECEIVE, NULL);
+	ep.netns_ino = owner_set_current(cookie, ctx->protocol == IPPROTO_TCP ? OWNER_ACCEPT : OWNER_RECEIVE, NULL);
 	bpf_sock_local(ctx, family, ep.addr);
 	ep.port = ctx->src_port;
 	ep.proto = ctx->protocol;
-	ep.netns_ino = current_netns();
 	owner_addr_remember(ep.addr, ep.netns_ino);
 	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_ANY) ||
 	    bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY))
