@@ -127,6 +127,7 @@ static __always_inline struct sock_owner *other_netns_owner(__u32 first, __u32 s
 			    local_end_in(second, proto, local, lport, remote, rport, handshake));
 }
 
+#define TCP_SYN 0x02
 #define TCP_SYN_ACK_BITS 0x12 /* SYN 0x02, ACK 0x10 */
 
 /* The sender's socket of a packet that carries none, seen from the sender: its connection in the
@@ -161,7 +162,7 @@ static __always_inline struct sock_owner *receiver_owner(const struct flow_key *
 		return o;
 	owner_addr_other_netns(k->dst_addr, k->netns_ino, &first, &second);
 	return other_netns_owner(first, second, k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port,
-				 (tcp_flags & TCP_SYN_ACK_BITS) == 0x02);
+				 (tcp_flags & TCP_SYN_ACK_BITS) == TCP_SYN);
 }
 
 /* Egress with a socket: that socket's owner is the source. */

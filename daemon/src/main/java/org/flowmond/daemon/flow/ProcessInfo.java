@@ -16,11 +16,6 @@ import org.flowmond.daemon.container.ContainerIdentity;
 public record ProcessInfo(org.flowmond.ipfix.ProcessInfo exported, String cgroupPath, ContainerIdentity container,
                           long netns) {
 
-    /** A process whose socket's namespace is not known. */
-    public ProcessInfo(org.flowmond.ipfix.ProcessInfo exported, String cgroupPath, ContainerIdentity container) {
-        this(exported, cgroupPath, container, 0);
-    }
-
     /**
      * @param pid        process id (tgid)
      * @param name       command name (up to 15 characters)
