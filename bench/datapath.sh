@@ -12,6 +12,7 @@
 #
 # usage: bench/datapath.sh [RUNS] [SECONDS]
 #   env: CONFIGS="none flowmond softflowd pmacctd"  SCENARIOS="udp tcp-on tcp-off"  TC_COST_SECONDS=5 (0 skips it)
+#        (more configurations: flowmond_nohealth = tcp-health off; flowmond_base = $FLOWMOND_BASE_JAR)
 #        STATS_SECONDS=5 (the bpf_stats pass; 0 skips it)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

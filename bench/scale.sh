@@ -12,6 +12,7 @@
 # usage: bench/scale.sh [FLOWS]    (as root, from anywhere; about 2.5 minutes on this machine)
 # env:   FLOWMOND_JAR; HEAPS="512m default" (each: a -Xmx value or "default");
 #        IDLE (idle and active timeout, default 300s: nothing expires during a run);
+#        EXTRA_JAVA_OPTS (added to every run, e.g. the launcher's "-XX:+UseSerialGC -Xms16m");
 #        PROFILE=1 (JFR recording per run: $OUT_DIR/scale/<heap>/flowmond.jfr, class histogram at the full table)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -131,9 +132,12 @@ PY
 }
 
 rss_mb() { awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$1/status"; }
-# Java heap in use (MB) as jcmd GC.heap_info shows it: "garbage-first heap total N, used M".
-heap_used_mb() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ && /total/ { for (i=1;i<=NF;i++) if ($i=="used") { v=$(i+1); sub(/K.*/,"",v); printf "%.0f", v/1024; exit } }'; }
-heap_committed_mb() { jcmd "$1" GC.heap_info 2>/dev/null | awk '/used/ && /total/ { for (i=1;i<=NF;i++) if ($i=="total") { v=$(i+1); sub(/K.*/,"",v); sub(/,/,"",v); printf "%.0f", v/1024; exit } }'; }
+# Java heap in use / committed (MB) as jcmd GC.heap_info shows it, summed over its "total N, used M"
+# lines: G1 prints one ("garbage-first heap"), the serial collector one per generation ("def new
+# generation", "tenured generation"). Metaspace lines have no "total".
+heap_info_mb() { jcmd "$1" GC.heap_info 2>/dev/null | awk -v want="$2" '/used/ && /total/ { for (i=1;i<=NF;i++) if ($i==want) { v=$(i+1); sub(/K.*/,"",v); sum+=v } } END { if (sum) printf "%.0f", sum/1024 }'; }
+heap_used_mb() { heap_info_mb "$1" used; }
+heap_committed_mb() { heap_info_mb "$1" total; }
 
 # Datagrams dropped in the receiving namespace because a UDP socket's buffer was full, so far.
 udp_rcvbuf_errors() {
@@ -149,7 +153,7 @@ verdicts() {
 	awk -F'\t' -v cond="$1" 'NR==1 {for (i=1;i<=NF;i++) h[i]=$i; next}
 		{ for (i=1;i<=NF;i++) r[h[i]]=$i; ok = 0
 		  if (cond=="heap" && r["java_opts"] != "-Xmx512m") { printf "%sn/a (heap not capped)", (n++ ? " | " : ""); next }
-		  if (cond=="heap") ok = (r["active"] == r["flows"] && r["cycle_failures"] == 0 && r["at_collector"] == r["flows"])
+		  if (cond=="heap") ok = (r["active"] >= r["flows"] && r["cycle_failures"] == 0 && r["at_collector"] == r["flows"])
 		  if (cond=="time") ok = (r["export_s"] > 0 && r["export_s"] <= 120)
 		  if (cond=="all") ok = (r["at_collector"] == r["flows"] && r["distinct_at_collector"] == r["flows"])
 		  if (cond=="drops") ok = (r["send_queue_drops"] + r["send_errors"] + r["not_sent"] + r["map_full_drops"] + r["collector_rcvbuf_errors"] == 0)
@@ -185,9 +189,9 @@ sizes, not digits.
 | Java heap committed (MB) | $(cells heap_committed_mb) | |
 | flow cycles that failed (e.g. out of memory) | $(cells cycle_failures) | 0 |
 | heap target: in a 512 MB heap the full table is held, scanned and exported, no cycle fails | $(verdicts heap) | |
-| read of the full TC map, last scan (ms) | $(cells scan_ms) | < 1000 (tc-scan-interval) |
+| read and merge of the full TC map, last scan (ms; each chunk is merged as it is read) | $(cells scan_ms) | < 1000 (tc-scan-interval) |
 | ... slowest scan (ms) | $(cells scan_max_ms) | |
-| merge of one full scan into the flow table (ms) | $(cells table_update_ms) | |
+| after the scan: decisions, deadlines, eviction (ms) | $(cells table_update_ms) | |
 
 The heap target is judged on the -Xmx512m run: the JVM cannot use more than 512 MB of heap there,
 and the daemon fills, holds, scans and exports the full table in it (no failed flow cycle, every
@@ -274,7 +278,7 @@ main() {
 run_one() {
 	WORK=$RUNS_DIR/$1
 	LOG=$WORK/flowmond.log
-	JAVA_OPTS=$([ "$1" = default ] && echo "" || echo "-Xmx$1")
+	JAVA_OPTS="${EXTRA_JAVA_OPTS:-} $([ "$1" = default ] && echo "" || echo "-Xmx$1")"
 	rm -rf "$WORK" && mkdir -p "$WORK"
 	local rcvbuf0; rcvbuf0=$(udp_rcvbuf_errors)
 	log "run with heap $1"

@@ -14,7 +14,9 @@
 #
 # usage: bench/startup.sh [RUNS]     RUNS rounds (default 7, at least 5 for the contract)
 #   env: FLOWMOND_JAR (default daemon/target/flowmond.jar; copied to $OUT_DIR/flowmond.jar first),
-#        TARGET_SECONDS (default 1.5)
+#        TARGET_SECONDS (default 1.5),
+#        COMPARE_JAR (optional: a third configuration "compared", java -jar COMPARE_JAR, e.g. main's
+#        jar, in the same rounds; the section then gives the jar ÷ compared ratio per round)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 NS=fmbench-start
@@ -22,6 +24,7 @@ IF=fmst0
 RUNS=${1:-7}
 TARGET_SECONDS=${TARGET_SECONDS:-1.5}
 FLOWMOND_JAR=${FLOWMOND_JAR:-$ROOT_DIR/daemon/target/flowmond.jar}
+COMPARE_JAR=${COMPARE_JAR:-}
 LAUNCHER=$ROOT_DIR/packaging/flowmond
 CDS_DIR=$OUT_DIR/startup-cds
 TSV=$OUT_DIR/startup.tsv
@@ -43,6 +46,7 @@ ns_start_down() { ip netns del $NS 2>/dev/null || true; }
 command_of() { # jar|launcher
 	case $1 in
 		jar) echo java -jar "$FLOWMOND_JAR" "${DAEMON_ARGS[@]}" ;;
+		compared) echo java -jar "$COMPARE_JAR" "${DAEMON_ARGS[@]}" ;;
 		launcher) echo env FLOWMOND_JAR="$FLOWMOND_JAR" FLOWMOND_CDS_DIR="$CDS_DIR" "$LAUNCHER" "${DAEMON_ARGS[@]}" ;;
 	esac
 }
@@ -95,10 +99,10 @@ one_start() { # config log
 	RUN_CPU=$(awk -v u="${f[13]}" -v s="${f[14]}" -v hz="$HZ" 'BEGIN { printf "%.2f", (u + s) / hz }')
 }
 
-# per round: launcher's value of column k ÷ the jar's (same round, same load)
-round_ratios() {
-	awk -F'\t' -v k="$1" 'NR > 1 && $1 > 0 { t[$1, $2] = $k; r[$1] = 1 }
-		END { for (i in r) if (t[i, "jar"] > 0 && t[i, "launcher"] > 0) print t[i, "launcher"] / t[i, "jar"] }' "$TSV"
+# per round: the value of column k of configuration a (default launcher) ÷ b's (default jar; same round, same load)
+round_ratios() { # k [a b]
+	awk -F'\t' -v k="$1" -v a="${2:-launcher}" -v b="${3:-jar}" 'NR > 1 && $1 > 0 { t[$1, $2] = $k; r[$1] = 1 }
+		END { for (i in r) if (t[i, a] > 0 && t[i, b] > 0) print t[i, a] / t[i, b] }' "$TSV"
 }
 
 column() { awk -F'\t' -v c="$1" -v k="$2" 'NR > 1 && $2 == c { print $k }' "$TSV"; }
@@ -133,6 +137,7 @@ write_md() {
 		echo "|---|---|---|---|---|"
 		echo "| \`java -jar\` | $jar_m | $jar_s | $(range jar) | $jar_c / $jar_mc |"
 		echo "| launcher (AppCDS archive) | $lau_m | $lau_s | $(range launcher) | $lau_c / $lau_mc |"
+		[ -n "$COMPARE_JAR" ] && compared_row
 		echo
 		echo "Launcher ÷ \`java -jar\`, per round: time to attached **$(printf '%.2f' "$ratio")** (median, spread $ratio_s),"
 		echo "JVM CPU to attached **$(printf '%.2f' "$cpu_ratio")** (spread $cpu_ratio_s), main thread's CPU **$(printf '%.2f' "$main_ratio")**"
@@ -154,6 +159,18 @@ write_md() {
 	} > "$MD"
 }
 
+# The row and ratio of the compared jar (COMPARE_JAR), inside write_md's table.
+compared_row() {
+	local m sp c mc ratio ratio_s
+	read -r m sp < <(column compared 4 | median_spread)
+	read -r c _ < <(column compared 5 | median_spread)
+	read -r mc _ < <(column compared 6 | median_spread)
+	read -r ratio ratio_s < <(round_ratios 4 jar compared | median_spread)
+	echo "| \`java -jar\` compared ($COMPARE_JAR) | $m | $sp | $(range compared) | $c / $mc |"
+	echo
+	echo "\`java -jar\` ÷ compared, per round: time to attached **$(printf '%.2f' "$ratio")** (median, spread $ratio_s)."
+}
+
 main() {
 	mkdir -p "$OUT_DIR"
 	# a copy: a build during the run must not change the jar under the archive (the launcher would
@@ -172,8 +189,8 @@ main() {
 	find "$CDS_DIR" -name 'flowmond.*.jsa' -size +0 | grep -q . || log "warning: the launcher made no archive ($CDS_DIR)"
 	local order
 	for round in $(seq 1 "$RUNS"); do
-		order="jar launcher"
-		[ $((round % 2)) -eq 0 ] && order="launcher jar" # ABBA..., neither always goes first
+		order="jar launcher${COMPARE_JAR:+ compared}"
+		[ $((round % 2)) -eq 0 ] && order="${COMPARE_JAR:+compared }launcher jar" # ABBA..., none always goes first
 		for config in $order; do
 			one_start $config "$OUT_DIR/startup-$config.log"
 			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$config" "$(command_of $config)" "$RUN_SECONDS" "$RUN_CPU" "$RUN_MAIN_CPU" >> "$TSV"

@@ -10,6 +10,9 @@
 # the ring, reader and flow-table counters must show every event delivered, none dropped.
 #
 # usage: bench/syscall-burst.sh [SECONDS_OF_LOOP] [RUNS]    (root; writes $OUT_DIR/syscall-burst.{tsv,md})
+#   env: FLOWMOND_JAR; RING (ring-buffer-size, default 64M: holds ~600,000 events, 12 s of the loop;
+#   256M holds 2.4 million, for a burst of many more CPU ticks than 3 s gives); JAVA_OPTS (e.g. a
+#   JFR recording of the drain)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -51,11 +54,12 @@ stat_of() { grep -o "$1=[0-9]*" "$LOG" | tail -1 | cut -d= -f2; }
 start_daemon() {
 	cat > "$OUT_DIR/burst.conf" <<CONF
 flowmon.interfaces = ["fmb0"]
-flowmon.probes.ring-buffer-size = 64M
+flowmon.probes.ring-buffer-size = ${RING:-64M}
 flowmon.export.collectors = [{ host = "127.0.0.1", port = 9 }]
 flowmon.stats.interval = 1s
 CONF
-	ip netns exec $NS java -jar "$FLOWMOND_JAR" --config "$OUT_DIR/burst.conf" > "$LOG" 2>&1 &
+	# shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+	ip netns exec $NS java ${JAVA_OPTS:-} -jar "$FLOWMOND_JAR" --config "$OUT_DIR/burst.conf" > "$LOG" 2>&1 &
 	FM_PID=$!
 	await_daemon "$LOG" $FM_PID || { cat "$LOG" >&2; return 1; }
 	sleep 2 # the first statistics line, JIT of start-up code

@@ -15,8 +15,9 @@ stop_none() { :; }
 # --- flowmond: the daemon with its TC program on the receiver's veth, JSON output for counting
 start_flowmond() {
 	rm -f "$OUT_DIR/flowmond.json"
+	# shellcheck disable=SC2086 # FLOWMOND_ARGS: extra words (--config FILE)
 	ip netns exec $NS_RX java -jar "$FLOWMOND_JAR" -i $IF_RX --collector 127.0.0.1:9 \
-		--json "$OUT_DIR/flowmond.json" > "$OUT_DIR/flowmond.log" 2>&1 &
+		--json "$OUT_DIR/flowmond.json" ${FLOWMOND_ARGS:-} > "$OUT_DIR/flowmond.log" 2>&1 &
 	TOOL_PID=$!
 	# ready when the daemon says "running with" (both TC hooks and the syscall probes attached)
 	await_daemon "$OUT_DIR/flowmond.log" "$TOOL_PID" && return 0
@@ -38,6 +39,19 @@ count_flowmond() {
 	echo "$n $d"
 }
 stop_flowmond() { kill "$TOOL_PID" 2>/dev/null || true; wait_gone "$TOOL_PID"; TOOL_PID=; }
+
+# --- flowmond with flowmon.tcp-health.enabled = false (the TC program without its TCP block)
+start_flowmond_nohealth() {
+	echo 'flowmon.tcp-health.enabled = false' > "$OUT_DIR/nohealth.conf"
+	FLOWMOND_ARGS="--config $OUT_DIR/nohealth.conf" start_flowmond
+}
+count_flowmond_nohealth() { count_flowmond "$@"; }
+stop_flowmond_nohealth() { stop_flowmond; }
+
+# --- flowmond as built before a change: $FLOWMOND_BASE_JAR (before/after in one run)
+start_flowmond_base() { FLOWMOND_JAR=$FLOWMOND_BASE_JAR start_flowmond; }
+count_flowmond_base() { count_flowmond "$@"; }
+stop_flowmond_base() { stop_flowmond; }
 
 # --- softflowd (libpcap), exporting to an nfcapd in the same namespace; on shutdown it
 # expires and exports every flow, so the collector holds its complete counts

@@ -6,6 +6,7 @@
 #
 #   bash bpf/scripts/tc-cost.sh [SECONDS] [OBJECT]    (root; defaults: 10, bpf/target/classes/bpf/tc_flow.bpf.o)
 #   env FLOOD_BIN=bench/out/bin/udp_flood: use that sender (bench/datapath.sh does)
+#   env PROTO=tcp: a TCP sender instead of the UDP flood (see flood below)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${1:-10}
@@ -31,7 +32,24 @@ ip -n "$B" neigh replace 10.98.0.1 lladdr "$(ip netns exec "$A" cat /sys/class/n
 
 # FLOOD_BIN=bench's udp_flood (sendmmsg, 22-byte payload = 64-byte frames) when given: a far higher
 # rate than the Python flood, so the per-packet cost is measured where it matters
-if [ -n "${FLOOD_BIN:-}" ]; then
+# PROTO=tcp: one TCP connection sending 1 KiB writes with TCP_NODELAY for SECONDS instead (data and
+# ACK segments through both hooks; prints the bytes sent): the TCP health block's path, srtt included
+if [ "${PROTO:-udp}" = tcp ]; then
+  flood() {
+    ip netns exec "$A" python3 -c 'import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("10.98.0.1", 9)); s.listen(1)
+c, _ = s.accept()
+while c.recv(1 << 16): pass' &
+    local sink=$!
+    sleep 0.3
+    ip netns exec "$B" python3 -c 'import socket, sys, time
+c = socket.create_connection(("10.98.0.1", 9)); c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+b, n, end = b"t" * 1024, 0, time.monotonic() + float(sys.argv[1])
+while time.monotonic() < end: n += c.send(b)
+c.close(); print(n)' "$DURATION"
+    wait "$sink"
+  }
+elif [ -n "${FLOOD_BIN:-}" ]; then
   flood() { ip netns exec "$B" "$FLOOD_BIN" 10.98.0.1 9 22 "$DURATION"; }
 else
   flood() { ip netns exec "$B" python3 "$TRAFFIC" udp-flood 10.98.0.1 9 "$DURATION" 64; }
@@ -55,4 +73,4 @@ p = json.load(sys.stdin)
 print("%-10s run_cnt %10d  run_time_ns %12d  => %.1f ns per packet" % (sys.argv[1], p["run_cnt"], p["run_time_ns"],
       p["run_time_ns"] / max(1, p["run_cnt"])))' "$prog"
 done
-echo "UDP flood, $DURATION s: $base datagrams without the program, $with with it (ratio $(python3 -c "print(round($with/$base, 3))"))"
+echo "${PROTO:-udp} sender, $DURATION s: $base $([ "${PROTO:-udp}" = tcp ] && echo bytes || echo datagrams) without the program, $with with it (ratio $(python3 -c "print(round($with/$base, 3))"))"

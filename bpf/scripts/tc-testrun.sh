@@ -4,6 +4,8 @@
 # flow every time (so a map update, not an insert). Prints the kernel's average duration per run.
 #
 #   bash bpf/scripts/tc-testrun.sh [REPEAT] [OBJECT]   (root; defaults: 2000000, bpf/target/classes/bpf/tc_flow.bpf.o)
+#   env FRAME=tcp: a 64-byte Ethernet/IPv4/TCP segment (ACK with 10 payload bytes) instead; the same
+#   segment every run, so from the second run on it is below seq_next (the retransmission path)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPEAT=${1:-2000000}
@@ -14,11 +16,18 @@ trap cleanup EXIT
 
 python3 - "$DIR/frame.bin" <<'PY'
 import struct, sys
-payload = b"x" * 22                                   # 14 + 20 + 8 + 22 = 64 bytes
-udp = struct.pack("!HHHH", 40000, 5001, 8 + len(payload), 0) + payload
-ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+import os
+if os.environ.get("FRAME") == "tcp":
+    payload = b"x" * 10                               # 14 + 20 + 20 + 10 = 64 bytes
+    l4 = struct.pack("!HHIIBBHHH", 40000, 5001, 1000, 2000, 5 << 4, 0x10, 512, 0, 0) + payload
+    proto = 6
+else:
+    payload = b"x" * 22                               # 14 + 20 + 8 + 22 = 64 bytes
+    l4 = struct.pack("!HHHH", 40000, 5001, 8 + len(payload), 0) + payload
+    proto = 17
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(l4), 1, 0, 64, proto, 0, bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
 eth = bytes.fromhex("020000000001020000000002") + struct.pack("!H", 0x0800)
-open(sys.argv[1], "wb").write(eth + ip + udp)
+open(sys.argv[1], "wb").write(eth + ip + l4)
 PY
 mkdir "$DIR/bpffs"
 mount -t bpf bpf "$DIR/bpffs"

@@ -11,7 +11,9 @@
 #   owners    a UDP request/response, a TCP connection quiet for longer than the idle timeout
 #             (2 s here) between two talks, and one opened before flowmond starts (owner-traffic.sh);
 #   foreign   another tool's tc filters on fmvm0's ingress (OK for IPv4, drop for IPv6) and 5 IPv6
-#             pings whose replies they drop (foreign_filters).
+#             pings whose replies they drop (foreign_filters);
+#   health    an upload through netem (delay there, loss here) on a second veth, fmvm2
+#             (tcp-health-traffic.sh): handshake latency and retransmissions against the kernel.
 # Everything the checker needs lands in OUT_DIR: expected.env (PIDs and names), daemon.log,
 # tables.txt (the seed tables: COUNT and MTBS), ipfix.pcap (the export as sent, for tshark),
 # traffic.pcap (the veth as captured: the ground truth for counts), nfcapd/ (nfdump's files).
@@ -20,11 +22,13 @@ set -euo pipefail
 variant="$1" jar="$2" out="$3"
 . "$(dirname "$0")/scenario-lib.sh"
 . "$(dirname "$0")/owner-traffic.sh"
+. "$(dirname "$0")/tcp-health-traffic.sh"
+trap 'cleanup; cleanup_latency_network' EXIT
 
 start_daemon() {
     cat > "$out/flowmon.conf" <<CONF
 flowmon.probes.syscall-hook = $variant
-flowmon.interfaces = ["fmvm0"]
+flowmon.interfaces = ["fmvm0", "fmvm2"]
 flowmon.export.collectors = [{ host = "127.0.0.1", port = 4739 }]
 flowmon.export.biflow = uniflow
 flowmon.flows.idle-timeout = ${OWNER_IDLE_TIMEOUT_S}s
@@ -75,7 +79,7 @@ foreign_pings() {
 }
 
 step() { echo "e2e [$variant] $(date +%T): $*" >&2; }
-step "network"; setup_network
+step "network"; setup_network; setup_latency_network
 step "collectors"; start_collectors
 step "foreign filters"; foreign_filters
 step "a connection before flowmond"; existing_connection
@@ -85,6 +89,7 @@ step "transfer"; transfer
 step "repeated connects"; repeat_connects
 step "UDP request/response"; udp_exchange
 step "pings the foreign filter drops"; foreign_pings
+step "an upload through netem"; health_transfer
 step "both paused connections talk again"; resume_connections
 step "stop"
 sleep 2                      # let the last FIN/ACKs reach the counters

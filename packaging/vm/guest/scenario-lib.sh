@@ -15,18 +15,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# veth_namespace NS HERE_IF HERE_IP THERE_IF THERE_IP: namespace NS behind a veth pair, /24
+# addresses, offloads off (a packet at the TC hook is a wire packet).
+veth_namespace() {
+    local ns="$1" here="$2" here_ip="$3" there="$4" there_ip="$5"
+    ip netns add "$ns"
+    ip link add "$here" type veth peer name "$there"
+    ip link set "$there" netns "$ns"
+    ip addr add "$here_ip/24" dev "$here"
+    ip link set "$here" up
+    ip -n "$ns" addr add "$there_ip/24" dev "$there"
+    ip -n "$ns" link set "$there" up
+    ip -n "$ns" link set lo up
+    ethtool -K "$here" tso off gso off gro off >/dev/null
+    ip netns exec "$ns" ethtool -K "$there" tso off gso off gro off >/dev/null
+}
+
 setup_network() {
     modprobe veth
-    ip netns add "$NS"
-    ip link add fmvm0 type veth peer name fmvm1
-    ip link set fmvm1 netns "$NS"
-    ip addr add "$HERE_IP/24" dev fmvm0
-    ip link set fmvm0 up
-    ip -n "$NS" addr add "$THERE_IP/24" dev fmvm1
-    ip -n "$NS" link set fmvm1 up
-    ip -n "$NS" link set lo up
-    ethtool -K fmvm0 tso off gso off gro off >/dev/null
-    ip netns exec "$NS" ethtool -K fmvm1 tso off gso off gro off >/dev/null
+    veth_namespace "$NS" fmvm0 "$HERE_IP" fmvm1 "$THERE_IP"
 }
 
 wait_for() {   # wait_for SECONDS COMMAND...

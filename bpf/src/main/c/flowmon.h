@@ -74,7 +74,34 @@ struct flow_key {
 	__u32 netns_ino;                   /* 44: inode of the counting network namespace */
 };
 
-/* Counters of one unidirectional flow and the processes at its ends. 208 bytes.
+/*
+ * TCP health of one unidirectional flow (tc_tcp.bpf.h), zero for other protocols and when the
+ * program was loaded with tcp_health_enabled = false. 88 bytes.
+ * Plain stores, no atomics: the segments of one direction of a connection pass one hook on one CPU
+ * at a time (the socket lock on transmit, RSS/RPS steering by the 4-tuple on receive).
+ */
+struct tcp_health {
+	__u64 syn_ns;                      /*  0: bpf_ktime_get_ns() of the first SYN without ACK; 0 = none */
+	__u64 synack_ns;                   /*  8: ... of the first SYN+ACK */
+	__u64 ack_ns;                      /* 16: ... of the first segment with ACK and without SYN (FIN, RST,
+	                                    *      URG excluded; ECE, CWR, PSH, NS ignored) */
+	__u64 retrans_pkts;                /* 24: wire segments (max(1, gso_segs)) carrying payload, SYN or FIN
+	                                    *      whose seq is before seq_next: TcpRetransSegs' unit */
+	__u64 retrans_bytes;               /* 32: their TCP payload bytes: tcp_info bytes_retrans' unit */
+	__u64 srtt_sum_us;                 /* 40: sum of the local socket's srtt samples (egress only) */
+	__u64 srtt_last_ns;                /* 48: when the last srtt sample was taken */
+	__u32 seq_next;                    /* 56: highest seq + payload (+1 per SYN, FIN) seen, serial order */
+	__u32 ooo_pkts;                    /* 60: skbs with sequence space whose seq is after seq_next: a hole */
+	__u32 rst_pkts;                    /* 64: segments with RST */
+	__u32 zero_win_pkts;               /* 68: segments with window 0, neither SYN nor RST */
+	__u32 srtt_min_us;                 /* 72: smallest srtt sample (tcp_sock srtt_us >> 3) */
+	__u32 srtt_max_us;                 /* 76 */
+	__u32 srtt_samples;                /* 80: at most one per millisecond per entry */
+	__u8  seq_init;                    /* 84: seq_next holds a value */
+	__u8  _pad[3];                     /* 85 */
+};
+
+/* Counters of one unidirectional flow and the processes at its ends. 296 bytes.
  * A "packet" is a wire packet: a GSO/GRO super-packet counts as skb->gso_segs packets, and
  * "bytes" is the IP bytes those wire packets carry (the L3+L4 headers repeated per segment). */
 struct flow_stats {
@@ -88,10 +115,11 @@ struct flow_stats {
 	__u64 owner_check_ns;              /*  40: when the address lookups for the owners last ran */
 	struct sock_owner src_owner;       /*  48: the local process that sent, stamp_ns 0 if none */
 	struct sock_owner dst_owner;       /* 128: the local process that receives, stamp_ns 0 if none */
+	struct tcp_health tcp;             /* 208 */
 };
 
 /* A packet that could not be counted in the flow map (map full, ...): sent to user space
- * through the overflow ring buffer so it is still accounted. 264 bytes. */
+ * through the overflow ring buffer so it is still accounted. 352 bytes. */
 struct flow_overflow_event {
 	struct flow_key   key;             /*  0 */
 	__u32             error;           /* 48: -errno of the failed map update, positive */

@@ -18,6 +18,7 @@
  */
 #include "tc_parse.bpf.h" /* first: it includes vmlinux.h with the renames flowmon.h needs */
 #include "tc_owner.bpf.h"
+#include "tc_tcp.bpf.h"
 
 /* "No verdict, go on": TC_ACT_UNSPEC for cls_bpf, TCX_NEXT for TCX (both -1). TC_ACT_OK would
  * end a classic filter chain here and hide the packet from every filter after this one. */
@@ -54,6 +55,15 @@ struct {
 	__uint(max_entries, 4 << 20);
 } flow_overflow SEC(".maps");
 
+/* Where a new entry is built before its insert: a struct flow_stats is too large for the stack
+ * next to the owner lookups' keys. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct flow_stats);
+} flow_scratch SEC(".maps");
+
 /* enum flowmon_tc_counter -> per-CPU count; user space sums the CPUs. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -85,7 +95,7 @@ static __always_inline void counter_inc(__u32 idx)
  * flowmond reports the wire view, so counts match a capture taken anywhere on the path.
  */
 static __always_inline void wire_size(struct __sk_buff *skb, const struct pkt_info *p,
-				      __u64 *packets, __u64 *bytes)
+				      __u64 *packets, __u64 *bytes, __u32 *l4_payload)
 {
 	/* Context fields read once, up front (see parse_packet). */
 	__u32 len = skb->len;
@@ -94,14 +104,16 @@ static __always_inline void wire_size(struct __sk_buff *skb, const struct pkt_in
 	__u32 l3_total = len > p->l3_off ? len - p->l3_off : 0;
 	__u32 hdr, payload, segs;
 
+	hdr = p->has_l4 ? p->l4_off - p->l3_off + p->l4_hdr_len : 0;
 	if (!gso_size) {
 		*packets = 1;
 		/* The IP length field excludes Ethernet padding; fall back to the skb for non-IP. */
 		*bytes = p->ip_len ? p->ip_len : l3_total;
+		*l4_payload = *bytes > hdr ? *bytes - hdr : 0;
 		return;
 	}
-	hdr = p->has_l4 ? p->l4_off - p->l3_off + p->l4_hdr_len : 0;
 	payload = l3_total > hdr ? l3_total - hdr : 0;
+	*l4_payload = payload;
 	if (hdr > p->jumbo_len)
 		hdr -= p->jumbo_len; /* the header each wire segment carries */
 	/* gso_segs is 0 on packets from untrusted sources (SKB_GSO_DODGY) until recomputed. */
@@ -195,45 +207,65 @@ static __always_inline void stamp_reverse(const struct flow_key *k, const struct
 		__builtin_memcpy(&rs->src_owner, &st->dst_owner, sizeof(rs->src_owner));
 }
 
-static __always_inline void flow_add(struct __sk_buff *skb, const struct flow_key *key, __u64 packets,
-				     __u64 bytes, __u32 tcp_flags)
+/* A new entry (or one the daemon removed at export), built in the per-CPU scratch slot: its owners
+ * are looked up afresh. */
+static __always_inline void flow_insert(struct __sk_buff *skb, const struct flow_key *key, __u64 packets,
+					__u64 bytes, __u32 tcp_flags, const struct tcp_seg *tcp, __u64 now)
 {
-	__u64 now = bpf_ktime_get_ns();
+	__u32 zero = 0;
+	struct flow_stats *fresh = bpf_map_lookup_elem(&flow_scratch, &zero);
 	struct flow_stats *st;
-	struct flow_stats fresh = {
-		.packets = packets,
-		.bytes = bytes,
-		.first_seen_ns = now,
-		.last_seen_ns = now,
-		.tcp_flags = tcp_flags,
-	};
 	long err;
 	__u32 found;
 
-	st = bpf_map_lookup_elem(&flows, key);
-	if (st) {
-		stats_add(st, packets, bytes, tcp_flags, now);
-		found = stamp_owners(skb, key, st, now, false, tcp_flags);
-		if (found)
-			stamp_reverse(key, st, found);
+	if (!fresh) { /* an array's slot 0 always exists: never taken */
+		counter_inc(TC_CTR_MAP_OTHER);
 		return;
 	}
-	/* A new entry (or one the daemon removed at export): its owners are looked up afresh. */
-	found = stamp_owners(skb, key, &fresh, now, true, tcp_flags);
+	__builtin_memset(fresh, 0, sizeof(*fresh));
+	fresh->packets = packets;
+	fresh->bytes = bytes;
+	fresh->first_seen_ns = now;
+	fresh->last_seen_ns = now;
+	fresh->tcp_flags = tcp_flags;
+	if (tcp_health_enabled && tcp)
+		tcp_health_update(skb, &fresh->tcp, tcp, key->direction, now);
+	found = stamp_owners(skb, key, fresh, now, true, tcp_flags);
 	if (found)
-		stamp_reverse(key, &fresh, found);
-	err = bpf_map_update_elem(&flows, key, &fresh, BPF_NOEXIST);
+		stamp_reverse(key, fresh, found);
+	err = bpf_map_update_elem(&flows, key, fresh, BPF_NOEXIST);
 	if (!err)
 		return;
 	if (err == -EEXIST_) {
-		/* Another CPU inserted this flow between our lookup and update: add to its entry. */
+		/* Another CPU inserted this flow between our lookup and update: add to its entry (TCP
+		 * health lost for this one skb: a direction's segments are on one CPU, see flowmon.h). */
 		st = bpf_map_lookup_elem(&flows, key);
 		if (st) {
 			stats_add(st, packets, bytes, tcp_flags, now);
 			return;
 		}
 	}
-	overflow(key, &fresh, err);
+	overflow(key, fresh, err);
+}
+
+static __always_inline void flow_add(struct __sk_buff *skb, const struct flow_key *key, __u64 packets,
+				     __u64 bytes, __u32 tcp_flags, const struct tcp_seg *tcp)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct flow_stats *st;
+	__u32 found;
+
+	st = bpf_map_lookup_elem(&flows, key);
+	if (!st) {
+		flow_insert(skb, key, packets, bytes, tcp_flags, tcp, now);
+		return;
+	}
+	stats_add(st, packets, bytes, tcp_flags, now);
+	if (tcp_health_enabled && tcp)
+		tcp_health_update(skb, &st->tcp, tcp, key->direction, now);
+	found = stamp_owners(skb, key, st, now, false, tcp_flags);
+	if (found)
+		stamp_reverse(key, st, found);
 }
 
 static __always_inline void nonip_add(__u32 eth_proto, __u64 bytes)
@@ -261,7 +293,9 @@ static __always_inline void nonip_add(__u32 eth_proto, __u64 bytes)
 static __always_inline int count_packet(struct __sk_buff *skb, __u8 direction, bool has_eth)
 {
 	struct pkt_info p = {};
+	struct tcp_seg seg;
 	__u64 packets, bytes;
+	__u32 l4_payload;
 
 	parse_packet(skb, has_eth, &p);
 	p.key.ifindex = skb->ifindex;
@@ -273,9 +307,16 @@ static __always_inline int count_packet(struct __sk_buff *skb, __u8 direction, b
 		counter_inc(TC_CTR_TRUNCATED);
 	if (p.ext_limit)
 		counter_inc(TC_CTR_EXT_HDR_LIMIT);
-	wire_size(skb, &p, &packets, &bytes);
+	wire_size(skb, &p, &packets, &bytes, &l4_payload);
+	seg.seq = p.tcp_seq;
+	seg.payload = l4_payload;
+	seg.segs = packets;
+	seg.flags = p.tcp_flags;
+	seg.win = p.tcp_win;
+	/* l4_hdr_len is set once a TCP header was read (not for later fragments or truncated ones) */
 	if (p.has_ip)
-		flow_add(skb, &p.key, packets, bytes, p.tcp_flags);
+		flow_add(skb, &p.key, packets, bytes, p.tcp_flags,
+			 p.key.proto == IPPROTO_TCP_ && p.l4_hdr_len ? &seg : NULL);
 	else
 		nonip_add(p.key.eth_proto, bytes);
 	return TC_ACT_UNSPEC;

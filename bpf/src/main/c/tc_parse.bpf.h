@@ -52,6 +52,8 @@ struct pkt_info {
 	__u32 l4_hdr_len; /* transport header length; 0 when unknown */
 	__u32 ip_len;     /* IP length field of this (possibly super-) packet, 0 if unknown */
 	__u32 tcp_flags;
+	__u32 tcp_seq;    /* TCP sequence number, host order */
+	__u32 tcp_win;    /* TCP window field (unscaled), host order */
 	__u32 jumbo_len;  /* IPv6 BIG TCP: the hop-by-hop jumbo header, not repeated in wire segments */
 	bool has_ip;      /* the IPv4/IPv6 header was read: the key has addresses */
 	bool has_l4;      /* false for non-first fragments and unknown protocols */
@@ -220,7 +222,7 @@ static __always_inline void parse_ipv6(struct __sk_buff *skb, struct pkt_info *p
 /* Transport header: ports (or ICMP type/code), TCP flags, header length. */
 static __always_inline void parse_l4(struct __sk_buff *skb, struct pkt_info *p)
 {
-	__u8 tcp[14]; /* ports, seq, ack, data offset + NS, flags */
+	__u8 tcp[16]; /* ports, seq, ack, data offset + NS, flags, window */
 	__be16 ports[2];
 	__u8 icmp[2];
 
@@ -232,6 +234,8 @@ static __always_inline void parse_l4(struct __sk_buff *skb, struct pkt_info *p)
 		p->key.dst_port = (tcp[2] << 8) | tcp[3];
 		p->tcp_flags = ((tcp[12] & 0x01) << 8) | tcp[13]; /* NS, then CWR..FIN */
 		p->l4_hdr_len = (tcp[12] >> 4) * 4;
+		p->tcp_seq = ((__u32)tcp[4] << 24) | ((__u32)tcp[5] << 16) | ((__u32)tcp[6] << 8) | tcp[7];
+		p->tcp_win = (tcp[14] << 8) | tcp[15];
 		return;
 	case IPPROTO_UDP_:
 	case IPPROTO_SCTP_:

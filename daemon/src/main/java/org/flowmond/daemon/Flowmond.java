@@ -26,6 +26,7 @@ public final class Flowmond {
     private static final Logger LOG;
 
     static {
+        NativeWarmUp.start();
         LOG = LoggerFactory.getLogger(Flowmond.class);
         CLOCK.phase("logging");
     }

@@ -30,6 +30,12 @@ final class ExportTemplates {
     final Template<FlowRecord> flowIpv6;
     final Template<SyscallFlowRecord> syscallIpv4;
     final Template<SyscallFlowRecord> syscallIpv6;
+    /** TCP records with {@link TcpHealth}; the lean templates above keep everything else as it was. */
+    final Template<FlowRecord> tcpFlowIpv4;
+    final Template<FlowRecord> tcpFlowIpv6;
+    /** Syscall flows with {@link ConnectHealth}. */
+    final Template<SyscallFlowRecord> connectSyscallIpv4;
+    final Template<SyscallFlowRecord> connectSyscallIpv6;
     final Template<StatisticsRecord> statistics;
     final Template<InformationElement> typeRecords;
     final Template<DaemonHealth> daemonHealth;
@@ -48,16 +54,27 @@ final class ExportTemplates {
         this.flowIpv6 = FlowTemplates.flow(6, mode).bind(model, flows);
         this.syscallIpv4 = FlowTemplates.syscallFlow(4).bind(model, syscalls);
         this.syscallIpv6 = FlowTemplates.syscallFlow(6).bind(model, syscalls);
+        this.tcpFlowIpv4 = FlowTemplates.tcpFlow(4, mode).bind(model, flows);
+        this.tcpFlowIpv6 = FlowTemplates.tcpFlow(6, mode).bind(model, flows);
+        this.connectSyscallIpv4 = FlowTemplates.connectSyscallFlow(4).bind(model, syscalls);
+        this.connectSyscallIpv6 = FlowTemplates.connectSyscallFlow(6).bind(model, syscalls);
         this.statistics = StatisticsRecord.template(model);
         this.typeRecords = TypeRecords.template(model);
         this.daemonHealth = DaemonHealthBinding.SPEC.bind(model, new DaemonHealthBinding(exportingProcessId));
     }
 
+    /** TCP with health: the TCP template; everything else: the lean one, as before TCP health. */
     RecordLayout<FlowRecord> flowLayout(FlowRecord r) {
+        if (r.tcpHealth != null) {
+            return r.ipVersion() == 4 ? tcpFlowIpv4 : tcpFlowIpv6;
+        }
         return r.ipVersion() == 4 ? flowIpv4 : flowIpv6;
     }
 
     RecordLayout<SyscallFlowRecord> syscallLayout(SyscallFlowRecord r) {
+        if (r.connectHealth != null) {
+            return r.ipVersion() == 4 ? connectSyscallIpv4 : connectSyscallIpv6;
+        }
         return r.ipVersion() == 4 ? syscallIpv4 : syscallIpv6;
     }
 
@@ -86,11 +103,14 @@ final class ExportTemplates {
     }
 
     List<Template<?>> dataTemplates() {
-        return List.of(flowIpv4, flowIpv6, syscallIpv4, syscallIpv6);
+        return List.of(flowIpv4, flowIpv6, syscallIpv4, syscallIpv6, tcpFlowIpv4, tcpFlowIpv6, connectSyscallIpv4,
+                connectSyscallIpv6);
     }
 
     List<Template<?>> all() {
-        return List.of(statistics, typeRecords, daemonHealth, flowIpv4, flowIpv6, syscallIpv4, syscallIpv6);
+        List<Template<?>> all = new ArrayList<>(List.of(statistics, typeRecords, daemonHealth));
+        all.addAll(dataTemplates());
+        return all;
     }
 
     /**

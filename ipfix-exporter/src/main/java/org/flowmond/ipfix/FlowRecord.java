@@ -47,6 +47,8 @@ public final class FlowRecord {
     final SyscallKind destinationAttribution;
     final long syscallCount;
     final long meanTimeBetweenSyscallsMicros;
+    /** TCP only; null when the record carries none (then it uses the lean template). */
+    final TcpHealth tcpHealth;
 
     private FlowRecord(Builder b) {
         Addresses.checkPair(b.sourceAddress, b.destinationAddress);
@@ -97,7 +99,13 @@ public final class FlowRecord {
         this.destinationAttribution = b.destinationAttribution;
         this.syscallCount = b.syscallCount;
         this.meanTimeBetweenSyscallsMicros = b.meanTimeBetweenSyscallsMicros;
+        if (b.tcpHealth != null && b.protocol != TCP) {
+            throw new IllegalArgumentException("TCP health on a flow of protocol " + b.protocol);
+        }
+        this.tcpHealth = b.tcpHealth;
     }
+
+    private static final int TCP = 6;
 
     public static Builder builder() {
         return new Builder();
@@ -144,6 +152,7 @@ public final class FlowRecord {
         this.destinationAttribution = f.sourceAttribution;
         this.syscallCount = f.syscallCount;
         this.meanTimeBetweenSyscallsMicros = f.meanTimeBetweenSyscallsMicros;
+        this.tcpHealth = f.tcpHealth == null ? null : f.tcpHealth.reversed();
     }
 
     /** 4 or 6. */
@@ -308,6 +317,11 @@ public final class FlowRecord {
         return meanTimeBetweenSyscallsMicros;
     }
 
+    /** The TCP health of this record; empty for non-TCP flows and when TCP health is not measured. */
+    public Optional<TcpHealth> tcpHealth() {
+        return Optional.ofNullable(tcpHealth);
+    }
+
     @Override
     public String toString() {
         return "FlowRecord[" + sourceAddress().getHostAddress() + ":" + sourcePort + " -> "
@@ -348,6 +362,7 @@ public final class FlowRecord {
         private SyscallKind destinationAttribution;
         private long syscallCount;
         private long meanTimeBetweenSyscallsMicros;
+        private TcpHealth tcpHealth;
 
         private Builder() {
         }
@@ -437,7 +452,6 @@ public final class FlowRecord {
             return this;
         }
 
-        /** The client process (ntop's SRC_PROC_*). */
         /** The network namespace (nsfs inode, unsigned 32 bits) whose hooks counted the flow. */
         public Builder observationNetns(long inode) {
             this.observationNetns = inode;
@@ -454,6 +468,7 @@ public final class FlowRecord {
             return this;
         }
 
+        /** The client process (ntop's SRC_PROC_*). */
         public Builder sourceProcess(ProcessInfo process) {
             this.sourceProcess = process;
             return this;
@@ -479,6 +494,16 @@ public final class FlowRecord {
         public Builder syscalls(long count, long meanTimeBetweenMicros) {
             this.syscallCount = count;
             this.meanTimeBetweenSyscallsMicros = meanTimeBetweenMicros;
+            return this;
+        }
+
+        /**
+         * The TCP health of this record (protocol 6 only), oriented like the record; null = none,
+         * the default. A record with health uses the TCP template (today's elements and the health
+         * elements); one without keeps the lean template.
+         */
+        public Builder tcpHealth(TcpHealth health) {
+            this.tcpHealth = health;
             return this;
         }
 

@@ -22,6 +22,10 @@ final class FlowRecordBinding implements ElementBinding<FlowRecord> {
         if (container != null) {
             return container;
         }
+        FieldWriter<FlowRecord> tcp = TcpHealthBinding.writerFor(ie, r -> r.tcpHealth);
+        if (tcp != null) {
+            return tcp;
+        }
         int len = ie.length();
         return switch (ie.name()) {
             case "sourceIPv4Address", "sourceIPv6Address" -> octets(len, r -> r.sourceAddress);

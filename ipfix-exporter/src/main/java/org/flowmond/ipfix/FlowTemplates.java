@@ -62,6 +62,52 @@ final class FlowTemplates {
 
     static final List<String> SYSCALLS = List.of("syscallCount", "meanTimeBetweenSyscalls");
 
+    /**
+     * TCP health of a biflow record, after everything else (pmacct reads an enterprise id that a
+     * template carries twice only as the second of its id: ntop's 109, 123, 124 and 127 come after
+     * flowmond's). IN, source and the unprefixed reset count are the forward direction.
+     */
+    static final List<String> TCP_HEALTH_BIFLOW = List.of(
+            "CLIENT_NW_LATENCY_MS", "SERVER_NW_LATENCY_MS",
+            "RETRANSMITTED_IN_PKTS", "RETRANSMITTED_IN_BYTES", "RETRANSMITTED_OUT_PKTS", "RETRANSMITTED_OUT_BYTES",
+            "OOORDER_IN_PKTS", "OOORDER_OUT_PKTS",
+            "tcpRstTotalCount", "reverseTcpRstTotalCount",
+            "clientHandshakeMicroseconds", "serverHandshakeMicroseconds",
+            "tcpRttMinMicroseconds", "tcpRttMeanMicroseconds", "tcpRttMaxMicroseconds",
+            "sourceZeroWindowDeltaCount", "destinationZeroWindowDeltaCount");
+
+    /**
+     * A uniflow record is one direction: only its own counts (IN, source). The handshakes and RTT
+     * describe the connection and go in both records of a biflow.
+     */
+    static final List<String> TCP_HEALTH_UNIFLOW = List.of(
+            "CLIENT_NW_LATENCY_MS", "SERVER_NW_LATENCY_MS",
+            "RETRANSMITTED_IN_PKTS", "RETRANSMITTED_IN_BYTES", "OOORDER_IN_PKTS",
+            "tcpRstTotalCount",
+            "clientHandshakeMicroseconds", "serverHandshakeMicroseconds",
+            "tcpRttMinMicroseconds", "tcpRttMeanMicroseconds", "tcpRttMaxMicroseconds",
+            "sourceZeroWindowDeltaCount");
+
+    /** The connections behind a syscall flow. */
+    static final List<String> CONNECT_HEALTH = List.of(
+            "connectHandshakeMaxMicroseconds", "connectHandshakeMeanMicroseconds", "connectRetransmittedPacketDeltaCount");
+
+    /** The flow template of TCP records with health: the lean one and the health elements. */
+    static TemplateSpec tcpFlow(int ipVersion, BiflowMode mode) {
+        TemplateSpec lean = flow(ipVersion, mode);
+        List<String> names = new ArrayList<>(lean.fields());
+        names.addAll(mode == BiflowMode.UNIFLOWS ? TCP_HEALTH_UNIFLOW : TCP_HEALTH_BIFLOW);
+        return TemplateSpec.of(lean.name() + "-tcp", names);
+    }
+
+    /** The syscall-flow template of records with a connect summary. */
+    static TemplateSpec connectSyscallFlow(int ipVersion) {
+        TemplateSpec lean = syscallFlow(ipVersion);
+        List<String> names = new ArrayList<>(lean.fields());
+        names.addAll(CONNECT_HEALTH);
+        return TemplateSpec.of(lean.name() + "-connect", names);
+    }
+
     static TemplateSpec flow(int ipVersion, BiflowMode mode) {
         List<String> names = new ArrayList<>(ipVersion == 4 ? IPV4_KEY : IPV6_KEY);
         names.addAll(COUNTERS);

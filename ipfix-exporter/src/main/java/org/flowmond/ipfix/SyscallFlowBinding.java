@@ -2,6 +2,7 @@ package org.flowmond.ipfix;
 
 import static org.flowmond.ipfix.template.FieldWriters.fixedString;
 import static org.flowmond.ipfix.template.FieldWriters.octets;
+import static org.flowmond.ipfix.TcpHealthBinding.saturated;
 import static org.flowmond.ipfix.template.FieldWriters.unsigned;
 
 import org.flowmond.ipfix.ie.InformationElement;
@@ -29,6 +30,9 @@ final class SyscallFlowBinding implements ElementBinding<SyscallFlowRecord> {
             case "syscallKind" -> unsigned(len, r -> r.kind.code());
             case "syscallCount" -> unsigned(len, r -> r.count);
             case "meanTimeBetweenSyscalls" -> unsigned(len, r -> r.meanTimeBetweenSyscallsMicros);
+            case "connectHandshakeMaxMicroseconds" -> saturated(len, r -> r.connectHealth.worstHandshakeMicros());
+            case "connectHandshakeMeanMicroseconds" -> saturated(len, r -> r.connectHealth.meanHandshakeMicros());
+            case "connectRetransmittedPacketDeltaCount" -> saturated(len, r -> r.connectHealth.retransmittedPackets());
             default -> throw new IllegalArgumentException("syscall flow records have no value for " + ie);
         };
     }

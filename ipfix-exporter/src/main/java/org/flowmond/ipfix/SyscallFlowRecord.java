@@ -2,6 +2,7 @@ package org.flowmond.ipfix;
 
 import java.net.InetAddress;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A syscall flow: the connect (or accept) calls one process made between two addresses to one
@@ -19,6 +20,8 @@ public final class SyscallFlowRecord {
     final long meanTimeBetweenSyscallsMicros;
     final long firstMillis;
     final long lastMillis;
+    /** null when the record carries none (then it uses the lean template). */
+    final ConnectHealth connectHealth;
 
     private SyscallFlowRecord(Builder b) {
         Addresses.checkPair(b.sourceAddress, b.destinationAddress);
@@ -36,6 +39,7 @@ public final class SyscallFlowRecord {
         this.meanTimeBetweenSyscallsMicros = b.meanTimeBetweenSyscallsMicros;
         this.firstMillis = b.firstMillis;
         this.lastMillis = b.lastMillis;
+        this.connectHealth = b.connectHealth;
     }
 
     public static Builder builder() {
@@ -86,6 +90,11 @@ public final class SyscallFlowRecord {
         return lastMillis;
     }
 
+    /** The health of the connections behind these calls; empty when none was measured. */
+    public Optional<ConnectHealth> connectHealth() {
+        return Optional.ofNullable(connectHealth);
+    }
+
     /** Builds a {@link SyscallFlowRecord}; process name, kind and both addresses are required. */
     public static final class Builder {
         private long processId;
@@ -98,6 +107,7 @@ public final class SyscallFlowRecord {
         private long meanTimeBetweenSyscallsMicros;
         private long firstMillis;
         private long lastMillis;
+        private ConnectHealth connectHealth;
 
         private Builder() {
         }
@@ -148,6 +158,16 @@ public final class SyscallFlowRecord {
         public Builder times(long firstMillis, long lastMillis) {
             this.firstMillis = firstMillis;
             this.lastMillis = lastMillis;
+            return this;
+        }
+
+        /**
+         * Worst and mean handshake and retransmissions of the connections behind these calls;
+         * null = none, the default. A record with it uses the syscall-flow template with the three
+         * connect-health elements.
+         */
+        public Builder connectHealth(ConnectHealth health) {
+            this.connectHealth = health;
             return this;
         }
 

@@ -76,6 +76,38 @@ class RoundTripTest {
 
     @ParameterizedTest
     @EnumSource(BiflowMode.class)
+    void tcpHealthComesBackAsSentInTheTcpTemplates(BiflowMode mode) {
+        ExportTemplates templates = new ExportTemplates(mode, 32473);
+        List<FlowRecord> flows = TestFlows.flowsWithTcpHealth(300, 43, 0);
+        List<Map<String, Object>> expected = new ArrayList<>();
+        flows.forEach(f -> expected.addAll(ExpectedValues.flow(f, mode)));
+        List<IpfixDecoder.DataRecord> decoded = roundTrip(templates, flows);
+        assertEquals(expected.size(), decoded.size());
+        int withHealth = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            Map<String, Object> want = expected.get(i);
+            assertEquals(want, decoded.get(i).values(), "record " + i);
+            boolean v4 = want.containsKey("sourceIPv4Address");
+            boolean tcp = want.containsKey("tcpRstTotalCount");
+            withHealth += tcp ? 1 : 0;
+            assertEquals((tcp ? (v4 ? templates.tcpFlowIpv4 : templates.tcpFlowIpv6)
+                    : (v4 ? templates.flowIpv4 : templates.flowIpv6)).templateId(), decoded.get(i).templateId());
+        }
+        assertTrue(withHealth > 100 && withHealth < expected.size() - 50, "both kinds: " + withHealth);
+    }
+
+    @ParameterizedTest
+    @EnumSource(BiflowMode.class)
+    void syscallFlowsWithConnectHealthComeBackAsSent(BiflowMode mode) {
+        ExportTemplates templates = new ExportTemplates(mode, 32473);
+        List<SyscallFlowRecord> flows = TestFlows.syscallFlowsWithConnectHealth(40);
+        List<IpfixDecoder.DataRecord> decoded = roundTrip(templates, flows);
+        assertEquals(flows.stream().map(ExpectedValues::syscallFlow).toList(),
+                decoded.stream().map(IpfixDecoder.DataRecord::values).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(BiflowMode.class)
     void syscallFlowsComeBackAsSent(BiflowMode mode) {
         ExportTemplates templates = new ExportTemplates(mode, 32473);
         List<SyscallFlowRecord> flows = TestFlows.syscallFlows(40);
@@ -112,6 +144,9 @@ class RoundTripTest {
         assertTrue(described.contains("35632/169=SRC_PROC_NAME"));
         assertTrue(described.contains("32473/116=probeVariant"));
         assertTrue(described.contains("32473/118=refusedFlowCount"));
+        assertTrue(described.contains("35632/124=SERVER_NW_LATENCY_MS"));
+        assertTrue(described.contains("32473/129=clientHandshakeMicroseconds"));
+        assertTrue(described.contains("32473/138=connectRetransmittedPacketDeltaCount"));
     }
 
     @ParameterizedTest

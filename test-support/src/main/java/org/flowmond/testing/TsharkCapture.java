@@ -30,6 +30,13 @@ import org.w3c.dom.NodeList;
  * ({@code -d PROTO.port==N,cflow}). Capturing needs root.
  */
 public final class TsharkCapture implements AutoCloseable {
+    /**
+     * Wireshark 4.0 decodes no record of a template with more than 60 fields by default
+     * ("More entries than we can handle"); flowmond's TCP biflow templates with TCP health have 65
+     * and 66. Every read of IPFIX here raises that preference, as the README tells users to.
+     */
+    public static final String WIDE_TEMPLATES = "cflow.max_template_fields:100";
+
     private static final Pattern ENTERPRISE_TYPE = Pattern.compile("Type (\\d+):");
     private static final String EXPERT_FINDINGS =
             "cflow.unexpected_sequence_number || cflow.no_template_found || _ws.malformed";
@@ -176,19 +183,19 @@ public final class TsharkCapture implements AutoCloseable {
 
     /** Frame numbers matching a display filter, the capture decoded as IPFIX. */
     public List<Integer> frames(String displayFilter) {
-        String out = Tools.run(List.of("tshark", "-r", pcap.toString(), "-d", decodeAs(), "-Y", displayFilter,
+        String out = Tools.run(List.of("tshark", "-o", WIDE_TEMPLATES, "-r", pcap.toString(), "-d", decodeAs(), "-Y", displayFilter,
                 "-T", "fields", "-e", "frame.number"));
         return out.lines().filter(l -> !l.isBlank()).map(Integer::parseInt).toList();
     }
 
     /** Messages Wireshark's IPFIX expert checks flag: sequence holes, data without template, malformed. */
     public String ipfixProblems() {
-        return Tools.run("tshark", "-r", pcap.toString(), "-d", decodeAs(), "-Y", EXPERT_FINDINGS);
+        return Tools.run("tshark", "-o", WIDE_TEMPLATES, "-r", pcap.toString(), "-d", decodeAs(), "-Y", EXPERT_FINDINGS);
     }
 
     /** {@link #ipfixProblems()} of a capture file made elsewhere (a guest's), for IPFIX to UDP {@code port}. */
     public static String ipfixProblems(Path pcap, int port) {
-        return Tools.run("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-Y", EXPERT_FINDINGS);
+        return Tools.run("tshark", "-o", WIDE_TEMPLATES, "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-Y", EXPERT_FINDINGS);
     }
 
     /** "frame time ip.len ipv6.plen template-ids" per packet to or from the port: for size and timing checks. */
@@ -210,7 +217,7 @@ public final class TsharkCapture implements AutoCloseable {
     }
 
     private List<String> portOnly(String... extra) {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "-d", decodeAs(),
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-o", WIDE_TEMPLATES, "-r", pcap.toString(), "-d", decodeAs(),
                 "-Y", protocol + ".port==" + port));
         cmd.addAll(List.of(extra));
         return cmd;
@@ -252,7 +259,7 @@ public final class TsharkCapture implements AutoCloseable {
 
     /** The "Flow N" elements of the capture's PDML, in capture order. */
     private static List<Element> flows(Path pcap, int port) {
-        String pdml = Tools.run("tshark", "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-T", "pdml");
+        String pdml = Tools.run("tshark", "-o", WIDE_TEMPLATES, "-r", pcap.toString(), "-d", "udp.port==" + port + ",cflow", "-T", "pdml");
         List<Element> flows = new ArrayList<>();
         try {
             Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
@@ -314,7 +321,7 @@ public final class TsharkCapture implements AutoCloseable {
      * addresses as {@link InetAddress#getHostAddress()} writes them.
      */
     public Map<String, long[]> packetsAndBytesByDirection() {
-        String out = Tools.run("tshark", "-r", pcap.toString(), "-Y", "tcp", "-T", "fields", "-E", "separator=;",
+        String out = Tools.run("tshark", "-o", WIDE_TEMPLATES, "-r", pcap.toString(), "-Y", "tcp", "-T", "fields", "-E", "separator=;",
                 "-e", "ip.src", "-e", "ipv6.src", "-e", "tcp.srcport", "-e", "ip.dst", "-e", "ipv6.dst",
                 "-e", "tcp.dstport", "-e", "ip.len", "-e", "ipv6.plen");
         Map<String, long[]> m = new HashMap<>();

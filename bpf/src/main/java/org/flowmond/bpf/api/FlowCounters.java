@@ -2,12 +2,13 @@ package org.flowmond.bpf.api;
 
 /**
  * Counters of one unidirectional flow ({@code struct flow_stats} in flowmon.h), with kernel
- * timestamps already converted to wall-clock time.
+ * timestamps on the scale of the {@link KernelClock} that decoded them: wall-clock nanoseconds
+ * since the epoch, or CLOCK_MONOTONIC nanoseconds for {@link KernelClock#monotonic()}.
  *
  * @param packets        packets seen
  * @param bytes          IP bytes (L3 header + payload)
- * @param firstSeenNanos wall-clock time of the first packet, nanoseconds since the epoch
- * @param lastSeenNanos  wall-clock time of the last packet, nanoseconds since the epoch
+ * @param firstSeenNanos time of the first packet
+ * @param lastSeenNanos  time of the last packet
  * @param tcpFlags       OR of the TCP flag bits seen (FIN 0x01, SYN 0x02, RST 0x04, PSH 0x08,
  *                       ACK 0x10, URG 0x20, ECE 0x40, CWR 0x80, NS 0x100)
  */

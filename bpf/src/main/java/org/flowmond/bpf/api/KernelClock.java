@@ -3,8 +3,11 @@ package org.flowmond.bpf.api;
 import java.time.Instant;
 
 /**
- * Converts kernel timestamps ({@code bpf_ktime_get_ns()}, i.e. CLOCK_MONOTONIC) to wall-clock
- * nanoseconds since the epoch.
+ * The scale of the kernel timestamps ({@code bpf_ktime_get_ns()}, i.e. CLOCK_MONOTONIC) that the
+ * codecs decode: converted to wall-clock nanoseconds since the epoch ({@link #KernelClock()}), or
+ * left as they are ({@link #monotonic()}) for a consumer that keeps its own time on
+ * CLOCK_MONOTONIC and meets the wall clock only at its outputs (the daemon), so that a step of
+ * the wall clock never moves its deadlines.
  *
  * <p>How, exactly: on Linux, HotSpot's {@link System#nanoTime()} reads the same
  * CLOCK_MONOTONIC that {@code bpf_ktime_get_ns()} reads, so the two share an origin. The
@@ -16,14 +19,34 @@ import java.time.Instant;
  */
 public final class KernelClock {
     private static final int SAMPLES = 16;
+    /** False for {@link #monotonic()}: the offset stays 0. */
+    private final boolean toWallClock;
     private volatile long offsetNanos;
 
+    /** A clock that converts kernel times to the wall clock (offset sampled now). */
     public KernelClock() {
+        this(true);
+    }
+
+    private KernelClock(boolean toWallClock) {
+        this.toWallClock = toWallClock;
         resync();
+    }
+
+    /**
+     * A clock that leaves kernel times as they are: {@link #toEpochNanos} is the identity and
+     * {@link #resync()} does nothing, so decoded times stay CLOCK_MONOTONIC nanoseconds, comparable
+     * with {@link #monotonicNow()}.
+     */
+    public static KernelClock monotonic() {
+        return new KernelClock(false);
     }
 
     /** Re-measures the monotonic → wall-clock offset (call it periodically, e.g. once a minute). */
     public void resync() {
+        if (!toWallClock) {
+            return;
+        }
         long best = Long.MAX_VALUE;
         long bestOffset = 0;
         for (int i = 0; i < SAMPLES; i++) {
@@ -40,7 +63,10 @@ public final class KernelClock {
         offsetNanos = bestOffset;
     }
 
-    /** @return wall-clock nanoseconds since the epoch for a {@code bpf_ktime_get_ns()} value */
+    /**
+     * @return wall-clock nanoseconds since the epoch for a {@code bpf_ktime_get_ns()} value; the
+     *         value itself for a {@link #monotonic()} clock
+     */
     public long toEpochNanos(long monotonicNanos) {
         return monotonicNanos + offsetNanos;
     }

@@ -7,7 +7,8 @@ import java.net.InetAddress;
  * the local side: "local" is this host's end of the connection.
  *
  * @param kind            connect, accept, or found at start-up
- * @param timestampNanos  wall-clock time, nanoseconds since the epoch
+ * @param timestampNanos  time of the call on the decoding {@link KernelClock}'s scale: wall-clock
+ *                        nanoseconds since the epoch, or CLOCK_MONOTONIC for {@link KernelClock#monotonic()}
  * @param pid             process id (tgid), never the thread id
  * @param tid             thread id
  * @param uid             real user id

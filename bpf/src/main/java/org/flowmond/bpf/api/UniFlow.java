@@ -11,9 +11,23 @@ package org.flowmond.bpf.api;
  * @param destinationOwner    the local process that receives them, or null when not known
  * @param sourceSocketUnowned whether a packet of this flow left through a local socket the kernel
  *                            knew no owner for (it tells a local sender without owner from a remote one)
+ * @param tcp                 TCP health counters; never null: {@link TcpCounters#NONE} for other protocols
+ *                            or when the TC program runs with TCP health off
  */
 public record UniFlow(FlowKey key, FlowCounters counters, SocketOwner sourceOwner, SocketOwner destinationOwner,
-        boolean sourceSocketUnowned) {
+        boolean sourceSocketUnowned, TcpCounters tcp) {
+
+    public UniFlow {
+        if (tcp == null) {
+            throw new IllegalArgumentException("tcp is never null: use TcpCounters.NONE");
+        }
+    }
+
+    /** A flow without TCP health counters. */
+    public UniFlow(FlowKey key, FlowCounters counters, SocketOwner sourceOwner, SocketOwner destinationOwner,
+            boolean sourceSocketUnowned) {
+        this(key, counters, sourceOwner, destinationOwner, sourceSocketUnowned, TcpCounters.NONE);
+    }
 
     /** A flow whose owners, if missing, were missing because no local socket sent its packets. */
     public UniFlow(FlowKey key, FlowCounters counters, SocketOwner sourceOwner, SocketOwner destinationOwner) {

@@ -214,6 +214,17 @@ public final class BpfMap {
         return MapBatchReader.forEachChunk(this, false, sink);
     }
 
+    /**
+     * Removes every entry, handing them over in chunks (up to 256 entries each) as they were when
+     * removed ({@code bpf_map_lookup_and_delete_batch}: each entry read and deleted in one step, so no
+     * increment between the two is lost). Returns false, having removed nothing, where the kernel
+     * has no batch operations for this map type (before Linux 5.6). An entry inserted meanwhile
+     * into a part of the map already passed stays in the map.
+     */
+    public boolean removeEachChunk(java.util.function.Consumer<MapEntries> sink) {
+        return MapBatchReader.removeEachChunk(this, sink);
+    }
+
     @Override
     public String toString() {
         return "BpfMap[" + name + ", type " + type + ", key " + keySize + ", value " + valueSize + "]";

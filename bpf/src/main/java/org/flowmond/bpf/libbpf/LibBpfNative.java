@@ -170,6 +170,10 @@ public interface LibBpfNative {
     int bpf_map_lookup_batch(int fd, Pointer inBatch, Pointer outBatch, Pointer keys, Pointer values,
             Pointer count, MapBatchOpts opts);
 
+    // C: int bpf_map_lookup_and_delete_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, __u32 *count, const struct bpf_map_batch_opts *opts);
+    int bpf_map_lookup_and_delete_batch(int fd, Pointer inBatch, Pointer outBatch, Pointer keys, Pointer values,
+            Pointer count, MapBatchOpts opts);
+
     // ------------------------------------------------------------------ bpf_prog (fd, syscall wrapper: feature probes)
 
     // C: int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license,

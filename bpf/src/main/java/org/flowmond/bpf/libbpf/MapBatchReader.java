@@ -19,7 +19,7 @@ final class MapBatchReader {
 
     /** Feeds every entry, chunk by chunk, to {@code sink}; returns whether the batch syscall was used. */
     static boolean forEachChunk(BpfMap map, boolean oneByOne, Consumer<MapEntries> sink) {
-        if (!oneByOne && batched(map, sink)) {
+        if (!oneByOne && batched(map, false, sink)) {
             return true;
         }
         oneByOne(map, sink);
@@ -32,8 +32,21 @@ final class MapBatchReader {
         return acc.result(batched);
     }
 
-    /** False (nothing fed) when the kernel has no batch lookup for this map (EINVAL on old kernels, ENOTSUPP per type). */
-    private static boolean batched(BpfMap map, Consumer<MapEntries> sink) {
+    /**
+     * Removes every entry, handing each chunk to {@code sink} as it was when removed: one
+     * {@code bpf_map_lookup_and_delete_batch} per chunk, each entry copied and deleted under its
+     * bucket's lock. False, with nothing removed, when the kernel has no batch for this map
+     * (before 5.6, or a map type without it).
+     */
+    static boolean removeEachChunk(BpfMap map, Consumer<MapEntries> sink) {
+        return batched(map, true, sink);
+    }
+
+    /**
+     * False (nothing fed) when the kernel has no batch lookup (or lookup-and-delete, {@code deleting})
+     * for this map (EINVAL on old kernels, ENOTSUPP per type).
+     */
+    private static boolean batched(BpfMap map, boolean deleting, Consumer<MapEntries> sink) {
         int fd = map.fd();
         int ks = map.keySize();
         int vs = map.valueBufferSize();
@@ -48,7 +61,9 @@ final class MapBatchReader {
         boolean first = true;
         while (true) {
             count.putInt(0, chunk);
-            int rc = Native.LIBBPF.bpf_map_lookup_batch(fd, first ? null : in, out, keys, values, count, opts);
+            int rc = deleting
+                    ? Native.LIBBPF.bpf_map_lookup_and_delete_batch(fd, first ? null : in, out, keys, values, count, opts)
+                    : Native.LIBBPF.bpf_map_lookup_batch(fd, first ? null : in, out, keys, values, count, opts);
             int n = count.getInt(0);
             if (rc < 0 && rc != -Errno.ENOENT) {
                 if (rc == -Errno.ENOSPC && n == 0) {
@@ -61,7 +76,7 @@ final class MapBatchReader {
                 if (first && (rc == -Errno.EINVAL || rc == -Errno.ENOTSUPP || rc == -Errno.EOPNOTSUPP)) {
                     return false;
                 }
-                Checked.rc(rc, "bpf_map_lookup_batch", map.name());
+                Checked.rc(rc, deleting ? "bpf_map_lookup_and_delete_batch" : "bpf_map_lookup_batch", map.name());
             }
             if (n > 0) {
                 byte[] k = new byte[n * ks];

@@ -6,12 +6,12 @@ import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
 
 /**
- * {@code struct flow_overflow_event} of flowmon.h (264 bytes): a packet the flow map had no room
+ * {@code struct flow_overflow_event} of flowmon.h (352 bytes): a packet the flow map had no room
  * for, as a {@link UniFlow} of that packet alone (a GSO packet: its gso_segs wire packets), plus
  * the errno of the failed insert.
  */
 public final class FlowOverflowCodec {
-    public static final int SIZE = 264;
+    public static final int SIZE = 352;
     private static final int KEY = 0;
     private static final int ERROR = 48;
     private static final int STATS = 56;

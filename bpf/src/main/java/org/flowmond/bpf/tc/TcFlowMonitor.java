@@ -2,15 +2,12 @@ package org.flowmond.bpf.tc;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.RandomAccess;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -36,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * counters out of the kernel as {@link UniFlow}s.
  *
  * <p>Life: {@link #open} (sizes the flow map, loads, chooses the attach path, starts the overflow
- * reader) → {@link #attach} per interface → periodic {@link #scan} and {@link #remove} of expired
+ * reader) → {@link #attach} per interface → periodic {@link #scan(Consumer)} and {@link #remove} of expired
  * flows → {@link #close}.
  *
  * <p>Attach paths ({@link TcAttachMode}): on kernels with TCX (6.6+) a TCX link at the head of the
@@ -79,6 +76,7 @@ public final class TcFlowMonitor implements AutoCloseable {
     private final Map<Long, BpfObject> namespaceInstances = new HashMap<>();
     private final long ownNetns;
     private final boolean ownersEnabled;
+    private final boolean tcpHealth;
     private final LossLog lossLog = new LossLog();
     private volatile boolean closing;
 
@@ -94,6 +92,7 @@ public final class TcFlowMonitor implements AutoCloseable {
         this.pollMillis = options.overflowPollMillis();
         this.attachPath = attachPath(options.attachMode());
         this.tcPriority = options.tcPriority();
+        this.tcpHealth = options.tcpHealth();
         this.overflowRing = RingBuffer.open(object.map("flow_overflow"), sample -> deliver(sample, overflowSink));
         this.overflowReader = new Thread(this::readOverflow, "flowmond-tc-overflow");
         this.overflowReader.setDaemon(true);
@@ -129,6 +128,7 @@ public final class TcFlowMonitor implements AutoCloseable {
                 }
             }
             object.setGlobalU32("netns_ino", (int) ownNetns);
+            object.setGlobalBool("tcp_health_enabled", options.tcpHealth());
             object.map("flows").setMaxEntries(options.maxFlows());
             object.map("flow_overflow").setMaxEntries(options.overflowRingBytes());
             object.load();
@@ -247,6 +247,7 @@ public final class TcFlowMonitor implements AutoCloseable {
             }
             instance.setGlobalBool("owners_enabled", ownersEnabled);
             instance.setGlobalU32("netns_ino", (int) netns);
+            instance.setGlobalBool("tcp_health_enabled", tcpHealth);
             instance.load();
         } catch (RuntimeException e) {
             instance.close();
@@ -272,77 +273,69 @@ public final class TcFlowMonitor implements AutoCloseable {
     }
 
     /**
-     * Every flow in the kernel map now, with counters since it was inserted (read in batches where
-     * the kernel supports it). Flows keep counting while this runs: a snapshot, not a cut.
+     * Hands every flow in the kernel map now to {@code sink}, with counters since it was inserted,
+     * chunk by chunk as the map is read (in batches of 256 where the kernel supports it), and
+     * returns how many. Flows keep counting while this runs: a snapshot, not a cut.
      *
-     * <p>The entries stay in the kernel's compact form (240 bytes each), in the chunks the batched
-     * read returned them in, and each {@code get} decodes one into a new {@link UniFlow}. At
-     * 1,000,000 flows, decoding them all up front held 120 MB of objects for the whole merge of the
-     * scan, and gathering the chunks into one pair of growing arrays peaked at three copies (250 MB):
-     * with -Xmx512m that was an OutOfMemoryError. Read the list on one thread (it shares address
-     * objects through a cache of its own).
+     * <p>Only the chunk being decoded is held (about 90 kB); each entry becomes a {@link UniFlow}
+     * just before {@code sink} takes it. Holding a whole read of a 1,000,000-entry map at once
+     * (344 bytes per entry) cost 344 MB until the merge of it was done: with -Xmx512m an
+     * OutOfMemoryError at about 640,000 flows. Call on one thread (the decoder shares address
+     * objects through a cache of its own); an exception of {@code sink} ends the scan.
      */
-    public List<UniFlow> scan() {
+    public int scan(Consumer<UniFlow> sink) {
         requireOpen();
-        List<MapEntries> chunks = new ArrayList<>();
-        flows.forEachChunk(chunks::add);
-        return new ScanEntries(chunks, clock);
+        ChunkDecoder decoder = new ChunkDecoder(clock, sink);
+        flows.forEachChunk(decoder);
+        return decoder.entries();
     }
 
-    /** One read of the flow map, as the chunks it came in, decoded on access. */
-    static final class ScanEntries extends AbstractList<UniFlow> implements RandomAccess {
-        private final MapEntries[] chunks;
-        /** starts[c] = index of chunk c's first entry; starts[chunks.length] = size. */
-        private final int[] starts;
+    /**
+     * Removes every flow from the kernel map, handing each to {@code sink} as it was when removed
+     * (its final counters and owners), chunk by chunk as in {@link #scan(Consumer)}: one syscall per
+     * 256 entries instead of one per flow ({@code BPF_MAP_LOOKUP_AND_DELETE_BATCH}; each entry read and
+     * deleted in one step, so no increment between the two is lost). Returns false, having removed
+     * nothing, where the kernel lacks the batch operation (before Linux 5.6): then {@link #removeFlow}
+     * one by one. For shutdown, when every flow ends at once. Call on the scanning thread.
+     */
+    public boolean removeAll(Consumer<UniFlow> sink) {
+        requireOpen();
+        return flows.removeEachChunk(new ChunkDecoder(clock, sink));
+    }
+
+    /** Every flow in the kernel map now, as one list: for small maps (tests, tools); see {@link #scan(Consumer)}. */
+    public List<UniFlow> scan() {
+        List<UniFlow> all = new ArrayList<>();
+        scan(all::add);
+        return all;
+    }
+
+    /** Decodes each chunk of one read of the flow map into {@link UniFlow}s, entry by entry, as it arrives. */
+    static final class ChunkDecoder implements Consumer<MapEntries> {
         private final KernelClock clock;
+        private final Consumer<UniFlow> sink;
         private final AddressCache addresses = new AddressCache();
-        private ByteBuffer keys;
-        private ByteBuffer values;
-        private int current = -1; // the chunk whose buffers are open: gets are mostly in order
+        private int entries;
 
-        ScanEntries(List<MapEntries> chunks, KernelClock clock) {
-            this.chunks = chunks.toArray(new MapEntries[0]);
-            this.starts = new int[this.chunks.length + 1];
-            for (int c = 0; c < this.chunks.length; c++) {
-                starts[c + 1] = starts[c] + this.chunks[c].count();
-            }
+        ChunkDecoder(KernelClock clock, Consumer<UniFlow> sink) {
             this.clock = clock;
+            this.sink = sink;
         }
 
         @Override
-        public UniFlow get(int index) {
-            Objects.checkIndex(index, size());
-            int c = chunkOf(index);
-            if (c != current) {
-                keys = ByteBuffer.wrap(chunks[c].keys()).order(ByteOrder.LITTLE_ENDIAN);
-                values = ByteBuffer.wrap(chunks[c].values()).order(ByteOrder.LITTLE_ENDIAN);
-                current = c;
+        public void accept(MapEntries chunk) {
+            ByteBuffer keys = ByteBuffer.wrap(chunk.keys()).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer values = ByteBuffer.wrap(chunk.values()).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < chunk.count(); i++) {
+                FlowKey key = FlowKeyCodec.decode(keys, i * chunk.keySize(), addresses);
+                sink.accept(FlowStatsCodec.decodeFlow(key, values, i * chunk.valueSize(), clock));
+                entries++;
             }
-            int i = index - starts[c];
-            return FlowStatsCodec.decodeFlow(FlowKeyCodec.decode(keys, i * chunks[c].keySize(), addresses),
-                    values, i * chunks[c].valueSize(), clock);
         }
 
-        private int chunkOf(int index) {
-            if (current >= 0 && index >= starts[current] && index < starts[current + 1]) {
-                return current;
-            }
-            if (current + 1 < chunks.length && index >= starts[current + 1] && index < starts[current + 2]) {
-                return current + 1;
-            }
-            int c = java.util.Arrays.binarySearch(starts, index);
-            if (c < 0) {
-                return -c - 2; // insertion point - 1: the chunk that starts before index
-            }
-            while (c + 1 < starts.length && starts[c + 1] == index) {
-                c++; // empty chunks share a start: take the last, the one that holds index
-            }
-            return c;
-        }
-
-        @Override
-        public int size() {
-            return starts[chunks.length];
+        /** Entries decoded and handed over so far. */
+        int entries() {
+            return entries;
         }
     }
 

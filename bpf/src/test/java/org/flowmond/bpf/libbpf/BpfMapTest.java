@@ -114,6 +114,27 @@ class BpfMapTest {
     }
 
     @Test
+    void removeEachChunkHandsOverEveryEntryOnceAndEmptiesTheMap() {
+        BpfMap kv = obj.map("kv");
+        Map<Integer, Long> expected = new HashMap<>();
+        for (int i = 0; i < 1500; i++) { // more than one chunk of 256
+            kv.update(LittleEndian.u32(i), LittleEndian.u64(i * 5L), BpfMap.BPF_NOEXIST);
+            expected.put(i, i * 5L);
+        }
+        java.util.List<MapEntries> chunks = new java.util.ArrayList<>();
+        assertTrue(kv.removeEachChunk(chunks::add), "kernel 6.18 has batch lookup-and-delete for hash maps");
+        Map<Integer, Long> removed = new HashMap<>();
+        for (MapEntries c : chunks) {
+            assertTrue(c.count() <= 256);
+            removed.putAll(asMap(c));
+        }
+        assertEquals(1500, chunks.stream().mapToInt(MapEntries::count).sum(), "each entry once");
+        assertEquals(expected, removed);
+        assertEquals(0, kv.readAll().count(), "nothing left");
+        assertTrue(kv.removeEachChunk(c -> { throw new AssertionError("an empty map hands nothing over"); }));
+    }
+
+    @Test
     void readAllOfPerCpuMapsAndArraysHasEveryCpuAndIndex() {
         BpfMap pcpu = obj.map("pcpu_kv");
         int cpus = BpfMap.possibleCpus();

@@ -107,6 +107,14 @@ class TcCountingTest {
             assertEquals(Optional.of(c), m.remove(tcp4.key()), "remove returns the final counters");
             assertEquals(Optional.empty(), m.remove(tcp4.key()), "and the flow is gone");
 
+            // Shutdown: the rest of the map read and deleted in chunks, each entry as it was at removal.
+            List<UniFlow> removed = new ArrayList<>();
+            assertTrue(m.removeAll(removed::add), "this kernel has BPF_MAP_LOOKUP_AND_DELETE_BATCH (5.6+)");
+            List<UniFlow> rest = new ArrayList<>(scanned);
+            rest.remove(tcp4);
+            assertEquals(counts(rest, dev.ifindex(), ours), counts(removed, dev.ifindex(), ours));
+            assertEquals(Map.of(), counts(m.scan(), dev.ifindex(), ours), "none of them is left in the map");
+
             TcStatistics s = m.statistics();
             assertEquals(0, s.insertFailures() + s.overflowLost() + s.truncated() + s.extHeaderLimit(), s.toString());
         }
@@ -163,9 +171,9 @@ class TcCountingTest {
             assertTrue(expected.size() >= 1000, "the capture saw the 1,000 flows: " + expected.size());
             assertEquals(expected, total, "map + overflow ring = capture, flow by flow");
 
-            TcStatistics s = m.statistics();
-            assertEquals(delivered.size(), s.mapFull(), "one overflow record per failed insert (E2BIG)");
-            assertEquals(delivered.size(), s.overflowDelivered());
+            TcStatistics s = settledOverflow(m, overflow);
+            assertEquals(overflow.size(), s.mapFull(), "one overflow record per failed insert (E2BIG)");
+            assertEquals(overflow.size(), s.overflowDelivered());
             assertEquals(0, s.mapNoMem() + s.mapOtherError() + s.overflowLost() + s.overflowFailures(), s.toString());
             assertTrue(s.mapFull() >= 1000 - 64, "failures counted: " + s);
         }
@@ -211,6 +219,21 @@ class TcCountingTest {
     }
 
     /** Waits until two scans 200 ms apart count the same packets (the last ACKs are in). */
+    /**
+     * The statistics once every failed insert's overflow record has been taken from the ring. A
+     * stray packet of the veth (IPv6 neighbour discovery, MLD) may still fail an insert after the
+     * test's traffic: its record is then in the ring, not yet delivered, when the counters are read.
+     */
+    private static TcStatistics settledOverflow(TcFlowMonitor m, List<UniFlow> delivered) throws InterruptedException {
+        TcStatistics s = m.statistics();
+        for (int i = 0; i < 20 && s.mapFull() != delivered.size(); i++) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            m.drainOverflow();
+            s = m.statistics();
+        }
+        return s;
+    }
+
     private static void waitUntilQuiet(TcFlowMonitor m) throws InterruptedException {
         long previous = -1;
         for (int i = 0; i < 100; i++) {

@@ -16,6 +16,7 @@ import org.flowmond.bpf.api.TcHooks;
  * @param filter     {@code flowmon.filter.*}
  * @param flows      {@code flowmon.flows.*}
  * @param attribution {@code flowmon.attribution.*}
+ * @param tcpHealth  {@code flowmon.tcp-health.*}
  * @param export     {@code flowmon.export.*}
  * @param outputs    {@code flowmon.outputs.*}
  * @param stats      {@code flowmon.stats.*}
@@ -25,6 +26,7 @@ import org.flowmond.bpf.api.TcHooks;
 public record Settings(InterfaceSelection interfaces, NamespaceSelection namespaces, TcHooks directions,
                        ProbeSettings probes,
                        FilterSettings filter, FlowSettings flows, AttributionSettings attribution,
+                       TcpHealthSettings tcpHealth,
                        ExportSettings export, OutputSettings outputs, StatsSettings stats,
                        MetricsSettings metrics, IdentitySettings identity) {
 
@@ -36,6 +38,7 @@ public record Settings(InterfaceSelection interfaces, NamespaceSelection namespa
         Objects.requireNonNull(filter, "filter");
         Objects.requireNonNull(flows, "flows");
         Objects.requireNonNull(attribution, "attribution");
+        Objects.requireNonNull(tcpHealth, "tcpHealth");
         Objects.requireNonNull(export, "export");
         Objects.requireNonNull(outputs, "outputs");
         Objects.requireNonNull(stats, "stats");

@@ -119,6 +119,7 @@ public final class SettingsLoader {
                 filter(in),
                 flows(in),
                 new AttributionSettings(in.bool(ROOT + ".attribution.proc-scan-at-start")),
+                new TcpHealthSettings(in.bool(ROOT + ".tcp-health.enabled")),
                 export(in, identity),
                 outputs(in),
                 new StatsSettings(in.duration(ROOT + ".stats.interval", Duration.ofSeconds(1), Duration.ofDays(1))),

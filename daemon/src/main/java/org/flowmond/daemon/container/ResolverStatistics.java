@@ -1,7 +1,5 @@
 package org.flowmond.daemon.container;
 
-import java.util.Map;
-
 /**
  * Counters of a {@link ContainerResolver} since it started.
  *
@@ -18,19 +16,4 @@ import java.util.Map;
  */
 public record ResolverStatistics(long hits, long misses, long evictions, long scans, long truncatedScans,
                                  long failedScans, long unresolved, int cached) {
-
-    /** The keys under which the daemon's statistics carry these counters (metrics.StatisticNames maps them). */
-    public static final String PREFIX = "containers.";
-
-    /** Puts every counter into the daemon's statistics map. */
-    public void putInto(Map<String, Long> m) {
-        m.put(PREFIX + "cache-hits", hits);
-        m.put(PREFIX + "cache-misses", misses);
-        m.put(PREFIX + "cache-evictions", evictions);
-        m.put(PREFIX + "cache-entries", (long) cached);
-        m.put(PREFIX + "cgroup-walks", scans);
-        m.put(PREFIX + "cgroup-walks-truncated", truncatedScans);
-        m.put(PREFIX + "cgroup-walks-failed", failedScans);
-        m.put(PREFIX + "unresolved", unresolved);
-    }
 }

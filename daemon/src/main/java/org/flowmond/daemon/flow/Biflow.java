@@ -3,8 +3,12 @@ package org.flowmond.daemon.flow;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 
-/** The mutable state of one connection in {@link BiflowTable}. Single-threaded. */
-final class Biflow {
+/**
+ * The mutable state of one connection in {@link BiflowTable}. Its deadline ticket is null until
+ * its first reading is applied (the deadline is known only then: one ticket, not two).
+ * Single-threaded.
+ */
+final class Biflow extends Expiry.Scheduled {
 
     /** One direction of travel (low → high or high → low) and what has been counted of it. */
     static final class Travel {
@@ -17,11 +21,24 @@ final class Biflow {
         long lastSeen;
         long exportedPackets;
         long exportedBytes;
+        /** TCP health of this direction; null until a reading of the counting hook carries TCP counters. */
+        TcpTrack tcp;
         /**
-         * While a scan is choosing {@link #counting} for a direction seen for the first time: the
-         * scan index of the earliest observation so far; -1 otherwise. (Fits the object's padding.)
+         * The number of the scan that chose {@link #counting} from the first reading of an empty
+         * direction; while that scan lasts an earlier observation of its own may still replace
+         * the choice (see BiflowTable). 0: not chosen by a scan. (Fits the object's padding.)
          */
-        int candidateIndex = -1;
+        int chosenInScan;
+
+        /** Forgets what was counted (a direction whose counting hook a scan replaced; nothing was exported of it). */
+        void reset() {
+            packets = 0;
+            bytes = 0;
+            tcpFlags = 0;
+            firstSeen = Long.MAX_VALUE;
+            lastSeen = 0;
+            tcp = null;
+        }
 
         void add(long p, long b, FlowCounters c) {
             packets += p;
@@ -64,17 +81,15 @@ final class Biflow {
     boolean lowSocketUnowned;
     boolean highSocketUnowned;
 
+    /** What of this connection's health was added to its client's connect syscall flow (Owners.addToConnect). */
+    boolean handshakeAdded;
+    long retransmissionsAdded;
+
     final long createdNanos;
     long lastExportNanos;
     long previousRecordEnd;
     int exports;
     long endDetectedNanos = -1;
-    /** Exported for the last time and removed from the table; late readings of it are stale. */
-    boolean ended;
-    /** Created by the scan (or overflow record) being applied now; cleared when it is done with. */
-    boolean justCreated;
-    /** Null until the first reading is applied (the deadline is known only then: one ticket, not two). */
-    DeadlineQueue.Ticket<Biflow> ticket;
 
     Biflow(BiflowKey key, long now) {
         this.key = key;

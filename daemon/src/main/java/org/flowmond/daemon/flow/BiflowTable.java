@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.TcpCounters;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.daemon.config.FlowSettings;
 import org.flowmond.ipfix.FlowEndReason;
@@ -29,31 +29,34 @@ import org.flowmond.ipfix.FlowEndReason;
  * difference is added, so no increment between the last scan and the removal is lost. An entry
  * that went backwards was recreated by the kernel: its whole value is new.
  *
+ * <p><b>Capacity.</b> A scan is merged whole first (new flows may take the table above
+ * {@code max-flows} for that time), then the oldest-idle flows are exported with reason lack of
+ * resources, down to {@code max-flows}. So no flow ends in the middle of a merge, and no reading
+ * of the scan can belong to a flow whose entries were already read and deleted.
+ *
  * <p>Single-threaded: owned by {@link FlowTable}.
  */
-final class BiflowTable {
+final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
 
+    /** Insertion order, moved by {@link #touch}: the head is the oldest-idle flow. */
     private final LinkedHashMap<BiflowKey, Biflow> flows = new LinkedHashMap<>();
-    private final DeadlineQueue<Biflow> deadlines = new DeadlineQueue<>();
-    /** Whether {@code k}'s entry was read and deleted earlier in this scan (almost never: checked cheaply). */
-    private boolean deletedInThisScan(FlowKey k) {
-        return !deletedDuringScan.isEmpty() && deletedDuringScan.contains(k);
-    }
-
-    /** Kernel entries deleted by evictions during the scan being merged (only then: see finish). */
-    private final java.util.Set<FlowKey> deletedDuringScan = new java.util.HashSet<>();
-    private boolean scanning;
+    private final Expiry<Biflow, Exporter> expiry;
     private final KernelFlowMap kernel;
     private final Owners owners;
     private final FlowStats stats;
     private FlowSettings params;
-    /** The params' durations in nanoseconds, computed once (deadline() runs for every changed flow of every scan). */
-    private long idleNanos;
-    private long activeNanos;
-    private long lingerNanos;
+    /** Scans begun so far: the number of the one being merged (see {@link Biflow.Travel#chosenInScan}). */
+    private int scanNumber;
+    private long scanNow;
+    /**
+     * The biflows whose readings in the scan being merged changed something, in order (a flow
+     * once per run of its readings: a few MB for a scan of 1,000,000 new flows); null between scans.
+     */
+    private List<Biflow> changedInScan;
 
     BiflowTable(FlowSettings params, KernelFlowMap kernel, Owners owners, FlowStats stats) {
-        useParams(params);
+        this.params = params;
+        this.expiry = new Expiry<>(params, this);
         this.kernel = kernel;
         this.owners = owners;
         this.stats = stats;
@@ -69,79 +72,63 @@ final class BiflowTable {
 
     /** Tickets in the deadline queue, live and cancelled (tests: about one per flow, not more). */
     int scheduledDeadlines() {
-        return deadlines.size();
+        return expiry.size();
     }
 
-    /** One full read of the kernel map (cumulative counters and the owners stamped on each entry). */
-    void onScan(List<UniFlow> scan, long now, Exporter out) {
-        deletedDuringScan.clear();
-        scanning = true;
-        try {
-            mergeScan(scan, now, out);
-        } finally {
-            scanning = false;
-            deletedDuringScan.clear();
+    /**
+     * Starts merging one full read of the kernel map (cumulative counters and the owners stamped
+     * on each entry): its entries come one by one to {@link #mergeReading} as the map is read,
+     * then {@link #endScan} decides, schedules and brings the table back to its capacity.
+     */
+    void beginScan(long now) {
+        if (changedInScan != null) {
+            throw new IllegalStateException("a scan is being merged already");
+        }
+        scanNumber++;
+        scanNow = now;
+        changedInScan = new ArrayList<>();
+    }
+
+    /**
+     * Applies one reading of the scan at once; nothing of it is kept but its effect on its biflow.
+     * A direction with no counting hook yet has counted nothing (an overflow packet sets one when
+     * it adds), so its first reading of the scan is applied as counting right away. If a later
+     * entry of the same scan turns out to be an earlier observation of that direction, the
+     * direction is emptied and counts that entry instead; the replaced entry stays tracked with
+     * its reading, as every other hook's entry does, and is deleted with the flow.
+     */
+    void mergeReading(UniFlow u) {
+        Biflow b = getOrCreate(BiflowKey.of(u.key()), scanNow);
+        Biflow.Travel t = b.travel(u.key());
+        if (t.counting == null) {
+            t.counting = ObservationPoint.of(u.key());
+            t.chosenInScan = scanNumber;
+        } else if (t.chosenInScan == scanNumber && observedEarlier(u, t)) {
+            t.reset();
+            t.counting = ObservationPoint.of(u.key());
+            stats.redundantObservations.incrementAndGet(); // the replaced entry, now tracked without counting
+        }
+        if (applyReading(b, u) && (changedInScan.isEmpty() || changedInScan.get(changedInScan.size() - 1) != b)) {
+            changedInScan.add(b);
         }
     }
 
     /**
-     * One pass over the scan by index, and a second one only for the entries of directions seen for
-     * the first time. The scan may decode entries on access (the TC loader's does), so nothing of an
-     * entry is kept between the passes but its biflow: keeping a million decoded readings alive cost
-     * 120 MB. A reading of a direction whose counting hook is known is applied at once (in a full
-     * table, nearly all of them: one decode per entry). A new direction gets its counting hook
-     * first: the earliest observation among this scan's entries of it, found by keeping the index of
-     * the best so far in the direction itself (re-read on a rival, which is rare) rather than a map
-     * of every new direction to its reading (150 MB for a scan of 1,000,000 new flows, an
-     * OutOfMemoryError at -Xmx512m); its readings are applied in the second pass.
+     * After the last reading of the scan: the initiator and end decisions and the deadlines of the
+     * flows it changed (they see both directions of the scan), then the oldest-idle flows go down
+     * to the capacity. Most flows of a large table are idle between two scans: not re-examined.
      */
-    private void mergeScan(List<UniFlow> scan, long now, Exporter out) {
-        int n = scan.size();
-        List<Biflow> owners = new ArrayList<>(n);
-        java.util.BitSet deferred = new java.util.BitSet(n);
-        java.util.BitSet changed = new java.util.BitSet(n);
-        for (int i = 0; i < n; i++) {
-            UniFlow u = scan.get(i);
-            if (deletedInThisScan(u.key())) {
-                owners.add(null); // its flow was evicted earlier in this scan: entry read and deleted, reading stale
-                continue;
-            }
-            Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out);
-            owners.add(b);
-            Biflow.Travel t = b.travel(u.key());
-            if (t.counting != null && t.candidateIndex < 0) {
-                if (applyReading(b, u)) {
-                    changed.set(i);
-                }
-                continue;
-            }
-            deferred.set(i);
-            if (t.counting == null) {
-                t.counting = ObservationPoint.of(u.key());
-                t.candidateIndex = i;
-            } else if (earlierObservation(scan.get(t.candidateIndex), u) == u) {
-                t.counting = ObservationPoint.of(u.key());
-                t.candidateIndex = i;
-            }
-        }
-        for (int i = deferred.nextSetBit(0); i >= 0; i = deferred.nextSetBit(i + 1)) {
-            Biflow b = owners.get(i);
-            if (b.ended) {
-                continue;
-            }
-            UniFlow u = scan.get(i);
-            b.travel(u.key()).candidateIndex = -1; // decided for good
-            // A flow evicted during this scan had its entries read and deleted: this reading is stale.
-            if (!deletedInThisScan(u.key()) && applyReading(b, u)) {
-                changed.set(i);
-            }
-        }
-        // Most flows of a large table are idle between two scans: nothing to decide or reschedule.
-        for (int i = 0; i < n; i++) {
-            Biflow b = owners.get(i);
-            if (b != null && !b.ended && (changed.get(i) || b.ticket == null)) {
-                afterUpdate(b, now);
-            }
+    void endScan(Exporter out) {
+        decideScanChanges();
+        evictOverCapacity(out);
+    }
+
+    /** Ends the scan being merged: the initiator, end and deadline of each flow it changed. */
+    private void decideScanChanges() {
+        List<Biflow> changed = changedInScan;
+        changedInScan = null;
+        for (Biflow b : changed) { // every flow this scan created is here: its first reading changed it
+            afterUpdate(b, scanNow);
         }
     }
 
@@ -150,7 +137,11 @@ final class BiflowTable {
      * to the counting hook of their direction.
      */
     void onOverflow(UniFlow u, long now, Exporter out) {
-        Biflow b = getOrCreate(BiflowKey.of(u.key()), now, out);
+        BiflowKey key = BiflowKey.of(u.key());
+        if (!flows.containsKey(key) && flows.size() >= params.maxFlows()) {
+            evictOldestIdle(out); // outside a scan: make room at once
+        }
+        Biflow b = getOrCreate(key, now);
         Biflow.Travel t = b.travel(u.key());
         owners.observe(b, u, t == b.lowToHigh);
         ObservationPoint p = ObservationPoint.of(u.key());
@@ -169,43 +160,84 @@ final class BiflowTable {
 
     /** Exports what is due: ended (after linger), idle, and active flows. */
     void expire(long now, Exporter out) {
-        DeadlineQueue.Ticket<Biflow> t;
-        while ((t = deadlines.pollDue(now)) != null) {
-            Biflow b = t.item;
-            if (b.endDetectedNanos >= 0 && b.endDetectedNanos + lingerNanos <= now) {
-                finish(b, FlowEndReason.END_OF_FLOW, out);
-            } else if (b.lastActivity() + idleNanos <= now) {
-                finish(b, FlowEndReason.IDLE_TIMEOUT, out);
-            } else if (b.lastExportNanos + activeNanos <= now) {
-                out.export(b, FlowEndReason.ACTIVE_TIMEOUT);
-                b.lastExportNanos = now;
-                b.ticket = deadlines.schedule(b, deadline(b));
-            } else {
-                b.ticket = deadlines.schedule(b, deadline(b));
+        expiry.expire(now, out);
+    }
+
+    @Override
+    public long lastActivity(Biflow b) {
+        return b.lastActivity();
+    }
+
+    @Override
+    public long lastExport(Biflow b) {
+        return b.lastExportNanos;
+    }
+
+    @Override
+    public long endDetected(Biflow b) {
+        return b.endDetectedNanos;
+    }
+
+    @Override
+    public void end(Biflow b, FlowEndReason reason, Exporter out) {
+        finish(b, reason, out);
+    }
+
+    @Override
+    public void exportActive(Biflow b, long now, Exporter out) {
+        out.export(b, FlowEndReason.ACTIVE_TIMEOUT);
+        b.lastExportNanos = now;
+    }
+
+    /**
+     * Ends every flow (shutdown): final kernel readings, reason forced end. The whole kernel map is
+     * read and deleted at once where the kernel can ({@link KernelFlowMap#removeAll}) and merged as a
+     * last scan, its flows unknown to the table included (their entries are gone from the map too);
+     * then every flow is exported without a syscall of its own. Otherwise each flow's entries are
+     * read and deleted one by one.
+     */
+    void flushAll(long now, Exporter out) {
+        if (!removeAllFromKernel(now)) {
+            for (Biflow b : new ArrayList<>(flows.values())) {
+                finish(b, FlowEndReason.FORCED_END, out);
             }
+            expiry.clear();
+            return;
+        }
+        // Each flow leaves the table (and the deadline queue, first) before its export: at 1,000,000
+        // flows in a 512 MB heap the records are made in the room the flows leave.
+        expiry.clear();
+        for (Iterator<Biflow> it = flows.values().iterator(); it.hasNext(); ) {
+            Biflow b = it.next();
+            it.remove();
+            stats.biflowsActive.set(flows.size());
+            out.export(b, FlowEndReason.FORCED_END);
         }
     }
 
-    /** Ends every flow (shutdown): final kernel readings, reason forced end. */
-    void flushAll(Exporter out) {
-        for (Biflow b : new ArrayList<>(flows.values())) {
-            finish(b, FlowEndReason.FORCED_END, out);
+    /**
+     * Removes every kernel entry, merging each removal's reading as a scan does (the initiator
+     * decided by its first packets); true if the map is empty of them now, so no flow needs a
+     * reading of its own. Readings handed over before a failure part way are merged all the same.
+     */
+    private boolean removeAllFromKernel(long now) {
+        beginScan(now);
+        boolean removed;
+        try {
+            removed = kernel.removeAll(this::mergeReading);
+        } finally {
+            decideScanChanges();
         }
-        deadlines.clear();
+        return removed;
     }
 
+    /** New timeouts apply to every flow now; a smaller {@code max-flows} at the next scan or overflow record. */
     void setParams(FlowSettings p) {
-        useParams(p);
-        for (Biflow b : flows.values()) {
-            reschedule(b);
-        }
-    }
-
-    private void useParams(FlowSettings p) {
         this.params = p;
-        this.idleNanos = p.idleNanos();
-        this.activeNanos = p.activeNanos();
-        this.lingerNanos = p.lingerNanos();
+        expiry.useTimeouts(p);
+        for (Biflow b : flows.values()) {
+            expiry.schedule(b);
+        }
     }
 
     /** Exports one biflow's counters since its last export; the table decides whether it may. */
@@ -214,36 +246,48 @@ final class BiflowTable {
         void export(Biflow b, FlowEndReason reason);
     }
 
-    private Biflow getOrCreate(BiflowKey key, long now, Exporter out) {
+    /** Exports the oldest-idle flows (lack of resources) until the table holds at most {@code max-flows}. */
+    private void evictOverCapacity(Exporter out) {
+        while (flows.size() > params.maxFlows()) {
+            evictOldestIdle(out);
+        }
+    }
+
+    private void evictOldestIdle(Exporter out) {
+        finish(flows.values().iterator().next(), FlowEndReason.LACK_OF_RESOURCES, out);
+    }
+
+    /**
+     * The flow of {@code key}, created at the young end of the order if new. It is scheduled by
+     * afterUpdate, once its first reading is in: scheduling now and again when the packets turn out
+     * older than the flow's creation left a dead ticket per flow in the queue.
+     */
+    private Biflow getOrCreate(BiflowKey key, long now) {
         Biflow b = flows.get(key);
         if (b != null) {
             return b;
         }
-        if (flows.size() >= params.maxFlows()) {
-            Iterator<Biflow> oldestIdle = flows.values().iterator();
-            finish(oldestIdle.next(), FlowEndReason.LACK_OF_RESOURCES, out);
-        }
         b = new Biflow(key, now);
-        b.justCreated = true; // already at the young end of the order: its first reading need not move it
         flows.put(key, b);
-        // scheduled by afterUpdate, once its first reading is in: scheduling now and again when the
-        // packets turn out older than the flow's creation left a dead ticket per flow in the queue
         stats.biflowsCreated.incrementAndGet();
         stats.biflowsActive.set(flows.size());
         return b;
     }
 
-    /** The first hook a packet passes wins: earliest first packet, then egress, then lower ifindex. */
-    private static UniFlow earlierObservation(UniFlow a, UniFlow b) {
-        long fa = a.counters().firstSeenNanos();
-        long fb = b.counters().firstSeenNanos();
-        if (fa != fb) {
-            return fa < fb ? a : b;
+    /**
+     * Whether reading {@code u} saw the direction before the hook counting {@code t} in this scan
+     * did (whose reading alone is in {@code t}): the first hook a packet passes wins, by earliest
+     * first packet, then egress, then the lower ifindex.
+     */
+    private static boolean observedEarlier(UniFlow u, Biflow.Travel t) {
+        long first = u.counters().firstSeenNanos();
+        if (first != t.firstSeen) {
+            return first < t.firstSeen;
         }
-        if (a.key().direction() != b.key().direction()) {
-            return a.key().direction() == Direction.EGRESS ? a : b;
+        if (u.key().direction() != t.counting.hook()) {
+            return u.key().direction() == Direction.EGRESS;
         }
-        return a.key().ifindex() <= b.key().ifindex() ? a : b;
+        return u.key().ifindex() < t.counting.ifindex();
     }
 
     /**
@@ -271,20 +315,31 @@ final class BiflowTable {
         }
         long dp = now.packets();
         long db = now.bytes();
-        if (seenBefore) {
-            if (now.packets() < packetsBefore || now.bytes() < bytesBefore) {
-                stats.uniflowCounterResets.incrementAndGet(); // entry deleted and recreated in the kernel
-            } else {
-                dp -= packetsBefore;
-                db -= bytesBefore;
-            }
+        boolean recreated = seenBefore && (now.packets() < packetsBefore || now.bytes() < bytesBefore);
+        if (recreated) {
+            stats.uniflowCounterResets.incrementAndGet(); // entry deleted and recreated in the kernel
+        } else if (seenBefore) {
+            dp -= packetsBefore;
+            db -= bytesBefore;
         }
         t.add(dp, db, now);
+        addTcp(t, u.tcp(), recreated);
         boolean counted = dp > 0 || db > 0;
-        if (counted && !b.justCreated) {
-            touch(b);
+        if (counted && Expiry.isScheduled(b)) {
+            touch(b); // a flow not yet scheduled was created by this scan, at the young end already
         }
         return counted || !seenBefore;
+    }
+
+    /** The counting entry's TCP counters (none for UDP, ICMP, or with tcp-health off: nothing is kept then). */
+    private static void addTcp(Biflow.Travel t, TcpCounters now, boolean recreated) {
+        if (now == TcpCounters.NONE && t.tcp == null) {
+            return;
+        }
+        if (t.tcp == null) {
+            t.tcp = new TcpTrack();
+        }
+        t.tcp.add(now, recreated);
     }
 
     /** Moves a flow to the young end of the insertion order: the map's head is the oldest-idle flow. */
@@ -294,7 +349,6 @@ final class BiflowTable {
     }
 
     private void afterUpdate(Biflow b, long now) {
-        b.justCreated = false;
         if (b.key.protocol() == 6) {
             if (b.lowToHigh.synWithoutAck() != b.highToLow.synWithoutAck()) {
                 b.decideInitiator(b.lowToHigh.synWithoutAck(), InitiatorRule.SYN);
@@ -303,27 +357,13 @@ final class BiflowTable {
         if (!b.ruleDecided && (b.lowToHigh.seen() || b.highToLow.seen())) {
             b.decideInitiator(b.lowToHigh.firstSeen <= b.highToLow.firstSeen, InitiatorRule.FIRST_PACKET);
         }
+        if (b.key.protocol() == 6) {
+            owners.addToConnect(b);
+        }
         if (b.endDetectedNanos < 0 && b.tcpEnded()) {
             b.endDetectedNanos = now;
         }
-        if (b.ticket == null || deadline(b) < b.ticket.deadline) {
-            reschedule(b); // first reading, or moved earlier: end of flow seen
-        }
-    }
-
-    private void reschedule(Biflow b) {
-        if (b.ticket != null) {
-            b.ticket.cancel();
-        }
-        b.ticket = deadlines.schedule(b, deadline(b));
-    }
-
-    private long deadline(Biflow b) {
-        long d = Math.min(b.lastActivity() + idleNanos, b.lastExportNanos + activeNanos);
-        if (b.endDetectedNanos >= 0) {
-            d = Math.min(d, b.endDetectedNanos + lingerNanos);
-        }
-        return d;
+        expiry.scheduleIfEarlier(b); // first reading, or moved earlier: end of flow seen
     }
 
     /** Final reading of every kernel entry (removing it), the last export, and the flow is forgotten. */
@@ -332,17 +372,11 @@ final class BiflowTable {
         for (int i = 0, n = entries.size(); i < n; i++) { // readings change counts, never the keys
             FlowKey k = entries.key(i, b.key);
             UniFlow last = kernel.lookupAndDelete(k);
-            if (scanning) {
-                deletedDuringScan.add(k); // the rest of this scan may hold a stale reading of it
-            }
             if (last != null) {
                 applyReading(b, last);
             }
         }
-        if (b.ticket != null) {
-            b.ticket.cancel();
-        }
-        b.ended = true;
+        expiry.cancel(b);
         flows.remove(b.key);
         stats.biflowsActive.set(flows.size());
         out.export(b, reason);

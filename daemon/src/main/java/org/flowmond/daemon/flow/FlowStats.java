@@ -8,8 +8,7 @@ import org.flowmond.ipfix.FlowEndReason;
 
 /**
  * The flow table's counters. Written by the flow-table thread, read by anyone (statistics,
- * periodic log, IPFIX options records), hence atomics. Keys of {@link #snapshot()} are stable:
- * they are the names the README and the health log use.
+ * periodic log, IPFIX options records), hence atomics. {@link #counts()} reads them all at once.
  */
 public final class FlowStats {
     final AtomicLong biflowsActive = new AtomicLong();
@@ -57,28 +56,45 @@ public final class FlowStats {
         return syscallRecordsExported.get();
     }
 
-    /** All counters by name, in a stable order. */
+    /** Every counter now, typed; {@code stats.StatisticKeys} gives them their names. */
+    public Counts counts() {
+        return new Counts(biflowsActive.get(), biflowsCreated.get(), biflowRecordsExported.get(),
+                biflowRecordsFiltered.get(), biflowsEndedEmpty.get(), values(biflowsByReason),
+                uniflowCounterResets.get(), redundantObservations.get(), overflowPackets.get(),
+                syscallEvents.get(), syscallEventsFiltered.get(), syscallFlowsActive.get(),
+                syscallRecordsExported.get(), values(syscallByReason), recordsBothOwners.get(),
+                recordsOneOwner.get(), recordsNoOwner.get(), byLabel(endsWithoutOwner), ownerChanges.get());
+    }
+
+    /** All counters by name, in a stable order (the names are {@code stats.StatisticKeys}'). */
     public Map<String, Long> snapshot() {
+        return org.flowmond.daemon.stats.StatisticKeys.of(counts());
+    }
+
+    /** By the reason's own label: the enum is this package's, its label the name part users see. */
+    private static Map<String, Long> byLabel(EnumMap<OwnerMissReason, AtomicLong> counters) {
         Map<String, Long> m = new LinkedHashMap<>();
-        m.put("flows.active", biflowsActive.get());
-        m.put("flows.created", biflowsCreated.get());
-        m.put("flows.records-exported", biflowRecordsExported.get());
-        m.put("flows.records-filtered", biflowRecordsFiltered.get());
-        m.put("flows.ended-without-packets", biflowsEndedEmpty.get());
-        biflowsByReason.forEach((r, c) -> m.put("flows.ended." + r.label(), c.get()));
-        m.put("flows.kernel-counter-resets", uniflowCounterResets.get());
-        m.put("flows.redundant-observations", redundantObservations.get());
-        m.put("flows.overflow-packets", overflowPackets.get());
-        m.put("syscall.events", syscallEvents.get());
-        m.put("syscall.events-filtered", syscallEventsFiltered.get());
-        m.put("syscall.flows.active", syscallFlowsActive.get());
-        m.put("syscall.records-exported", syscallRecordsExported.get());
-        syscallByReason.forEach((r, c) -> m.put("syscall.ended." + r.label(), c.get()));
-        m.put("attribution.records-both-sides", recordsBothOwners.get());
-        m.put("attribution.records-one-side", recordsOneOwner.get());
-        m.put("attribution.records-no-side", recordsNoOwner.get());
-        endsWithoutOwner.forEach((r, c) -> m.put("attribution.no-owner." + r.label(), c.get()));
-        m.put("attribution.owner-changes", ownerChanges.get());
-        return m;
+        counters.forEach((k, v) -> m.put(k.label(), v.get()));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    private static <E extends Enum<E>> Map<E, Long> values(EnumMap<E, AtomicLong> counters) {
+        Map<E, Long> m = new LinkedHashMap<>();
+        counters.forEach((k, v) -> m.put(k, v.get()));
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * The flow table's counters at one moment; the maps in enum order, every constant present.
+     * {@code endsWithoutOwnerByLabel} is keyed by each OwnerMissReason's own label (that enum is
+     * internal to the flow table).
+     */
+    public record Counts(long biflowsActive, long biflowsCreated, long biflowRecordsExported,
+                         long biflowRecordsFiltered, long biflowsEndedEmpty, Map<FlowEndReason, Long> biflowsByReason,
+                         long kernelCounterResets, long redundantObservations, long overflowPackets,
+                         long syscallEvents, long syscallEventsFiltered, long syscallFlowsActive,
+                         long syscallRecordsExported, Map<FlowEndReason, Long> syscallByReason,
+                         long recordsBothOwners, long recordsOneOwner, long recordsNoOwner,
+                         Map<String, Long> endsWithoutOwnerByLabel, long ownerChanges) {
     }
 }

@@ -1,6 +1,5 @@
 package org.flowmond.daemon.flow;
 
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.flowmond.bpf.api.SocketEvent;
@@ -9,12 +8,15 @@ import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.daemon.config.FlowSettings;
 import org.flowmond.ipfix.FlowEndReason;
+import org.flowmond.ipfix.TcpHealth;
 
 /**
  * The daemon's flow table: biflows from the TC program, syscall flows from the connect/accept
  * probes. Everything passes through here on one thread (the pipeline's flow thread), in this
- * order per cycle: socket events, then a scan of the kernel map, then {@link #expire()}. Time
- * comes from the injected {@link NanoClock}.
+ * order per cycle: socket events, then a scan of the kernel map ({@link #beginScan()}), then
+ * {@link #expire()}. Time comes from the injected {@link NanoClock} (CLOCK_MONOTONIC, as the
+ * kernel's timestamps): every deadline is on it. The injected {@link WallClock} turns the times of
+ * each record into wall-clock ones as the record is made, and nowhere else.
  *
  * <p>Attribution: the kernel stamps the owner of each local end on the flow's entries, and every
  * scan brings them ({@link Owners}); nothing is matched by 5-tuple here. Socket events make the
@@ -27,6 +29,7 @@ import org.flowmond.ipfix.FlowEndReason;
 public final class FlowTable {
 
     private final NanoClock clock;
+    private final WallClock wall;
     private final ProcessResolver processes;
     private final FlowSink sink;
     private final FlowStats stats = new FlowStats();
@@ -35,13 +38,14 @@ public final class FlowTable {
     private final Owners owners;
     private FilterSettings filter;
 
-    public FlowTable(FlowSettings params, FilterSettings filter, NanoClock clock, KernelFlowMap kernel,
+    public FlowTable(FlowSettings params, FilterSettings filter, NanoClock clock, WallClock wall, KernelFlowMap kernel,
                      ProcessResolver processes, FlowSink sink) {
         this.filter = filter;
         this.clock = clock;
+        this.wall = wall;
         this.processes = processes;
         this.sink = sink;
-        this.syscalls = new SyscallFlowTable(params, stats);
+        this.syscalls = new SyscallFlowTable(params, stats, wall);
         this.owners = new Owners(processes, syscalls, stats);
         this.biflows = new BiflowTable(params, kernel, owners, stats);
     }
@@ -66,9 +70,13 @@ public final class FlowTable {
         syscalls.record(e, processes.resolve(e), clock.nowNanos(), sink);
     }
 
-    /** One full read of the kernel's TC flow map (cumulative counters and owners per unidirectional flow). */
-    public void onScan(List<UniFlow> scan) {
-        biflows.onScan(scan, clock.nowNanos(), this::exportBiflow);
+    /**
+     * Starts merging one full read of the kernel's TC flow map (cumulative counters and owners per
+     * unidirectional flow): hand the merge every entry as it is read, then close it.
+     */
+    public ScanMerge beginScan() {
+        biflows.beginScan(clock.nowNanos());
+        return new ScanMerge(biflows, this::exportBiflow);
     }
 
     /** Packets the kernel could not store in its map, delivered one by one (counters of those packets only). */
@@ -86,7 +94,7 @@ public final class FlowTable {
 
     /** Shutdown: every active flow is exported with reason forced end (biflows read and deleted from the kernel). */
     public void flushAll() {
-        biflows.flushAll(this::exportBiflow);
+        biflows.flushAll(clock.nowNanos(), this::exportBiflow);
         syscalls.flushAll(sink);
         sink.endOfBatch();
     }
@@ -98,10 +106,9 @@ public final class FlowTable {
         syscalls.setParams(newParams);
     }
 
-    /** The unexported calls of every active syscall flow (the seed tables include them). */
+    /** The unexported calls of every active syscall flow (the seed tables include them), as records of now. */
     public void forEachActiveSyscallFlow(BiConsumer<SyscallFlowKey, SyscallFlowRecord> action) {
-        syscalls.forEachPending((e, s) -> action.accept(e.key, new SyscallFlowRecord(e.key, e.process, s,
-                FlowEndReason.FORCED_END)));
+        syscalls.forEachPending(r -> action.accept(r.key(), r));
     }
 
     public int activeBiflows() {
@@ -117,7 +124,10 @@ public final class FlowTable {
         return syscalls.size();
     }
 
-    /** Builds the record of {@code b}'s counters since its last export; drops empty and filtered ones. */
+    /**
+     * Builds the record of {@code b}'s counters since its last export, its times on the wall clock;
+     * drops empty and filtered ones.
+     */
     private void exportBiflow(Biflow b, FlowEndReason reason) {
         Biflow.Travel fwd = b.lowIsInitiator ? b.lowToHigh : b.highToLow;
         Biflow.Travel rev = b.lowIsInitiator ? b.highToLow : b.lowToHigh;
@@ -133,16 +143,21 @@ public final class FlowTable {
         }
         b.lowProcess = owners.withSyscall(b, true, b.lowProcess); // its connect/accept event may have come late
         b.highProcess = owners.withSyscall(b, false, b.highProcess);
+        if (b.key.protocol() == 6) {
+            owners.addToConnect(b); // its connect event may have come after the last reading
+        }
         long end = Math.max(fwd.lastSeen, rev.lastSeen);
         long start = b.exports == 0 ? Math.min(fwd.firstSeen, rev.firstSeen) : b.previousRecordEnd;
         BiflowKey k = b.key;
+        TcpHealth tcp = TcpHealthRecords.take(fwd.tcp, rev.tcp);
         BiflowRecord r = new BiflowRecord(k.ethProto(), ipVersion(k.ethProto()), k.protocol(),
                 b.lowIsInitiator ? k.low() : k.high(), b.lowIsInitiator ? k.high() : k.low(), b.rule,
-                fp, fb, fwd.tcpFlags, rp, rb, rev.tcpFlags, start, end,
+                fp, fb, fwd.tcpFlags, rp, rb, rev.tcpFlags, wall.toEpochNanos(start), wall.toEpochNanos(end),
                 fwd.counting == null ? 0 : fwd.counting.ifindex(), rev.counting == null ? 0 : rev.counting.ifindex(),
                 fwd.counting == null ? null : fwd.counting.hook(), rev.counting == null ? null : rev.counting.hook(),
-                reason, b.lowIsInitiator ? b.lowProcess : b.highProcess, b.lowIsInitiator ? b.highProcess : b.lowProcess,
-                k.netns());
+                reason, wall.toEpoch(b.lowIsInitiator ? b.lowProcess : b.highProcess),
+                wall.toEpoch(b.lowIsInitiator ? b.highProcess : b.lowProcess),
+                k.netns(), tcp);
         fwd.exportedPackets = fwd.packets;
         fwd.exportedBytes = fwd.bytes;
         rev.exportedPackets = rev.packets;

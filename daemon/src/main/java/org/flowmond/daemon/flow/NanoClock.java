@@ -1,10 +1,13 @@
 package org.flowmond.daemon.flow;
 
-import java.time.Instant;
+import org.flowmond.bpf.api.KernelClock;
 
 /**
- * Wall-clock time in nanoseconds since the epoch, the same scale as the timestamps in
- * {@link org.flowmond.bpf.api.FlowCounters} and {@link org.flowmond.bpf.api.SocketEvent}.
+ * The flow table's time: CLOCK_MONOTONIC nanoseconds, the scale of the kernel timestamps in
+ * {@link org.flowmond.bpf.api.FlowCounters}, {@link org.flowmond.bpf.api.TcpCounters} and
+ * {@link org.flowmond.bpf.api.SocketEvent} as the daemon decodes them
+ * ({@link KernelClock#monotonic()}). Every stored time and every deadline is on it, so a step of
+ * the wall clock moves none; the wall clock is applied once, to the records ({@link WallClock}).
  * Injected everywhere time matters so that tests drive expiry by hand.
  */
 @FunctionalInterface
@@ -12,11 +15,8 @@ public interface NanoClock {
 
     long nowNanos();
 
-    /** The real wall clock. */
+    /** The real monotonic clock (System.nanoTime reads CLOCK_MONOTONIC on Linux: see KernelClock). */
     static NanoClock system() {
-        return () -> {
-            Instant now = Instant.now();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        };
+        return KernelClock::monotonicNow;
     }
 }

@@ -130,4 +130,61 @@ final class Owners {
         }
         return s == null ? a : a.withSyscall(s);
     }
+
+    /**
+     * Adds what is new of a connection's health to the syscall flow of its client's connect: the
+     * handshake (the server's part) once, as soon as it is measured and the client is known, and the
+     * retransmissions of both directions as they are counted. So a process's connect record holds
+     * its connections' health up to the record's export, long connections included. Runs after each
+     * reading of a TCP flow; retransmissions after the syscall flow ended are not added anywhere.
+     */
+    void addToConnect(Biflow b) {
+        Biflow.Travel fwd = b.lowIsInitiator ? b.lowToHigh : b.highToLow;
+        Biflow.Travel rev = b.lowIsInitiator ? b.highToLow : b.lowToHigh;
+        Attribution client = b.lowIsInitiator ? b.lowProcess : b.highProcess;
+        if ((fwd.tcp == null && rev.tcp == null) || !countsForConnect(b, client)) {
+            return;
+        }
+        long server = b.handshakeAdded || fwd.tcp == null || rev.tcp == null ? 0
+                : TcpHealthRecords.interval(fwd.tcp.synNanos, rev.tcp.synAckNanos);
+        long retransmitted = (fwd.tcp == null ? 0 : fwd.tcp.retransmittedPackets)
+                + (rev.tcp == null ? 0 : rev.tcp.retransmittedPackets);
+        long newRetransmissions = retransmitted - b.retransmissionsAdded;
+        if ((server > 0 || newRetransmissions > 0)
+                && addConnectHealth(b, b.lowIsInitiator, client, server, newRetransmissions)) {
+            b.handshakeAdded |= server > 0;
+            b.retransmissionsAdded = retransmitted;
+        }
+    }
+
+    /**
+     * Whether {@code b}'s health belongs to its client's connect: the client connected, and the flow
+     * was counted in the client socket's own namespace. A connection counted in several namespaces
+     * (flowmon.namespaces) is one connection: the client's view is the one a process record takes.
+     */
+    static boolean countsForConnect(Biflow b, Attribution client) {
+        if (client == null || client.method() != OwnerMethod.CONNECT) {
+            return false;
+        }
+        long socketNetns = client.process().netns();
+        return socketNetns == 0 || b.key.netns() == 0 || socketNetns == b.key.netns();
+    }
+
+    /**
+     * Adds a connection's handshake and retransmissions to the syscall flow of the connect that opened
+     * it ({@code low}: whether the client is the flow's low end), while that flow is still counted.
+     */
+    boolean addConnectHealth(Biflow b, boolean low, Attribution client, long handshakeMicros, long retransmitted) {
+        Endpoint local = low ? b.key.low() : b.key.high();
+        Endpoint remote = low ? b.key.high() : b.key.low();
+        ProcessInfo p = client.process();
+        for (ConnectOutcome outcome : new ConnectOutcome[] {ConnectOutcome.ESTABLISHED, ConnectOutcome.NONE}) {
+            SyscallFlowKey key = new SyscallFlowKey(SocketEventKind.CONNECT, p.pid(), p.name(), 0,
+                    local.address(), remote.address(), remote.port(), outcome);
+            if (syscalls.addConnectHealth(key, handshakeMicros, retransmitted)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -43,6 +43,14 @@ public final class ProcessResolver {
         }
     };
 
+    /**
+     * The process resolved last, when its user name is final until the passwd file is read again
+     * (its uid has an entry), and the file's read count then: the next event of the same process
+     * (same fields) is answered from here, before any map or user-name look-up.
+     */
+    private ProcessInfo latest;
+    private int latestUsersGeneration;
+
     public ProcessResolver(UserNames users, Path procRoot) {
         this(users, procRoot, null);
     }
@@ -86,6 +94,28 @@ public final class ProcessResolver {
 
     private synchronized ProcessInfo resolve(int pid, String comm, int uid, int ppid, String parentComm, long cgroupId,
                                              long netns) {
+        ProcessInfo p = latest;
+        if (p != null && p.pid() == pid && p.cgroupId() == cgroupId && p.uid() == uid && p.parentPid() == ppid
+                && p.netns() == netns && !p.cgroupPath().isEmpty() && same(p.name(), comm) && same(p.parentName(), parentComm)
+                && latestUsersGeneration == users.generation()) {
+            return p; // what the map would answer: this pid is its most recently used entry
+        }
+        p = resolveInMap(pid, comm, uid, ppid, parentComm, cgroupId, netns);
+        if (users.knows(uid)) {
+            latest = p;
+            latestUsersGeneration = users.generation();
+        } else {
+            latest = null; // a uid without name looks at the passwd file at every event
+        }
+        return p;
+    }
+
+    private static boolean same(String a, String b) {
+        return a == b || a.equals(b);
+    }
+
+    private ProcessInfo resolveInMap(int pid, String comm, int uid, int ppid, String parentComm, long cgroupId,
+                                     long netns) {
         String user = users.nameOf(uid);
         ProcessInfo last = processes.get(pid);
         // the cgroup path is read once per pid and cgroup id (moved, or pid reused: read again);

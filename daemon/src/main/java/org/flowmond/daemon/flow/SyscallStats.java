@@ -9,7 +9,8 @@ import java.util.OptionalLong;
  * such summaries of the same key merge exactly (see {@link #merge}).
  *
  * @param count      number of calls (at least 1)
- * @param firstNanos time of the first call, ns since the epoch
+ * @param firstNanos time of the first call: CLOCK_MONOTONIC ns in the flow table, wall-clock ns since
+ *                   the epoch in a record ({@link WallClock})
  * @param lastNanos  time of the last call
  */
 public record SyscallStats(long count, long firstNanos, long lastNanos) {

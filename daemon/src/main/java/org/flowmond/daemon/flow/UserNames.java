@@ -23,6 +23,8 @@ public final class UserNames {
     private final Path passwd;
     private Map<Integer, String> names = Map.of();
     private FileTime loadedAt;
+    /** Counts the reads of the file: a name found at one count stays that uid's name until the next. */
+    private volatile int generation;
 
     public UserNames(Path passwd) {
         this.passwd = passwd;
@@ -31,6 +33,19 @@ public final class UserNames {
 
     public static UserNames system() {
         return new UserNames(Path.of("/etc/passwd"));
+    }
+
+    /**
+     * The number of times the file was read. A uid's name from {@link #nameOf} changes only with it
+     * (a uid without entry looks at the file again, so its number does not promise that).
+     */
+    public int generation() {
+        return generation;
+    }
+
+    /** Whether {@code uid} has an entry in the file as last read. */
+    public synchronized boolean knows(int uid) {
+        return names.containsKey(uid);
     }
 
     public synchronized String nameOf(int uid) {
@@ -50,6 +65,7 @@ public final class UserNames {
             }
             names = parse(Files.readAllLines(passwd, StandardCharsets.UTF_8));
             loadedAt = mtime;
+            generation++;
             return true;
         } catch (IOException e) {
             if (loadedAt == null) {

@@ -1,16 +1,17 @@
 package org.flowmond.daemon.output;
 
-import java.util.Map;
 import org.flowmond.daemon.flow.FlowSink;
+import org.flowmond.daemon.stats.OutputCounters;
+import org.flowmond.daemon.stats.StatisticsSnapshot;
 
 /** An output with counters of its own that must be closed (flushed) at shutdown: the IPFIX exporter. */
 public interface ExportOutput extends FlowSink, AutoCloseable {
 
-    /** Its counters by statistics name (e.g. {@code dropped.send-queue}). */
-    Map<String, Long> counters();
+    /** Its counters (named only by {@code stats.StatisticKeys}). */
+    OutputCounters counters();
 
     /** Hands the daemon's statistics to the output (every {@code stats.interval}), e.g. for IPFIX options records. */
-    void exportStatistics(Map<String, Long> statistics);
+    void exportStatistics(StatisticsSnapshot statistics);
 
     /** Sends what is queued and closes, within a few seconds. */
     @Override

@@ -6,14 +6,12 @@ import org.flowmond.daemon.container.ContainerRuntime;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.stats.IpfixCounters;
+import org.flowmond.daemon.stats.StatisticsSnapshot;
 import org.flowmond.daemon.flow.Attribution;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
@@ -23,10 +21,9 @@ import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
 import org.flowmond.ipfix.BiflowDirection;
 import org.flowmond.ipfix.BiflowMode;
-import org.flowmond.ipfix.CollectorStatistics;
+import org.flowmond.ipfix.ConnectHealth;
 import org.flowmond.ipfix.DaemonHealth;
 import org.flowmond.ipfix.ExporterSettings;
-import org.flowmond.ipfix.ExporterStatistics;
 import org.flowmond.ipfix.FlowDirection;
 import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.ipfix.FlowRecord;
@@ -121,7 +118,8 @@ public final class IpfixOutput implements ExportOutput {
                 .observationNetns(r.netns())
                 .sourceContainer(container(r.srcProcess()))
                 .destinationContainer(container(r.dstProcess()))
-                .attribution(kind(r.srcProcess()), kind(r.dstProcess()));
+                .attribution(kind(r.srcProcess()), kind(r.dstProcess()))
+                .tcpHealth(r.tcp());
         SyscallStats calls = r.srcProcess() != null && r.srcProcess().syscall() != null ? r.srcProcess().syscall()
                 : r.dstProcess() != null ? r.dstProcess().syscall() : null;
         if (calls != null) {
@@ -139,6 +137,8 @@ public final class IpfixOutput implements ExportOutput {
                 .port(r.key().port())
                 .calls(r.stats().count(), r.stats().mtbsMicros().orElse(0))
                 .times(millis(r.stats().firstNanos()), millis(r.stats().lastNanos()))
+                .connectHealth(r.health() == null ? null : new ConnectHealth(r.health().worstMicros(),
+                        r.health().meanMicros(), r.health().retransmittedPackets()))
                 .build();
     }
 
@@ -201,74 +201,10 @@ public final class IpfixOutput implements ExportOutput {
         return Math.max(0, nanos / 1_000_000);
     }
 
-    /**
-     * The exporter's counters: totals under {@code ipfix.*} and {@code dropped.*}, and per collector
-     * under {@code collector[<destination>].*} (destination as {@code udp:host:port},
-     * {@code tcp:...}, {@code tls:...}). {@code ipfix.records-not-sent} is every flow record some
-     * destination did not get: dropped before the queue, plus each destination's own losses (send
-     * failures, refused by ICMP errors, dropped from a full collector buffer).
-     */
+    /** The exporter's counters, its collectors' and file's included. */
     @Override
-    public Map<String, Long> counters() {
-        ExporterStatistics st = exporter.statistics();
-        Map<String, Long> m = new LinkedHashMap<>();
-        long sendErrors = 0;
-        long notSentThere = 0;
-        long icmpErrors = 0;
-        long refused = 0;
-        long droppedBuffer = 0;
-        long reconnects = 0;
-        List<CollectorStatistics> destinations = new ArrayList<>(st.collectors());
-        st.file().ifPresent(destinations::add);
-        for (CollectorStatistics c : destinations) {
-            sendErrors += c.sendErrors();
-            notSentThere += c.notSentFlowRecords();
-            icmpErrors += c.icmpErrors();
-            refused += c.refusedFlowRecords();
-            droppedBuffer += c.droppedMessages();
-            reconnects += c.reconnects();
-        }
-        m.put("dropped.send-queue", st.recordsDroppedQueueFull());
-        m.put("dropped.exporter-closed", st.recordsDroppedClosed()); // handed over while closing (reload, shutdown)
-        m.put("ipfix.records-queued", st.recordsQueued());
-        m.put("ipfix.records-encoded", st.flowRecordsEncoded());
-        m.put("ipfix.records-failed", st.recordsFailed());
-        m.put("ipfix.records-not-sent", st.notSentFlowRecords() + notSentThere);
-        m.put("ipfix.records-refused", refused);
-        m.put("ipfix.records-skipped-empty", st.recordsSkippedEmpty());
-        m.put("ipfix.messages", st.messagesEncoded());
-        m.put("ipfix.send-errors", sendErrors);
-        m.put("ipfix.icmp-errors", icmpErrors);
-        m.put("ipfix.reconnects", reconnects);
-        m.put("ipfix.messages-dropped-buffer-full", droppedBuffer);
-        for (CollectorStatistics c : st.collectors()) {
-            putDestination(m, c);
-        }
-        st.file().ifPresent(f -> putDestination(m, f));
-        return m;
-    }
-
-    /**
-     * One destination's counters as {@code collector[<destination>].<counter>}, destination being
-     * {@code udp:host:port} or {@code file:path}: the Prometheus endpoint makes the part in brackets
-     * a label.
-     */
-    private static void putDestination(Map<String, Long> m, CollectorStatistics c) {
-        String p = "collector[" + c.destination() + "].";
-        m.put(p + "connected", c.connected() ? 1L : 0L);
-        m.put(p + "messages-sent", c.messagesSent());
-        m.put(p + "octets-sent", c.octetsSent());
-        m.put(p + "flow-records-sent", c.flowRecordsSent());
-        m.put(p + "data-records-sent", c.dataRecordsSent());
-        m.put(p + "not-sent-flow-records", c.notSentFlowRecords());
-        m.put(p + "send-errors", c.sendErrors());
-        m.put(p + "unreachable", c.unreachable());
-        m.put(p + "template-refreshes", c.templateRefreshes());
-        m.put(p + "icmp-errors", c.icmpErrors());
-        m.put(p + "records-refused", c.refusedFlowRecords());
-        m.put(p + "reconnects", c.reconnects());
-        m.put(p + "buffered", c.bufferedMessages());
-        m.put(p + "messages-dropped-buffer-full", c.droppedMessages());
+    public IpfixCounters counters() {
+        return new IpfixCounters(exporter.statistics());
     }
 
     /**
@@ -277,27 +213,16 @@ public final class IpfixOutput implements ExportOutput {
      * and the daemon health record that goes with each of them.
      */
     @Override
-    public void exportStatistics(Map<String, Long> statistics) {
-        exporter.updateIgnoredPacketTotal(statistics.getOrDefault("dropped.map-full", 0L));
+    public void exportStatistics(StatisticsSnapshot statistics) {
+        exporter.updateIgnoredPacketTotal(statistics.mapFullDrops());
         exporter.updateDaemonHealth(health(statistics));
     }
 
-    /** The health options record's values, by their names in {@code Pipeline.statistics()}. */
-    static DaemonHealth health(Map<String, Long> s) {
-        return new DaemonHealth(s.getOrDefault("flows.active", 0L), s.getOrDefault("flows.records-exported", 0L),
-                s.getOrDefault("dropped.map-full", 0L), s.getOrDefault("dropped.ring-buffer", 0L),
-                s.getOrDefault("dropped.send-queue", 0L), s.getOrDefault("dropped.event-queue", 0L),
-                probeVariant(s));
-    }
-
-    /** The variant named by the {@code probe.variant.<name> = 1} entry; NONE without syscall probes. */
-    static ProbeVariant probeVariant(Map<String, Long> s) {
-        for (HookVariant v : HookVariant.values()) {
-            if (s.getOrDefault("probe.variant." + v.name().toLowerCase(Locale.ROOT), 0L) == 1L) {
-                return probeVariant(v);
-            }
-        }
-        return ProbeVariant.NONE;
+    /** The health options record's values, from the typed statistics (no name can zero a field). */
+    static DaemonHealth health(StatisticsSnapshot s) {
+        return new DaemonHealth(s.flows().biflowsActive(), s.flows().biflowRecordsExported(), s.mapFullDrops(),
+                s.ringBufferDrops(), s.sendQueueDrops(), s.eventQueueDrops(),
+                s.syscall() == null ? ProbeVariant.NONE : probeVariant(s.syscall().variant()));
     }
 
     /**

@@ -25,6 +25,19 @@ final class Json {
         return this;
     }
 
+    /** A decimal with three fraction digits (nProbe's latencies in milliseconds: 0.062). */
+    Json millis(String name, long micros) {
+        name(name);
+        room(24);
+        ascii(Long.toString(micros / 1000));
+        buf[len++] = '.';
+        long frac = micros % 1000;
+        buf[len++] = (byte) ('0' + frac / 100);
+        buf[len++] = (byte) ('0' + frac / 10 % 10);
+        buf[len++] = (byte) ('0' + frac % 10);
+        return this;
+    }
+
     Json field(String name, String value) {
         name(name);
         quote(value);

@@ -9,6 +9,7 @@ import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.Endpoint;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
+import org.flowmond.ipfix.TcpHealth;
 
 /**
  * Flow records as one JSON object each, with nProbe's field names where nProbe has one
@@ -79,10 +80,40 @@ public final class NprobeJson {
         if (r.netns() != 0) { // the counting network namespace (nsfs inode), when known
             j.field("FLOWMON_NETNS", r.netns());
         }
+        if (r.tcp() != null) {
+            tcpHealth(j, r.tcp());
+        }
         process(j, SRC, r.srcProcess());
         process(j, DST, r.dstProcess());
         identity(j, host);
         return j;
+    }
+
+    /**
+     * nProbe's names where nProbe has them: the network latencies are half the handshake's intervals
+     * in fractional milliseconds, as nProbe writes them ("3WH RTT/2"); IN is client → server. The
+     * full intervals, the RTT, resets and zero windows under flowmond's names.
+     */
+    private static void tcpHealth(Json j, TcpHealth t) {
+        j.millis("CLIENT_NW_LATENCY_MS", t.clientHandshakeMicros() / 2)
+                .millis("SERVER_NW_LATENCY_MS", t.serverHandshakeMicros() / 2)
+                .field("RETRANSMITTED_IN_PKTS", t.retransmittedPackets())
+                .field("RETRANSMITTED_IN_BYTES", t.retransmittedBytes())
+                .field("RETRANSMITTED_OUT_PKTS", t.reverseRetransmittedPackets())
+                .field("RETRANSMITTED_OUT_BYTES", t.reverseRetransmittedBytes())
+                .field("OOORDER_IN_PKTS", t.outOfOrderPackets())
+                .field("OOORDER_OUT_PKTS", t.reverseOutOfOrderPackets())
+                .field("FLOWMON_CLIENT_HANDSHAKE_US", t.clientHandshakeMicros())
+                .field("FLOWMON_SERVER_HANDSHAKE_US", t.serverHandshakeMicros());
+        if (t.rttMeanMicros() > 0) {
+            j.field("FLOWMON_RTT_MIN_US", t.rttMinMicros())
+                    .field("FLOWMON_RTT_MEAN_US", t.rttMeanMicros())
+                    .field("FLOWMON_RTT_MAX_US", t.rttMaxMicros());
+        }
+        j.field("FLOWMON_RST_IN_TOTAL", t.resets())
+                .field("FLOWMON_RST_OUT_TOTAL", t.reverseResets())
+                .field("FLOWMON_ZERO_WINDOW_IN_PKTS", t.zeroWindows())
+                .field("FLOWMON_ZERO_WINDOW_OUT_PKTS", t.reverseZeroWindows());
     }
 
     private static Json syscallJson(SyscallFlowRecord r, IdentitySettings host) {
@@ -102,6 +133,11 @@ public final class NprobeJson {
                 .field("FLOWMON_SYSCALL_COUNT", r.stats().count());
         if (r.stats().mtbsMicros().isPresent()) {
             j.field("FLOWMON_SYSCALL_MTBS_US", r.stats().mtbsMicros().getAsLong());
+        }
+        if (r.health() != null) { // how the destination answered this process's connections
+            j.field("FLOWMON_HANDSHAKE_WORST_US", r.health().worstMicros())
+                    .field("FLOWMON_HANDSHAKE_MEAN_US", r.health().meanMicros())
+                    .field("FLOWMON_RETRANSMITTED_PKTS", r.health().retransmittedPackets());
         }
         // connect: the process is the client (source); accept: the server (destination)
         processFields(j, connect ? SRC : DST, r.process());

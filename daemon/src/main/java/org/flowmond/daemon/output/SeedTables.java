@@ -16,6 +16,7 @@ import org.flowmond.bpf.api.ConnectOutcome;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.FlowSink;
+import org.flowmond.daemon.flow.HandshakeStats;
 import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.SyscallStats;
@@ -39,13 +40,17 @@ import org.flowmond.daemon.flow.SyscallStats;
  * A table in which some row's process is in a container (or a systemd-nspawn machine) gets a last
  * column, CONTAINER: the ID's first 12 hex digits as {@code docker ps} and {@code podman ps} show
  * it (a machine's name whole), "-" for a row outside any; without such a row the table is the
- * seed's. Thread-safe: records arrive on the flow thread, {@link #write} runs on whichever thread
+ * seed's. Likewise the connect table gets HS_MAX(ms), HS_AVG(ms) and RETRANS (before CONTAINER) when
+ * some row has TCP health: the slowest and mean handshake of the row's connections (SYN to SYN-ACK
+ * as seen here: how the destination answers) and the segments they retransmitted. Thread-safe: records arrive on the flow thread, {@link #write} runs on whichever thread
  * handles SIGINT.
  */
 public final class SeedTables implements FlowSink {
     private final Map<SyscallFlowKey, SyscallStats> totals = new LinkedHashMap<>();
     /** The container of each key's process, for the keys whose process is in one. */
     private final Map<SyscallFlowKey, String> containers = new HashMap<>();
+    /** How each connect key's destination answered, for the keys with TCP health. */
+    private final Map<SyscallFlowKey, HandshakeStats> health = new HashMap<>();
 
     @Override
     public void biflow(BiflowRecord record) {
@@ -56,6 +61,13 @@ public final class SeedTables implements FlowSink {
     public synchronized void syscallFlow(SyscallFlowRecord r) {
         totals.merge(r.key(), r.stats(), SyscallStats::merge);
         noteContainer(containers, r);
+        noteHealth(health, r);
+    }
+
+    private static void noteHealth(Map<SyscallFlowKey, HandshakeStats> health, SyscallFlowRecord r) {
+        if (r.health() != null) {
+            health.merge(r.key(), r.health(), HandshakeStats::merge);
+        }
     }
 
     private static void noteContainer(Map<SyscallFlowKey, String> containers, SyscallFlowRecord r) {
@@ -77,22 +89,26 @@ public final class SeedTables implements FlowSink {
     public void write(PrintStream out, List<SyscallFlowRecord> notYetExported) {
         Map<SyscallFlowKey, SyscallStats> all;
         Map<SyscallFlowKey, String> inContainers;
+        Map<SyscallFlowKey, HandshakeStats> answers;
         synchronized (this) {
             all = new LinkedHashMap<>(totals);
             inContainers = new HashMap<>(containers);
+            answers = new HashMap<>(health);
         }
         for (SyscallFlowRecord r : notYetExported) {
             all.merge(r.key(), r.stats(), SyscallStats::merge);
             noteContainer(inContainers, r);
+            noteHealth(answers, r);
         }
-        writeTable(out, all, inContainers, SocketEventKind.CONNECT, "RPORT\tCOUNT\tMTBS(s)\tOUTCOME");
+        writeTable(out, all, inContainers, answers, SocketEventKind.CONNECT, "RPORT\tCOUNT\tMTBS(s)\tOUTCOME");
         out.println();
-        writeTable(out, all, inContainers, SocketEventKind.ACCEPT, "LPORT\tCOUNT\tMTBS(s)");
+        writeTable(out, all, inContainers, Map.of(), SocketEventKind.ACCEPT, "LPORT\tCOUNT\tMTBS(s)");
         out.flush();
     }
 
     private static void writeTable(PrintStream out, Map<SyscallFlowKey, SyscallStats> all,
-                                   Map<SyscallFlowKey, String> containers, SocketEventKind kind, String lastColumns) {
+                                   Map<SyscallFlowKey, String> containers, Map<SyscallFlowKey, HandshakeStats> health,
+                                   SocketEventKind kind, String lastColumns) {
         List<Map.Entry<SyscallFlowKey, SyscallStats>> rows = new ArrayList<>();
         for (Map.Entry<SyscallFlowKey, SyscallStats> e : all.entrySet()) {
             if (e.getKey().kind() == kind) {
@@ -101,13 +117,16 @@ public final class SeedTables implements FlowSink {
         }
         rows.sort(Comparator.comparingLong(e -> e.getValue().firstNanos()));
         boolean containerColumn = rows.stream().anyMatch(e -> containers.containsKey(e.getKey()));
-        out.println("PID\tCOMM\tIP\tSADDR\tDADDR\t" + lastColumns + (containerColumn ? "\tCONTAINER" : ""));
+        boolean healthColumns = rows.stream().anyMatch(e -> health.containsKey(e.getKey()));
+        out.println("PID\tCOMM\tIP\tSADDR\tDADDR\t" + lastColumns + (healthColumns ? "\tHS_MAX(ms)\tHS_AVG(ms)\tRETRANS" : "")
+                + (containerColumn ? "\tCONTAINER" : ""));
         for (Map.Entry<SyscallFlowKey, SyscallStats> e : rows) {
             SyscallFlowKey k = e.getKey();
             SyscallStats s = e.getValue();
             out.println(k.pid() + "\t" + k.comm() + "\t" + k.ipVersion() + "\t" + text(k.srcAddress()) + "\t"
                     + text(k.dstAddress()) + "\t" + k.port() + "\t" + s.count() + "\t" + mtbs(s.mtbsNanos())
                     + (kind == SocketEventKind.CONNECT ? "\t" + outcome(k.outcome()) : "")
+                    + (healthColumns ? "\t" + health(health.get(k)) : "")
                     + (containerColumn ? "\t" + containers.getOrDefault(k, "-") : ""));
         }
     }
@@ -152,6 +171,16 @@ public final class SeedTables implements FlowSink {
 
     static String mtbs(OptionalLong nanos) {
         return nanos.isPresent() ? String.format(Locale.ROOT, "%.6f", nanos.getAsLong() / 1e9) : "-";
+    }
+
+    /** The three health columns: worst and mean handshake in ms with 3 decimals, retransmissions; "-" when not known. */
+    static String health(HandshakeStats h) {
+        if (h == null) {
+            return "-\t-\t-";
+        }
+        String worst = h.handshakes() == 0 ? "-" : String.format(Locale.ROOT, "%.3f", h.worstMicros() / 1e3);
+        String mean = h.handshakes() == 0 ? "-" : String.format(Locale.ROOT, "%.3f", h.meanMicros() / 1e3);
+        return worst + "\t" + mean + "\t" + h.retransmittedPackets();
     }
 
     /** A connect's outcome as the tables and the JSON output name it; "-" when the probe cannot tell. */

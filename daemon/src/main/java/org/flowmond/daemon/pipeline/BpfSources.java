@@ -1,6 +1,8 @@
 package org.flowmond.daemon.pipeline;
 
+import java.util.function.Predicate;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.flowmond.bpf.owner.SocketOwnership;
 import org.flowmond.bpf.owner.SocketOwnershipOptions;
@@ -8,8 +10,12 @@ import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.output.ExportOutput;
 import org.flowmond.daemon.output.IpfixOutput;
 
-/** The real sources: the BPF loaders of module bpf/ and the IPFIX exporter. */
+/**
+ * The real sources: the BPF loaders of module bpf/ and the IPFIX exporter. They decode kernel times
+ * as the kernel wrote them (CLOCK_MONOTONIC): the flow table keeps its deadlines on that clock.
+ */
 final class BpfSources implements Sources {
+    private static final KernelClock KERNEL_TIMES = KernelClock.monotonic();
     /** Opened once per pipeline; every TC source opened after it shares its maps. */
     private SocketOwnership ownership;
 
@@ -41,13 +47,13 @@ final class BpfSources implements Sources {
     }
 
     @Override
-    public SocketEventSource openSyscall(Settings settings, KernelClock clock) {
-        return SyscallProbesSource.open(settings, clock, ownership);
+    public SocketEventSource openSyscall(Settings settings) {
+        return SyscallProbesSource.open(settings, KERNEL_TIMES, ownership);
     }
 
     @Override
-    public UniFlowSource openTc(Settings settings, KernelClock clock) {
-        return TcFlowSource.open(settings, clock, ownership);
+    public UniFlowSource openTc(Settings settings, Predicate<UniFlow> overflow) {
+        return TcFlowSource.open(settings, KERNEL_TIMES, ownership, overflow);
     }
 
     @Override

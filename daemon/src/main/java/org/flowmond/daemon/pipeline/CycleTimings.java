@@ -1,7 +1,7 @@
 package org.flowmond.daemon.pipeline;
 
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.flowmond.daemon.stats.CycleTimes;
 
 /**
  * How long the parts of the last flow cycle took, and the longest so far: the read of the TC map,
@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * operators and benchmarks (a 1,000,000-entry map takes seconds), not inputs to any decision.
  */
 final class CycleTimings {
-    private final Timing scan = new Timing("pipeline.scan");
-    private final Timing update = new Timing("pipeline.table-update");
-    private final Timing expire = new Timing("pipeline.expire");
+    private final Timing scan = new Timing();
+    private final Timing update = new Timing();
+    private final Timing expire = new Timing();
     private final AtomicLong scanEntries = new AtomicLong();
     private final AtomicLong finalFlushNanos = new AtomicLong();
 
@@ -35,33 +35,20 @@ final class CycleTimings {
         finalFlushNanos.set(nanos);
     }
 
-    /** Adds the timings in milliseconds (last and max) and the entries of the last scan to {@code m}. */
-    void putInto(Map<String, Long> m) {
-        m.put("pipeline.scan-entries", scanEntries.get());
-        scan.putInto(m);
-        update.putInto(m);
-        expire.putInto(m);
-        m.put("pipeline.final-flush-millis", finalFlushNanos.get() / 1_000_000);
+    /** The timings now (named by {@code stats.StatisticKeys}). */
+    CycleTimes snapshot() {
+        return new CycleTimes(scanEntries.get(), scan.last.get(), scan.max.get(), update.last.get(), update.max.get(),
+                expire.last.get(), expire.max.get(), finalFlushNanos.get());
     }
 
-    /** The last and the longest duration of one part of the cycle, as {@code <name>-millis(-max)}. */
+    /** The last and the longest duration of one part of the cycle. */
     private static final class Timing {
-        private final String name;
         private final AtomicLong last = new AtomicLong();
         private final AtomicLong max = new AtomicLong();
-
-        Timing(String name) {
-            this.name = name;
-        }
 
         void record(long nanos) {
             last.set(nanos);
             max.accumulateAndGet(nanos, Math::max);
-        }
-
-        void putInto(Map<String, Long> m) {
-            m.put(name + "-millis", last.get() / 1_000_000);
-            m.put(name + "-millis-max", max.get() / 1_000_000);
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.flowmond.daemon.pipeline;
 
-import java.util.Map;
 import java.util.function.Consumer;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.api.SocketEvent;
@@ -21,8 +20,8 @@ public interface SocketEventSource extends AutoCloseable {
     /** Waits until every event produced so far has reached the consumer. */
     void drain() throws InterruptedException;
 
-    /** Loss and health counters by statistics name (e.g. {@code dropped.ring-buffer}). */
-    Map<String, Long> counters();
+    /** Loss and health counters, and the variant attached (named only by {@code stats.StatisticKeys}). */
+    org.flowmond.daemon.stats.SyscallCounters counters();
 
     /** Detaches every probe. */
     @Override

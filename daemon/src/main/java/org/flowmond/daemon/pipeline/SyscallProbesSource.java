@@ -1,7 +1,7 @@
 package org.flowmond.daemon.pipeline;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.flowmond.daemon.stats.SyscallCounters;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.api.KernelClock;
@@ -11,6 +11,7 @@ import org.flowmond.bpf.syscall.SyscallFilter;
 import org.flowmond.bpf.syscall.SyscallProbeOptions;
 import org.flowmond.bpf.syscall.SyscallProbeStats;
 import org.flowmond.bpf.syscall.SyscallProbes;
+import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.daemon.config.Settings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,18 @@ final class SyscallProbesSource implements SocketEventSource {
         this.probes = probes;
     }
 
+    /**
+     * What {@link #open} reads: a reload reopens the probes when this changed. The filter is the one
+     * the kernel applies (the flow table filters on its own, in place).
+     */
+    record Slice(HookVariant hook, SyscallFilter kernelFilter, int ringBufferBytes, Duration ringPollInterval) {
+    }
+
+    static Slice slice(Settings s) {
+        return new Slice(s.probes().syscallHook(), fittingFilter(s.filter()), s.probes().ringBufferBytes(),
+                s.probes().ringPollInterval());
+    }
+
     /** With {@code ownership}, the SOCKET variant is possible: connects and accepts from socket state changes. */
     static SyscallProbesSource open(Settings s, KernelClock clock, SocketOwnership ownership) {
         SyscallProbeOptions options = new SyscallProbeOptions(s.probes().syscallHook(), kernelFilter(s),
@@ -37,10 +50,20 @@ final class SyscallProbesSource implements SocketEventSource {
      * otherwise everything is sent and the flow table filters alone (it always filters too).
      */
     static SyscallFilter kernelFilter(Settings s) {
-        var f = s.filter();
-        if (f.pids().size() > SyscallFilter.MAX_PIDS || f.ports().size() > SyscallFilter.MAX_PORTS) {
+        if (!fits(s.filter())) {
             LOG.info("more than {} PIDs or ports: filtering connect/accept events in the daemon, not in the kernel",
                     SyscallFilter.MAX_PIDS);
+        }
+        return fittingFilter(s.filter());
+    }
+
+    private static boolean fits(FilterSettings f) {
+        return f.pids().size() <= SyscallFilter.MAX_PIDS && f.ports().size() <= SyscallFilter.MAX_PORTS;
+    }
+
+    /** The filter, or none when it does not fit the kernel's arrays. */
+    private static SyscallFilter fittingFilter(FilterSettings f) {
+        if (!fits(f)) {
             return SyscallFilter.none();
         }
         return new SyscallFilter(f.pids(), f.ports(), f.portRange().map(r -> r.low()).orElse(0),
@@ -64,17 +87,10 @@ final class SyscallProbesSource implements SocketEventSource {
     }
 
     @Override
-    public Map<String, Long> counters() {
+    public SyscallCounters counters() {
         SyscallProbeStats st = probes.stats();
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("dropped.ring-buffer", st.ringBufferFull());
-        m.put("dropped.syscall-stash-full", st.stashFull());
-        m.put("dropped.syscall-undecodable", st.undecodable());
-        m.put("syscall.kernel-filtered", st.filtered());
-        m.put("syscall.delivered", st.delivered());
-        m.put("syscall.consumer-failures", st.consumerFailures());
-        m.put("dropped.syscall-no-owner", st.noOwner());
-        return m;
+        return new SyscallCounters(st.ringBufferFull(), st.stashFull(), st.undecodable(), st.filtered(), st.delivered(),
+                st.consumerFailures(), st.noOwner(), variant());
     }
 
     @Override

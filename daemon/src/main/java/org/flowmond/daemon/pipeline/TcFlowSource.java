@@ -11,10 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
@@ -22,20 +21,23 @@ import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.owner.SocketOwnership;
 import org.flowmond.bpf.tc.NetDevice;
+import org.flowmond.bpf.tc.TcAttachMode;
 import org.flowmond.bpf.tc.NetNamespaceInode;
 import org.flowmond.bpf.tc.TcFlowMonitor;
 import org.flowmond.bpf.tc.TcFlowMonitorOptions;
 import org.flowmond.bpf.tc.TcInterface;
 import org.flowmond.bpf.tc.TcStatistics;
 import org.flowmond.daemon.config.InterfaceSelection;
+import org.flowmond.daemon.config.NamespaceSelection;
 import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.stats.TcCounters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link UniFlowSource} over the TC flow counter of module bpf/. Overflow records (packets the
- * full kernel map could not take) arrive on the monitor's reader thread and wait in a bounded
- * queue for the flow thread; if that queue is full too they are counted in {@code dropped.map-full}.
+ * full kernel map could not take) arrive on the monitor's reader thread and go to the flow thread's
+ * inbox ({@link FlowLoop}); one the inbox drops is counted in {@code dropped.map-full}.
  * With {@code interfaces = ["all"]}, {@link #refreshInterfaces()} attaches every interface of
  * /sys/class/net that is not down and not attached yet (a new veth, say). With
  * {@code flowmon.namespaces}, it also attaches the selected interfaces of every selected namespace
@@ -44,11 +46,9 @@ import org.slf4j.LoggerFactory;
 final class TcFlowSource implements UniFlowSource {
     private static final Logger LOG = LoggerFactory.getLogger(TcFlowSource.class);
     private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
-    private static final int OVERFLOW_QUEUE = 65_536;
 
     private final TcFlowMonitor monitor;
     private final TcHooks hooks;
-    private final BlockingQueue<UniFlow> overflow = new ArrayBlockingQueue<>(OVERFLOW_QUEUE);
     private final AtomicLong overflowQueueDrops = new AtomicLong();
     private final Set<Integer> attached = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Set<String> failed = new HashSet<>();
@@ -67,16 +67,28 @@ final class TcFlowSource implements UniFlowSource {
         this.namespaces = namespaces;
     }
 
+    /** What {@link #open} reads: a reload reopens the TC program (ending every active flow) when this changed. */
+    record Slice(InterfaceSelection interfaces, NamespaceSelection namespaces, TcHooks directions, int mapEntries,
+                 TcAttachMode attach, int priority, boolean tcpHealth) {
+    }
+
+    static Slice slice(Settings s) {
+        return new Slice(s.interfaces(), s.namespaces(), s.directions(), s.probes().tcMapEntries(), s.probes().tcAttach(),
+                s.probes().tcPriority(), s.tcpHealth().enabled());
+    }
+
     /**
      * Loads the TC program, stamping the owners {@code ownership} keeps into every flow entry, and
-     * attaches it to the configured interfaces; fails if a named one cannot be attached.
+     * attaches it to the configured interfaces; fails if a named one cannot be attached. Overflow
+     * records go to {@code overflow}, which returns false for one it dropped.
      */
-    static TcFlowSource open(Settings s, KernelClock clock, SocketOwnership ownership) {
+    static TcFlowSource open(Settings s, KernelClock clock, SocketOwnership ownership, Predicate<UniFlow> overflow) {
         TcHooks hooks = s.directions();
         TcFlowSource[] self = new TcFlowSource[1];
         TcFlowMonitor monitor = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(s.probes().tcMapEntries())
-                        .withAttach(s.probes().tcAttach(), s.probes().tcPriority()), clock,
-                u -> self[0].offerOverflow(u), ownership);
+                        .withAttach(s.probes().tcAttach(), s.probes().tcPriority())
+                        .withTcpHealth(s.tcpHealth().enabled()), clock,
+                u -> self[0].offerOverflow(u, overflow), ownership);
         NamespaceFinder finder = s.namespaces().others()
                 ? NamespaceFinder.system(s.namespaces(), monitor.ownNetns()) : null;
         TcFlowSource source = new TcFlowSource(monitor, hooks, s.interfaces(), finder);
@@ -100,15 +112,15 @@ final class TcFlowSource implements UniFlowSource {
         return source;
     }
 
-    private void offerOverflow(UniFlow u) {
-        if (!overflow.offer(u)) {
+    private void offerOverflow(UniFlow u, Predicate<UniFlow> overflow) {
+        if (!overflow.test(u)) {
             overflowQueueDrops.incrementAndGet();
         }
     }
 
     @Override
-    public List<UniFlow> scan() {
-        return monitor.scan();
+    public int scan(Consumer<UniFlow> sink) {
+        return monitor.scan(sink);
     }
 
     @Override
@@ -116,13 +128,24 @@ final class TcFlowSource implements UniFlowSource {
         return monitor.removeFlow(key).orElse(null);
     }
 
+    /**
+     * The whole map read and deleted in chunks (shutdown, a reload that reopens the program); false
+     * where the kernel cannot, or after a failure part way (logged): the flow table then removes
+     * what is left entry by entry.
+     */
     @Override
-    public void drainOverflow(Consumer<UniFlow> consumer) {
-        monitor.drainOverflow(); // what waits in the ring now, through the same queue
-        UniFlow u;
-        while ((u = overflow.poll()) != null) {
-            consumer.accept(u);
+    public boolean removeAll(Consumer<UniFlow> sink) {
+        try {
+            return monitor.removeAll(sink);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read and delete the TC flow map in chunks ({}): removing its flows one by one", e.toString());
+            return false;
         }
+    }
+
+    @Override
+    public void drainOverflow() {
+        monitor.drainOverflow();
     }
 
     /**
@@ -228,24 +251,16 @@ final class TcFlowSource implements UniFlowSource {
     }
 
     @Override
-    public Map<String, Long> counters() {
+    public TcCounters counters() {
         TcStatistics st = monitor.statistics();
-        Map<String, Long> m = new LinkedHashMap<>();
-        // packets counted nowhere: overflow ring full, overflow callback failed, daemon overflow queue full
-        m.put("dropped.map-full", st.overflowLost() + st.overflowFailures() + overflowQueueDrops.get());
-        m.put("tc.map-insert-failures", st.insertFailures());
-        m.put("tc.overflow-delivered", st.overflowDelivered());
-        m.put("tc.truncated", st.truncated());
-        m.put("tc.non-ip", st.nonIp());
-        m.put("tc.non-ip.lost", st.nonIpLost());
-        // frames without IP addresses (never flows), per EtherType: tc.non-ip.0x0806=12 ... tc.non-ip.other
-        st.nonIpFrames().forEach((type, n) -> m.put("tc.non-ip." + (type == TcStatistics.OTHER_ETHERTYPES
-                ? "other" : String.format("0x%04x", type)), n.packets()));
-        m.put("tc.ipv6-ext-header-limit", st.extHeaderLimit());
-        m.put("tc.interfaces", (long) attached.size() + nsAttached.values().stream().mapToInt(Set::size).sum());
-        m.put("tc.namespaces", 1L + nsAttached.size()); // the daemon's own and the others attached
-        m.put("tc.attach." + monitor.attachPath().name().toLowerCase(java.util.Locale.ROOT), 1L); // tcx or tc
-        return m;
+        Map<Integer, Long> nonIp = new LinkedHashMap<>();
+        st.nonIpFrames().forEach((type, n) -> nonIp.put(type, n.packets()));
+        // packets counted nowhere: overflow ring full, overflow callback failed, dropped by the flow thread's inbox
+        return new TcCounters(st.overflowLost() + st.overflowFailures() + overflowQueueDrops.get(), st.insertFailures(),
+                st.overflowDelivered(), st.truncated(), st.nonIp(), st.nonIpLost(), nonIp, st.extHeaderLimit(),
+                (long) attached.size() + nsAttached.values().stream().mapToInt(Set::size).sum(),
+                1L + nsAttached.size(), // the daemon's own and the others attached
+                monitor.attachPath());
     }
 
     @Override

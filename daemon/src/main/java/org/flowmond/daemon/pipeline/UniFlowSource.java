@@ -1,7 +1,5 @@
 package org.flowmond.daemon.pipeline;
 
-import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.UniFlow;
@@ -13,14 +11,20 @@ import org.flowmond.daemon.flow.KernelFlowMap;
  */
 public interface UniFlowSource extends KernelFlowMap, AutoCloseable {
 
-    /** Every entry of the kernel flow map now (cumulative counters). */
-    List<UniFlow> scan();
+    /**
+     * Hands every entry of the kernel flow map now (cumulative counters) to {@code sink} as it is
+     * read, keeping none of them; returns how many there were.
+     */
+    int scan(Consumer<UniFlow> sink);
 
     @Override
     UniFlow lookupAndDelete(FlowKey key);
 
-    /** Packets the kernel could not store in its full map, sent through its overflow ring. */
-    void drainOverflow(Consumer<UniFlow> consumer);
+    /**
+     * Hands, on the calling thread, the packets waiting in the overflow ring (those the kernel could
+     * not store in its full map) to the consumer given at open, as the ring's reader thread does.
+     */
+    void drainOverflow();
 
     /**
      * Attaches interfaces that appeared since the last call, when the settings select all of them,
@@ -28,8 +32,8 @@ public interface UniFlowSource extends KernelFlowMap, AutoCloseable {
      */
     void refreshInterfaces();
 
-    /** Loss and health counters by statistics name (e.g. {@code dropped.map-full}). */
-    Map<String, Long> counters();
+    /** Loss and health counters (named only by {@code stats.StatisticKeys}). */
+    org.flowmond.daemon.stats.TcCounters counters();
 
     /** Detaches every hook this source attached. */
     @Override

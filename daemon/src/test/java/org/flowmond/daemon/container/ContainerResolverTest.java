@@ -185,7 +185,7 @@ class ContainerResolverTest {
     @Test
     void theStatisticsGoIntoTheDaemonsMapUnderContainerKeys() {
         Map<String, Long> m = new LinkedHashMap<>();
-        new ResolverStatistics(10, 4, 1, 2, 1, 1, 3, 9).putInto(m);
+        m.putAll(org.flowmond.daemon.stats.StatisticKeys.of(new ResolverStatistics(10, 4, 1, 2, 1, 1, 3, 9)));
         Map<String, Long> expected = new LinkedHashMap<>();
         expected.put("containers.cache-hits", 10L);
         expected.put("containers.cache-misses", 4L);

@@ -80,6 +80,9 @@ class DaemonEndToEndTest {
     private long loServer;
     private long v6Client;
     private String tables;
+    /** The wall clock when the daemon was started and when it had exited: every record's times lie between. */
+    private long runStartMillis;
+    private long runEndMillis;
 
     @BeforeAll
     void runTheDaemonThroughEveryScenario() throws Exception {
@@ -113,6 +116,7 @@ class DaemonEndToEndTest {
                   stats { interval = 5s }
                 }
                 """.formatted(veth.ifA, nfcapd.port, nfacctd.port, dir.resolve("flows.json"), dir.resolve("tables.txt")));
+        runStartMillis = System.currentTimeMillis();
         daemon = ChildProcess.java(dir.resolve("daemon.log"), veth.nsA, "org.flowmond.daemon.Flowmond", "--config",
                 conf.toString());
         daemon.awaitOutput("running with");
@@ -150,6 +154,7 @@ class DaemonEndToEndTest {
         // idle (2 s) and linger (1 s) pass for what ended; the held connection stays open
         TimeUnit.SECONDS.sleep(4);
         daemonExit = daemon.terminate();
+        runEndMillis = System.currentTimeMillis();
         hold.close();
 
         ipfixCapture.stop();
@@ -366,6 +371,32 @@ class DaemonEndToEndTest {
         assertEquals(json.get("FLOWMON_SYSCALL_MTBS_US"), sys.get("mtbs"));
         assertEquals(Long.toString(repeatClient), sys.get("pid"));
         assertEquals("fm-cli-rep", sys.get("pname"));
+    }
+
+    /**
+     * The daemon keeps monotonic time and converts at its outputs: every record's start and end, in
+     * the JSON file and in the IPFIX at nfdump (seconds there), is on the wall clock of the run.
+     */
+    @Test
+    void everyRecordsTimesAreOnTheWallClockOfTheRun() {
+        assertFalse(jsonRecords.isEmpty());
+        for (Map<String, String> r : jsonRecords) {
+            for (String field : new String[] {"FLOW_START_MILLISECONDS", "FLOW_END_MILLISECONDS"}) {
+                long t = Long.parseLong(r.get(field));
+                assertTrue(t >= runStartMillis && t <= runEndMillis, field + " " + t + " not within the run ["
+                        + runStartMillis + ", " + runEndMillis + "]: " + r);
+            }
+        }
+        assertFalse(nfdumpFlows.isEmpty());
+        java.time.format.DateTimeFormatter nfdumpTime = java.time.format.DateTimeFormatter.ofPattern(
+                "yyyy-MM-dd HH:mm:ss[.SSS]").withZone(java.time.ZoneId.systemDefault());
+        for (Map<String, String> f : nfdumpFlows) {
+            for (String field : new String[] {"ts", "te"}) {
+                long t = java.time.Instant.from(nfdumpTime.parse(f.get(field))).toEpochMilli();
+                assertTrue(t >= runStartMillis - 1000 && t <= runEndMillis, field + " " + f.get(field)
+                        + " not within the run [" + runStartMillis + ", " + runEndMillis + "]: " + f);
+            }
+        }
     }
 
     @Test

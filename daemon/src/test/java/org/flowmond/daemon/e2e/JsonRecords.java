@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * strings without their quotes, numbers as written. Enough for the flat records flowmond writes.
  */
 public final class JsonRecords {
-    private static final Pattern FIELD = Pattern.compile("\"([A-Z0-9_]+)\":(\"[^\"]*\"|-?[0-9]+)");
+    private static final Pattern FIELD = Pattern.compile("\"([A-Z0-9_]+)\":(\"[^\"]*\"|-?[0-9]+(?:\\.[0-9]+)?)");
 
     private JsonRecords() {
     }

@@ -116,6 +116,43 @@ class BiflowTableTest {
         assertTrue(f.kernel.isEmpty());
     }
 
+    /**
+     * Shutdown with the whole map read and deleted at once: the increments since the last scan are
+     * counted, a flow the table never saw (created after the last scan) is exported too, and no
+     * entry is read on its own.
+     */
+    @Test
+    void flushAllRemovesTheWholeMapAtOnceAndCountsEveryIncrement() {
+        FlowFixture f = new FlowFixture();
+        f.batchRemoval = true;
+        f.put(OUT, 3, 180, T0, T0, SYN);
+        f.put(IN, 1, 60, T0 + MS, T0 + MS, SYN | ACK);
+        f.now = T0 + S;
+        f.scan();
+        f.put(OUT, 8, 552, T0, T0 + 2 * S, SYN | ACK); // after the last scan
+        FlowKey later = key("10.0.0.2", 40001, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
+        f.put(later, 2, 130, T0 + 2 * S, T0 + 2 * S + MS, 0); // a flow the table has not seen
+        f.now = T0 + 3 * S;
+        f.table.flushAll();
+        assertEquals(2, f.biflows.size());
+        BiflowRecord r = f.biflows.stream().filter(b -> b.src().port() == 40000).findFirst().orElseThrow();
+        assertEquals(FlowEndReason.FORCED_END, r.reason());
+        assertEquals(8, r.fwdPackets());
+        assertEquals(552, r.fwdBytes());
+        assertEquals(1, r.revPackets());
+        assertEquals(60, r.revBytes());
+        assertEquals(InitiatorRule.SYN, r.initiatorRule());
+        BiflowRecord n = f.biflows.stream().filter(b -> b.src().port() == 40001).findFirst().orElseThrow();
+        assertEquals(FlowEndReason.FORCED_END, n.reason());
+        assertEquals(2, n.fwdPackets());
+        assertEquals(130, n.fwdBytes());
+        assertEquals(0, n.revPackets());
+        assertTrue(f.kernel.isEmpty());
+        assertEquals(3, f.batchRemoved);
+        assertTrue(f.deletions.isEmpty(), "no entry read on its own: " + f.deletions);
+        assertEquals(0, f.table.activeBiflows());
+    }
+
     @Test
     void rstEndsTheFlowAfterTheLinger() {
         FlowFixture f = new FlowFixture();
@@ -271,7 +308,7 @@ class BiflowTableTest {
                 scan.add(seen[i]);
             }
             f.now = T0 + 2 * S;
-            f.table.onScan(scan);
+            f.scan(scan);
             f.table.flushAll();
             BiflowRecord r = f.biflows.get(0);
             String o = java.util.Arrays.toString(order);
@@ -284,12 +321,108 @@ class BiflowTableTest {
     }
 
     /**
-     * Readings of known directions are applied as the scan goes; a new flow later in the same scan
-     * evicts the oldest-idle one, whose own entry, further down, is then stale and skipped. Every
-     * packet is counted once.
+     * A scan is merged as it is read: the first reading of a new direction counts at once. An
+     * earlier observation right after it in the same scan takes over: the direction is emptied
+     * (packets, bytes, flags, times) and counts that entry alone; the replaced entry is tracked,
+     * counted as a redundant observation, and read and deleted with the flow.
      */
     @Test
-    void anEvictionInTheMiddleOfAScanCountsEveryPacketOnce() {
+    void anEarlierObservationRightAfterTheFirstReadingReplacesIt() {
+        FlowFixture f = new FlowFixture();
+        FlowKey leftAt2 = key("192.168.1.5", 3333, "10.1.1.1", 443, TCP, 2, Direction.EGRESS);
+        FlowKey enteredAt3 = key("192.168.1.5", 3333, "10.1.1.1", 443, TCP, 3, Direction.INGRESS);
+        java.util.List<org.flowmond.bpf.api.UniFlow> scan = new java.util.ArrayList<>();
+        scan.add(f.put(leftAt2, 11, 1100, T0 + 5000, T0 + S + 5000, SYN | ACK | FIN));
+        scan.add(f.put(enteredAt3, 10, 1000, T0, T0 + S, SYN | ACK));
+        f.now = T0 + 2 * S;
+        f.scan(scan);
+        assertEquals(1L, f.table.statistics().get("flows.redundant-observations"));
+        f.put(leftAt2, 15, 1500, T0 + 5000, T0 + 3 * S + 5000, SYN | ACK);
+        f.put(enteredAt3, 14, 1400, T0, T0 + 3 * S, SYN | ACK);
+        f.now = T0 + 4 * S;
+        f.scan(); // a later scan: the choice stands, only the counting entry's difference is added
+        f.table.flushAll();
+        assertEquals(1, f.biflows.size());
+        BiflowRecord r = f.biflows.get(0);
+        assertEquals(14, r.fwdPackets());
+        assertEquals(1400, r.fwdBytes());
+        assertEquals(SYN | ACK, r.fwdTcpFlags(), "the replaced entry's FIN is not the direction's");
+        assertEquals(3, r.fwdIfindex());
+        assertEquals(Direction.INGRESS, r.fwdHook());
+        assertEquals(T0, r.startNanos());
+        assertEquals(T0 + 3 * S, r.endNanos());
+        assertEquals(0, r.revPackets());
+        assertEquals(1L, f.table.statistics().get("flows.redundant-observations"));
+        assertTrue(f.kernel.isEmpty(), "both entries read and deleted");
+        assertEquals(2, f.deletions.size());
+    }
+
+    /**
+     * The earlier observation comes several chunks of the map read later (a chunk is 256 entries),
+     * after the other direction and hundreds of other flows: it still takes over, and the
+     * initiator is decided only after the scan, from the direction as finally counted (the
+     * replaced entry's later first packet would have made the server the initiator).
+     */
+    @Test
+    void anEarlierObservationInALaterChunkOfTheScanReplacesTheFirstReading() {
+        FlowFixture f = new FlowFixture();
+        FlowKey leftAt2 = key("192.168.1.5", 3333, "10.1.1.1", 53, UDP, 2, Direction.EGRESS);
+        FlowKey enteredAt3 = key("192.168.1.5", 3333, "10.1.1.1", 53, UDP, 3, Direction.INGRESS);
+        FlowKey answerAt2 = key("10.1.1.1", 53, "192.168.1.5", 3333, UDP, 2, Direction.INGRESS);
+        FlowKey answerLeftAt3 = key("10.1.1.1", 53, "192.168.1.5", 3333, UDP, 3, Direction.EGRESS);
+        java.util.List<org.flowmond.bpf.api.UniFlow> scan = new java.util.ArrayList<>();
+        scan.add(f.put(leftAt2, 4, 400, T0 + 3 * MS, T0 + S + 5 * MS, 0));
+        scan.add(f.put(answerAt2, 3, 900, T0 + 2 * MS, T0 + S, 0));
+        int others = 600;
+        for (int i = 0; i < others; i++) {
+            scan.add(f.put(key("10.0.0.2", 1024 + i, "10.0.0.1", 53, UDP, 2, Direction.INGRESS), 1 + i % 5, 60,
+                    T0, T0, 0));
+        }
+        scan.add(f.put(enteredAt3, 4, 400, T0 + MS, T0 + S - 3 * MS, 0)); // three chunks after the first reading
+        scan.add(f.put(answerLeftAt3, 3, 900, T0 + 2 * MS + 7000, T0 + S + 7000, 0)); // later: not counted
+        f.now = T0 + 2 * S;
+        f.scan(scan);
+        assertEquals(others + 1, f.table.activeBiflows());
+        assertEquals(2L, f.table.statistics().get("flows.redundant-observations"),
+                "the replaced entry and the answer's second hook");
+        f.table.flushAll();
+        assertEquals(others + 1, f.biflows.size());
+        BiflowRecord r = f.biflows.stream().filter(b -> b.src().port() == 3333 || b.dst().port() == 3333)
+                .findFirst().orElseThrow();
+        assertEquals(new Endpoint(ip("192.168.1.5"), 3333), r.src(), "first packet at T0 + 1 ms, before the answer's");
+        assertEquals(InitiatorRule.FIRST_PACKET, r.initiatorRule());
+        assertEquals(4, r.fwdPackets());
+        assertEquals(400, r.fwdBytes());
+        assertEquals(3, r.fwdIfindex());
+        assertEquals(Direction.INGRESS, r.fwdHook());
+        assertEquals(3, r.revPackets());
+        assertEquals(900, r.revBytes());
+        assertEquals(2, r.revIfindex());
+        assertEquals(T0 + MS, r.startNanos());
+        assertEquals(T0 + S, r.endNanos(), "the answer's last packet; the replaced entry's is not counted");
+        long otherPackets = 0;
+        for (BiflowRecord o : f.biflows) {
+            if (o != r) {
+                otherPackets += o.fwdPackets() + o.revPackets();
+            }
+        }
+        long expected = 0;
+        for (int i = 0; i < others; i++) {
+            expected += 1 + i % 5;
+        }
+        assertEquals(expected, otherPackets, "every other flow counted once");
+        assertTrue(f.kernel.isEmpty());
+        f.deletions.forEach((k, n) -> assertEquals(1, n, "deleted once: " + k));
+    }
+
+    /**
+     * A new flow takes the table over its capacity; the eviction comes after the whole scan is
+     * merged (it used to come when the new flow was created, in the middle of the scan). b's
+     * reading further down the scan is merged first, so b is no longer the oldest-idle flow: a,
+     * touched earlier in the same scan, goes. Every packet is counted once.
+     */
+    @Test
+    void anEvictionAfterAScanCountsEveryPacketOnce() {
         FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 2, 10), FilterSettings.NONE);
         FlowKey a = key("10.0.0.2", 1001, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
         FlowKey b = key("10.0.0.2", 1002, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
@@ -298,24 +431,67 @@ class BiflowTableTest {
         first.add(f.put(b, 1, 100, T0, T0, 0));
         first.add(f.put(a, 1, 100, T0, T0, 0));
         f.now = T0 + S;
-        f.table.onScan(first);
+        f.scan(first);
         java.util.List<org.flowmond.bpf.api.UniFlow> second = new java.util.ArrayList<>();
         second.add(f.put(a, 3, 300, T0, T0 + S, 0)); // a active again: b is the oldest-idle
-        second.add(f.put(c, 5, 500, T0 + S, T0 + S, 0)); // a third flow: b goes
-        second.add(f.put(b, 2, 200, T0, T0 + S, 0)); // read before the eviction's final reading: stale
+        second.add(f.put(c, 5, 500, T0 + S, T0 + S, 0)); // a third flow: one has to go, after the merge
+        second.add(f.put(b, 2, 200, T0, T0 + S, 0)); // b active too: a is now the oldest-idle
         f.now = T0 + 2 * S;
-        f.table.onScan(second);
+        f.scan(second);
         assertEquals(1, f.biflows.size());
         BiflowRecord evicted = f.biflows.get(0);
-        assertEquals(1002, evicted.src().port());
+        assertEquals(1001, evicted.src().port());
         assertEquals(FlowEndReason.LACK_OF_RESOURCES, evicted.reason());
-        assertEquals(2, evicted.fwdPackets(), "the eviction's own final reading");
+        assertEquals(3, evicted.fwdPackets(), "the eviction's own final reading");
         f.table.flushAll();
         assertEquals(3, f.biflows.size());
         for (BiflowRecord r : f.biflows.subList(1, 3)) {
-            assertEquals(r.src().port() == 1001 ? 3 : 5, r.fwdPackets(), r.toString());
+            assertEquals(r.src().port() == 1002 ? 2 : 5, r.fwdPackets(), r.toString());
         }
         assertTrue(f.kernel.isEmpty());
+    }
+
+    /**
+     * A scan of more new flows than {@code max-flows} is merged whole, then the oldest-idle flows
+     * go (lack of resources) down to {@code max-flows}: the idle ones first, then the ones touched
+     * earliest; new flows are the youngest. Every kernel entry is read and deleted exactly once and
+     * every packet is exported once.
+     */
+    @Test
+    void aScanLargerThanMaxFlowsEvictsAfterMergingOldestIdleFirst() {
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 3, 10), FilterSettings.NONE);
+        FlowKey idle = key("10.0.0.2", 2001, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
+        FlowKey busy = key("10.0.0.2", 2002, "10.0.0.1", 53, UDP, 2, Direction.INGRESS);
+        f.put(idle, 1, 100, T0, T0, 0);
+        f.put(busy, 1, 100, T0, T0, 0);
+        f.scan();
+        java.util.List<org.flowmond.bpf.api.UniFlow> scan = new java.util.ArrayList<>();
+        scan.add(f.put(busy, 4, 400, T0, T0 + S, 0));
+        for (int i = 0; i < 5; i++) { // in scan order: 3000 is the oldest of the new flows
+            scan.add(f.put(key("10.0.0.3", 3000 + i, "10.0.0.1", 53, UDP, 2, Direction.INGRESS),
+                    10 + i, 1000, T0 + S, T0 + S, 0));
+        }
+        scan.add(f.put(idle, 1, 100, T0, T0, 0)); // unchanged: idle since the first scan
+        f.now = T0 + S;
+        f.scan(scan);
+        assertEquals(3, f.table.activeBiflows(), "down to max-flows after the scan");
+        assertEquals(4, f.biflows.size(), "7 flows, 3 kept");
+        java.util.List<Integer> evictedPorts = new java.util.ArrayList<>();
+        for (BiflowRecord r : f.biflows) {
+            assertEquals(FlowEndReason.LACK_OF_RESOURCES, r.reason(), r.toString());
+            evictedPorts.add(r.src().port());
+        }
+        assertEquals(java.util.List.of(2001, 2002, 3000, 3001), evictedPorts, "oldest idle first");
+        f.table.flushAll();
+        long packets = 0;
+        for (BiflowRecord r : f.biflows) {
+            packets += r.fwdPackets() + r.revPackets();
+        }
+        assertEquals(1 + 4 + 10 + 11 + 12 + 13 + 14, packets, "every packet exported once");
+        assertEquals(7, f.biflows.size());
+        assertTrue(f.kernel.isEmpty());
+        assertEquals(7, f.deletions.size());
+        f.deletions.forEach((k, n) -> assertEquals(1, n, "deleted once: " + k));
     }
 
     @Test

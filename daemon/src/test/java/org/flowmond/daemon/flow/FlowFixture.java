@@ -21,13 +21,16 @@ import org.flowmond.bpf.api.OwnerMethod;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.SocketOwner;
+import org.flowmond.bpf.api.TcpCounters;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.daemon.config.FilterSettings;
 import org.flowmond.daemon.config.FlowSettings;
 
 /**
- * A flow table with a hand-driven clock, an in-memory "kernel map", a passwd file of its own
- * and a sink that keeps every record: what every flow-table test builds on.
+ * A flow table with a hand-driven monotonic clock, a wall clock {@link #wallOffset} ahead of it
+ * (0 unless a test steps it: the tests' times then read as wall-clock ones in the records), an
+ * in-memory "kernel map", a passwd file of its own and a sink that keeps every record: what every
+ * flow-table test builds on.
  */
 final class FlowFixture {
     static final long T0 = 1_700_000_000_000_000_000L;
@@ -37,9 +40,22 @@ final class FlowFixture {
     static final int UDP = 17;
 
     long now = T0;
+    /** Wall clock minus monotonic clock, as the daemon's KernelClock samples it; a test steps it by hand. */
+    long wallOffset;
     final Map<FlowKey, FlowCounters> kernel = new HashMap<>();
     /** The owners the TC program stamped on each kernel entry: {source, destination}, either may be null. */
     final Map<FlowKey, SocketOwner[]> stamps = new HashMap<>();
+    /** The TCP counters of each kernel entry that has some. */
+    final Map<FlowKey, TcpCounters> tcp = new HashMap<>();
+    /** How many times the table read and deleted each kernel entry. */
+    final Map<FlowKey, Integer> deletions = new HashMap<>();
+    /**
+     * Whether the "kernel map" can be read and deleted whole ({@link KernelFlowMap#removeAll}, as with
+     * {@code BPF_MAP_LOOKUP_AND_DELETE_BATCH}); off: only entry by entry.
+     */
+    boolean batchRemoval;
+    /** Entries removed by {@link KernelFlowMap#removeAll}. */
+    int batchRemoved;
     final List<BiflowRecord> biflows = new ArrayList<>();
     final List<SyscallFlowRecord> syscalls = new ArrayList<>();
     final FlowTable table;
@@ -63,13 +79,37 @@ final class FlowFixture {
                 syscalls.add(r);
             }
         };
-        table = new FlowTable(params, filter, () -> now, this::lookupAndDelete, resolver, sink);
+        KernelFlowMap map = new KernelFlowMap() {
+            @Override
+            public UniFlow lookupAndDelete(FlowKey key) {
+                return FlowFixture.this.lookupAndDelete(key);
+            }
+
+            @Override
+            public boolean removeAll(java.util.function.Consumer<UniFlow> each) {
+                return FlowFixture.this.removeAll(each);
+            }
+        };
+        table = new FlowTable(params, filter, () -> now, t -> t + wallOffset, map, resolver, sink);
+    }
+
+    private boolean removeAll(java.util.function.Consumer<UniFlow> each) {
+        if (!batchRemoval) {
+            return false;
+        }
+        for (FlowKey k : new ArrayList<>(kernel.keySet())) {
+            SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
+            each.accept(new UniFlow(k, kernel.remove(k), o[0], o[1], unownedSockets.contains(k), tcpOf(k)));
+            batchRemoved++;
+        }
+        return true;
     }
 
     private UniFlow lookupAndDelete(FlowKey k) {
+        deletions.merge(k, 1, Integer::sum);
         FlowCounters c = kernel.remove(k);
         SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
-        return c == null ? null : new UniFlow(k, c, o[0], o[1], unownedSockets.contains(k));
+        return c == null ? null : new UniFlow(k, c, o[0], o[1], unownedSockets.contains(k), tcpOf(k));
     }
 
     static FlowSettings params(long idleS, long activeS, long lingerS, int maxFlows, int maxSyscall) {
@@ -119,7 +159,16 @@ final class FlowFixture {
         FlowCounters c = counters(packets, bytes, first, last, flags);
         kernel.put(k, c);
         stamps.put(k, new SocketOwner[] {source, destination});
-        return new UniFlow(k, c, source, destination, unownedSockets.contains(k));
+        return new UniFlow(k, c, source, destination, unownedSockets.contains(k), tcpOf(k));
+    }
+
+    /** Sets the TCP counters of the kernel entry {@code k} (cumulative, as the TC program keeps them). */
+    void putTcp(FlowKey k, TcpCounters c) {
+        tcp.put(k, c);
+    }
+
+    private TcpCounters tcpOf(FlowKey k) {
+        return tcp.getOrDefault(k, TcpCounters.NONE);
     }
 
     /** Marks the entry as the TC program does when its packet left through a local socket without owner. */
@@ -132,9 +181,16 @@ final class FlowFixture {
         List<UniFlow> all = new ArrayList<>();
         kernel.forEach((k, c) -> {
             SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
-            all.add(new UniFlow(k, c, o[0], o[1], unownedSockets.contains(k)));
+            all.add(new UniFlow(k, c, o[0], o[1], unownedSockets.contains(k), tcpOf(k)));
         });
-        table.onScan(all);
+        scan(all);
+    }
+
+    /** A scan that reads these entries in this order, merged one by one as the pipeline merges them. */
+    void scan(List<UniFlow> entries) {
+        try (ScanMerge merge = table.beginScan()) {
+            entries.forEach(merge);
+        }
     }
 
     /** An owner as the kernel stamps it: uid 1000, parent 1 "systemd", cgroup 4242. */

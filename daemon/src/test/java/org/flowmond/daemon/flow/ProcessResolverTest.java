@@ -35,6 +35,28 @@ class ProcessResolverTest {
     }
 
     @Test
+    void theSameProcessAgainIsTheSameInfoUntilThePasswdFileIsReadAgain(@TempDir Path proc) throws IOException {
+        Files.createDirectories(proc.resolve("91"));
+        Files.writeString(proc.resolve("91/cgroup"), "0::/a.slice\n");
+        Path passwd = proc.resolve("passwd");
+        Files.writeString(passwd, "alice:x:1000:1000::/:/bin/sh\n");
+        UserNames users = new UserNames(passwd);
+        ProcessResolver r = new ProcessResolver(users, proc);
+        ProcessInfo first = r.resolve(FlowFixture.event(SocketEventKind.CONNECT, 0, 91, "app", 1000, "10.0.0.1", 1,
+                "10.0.0.2", 2));
+        assertSame(first, r.resolve(FlowFixture.event(SocketEventKind.ACCEPT, 1, 91, "app", 1000, "10.0.0.1", 2,
+                "10.0.0.2", 3)));
+        assertEquals("alice", first.userName());
+        // an unknown uid (here looked up by another user of the names) reads the renamed file: the
+        // next event of the same process names its user anew
+        Files.writeString(passwd, "alicia:x:1000:1000::/:/bin/sh\n");
+        Files.setLastModifiedTime(passwd, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        assertEquals("4000", users.nameOf(4000));
+        assertEquals("alicia", r.resolve(FlowFixture.event(SocketEventKind.CONNECT, 3, 91, "app", 1000, "10.0.0.1", 1,
+                "10.0.0.2", 2)).userName());
+    }
+
+    @Test
     void readsTheCgroupPathAndContainerId(@TempDir Path proc) throws IOException {
         String id = "4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b";
         Files.createDirectories(proc.resolve("77"));

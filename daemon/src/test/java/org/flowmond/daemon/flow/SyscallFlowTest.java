@@ -124,6 +124,56 @@ class SyscallFlowTest {
     }
 
     @Test
+    void repeatedCallsKeepTheirFlowInUseSoTheOtherIsEvicted() {
+        FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 100, 2), FilterSettings.NONE);
+        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 1, "a", 0, "10.0.0.2", 1, "10.0.0.1", 80));
+        f.table.onSocketEvent(event(SocketEventKind.ACCEPT, T0 + MS, 2, "b", 0, "10.0.0.1", 80, "10.0.0.2", 2));
+        for (int i = 0; i < 5; i++) { // a's flow again and again, found without a key each time
+            f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + (2 + i) * MS, 1, "a", 0, "10.0.0.2", 3 + i,
+                    "10.0.0.1", 80));
+        }
+        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + 10 * MS, 3, "c", 0, "10.0.0.2", 9, "10.0.0.1", 80));
+        assertEquals(1, f.syscalls.size());
+        assertEquals(2, f.syscalls.get(0).key().pid(), "b was called least recently");
+        f.table.flushAll();
+        assertEquals(3, f.syscalls.size());
+        assertEquals(1, f.syscalls.get(1).key().pid(), "the rest oldest first");
+        assertEquals(6, f.syscalls.get(1).stats().count());
+        assertEquals(T0 + 6 * MS, f.syscalls.get(1).stats().lastNanos());
+        assertEquals(3, f.syscalls.get(2).key().pid());
+    }
+
+    @Test
+    void aFlowEndedAndCalledAgainStartsAfresh() {
+        FlowFixture f = new FlowFixture();
+        connect(f, T0, 40000);
+        connect(f, T0 + MS, 40001);
+        f.now = T0 + 31 * S;
+        f.table.expire();
+        connect(f, T0 + 32 * S, 40002);
+        f.table.flushAll();
+        assertEquals(2, f.syscalls.size());
+        assertEquals(FlowEndReason.IDLE_TIMEOUT, f.syscalls.get(0).reason());
+        assertEquals(2, f.syscalls.get(0).stats().count());
+        assertEquals(1, f.syscalls.get(1).stats().count());
+        assertEquals(T0 + 32 * S, f.syscalls.get(1).stats().firstNanos());
+        assertEquals(0, f.table.activeSyscallFlows());
+    }
+
+    @Test
+    void anIpv4MappedAddressCountsInTheIpv4Flow() {
+        FlowFixture f = new FlowFixture();
+        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 7, "curl", 0, "10.0.0.2", 1, "10.0.0.1", 80));
+        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + MS, 7, "curl", 0, "::ffff:10.0.0.2", 2,
+                "::ffff:10.0.0.1", 80));
+        f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + 2 * MS, 7, "curl", 0, "10.0.0.2", 3, "10.0.0.1", 80));
+        f.table.flushAll();
+        assertEquals(1, f.syscalls.size());
+        assertEquals(3, f.syscalls.get(0).stats().count());
+        assertEquals(4, f.syscalls.get(0).key().ipVersion());
+    }
+
+    @Test
     void biflowCarriesTheCountAndMtbsOfTheSyscallFlowThatProducedIt() {
         FlowFixture f = new FlowFixture();
         connect(f, T0, 40000);

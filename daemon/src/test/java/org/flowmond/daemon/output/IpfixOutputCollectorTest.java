@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.daemon.stats.StatisticsSnapshot;
 import org.flowmond.daemon.container.ContainerIdentity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -130,15 +131,9 @@ class IpfixOutputCollectorTest {
                         "flowmon.export.collectors = [{ host = \"127.0.0.1\", port = " + port + " }]\n"
                                 + "flowmon.export.enterprise-id = 32473\n"));
                 IpfixOutput out = IpfixOutput.open(s);
-                Map<String, Long> statistics = new java.util.LinkedHashMap<>();
-                statistics.put("flows.active", 42L);
-                statistics.put("flows.created", 99L); // not in the health record
-                statistics.put("flows.records-exported", 1234L);
-                statistics.put("dropped.map-full", 5L);
-                statistics.put("dropped.ring-buffer", 6L);
-                statistics.put("dropped.send-queue", 7L);
-                statistics.put("dropped.event-queue", 8L);
-                statistics.put("probe.variant.tracepoint", 1L);
+                // flows.created (99) is not in the health record
+                StatisticsSnapshot statistics = org.flowmond.daemon.stats.Snapshots.health(42, 1234, 5, 6, 7, 8,
+                        org.flowmond.bpf.api.HookVariant.TRACEPOINT);
                 out.exportStatistics(statistics);
                 out.close(); // sends the last statistics and health records
                 cap.stop();

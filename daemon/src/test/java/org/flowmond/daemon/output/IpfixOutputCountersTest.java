@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.daemon.stats.StatisticKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +45,7 @@ class IpfixOutputCountersTest {
                 Thread.sleep(50);
             }
             Thread.sleep(300);
-            Map<String, Long> c = out.counters();
+            Map<String, Long> c = StatisticKeys.of(out.counters());
             String udp = "collector[udp:127.0.0.1:" + closedPort + "].";
             String tcpKey = "collector[tcp:127.0.0.1:" + tcp.getLocalPort() + "].";
             assertTrue(c.get(udp + "icmp-errors") > 0, c.toString());

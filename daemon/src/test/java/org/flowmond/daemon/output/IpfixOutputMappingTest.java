@@ -1,5 +1,8 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.daemon.stats.Snapshots;
+import org.flowmond.daemon.stats.StatisticKeys;
+import org.flowmond.daemon.stats.StatisticsSnapshot;
 import java.util.EnumSet;
 import java.util.Set;
 import org.flowmond.bpf.api.HookVariant;
@@ -106,24 +109,33 @@ class IpfixOutputMappingTest {
     }
 
     @Test
-    void healthTakesItsValuesFromThePipelineStatisticsByName() {
-        Map<String, Long> statistics = new LinkedHashMap<>();
-        statistics.put("flows.active", 3L);
-        statistics.put("flows.records-exported", 17L);
-        statistics.put("dropped.map-full", 1L);
-        statistics.put("dropped.ring-buffer", 2L);
-        statistics.put("dropped.send-queue", 4L);
-        statistics.put("dropped.event-queue", 5L);
-        statistics.put("dropped.syscall-stash-full", 9L); // not a health element
-        statistics.put("probe.variant.kprobe", 1L);
-        assertEquals(new DaemonHealth(3, 17, 1, 2, 4, 5, ProbeVariant.KPROBE), IpfixOutput.health(statistics));
+    void healthTakesItsValuesFromThePipelineStatistics() {
+        assertEquals(new DaemonHealth(3, 17, 1, 2, 4, 5, ProbeVariant.KPROBE),
+                IpfixOutput.health(Snapshots.health(3, 17, 1, 2, 4, 5, HookVariant.KPROBE)));
     }
 
     @Test
     void withoutSyscallProbesTheVariantIsNoneAndMissingCountersAreZero() {
-        assertEquals(new DaemonHealth(0, 0, 0, 0, 0, 0, ProbeVariant.NONE), IpfixOutput.health(Map.of()));
-        assertEquals(ProbeVariant.FENTRY, IpfixOutput.probeVariant(Map.of("probe.variant.fentry", 1L)));
-        assertEquals(ProbeVariant.TRACEPOINT, IpfixOutput.probeVariant(Map.of("probe.variant.tracepoint", 1L)));
+        assertEquals(new DaemonHealth(0, 0, 0, 0, 0, 0, ProbeVariant.NONE),
+                IpfixOutput.health(Snapshots.health(0, 0, 0, 0, 0, 0, null)));
+        assertEquals(ProbeVariant.FENTRY, IpfixOutput.probeVariant(HookVariant.FENTRY));
+        assertEquals(ProbeVariant.TRACEPOINT, IpfixOutput.probeVariant(HookVariant.TRACEPOINT));
+    }
+
+    /** Each health element equals the statistic users see under its name: a renamed key cannot zero one. */
+    @Test
+    void healthAgreesWithTheNamedStatistics() {
+        StatisticsSnapshot s = Snapshots.distinct();
+        Map<String, Long> named = StatisticKeys.of(s);
+        DaemonHealth h = IpfixOutput.health(s);
+        assertEquals(new DaemonHealth(named.get("flows.active"), named.get("flows.records-exported"),
+                named.get("dropped.map-full"), named.get("dropped.ring-buffer"), named.get("dropped.send-queue"),
+                named.get("dropped.event-queue"), ProbeVariant.FENTRY), h);
+        assertEquals(1L, named.get("probe.variant.fentry"));
+        for (long v : new long[] {h.flowsActive(), h.flowsExported(), h.droppedMapFull(), h.droppedRingBuffer(),
+                h.droppedSendQueue(), h.droppedEventQueue()}) {
+            assertTrue(v > 0, h.toString());
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output;
 
+import org.flowmond.daemon.stats.StatisticKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
@@ -34,7 +35,7 @@ class IpfixOutputQueueTest {
                 out.biflow(IpfixOutputCollectorTest.record(1024 + i % 60_000, 2, 100, 1, 60, FlowEndReason.IDLE_TIMEOUT));
             }
             out.close(); // sends what is queued; the counters stay readable
-            Map<String, Long> c = out.counters();
+            Map<String, Long> c = StatisticKeys.of(out.counters());
             assertEquals(0L, c.get("dropped.send-queue"), c.toString());
             assertEquals((long) n, c.get("ipfix.records-queued"), c.toString());
             assertEquals((long) n, c.get("ipfix.records-encoded"), c.toString());

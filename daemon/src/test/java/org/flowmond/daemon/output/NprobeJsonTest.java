@@ -78,4 +78,23 @@ class NprobeJsonTest {
         String line = NprobeJson.biflow(record("curl"), new IdentitySettings("web-7", ""));
         assertEquals(true, line.endsWith("\"NPROBE_INSTANCE_NAME\":\"web-7\"}"), line);
     }
+
+    @Test
+    void tcpHealthTakesNprobesNamesAndHalvesTheHandshakeInFractionalMilliseconds() throws Exception {
+        BiflowRecord plain = record("curl");
+        BiflowRecord r = new BiflowRecord(plain.ethProto(), plain.ipVersion(), plain.protocol(), plain.src(), plain.dst(),
+                plain.initiatorRule(), plain.fwdPackets(), plain.fwdBytes(), plain.fwdTcpFlags(), plain.revPackets(),
+                plain.revBytes(), plain.revTcpFlags(), plain.startNanos(), plain.endNanos(), plain.fwdIfindex(),
+                plain.revIfindex(), plain.fwdHook(), plain.revHook(), plain.reason(), plain.srcProcess(),
+                plain.dstProcess(), 0, new org.flowmond.ipfix.TcpHealth(125, 20_062, 19_000, 20_500, 31_000, 3, 4344, 1,
+                        0, 2, 0, 1, 0, 0, 4));
+        String line = NprobeJson.biflow(r, HOST);
+        assertEquals(true, line.contains("\"FLOWMON_INITIATOR_RULE\":\"syscall\",\"CLIENT_NW_LATENCY_MS\":0.062,"
+                + "\"SERVER_NW_LATENCY_MS\":10.031,\"RETRANSMITTED_IN_PKTS\":3,\"RETRANSMITTED_IN_BYTES\":4344,"
+                + "\"RETRANSMITTED_OUT_PKTS\":1,\"RETRANSMITTED_OUT_BYTES\":0,\"OOORDER_IN_PKTS\":2,\"OOORDER_OUT_PKTS\":0,"
+                + "\"FLOWMON_CLIENT_HANDSHAKE_US\":125,\"FLOWMON_SERVER_HANDSHAKE_US\":20062,\"FLOWMON_RTT_MIN_US\":19000,"
+                + "\"FLOWMON_RTT_MEAN_US\":20500,\"FLOWMON_RTT_MAX_US\":31000,\"FLOWMON_RST_IN_TOTAL\":1,"
+                + "\"FLOWMON_RST_OUT_TOTAL\":0,\"FLOWMON_ZERO_WINDOW_IN_PKTS\":0,\"FLOWMON_ZERO_WINDOW_OUT_PKTS\":4,"
+                + "\"SRC_PROC_PID\":4321,"), line);
+    }
 }

@@ -12,6 +12,7 @@ import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.daemon.container.ContainerIdentity;
 import org.flowmond.daemon.container.ContainerRuntime;
 import org.flowmond.daemon.container.QosClass;
+import org.flowmond.daemon.flow.HandshakeStats;
 import org.flowmond.daemon.flow.ProcessInfo;
 import org.flowmond.daemon.flow.SyscallFlowKey;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
@@ -81,6 +82,24 @@ class SeedTablesTest {
                 PID	COMM	IP	SADDR	DADDR	LPORT	COUNT	MTBS(s)	CONTAINER
                 812	nginx	4	10.88.0.2	10.88.0.3	80	1	-	21a3d01cea81
                 """, bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void connectsWithHealthAddTheHandshakeAndRetransmissionColumns() throws Exception {
+        SyscallFlowRecord slow = connect(4429, "curl", host(), 2, 1_535_329_000L);
+        SyscallFlowRecord first = new SyscallFlowRecord(slow.key(), slow.process(), slow.stats(), slow.reason(),
+                new HandshakeStats(1, 20_400, 20_400, 3));
+        SyscallFlowRecord second = new SyscallFlowRecord(slow.key(), slow.process(), slow.stats(), slow.reason(),
+                new HandshakeStats(1, 80_100, 80_100, 0));
+        String tables = print(List.of(first, second, connect(4430, "wget", host(), 1, 0), accept(812, "nginx", host())));
+        assertEquals("""
+                PID	COMM	IP	SADDR	DADDR	RPORT	COUNT	MTBS(s)	OUTCOME	HS_MAX(ms)	HS_AVG(ms)	RETRANS
+                4429	curl	4	10.88.0.2	10.88.0.3	80	4	0.511776	established	80.100	50.250	3
+                4430	wget	4	10.88.0.2	10.88.0.3	80	1	-	established	-	-	-
+
+                PID	COMM	IP	SADDR	DADDR	LPORT	COUNT	MTBS(s)
+                812	nginx	4	10.88.0.2	10.88.0.3	80	1	-
+                """, tables);
     }
 
     private static String print(List<SyscallFlowRecord> exported) {

@@ -21,7 +21,7 @@ class CycleTimingsTest {
         t.expired(0);
         t.finalFlush(3_200_000_000L);
         Map<String, Long> m = new LinkedHashMap<>();
-        t.putInto(m);
+        m.putAll(org.flowmond.daemon.stats.StatisticKeys.of(t.snapshot()));
         assertEquals(999_000L, m.get("pipeline.scan-entries"));
         assertEquals(800L, m.get("pipeline.scan-millis"));
         assertEquals(1500L, m.get("pipeline.scan-millis-max"));

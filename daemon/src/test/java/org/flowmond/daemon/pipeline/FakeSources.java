@@ -1,14 +1,17 @@
 package org.flowmond.daemon.pipeline;
 
+import org.flowmond.bpf.tc.TcAttachMode;
+import org.flowmond.daemon.stats.SyscallCounters;
+import org.flowmond.daemon.stats.TcCounters;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.HookVariant;
-import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.bpf.api.UniFlow;
@@ -25,10 +28,28 @@ final class FakeSources implements Sources {
     int seeded;
     int ownershipOpened;
     Consumer<SocketEvent> consumer;
+    /** Where the TC source opened last hands overflow records (as its reader thread would). */
+    Predicate<UniFlow> overflow;
+    /**
+     * The overflow ring of the TC source opened last: its lock, which its reader holds while it
+     * delivers, and where it delivers. Each TC source has its own, as each TC program has its own
+     * ring: a reload's new reader never holds the lock that the old ring's last reading takes.
+     */
+    private volatile OverflowRing ring;
+
+    private record OverflowRing(Object lock, Predicate<UniFlow> sink) {
+    }
+    /** Overflow records waiting in the "ring" for {@link UniFlowSource#drainOverflow()}. */
+    final List<UniFlow> ringRecords = new ArrayList<>();
+    long overflowRefused;
     int tcOpened;
     int syscallOpened;
     int closed;
     int interfaceRefreshes;
+    int exportOpened;
+    int kafkaOpened;
+    /** Count Kafka opens without a producer (tests that need no Kafka client). */
+    boolean fakeKafka;
 
     @Override
     public OwnershipSource openOwnership(Settings settings) {
@@ -58,7 +79,7 @@ final class FakeSources implements Sources {
     }
 
     @Override
-    public SocketEventSource openSyscall(Settings settings, KernelClock clock) {
+    public SocketEventSource openSyscall(Settings settings) {
         syscallOpened++;
         return new SocketEventSource() {
             @Override
@@ -76,8 +97,8 @@ final class FakeSources implements Sources {
             }
 
             @Override
-            public Map<String, Long> counters() {
-                return Map.of("dropped.ring-buffer", 0L);
+            public SyscallCounters counters() {
+                return new SyscallCounters(0, 0, 0, 0, 0, 0, 0, variant());
             }
 
             @Override
@@ -88,17 +109,21 @@ final class FakeSources implements Sources {
     }
 
     @Override
-    public UniFlowSource openTc(Settings settings, KernelClock clock) {
+    public UniFlowSource openTc(Settings settings, Predicate<UniFlow> overflowSink) {
         tcOpened++;
+        overflow = overflowSink;
+        OverflowRing mine = new OverflowRing(new Object(), overflowSink);
+        ring = mine;
         return new UniFlowSource() {
             @Override
-            public List<UniFlow> scan() {
+            public int scan(Consumer<UniFlow> sink) {
                 List<UniFlow> all = new ArrayList<>();
                 tcMap.forEach((k, v) -> {
                     SocketOwner[] o = owners.getOrDefault(k, new SocketOwner[2]);
                     all.add(new UniFlow(k, v, o[0], o[1]));
                 });
-                return all;
+                all.forEach(sink);
+                return all.size();
             }
 
             @Override
@@ -109,7 +134,11 @@ final class FakeSources implements Sources {
             }
 
             @Override
-            public void drainOverflow(Consumer<UniFlow> c) {
+            public void drainOverflow() {
+                synchronized (mine.lock()) {
+                    ringRecords.forEach(u -> deliver(mine, u));
+                    ringRecords.clear();
+                }
             }
 
             @Override
@@ -118,8 +147,8 @@ final class FakeSources implements Sources {
             }
 
             @Override
-            public Map<String, Long> counters() {
-                return Map.of("dropped.map-full", 0L);
+            public TcCounters counters() {
+                return new TcCounters(0, 0, 0, 0, 0, 0, Map.of(), 0, 0, 1, TcAttachMode.TCX);
             }
 
             @Override
@@ -129,8 +158,29 @@ final class FakeSources implements Sources {
         };
     }
 
+    /** One overflow record as the ring's reader thread delivers it: holding the ring's lock. */
+    void overflowFromReader(UniFlow u) {
+        OverflowRing r = ring;
+        synchronized (r.lock()) {
+            deliver(r, u);
+        }
+    }
+
+    private void deliver(OverflowRing r, UniFlow u) {
+        if (!r.sink().test(u)) {
+            overflowRefused++;
+        }
+    }
+
     @Override
     public org.flowmond.daemon.output.ExportOutput openExport(Settings settings) {
+        exportOpened++;
         return null;
+    }
+
+    @Override
+    public org.flowmond.daemon.output.ExportOutput openKafka(Settings settings) {
+        kafkaOpened++;
+        return fakeKafka ? null : Sources.super.openKafka(settings);
     }
 }

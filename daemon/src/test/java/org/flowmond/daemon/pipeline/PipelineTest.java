@@ -159,4 +159,51 @@ class PipelineTest {
         assertEquals(1, src.ownershipOpened, "socket ownership outlives every reload");
         p.close();
     }
+
+    /** Fake sources whose TC program and, if asked, whose IPFIX output fail to open; the rest as {@code fake}. */
+    private static Sources failingTc(FakeSources fake, boolean exportFails) {
+        return new DelegatingSources(fake) {
+            @Override
+            public UniFlowSource openTc(Settings settings, java.util.function.Predicate<org.flowmond.bpf.api.UniFlow> o) {
+                throw new IllegalArgumentException("no network interface 'nosuch0'");
+            }
+
+            @Override
+            public org.flowmond.daemon.output.ExportOutput openExport(Settings settings) {
+                fake.openExport(settings);
+                if (exportFails) {
+                    throw new IllegalArgumentException("bad collector");
+                }
+                return null;
+            }
+        };
+    }
+
+    private Pipeline startWith(Sources sources, Path dir) throws Exception {
+        Path passwd = dir.resolve("passwd");
+        Files.writeString(passwd, "alice:x:1000:1000::/home/alice:/bin/sh\n");
+        return Pipeline.start(settings(dir.resolve("flows.json"), ""), sources, () -> now,
+                new ProcessResolver(new UserNames(passwd), dir.resolve("proc")), false);
+    }
+
+    @Test
+    void aProbeThatFailsClosesWhatTheOtherThreadsOpenedAndIsTheFailureReported(@TempDir Path dir) throws Exception {
+        FakeSources src = new FakeSources();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> startWith(failingTc(src, false), dir));
+        assertEquals("no network interface 'nosuch0'", e.getMessage());
+        assertEquals(1, src.syscallOpened);
+        assertEquals(1, src.exportOpened);
+        assertEquals(2, src.closed, "the syscall source and the socket ownership");
+    }
+
+    @Test
+    void whenTheOutputsFailTooTheirFailureIsReportedAsWhenTheyOpenedFirst(@TempDir Path dir) throws Exception {
+        FakeSources src = new FakeSources();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> startWith(failingTc(src, true), dir));
+        assertEquals("bad collector", e.getMessage());
+        assertEquals("no network interface 'nosuch0'", e.getSuppressed()[0].getMessage());
+        assertEquals(2, src.closed);
+    }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.config.SettingsLoader;
 import org.flowmond.daemon.flow.ProcessResolver;
@@ -41,22 +40,7 @@ class StatisticsMappingTest {
                             + "flowmon.outputs.json-file = \"" + dir.resolve("flows.json") + "\"\n"
                             + "flowmon.outputs.ipfix-file = \"" + dir.resolve("flows.ipfix") + "\"\n"));
             FakeSources fake = new FakeSources();
-            Sources withIpfix = new Sources() {
-                @Override
-                public OwnershipSource openOwnership(Settings settings) {
-                    return fake.openOwnership(settings);
-                }
-
-                @Override
-                public SocketEventSource openSyscall(Settings settings, KernelClock clock) {
-                    return fake.openSyscall(settings, clock);
-                }
-
-                @Override
-                public UniFlowSource openTc(Settings settings, KernelClock clock) {
-                    return fake.openTc(settings, clock);
-                }
-
+            Sources withIpfix = new DelegatingSources(fake) {
                 @Override
                 public ExportOutput openExport(Settings settings) throws Exception {
                     return IpfixOutput.open(settings);

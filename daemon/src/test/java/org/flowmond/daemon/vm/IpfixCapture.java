@@ -35,7 +35,7 @@ final class IpfixCapture {
 
     /** The TCP and UDP packets of a capture, in capture order. */
     static List<Packet> packets(Path pcap) {
-        String out = Tools.run("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=;",
+        String out = Tools.run("tshark", "-o", org.flowmond.testing.TsharkCapture.WIDE_TEMPLATES, "-r", pcap.toString(), "-T", "fields", "-E", "separator=;",
                 "-e", "frame.time_epoch", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport", "-e", "udp.dstport",
                 "-e", "ip.len");
         List<Packet> packets = new ArrayList<>();

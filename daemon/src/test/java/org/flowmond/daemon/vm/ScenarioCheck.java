@@ -272,7 +272,7 @@ final class ScenarioCheck {
         owners = new OwnerCheck(byService, r -> processMismatch(r, ScenarioService.of(r)) == null, startupScan(),
                 read("daemon.log"), read("flows.json"), problems).column();
         return "counts " + countsRight + "/" + truth.size() + ", PID+name " + attributed + "/" + scenarioRecords
-                + ", nfdump " + nfdumpAgrees(truth);
+                + ", nfdump " + nfdumpAgrees(truth) + ", " + HealthCheck.check(expected, read("flows.json"), dir.resolve("health.pcap"), problems);
     }
 
     /**
@@ -329,7 +329,7 @@ final class ScenarioCheck {
 
     /** nfdump (fed live by nfcapd in the guest) must show the same packets and bytes per direction. */
     private String nfdumpAgrees(Map<String, long[]> truth) {
-        String out = Tools.run("nfdump", "-q", "-R", dir.resolve("nfcapd").toString(), "-A", "srcport,dstport",
+        String out = Tools.run("nfdump", "-q", "-N", "-R", dir.resolve("nfcapd").toString(), "-A", "srcport,dstport",
                 "-o", "fmt:%sp;%dp;%pkt;%byt");
         Map<String, long[]> seen = new HashMap<>();
         for (String line : out.split("\n")) {

@@ -104,7 +104,7 @@ class SystemdServiceJarTest {
     /** Flows at the collector, with processes, under observation domain 1 before the reload and 7 after. */
     private static void checkExport(Path out, List<String> problems) {
         Path pcap = out.resolve("ipfix.pcap");
-        String domains = Tools.run("tshark", "-r", pcap.toString(), "-d", "udp.port==4739,cflow", "-T", "fields",
+        String domains = Tools.run("tshark", "-o", org.flowmond.testing.TsharkCapture.WIDE_TEMPLATES, "-r", pcap.toString(), "-d", "udp.port==4739,cflow", "-T", "fields",
                 "-e", "cflow.od_id");
         // One line per message; tshark also names an options record's observationDomainId field (the
         // statistics' scope, in a domain-0 message) cflow.od_id, so such a line reads "0,1".

@@ -23,7 +23,10 @@ public final class FlowmondElements {
      * flowmond's elements under {@code enterpriseNumber}. Ids are stable: never renumber one.
      * They start at 101 so that no id is also the id of a reverse (PEN 29305) or ntop element in
      * the same template: pmacct 1.7 matches enterprise fields by id first and loses the second
-     * field of a template that carries the same id under two PENs.
+     * field of a template that carries the same id under two PENs. The exception came later: ntop's
+     * TCP elements 109, 123, 124 and 127 share ids with 109, 123, 124 and 127 here, so the TCP
+     * templates put ntop's after flowmond's and pmacct reads ntop's as the second of their id
+     * (README, "TCP health").
      */
     public static List<InformationElement> withEnterprise(long enterpriseNumber) {
         if (enterpriseNumber == 0 || enterpriseNumber == NtopElements.PEN || enterpriseNumber == ReverseElements.PEN) {
@@ -83,7 +86,30 @@ public final class FlowmondElements {
                 InformationElement.of("destinationNetnsInode", pen, 126, UNSIGNED32, Semantics.IDENTIFIER,
                         Units.NONE, "network namespace (nsfs inode) of the server process's socket"),
                 InformationElement.of("observationNetnsInode", pen, 127, UNSIGNED32, Semantics.IDENTIFIER,
-                        Units.NONE, "network namespace (nsfs inode) in which the flow's packets were counted"));
+                        Units.NONE, "network namespace (nsfs inode) in which the flow's packets were counted"),
+                // TCP health (128 stays free: ntop's RETRANSMITTED_OUT_BYTES, 35632/128, is in the same template)
+                micros("clientHandshakeMicroseconds", pen, 129,
+                        "TCP handshake, client side: SYN-ACK to ACK as seen here, whole interval; 0 = not measured"),
+                micros("serverHandshakeMicroseconds", pen, 130,
+                        "TCP handshake, server side: SYN to SYN-ACK as seen here, whole interval; 0 = not measured"),
+                micros("tcpRttMinMicroseconds", pen, 131, "smallest TCP round-trip time in the record; 0 = not known"),
+                micros("tcpRttMeanMicroseconds", pen, 132, "mean TCP round-trip time over the record; 0 = not known"),
+                micros("tcpRttMaxMicroseconds", pen, 133, "largest TCP round-trip time in the record; 0 = not known"),
+                InformationElement.of("sourceZeroWindowDeltaCount", pen, 134, UNSIGNED32, Semantics.DELTA_COUNTER,
+                        Units.PACKETS, "TCP segments advertising a zero window, source to destination"),
+                InformationElement.of("destinationZeroWindowDeltaCount", pen, 135, UNSIGNED32, Semantics.DELTA_COUNTER,
+                        Units.PACKETS, "TCP segments advertising a zero window, destination to source"),
+                // the connections behind a syscall flow
+                micros("connectHandshakeMaxMicroseconds", pen, 136,
+                        "longest handshake of the process's connections in the record; 0 = none measured"),
+                micros("connectHandshakeMeanMicroseconds", pen, 137,
+                        "mean handshake of the process's connections in the record; 0 = none measured"),
+                InformationElement.of("connectRetransmittedPacketDeltaCount", pen, 138, UNSIGNED32,
+                        Semantics.DELTA_COUNTER, Units.PACKETS, "TCP segments the process's connections retransmitted"));
+    }
+
+    private static InformationElement micros(String name, long pen, int id, String description) {
+        return InformationElement.of(name, pen, id, UNSIGNED32, Semantics.QUANTITY, Units.MICROSECONDS, description);
     }
 
     private static InformationElement variableString(String name, long pen, int id, String description) {

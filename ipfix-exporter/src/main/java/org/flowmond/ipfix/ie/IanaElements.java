@@ -33,7 +33,7 @@ public final class IanaElements {
     /** Elements whose RFC 5103 reverse counterpart flowmond may send (see {@link ReverseElements}). */
     static final List<String> REVERSIBLE = List.of(
             "octetDeltaCount", "packetDeltaCount", "tcpControlBits",
-            "flowStartMilliseconds", "flowEndMilliseconds");
+            "flowStartMilliseconds", "flowEndMilliseconds", "tcpRstTotalCount");
 
     public static final List<InformationElement> ALL = List.of(
             // flow counters and keys
@@ -67,6 +67,8 @@ public final class IanaElements {
                     "first packet of the flow"),
             ie("flowEndMilliseconds", 153, DATE_TIME_MILLISECONDS, DEFAULT, Units.MILLISECONDS,
                     "last packet of the flow"),
+            ie("tcpRstTotalCount", 220, UNSIGNED64, TOTAL_COUNTER, Units.PACKETS,
+                    "TCP segments with RST the source sent since the flow began"),
             ie("biflowDirection", 239, UNSIGNED8, IDENTIFIER, Units.NONE,
                     "0 arbitrary, 1 initiator, 2 reverseInitiator, 3 perimeter (RFC 5103)"),
             // exporter statistics (RFC 7011 section 4)

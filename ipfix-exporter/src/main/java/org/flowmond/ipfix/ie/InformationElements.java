@@ -28,6 +28,7 @@ public final class InformationElements {
         List<InformationElement> all = new ArrayList<>(IanaElements.ALL);
         all.addAll(ReverseElements.all(IanaElements.ALL));
         all.addAll(NtopElements.ALL);
+        all.addAll(NtopTcpElements.ALL);
         all.addAll(FlowmondElements.withEnterprise(flowmondEnterpriseNumber));
         return new InformationElements(all);
     }

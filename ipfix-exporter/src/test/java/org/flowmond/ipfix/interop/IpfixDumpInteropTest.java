@@ -2,6 +2,7 @@ package org.flowmond.ipfix.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,8 +41,11 @@ class IpfixDumpInteropTest {
     private static final InformationElements MODEL = InformationElements.withFlowmondEnterprise(32473);
     private static final DateTimeFormatter IPFIXDUMP_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
-    /** "\t(35632/169)   SRC_PROC_NAME : (len: 16) curl" or "\t(8) (S)   sourceIPv4Address : 10.0.0.1". */
-    private static final Pattern FIELD = Pattern.compile("^\\t\\(([0-9/]+)\\)(?: \\(S\\))?\\s+(\\S+) : (.*)$");
+    /**
+     * "\t(35632/169)   SRC_PROC_NAME : (len: 16) curl" or "\t(8) (S)   sourceIPv4Address : 10.0.0.1";
+     * a name longer than ipfixDump's column follows the id without a space.
+     */
+    private static final Pattern FIELD = Pattern.compile("^\\t\\(([0-9/]+)\\)(?: \\(S\\))?\\s*(\\S+) : (.*)$");
 
     @TempDir
     Path dir;
@@ -51,9 +55,9 @@ class IpfixDumpInteropTest {
     void ipfixDumpNamesAndDecodesEveryField(BiflowMode mode) throws Exception {
         Privileges.requireTool("ipfixDump");
         Path file = dir.resolve("flows.ipfix");
-        List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(200, 31 + mode.ordinal(), 0));
+        List<FlowRecord> flows = new ArrayList<>(TestFlows.flowsWithTcpHealth(200, 31 + mode.ordinal(), 0));
         flows.add(TestFlows.hugeCounters());
-        List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(6);
+        List<SyscallFlowRecord> syscalls = TestFlows.syscallFlowsWithConnectHealth(6);
         DaemonHealth health = new DaemonHealth(3, 1L << 40, 11, 12, 13, 14, ProbeVariant.TRACEPOINT);
         try (IpfixExporter exporter = IpfixExporter.start(Settings.toFile(file).withMode(mode).build())) {
             exporter.updateDaemonHealth(health);
@@ -73,6 +77,9 @@ class IpfixDumpInteropTest {
         }
         List<Map<String, Object>> expectedSyscalls = syscalls.stream().map(ExpectedValues::syscallFlow).toList();
         assertEquals(expectedSyscalls, with(records, "syscallKind"));
+        assertTrue(with(records, "tcpRttMeanMicroseconds").size() > 50, "TCP health records named by their type records");
+        assertTrue(with(records, "reverseTcpRstTotalCount").size() > 10 || mode == BiflowMode.UNIFLOWS);
+        assertTrue(with(records, "connectHandshakeMaxMicroseconds").size() == 3);
         List<Map<String, Object>> statistics = with(records, "exportedFlowRecordTotalCount");
         assertEquals((long) expected.size() + syscalls.size(),
                 statistics.get(statistics.size() - 1).get("exportedFlowRecordTotalCount"));

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * nfcapd collects and nfdump prints: every standard field as sent (nfdump ignores enterprise
- * elements), and nfcapd's own check of the sequence numbers reports no error across more than
+ * elements and IANA 220; TCP records with TCP health, in their larger templates, are among the
+ * flows), and nfcapd's own check of the sequence numbers reports no error across more than
  * 10,000 records in many messages, while a second, unreachable collector is counted and ignored.
  *
  * <p>A sequence error is the exporter's only if the kernel dropped nothing for nfcapd's socket:
@@ -68,7 +69,7 @@ class NfdumpInteropTest {
     void tenThousandRecordsWithoutSequenceErrorsWhileAnotherCollectorIsUnreachable() throws Exception {
         int port = FreePorts.udp();
         int deadPort = FreePorts.udp();
-        List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(10_200, 11, 0));
+        List<FlowRecord> flows = new ArrayList<>(TestFlows.flowsWithTcpHealth(10_200, 11, 0));
         flows.add(TestFlows.hugeCounters());
         ExporterStatistics stats;
         Collected collected;
@@ -103,9 +104,9 @@ class NfdumpInteropTest {
     @Test
     void uniflowsOverIpv6() throws Exception {
         int port = FreePorts.udp();
-        List<FlowRecord> flows = new ArrayList<>(TestFlows.flows(300, 12, 0));
+        List<FlowRecord> flows = new ArrayList<>(TestFlows.flowsWithTcpHealth(300, 12, 0));
         flows.add(TestFlows.hugeCounters());
-        List<SyscallFlowRecord> syscalls = TestFlows.syscallFlows(6);
+        List<SyscallFlowRecord> syscalls = TestFlows.syscallFlowsWithConnectHealth(6);
         Collected collected;
         try (Nfcapd nfcapd = startNfcapd("::1", port, true)) {
             try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("::1", port))

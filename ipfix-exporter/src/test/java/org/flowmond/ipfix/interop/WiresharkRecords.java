@@ -52,7 +52,21 @@ final class WiresharkRecords {
             Map.entry("cflow.flowsexp", "exportedFlowRecordTotalCount"),
             Map.entry("cflow.octetsexp", "exportedOctetTotalCount"),
             Map.entry("cflow.notsent_flows", "notSentFlowTotalCount"),
-            Map.entry("cflow.ignore_packets", "ignoredPacketTotalCount"));
+            Map.entry("cflow.ignore_packets", "ignoredPacketTotalCount"),
+            // TCP health: ntop's by Wireshark 4.0's names (SERVER_NW_LATENCY_MS without "ntop."), IANA 220
+            Map.entry("cflow.pie.ntop.client_nw_latency_ms", "CLIENT_NW_LATENCY_MS"),
+            Map.entry("cflow.pie.server_nw_latency_ms", "SERVER_NW_LATENCY_MS"),
+            Map.entry("cflow.pie.ntop.retransmitted_in_pkts", "RETRANSMITTED_IN_PKTS"),
+            Map.entry("cflow.pie.ntop.retransmitted_out_pkts", "RETRANSMITTED_OUT_PKTS"),
+            Map.entry("cflow.pie.ntop.retransmitted_in_bytes", "RETRANSMITTED_IN_BYTES"),
+            Map.entry("cflow.pie.ntop.retransmitted_out_bytes", "RETRANSMITTED_OUT_BYTES"),
+            Map.entry("cflow.pie.ntop.ooorder_in_pkts", "OOORDER_IN_PKTS"),
+            Map.entry("cflow.pie.ntop.ooorder_out_pkts", "OOORDER_OUT_PKTS"),
+            Map.entry("cflow.total_tcp_rst", "tcpRstTotalCount"));
+    /** ntop's elements that Wireshark 4.0 names: one shown only by number is a failure, not a fallback. */
+    private static final java.util.Set<String> NAMED_BY_WIRESHARK = java.util.Set.of("CLIENT_NW_LATENCY_MS",
+            "SERVER_NW_LATENCY_MS", "RETRANSMITTED_IN_PKTS", "RETRANSMITTED_OUT_PKTS", "RETRANSMITTED_IN_BYTES",
+            "RETRANSMITTED_OUT_BYTES", "OOORDER_IN_PKTS", "OOORDER_OUT_PKTS");
     /** Fields whose raw value is the number (times: Wireshark shows them as dates). */
     private static final List<String> RAW_NUMBERS = List.of("cflow.abstimestart", "cflow.abstimeend");
 
@@ -68,7 +82,12 @@ final class WiresharkRecords {
 
     /** Every data record of the capture, in order, decoded by Wireshark, values typed by {@code model}. */
     static List<Record> of(TsharkCapture capture, InformationElements model) throws Exception {
-        return new WiresharkRecords(model).decode(capture.pdml());
+        return of(capture.pdml(), model);
+    }
+
+    /** Every data record of a capture's PDML (e.g. decoded with other preferences). */
+    static List<Record> of(String pdml, InformationElements model) throws Exception {
+        return new WiresharkRecords(model).decode(pdml);
     }
 
     private List<Record> decode(String pdml) throws Exception {
@@ -173,6 +192,9 @@ final class WiresharkRecords {
         InformationElement ie = model.all().stream()
                 .filter(x -> x.enterpriseNumber() == pen && x.id() == id).findFirst()
                 .orElseThrow(() -> new AssertionError("no element " + pen + "/" + id + " for " + showname));
+        if (NAMED_BY_WIRESHARK.contains(ie.name())) {
+            throw new AssertionError("Wireshark showed " + ie.name() + " by number only: " + showname);
+        }
         byte[] raw = HexFormat.of().parseHex(hex);
         if (ie.type() == org.flowmond.ipfix.ie.DataType.STRING) {
             String s = new String(raw, StandardCharsets.UTF_8);

@@ -10,6 +10,7 @@ import org.flowmond.ipfix.ContainerInfo;
 import org.flowmond.ipfix.FlowRecord;
 import org.flowmond.ipfix.ProcessInfo;
 import org.flowmond.ipfix.SyscallFlowRecord;
+import org.flowmond.ipfix.TcpHealth;
 
 /**
  * What a collector must decode for a record, written from the specification (README, interop.md)
@@ -50,6 +51,7 @@ public final class ExpectedValues {
             m.put("observationNetnsInode", r.observationNetns());
             containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
+            r.tcpHealth().ifPresent(h -> biflowHealth(m, h));
             out.add(m);
             return out;
         }
@@ -70,6 +72,7 @@ public final class ExpectedValues {
             m.put("observationNetnsInode", r.observationNetns());
             containers(m, r.sourceContainer(), r.destinationContainer());
             syscalls(m, r);
+            r.tcpHealth().ifPresent(h -> uniflowHealth(m, h, false));
             out.add(m);
         }
         if (r.reversePackets() != 0 || r.reverseOctets() != 0) {
@@ -89,9 +92,54 @@ public final class ExpectedValues {
             m.put("observationNetnsInode", r.observationNetns());
             containers(m, r.destinationContainer(), r.sourceContainer());
             syscalls(m, r);
+            r.tcpHealth().ifPresent(h -> uniflowHealth(m, h, true));
             out.add(m);
         }
         return out;
+    }
+
+    /**
+     * A biflow record's TCP health (README, "TCP health"): IN and source = forward, OUT, reverse
+     * and destination = reverse; ntop's latencies half the interval in whole ms (half up); ntop's
+     * and flowmond's 4-octet fields at most 2^32-1.
+     */
+    private static void biflowHealth(Map<String, Object> m, TcpHealth h) {
+        connection(m, h);
+        m.put("RETRANSMITTED_IN_PKTS", u32(h.retransmittedPackets()));
+        m.put("RETRANSMITTED_IN_BYTES", u32(h.retransmittedBytes()));
+        m.put("RETRANSMITTED_OUT_PKTS", u32(h.reverseRetransmittedPackets()));
+        m.put("RETRANSMITTED_OUT_BYTES", u32(h.reverseRetransmittedBytes()));
+        m.put("OOORDER_IN_PKTS", u32(h.outOfOrderPackets()));
+        m.put("OOORDER_OUT_PKTS", u32(h.reverseOutOfOrderPackets()));
+        m.put("tcpRstTotalCount", h.resets());
+        m.put("reverseTcpRstTotalCount", h.reverseResets());
+        m.put("sourceZeroWindowDeltaCount", u32(h.zeroWindows()));
+        m.put("destinationZeroWindowDeltaCount", u32(h.reverseZeroWindows()));
+    }
+
+    /** A uniflow record carries its own direction's counts only (the reverse record: the reverse counts). */
+    private static void uniflowHealth(Map<String, Object> m, TcpHealth h, boolean reverse) {
+        connection(m, h);
+        m.put("RETRANSMITTED_IN_PKTS", u32(reverse ? h.reverseRetransmittedPackets() : h.retransmittedPackets()));
+        m.put("RETRANSMITTED_IN_BYTES", u32(reverse ? h.reverseRetransmittedBytes() : h.retransmittedBytes()));
+        m.put("OOORDER_IN_PKTS", u32(reverse ? h.reverseOutOfOrderPackets() : h.outOfOrderPackets()));
+        m.put("tcpRstTotalCount", reverse ? h.reverseResets() : h.resets());
+        m.put("sourceZeroWindowDeltaCount", u32(reverse ? h.reverseZeroWindows() : h.zeroWindows()));
+    }
+
+    /** What describes the connection, the same in both uniflow records. */
+    private static void connection(Map<String, Object> m, TcpHealth h) {
+        m.put("CLIENT_NW_LATENCY_MS", u32(Math.round(h.clientHandshakeMicros() / 2000.0)));
+        m.put("SERVER_NW_LATENCY_MS", u32(Math.round(h.serverHandshakeMicros() / 2000.0)));
+        m.put("clientHandshakeMicroseconds", u32(h.clientHandshakeMicros()));
+        m.put("serverHandshakeMicroseconds", u32(h.serverHandshakeMicros()));
+        m.put("tcpRttMinMicroseconds", u32(h.rttMinMicros()));
+        m.put("tcpRttMeanMicroseconds", u32(h.rttMeanMicros()));
+        m.put("tcpRttMaxMicroseconds", u32(h.rttMaxMicros()));
+    }
+
+    private static long u32(long v) {
+        return Math.min(v, 0xFFFF_FFFFL);
     }
 
     /** tcpControlBits travels in one octet: NS (0x100) is not exported (see FlowRecord.Builder#forward). */
@@ -168,6 +216,11 @@ public final class ExpectedValues {
         m.put("syscallKind", (long) r.kind().code());
         m.put("syscallCount", r.count());
         m.put("meanTimeBetweenSyscalls", r.meanTimeBetweenSyscallsMicros());
+        r.connectHealth().ifPresent(h -> {
+            m.put("connectHandshakeMaxMicroseconds", u32(h.worstHandshakeMicros()));
+            m.put("connectHandshakeMeanMicroseconds", u32(h.meanHandshakeMicros()));
+            m.put("connectRetransmittedPacketDeltaCount", u32(h.retransmittedPackets()));
+        });
         return m;
     }
 

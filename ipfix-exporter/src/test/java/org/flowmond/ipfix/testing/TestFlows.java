@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.flowmond.ipfix.BiflowDirection;
+import org.flowmond.ipfix.ConnectHealth;
 import org.flowmond.ipfix.ContainerInfo;
 import org.flowmond.ipfix.FlowDirection;
 import org.flowmond.ipfix.FlowEndReason;
@@ -13,6 +14,7 @@ import org.flowmond.ipfix.FlowRecord;
 import org.flowmond.ipfix.ProcessInfo;
 import org.flowmond.ipfix.SyscallFlowRecord;
 import org.flowmond.ipfix.SyscallKind;
+import org.flowmond.ipfix.TcpHealth;
 
 /** Reproducible flows with every field set to something distinct, including edge values. */
 public final class TestFlows {
@@ -33,16 +35,32 @@ public final class TestFlows {
 
     /** {@code count} flows; every third is IPv6 unless {@code ipVersion} forces 4 or 6. */
     public static List<FlowRecord> flows(int count, long seed, int ipVersion) {
+        return flows(count, seed, ipVersion, false);
+    }
+
+    /**
+     * The same flows as {@link #flows}, where two TCP flows in three carry a {@link TcpHealth}
+     * (the third keeps the lean template, as with TCP health disabled).
+     */
+    public static List<FlowRecord> flowsWithTcpHealth(int count, long seed, int ipVersion) {
+        return flows(count, seed, ipVersion, true);
+    }
+
+    private static List<FlowRecord> flows(int count, long seed, int ipVersion, boolean health) {
         Random rnd = new Random(seed);
         List<FlowRecord> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             boolean v6 = ipVersion == 6 || (ipVersion == 0 && i % 3 == 2);
-            out.add(flow(rnd, i, v6));
+            out.add(flow(rnd, i, v6, health));
         }
         return out;
     }
 
     public static FlowRecord flow(Random rnd, int i, boolean v6) {
+        return flow(rnd, i, v6, false);
+    }
+
+    private static FlowRecord flow(Random rnd, int i, boolean v6, boolean health) {
         InetAddress src = v6 ? address("2001:db8::" + Integer.toHexString(i + 1)) : address("10.0." + (i % 250) + ".1");
         InetAddress dst = v6 ? address("2001:db8:ffff::" + Integer.toHexString(i % 4000 + 2))
                 : address("192.0.2." + (i % 250 + 1));
@@ -74,7 +92,25 @@ public final class TestFlows {
                 .observationNetns(i % 5 == 4 ? 0 : 0xF000_0000L + i) // the initial namespace is 4026531840
                 .sourceContainer(CONTAINERS[i % CONTAINERS.length])
                 .destinationContainer(CONTAINERS[(i + 1) % CONTAINERS.length])
+                .tcpHealth(health && protocol == 6 && i % 3 != 1 ? tcpHealth(i) : null)
                 .build();
+    }
+
+    /**
+     * Distinct values from {@code i} alone (the flows' random sequence stays as without health),
+     * with the edges: handshakes around the whole-millisecond rounding of nProbe's half
+     * intervals (999 us -> 0 ms, 1000 -> 1, 20999 -> 10, 21000 -> 11), 0 = not measured, and
+     * counts beyond 4 octets (sent as 2^32-1 in ntop's elements) and 2^63-1 resets.
+     */
+    public static TcpHealth tcpHealth(int i) {
+        long[] handshakes = {0, 999, 1000, 20_999, 21_000, 83_123};
+        if (i == 0) {
+            return new TcpHealth(5_000_000_000L, 4_294_967_295L, 1, 2, 5_000_000_000L, 4_294_967_296L,
+                    Long.MAX_VALUE, 0, 1, 7_000_000_000L, 2, Long.MAX_VALUE, 1L << 40, 4_294_967_297L, 3);
+        }
+        return new TcpHealth(handshakes[i % handshakes.length], handshakes[(i + 2) % handshakes.length],
+                100 + i, 200 + i, 300 + i, i % 4, (i % 4) * 1448L, i % 5, (i % 5) * 1200L, i % 6, i % 7,
+                i % 2, i % 3, i % 8, i % 9);
     }
 
     /**
@@ -107,6 +143,15 @@ public final class TestFlows {
     }
 
     public static List<SyscallFlowRecord> syscallFlows(int count) {
+        return syscallFlows(count, false);
+    }
+
+    /** The same syscall flows, every other one with a {@link ConnectHealth} (one beyond 4 octets). */
+    public static List<SyscallFlowRecord> syscallFlowsWithConnectHealth(int count) {
+        return syscallFlows(count, true);
+    }
+
+    private static List<SyscallFlowRecord> syscallFlows(int count, boolean health) {
         List<SyscallFlowRecord> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             boolean v6 = i % 2 == 1;
@@ -118,6 +163,9 @@ public final class TestFlows {
                     .port(8000 + i)
                     .calls(10 + i, 2500 + i)
                     .times(BASE_MILLIS + i, BASE_MILLIS + 5000 + i)
+                    .connectHealth(!health || i % 2 == 1 ? null
+                            : i == 0 ? new ConnectHealth(1L << 33, 4_294_967_295L, 5_000_000_000L)
+                            : new ConnectHealth(20_000L + i, 15_000L + i, i))
                     .build());
         }
         return out;

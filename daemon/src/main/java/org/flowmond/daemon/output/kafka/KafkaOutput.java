@@ -6,9 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +25,8 @@ import org.flowmond.daemon.flow.BiflowRecord;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.output.ExportOutput;
 import org.flowmond.daemon.output.IpfixOutput;
+import org.flowmond.daemon.stats.KafkaCounters;
+import org.flowmond.daemon.stats.StatisticsSnapshot;
 import org.flowmond.daemon.output.NprobeJson;
 import org.flowmond.ipfix.IpfixMessageSink;
 import org.slf4j.LoggerFactory;
@@ -51,8 +51,6 @@ public final class KafkaOutput implements ExportOutput {
     /** How long close() lets the queue and the producer's buffer drain before what is left counts as undelivered. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
     /** The exporter's counters shown in format ipfix, as {@code kafka.<name>}. */
-    private static final List<String> IPFIX_COUNTERS = List.of("ipfix.records-encoded", "ipfix.records-not-sent", "ipfix.messages");
-
     private final String topic;
     private final IdentitySettings host;
     /** All IPFIX messages of this host under one key: one partition, templates before the data they describe. */
@@ -258,32 +256,18 @@ public final class KafkaOutput implements ExportOutput {
     }
 
     @Override
-    public Map<String, Long> counters() {
+    public KafkaCounters counters() {
         long p = produced.get();
         long d = delivered.get();
         long full = queueFull.get();
         long lost = undelivered.get();
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("kafka.records-produced", p);
-        m.put("kafka.records-delivered", d);
-        m.put("kafka.records-pending", Math.max(0, p - d - full - lost));
-        m.put("dropped.kafka-queue-full", full);
-        m.put("dropped.kafka-delivery", lost);
         IpfixOutput x = ipfix;
-        if (x != null) {
-            // the exporter's flow-record counters that mean something without collectors
-            Map<String, Long> inner = x.counters();
-            m.put("dropped.kafka-ipfix-queue", inner.get("dropped.send-queue")); // the encoder's queue, before this output's
-            for (String name : IPFIX_COUNTERS) {
-                m.put("kafka." + name, inner.get(name));
-            }
-        }
-        return m;
+        return new KafkaCounters(p, d, Math.max(0, p - d - full - lost), full, lost, x == null ? null : x.counters());
     }
 
     /** In format ipfix the statistics go into the stream as options records, as to the collectors; JSON has none. */
     @Override
-    public void exportStatistics(Map<String, Long> statistics) {
+    public void exportStatistics(StatisticsSnapshot statistics) {
         IpfixOutput x = ipfix;
         if (x != null) {
             x.exportStatistics(statistics);

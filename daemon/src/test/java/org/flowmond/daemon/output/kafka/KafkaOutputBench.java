@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output.kafka;
 
+import org.flowmond.daemon.stats.StatisticKeys;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,22 +40,22 @@ public final class KafkaOutputBench {
             }
             KafkaOutput out = KafkaOutput.open(s);
             warmUp(out, sample);
-            long base = out.counters().get("kafka.records-delivered");
+            long base = StatisticKeys.of(out.counters()).get("kafka.records-delivered");
             long start = System.nanoTime();
             for (int i = 0; i < records; i++) {
                 if ((i & 4095) == 0) {
-                    while (out.counters().get("kafka.records-pending") > queueLimit - 8192) {
+                    while (StatisticKeys.of(out.counters()).get("kafka.records-pending") > queueLimit - 8192) {
                         TimeUnit.MICROSECONDS.sleep(200); // the bench keeps the queue from overflowing: it measures delivery
                     }
                 }
                 out.biflow(sample[i & 4095]);
             }
-            while (out.counters().get("kafka.records-pending") > 0) {
+            while (StatisticKeys.of(out.counters()).get("kafka.records-pending") > 0) {
                 TimeUnit.MILLISECONDS.sleep(1);
             }
             long nanos = System.nanoTime() - start;
             out.close();
-            Map<String, Long> c = out.counters();
+            Map<String, Long> c = StatisticKeys.of(out.counters());
             long delivered = c.get("kafka.records-delivered") - base;
             long total = c.get("kafka.records-delivered");
             System.out.printf(Locale.ROOT, "kafka output: %d records in %.2f s = %,.0f records/s delivered (acks=all,"
@@ -74,13 +75,13 @@ public final class KafkaOutputBench {
     private static void warmUp(KafkaOutput out, BiflowRecord[] sample) throws InterruptedException {
         for (int i = 0; i < 200_000; i++) {
             if ((i & 4095) == 0) {
-                while (out.counters().get("kafka.records-pending") > 50_000) {
+                while (StatisticKeys.of(out.counters()).get("kafka.records-pending") > 50_000) {
                     TimeUnit.MICROSECONDS.sleep(200);
                 }
             }
             out.biflow(sample[i & 4095]);
         }
-        while (out.counters().get("kafka.records-pending") > 0) {
+        while (StatisticKeys.of(out.counters()).get("kafka.records-pending") > 0) {
             TimeUnit.MILLISECONDS.sleep(1);
         }
     }

@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output.kafka;
 
+import org.flowmond.daemon.stats.StatisticKeys;
 import org.flowmond.daemon.container.ContainerIdentity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,7 +79,7 @@ class KafkaOutputBrokerTest {
     }
 
     private static void awaitNothingPending(KafkaOutput out) throws InterruptedException {
-        for (int i = 0; i < 600 && out.counters().get("kafka.records-pending") > 0; i++) {
+        for (int i = 0; i < 600 && StatisticKeys.of(out.counters()).get("kafka.records-pending") > 0; i++) {
             TimeUnit.MILLISECONDS.sleep(100); // waiting for the broker's acknowledgements, not a timed assertion
         }
     }
@@ -99,7 +100,7 @@ class KafkaOutputBrokerTest {
             offer(out, 13_000, 14_000);
             awaitNothingPending(out); // the daemon runs on after an outage: what its buffer held goes out
             out.close();
-            Map<String, Long> c = out.counters();
+            Map<String, Long> c = StatisticKeys.of(out.counters());
             assertEquals(Map.of("kafka.records-produced", 4000L, "kafka.records-delivered", 4000L, "kafka.records-pending", 0L,
                     "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 0L), c);
 
@@ -125,14 +126,14 @@ class KafkaOutputBrokerTest {
         try (KafkaBroker broker = KafkaBroker.create(dir)) {
             KafkaOutput out = KafkaOutput.open(settings(broker, "small", 100));
             offer(out, 10_000, 11_000); // no broker: 100 wait in the queue, one in the sender's hand at most
-            Map<String, Long> during = out.counters();
+            Map<String, Long> during = StatisticKeys.of(out.counters());
             assertEquals(1000L, during.get("kafka.records-produced"));
             long dropped = during.get("dropped.kafka-queue-full");
             assertTrue(dropped >= 1000 - 100 - 1024 && dropped > 0, during.toString());
             broker.start();
             awaitNothingPending(out);
             out.close();
-            Map<String, Long> c = out.counters();
+            Map<String, Long> c = StatisticKeys.of(out.counters());
             assertEquals(1000L, c.get("kafka.records-delivered") + c.get("dropped.kafka-queue-full")
                     + c.get("dropped.kafka-delivery"), c.toString());
             assertEquals(0L, c.get("dropped.kafka-delivery"), c.toString());
@@ -165,7 +166,7 @@ class KafkaOutputBrokerTest {
             awaitNothingPending(tooLarge);
             tooLarge.close();
             assertEquals(Map.of("kafka.records-produced", 100L, "kafka.records-delivered", 0L, "kafka.records-pending", 0L,
-                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 100L), tooLarge.counters());
+                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 100L), StatisticKeys.of(tooLarge.counters()));
 
             KafkaOutput out = KafkaOutput.open(settings(broker, "timeout",
                     "\"delivery.timeout.ms\" = \"2000\", \"request.timeout.ms\" = \"1000\""));
@@ -174,8 +175,8 @@ class KafkaOutputBrokerTest {
             offer(atClose, 30_000, 30_010);
             awaitNothingPending(out);
             awaitNothingPending(atClose);
-            assertEquals(1000L, out.counters().get("kafka.records-delivered"), out.counters().toString());
-            assertEquals(10L, atClose.counters().get("kafka.records-delivered"), atClose.counters().toString());
+            assertEquals(1000L, StatisticKeys.of(out.counters()).get("kafka.records-delivered"), StatisticKeys.of(out.counters()).toString());
+            assertEquals(10L, StatisticKeys.of(atClose.counters()).get("kafka.records-delivered"), StatisticKeys.of(atClose.counters()).toString());
             broker.kill(); // the producers keep the topics' metadata: send() takes the next records at once
             offer(out, 21_000, 21_500);
             offer(atClose, 30_010, 30_210);
@@ -184,14 +185,14 @@ class KafkaOutputBrokerTest {
             awaitNothingPending(out); // delivery.timeout.ms after they were taken, the producer gives them up
             out.close();
             assertEquals(Map.of("kafka.records-produced", 1500L, "kafka.records-delivered", 1000L, "kafka.records-pending", 0L,
-                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 500L), out.counters());
-            assertEquals(200L, atClose.counters().get("kafka.records-pending"), atClose.counters().toString());
+                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 500L), StatisticKeys.of(out.counters()));
+            assertEquals(200L, StatisticKeys.of(atClose.counters()).get("kafka.records-pending"), StatisticKeys.of(atClose.counters()).toString());
             atClose.close();
             assertEquals(Map.of("kafka.records-produced", 210L, "kafka.records-delivered", 10L, "kafka.records-pending", 0L,
-                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 200L), atClose.counters());
+                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 200L), StatisticKeys.of(atClose.counters()));
             noMetadata.close();
             assertEquals(Map.of("kafka.records-produced", 300L, "kafka.records-delivered", 0L, "kafka.records-pending", 0L,
-                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 300L), noMetadata.counters());
+                    "dropped.kafka-queue-full", 0L, "dropped.kafka-delivery", 300L), StatisticKeys.of(noMetadata.counters()));
         } finally {
             logger.detachAppender(log);
         }
@@ -229,12 +230,12 @@ class KafkaOutputBrokerTest {
                     """.formatted(broker.bootstrap())));
             KafkaOutput out = KafkaOutput.open(s);
             offer(out, 20_000, 21_000);
-            for (int i = 0; i < 600 && out.counters().get("kafka.ipfix.records-encoded") < 1000; i++) {
+            for (int i = 0; i < 600 && StatisticKeys.of(out.counters()).get("kafka.ipfix.records-encoded") < 1000; i++) {
                 TimeUnit.MILLISECONDS.sleep(100); // the exporter thread encodes, not a timed assertion
             }
             awaitNothingPending(out);
             out.close();
-            Map<String, Long> c = out.counters();
+            Map<String, Long> c = StatisticKeys.of(out.counters());
             assertEquals(1000L, c.get("kafka.ipfix.records-encoded"), c.toString());
             assertEquals(c.get("kafka.records-produced"), c.get("kafka.records-delivered"), c.toString());
             assertEquals(0L, c.get("dropped.kafka-queue-full") + c.get("dropped.kafka-delivery"), c.toString());

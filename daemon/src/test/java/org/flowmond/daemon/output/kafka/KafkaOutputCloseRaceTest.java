@@ -1,5 +1,6 @@
 package org.flowmond.daemon.output.kafka;
 
+import org.flowmond.daemon.stats.StatisticKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
@@ -42,7 +43,7 @@ class KafkaOutputCloseRaceTest {
             out.close();
             stop.set(true);
             flow.join();
-            Map<String, Long> c = out.counters();
+            Map<String, Long> c = StatisticKeys.of(out.counters());
             assertEquals(c.get("kafka.records-produced"), c.get("kafka.records-delivered") + c.get("dropped.kafka-queue-full")
                     + c.get("dropped.kafka-delivery"), "round " + round + ": " + c);
         }

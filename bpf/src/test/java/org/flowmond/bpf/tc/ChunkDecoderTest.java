@@ -1,7 +1,7 @@
 package org.flowmond.bpf.tc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -17,9 +17,9 @@ import org.flowmond.bpf.libbpf.MapEntries;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
-/** A scan kept as the chunks the batched read returned, decoded on access, in any order. */
+/** A scan decoded chunk by chunk as the map read returns the chunks, nothing kept but the entry handed over. */
 @UnitTest
-class ScanEntriesTest {
+class ChunkDecoderTest {
     private final KernelClock clock = new KernelClock();
 
     private static FlowKey key(int i) throws Exception {
@@ -53,26 +53,43 @@ class ScanEntriesTest {
         return new UniFlow(key(i), FlowStatsCodec.decode(stats(i + 1), clock));
     }
 
-    @Test
-    void entriesAcrossChunksOfUnequalSizeDecodeInOrderAndOutOfOrder() throws Exception {
-        TcFlowMonitor.ScanEntries scan = new TcFlowMonitor.ScanEntries(chunks(3, 1, 5, 256), clock);
-        assertEquals(265, scan.size());
-        for (int i = 0; i < scan.size(); i++) {
-            assertEquals(expected(i), scan.get(i));
+    /** What one scan hands over, fed the chunks the way the map read feeds them; counted[0] = the decoder's count. */
+    private List<UniFlow> decode(List<MapEntries> chunks, int[] counted) {
+        List<UniFlow> out = new ArrayList<>();
+        TcFlowMonitor.ChunkDecoder decoder = new TcFlowMonitor.ChunkDecoder(clock, out::add);
+        for (MapEntries c : chunks) {
+            decoder.accept(c);
+            assertEquals(out.size(), decoder.entries(), "every entry of a chunk handed over before the next chunk");
         }
-        for (int i : new int[] {264, 0, 3, 2, 4, 8, 9, 100, 1, 263}) {
+        counted[0] = decoder.entries();
+        return out;
+    }
+
+    @Test
+    void entriesAcrossChunksOfUnequalSizeArriveInOrderAsEachChunkIsFed() throws Exception {
+        int[] counted = new int[1];
+        List<UniFlow> scan = decode(chunks(3, 1, 5, 256), counted);
+        assertEquals(265, scan.size());
+        assertEquals(265, counted[0]);
+        for (int i = 0; i < scan.size(); i++) {
             assertEquals(expected(i), scan.get(i), "entry " + i);
         }
         FlowCounters c = scan.get(7).counters();
         assertEquals(8, c.packets());
-        assertThrows(IndexOutOfBoundsException.class, () -> scan.get(265));
-        assertThrows(IndexOutOfBoundsException.class, () -> scan.get(-1));
+        assertEquals(8 * 46, c.bytes());
+    }
+
+    @Test
+    void entriesOfOneScanShareTheirAddressObjects() throws Exception {
+        List<UniFlow> scan = decode(chunks(2, 4), new int[1]);
+        assertSame(scan.get(0).key().srcAddress(), scan.get(5).key().srcAddress(), "across chunks");
+        assertSame(scan.get(1).key().dstAddress(), scan.get(4).key().dstAddress(), "10.77.0.3 twice");
     }
 
     @Test
     void anEmptyMapIsAnEmptyScan() {
-        TcFlowMonitor.ScanEntries scan = new TcFlowMonitor.ScanEntries(List.of(), clock);
-        assertEquals(0, scan.size());
-        assertThrows(IndexOutOfBoundsException.class, () -> scan.get(0));
+        int[] counted = new int[1];
+        assertEquals(List.of(), decode(List.of(), counted));
+        assertEquals(0, counted[0]);
     }
 }

@@ -1,0 +1,31 @@
+package org.flowmond.daemon;
+
+/**
+ * Loads jnr-ffi, libbpf and libc on a thread of its own while the main thread sets up logging and
+ * reads the configuration: jnr-ffi's start (its native stub unpacked to /tmp, the library path
+ * read, a Java proxy class generated for each library) is a tenth of start-up, on the critical
+ * path when the first BPF object opens. Nothing is checked here: a failure is ignored, and
+ * {@link Preflight} reports a missing libbpf.so.1 on the main thread as before. (A libbpf.so.1
+ * lacking one of flowmond's symbols then fails start-up, exit status 1, with the JVM's
+ * NoClassDefFoundError naming the class instead of its ExceptionInInitializerError.)
+ */
+final class NativeWarmUp {
+    /** The bpf module's holder of the loaded libraries (package-private there: named, not linked). */
+    static final String NATIVE = "org.flowmond.bpf.libbpf.Native";
+
+    private NativeWarmUp() {
+    }
+
+    static void start() {
+        Thread t = new Thread(NativeWarmUp::load, "flowmond-native-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void load() {
+        try {
+            Class.forName(NATIVE, true, NativeWarmUp.class.getClassLoader());
+        } catch (Throwable ignored) { // Preflight says what is missing, in the main thread's words
+        }
+    }
+}

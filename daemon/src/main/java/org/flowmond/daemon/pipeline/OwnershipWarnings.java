@@ -1,0 +1,26 @@
+package org.flowmond.daemon.pipeline;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A full ownership map leaves sockets without owner (never a wrong one): logged at 1, 2, 4, 8 ... losses. */
+final class OwnershipWarnings {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnershipWarnings.class);
+
+    private final OwnershipSource ownership;
+    /** Owners the kernel could not record when the last warning was logged. */
+    private long logged;
+
+    OwnershipWarnings(OwnershipSource ownership) {
+        this.ownership = ownership;
+    }
+
+    void check() {
+        long lost = ownership.statistics().lost();
+        if (lost > logged && Long.highestOneBit(lost) > Long.highestOneBit(logged)) {
+            logged = lost;
+            LOG.warn("socket ownership maps full: {} sockets or endpoints without owner so far (ownership.*-map-full)",
+                    lost);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.flowmond.daemon.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.config.SettingsLoader;
+import org.flowmond.daemon.flow.BiflowRecord;
+import org.flowmond.daemon.flow.FlowSink;
+import org.flowmond.daemon.flow.ProcessResolver;
+import org.flowmond.daemon.flow.SyscallFlowRecord;
+import org.flowmond.daemon.flow.UserNames;
+import org.flowmond.testing.UnitTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TC overflow records through the one inbox: the same waiting as socket events, and no deadlock at close or reload. */
+@UnitTest
+class FlowLoopTest {
+    @TempDir
+    Path dir;
+
+    private Pipeline start(FakeSources src, String extra) throws Exception {
+        Settings s = new SettingsLoader().load(Optional.empty(), ConfigFactory.parseString(
+                "flowmon.export.collectors = []\nflowmon.probes.ring-poll-interval = 10ms\n" + extra));
+        return Pipeline.start(s, src, () -> 0L, new ProcessResolver(new UserNames(dir.resolve("passwd")),
+                dir.resolve("proc")), true);
+    }
+
+    private static Settings reloaded(String extra) throws Exception {
+        return new SettingsLoader().load(Optional.empty(), ConfigFactory.parseString(
+                "flowmon.export.collectors = []\nflowmon.probes.ring-poll-interval = 10ms\n" + extra));
+    }
+
+    @Test
+    void anOverflowBurstLargerThanTheInboxWaitsInsteadOfDropping() throws Exception {
+        FakeSources src = new FakeSources();
+        Pipeline p = start(src, "");
+        UniFlow packet = InboxTest.overflowPacket();
+        int burst = 3 * Inbox.CAPACITY;
+        for (int i = 0; i < burst; i++) {
+            src.overflowFromReader(packet); // returns once queued, as the ring's reader thread does
+        }
+        p.close();
+        assertEquals(0, src.overflowRefused);
+        assertEquals((long) burst, p.statistics().get("flows.overflow-packets"));
+    }
+
+    /**
+     * A reader that holds its ring's lock while it waits for room, and a close (then a reload that
+     * replaces the TC program) that reads that ring: each ends, and every record is counted either
+     * in the table or as refused.
+     */
+    @Test
+    void aWaitingOverflowReaderBlocksNeitherCloseNorReload() throws Exception {
+        for (boolean reload : new boolean[] {false, true}) {
+            FakeSources src = new FakeSources();
+            Pipeline p = start(src, "");
+            UniFlow packet = InboxTest.overflowPacket();
+            AtomicBoolean flood = new AtomicBoolean(true);
+            long[] sent = new long[1];
+            Thread reader = new Thread(() -> {
+                while (flood.get()) {
+                    src.overflowFromReader(packet);
+                    sent[0]++;
+                }
+            });
+            reader.start();
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                if (reload) {
+                    p.reload(reloaded("flowmon.interfaces = [lo]")); // a new TC program: the old ring's last reading
+                }
+                p.close();
+            }, "deadlock between the overflow reader and the flow lock");
+            flood.set(false);
+            reader.join();
+            long inTable = p.statistics().get("flows.overflow-packets");
+            assertEquals(sent[0], inTable + src.overflowRefused, "every record in the table or counted as refused");
+        }
+    }
+
+    /** A flow thread over fake sources whose cycles are a minute apart (the longest scan interval the settings allow). */
+    private FlowLoop idleLoop(FakeSources src, String extra) throws Exception {
+        FlowLoop loop = new FlowLoop(reloaded("flowmon.probes.tc-scan-interval = 60s\n" + extra), () -> 0L,
+                new KernelClock(), new ProcessResolver(new UserNames(dir.resolve("passwd")), dir.resolve("proc")),
+                new FlowSink() {
+                    @Override
+                    public void biflow(BiflowRecord record) {
+                    }
+
+                    @Override
+                    public void syscallFlow(SyscallFlowRecord record) {
+                    }
+                }, () -> { });
+        Inbox.Producer tc = loop.producer();
+        Reader<UniFlowSource> tcReader = new Reader<>(src.openTc(null, tc.overflow()), tc);
+        loop.attach(tcReader, new Reader<>(src.openSyscall(null), loop.producer()));
+        loop.startThread();
+        return loop;
+    }
+
+    private static long overflowPackets(FlowLoop loop) {
+        synchronized (loop.lock()) {
+            return loop.table().stats().counts().overflowPackets();
+        }
+    }
+
+    /**
+     * A record offered while the flow thread sleeps reaches the table long before the next cycle
+     * (60 s) or poll interval (10 s, the longest allowed) would have taken it: the offer woke it.
+     */
+    @Test
+    void anOfferWakesTheSleepingFlowThreadAtOnce() throws Exception {
+        FakeSources src = new FakeSources();
+        FlowLoop loop = idleLoop(src, "flowmon.probes.ring-poll-interval = 10s\n");
+        try {
+            UniFlow packet = InboxTest.overflowPacket();
+            assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+                for (int i = 1; i <= 3; i++) {
+                    src.overflowFromReader(packet);
+                    while (overflowPackets(loop) < i) {
+                        Thread.sleep(1);
+                    }
+                }
+            }, "the flow thread slept through the offers");
+            assertEquals(3, overflowPackets(loop));
+            assertEquals(3, loop.wakeUps(), "one wake-up per offer");
+        } finally {
+            loop.stop();
+        }
+    }
+
+    /** Idle, with a 10 ms poll interval that the old loop woke on: no wake-up between two cycles. */
+    @Test
+    void anIdleFlowThreadDoesNotWakeBetweenCycles() throws Exception {
+        FakeSources src = new FakeSources();
+        FlowLoop loop = idleLoop(src, "");
+        try {
+            Thread.sleep(300); // 30 poll intervals of 10 ms
+            assertEquals(0, loop.wakeUps());
+        } finally {
+            loop.stop();
+        }
+    }
+}
