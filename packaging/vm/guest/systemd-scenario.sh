@@ -73,8 +73,11 @@ repeat_connects
 snapshot running
 set_domain 7
 systemctl reload flowmond
-wait_journal 60 "reload"
-sleep 2
+# The reload's outcome is logged just before READY=1; an emulated guest may take seconds to get
+# there (the IPFIX exporter is reopened for the new domain), so wait for it, then for systemd to
+# have taken READY=1, rather than for a fixed time.
+wait_journal 60 "configuration reloaded\|reload rejected\|reload failed" || true
+wait_for 30 bash -c '[ "$(systemctl show -p ActiveState --value flowmond)" != reloading ]' || true
 state reloaded
 transfer
 sleep 2

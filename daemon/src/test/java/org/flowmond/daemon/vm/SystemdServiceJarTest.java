@@ -94,7 +94,7 @@ class SystemdServiceJarTest {
 
     private static void checkJournal(Path out, List<String> problems) throws IOException {
         String journal = read(out, "journal.txt");
-        for (String want : List.of("running with", "SIGHUP: reloading", "SIGTERM: stopping")) {
+        for (String want : List.of("running with", "SIGHUP: reloading", "configuration reloaded", "SIGTERM: stopping")) {
             if (!journal.contains(want)) {
                 problems.add("the journal lacks '" + want + "'");
             }
