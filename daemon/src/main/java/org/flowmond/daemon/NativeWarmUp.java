@@ -1,5 +1,7 @@
 package org.flowmond.daemon;
 
+import org.flowmond.bpf.libbpf.KernelBtf;
+
 /**
  * Loads jnr-ffi, libbpf and libc on a thread of its own while the main thread sets up logging and
  * reads the configuration: jnr-ffi's start (its native stub unpacked to /tmp, the library path
@@ -8,6 +10,9 @@ package org.flowmond.daemon;
  * {@link Preflight} reports a missing libbpf.so.1 on the main thread as before. (A libbpf.so.1
  * lacking one of flowmond's symbols then fails start-up, exit status 1, with the JVM's
  * NoClassDefFoundError naming the class instead of its ExceptionInInitializerError.)
+ * Then it answers, in one parse of vmlinux BTF (~100 ms), the questions about kernel types that
+ * the TC monitor, the syscall probes and the socket ownership ask later on the start-up path; a
+ * failure there (no BTF) is ignored too and met again where the answer is needed.
  */
 final class NativeWarmUp {
     /** The bpf module's holder of the loaded libraries (package-private there: named, not linked). */
@@ -25,6 +30,7 @@ final class NativeWarmUp {
     private static void load() {
         try {
             Class.forName(NATIVE, true, NativeWarmUp.class.getClassLoader());
+            KernelBtf.remember(KernelBtf.STARTUP_TYPES);
         } catch (Throwable ignored) { // Preflight says what is missing, in the main thread's words
         }
     }

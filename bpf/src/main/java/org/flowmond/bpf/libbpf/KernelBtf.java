@@ -1,5 +1,9 @@
 package org.flowmond.bpf.libbpf;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import jnr.ffi.Pointer;
 
 /**
@@ -8,6 +12,11 @@ import jnr.ffi.Pointer;
  * Needed where CO-RE cannot ask safely: with libbpf 1.1 a relocation against a type absent from
  * vmlinux makes the load search the module BTFs, which needs CAP_SYS_ADMIN, and fails the load
  * without it. Reading the file needs no capability. Looks at vmlinux only, never modules.
+ *
+ * <p>A parse costs about 100 ms of fresh memory (5.5 MB of BTF on 6.x): the static lookups
+ * ({@link #kernelHasStruct}, {@link #rememberedTypeId}) remember every answer for the life of the
+ * process (vmlinux does not change under it), and {@link #remember} answers several types in one
+ * parse, e.g. {@link #STARTUP_TYPES} on a thread of its own while the daemon starts.
  */
 public final class KernelBtf implements AutoCloseable {
     /** BTF_KIND_STRUCT in {@code linux/btf.h}. */
@@ -16,6 +25,22 @@ public final class KernelBtf implements AutoCloseable {
     public static final int KIND_UNION = 5;
     /** BTF_KIND_TYPEDEF in {@code linux/btf.h}: a tracepoint {@code tp} has {@code typedef btf_trace_<tp>}. */
     public static final int KIND_TYPEDEF = 8;
+
+    /** A type asked for by name and kind (a {@code BTF_KIND_*}). */
+    public record Type(String name, int kind) { }
+
+    /**
+     * The types start-up asks about: TCX ({@code TcxLink}), the accept return slot of the fentry
+     * probes ({@code ProbeObjects}), the send/receive tracepoints of socket ownership.
+     */
+    public static final List<Type> STARTUP_TYPES = List.of(
+            new Type("tcx_entry", KIND_STRUCT),
+            new Type("proto_accept_arg", KIND_STRUCT),
+            new Type("btf_trace_sock_send_length", KIND_TYPEDEF),
+            new Type("btf_trace_sock_recv_length", KIND_TYPEDEF));
+
+    /** Type ids (0: absent) of the types asked about so far. */
+    private static final Map<Type, Integer> REMEMBERED = new ConcurrentHashMap<>();
 
     private Pointer btf;
 
@@ -33,10 +58,38 @@ public final class KernelBtf implements AutoCloseable {
         return new KernelBtf(Checked.ptr(Native.LIBBPF.btf__load_vmlinux_btf(), "btf__load_vmlinux_btf", "vmlinux"));
     }
 
-    /** Whether this kernel has {@code struct name}: one-shot {@link #load()}, look up, close. */
+    /** Whether this kernel has {@code struct name} (see {@link #rememberedTypeId}). */
     public static boolean kernelHasStruct(String name) {
+        return rememberedTypeId(name, KIND_STRUCT) > 0;
+    }
+
+    /**
+     * The type id of {@code name} of {@code kind} in vmlinux, 0 when absent: remembered, or one
+     * parse that remembers it. A caller arriving while {@link #remember} parses waits for its answer
+     * instead of parsing a second time.
+     *
+     * @throws LibBpfException the kernel has no BTF, or the lookup failed otherwise than "not found"
+     */
+    public static int rememberedTypeId(String name, int kind) {
+        Type type = new Type(name, kind);
+        Integer id = REMEMBERED.get(type);
+        if (id != null) {
+            return id;
+        }
+        remember(List.of(type));
+        return REMEMBERED.get(type);
+    }
+
+    /** Looks up every type of {@code types} not yet remembered, in one parse, and remembers the answers. */
+    public static synchronized void remember(Collection<Type> types) {
+        List<Type> unknown = types.stream().filter(t -> !REMEMBERED.containsKey(t)).toList();
+        if (unknown.isEmpty()) {
+            return;
+        }
         try (KernelBtf kernel = load()) {
-            return kernel.hasStruct(name);
+            for (Type t : unknown) {
+                REMEMBERED.put(t, kernel.typeId(t.name(), t.kind()));
+            }
         }
     }
 

@@ -124,10 +124,8 @@ public final class SocketOwnership implements AutoCloseable {
     }
 
     private static boolean kernelHasSendRecvTracepoints() {
-        try (KernelBtf btf = KernelBtf.load()) {
-            return btf.typeId("btf_trace_sock_send_length", KernelBtf.KIND_TYPEDEF) > 0
-                    && btf.typeId("btf_trace_sock_recv_length", KernelBtf.KIND_TYPEDEF) > 0;
-        }
+        return KernelBtf.rememberedTypeId("btf_trace_sock_send_length", KernelBtf.KIND_TYPEDEF) > 0
+                && KernelBtf.rememberedTypeId("btf_trace_sock_recv_length", KernelBtf.KIND_TYPEDEF) > 0;
     }
 
     /** cgroup programs at the cgroup v2 root, tp_btf programs at their tracepoints; the iterator runs on demand. */

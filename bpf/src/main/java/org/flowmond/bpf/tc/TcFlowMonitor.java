@@ -55,6 +55,9 @@ public final class TcFlowMonitor implements AutoCloseable {
     public static final int FILTER_HANDLE = 0xFE;
     /** EtherTypes counted one by one in "nonip_frames" ({@code NONIP_MAX_TYPES} of flowmon.h). */
     public static final int NONIP_MAX_TYPES = 64;
+    /** The programs of the object: for devices with an Ethernet header, and ({@link #L3_SUFFIX}) without. */
+    static final List<String> PROGRAMS = List.of("tc_ingress", "tc_egress", "tc_ingress_l3", "tc_egress_l3");
+    static final String L3_SUFFIX = "_l3";
 
     private static final Logger LOG = LoggerFactory.getLogger(TcFlowMonitor.class);
     private static final long LOSS_LOG_INTERVAL_NANOS = 10_000_000_000L;
@@ -72,8 +75,11 @@ public final class TcFlowMonitor implements AutoCloseable {
     private final int tcPriority;
     /** Attachments per network namespace inode, in attach order. */
     private final Map<Long, List<AutoCloseable>> attachments = new LinkedHashMap<>();
-    /** The program instances of other namespaces than the daemon's own, by namespace inode. */
-    private final Map<Long, BpfObject> namespaceInstances = new HashMap<>();
+    /**
+     * The program instances besides {@link #object} (the Ethernet programs of the daemon's own
+     * namespace): one per namespace and header variant, loaded when first needed.
+     */
+    private final Map<InstanceKey, BpfObject> instances = new HashMap<>();
     private final long ownNetns;
     private final boolean ownersEnabled;
     private final boolean tcpHealth;
@@ -118,6 +124,7 @@ public final class TcFlowMonitor implements AutoCloseable {
                                      SocketOwnership ownership) {
         BpfObject object = BpfObject.openResource(objectResource());
         try {
+            loadOnly(object, false);
             long ownNetns = NetNamespaceInode.own();
             if (ownership != null) {
                 ownership.shareMapsWith(object);
@@ -165,12 +172,12 @@ public final class TcFlowMonitor implements AutoCloseable {
     public synchronized NetDevice attach(TcInterface iface) {
         requireOpen();
         long netns = iface.netns() == null ? ownNetns : NetNamespaceInode.of(iface.netns());
-        BpfObject instance = instanceFor(netns, iface.netns());
         NetDevice dev = iface.resolve();
+        BpfObject instance = instanceFor(netns, iface.netns(), !dev.hasEthernetHeader());
         // lo shows each packet on egress, then again on ingress: count it on egress only.
         boolean ingress = iface.hooks().ingress() && !(dev.isLoopback() && iface.hooks() == TcHooks.BOTH);
         boolean egress = iface.hooks().egress();
-        String variant = dev.hasEthernetHeader() ? "" : "_l3";
+        String variant = dev.hasEthernetHeader() ? "" : L3_SUFFIX;
         List<AutoCloseable> made = new ArrayList<>();
         try {
             if (ingress) {
@@ -212,10 +219,13 @@ public final class TcFlowMonitor implements AutoCloseable {
             java.util.Collections.reverse(reversed);
             closeQuietly(reversed);
         }
-        BpfObject instance = namespaceInstances.remove(netns);
-        if (instance != null) {
-            instance.close();
-        }
+        instances.entrySet().removeIf(e -> {
+            if (e.getKey().netns() != netns) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
         LOG.info("TC flow counter detached from network namespace {} ({} hooks)", netns, n);
         return n;
     }
@@ -226,20 +236,25 @@ public final class TcFlowMonitor implements AutoCloseable {
     }
 
     /**
-     * The program instance that counts in namespace {@code netns}: the first object for the
-     * daemon's own, else one loaded for it with its inode as {@code netns_ino} and every map of
-     * the first object shared by descriptor, so all instances count into one flow map.
+     * The program instance that counts in namespace {@code netns} for devices with ({@code l3}
+     * false) or without an Ethernet header: the first object for the daemon's own namespace and
+     * Ethernet, else one loaded for it with its inode as {@code netns_ino}, only that variant's
+     * programs, and every map of the first object shared by descriptor, so all instances count
+     * into one flow map. Loading only what is attached keeps the verifier's time (about 75 ms a
+     * program) out of the start when no device needs the other variant.
      */
-    private BpfObject instanceFor(long netns, String where) {
-        if (netns == ownNetns) {
+    private BpfObject instanceFor(long netns, String where, boolean l3) {
+        if (netns == ownNetns && !l3) {
             return object;
         }
-        BpfObject existing = namespaceInstances.get(netns);
+        InstanceKey key = new InstanceKey(netns, l3);
+        BpfObject existing = instances.get(key);
         if (existing != null) {
             return existing;
         }
         BpfObject instance = BpfObject.openResource(objectResource());
         try {
+            loadOnly(instance, l3);
             for (BpfMap m : object.maps()) {
                 if (!m.isInternal()) {
                     instance.map(m.name()).reuseFd(m.fd());
@@ -253,10 +268,21 @@ public final class TcFlowMonitor implements AutoCloseable {
             instance.close();
             throw e;
         }
-        namespaceInstances.put(netns, instance);
-        LOG.info("TC flow counter loaded for network namespace {} (inode {})", where, netns);
+        instances.put(key, instance);
+        LOG.info("TC flow counter loaded for {} in network namespace {} (inode {})",
+                l3 ? "devices without a link-layer header" : "Ethernet devices", where == null ? "(own)" : where, netns);
         return instance;
     }
+
+    /** Turns autoload off for the programs of the other variant than {@code l3} (before load). */
+    static void loadOnly(BpfObject object, boolean l3) {
+        for (String program : PROGRAMS) {
+            object.program(program).setAutoload(program.endsWith(L3_SUFFIX) == l3);
+        }
+    }
+
+    /** One program instance besides the first: a namespace and a header variant. */
+    private record InstanceKey(long netns, boolean l3) { }
 
     /** The path {@link #attach} uses: {@link TcAttachMode#TCX} or {@link TcAttachMode#TC}, never AUTO. */
     public TcAttachMode attachPath() {
@@ -411,8 +437,8 @@ public final class TcFlowMonitor implements AutoCloseable {
         java.util.Collections.reverse(reversed); // creator of a qdisc last: the others detach first
         closeQuietly(reversed);
         attachments.clear();
-        namespaceInstances.values().forEach(BpfObject::close);
-        namespaceInstances.clear();
+        instances.values().forEach(BpfObject::close);
+        instances.clear();
         overflowReader.interrupt();
         try {
             overflowReader.join();

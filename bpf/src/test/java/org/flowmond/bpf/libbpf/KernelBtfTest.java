@@ -37,6 +37,21 @@ class KernelBtfTest {
     }
 
     @Test
+    void rememberedAnswersEqualAFreshParseForEveryStartUpType() {
+        KernelBtf.remember(KernelBtf.STARTUP_TYPES);
+        KernelBtf.remember(KernelBtf.STARTUP_TYPES); // all known: no second parse, the same answers
+        try (KernelBtf kernel = KernelBtf.load()) {
+            for (KernelBtf.Type t : KernelBtf.STARTUP_TYPES) {
+                assertEquals(kernel.typeId(t.name(), t.kind()), KernelBtf.rememberedTypeId(t.name(), t.kind()), t.toString());
+            }
+            assertEquals(kernel.typeId("task_struct", KernelBtf.KIND_STRUCT),
+                    KernelBtf.rememberedTypeId("task_struct", KernelBtf.KIND_STRUCT), "asked once, not in the list");
+            assertEquals(0, KernelBtf.rememberedTypeId("flowmond_no_such_struct", KernelBtf.KIND_STRUCT));
+            assertEquals(kernel.hasStruct("tcx_entry"), KernelBtf.kernelHasStruct("tcx_entry"));
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndUseAfterCloseSaysSo() {
         KernelBtf kernel = KernelBtf.load();
         kernel.close();
