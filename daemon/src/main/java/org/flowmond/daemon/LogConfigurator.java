@@ -2,17 +2,17 @@ package org.flowmond.daemon;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
 import org.slf4j.Logger;
 
 /**
  * flowmond's logging set-up in code, the same as src/main/resources/logback.xml: INFO and above to
- * standard error as {@link #PATTERN}, logback's own status messages silenced. Logback finds it
+ * standard error as {@link #PATTERN} (written by {@link LogLayout}), logback's own status messages silenced. Logback finds it
  * through META-INF/services before it looks for logback.xml, so start-up skips the XML parser and
  * Joran (a fifth of the JVM's start-up work). With {@code -Dlogback.configurationFile=FILE} this
  * steps aside and logback reads FILE as usual (a copy of logback.xml, edited).
@@ -37,9 +37,12 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
         context.getStatusManager().add(new NopStatusListener());
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        LogLayout layout = new LogLayout();
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(context);

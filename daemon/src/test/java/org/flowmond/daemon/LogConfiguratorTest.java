@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.status.NopStatusListener;
@@ -43,7 +45,7 @@ class LogConfiguratorTest {
         LogConfigurator.QUIET.forEach((name, level) -> assertEquals(level, context.getLogger(name).getLevel()));
         ConsoleAppender<?> appender = assertInstanceOf(ConsoleAppender.class, root.getAppender("STDERR"));
         assertEquals("System.err", appender.getTarget());
-        assertEquals(LogConfigurator.PATTERN, assertInstanceOf(PatternLayoutEncoder.class, appender.getEncoder()).getPattern());
+        assertInstanceOf(LogLayout.class, assertInstanceOf(LayoutWrappingEncoder.class, appender.getEncoder()).getLayout());
         assertTrue(context.getStatusManager().getCopyOfStatusListenerList().stream().anyMatch(l -> l instanceof NopStatusListener));
         context.stop();
     }
@@ -62,6 +64,35 @@ class LogConfiguratorTest {
             } else {
                 System.setProperty(LogConfigurator.CONFIGURATION_FILE_PROPERTY, before);
             }
+        }
+    }
+
+    @Test
+    void theLayoutWritesWhatThePatternSays() {
+        for (boolean packagingData : new boolean[] {false, true}) {
+            LoggerContext context = new LoggerContext();
+            context.setPackagingDataEnabled(packagingData);
+            PatternLayout pattern = new PatternLayout();
+            pattern.setContext(context);
+            pattern.setPattern(LogConfigurator.PATTERN);
+            pattern.start();
+            LogLayout layout = new LogLayout();
+            layout.setContext(context);
+            layout.start();
+            Throwable failure = new IllegalStateException("outer", new java.io.IOException("inner"));
+            String[][] cases = {
+                {"org.flowmond.daemon.pipeline.FlowLoop", "INFO"}, {"org.flowmond.daemon.Main", "WARN"},
+                {"org.apache.kafka.clients.NetworkClient", "ERROR"}, {"ROOT", "DEBUG"}, {"NoDots", "TRACE"},
+            };
+            for (String[] c : cases) {
+                for (Throwable t : new Throwable[] {null, failure}) {
+                    ch.qos.logback.classic.Logger logger = context.getLogger(c[0]);
+                    LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.toLevel(c[1]),
+                            "attached {} to {}", t, new Object[] {"tc", "eth0"});
+                    assertEquals(pattern.doLayout(event), layout.doLayout(event), c[0] + " " + c[1] + " " + t);
+                }
+            }
+            context.stop();
         }
     }
 

@@ -37,7 +37,10 @@ final class KafkaSettingsReader {
                     "expected a Kafka topic name (1 to 249 of a-z A-Z 0-9 . _ -), got " + ConfigReader.describe(topicValue));
         }
         Map<String, String> properties = properties(in, p + "properties");
-        checkValues(in, p + "properties", properties);
+        if (!properties.isEmpty()) {
+            // without properties there is nothing to check, and the client's config classes stay unloaded
+            checkValues(in, p + "properties", properties);
+        }
         return new KafkaSettings(servers, topic, in.enumValue(p + "format", KafkaFormat.class),
                 in.intIn(p + "queue-limit", 1, 10_000_000), properties);
     }
