@@ -20,7 +20,8 @@ package org.flowmond.ipfix;
  * @param sequenceNumber     the sequence number the next message of the flows' observation domain will carry
  * @param reconnects         TCP/TLS: connections established after the first
  * @param bufferedMessages   TCP/TLS: data messages held now, not yet acknowledged by the collector's TCP
- * @param droppedMessages    TCP/TLS: data messages dropped because the buffer was full
+ * @param droppedMessages    messages dropped because the buffer was full (TCP/TLS: the unacknowledged
+ *                           buffer; UDP: the channel's and the socket's send buffer, even after a flush)
  * @param icmpErrors         UDP: ICMP errors the kernel reported for this collector
  * @param refusedFlowRecords UDP: flow records in the messages those errors refused (see README, "UDP loss")
  */

@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * <p>Records are packed once per {@link Lane}: datagram-sized messages for the UDP collectors, the
  * file and the message sinks; messages of up to 65535 octets for TCP/TLS collectors, which are not
  * bound by the MTU (RFC 7011 section 10.4.3). A lane with no session packs nothing.
+ *
+ * <p>Sessions may buffer what they are given (UDP writes datagrams without a flush each): they are
+ * flushed once per turn of the export thread (at most {@link #MAX_BATCH} records), and after the
+ * start, the timer, a partial message, {@link #flush()} and {@link #close()}. One flush for a
+ * turn's few hundred datagrams instead of one per datagram is what lets a full table go out at
+ * the encoder's pace.
  */
 final class ExportPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(ExportPipeline.class);
@@ -108,6 +114,7 @@ final class ExportPipeline {
             }
             long period = tickPeriodMillis();
             timer = loop.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+            flushSessions();
             started.complete(null);
         });
         return started;
@@ -129,6 +136,7 @@ final class ExportPipeline {
     private void drain() {
         drainScheduled.set(false);
         packBatch();
+        flushSessions();
         if (!queue.isEmpty()) {
             requestDrain();
         } else if (hasPending() && !partialFlushScheduled) {
@@ -156,6 +164,7 @@ final class ExportPipeline {
         partialFlushScheduled = false;
         flushPackers();
         flushFile();
+        flushSessions();
     }
 
     /** Drains everything queued, sends the partial message and flushes the file. */
@@ -185,6 +194,7 @@ final class ExportPipeline {
         }
         flushPackers();
         flushFile();
+        flushSessions();
     }
 
     private void pack(Object record) {
@@ -240,6 +250,7 @@ final class ExportPipeline {
             sendStatistics();
         }
         flushFile();
+        flushSessions();
     }
 
     /**
@@ -274,6 +285,13 @@ final class ExportPipeline {
         return health == null ? List.of(stats) : List.of(stats, new DataSet<>(templates.daemonHealth, List.of(health)));
     }
 
+    /** Every session hands what it was given this turn to its transport. */
+    private void flushSessions() {
+        for (ExportSession s : sessions) {
+            s.flushWrites();
+        }
+    }
+
     /** The file and the message sinks deliver what they hold. */
     private void flushFile() {
         for (ExportSession s : sessions) {
@@ -294,6 +312,7 @@ final class ExportPipeline {
             }
             drainAll();
             sendStatistics();
+            flushSessions();
             List<CompletableFuture<Void>> all = new ArrayList<>();
             for (ExportSession s : sessions) {
                 all.add(s.close());

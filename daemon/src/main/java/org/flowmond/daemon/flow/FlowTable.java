@@ -94,7 +94,16 @@ public final class FlowTable {
 
     /** Shutdown: every active flow is exported with reason forced end (biflows read and deleted from the kernel). */
     public void flushAll() {
-        biflows.flushAll(clock.nowNanos(), this::exportBiflow);
+        flushAll(() -> { });
+    }
+
+    /**
+     * As {@link #flushAll()}, the removal of the whole kernel map being the last scan; where the
+     * kernel cannot remove it whole, {@code lastScan} (one {@link #beginScan()} merge of the map)
+     * runs first and the flows' entries are removed one by one.
+     */
+    public void flushAll(Runnable lastScan) {
+        biflows.flushAll(clock.nowNanos(), lastScan, this::exportBiflow);
         syscalls.flushAll(sink);
         sink.endOfBatch();
     }

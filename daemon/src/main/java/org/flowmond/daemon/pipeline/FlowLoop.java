@@ -70,6 +70,8 @@ final class FlowLoop {
     private volatile Reader<SocketEventSource> syscall;
     private Thread thread;
     private volatile boolean running;
+    /** Set by {@link #stop()}: a periodic scan in progress ends at its next entry. */
+    private volatile boolean stopping;
     private long lastResync;
     private long lastInterfacePoll;
     private long lastStatistics;
@@ -136,7 +138,7 @@ final class FlowLoop {
     /** Takes the old TC map's last reading, ends its flows (its map goes with it) and uses {@code newTc}. Caller holds the lock. */
     void replaceTc(Reader<UniFlowSource> newTc) throws Exception {
         lastReading();
-        table.flushAll();
+        table.flushAll(this::scan);
         tc.close();
         tc = newTc;
     }
@@ -151,10 +153,12 @@ final class FlowLoop {
     }
 
     /**
-     * Stops the flow thread between two cycles and takes the last events and the last scan; then
-     * exports every active flow with reason forced end (reading and deleting its kernel entries).
+     * Stops the flow thread between two cycles, a scan in progress cut short (the removal of the
+     * map that follows reads every entry anyway), and takes the last events; then the removal of
+     * the whole map is the last scan, and every active flow is exported with reason forced end.
      */
     void stop() {
+        stopping = true;
         running = false;
         inbox.stop();
         Thread t = thread;
@@ -177,7 +181,7 @@ final class FlowLoop {
                 inbox.close(); // what comes later is a counted drop: no cycle would take it
                 drainInbox();
                 long flushStart = System.nanoTime();
-                table.flushAll();
+                table.flushAll(this::scan);
                 timings.finalFlush(System.nanoTime() - flushStart);
             } catch (Exception e) {
                 LOG.error("final flush failed; some active flows were not exported", e);
@@ -277,7 +281,9 @@ final class FlowLoop {
     private void cycleAndHousekeeping(long now) {
         try {
             cycle();
-            housekeeping(now);
+            if (!stopping) {
+                housekeeping(now);
+            }
         } catch (RuntimeException | OutOfMemoryError e) {
             // An OutOfMemoryError here is most likely one scan of a huge map in a small heap: its
             // garbage is gone once the cycle is, so the next cycle may well fit. Letting it end the
@@ -290,31 +296,75 @@ final class FlowLoop {
     /** Inbox (events and overflow packets), one scan, expiry — in this order, so attributions wait for no scan. */
     private void cycle() {
         drainInbox();
-        scan();
+        if (!scanUnlessStopped()) {
+            return; // stop() does the last reading itself
+        }
+        expire();
+    }
+
+    private void expire() {
         long t0 = System.nanoTime();
         table.expire();
         timings.expired(System.nanoTime() - t0);
     }
 
-    /** One reading of the TC map, each entry merged as soon as its chunk of the map is read. */
+    /**
+     * A periodic scan that {@link #stop()} cuts short: the entries merged so far are merged like
+     * any scan's (the scan is closed), and false tells the cycle to end there. A full scan is
+     * about a second at 1,000,000 flows, time the final flush would otherwise wait for.
+     */
+    private boolean scanUnlessStopped() {
+        try {
+            scan(true);
+            return true;
+        } catch (ScanCutShort e) {
+            return false;
+        }
+    }
+
+    /** Thrown through the map read by a periodic scan that {@link #stop()} cut short. */
+    private static final class ScanCutShort extends RuntimeException {
+        ScanCutShort() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The last scan where the kernel cannot remove the map whole ({@link FlowTable#flushAll(Runnable)}). */
     private void scan() {
+        scan(false);
+    }
+
+    /** One reading of the TC map, each entry merged as soon as its chunk of the map is read. */
+    private void scan(boolean stoppable) {
         UniFlowSource source = tc.source();
         long t0 = System.nanoTime();
         long t1;
         try (ScanMerge merge = table.beginScan()) {
-            int entries = source.scan(merge);
+            int entries = source.scan(stoppable ? u -> mergeUnlessStopping(merge, u) : merge);
             t1 = System.nanoTime();
             timings.scanned(t1 - t0, entries);
         } // closing decides, schedules and evicts, also after a failed read
         timings.updated(System.nanoTime() - t1);
     }
 
-    /** The TC source's last cycle: its producer closed first (see the class comment), then its ring read here. */
+    private void mergeUnlessStopping(ScanMerge merge, UniFlow u) {
+        if (stopping) {
+            throw new ScanCutShort();
+        }
+        merge.accept(u);
+    }
+
+    /**
+     * The TC source's last cycle but its scan, which the removal of the whole map that follows is
+     * ({@link FlowTable#flushAll(Runnable)}): its producer closed first (see the class comment), its
+     * ring read here, then what is due expires.
+     */
     private void lastReading() {
         tc.producer().close();
         drainInbox();
         tc.source().drainOverflow();
-        cycle();
+        drainInbox();
+        expire();
     }
 
     /** Waits until the probes delivered what they produced; their reader no longer waits for room meanwhile. */

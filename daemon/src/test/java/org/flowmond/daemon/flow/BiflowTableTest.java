@@ -153,6 +153,56 @@ class BiflowTableTest {
         assertEquals(0, f.table.activeBiflows());
     }
 
+    /** The removal of the whole map is the last scan: no scan of the map before it. */
+    @Test
+    void theRemovalOfTheWholeMapIsTheLastScan() {
+        FlowFixture f = new FlowFixture();
+        f.batchRemoval = true;
+        f.put(OUT, 3, 180, T0, T0, SYN);
+        f.now = T0 + S;
+        f.scan();
+        f.put(OUT, 5, 300, T0, T0 + 2 * S, SYN | ACK);
+        FlowKey later = key("10.0.0.2", 40001, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
+        f.put(later, 2, 130, T0 + 2 * S, T0 + 2 * S + MS, 0);
+        int[] lastScans = new int[1];
+        f.now = T0 + 3 * S;
+        f.table.flushAll(() -> lastScans[0]++);
+        assertEquals(0, lastScans[0], "no scan before the removal");
+        assertEquals(2, f.biflows.size());
+        assertEquals(5, f.biflows.stream().filter(b -> b.src().port() == 40000).findFirst().orElseThrow().fwdPackets());
+        assertEquals(2, f.biflows.stream().filter(b -> b.src().port() == 40001).findFirst().orElseThrow().fwdPackets());
+        assertEquals(2, f.batchRemoved);
+        assertTrue(f.deletions.isEmpty(), "no entry read on its own: " + f.deletions);
+    }
+
+    /**
+     * Where the kernel cannot remove the map whole, the last scan runs first, so a flow the table
+     * has not seen yet is exported too; then each flow's entries are read and deleted one by one.
+     */
+    @Test
+    void withoutTheBatchRemovalTheLastScanRunsFirst() {
+        FlowFixture f = new FlowFixture();
+        f.put(OUT, 3, 180, T0, T0, SYN);
+        f.now = T0 + S;
+        f.scan();
+        f.put(OUT, 5, 300, T0, T0 + 2 * S, SYN | ACK);
+        FlowKey later = key("10.0.0.2", 40001, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
+        f.put(later, 2, 130, T0 + 2 * S, T0 + 2 * S + MS, 0);
+        f.now = T0 + 3 * S;
+        f.table.flushAll(f::scan);
+        assertEquals(2, f.biflows.size());
+        BiflowRecord r = f.biflows.stream().filter(b -> b.src().port() == 40000).findFirst().orElseThrow();
+        assertEquals(FlowEndReason.FORCED_END, r.reason());
+        assertEquals(5, r.fwdPackets());
+        assertEquals(300, r.fwdBytes());
+        BiflowRecord n = f.biflows.stream().filter(b -> b.src().port() == 40001).findFirst().orElseThrow();
+        assertEquals(FlowEndReason.FORCED_END, n.reason());
+        assertEquals(2, n.fwdPackets());
+        assertEquals(0, f.batchRemoved);
+        assertTrue(f.kernel.isEmpty());
+        assertEquals(0, f.table.activeBiflows());
+    }
+
     @Test
     void rstEndsTheFlowAfterTheLinger() {
         FlowFixture f = new FlowFixture();

@@ -131,6 +131,13 @@ public abstract class ExportSession {
      */
     protected abstract boolean write(IpfixMessage stamped, int flowRecords);
 
+    /**
+     * Hands what {@link #write} buffered to the transport (UDP writes without a flush per datagram);
+     * the export thread calls it once per turn. Nothing to do for a transport that sends at once.
+     */
+    public void flushWrites() {
+    }
+
     /** Whether messages can be sent now. */
     public abstract boolean isOpen();
 

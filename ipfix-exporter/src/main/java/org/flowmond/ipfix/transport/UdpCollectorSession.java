@@ -49,7 +49,10 @@ public final class UdpCollectorSession extends ExportSession {
     private volatile Channel channel;
     private boolean opening;
     private long lastOpenAttemptNanos;
-    private ChannelFuture lastWrite;
+    /** Datagrams written whose outcome is not known yet (a retry counts as the same datagram). */
+    private int unfinishedWrites;
+    /** The close waiting for {@link #unfinishedWrites} to reach 0, or null. */
+    private Runnable afterLastWrite;
 
     public UdpCollectorSession(String host, int port, InetSocketAddress resolved, EventLoop loop,
                                TemplateRefresh refresh) {
@@ -121,7 +124,7 @@ public final class UdpCollectorSession extends ExportSession {
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
                     protected void initChannel(DatagramChannel ch) {
-                        ch.pipeline().addLast(ENCODER, new InboundErrors());
+                        initPipeline(ch);
                     }
                 })
                 .connect(remote)
@@ -138,12 +141,31 @@ public final class UdpCollectorSession extends ExportSession {
                 });
     }
 
+    private void initPipeline(Channel ch) {
+        ch.pipeline().addLast(ENCODER, new InboundErrors());
+    }
+
+    /** Sends through {@code ch}, set up as a connected channel is (tests: a channel whose sending they control). */
+    void useChannel(Channel ch) {
+        initPipeline(ch);
+        channel = ch;
+    }
+
     @Override
     public boolean isOpen() {
         Channel ch = channel;
         return ch != null && ch.isActive();
     }
 
+    /**
+     * Writes the datagram without flushing it: the export thread flushes once per turn
+     * ({@link #flushWrites}), one syscall loop for many datagrams instead of a flush per datagram.
+     * When the channel's outbound buffer is full, what it holds is flushed first; only a buffer
+     * still full after that (the socket's send buffer full as well) drops the message, counted.
+     * Success or failure is known when the datagram leaves, in {@link #onWritten}; a datagram the
+     * kernel refused with the ICMP error of an earlier one is written again there, so it goes
+     * after the rest of its turn and sequence numbers may then arrive out of order.
+     */
     @Override
     protected boolean write(IpfixMessage stamped, int flowRecords) {
         Channel ch = channel;
@@ -152,35 +174,58 @@ public final class UdpCollectorSession extends ExportSession {
             return false;
         }
         if (!ch.isWritable()) {
-            notSent(flowRecords);
-            problems.warn("send buffer to " + destination() + " is full: message dropped", null);
-            return false;
-        }
-        int octets = stamped.encodedLength();
-        int dataRecordCount = stamped.dataRecordCount();
-        lastWrite = ch.writeAndFlush(new DefaultAddressedEnvelope<>(stamped, remote));
-        if (lastWrite.isDone() && lastWrite.cause() instanceof PortUnreachableException) {
-            // The kernel reported the ICMP error of an earlier datagram on this send, and did not
-            // send this one: count the error (charged to that datagram) and send this one again.
-            countFailure(lastWrite.cause());
-            lastWrite = ch.writeAndFlush(new DefaultAddressedEnvelope<>(stamped, remote));
-        }
-        lastWrite.addListener(f -> {
-            if (f.isSuccess()) {
-                sent(octets, flowRecords, dataRecordCount);
-                refusals.sent(System.nanoTime(), flowRecords);
-            } else {
-                // not sent: a second pending ICMP error, or a local failure
+            ch.flush();
+            if (!ch.isWritable()) {
                 notSent(flowRecords);
-                countFailure(f.cause());
-                if (!(f.cause() instanceof PortUnreachableException)) {
-                    problems.warn("sending to collector " + destination() + " failed", f.cause());
-                }
+                droppedMessages.incrementAndGet();
+                problems.warn("send buffer to " + destination() + " is full: message dropped", null);
+                return false;
             }
-        });
-        // On the event loop the datagram is usually written at once: a send the kernel refused
-        // (e.g. the ICMP error of an earlier datagram) was not sent, so the sequence must not count it.
-        return !(lastWrite.isDone() && !lastWrite.isSuccess());
+        }
+        unfinishedWrites++;
+        writeDatagram(ch, stamped, flowRecords, true);
+        return true;
+    }
+
+    private void writeDatagram(Channel ch, IpfixMessage stamped, int flowRecords, boolean mayRetry) {
+        ch.write(new DefaultAddressedEnvelope<>(stamped, remote))
+                .addListener(done -> onWritten(ch, done.cause(), stamped, flowRecords, mayRetry));
+    }
+
+    /** Counts a datagram that left or failed; retries once one refused for an earlier datagram's ICMP error. */
+    private void onWritten(Channel ch, Throwable cause, IpfixMessage stamped, int flowRecords, boolean mayRetry) {
+        if (cause == null) {
+            sent(stamped.encodedLength(), flowRecords, stamped.dataRecordCount());
+            refusals.sent(System.nanoTime(), flowRecords);
+        } else {
+            countFailure(cause);
+            if (mayRetry && cause instanceof PortUnreachableException && ch.isActive()) {
+                // The kernel reported the ICMP error of an earlier datagram on this send, and did not
+                // send this one: the error is charged to that datagram, this one goes again.
+                writeDatagram(ch, stamped, flowRecords, false);
+                ch.flush();
+                return;
+            }
+            // not sent: a second pending ICMP error, or a local failure
+            notSent(flowRecords);
+            if (!(cause instanceof PortUnreachableException)) {
+                problems.warn("sending to collector " + destination() + " failed", cause);
+            }
+        }
+        if (--unfinishedWrites == 0 && afterLastWrite != null) {
+            Runnable close = afterLastWrite;
+            afterLastWrite = null;
+            loop.execute(close); // not from inside the channel's flush
+        }
+    }
+
+    /** Hands the datagrams written since the last flush to the kernel. */
+    @Override
+    public void flushWrites() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.flush();
+        }
     }
 
     private void countFailure(Throwable cause) {
@@ -244,10 +289,11 @@ public final class UdpCollectorSession extends ExportSession {
                 return;
             }
             Runnable doClose = () -> ch.close().addListener(f -> closed.complete(null));
-            if (lastWrite == null || lastWrite.isDone()) {
+            if (unfinishedWrites == 0) {
                 doClose.run();
             } else {
-                lastWrite.addListener(f -> doClose.run());
+                afterLastWrite = doClose;
+                ch.flush(); // datagrams written but not flushed would fail at close
             }
         });
         return closed;
