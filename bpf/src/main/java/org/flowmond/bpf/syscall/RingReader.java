@@ -28,6 +28,8 @@ final class RingReader implements AutoCloseable {
     private final SockEventCodec codec;
     private final KernelClock clock;
     private final Consumer<SocketEvent> consumer;
+    /** Told after each read of the ring: the consumer may batch its hand-over until then. */
+    private final Runnable endOfRead;
     private final int pollMillis;
     private final Thread thread;
     private final AtomicLong delivered = new AtomicLong();
@@ -39,10 +41,12 @@ final class RingReader implements AutoCloseable {
     private long drainCompleted;
     private volatile boolean running = true;
 
-    RingReader(BpfMap events, KernelClock clock, Consumer<SocketEvent> consumer, Duration pollInterval) {
+    RingReader(BpfMap events, KernelClock clock, Consumer<SocketEvent> consumer, Runnable endOfRead,
+               Duration pollInterval) {
         this.codec = new SockEventCodec(clock);
         this.clock = clock;
         this.consumer = consumer;
+        this.endOfRead = endOfRead;
         this.pollMillis = (int) pollInterval.toMillis();
         this.ring = RingBuffer.open(events, this::onSample);
         this.thread = new Thread(this::run, "flowmond-syscall-events");
@@ -63,6 +67,7 @@ final class RingReader implements AutoCloseable {
                     ticket = drainRequested;
                 }
                 ring.consume();
+                endOfRead();
                 synchronized (drainLock) {
                     drainCompleted = ticket;
                     drainLock.notifyAll();
@@ -79,6 +84,15 @@ final class RingReader implements AutoCloseable {
                 running = false;
                 drainLock.notifyAll();
             }
+        }
+    }
+
+    private void endOfRead() {
+        try {
+            endOfRead.run();
+        } catch (RuntimeException e) {
+            consumerFailures.incrementAndGet();
+            problems.warn("syscall probes: event consumer failed at the end of a ring read", e);
         }
     }
 
