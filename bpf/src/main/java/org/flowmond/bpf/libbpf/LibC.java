@@ -1,11 +1,15 @@
 package org.flowmond.bpf.libbpf;
 
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
-/** Tier 1: the few libc functions the binding needs (formatting libbpf's log, iterators, mounts, namespaces). */
+/**
+ * Tier 1: the few libc functions the binding needs (formatting libbpf's log, iterators, mounts,
+ * namespaces, the ring reader's wake-up eventfd).
+ */
 @SuppressWarnings("checkstyle:MethodName")
 public interface LibC {
     // C: int vsnprintf(char *str, size_t size, const char *format, va_list ap);
@@ -13,6 +17,15 @@ public interface LibC {
 
     // C: ssize_t read(int fd, void *buf, size_t count);
     @ssize_t long read(int fd, @Out byte[] buf, @size_t long count);
+
+    // C: ssize_t write(int fd, const void *buf, size_t count);
+    @ssize_t long write(int fd, @In byte[] buf, @size_t long count);
+
+    // C: int eventfd(unsigned int initval, int flags);
+    int eventfd(int initval, int flags);
+
+    // C: int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
+    int epoll_ctl(int epfd, int op, int fd, @In byte[] event);
 
     // C: int open(const char *pathname, int flags);
     int open(String path, int flags);

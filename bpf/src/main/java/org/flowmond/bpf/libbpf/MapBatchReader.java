@@ -9,7 +9,8 @@ import jnr.ffi.Pointer;
  * Reads a whole map in chunks: {@code bpf_map_lookup_batch} (one syscall per chunk of entries,
  * kernel ≥ 5.6 for hash and array maps) and, where the kernel or map type lacks it, the classic
  * get_next_key + lookup loop (two syscalls per entry). Each chunk goes to a consumer, so a large
- * map is never held twice in memory.
+ * map is never held twice in memory. An empty hash map is found out with one get_next_key and
+ * nothing allocated: that is the whole cost of an idle daemon's scan.
  */
 final class MapBatchReader {
     static final int CHUNK = 256;
@@ -17,8 +18,14 @@ final class MapBatchReader {
     private MapBatchReader() {
     }
 
-    /** Feeds every entry, chunk by chunk, to {@code sink}; returns whether the batch syscall was used. */
+    /**
+     * Feeds every entry, chunk by chunk, to {@code sink}; returns whether the batch syscall was used
+     * (for an empty hash map, whether it would have been asked: nothing is read either way).
+     */
     static boolean forEachChunk(BpfMap map, boolean oneByOne, Consumer<MapEntries> sink) {
+        if (emptyHash(map)) {
+            return !oneByOne;
+        }
         if (!oneByOne && batched(map, false, sink)) {
             return true;
         }
@@ -36,10 +43,23 @@ final class MapBatchReader {
      * Removes every entry, handing each chunk to {@code sink} as it was when removed: one
      * {@code bpf_map_lookup_and_delete_batch} per chunk, each entry copied and deleted under its
      * bucket's lock. False, with nothing removed, when the kernel has no batch for this map
-     * (before 5.6, or a map type without it).
+     * (before 5.6, or a map type without it); true for an empty hash map (nothing to remove).
      */
     static boolean removeEachChunk(BpfMap map, Consumer<MapEntries> sink) {
-        return batched(map, true, sink);
+        return emptyHash(map) || batched(map, true, sink);
+    }
+
+    /**
+     * Whether {@code map} is a hash map with no entry now: one {@code bpf_map_get_next_key} from no
+     * key, which the kernel answers with a lock-free walk of the buckets, instead of the batch
+     * read's buffers and calls. Arrays always hold every index: never empty. An entry added just
+     * after this check is read by the next scan, as one added behind a batch read's position is.
+     */
+    private static boolean emptyHash(BpfMap map) {
+        int type = map.type();
+        boolean hash = type == BpfMapType.HASH || type == BpfMapType.PERCPU_HASH || type == BpfMapType.LRU_HASH
+                || type == BpfMapType.LRU_PERCPU_HASH;
+        return hash && !map.nextKey(null, new byte[map.keySize()]);
     }
 
     /**

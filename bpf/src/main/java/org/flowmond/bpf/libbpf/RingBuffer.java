@@ -19,10 +19,15 @@ import org.slf4j.LoggerFactory;
  * function pointer; a collected callback would crash the JVM). Each sample is copied out of the
  * ring into a reused heap buffer before the handler sees it, so a view kept by mistake shows later
  * data instead of reading unmapped memory. {@link #poll}, {@link #consume} and {@link #close} are
- * serialised: close waits for a running poll (at most its timeout) before freeing the reader.
+ * serialised: close waits for a running poll before freeing the reader, and ends it at once with
+ * {@link #wakeUp()} (an eventfd in the reader's epoll set, {@link WakeUpFd}), again and again until
+ * the poller has let go: a polling loop may start its next poll between one wake-up and close's
+ * turn on the lock.
  */
 public final class RingBuffer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingBuffer.class);
+    /** How long close waits for the lock before it wakes the poller again. */
+    private static final long WAKE_RETRY_MILLIS = 5;
 
     private final Pointer rb;
     private final String description;
@@ -32,6 +37,9 @@ public final class RingBuffer implements AutoCloseable {
     private final List<BpfObject> owners = new ArrayList<>();
     private final AtomicLong samples = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
+    /** Guards {@link #wakeUp} against the eventfd's close (its number could be reused at once). */
+    private final Object wakeLock = new Object();
+    private WakeUpFd wakeUpFd;
     private final RateLimitedLogger failureLog = new RateLimitedLogger(LOG, 10, TimeUnit.SECONDS);
     private boolean closed;
 
@@ -49,6 +57,12 @@ public final class RingBuffer implements AutoCloseable {
         RingBuffer ring = new RingBuffer(p, map.name());
         cb.ring = ring;
         ring.callbacks.add(cb);
+        try {
+            ring.wakeUpFd = WakeUpFd.addTo(Native.LIBBPF.ring_buffer__epoll_fd(p), map.name());
+        } catch (RuntimeException e) {
+            Native.LIBBPF.ring_buffer__free(p);
+            throw e;
+        }
         ring.own(map.owner());
         return ring;
     }
@@ -82,6 +96,18 @@ public final class RingBuffer implements AutoCloseable {
             return (int) (samples.get() - before);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Ends a {@link #poll} under way in another thread at once, or the next one if none is (it then
+     * returns without waiting); callable from any thread, a no-op once closed.
+     */
+    public void wakeUp() {
+        synchronized (wakeLock) {
+            if (wakeUpFd != null) {
+                wakeUpFd.signal();
+            }
         }
     }
 
@@ -119,15 +145,20 @@ public final class RingBuffer implements AutoCloseable {
         return handlerFailures.get();
     }
 
+    /** Frees the reader; a poll under way in another thread is woken and waited for, then fails cleanly. */
     @Override
     public void close() {
-        lock.lock();
+        lockWakingThePoller();
         try {
             if (closed) {
                 return;
             }
             closed = true;
             Native.LIBBPF.ring_buffer__free(rb);
+            synchronized (wakeLock) {
+                wakeUpFd.close();
+                wakeUpFd = null;
+            }
             callbacks.clear(); // only now may the callbacks be collected
         } finally {
             lock.unlock();
@@ -140,6 +171,24 @@ public final class RingBuffer implements AutoCloseable {
     @Override
     public String toString() {
         return "RingBuffer[" + description + "]";
+    }
+
+    /** Takes the lock, waking a poller every few milliseconds until it lets go (it may poll again in between). */
+    private void lockWakingThePoller() {
+        boolean interrupted = false;
+        while (true) {
+            wakeUp();
+            try {
+                if (lock.tryLock(WAKE_RETRY_MILLIS, TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true; // closing anyway: the flag is restored below
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void own(BpfObject owner) {

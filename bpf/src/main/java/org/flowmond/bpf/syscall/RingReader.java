@@ -17,18 +17,32 @@ import org.slf4j.LoggerFactory;
  * The thread that reads {@code sock_events}. The kernel submits with BPF_RB_NO_WAKEUP (a wake-up
  * per event would cost more than half the connection rate), so this thread drains the ring on a
  * timer: {@code poll} sleeps up to one interval, returning early only when the kernel forces a
- * wake-up because the ring is a quarter full, then {@code consume} takes whatever is there
- * (libbpf's poll alone would take nothing: it only reads rings that signalled).
+ * wake-up because the ring is a quarter full (BPF_RB_FORCE_WAKEUP, {@code wakeup_flag()} in
+ * sock_ring.bpf.h) or {@link #drain}/{@link #close} wake it ({@link RingBuffer#wakeUp()}), then
+ * {@code consume} takes whatever is there (libbpf's poll alone would take nothing: it only reads
+ * rings that signalled).
+ *
+ * <p>Quiet polling: after {@value #QUIET_AFTER_READS} reads in a row that found nothing, the timer
+ * becomes {@value #QUIET_POLL_MILLIS} ms (or the poll interval, if longer) until a read finds
+ * events again, so an idle host wakes this thread once a second instead of ten times. The price:
+ * the first event after a quiet spell reaches the consumer up to a second late. Nothing is lost for
+ * it: a burst still wakes the reader when the ring is a quarter full.
  */
 final class RingReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingReader.class);
     private static final long CLOCK_RESYNC_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** Empty reads in a row after which the reader polls with {@link #QUIET_POLL_MILLIS}. */
+    static final int QUIET_AFTER_READS = 10;
+    static final int QUIET_POLL_MILLIS = 1000;
 
     private final RingBuffer ring;
     private final SockEventCodec codec;
     private final KernelClock clock;
     private final Consumer<SocketEvent> consumer;
+    /** Told after each read of the ring: the consumer may batch its hand-over until then. */
+    private final Runnable endOfRead;
     private final int pollMillis;
+    private final int quietPollMillis;
     private final Thread thread;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong undecodable = new AtomicLong();
@@ -39,11 +53,14 @@ final class RingReader implements AutoCloseable {
     private long drainCompleted;
     private volatile boolean running = true;
 
-    RingReader(BpfMap events, KernelClock clock, Consumer<SocketEvent> consumer, Duration pollInterval) {
+    RingReader(BpfMap events, KernelClock clock, Consumer<SocketEvent> consumer, Runnable endOfRead,
+               Duration pollInterval) {
         this.codec = new SockEventCodec(clock);
         this.clock = clock;
         this.consumer = consumer;
+        this.endOfRead = endOfRead;
         this.pollMillis = (int) pollInterval.toMillis();
+        this.quietPollMillis = Math.max(pollMillis, QUIET_POLL_MILLIS);
         this.ring = RingBuffer.open(events, this::onSample);
         this.thread = new Thread(this::run, "flowmond-syscall-events");
         this.thread.setDaemon(true);
@@ -55,14 +72,17 @@ final class RingReader implements AutoCloseable {
 
     private void run() {
         long nextResync = System.nanoTime() + CLOCK_RESYNC_NANOS;
+        int emptyReads = 0;
         try {
             while (running) {
-                ring.poll(pollMillis);
+                int read = ring.poll(emptyReads >= QUIET_AFTER_READS ? quietPollMillis : pollMillis);
                 long ticket;
                 synchronized (drainLock) {
                     ticket = drainRequested;
                 }
-                ring.consume();
+                read += ring.consume();
+                emptyReads = read == 0 ? emptyReads + 1 : 0;
+                endOfRead();
                 synchronized (drainLock) {
                     drainCompleted = ticket;
                     drainLock.notifyAll();
@@ -79,6 +99,15 @@ final class RingReader implements AutoCloseable {
                 running = false;
                 drainLock.notifyAll();
             }
+        }
+    }
+
+    private void endOfRead() {
+        try {
+            endOfRead.run();
+        } catch (RuntimeException e) {
+            consumerFailures.incrementAndGet();
+            problems.warn("syscall probes: event consumer failed at the end of a ring read", e);
         }
     }
 
@@ -100,10 +129,11 @@ final class RingReader implements AutoCloseable {
         }
     }
 
-    /** Blocks until every event the kernel submitted before this call has gone to the consumer. */
+    /** Blocks until every event the kernel submitted before this call has gone to the consumer (wakes the reader). */
     void drain() throws InterruptedException {
         synchronized (drainLock) {
             long ticket = ++drainRequested;
+            ring.wakeUp(); // a quiet reader's poll would otherwise wait up to a second
             while (running && drainCompleted < ticket) {
                 drainLock.wait();
             }
@@ -122,10 +152,11 @@ final class RingReader implements AutoCloseable {
         return consumerFailures.get();
     }
 
-    /** Stops the thread (within one poll interval) and frees the reader. */
+    /** Stops the thread (its poll woken at once) and frees the reader. */
     @Override
     public void close() {
         running = false;
+        ring.wakeUp();
         if (thread.isAlive() && Thread.currentThread() != thread) {
             try {
                 thread.join();

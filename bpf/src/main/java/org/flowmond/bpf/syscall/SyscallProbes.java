@@ -47,16 +47,26 @@ public final class SyscallProbes implements AutoCloseable {
     }
 
     /** Starts the reader thread, which hands each event to {@code consumer} (on that thread, in ring order). */
-    public synchronized void start(Consumer<SocketEvent> consumer) {
+    public void start(Consumer<SocketEvent> consumer) {
+        start(consumer, () -> { });
+    }
+
+    /**
+     * As {@link #start(Consumer)}, and runs {@code endOfRead} on the reader thread after each read
+     * of the ring (every poll, whether it found events or not), so a consumer can hand events on in
+     * batches and still pass on the last of a burst at once.
+     */
+    public synchronized void start(Consumer<SocketEvent> consumer, Runnable endOfRead) {
         Objects.requireNonNull(consumer, "consumer");
+        Objects.requireNonNull(endOfRead, "endOfRead");
         if (reader != null) {
             throw new IllegalStateException("syscall probes already started");
         }
-        reader = new RingReader(object.map(ProbeObjects.EVENTS_MAP), clock, consumer, options.pollInterval());
+        reader = new RingReader(object.map(ProbeObjects.EVENTS_MAP), clock, consumer, endOfRead, options.pollInterval());
         reader.start();
     }
 
-    /** Blocks until every event the kernel produced before this call has reached the consumer (at most one poll interval). */
+    /** Blocks until every event the kernel produced before this call has reached the consumer (the reader is woken at once). */
     public void drain() throws InterruptedException {
         RingReader r = reader;
         if (r == null) {

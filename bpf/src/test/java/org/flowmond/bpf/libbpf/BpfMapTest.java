@@ -155,8 +155,15 @@ class BpfMapTest {
 
     @Test
     void emptyMapsReadAsEmpty() {
-        assertEquals(0, obj.map("kv").readAll().count());
-        assertEquals(0, obj.map("kv").readAllOneByOne().count());
+        BpfMap kv = obj.map("kv");
+        assertEquals(0, kv.readAll().count());
+        assertEquals(0, kv.readAllOneByOne().count());
+        assertTrue(kv.forEachChunk(c -> { throw new AssertionError("an empty map hands nothing over"); }));
+        kv.update(LittleEndian.u32(7), LittleEndian.u64(70), BpfMap.BPF_NOEXIST); // no longer empty: read
+        java.util.List<MapEntries> chunks = new java.util.ArrayList<>();
+        assertTrue(kv.forEachChunk(chunks::add));
+        assertEquals(Map.of(7, 70L), asMap(chunks.get(0)));
+        kv.delete(LittleEndian.u32(7));
     }
 
     private static long sumPerCpu(BpfMap map, int key) {

@@ -122,6 +122,42 @@ class SyscallProbesTest {
         }
     }
 
+    /**
+     * A reader that found nothing ten times polls once a second: it reads far less often, a drain
+     * still returns at once (it wakes the poll), and the next connects still arrive, within about a
+     * second, each read followed by the end-of-read call.
+     */
+    @Test
+    void aQuietReaderPollsOnceASecondYetDrainsAtOnceAndStillDeliversEverything() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        SyscallFilter onlyOurs = SyscallFilter.none().withPorts(PORT); // the host's own connects keep out
+        try (SyscallProbes probes = SyscallProbes.open(SyscallProbeOptions.of(HookVariant.AUTO, onlyOurs), clock);
+             PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv4B, PORT);
+             PeerProcess client = PeerProcess.client(veth.nsA, CLIENT, veth.ipv4B, PORT, N, false)) {
+            probes.start(events::add, reads::incrementAndGet);
+            Thread.sleep(1500); // ten empty reads of 100 ms and more: quiet
+            int before = reads.get();
+            Thread.sleep(2000);
+            int quietReads = reads.get() - before;
+            assertTrue(quietReads <= 4, quietReads + " reads in 2 s: not quiet");
+            long t0 = System.nanoTime();
+            probes.drain();
+            long drainMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(drainMillis < 300, "drain of a quiet reader took " + drainMillis + " ms");
+
+            List<Integer> clientPorts = client.go();
+            server.awaitAccepted(N);
+            long deadline = System.nanoTime() + 3_000_000_000L; // a quiet poll is 1 s
+            while (eventsOf(client.pid()).size() < N && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(N, eventsOf(client.pid()).size(), "connects after a quiet spell: " + events);
+            assertEquals(N, eventsOf(server.pid()).size(), "accepts after a quiet spell: " + events);
+            assertEquals(clientPorts, eventsOf(client.pid()).stream().map(SocketEvent::localPort).toList());
+            assertEquals(0, probes.stats().lost());
+        }
+    }
+
     @Test
     void pidFilterKeepsOnlyTheListedProcess() throws Exception {
         // The server starts after the probes: with kprobe/fentry, an accept() already blocked when

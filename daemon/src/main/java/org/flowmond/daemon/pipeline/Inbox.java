@@ -20,12 +20,21 @@ import org.slf4j.LoggerFactory;
  * What the readers hand to the flow thread (socket events and TC overflow records), in arrival
  * order, with the one back-pressure policy {@link FlowLoop} describes. A {@link Producer} stands for
  * one reader; closing it ends that reader's waiting. The consumer sleeps in {@link #await} until
- * something is queued (a reader's offer wakes it) or its own deadline comes.
+ * something is queued and a reader woke it, or its own deadline comes.
+ *
+ * <p>Waking: an overflow record wakes the consumer at once. Socket events come in bursts from a
+ * ring reader slower than the consumer, so waking it per event made it park and unpark every few
+ * events; their reader wakes it once per {@value #WAKE_BATCH} events, at the end of each ring read
+ * ({@link BatchedConsumer#endOfBatch()}) and before it waits for room. No event stays unseen: the
+ * end of each read wakes the consumer for whatever is still unsignalled, and every cycle empties
+ * the inbox anyway.
  */
 final class Inbox {
     private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
     static final int CAPACITY = 65_536;
     private static final int BATCH = 1024;
+    /** Socket events queued before their reader wakes the consumer within one ring read. */
+    static final int WAKE_BATCH = 256;
     /** How long a reader waits for room before it checks again whether it may still wait. */
     private static final long WAIT_MILLIS = 100;
 
@@ -47,6 +56,8 @@ final class Inbox {
     private final AtomicLong offering = new AtomicLong();
     /** The consumer while it sleeps in {@link #await}; the first offer that takes it out wakes it. */
     private final AtomicReference<Thread> sleeper = new AtomicReference<>();
+    /** How often a reader's offer or end of batch actually unparked the consumer (tests). */
+    private final AtomicLong wakes = new AtomicLong();
 
     Inbox(BooleanSupplier callerIsConsumer, Runnable makeRoom) {
         this.callerIsConsumer = callerIsConsumer;
@@ -114,7 +125,20 @@ final class Inbox {
     void wake() {
         Thread t = sleeper.getAndSet(null);
         if (t != null) {
+            wakes.incrementAndGet();
             LockSupport.unpark(t);
+        }
+    }
+
+    /** Times the sleeping consumer was unparked by {@link #wake()} (an offer, an end of batch, a reload). */
+    long wakes() {
+        return wakes.get();
+    }
+
+    /** Wakes the consumer if it sleeps; a plain read while it is busy. */
+    private void wakeIfSleeping() {
+        if (sleeper.get() != null) {
+            wake();
         }
     }
 
@@ -138,12 +162,15 @@ final class Inbox {
         return droppedOverflow.get();
     }
 
-    private boolean offer(Object item, Producer from) {
+    /** Queues {@code item}; {@code batch} null: wakes the consumer at once, else when the batch says so. */
+    private boolean offer(Object item, Producer from, EventBatch batch) {
         offering.incrementAndGet();
         try {
-            if (!closed && queue(item, from)) {
-                if (sleeper.get() != null) { // a read only, while the consumer is busy
-                    wake();
+            if (!closed && queue(item, from, batch)) {
+                if (batch == null) {
+                    wakeIfSleeping();
+                } else {
+                    batch.queued();
                 }
                 return true;
             }
@@ -154,13 +181,19 @@ final class Inbox {
         return false;
     }
 
-    private boolean queue(Object item, Producer from) {
+    private boolean queue(Object item, Producer from, EventBatch batch) {
         if (callerIsConsumer.getAsBoolean()) {
             if (!queue.offer(item)) {
                 makeRoom.run();
                 queue.add(item);
             }
             return true;
+        }
+        if (queue.offer(item)) {
+            return true;
+        }
+        if (batch != null) {
+            batch.signal(); // the consumer may sleep on events it was not yet woken for: it makes the room
         }
         try {
             while (readersWait && from.open) {
@@ -188,19 +221,54 @@ final class Inbox {
     final class Producer implements AutoCloseable {
         private volatile boolean open = true;
 
-        Consumer<SocketEvent> events() {
-            return e -> offer(e, this);
+        /** Socket events from one reader thread: the consumer is woken per batch (see the class comment). */
+        BatchedConsumer<SocketEvent> events() {
+            return new EventBatch(this);
         }
 
-        /** Returns false when the record was dropped. */
+        /** Returns false when the record was dropped; each queued record wakes the consumer. */
         Predicate<UniFlow> overflow() {
-            return u -> offer(u, this);
+            return u -> offer(u, this, null);
         }
 
         /** Ends this reader's waiting: its source is being drained or closed. */
         @Override
         public void close() {
             open = false;
+        }
+    }
+
+    /** One reader thread's socket events: counts those queued since it last woke the consumer. */
+    private final class EventBatch implements BatchedConsumer<SocketEvent> {
+        private final Producer from;
+        /** Events queued and not yet signalled; touched by the reader thread only. */
+        private int unsignalled;
+
+        EventBatch(Producer from) {
+            this.from = from;
+        }
+
+        @Override
+        public void accept(SocketEvent e) {
+            offer(e, from, this);
+        }
+
+        @Override
+        public void endOfBatch() {
+            if (unsignalled > 0) {
+                signal();
+            }
+        }
+
+        void queued() {
+            if (++unsignalled >= WAKE_BATCH) {
+                signal();
+            }
+        }
+
+        void signal() {
+            unsignalled = 0;
+            wakeIfSleeping();
         }
     }
 }

@@ -76,9 +76,11 @@ final class SyscallProbesSource implements SocketEventSource {
     }
 
 
+    /** A {@link BatchedConsumer} hears the end of each ring read (the reader's poll). */
     @Override
     public void start(Consumer<SocketEvent> consumer) {
-        probes.start(consumer);
+        Runnable endOfRead = consumer instanceof BatchedConsumer<SocketEvent> b ? b::endOfBatch : () -> { };
+        probes.start(consumer, endOfRead);
     }
 
     @Override
