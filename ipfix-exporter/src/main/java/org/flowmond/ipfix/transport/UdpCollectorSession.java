@@ -163,8 +163,11 @@ public final class UdpCollectorSession extends ExportSession {
      * When the channel's outbound buffer is full, what it holds is flushed first; only a buffer
      * still full after that (the socket's send buffer full as well) drops the message, counted.
      * Success or failure is known when the datagram leaves, in {@link #onWritten}; a datagram the
-     * kernel refused with the ICMP error of an earlier one is written again there, so it goes
-     * after the rest of its turn and sequence numbers may then arrive out of order.
+     * kernel refused with the ICMP error of an earlier one is written again there. While the
+     * collector refuses (ICMP errors, e.g. nothing listens), each datagram is flushed at once: every
+     * datagram sent then draws an error that refuses the next send, and in a batch the retries
+     * would meet the errors of the datagrams between them and be lost; one at a time, each refused
+     * send takes one error and its retry goes out (a capture on the path still sees every message).
      */
     @Override
     protected boolean write(IpfixMessage stamped, int flowRecords) {
@@ -184,6 +187,9 @@ public final class UdpCollectorSession extends ExportSession {
         }
         unfinishedWrites++;
         writeDatagram(ch, stamped, flowRecords, true);
+        if (refusingSinceNanos != 0) {
+            ch.flush();
+        }
         return true;
     }
 
