@@ -219,6 +219,11 @@ final class FlowLoop {
         return timings;
     }
 
+    /** Whether {@link #stop()} has begun (a scan under way ends at its next entry). */
+    boolean stopping() {
+        return stopping;
+    }
+
     long cycleFailures() {
         return cycleFailures.get();
     }

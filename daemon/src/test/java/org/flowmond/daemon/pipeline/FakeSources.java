@@ -39,6 +39,8 @@ final class FakeSources implements Sources {
 
     private record OverflowRing(Object lock, Predicate<UniFlow> sink) {
     }
+    /** Called before each entry a scan hands over (tests that act in the middle of a scan). */
+    volatile Consumer<UniFlow> beforeScanEntry = u -> { };
     /** Overflow records waiting in the "ring" for {@link UniFlowSource#drainOverflow()}. */
     final List<UniFlow> ringRecords = new ArrayList<>();
     long overflowRefused;
@@ -122,7 +124,10 @@ final class FakeSources implements Sources {
                     SocketOwner[] o = owners.getOrDefault(k, new SocketOwner[2]);
                     all.add(new UniFlow(k, v, o[0], o[1]));
                 });
-                all.forEach(sink);
+                for (UniFlow u : all) {
+                    beforeScanEntry.accept(u);
+                    sink.accept(u);
+                }
                 return all.size();
             }
 

@@ -6,8 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.net.InetAddress;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.daemon.config.Settings;
@@ -17,6 +25,7 @@ import org.flowmond.daemon.flow.FlowSink;
 import org.flowmond.daemon.flow.ProcessResolver;
 import org.flowmond.daemon.flow.SyscallFlowRecord;
 import org.flowmond.daemon.flow.UserNames;
+import org.flowmond.ipfix.FlowEndReason;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,6 +143,71 @@ class FlowLoopTest {
             assertEquals(3, loop.wakeUps(), "one wake-up per offer");
         } finally {
             loop.stop();
+        }
+    }
+
+    /**
+     * stop() while a periodic scan is under way: the scan ends at its next entry instead of reading
+     * the rest of the map, and the final flush (here the entry-by-entry path, whose last scan reads
+     * the whole map) still exports every flow once, with reason forced end.
+     */
+    @Test
+    void stopCutsAPeriodicScanShortAndTheFinalFlushExportsEveryFlow() throws Exception {
+        int flows = 50;
+        FakeSources src = new FakeSources();
+        for (int i = 0; i < flows; i++) {
+            FlowKey key = new FlowKey(InetAddress.getByName("10.0.0.2"), InetAddress.getByName("10.0.0.1"),
+                    40_000 + i, 80, 6, FlowKey.ETH_P_IP, 2, Direction.EGRESS);
+            src.tcMap.put(key, new FlowCounters(1, 60, 1, 1, 0));
+        }
+        AtomicInteger periodicEntries = new AtomicInteger();
+        CountDownLatch inTheScan = new CountDownLatch(1);
+        CountDownLatch goOn = new CountDownLatch(1);
+        src.beforeScanEntry = u -> {
+            if (Thread.currentThread().getName().equals("flowmond-flows") && periodicEntries.incrementAndGet() == 5) {
+                inTheScan.countDown();
+                awaitUninterruptibly(goOn);
+            }
+        };
+        Map<Integer, FlowEndReason> exported = new ConcurrentHashMap<>();
+        AtomicInteger records = new AtomicInteger();
+        FlowLoop loop = new FlowLoop(reloaded("flowmon.probes.tc-scan-interval = 60s\n"), () -> 0L, new KernelClock(),
+                new ProcessResolver(new UserNames(dir.resolve("passwd")), dir.resolve("proc")), new FlowSink() {
+                    @Override
+                    public void biflow(BiflowRecord r) {
+                        records.incrementAndGet();
+                        exported.put(r.src().port() + r.dst().port(), r.reason()); // one side is port 80
+                    }
+
+                    @Override
+                    public void syscallFlow(SyscallFlowRecord r) {
+                    }
+                }, () -> { });
+        Inbox.Producer tc = loop.producer();
+        loop.attach(new Reader<>(src.openTc(null, tc.overflow()), tc), new Reader<>(src.openSyscall(null), loop.producer()));
+        loop.startThread(); // the first cycle's scan starts at once
+        inTheScan.await();
+        Thread stopper = new Thread(loop::stop, "stopper");
+        stopper.start();
+        while (!loop.stopping()) {
+            Thread.sleep(1);
+        }
+        goOn.countDown();
+        stopper.join();
+        assertEquals(5, periodicEntries.get(), "the scan handed over no entry after stop()");
+        assertEquals(flows, records.get(), "each flow exported once");
+        assertEquals(flows, exported.size());
+        exported.values().forEach(reason -> assertEquals(FlowEndReason.FORCED_END, reason));
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // stop() interrupts the flow thread only between cycles; keep waiting
+            }
         }
     }
 
