@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,22 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Sequence numbers and template refresh, with a session that records what it is given. */
 @UnitTest
 class ExportSessionTest {
-    private static final RecordLayout<Integer> LAYOUT = new RecordLayout<>() {
-        @Override
-        public int templateId() {
-            return 256;
-        }
-
-        @Override
-        public int encodedLength(Integer record) {
-            return 4;
-        }
-
-        @Override
-        public void encode(Integer record, ByteBuf out) {
-            out.writeInt(record);
-        }
-    };
+    private static final RecordLayout<Integer> LAYOUT = new IntLayout(4);
     private static final List<IpfixMessage> TEMPLATES = List.of(new IpfixMessage(0, 0, 1,
             List.of(new TemplateSet(List.of(new TemplateRecord(256, List.of(new FieldSpecifier(1, 4, 0))))))));
 

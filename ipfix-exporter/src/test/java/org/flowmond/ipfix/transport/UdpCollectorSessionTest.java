@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -26,22 +25,7 @@ import org.junit.jupiter.api.Test;
 
 @UnitTest
 class UdpCollectorSessionTest {
-    private static final RecordLayout<Integer> LAYOUT = new RecordLayout<>() {
-        @Override
-        public int templateId() {
-            return 256;
-        }
-
-        @Override
-        public int encodedLength(Integer record) {
-            return 100;
-        }
-
-        @Override
-        public void encode(Integer record, ByteBuf out) {
-            out.writeZero(100);
-        }
-    };
+    private static final RecordLayout<Integer> LAYOUT = new IntLayout(100);
 
     /**
      * A channel standing for the socket: it sends what is flushed unless told the socket's send
