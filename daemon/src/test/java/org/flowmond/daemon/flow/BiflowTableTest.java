@@ -158,12 +158,7 @@ class BiflowTableTest {
     void theRemovalOfTheWholeMapIsTheLastScan() {
         FlowFixture f = new FlowFixture();
         f.batchRemoval = true;
-        f.put(OUT, 3, 180, T0, T0, SYN);
-        f.now = T0 + S;
-        f.scan();
-        f.put(OUT, 5, 300, T0, T0 + 2 * S, SYN | ACK);
-        FlowKey later = key("10.0.0.2", 40001, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
-        f.put(later, 2, 130, T0 + 2 * S, T0 + 2 * S + MS, 0);
+        aScannedFlowGrowsAndANewOneComes(f);
         int[] lastScans = new int[1];
         f.now = T0 + 3 * S;
         f.table.flushAll(() -> lastScans[0]++);
@@ -175,6 +170,16 @@ class BiflowTableTest {
         assertTrue(f.deletions.isEmpty(), "no entry read on its own: " + f.deletions);
     }
 
+    /** Flow 40000 scanned at 3 packets, then at 5 in the kernel; flow 40001 (2 packets) in the kernel only. */
+    private static void aScannedFlowGrowsAndANewOneComes(FlowFixture f) {
+        f.put(OUT, 3, 180, T0, T0, SYN);
+        f.now = T0 + S;
+        f.scan();
+        f.put(OUT, 5, 300, T0, T0 + 2 * S, SYN | ACK);
+        FlowKey later = key("10.0.0.2", 40001, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
+        f.put(later, 2, 130, T0 + 2 * S, T0 + 2 * S + MS, 0);
+    }
+
     /**
      * Where the kernel cannot remove the map whole, the last scan runs first, so a flow the table
      * has not seen yet is exported too; then each flow's entries are read and deleted one by one.
@@ -182,12 +187,7 @@ class BiflowTableTest {
     @Test
     void withoutTheBatchRemovalTheLastScanRunsFirst() {
         FlowFixture f = new FlowFixture();
-        f.put(OUT, 3, 180, T0, T0, SYN);
-        f.now = T0 + S;
-        f.scan();
-        f.put(OUT, 5, 300, T0, T0 + 2 * S, SYN | ACK);
-        FlowKey later = key("10.0.0.2", 40001, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
-        f.put(later, 2, 130, T0 + 2 * S, T0 + 2 * S + MS, 0);
+        aScannedFlowGrowsAndANewOneComes(f);
         f.now = T0 + 3 * S;
         f.table.flushAll(f::scan);
         assertEquals(2, f.biflows.size());
