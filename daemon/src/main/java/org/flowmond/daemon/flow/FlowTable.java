@@ -92,15 +92,11 @@ public final class FlowTable {
         sink.endOfBatch();
     }
 
-    /** Shutdown: every active flow is exported with reason forced end (biflows read and deleted from the kernel). */
-    public void flushAll() {
-        flushAll(() -> { });
-    }
-
     /**
-     * As {@link #flushAll()}, the removal of the whole kernel map being the last scan; where the
-     * kernel cannot remove it whole, {@code lastScan} (one {@link #beginScan()} merge of the map)
-     * runs first and the flows' entries are removed one by one.
+     * Shutdown: every active flow is exported with reason forced end, its kernel entries read and
+     * deleted. The removal of the whole kernel map is the last scan; where the kernel cannot remove
+     * it whole, {@code lastScan} (one {@link #beginScan()} merge of the map) runs first and the
+     * flows' entries are removed one by one.
      */
     public void flushAll(Runnable lastScan) {
         biflows.flushAll(clock.nowNanos(), lastScan, this::exportBiflow);

@@ -52,7 +52,7 @@ class AttributionTest {
         f.put(OUT, 5, 500, T0 + 2 * MS, T0 + 3 * MS, ACK, CURL, null);
         f.put(IN, 4, 900, T0 + MS, T0 + 3 * MS, ACK, null, CURL);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         BiflowRecord r = f.biflows.get(0);
         assertEquals(InitiatorRule.SYSCALL, r.initiatorRule());
         assertEquals(40000, r.src().port());
@@ -72,7 +72,7 @@ class AttributionTest {
         f.put(in, 3, 180, T0 + 5 * MS, T0 + 9 * MS, ACK, null, NGINX);
         f.put(out, 2, 120, T0 + MS, T0 + 8 * MS, ACK, NGINX, null);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         BiflowRecord r = f.biflows.get(0);
         assertEquals(40000, r.src().port());
         assertEquals(InitiatorRule.SYSCALL, r.initiatorRule());
@@ -94,7 +94,7 @@ class AttributionTest {
         f.put(LO_DOWN_OUT, 4, 4000, T0 + 2, T0 + MS, ACK, server, null);
         f.put(LO_DOWN_IN, 4, 4000, T0 + 3, T0 + MS + 1, ACK, null, client);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         BiflowRecord r = f.biflows.get(0);
         assertEquals(50000, r.src().port());
         assertEquals(100, pid(r.srcProcess()));
@@ -152,7 +152,7 @@ class AttributionTest {
         f.put(in, 2, 120, t, t + MS, ACK, null, sshd);
         f.put(out, 1, 60, t + 2 * MS, t + 2 * MS, ACK, sshd, null);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         BiflowRecord r = f.biflows.get(0);
         assertEquals(40000, r.src().port(), "no connect or accept: the first packet decides");
         assertNull(r.srcProcess());
@@ -172,7 +172,7 @@ class AttributionTest {
             f.scan();
             f.at(t + 1); // from the second round on, the active timeout exports the delta
         }
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(3, f.biflows.size(), f.biflows.toString());
         for (BiflowRecord r : f.biflows) {
             assertEquals(FlowEndReason.ACTIVE_TIMEOUT, r.reason());
@@ -202,7 +202,7 @@ class AttributionTest {
         f.put(OUT, 6, 600, T0, T0 + 22 * S, ACK, CURL, null);
         f.now = T0 + 22 * S + 1;
         f.scan();
-        f.table.flushAll(); // record 3
+        f.flushAll(); // record 3
         assertEquals(3, f.biflows.size(), f.biflows.toString());
         assertEquals(4321, pid(f.biflows.get(0).srcProcess()));
         assertEquals(4322, pid(f.biflows.get(1).srcProcess()), "the latest packet's owner, not the older entry's");
@@ -219,7 +219,7 @@ class AttributionTest {
         f.put(OUT, 1, 100, T0, T0, ACK, CURL, null);
         f.scan();
         f.put(OUT, 2, 200, T0, T0 + 5 * MS, ACK, owner(4322, "curl-child", OwnerMethod.SEND), null);
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(2, f.biflows.get(0).fwdPackets());
         assertEquals(4322, pid(f.biflows.get(0).srcProcess()));
     }
@@ -235,7 +235,7 @@ class AttributionTest {
         f.put(OUT, 5, 500, T0, T0 + 10 * MS, ACK, child, null);
         f.put(IN, 4, 400, T0 + MS, T0 + 11 * MS, ACK, null, CURL); // the parent, looked up before the child wrote
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(4322, pid(f.biflows.get(0).srcProcess()));
     }
 
@@ -246,7 +246,7 @@ class AttributionTest {
         f.put(OUT, 5, 500, T0, T0 + 10 * MS, ACK, CURL, NGINX);
         f.put(IN, 4, 400, T0 + MS, T0 + 11 * MS, ACK, null, CURL); // arrived from the veth: no socket, no source owner
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(4321, pid(f.biflows.get(0).srcProcess()));
         assertEquals(555, pid(f.biflows.get(0).dstProcess()));
         assertEquals("accept", Attribution.label(f.biflows.get(0).dstProcess()));
@@ -259,7 +259,7 @@ class AttributionTest {
         f.put(IN, 1, 100, T0, T0 + MS, ACK, null, other);
         f.put(OUT, 1, 100, T0, T0 + MS, ACK, CURL, null);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(4321, pid(f.biflows.get(0).srcProcess()));
     }
 
@@ -274,7 +274,7 @@ class AttributionTest {
         f.put(query, 1, 60, T0, T0, 0, dig, named);
         f.put(answer, 1, 120, T0 + MS, T0 + MS, 0, named, dig);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         BiflowRecord r = f.biflows.get(0);
         assertEquals(45000, r.src().port(), "first packet: the query");
         assertEquals(300, pid(r.srcProcess()));
@@ -292,7 +292,7 @@ class AttributionTest {
                 "::ffff:10.0.0.1", 80));
         f.put(OUT, 1, 60, T0, T0, FlowCounters.SYN, CURL, null);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         BiflowRecord r = f.biflows.get(0);
         assertEquals(4321, pid(r.srcProcess()));
         assertEquals(1, r.srcProcess().syscall().count());
@@ -306,7 +306,7 @@ class AttributionTest {
         f.put(OUT, 1, 60, T0, T0, FlowCounters.SYN, CURL, null);
         f.scan(); // the owner is stamped before this connection's own connect event is in
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 4321, "curl", 1000, "10.0.0.2", 40000, "10.0.0.1", 80));
-        f.table.flushAll();
+        f.flushAll();
         BiflowRecord r = f.biflows.get(0);
         assertEquals(2, r.srcProcess().syscall().count(), "the count as of its own call, not the previous one's");
         assertEquals(1_000_000L, r.srcProcess().syscall().mtbsMicros().getAsLong());
@@ -323,7 +323,7 @@ class AttributionTest {
         f.put(key("10.0.0.2", 40001, "10.0.0.1", 80, TCP, 2, Direction.EGRESS), 1, 60, T0 + S, T0 + S, FlowCounters.SYN,
                 CURL, null);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         SyscallStats s = f.biflows.get(0).srcProcess().syscall();
         assertEquals(2, s.count());
         assertEquals(1_000_000L, s.mtbsMicros().getAsLong());
@@ -337,7 +337,7 @@ class AttributionTest {
         f.put(OUT, 1, 60, T0, T0, ACK, CURL, null);
         f.put(LO_UP_OUT, 1, 60, T0, T0, ACK, owner(1, "a", OwnerMethod.CONNECT), owner(2, "b", OwnerMethod.ACCEPT));
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(3, f.biflows.size());
         assertEquals(1L, f.table.statistics().get("attribution.records-no-side"));
         assertEquals(1L, f.table.statistics().get("attribution.records-one-side"));
@@ -357,7 +357,7 @@ class AttributionTest {
         f.put(key("192.168.1.5", 1000, "8.8.8.8", 53, UDP, 3, Direction.INGRESS), 1, 60, T0, T0, 0);
         f.put(key("10.0.0.2", 8, "10.0.0.9", 0, 1, 2, Direction.EGRESS), 1, 84, T0, T0, 0); // an ICMP echo request
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(3, f.biflows.size());
         Map<String, Long> s = f.table.statistics();
         assertEquals(1L, s.get("attribution.no-owner.socket-without-owner"), "the client's unowned socket");
@@ -375,7 +375,7 @@ class AttributionTest {
                 owner(999, "other", OwnerMethod.CONNECT), null);
         f.put(key("10.0.0.2", 5353, "10.0.0.1", 5353, UDP, 2, Direction.EGRESS), 1, 60, T0, T0, 0);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(1, f.biflows.size());
         assertEquals(4321, pid(f.biflows.get(0).srcProcess()));
         assertEquals(1, f.syscalls.size());
@@ -394,7 +394,7 @@ class AttributionTest {
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 1, "a", 0, "10.0.0.2", 40003, "10.0.0.1", 8000));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0, 1, "a", 0, "10.0.0.2", 40004, "10.0.0.1", 443));
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(Set.of(22, 8080), Set.of(f.biflows.get(0).dst().port(), f.biflows.get(1).dst().port()));
         assertEquals(2, f.biflows.size());
         assertEquals(1, f.syscalls.size());

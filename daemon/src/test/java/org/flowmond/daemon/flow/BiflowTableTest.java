@@ -133,7 +133,7 @@ class BiflowTableTest {
         FlowKey later = key("10.0.0.2", 40001, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
         f.put(later, 2, 130, T0 + 2 * S, T0 + 2 * S + MS, 0); // a flow the table has not seen
         f.now = T0 + 3 * S;
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(2, f.biflows.size());
         BiflowRecord r = f.biflows.stream().filter(b -> b.src().port() == 40000).findFirst().orElseThrow();
         assertEquals(FlowEndReason.FORCED_END, r.reason());
@@ -228,7 +228,7 @@ class BiflowTableTest {
         f.put(IN, 1, 60, T0, T0, SYN | ACK);
         f.now = T0 + S;
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         BiflowRecord r = f.biflows.get(0);
         assertEquals(InitiatorRule.SYN, r.initiatorRule());
         assertEquals(40000, r.src().port());
@@ -332,7 +332,7 @@ class BiflowTableTest {
         f.put(backOut, 9, 9000, T0 + MS + 5000, T0 + S + 5000, SYN | ACK);
         f.now = T0 + 2 * S;
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         BiflowRecord r = f.biflows.get(0);
         assertEquals(10, r.fwdPackets());
         assertEquals(9, r.revPackets());
@@ -359,7 +359,7 @@ class BiflowTableTest {
             }
             f.now = T0 + 2 * S;
             f.scan(scan);
-            f.table.flushAll();
+            f.flushAll();
             BiflowRecord r = f.biflows.get(0);
             String o = java.util.Arrays.toString(order);
             assertEquals(10, r.fwdPackets(), o);
@@ -391,7 +391,7 @@ class BiflowTableTest {
         f.put(enteredAt3, 14, 1400, T0, T0 + 3 * S, SYN | ACK);
         f.now = T0 + 4 * S;
         f.scan(); // a later scan: the choice stands, only the counting entry's difference is added
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(1, f.biflows.size());
         BiflowRecord r = f.biflows.get(0);
         assertEquals(14, r.fwdPackets());
@@ -435,7 +435,7 @@ class BiflowTableTest {
         assertEquals(others + 1, f.table.activeBiflows());
         assertEquals(2L, f.table.statistics().get("flows.redundant-observations"),
                 "the replaced entry and the answer's second hook");
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(others + 1, f.biflows.size());
         BiflowRecord r = f.biflows.stream().filter(b -> b.src().port() == 3333 || b.dst().port() == 3333)
                 .findFirst().orElseThrow();
@@ -493,7 +493,7 @@ class BiflowTableTest {
         assertEquals(1001, evicted.src().port());
         assertEquals(FlowEndReason.LACK_OF_RESOURCES, evicted.reason());
         assertEquals(3, evicted.fwdPackets(), "the eviction's own final reading");
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(3, f.biflows.size());
         for (BiflowRecord r : f.biflows.subList(1, 3)) {
             assertEquals(r.src().port() == 1002 ? 2 : 5, r.fwdPackets(), r.toString());
@@ -532,7 +532,7 @@ class BiflowTableTest {
             evictedPorts.add(r.src().port());
         }
         assertEquals(java.util.List.of(2001, 2002, 3000, 3001), evictedPorts, "oldest idle first");
-        f.table.flushAll();
+        f.flushAll();
         long packets = 0;
         for (BiflowRecord r : f.biflows) {
             packets += r.fwdPackets() + r.revPackets();
@@ -552,7 +552,7 @@ class BiflowTableTest {
         f.put(OUT, 2, 200, T0 + S, T0 + S, ACK);
         f.now = T0 + S;
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(12, f.biflows.get(0).fwdPackets());
         assertEquals(1200, f.biflows.get(0).fwdBytes());
         assertEquals(1L, f.table.statistics().get("flows.kernel-counter-resets"));
@@ -563,7 +563,7 @@ class BiflowTableTest {
         FlowFixture f = new FlowFixture();
         f.table.onOverflow(new org.flowmond.bpf.api.UniFlow(OUT, FlowFixture.counters(1, 60, T0, T0, SYN)));
         f.table.onOverflow(new org.flowmond.bpf.api.UniFlow(OUT, FlowFixture.counters(1, 52, T0 + MS, T0 + MS, ACK)));
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(2, f.biflows.get(0).fwdPackets());
         assertEquals(112, f.biflows.get(0).fwdBytes());
         assertEquals(2L, f.table.statistics().get("flows.overflow-packets"));
@@ -574,7 +574,7 @@ class BiflowTableTest {
         FlowFixture f = new FlowFixture();
         f.put(OUT, 0, 0, 0, 0, 0);
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertTrue(f.biflows.isEmpty());
         assertEquals(1L, f.table.statistics().get("flows.ended-without-packets"));
     }

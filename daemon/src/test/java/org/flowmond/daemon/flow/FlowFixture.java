@@ -176,6 +176,11 @@ final class FlowFixture {
         unownedSockets.add(k);
     }
 
+    /** Shutdown as the flow loop does it, without a last scan before the removal (where the kernel cannot remove the map whole). */
+    void flushAll() {
+        table.flushAll(() -> { });
+    }
+
     /** A scan of the whole kernel map, as the TC loader delivers it. */
     void scan() {
         List<UniFlow> all = new ArrayList<>();

@@ -33,7 +33,7 @@ class SyscallFlowTest {
         connect(f, T0, 40000);
         connect(f, T0 + 1_535_329 * 1000L, 40001);
         connect(f, T0 + 3_070_658 * 1000L, 40002);
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(1, f.syscalls.size());
         SyscallFlowRecord r = f.syscalls.get(0);
         assertEquals(SocketEventKind.CONNECT, r.key().kind());
@@ -53,7 +53,7 @@ class SyscallFlowTest {
     void oneCallHasNoMtbs() {
         FlowFixture f = new FlowFixture();
         connect(f, T0, 40000);
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(1, f.syscalls.get(0).stats().count());
         assertFalse(f.syscalls.get(0).stats().mtbsNanos().isPresent());
     }
@@ -65,7 +65,7 @@ class SyscallFlowTest {
                 "95.91.212.71", 33000));
         f.table.onSocketEvent(event(SocketEventKind.ACCEPT, T0 + 2 * S, 4429, "transmission-gt", 0, "131.114.119.103",
                 51413, "95.91.212.71", 33001));
-        f.table.flushAll();
+        f.flushAll();
         SyscallFlowRecord r = f.syscalls.get(0);
         assertEquals(SocketEventKind.ACCEPT, r.key().kind());
         assertEquals(ip("95.91.212.71"), r.key().srcAddress());
@@ -135,7 +135,7 @@ class SyscallFlowTest {
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + 10 * MS, 3, "c", 0, "10.0.0.2", 9, "10.0.0.1", 80));
         assertEquals(1, f.syscalls.size());
         assertEquals(2, f.syscalls.get(0).key().pid(), "b was called least recently");
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(3, f.syscalls.size());
         assertEquals(1, f.syscalls.get(1).key().pid(), "the rest oldest first");
         assertEquals(6, f.syscalls.get(1).stats().count());
@@ -151,7 +151,7 @@ class SyscallFlowTest {
         f.now = T0 + 31 * S;
         f.table.expire();
         connect(f, T0 + 32 * S, 40002);
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(2, f.syscalls.size());
         assertEquals(FlowEndReason.IDLE_TIMEOUT, f.syscalls.get(0).reason());
         assertEquals(2, f.syscalls.get(0).stats().count());
@@ -167,7 +167,7 @@ class SyscallFlowTest {
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + MS, 7, "curl", 0, "::ffff:10.0.0.2", 2,
                 "::ffff:10.0.0.1", 80));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + 2 * MS, 7, "curl", 0, "10.0.0.2", 3, "10.0.0.1", 80));
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(1, f.syscalls.size());
         assertEquals(3, f.syscalls.get(0).stats().count());
         assertEquals(4, f.syscalls.get(0).key().ipVersion());
@@ -184,7 +184,7 @@ class SyscallFlowTest {
                 FlowFixture.owner(4429, "transmission-gt", OwnerMethod.CONNECT), null);
         f.now = T0 + 5 * S;
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         SyscallStats s = f.biflows.get(0).srcProcess().syscall();
         assertEquals(3, s.count());
         assertEquals(OptionalLong.of(2 * S), s.mtbsNanos());
@@ -204,7 +204,7 @@ class SyscallFlowTest {
                 ConnectOutcome.TIMED_OUT));
         f.table.onSocketEvent(event(SocketEventKind.CONNECT, T0 + S, 77, "client", 0, "10.0.0.2", 42002, "10.9.9.9", 9,
                 ConnectOutcome.UNREACHABLE));
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(4, f.syscalls.size());
         SyscallFlowRecord refused = f.syscalls.stream().filter(r -> r.key().outcome() == ConnectOutcome.REFUSED)
                 .findFirst().orElseThrow();
@@ -222,7 +222,7 @@ class SyscallFlowTest {
         FlowFixture f = new FlowFixture();
         f.table.onSocketEvent(event(SocketEventKind.ACCEPT, T0, 1, "srv", 0, "10.0.0.1", 80, "10.0.0.2", 40000,
                 ConnectOutcome.ESTABLISHED));
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(ConnectOutcome.NONE, f.syscalls.get(0).key().outcome());
     }
 

@@ -60,7 +60,7 @@ class TcpHealthTest {
     void aRecordCarriesTheHandshakeTheRttAndEachDirectionsCounts() {
         FlowFixture f = connection();
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         TcpHealth h = f.biflows.get(0).tcp();
         assertEquals(new TcpHealth(50, 300, 200, 500, 900, 3, 4344, 0, 0, 0, 1, 0, 0, 0, 2), h);
     }
@@ -75,7 +75,7 @@ class TcpHealthTest {
         f.put(OUT, 20, 9000, T0, T0 + 122 * S, SYN | ACK | RST, CURL, null);
         f.putTcp(OUT, tcp(K_SYN, 0, K_ACK, 5, 7240, 0, 1, 0, 100, 900, 2000 + 3000, 4 + 10));
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(2, f.biflows.size());
         TcpHealth second = f.biflows.get(1).tcp();
         assertEquals(2, second.retransmittedPackets());
@@ -94,7 +94,7 @@ class TcpHealthTest {
         f.put(OUT, 2, 500, T0 + 2 * S, T0 + 2 * S, ACK, CURL, null); // fewer packets: deleted and made anew
         f.putTcp(OUT, tcp(0, 0, K_ACK + S, 1, 1448, 0, 0, 0, 0, 0, 0, 0));
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         TcpHealth h = f.biflows.get(0).tcp();
         assertEquals(4, h.retransmittedPackets());
         assertEquals(50, h.clientHandshakeMicros()); // the first ACK of the flow, not the new entry's
@@ -108,7 +108,7 @@ class TcpHealthTest {
         f.put(IN, 1, 60, T0 + MS, T0 + MS, SYN | ACK);
         f.putTcp(IN, tcp(0, K_SYNACK, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         TcpHealth h = f.biflows.get(0).tcp();
         assertEquals(350, h.rttMinMicros());
         assertEquals(350, h.rttMeanMicros());
@@ -121,7 +121,7 @@ class TcpHealthTest {
         f.put(key("10.0.0.1", 5000, "10.0.0.2", 53, UDP, 2, Direction.EGRESS), 1, 60, T0, T0, 0);
         f.put(OUT, 1, 60, T0, T0, SYN); // tcp-health off: the entries have no TCP counters
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         assertEquals(2, f.biflows.size());
         f.biflows.forEach(r -> assertNull(r.tcp(), r.toString()));
     }
@@ -135,7 +135,7 @@ class TcpHealthTest {
         f.put(OUT, 30, 9000, T0, T0 + 2 * S, SYN | ACK, CURL, null);
         f.putTcp(OUT, tcp(K_SYN, 0, K_ACK, 7, 10136, 0, 0, 0, 200, 900, 2000, 4));
         f.scan();
-        f.table.flushAll();
+        f.flushAll();
         SyscallFlowRecord s = f.syscalls.get(0);
         assertEquals(new HandshakeStats(1, 300, 300, 7), s.health());
         assertEquals(FlowEndReason.FORCED_END, s.reason());

@@ -163,7 +163,7 @@ class WallClockStepTest {
         f.now = M0 + S;
         f.scan();
         f.wallOffset += HOUR;
-        f.table.flushAll();
+        f.flushAll();
         SyscallStats s = f.biflows.get(0).srcProcess().syscall();
         assertEquals(new SyscallStats(2, WALL0 + HOUR - S, WALL0 + HOUR), s);
         assertEquals(1_000_000L, s.mtbsMicros().getAsLong());
