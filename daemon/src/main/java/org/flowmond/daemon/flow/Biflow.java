@@ -4,9 +4,9 @@ import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 
 /**
- * The mutable state of one connection in {@link BiflowTable}. Its deadline ticket is null until
- * its first reading is applied (the deadline is known only then: one ticket, not two).
- * Single-threaded.
+ * The mutable state of one connection in {@link BiflowTable}. It is queued for its deadline once
+ * its first reading is applied (the deadline is known only then), and linked into the table's
+ * idle order ({@link BiflowIndex}). Single-threaded.
  */
 final class Biflow extends Expiry.Scheduled {
 
@@ -14,13 +14,14 @@ final class Biflow extends Expiry.Scheduled {
     static final class Travel {
         /** The hook whose counts are taken for this direction; fixed once chosen (see BiflowTable). */
         ObservationPoint counting;
+        /** Counted since the last export (a record carries these, then they start again from 0). */
         long packets;
         long bytes;
+        /** OR of the TCP flags over the flow's life. */
         int tcpFlags;
+        /** First and last packet over the flow's life; MAX_VALUE and 0 while none was counted. */
         long firstSeen = Long.MAX_VALUE;
         long lastSeen;
-        long exportedPackets;
-        long exportedBytes;
         /** TCP health of this direction; null until a reading of the counting hook carries TCP counters. */
         TcpTrack tcp;
         /**
@@ -50,8 +51,15 @@ final class Biflow extends Expiry.Scheduled {
             }
         }
 
+        /** Whether a packet of this direction was counted, exported or not. */
         boolean seen() {
-            return packets > 0 || bytes > 0;
+            return firstSeen != Long.MAX_VALUE;
+        }
+
+        /** Marks what was counted as exported: the next record carries only what follows. */
+        void exported() {
+            packets = 0;
+            bytes = 0;
         }
 
         boolean synWithoutAck() {
@@ -60,6 +68,9 @@ final class Biflow extends Expiry.Scheduled {
     }
 
     final BiflowKey key;
+    /** Neighbours in the table's idle order (oldest → youngest activity), null at its ends. */
+    Biflow older;
+    Biflow younger;
     final Travel lowToHigh = new Travel();
     final Travel highToLow = new Travel();
     /** Last cumulative reading of every kernel entry belonging to this connection, by kernel key. */

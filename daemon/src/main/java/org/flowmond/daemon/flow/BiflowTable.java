@@ -1,7 +1,6 @@
 package org.flowmond.daemon.flow;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
@@ -37,8 +36,8 @@ import org.flowmond.ipfix.FlowEndReason;
  */
 final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
 
-    /** Insertion order, moved by {@link #touch}: the head is the oldest-idle flow. */
-    private final LinkedHashMap<BiflowKey, Biflow> flows = new LinkedHashMap<>();
+    /** By key and in idle order, moved by {@link #touch}: the oldest is the oldest-idle flow. */
+    private final BiflowIndex flows = new BiflowIndex();
     private final Expiry<Biflow, Exporter> expiry;
     private final KernelFlowMap kernel;
     private final Owners owners;
@@ -69,7 +68,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         return flows.size();
     }
 
-    /** Tickets in the deadline queue, live and cancelled (tests: about one per flow, not more). */
+    /** Flows in the deadline queue (tests: one per flow once its first reading is in). */
     int scheduledDeadlines() {
         return expiry.size();
     }
@@ -137,7 +136,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
      */
     void onOverflow(UniFlow u, long now, Exporter out) {
         BiflowKey key = BiflowKey.of(u.key());
-        if (!flows.containsKey(key) && flows.size() >= params.maxFlows()) {
+        if (flows.get(key) == null && flows.size() >= params.maxFlows()) {
             evictOldestIdle(out); // outside a scan: make room at once
         }
         Biflow b = getOrCreate(key, now);
@@ -200,8 +199,8 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     void flushAll(long now, Runnable lastScan, Exporter out) {
         if (!removeAllFromKernel(now)) {
             lastScan.run();
-            for (Biflow b : new ArrayList<>(flows.values())) {
-                finish(b, FlowEndReason.FORCED_END, out);
+            for (Biflow b = flows.oldest(); b != null; b = flows.oldest()) {
+                finish(b, FlowEndReason.FORCED_END, out); // removes b
             }
             expiry.clear();
             return;
@@ -211,8 +210,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         // at once (a removal per flow costs a third of the flushing thread's time at that size) and
         // each flow is let go as its record is made.
         expiry.clear();
-        Biflow[] left = flows.values().toArray(new Biflow[0]);
-        flows.clear();
+        Biflow[] left = flows.removeAll();
         for (int i = 0; i < left.length; i++) {
             Biflow b = left[i];
             left[i] = null;
@@ -241,9 +239,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     void setParams(FlowSettings p) {
         this.params = p;
         expiry.useTimeouts(p);
-        for (Biflow b : flows.values()) {
-            expiry.schedule(b);
-        }
+        flows.forEach(expiry::schedule);
     }
 
     /** Exports one biflow's counters since its last export; the table decides whether it may. */
@@ -260,7 +256,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     }
 
     private void evictOldestIdle(Exporter out) {
-        finish(flows.values().iterator().next(), FlowEndReason.LACK_OF_RESOURCES, out);
+        finish(flows.oldest(), FlowEndReason.LACK_OF_RESOURCES, out);
     }
 
     /**
@@ -274,7 +270,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
             return b;
         }
         b = new Biflow(key, now);
-        flows.put(key, b);
+        flows.add(b);
         stats.biflowsCreated.incrementAndGet();
         stats.biflowsActive.set(flows.size());
         return b;
@@ -348,10 +344,9 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         t.tcp.add(now, recreated);
     }
 
-    /** Moves a flow to the young end of the insertion order: the map's head is the oldest-idle flow. */
+    /** Moves a flow to the young end of the idle order: the oldest is the oldest-idle flow. */
     private void touch(Biflow b) {
-        flows.remove(b.key);
-        flows.put(b.key, b);
+        flows.touch(b);
     }
 
     private void afterUpdate(Biflow b, long now) {
@@ -383,7 +378,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
             }
         }
         expiry.cancel(b);
-        flows.remove(b.key);
+        flows.remove(b);
         stats.biflowsActive.set(flows.size());
         out.export(b, reason);
     }

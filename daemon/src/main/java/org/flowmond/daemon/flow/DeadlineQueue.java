@@ -1,75 +1,138 @@
 package org.flowmond.daemon.flow;
 
-import java.util.PriorityQueue;
+import java.util.Arrays;
 
 /**
- * Flows ordered by their next deadline (the earliest of idle, active and end-of-flow), as
- * go-ipfix's intermediate process keeps them. Each flow owns at most one live {@link Ticket};
- * moving a deadline earlier cancels the old ticket and schedules a new one, while a deadline
- * that only moved later is left in place and corrected when it comes due ({@link #pollDue}
- * hands it back and the caller re-schedules it). So the heap holds about one entry per flow
- * instead of one per update.
+ * Items ordered by their next deadline (the earliest of idle, active and end-of-flow), as
+ * go-ipfix's intermediate process keeps them: a binary heap whose items carry their own deadline
+ * and heap position ({@link Entry}), so that an item is in the heap at most once, moving a
+ * deadline is a sift in place and nothing is left behind when an item ends. At 1,000,000 flows that
+ * is 16 bytes in each item and a 4-byte heap slot, instead of a 32-byte ticket per deadline and
+ * the cancelled ones waiting in the heap. Equal deadlines come out in the order they were set.
+ * Single-threaded, like the table that owns it.
  */
-final class DeadlineQueue<T> {
+final class DeadlineQueue<T extends DeadlineQueue.Entry> {
 
-    /** One scheduled deadline of one item. */
-    static final class Ticket<T> {
-        final long deadline;
-        final T item;
-        /** Scheduling order among equal deadlines; an int (8 bytes less per flow), compared wrap-safe. */
-        private final int seq;
-        private boolean cancelled;
+    /** The queue's part of an item: its deadline, when it was set, and where it sits in the heap. */
+    abstract static class Entry {
+        private long deadline;
+        /** Order among equal deadlines; an int, compared wrap-safe (see {@link #nextSeq}). */
+        private int seq;
+        /** Index in the heap, or -1 while not queued. */
+        private int heapIndex = -1;
 
-        private Ticket(long deadline, T item, int seq) {
-            this.deadline = deadline;
-            this.item = item;
-            this.seq = seq;
+        /** The deadline it is queued at; meaningful only while {@link #queued()}. */
+        final long deadline() {
+            return deadline;
         }
 
-        void cancel() {
-            cancelled = true;
-        }
-
-        boolean cancelled() {
-            return cancelled;
+        final boolean queued() {
+            return heapIndex >= 0;
         }
     }
 
-    private final PriorityQueue<Ticket<T>> heap = new PriorityQueue<>((a, b) -> a.deadline != b.deadline
-            ? Long.compare(a.deadline, b.deadline) : Integer.signum(a.seq - b.seq));
+    private Entry[] heap = new Entry[16];
+    private int size;
     /**
-     * Wraps after 2^32 schedules; the difference of two live tickets' numbers still orders them as
+     * Wraps after 2^32 schedules; the difference of two queued items' numbers still orders them as
      * long as they were scheduled fewer than 2^31 schedules apart (a tie of deadlines further apart
      * than that would only swap two exports due at the same nanosecond).
      */
     private int nextSeq;
 
-    Ticket<T> schedule(T item, long deadline) {
-        Ticket<T> t = new Ticket<>(deadline, item, nextSeq++);
-        heap.add(t);
-        return t;
+    /** Queues {@code item} at {@code deadline}, or moves it there if it is queued already. */
+    void schedule(T item, long deadline) {
+        Entry e = item; // (private fields are not reachable through a type variable)
+        e.deadline = deadline;
+        e.seq = nextSeq++;
+        if (e.heapIndex < 0) {
+            if (size == heap.length) {
+                heap = Arrays.copyOf(heap, size * 2);
+            }
+            place(e, size++);
+            siftUp(e.heapIndex);
+        } else {
+            siftDown(siftUp(e.heapIndex)); // moved either way: it settles in one of the two
+        }
     }
 
-    /** Removes and returns the earliest live ticket due at {@code now}, or null if none is due. */
-    Ticket<T> pollDue(long now) {
-        while (!heap.isEmpty()) {
-            Ticket<T> head = heap.peek();
-            if (head.cancelled) {
-                heap.poll();
-            } else if (head.deadline <= now) {
-                return heap.poll();
-            } else {
-                return null;
-            }
+    /** Takes {@code item} out of the queue (it ended for another reason); nothing if it is not queued. */
+    void remove(T item) {
+        Entry e = item;
+        int i = e.heapIndex;
+        if (i < 0) {
+            return;
         }
-        return null;
+        e.heapIndex = -1;
+        Entry last = heap[--size];
+        heap[size] = null;
+        if (i < size) {
+            place(last, i);
+            siftDown(siftUp(i));
+        }
+    }
+
+    /** Removes and returns the earliest item due at {@code now}, or null if none is due. */
+    @SuppressWarnings("unchecked") // only T are ever queued
+    T pollDue(long now) {
+        if (size == 0 || heap[0].deadline > now) {
+            return null;
+        }
+        T head = (T) heap[0];
+        remove(head);
+        return head;
     }
 
     int size() {
-        return heap.size();
+        return size;
     }
 
+    /** Empties the queue; every item it held is no longer queued. */
     void clear() {
-        heap.clear();
+        for (int i = 0; i < size; i++) {
+            heap[i].heapIndex = -1;
+        }
+        heap = new Entry[16];
+        size = 0;
+    }
+
+    private static boolean before(Entry a, Entry b) {
+        return a.deadline != b.deadline ? a.deadline < b.deadline : a.seq - b.seq < 0;
+    }
+
+    private int siftUp(int i) {
+        Entry e = heap[i];
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (!before(e, heap[parent])) {
+                break;
+            }
+            place(heap[parent], i);
+            i = parent;
+        }
+        place(e, i);
+        return i;
+    }
+
+    private void siftDown(int i) {
+        Entry e = heap[i];
+        int half = size >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            if (child + 1 < size && before(heap[child + 1], heap[child])) {
+                child++;
+            }
+            if (!before(heap[child], e)) {
+                break;
+            }
+            place(heap[child], i);
+            i = child;
+        }
+        place(e, i);
+    }
+
+    private void place(Entry e, int i) {
+        heap[i] = e;
+        e.heapIndex = i;
     }
 }

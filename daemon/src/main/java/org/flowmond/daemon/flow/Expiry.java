@@ -10,17 +10,16 @@ import org.flowmond.ipfix.FlowEndReason;
  * says what its item's times are and does the exporting; the rules are here, once.
  *
  * <p>A deadline that moves later is left in the queue and corrected when it comes due (the loop
- * finds nothing due and reschedules), so the queue holds about one ticket per item; one that moves
- * earlier is rescheduled at once ({@link #scheduleIfEarlier}). Single-threaded, like its table.
+ * finds nothing due and reschedules), so a flow that is counted at every scan is not moved in the
+ * heap at every scan; one that moves earlier is rescheduled at once ({@link #scheduleIfEarlier}). Single-threaded, like its table.
  *
  * @param <T> the item (a biflow, a syscall flow)
  * @param <S> where its table exports to
  */
 final class Expiry<T extends Expiry.Scheduled, S> {
 
-    /** An item with at most one live ticket; null until it is first scheduled. */
-    abstract static class Scheduled {
-        DeadlineQueue.Ticket<?> ticket;
+    /** An item of the engine: queued at one deadline at most, not queued before its first scheduling. */
+    abstract static class Scheduled extends DeadlineQueue.Entry {
     }
 
     /** What the engine asks of an item's table. */
@@ -62,36 +61,31 @@ final class Expiry<T extends Expiry.Scheduled, S> {
 
     /** Whether {@code item} has a deadline (false before its first scheduling and after it ended). */
     static boolean isScheduled(Scheduled item) {
-        return item.ticket != null;
+        return item.queued();
     }
 
-    /** Schedules {@code item} at its deadline, replacing any ticket it had. */
+    /** Schedules {@code item} at its deadline, moving it if it had one. */
     void schedule(T item) {
-        cancel(item);
-        item.ticket = queue.schedule(item, deadline(item));
+        queue.schedule(item, deadline(item));
     }
 
     /** Schedules {@code item} if it has no deadline yet or its deadline moved earlier (the end was seen). */
     void scheduleIfEarlier(T item) {
-        if (item.ticket == null || deadline(item) < item.ticket.deadline) {
-            schedule(item);
+        long d = deadline(item);
+        if (!item.queued() || d < item.deadline()) {
+            queue.schedule(item, d);
         }
     }
 
     /** Drops {@code item}'s deadline (it ends for another reason). */
     void cancel(T item) {
-        if (item.ticket != null) {
-            item.ticket.cancel();
-            item.ticket = null;
-        }
+        queue.remove(item);
     }
 
     /** Exports what is due at {@code now}: ended (after linger) and idle items end, active ones are exported and go on. */
     void expire(long now, S sink) {
-        DeadlineQueue.Ticket<T> t;
-        while ((t = queue.pollDue(now)) != null) {
-            T item = t.item;
-            item.ticket = null;
+        T item;
+        while ((item = queue.pollDue(now)) != null) {
             long end = table.endDetected(item);
             if (end >= 0 && end + lingerNanos <= now) {
                 table.end(item, FlowEndReason.END_OF_FLOW, sink);
@@ -111,7 +105,7 @@ final class Expiry<T extends Expiry.Scheduled, S> {
         queue.clear();
     }
 
-    /** Tickets in the queue, live and cancelled (tests: about one per item, not more). */
+    /** Items in the queue (tests: one per scheduled item). */
     int size() {
         return queue.size();
     }

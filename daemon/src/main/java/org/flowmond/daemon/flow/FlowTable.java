@@ -120,7 +120,7 @@ public final class FlowTable {
         return biflows.size();
     }
 
-    /** Tickets in the biflows' deadline queue (tests). */
+    /** Biflows in the deadline queue (tests). */
     int scheduledBiflowDeadlines() {
         return biflows.scheduledDeadlines();
     }
@@ -136,10 +136,10 @@ public final class FlowTable {
     private void exportBiflow(Biflow b, FlowEndReason reason) {
         Biflow.Travel fwd = b.lowIsInitiator ? b.lowToHigh : b.highToLow;
         Biflow.Travel rev = b.lowIsInitiator ? b.highToLow : b.lowToHigh;
-        long fp = fwd.packets - fwd.exportedPackets;
-        long fb = fwd.bytes - fwd.exportedBytes;
-        long rp = rev.packets - rev.exportedPackets;
-        long rb = rev.bytes - rev.exportedBytes;
+        long fp = fwd.packets;
+        long fb = fwd.bytes;
+        long rp = rev.packets;
+        long rb = rev.bytes;
         if (fp == 0 && fb == 0 && rp == 0 && rb == 0) {
             if (reason != FlowEndReason.ACTIVE_TIMEOUT) {
                 stats.biflowsEndedEmpty.incrementAndGet(); // never export a record without packets
@@ -163,10 +163,8 @@ public final class FlowTable {
                 reason, wall.toEpoch(b.lowIsInitiator ? b.lowProcess : b.highProcess),
                 wall.toEpoch(b.lowIsInitiator ? b.highProcess : b.lowProcess),
                 k.netns(), tcp);
-        fwd.exportedPackets = fwd.packets;
-        fwd.exportedBytes = fwd.bytes;
-        rev.exportedPackets = rev.packets;
-        rev.exportedBytes = rev.bytes;
+        fwd.exported();
+        rev.exported();
         b.exports++;
         b.previousRecordEnd = end;
         if (!accepted(r)) {

@@ -1,0 +1,166 @@
+package org.flowmond.daemon.flow;
+
+import java.util.function.Consumer;
+
+/**
+ * The biflows of {@link BiflowTable} by key, and in idle order (the flow whose last activity is
+ * oldest first), laid out for a million flows: an open-addressing array of the flows themselves
+ * (linear probing, at most half full) and the idle order as links inside each flow. At 1,000,000
+ * flows that is 8 bytes of links per flow and 4–8 of array, where a {@code LinkedHashMap} spends
+ * a 40-byte entry and its own table slot; moving a flow to the young end is two relinks, not a
+ * removal and an insertion by hash. Single-threaded, like the table.
+ */
+final class BiflowIndex {
+    private static final int MIN_SLOTS = 64;
+
+    private Biflow[] slots = new Biflow[MIN_SLOTS];
+    private int size;
+    private Biflow oldest;
+    private Biflow youngest;
+
+    int size() {
+        return size;
+    }
+
+    /** The flow of {@code key}, or null. */
+    Biflow get(BiflowKey key) {
+        int mask = slots.length - 1;
+        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+            Biflow b = slots[i];
+            if (b == null || b.key.equals(key)) {
+                return b;
+            }
+        }
+    }
+
+    /** Adds a flow whose key is not in the index yet, at the young end of the idle order. */
+    void add(Biflow b) {
+        if (2 * (size + 1) > slots.length) {
+            resize(slots.length * 2);
+        }
+        insert(slots, b);
+        size++;
+        link(b);
+    }
+
+    /** Removes a flow of the index. */
+    void remove(Biflow b) {
+        int mask = slots.length - 1;
+        int i = slot(b.key, mask);
+        while (slots[i] != b) {
+            i = (i + 1) & mask;
+        }
+        closeGap(i, mask);
+        size--;
+        unlink(b);
+    }
+
+    /** Moves a flow to the young end of the idle order (it has just been active). */
+    void touch(Biflow b) {
+        if (b != youngest) {
+            unlink(b);
+            link(b);
+        }
+    }
+
+    /** The flow whose last activity is the oldest, or null when empty. */
+    Biflow oldest() {
+        return oldest;
+    }
+
+    /** Every flow, oldest-idle first; {@code action} must not add or remove flows. */
+    void forEach(Consumer<Biflow> action) {
+        for (Biflow b = oldest; b != null; b = b.younger) {
+            action.accept(b);
+        }
+    }
+
+    /** Empties the index and returns what it held, oldest-idle first (their links are cleared). */
+    Biflow[] removeAll() {
+        Biflow[] all = new Biflow[size];
+        int n = 0;
+        for (Biflow b = oldest; b != null; ) {
+            Biflow next = b.younger;
+            b.older = null;
+            b.younger = null;
+            all[n++] = b;
+            b = next;
+        }
+        slots = new Biflow[MIN_SLOTS];
+        size = 0;
+        oldest = null;
+        youngest = null;
+        return all;
+    }
+
+    /** Backward-shift deletion: the entries after the gap that probed past it move into it. */
+    private void closeGap(int gap, int mask) {
+        slots[gap] = null;
+        for (int i = (gap + 1) & mask; slots[i] != null; i = (i + 1) & mask) {
+            int home = slot(slots[i].key, mask);
+            // the entry at i may fill the gap unless its home lies cyclically in (gap, i]
+            boolean homeBetween = gap <= i ? gap < home && home <= i : gap < home || home <= i;
+            if (!homeBetween) {
+                slots[gap] = slots[i];
+                slots[i] = null;
+                gap = i;
+            }
+        }
+    }
+
+    private void resize(int length) {
+        Biflow[] bigger = new Biflow[length];
+        for (Biflow b : slots) {
+            if (b != null) {
+                insert(bigger, b);
+            }
+        }
+        slots = bigger;
+    }
+
+    private static void insert(Biflow[] table, Biflow b) {
+        int mask = table.length - 1;
+        int i = slot(b.key, mask);
+        while (table[i] != null) {
+            i = (i + 1) & mask;
+        }
+        table[i] = b;
+    }
+
+    /** The key's home slot: its hash spread (murmur3's finaliser) so that sequential ports do not cluster. */
+    private static int slot(BiflowKey key, int mask) {
+        int h = key.hashCode();
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h & mask;
+    }
+
+    private void link(Biflow b) {
+        b.older = youngest;
+        b.younger = null;
+        if (youngest == null) {
+            oldest = b;
+        } else {
+            youngest.younger = b;
+        }
+        youngest = b;
+    }
+
+    private void unlink(Biflow b) {
+        if (b.older == null) {
+            oldest = b.younger;
+        } else {
+            b.older.younger = b.younger;
+        }
+        if (b.younger == null) {
+            youngest = b.older;
+        } else {
+            b.younger.older = b.older;
+        }
+        b.older = null;
+        b.younger = null;
+    }
+}
