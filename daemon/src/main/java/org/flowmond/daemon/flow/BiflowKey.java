@@ -1,100 +1,229 @@
 package org.flowmond.daemon.flow;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import org.flowmond.bpf.api.FlowKey;
 
 /**
  * A connection regardless of direction: protocol plus the two endpoints in a fixed order
- * ({@code low} sorts before {@code high}), so both directions of a 5-tuple map to one key.
- * The interface and the hook are deliberately not part of it: one connection is one biflow,
- * whichever interfaces of one network namespace saw it (see {@link BiflowTable} for which
- * observation counts). The counting namespace is: private addresses repeat across namespaces, so
- * equal 5-tuples counted in two namespaces are two biflows.
+ * ({@code low} sorts before {@code high}, as {@link Endpoint#compareTo} orders them), so both
+ * directions of a 5-tuple map to one key. The interface and the hook are deliberately not part of
+ * it: one connection is one biflow, whichever interfaces of one network namespace saw it (see
+ * {@link BiflowTable} for which observation counts). The counting namespace is: private addresses
+ * repeat across namespaces, so equal 5-tuples counted in two namespaces are two biflows.
  *
- * <p>Flat (addresses and ports as fields, {@link Endpoint}s made on request): the table holds one
- * key per biflow, and a record of two Endpoints cost 80 bytes per flow where this costs 32
- * (48 MB less at 1,000,000 flows). Equality and hash as a record of (ethProto, protocol, low, high, netns).
+ * <p>Addresses are kept as the numbers the kernel writes, not as {@link InetAddress} objects (two
+ * of those, with their holders, are about 100 bytes a flow when the addresses vary): an IPv4
+ * connection (IPv4-mapped IPv6 included, as {@link Endpoint} canonicalises it) as two ints in
+ * {@link V4}, 40 bytes a key; any other as two 16-byte addresses in two longs each in {@link V6},
+ * 64 bytes. {@link Endpoint}s and addresses are made on request, at the outputs. Equality and hash
+ * as a record of (ethProto, protocol, low, high, netns).
  */
-public final class BiflowKey {
-    private final int ethProto;
-    private final int protocol;
-    private final InetAddress lowAddress;
-    private final InetAddress highAddress;
-    private final int ports; // low port << 16 | high port
+public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
     private final long netns;
+    private final int ports; // low port << 16 | high port
+    private final int kind; // ethProto << 8 | protocol
 
-    private BiflowKey(int ethProto, int protocol, Endpoint low, Endpoint high, long netns) {
+    private BiflowKey(int ethProto, int protocol, int lowPort, int highPort, long netns) {
         this.netns = netns;
-        this.ethProto = ethProto;
-        this.protocol = protocol;
-        this.lowAddress = low.address();
-        this.highAddress = high.address();
-        this.ports = low.port() << 16 | high.port();
+        this.kind = ethProto << 8 | protocol;
+        this.ports = lowPort << 16 | highPort;
     }
 
     /** The key of the connection a unidirectional kernel flow belongs to. */
     public static BiflowKey of(FlowKey k) {
+        if (k.srcAddress() instanceof Inet4Address s && k.dstAddress() instanceof Inet4Address d) {
+            return V4.ordered(k.ethProto(), k.protocol(), s.hashCode(), k.srcPort(), d.hashCode(), k.dstPort(), k.netns());
+        }
         return of(k.ethProto(), k.protocol(), new Endpoint(k.srcAddress(), k.srcPort()),
                 new Endpoint(k.dstAddress(), k.dstPort()), k.netns());
     }
 
     /** The key of a connection between {@code a} and {@code b}, in either order, counted in namespace {@code netns}. */
     public static BiflowKey of(int ethProto, int protocol, Endpoint a, Endpoint b, long netns) {
-        return a.compareTo(b) <= 0 ? new BiflowKey(ethProto, protocol, a, b, netns)
-                : new BiflowKey(ethProto, protocol, b, a, netns);
+        Endpoint low = a.compareTo(b) <= 0 ? a : b;
+        Endpoint high = low == a ? b : a;
+        if (low.address() instanceof Inet4Address l && high.address() instanceof Inet4Address h) {
+            return new V4(ethProto, protocol, l.hashCode(), low.port(), h.hashCode(), high.port(), netns);
+        }
+        return new V6(ethProto, protocol, low, high, netns);
     }
 
     /** Inode of the network namespace in which the connection was counted; 0 if unknown. */
-    public long netns() {
+    public final long netns() {
         return netns;
     }
 
     /** EtherType; keeps non-IP traffic of different types apart. */
-    public int ethProto() {
-        return ethProto;
+    public final int ethProto() {
+        return kind >>> 8;
     }
 
     /** IP protocol number. */
-    public int protocol() {
-        return protocol;
+    public final int protocol() {
+        return kind & 0xFF;
     }
 
     /** The endpoint that sorts first. */
-    public Endpoint low() {
-        return new Endpoint(lowAddress, ports >>> 16);
+    public final Endpoint low() {
+        return new Endpoint(address(true), ports >>> 16);
     }
 
     /** The endpoint that sorts last. */
-    public Endpoint high() {
-        return new Endpoint(highAddress, ports & 0xFFFF);
+    public final Endpoint high() {
+        return new Endpoint(address(false), ports & 0xFFFF);
     }
 
     /** Whether a packet from {@code source} travels low → high (otherwise high → low). */
-    public boolean fromLow(Endpoint source) {
-        return (ports >>> 16) == source.port() && lowAddress.equals(source.address());
+    public final boolean fromLow(Endpoint source) {
+        return isLow(source.address(), source.port());
     }
 
     /** Whether {@code address:port} is the low endpoint, without building an Endpoint (hot path of every scan). */
-    boolean isLow(InetAddress address, int port) {
-        return (ports >>> 16) == port && lowAddress.equals(Endpoint.canonical(address));
+    final boolean isLow(InetAddress address, int port) {
+        return (ports >>> 16) == port && isLowAddress(address);
     }
+
+    /** The low or the high address, canonical as {@link Endpoint} keeps it. */
+    abstract InetAddress address(boolean low);
+
+    abstract boolean isLowAddress(InetAddress a);
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BiflowKey k && ports == k.ports && ethProto == k.ethProto && protocol == k.protocol
-                && netns == k.netns && lowAddress.equals(k.lowAddress) && highAddress.equals(k.highAddress);
+        return o instanceof BiflowKey k && ports == k.ports && kind == k.kind && netns == k.netns;
     }
 
     @Override
     public int hashCode() {
-        int h = 31 * ethProto + protocol;
-        h = 31 * h + lowAddress.hashCode();
-        h = 31 * h + highAddress.hashCode();
-        return 31 * (31 * h + ports) + Long.hashCode(netns);
+        return 31 * (31 * kind + ports) + Long.hashCode(netns);
     }
 
     @Override
-    public String toString() {
-        return "BiflowKey[ethProto=" + ethProto + ", protocol=" + protocol + ", low=" + low() + ", high=" + high() + ", netns=" + netns + "]";
+    public final String toString() {
+        return "BiflowKey[ethProto=" + ethProto() + ", protocol=" + protocol() + ", low=" + low() + ", high=" + high()
+                + ", netns=" + netns + "]";
+    }
+
+    /** Both ends IPv4: the addresses as ints, in network byte order read big-endian. */
+    static final class V4 extends BiflowKey {
+        private final int lowAddress;
+        private final int highAddress;
+
+        private V4(int ethProto, int protocol, int low, int lowPort, int high, int highPort, long netns) {
+            super(ethProto, protocol, lowPort, highPort, netns);
+            this.lowAddress = low;
+            this.highAddress = high;
+        }
+
+        /** Orders two IPv4 ends as {@link Endpoint#compareTo} does: address unsigned, then port. */
+        static V4 ordered(int ethProto, int protocol, int a, int aPort, int b, int bPort, long netns) {
+            int c = Integer.compareUnsigned(a, b);
+            return c < 0 || (c == 0 && aPort <= bPort) ? new V4(ethProto, protocol, a, aPort, b, bPort, netns)
+                    : new V4(ethProto, protocol, b, bPort, a, aPort, netns);
+        }
+
+        @Override
+        InetAddress address(boolean low) {
+            int a = low ? lowAddress : highAddress;
+            try {
+                return InetAddress.getByAddress(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8), (byte) a});
+            } catch (UnknownHostException e) {
+                throw new AssertionError("4 bytes is always a valid address", e);
+            }
+        }
+
+        @Override
+        boolean isLowAddress(InetAddress a) {
+            InetAddress c = Endpoint.canonical(a);
+            return c instanceof Inet4Address && c.hashCode() == lowAddress; // Inet4Address's hash is its address
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof V4 k && lowAddress == k.lowAddress && highAddress == k.highAddress && super.equals(o);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * super.hashCode() + lowAddress) + highAddress;
+        }
+    }
+
+    /** Any other pair of ends: each address in its 16-byte form (an IPv4 end as IPv4-mapped) as two longs. */
+    static final class V6 extends BiflowKey {
+        private final long lowHigh;
+        private final long lowLow;
+        private final long highHigh;
+        private final long highLow;
+
+        private V6(int ethProto, int protocol, Endpoint low, Endpoint high, long netns) {
+            super(ethProto, protocol, low.port(), high.port(), netns);
+            byte[] l = sixteen(low.address());
+            byte[] h = sixteen(high.address());
+            this.lowHigh = half(l, 0);
+            this.lowLow = half(l, 8);
+            this.highHigh = half(h, 0);
+            this.highLow = half(h, 8);
+        }
+
+        @Override
+        InetAddress address(boolean low) {
+            byte[] b = new byte[16];
+            long hi = low ? lowHigh : highHigh;
+            long lo = low ? lowLow : highLow;
+            for (int i = 0; i < 8; i++) {
+                b[i] = (byte) (hi >>> (56 - 8 * i));
+                b[i + 8] = (byte) (lo >>> (56 - 8 * i));
+            }
+            try {
+                return InetAddress.getByAddress(b); // an IPv4-mapped address comes back as IPv4: canonical
+            } catch (UnknownHostException e) {
+                throw new AssertionError("16 bytes is always a valid address", e);
+            }
+        }
+
+        @Override
+        boolean isLowAddress(InetAddress a) {
+            byte[] b = sixteen(a);
+            return half(b, 0) == lowHigh && half(b, 8) == lowLow;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof V6 k && lowHigh == k.lowHigh && lowLow == k.lowLow && highHigh == k.highHigh
+                    && highLow == k.highLow && super.equals(o);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = super.hashCode();
+            h = 31 * h + Long.hashCode(lowHigh);
+            h = 31 * h + Long.hashCode(lowLow);
+            h = 31 * h + Long.hashCode(highHigh);
+            return 31 * h + Long.hashCode(highLow);
+        }
+
+        /** The 16-byte form of an address: IPv4 as IPv4-mapped IPv6. */
+        private static byte[] sixteen(InetAddress a) {
+            byte[] raw = a.getAddress();
+            if (raw.length == 16) {
+                return raw;
+            }
+            byte[] mapped = new byte[16];
+            mapped[10] = (byte) 0xff;
+            mapped[11] = (byte) 0xff;
+            System.arraycopy(raw, 0, mapped, 12, 4);
+            return mapped;
+        }
+
+        private static long half(byte[] b, int from) {
+            long v = 0;
+            for (int i = from; i < from + 8; i++) {
+                v = v << 8 | (b[i] & 0xFFL);
+            }
+            return v;
+        }
     }
 }

@@ -65,4 +65,69 @@ class BiflowKeyTest {
         BiflowKey k = BiflowKey.of(key("10.0.0.2", 40000, "10.0.0.1", 80, TCP, 2, Direction.EGRESS));
         assertTrue(k.isLow(Inet6Address.getByAddress(null, mapped, -1), 80));
     }
+
+    /** Random IPv4, IPv6 and mixed ends: the low end is the one Endpoint orders first, addresses come back as given. */
+    @Test
+    void randomEndsOrderAsEndpointsAndComeBackUnchanged() throws Exception {
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 20_000; i++) {
+            Endpoint a = randomEnd(random);
+            Endpoint b = randomEnd(random);
+            BiflowKey k = BiflowKey.of(0x86DD, TCP, a, b, 7);
+            Endpoint low = a.compareTo(b) <= 0 ? a : b;
+            Endpoint high = low == a ? b : a;
+            assertEquals(low, k.low());
+            assertEquals(high, k.high());
+            assertEquals(k, BiflowKey.of(0x86DD, TCP, b, a, 7));
+            assertEquals(k.hashCode(), BiflowKey.of(0x86DD, TCP, b, a, 7).hashCode());
+            assertTrue(k.fromLow(low));
+            assertEquals(low.equals(high), k.fromLow(high));
+        }
+    }
+
+    /** An IPv4 connection seen in an IPv6 packet (IPv4-mapped ends) is the IPv4 connection, apart from its EtherType. */
+    @Test
+    void ipv4MappedEndsMakeTheIpv4Key() throws Exception {
+        byte[] m1 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 1};
+        byte[] m2 = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 0, 0, 2};
+        FlowKey mapped = new FlowKey(Inet6Address.getByAddress(null, m2, -1), Inet6Address.getByAddress(null, m1, -1),
+                40000, 80, TCP, 0x86DD, 2, Direction.EGRESS, 0);
+        BiflowKey k = BiflowKey.of(mapped);
+        assertEquals(BiflowKey.of(0x86DD, TCP, new Endpoint(ip("10.0.0.2"), 40000), new Endpoint(ip("10.0.0.1"), 80), 0), k);
+        assertEquals(new Endpoint(ip("10.0.0.1"), 80), k.low());
+        assertTrue(k.isLow(ip("10.0.0.1"), 80));
+        assertNotEquals(BiflowKey.of(key("10.0.0.2", 40000, "10.0.0.1", 80, TCP, 2, Direction.EGRESS)), k);
+    }
+
+    /** IPv6 ends order as their bytes do in Endpoint (signed), and both directions give one key. */
+    @Test
+    void ipv6KeysFromKernelFlowsOfBothDirectionsAreOne() {
+        FlowKey out = new FlowKey(ip("fe80::1"), ip("2001:db8::2"), 5000, 443, TCP, 0x86DD, 2, Direction.EGRESS, 0);
+        FlowKey in = new FlowKey(ip("2001:db8::2"), ip("fe80::1"), 443, 5000, TCP, 0x86DD, 2, Direction.INGRESS, 0);
+        BiflowKey k = BiflowKey.of(out);
+        assertEquals(k, BiflowKey.of(in));
+        Endpoint a = new Endpoint(ip("fe80::1"), 5000);
+        Endpoint b = new Endpoint(ip("2001:db8::2"), 443);
+        assertEquals(a.compareTo(b) <= 0 ? a : b, k.low());
+        assertTrue(k.isLow(k.low().address(), k.low().port()));
+        assertFalse(k.isLow(k.high().address(), k.high().port()));
+    }
+
+    private static Endpoint randomEnd(java.util.Random random) throws Exception {
+        int port = random.nextInt(4) == 0 ? 80 : random.nextInt(65536);
+        byte[] raw;
+        switch (random.nextInt(3)) {
+            case 0 -> raw = new byte[] {10, 0, 0, (byte) random.nextInt(4)}; // few addresses: equal ones happen
+            case 1 -> {
+                raw = new byte[4];
+                random.nextBytes(raw);
+            }
+            default -> {
+                raw = new byte[16];
+                random.nextBytes(raw);
+                raw[0] = (byte) (random.nextBoolean() ? 0x20 : 0xfe); // both signs of the first byte
+            }
+        }
+        return new Endpoint(java.net.InetAddress.getByAddress(raw), port);
+    }
 }
