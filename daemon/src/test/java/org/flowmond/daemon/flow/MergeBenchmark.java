@@ -1,0 +1,160 @@
+package org.flowmond.daemon.flow;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.flowmond.bpf.api.Direction;
+import org.flowmond.bpf.api.FlowCounters;
+import org.flowmond.bpf.api.FlowKey;
+import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.config.FilterSettings;
+import org.flowmond.daemon.config.FlowSettings;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The flow table's merge of one full scan of the kernel map, alone (issue 11's target: 1,000,000
+ * flows in ≤ 150 ms): the readings are made beforehand, as the map reader hands them over, and
+ * merged through {@link FlowTable#beginScan()}. Flows as in bench/scale.sh: one UDP datagram per
+ * flow towards one server, counted at one hook. Three scans: into an empty table (every flow
+ * new), into a full one where every flow has a new packet, and into a full one where none has.
+ * One merge per iteration (single shot); the heap is collected before each. Uses only the flow
+ * table's public API, so it runs unchanged against an earlier build (bench/merge-jmh.sh).
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3)
+@Measurement(iterations = 7)
+@Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xms3g", "-Xmx3g"})
+public class MergeBenchmark {
+    private static final long T0 = 1_000_000_000_000L;
+
+    /** The readings of two scans of the same flows: the second with one more packet in each. */
+    @State(Scope.Benchmark)
+    public static class Scans {
+        @Param("1000000")
+        int flows;
+        UniFlow[] first;
+        UniFlow[] second;
+
+        @Setup(Level.Trial)
+        public void makeReadings() {
+            first = new UniFlow[flows];
+            second = new UniFlow[flows];
+            InetAddress server = address(10, 0, 0, 1);
+            InetAddress[] clients = new InetAddress[flows / 50_000 + 1];
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = address(10, 1, i >> 8, i & 0xFF); // few addresses, shared as the map reader's cache shares them
+            }
+            for (int i = 0; i < flows; i++) {
+                FlowKey k = new FlowKey(clients[i / 50_000], server, 10_000 + i % 50_000, 9000, 17, FlowKey.ETH_P_IP,
+                        2, Direction.INGRESS);
+                long t = T0 + i;
+                first[i] = new UniFlow(k, new FlowCounters(1, 64, t, t, 0));
+                second[i] = new UniFlow(k, new FlowCounters(2, 128, t, t + 1_000_000_000L, 0));
+            }
+        }
+    }
+
+    /** An empty table: the scan creates every flow. */
+    @State(Scope.Thread)
+    public static class EmptyTable {
+        FlowTable table;
+
+        @Setup(Level.Iteration)
+        public void create(Scans scans) {
+            table = null;
+            System.gc();
+            table = newTable(scans.flows);
+        }
+    }
+
+    /** A table that holds every flow of the first scan. */
+    @State(Scope.Thread)
+    public static class FullTable {
+        FlowTable table;
+
+        @Setup(Level.Iteration)
+        public void fill(Scans scans) {
+            table = null;
+            System.gc();
+            table = newTable(scans.flows);
+            merge(table, scans.first);
+            System.gc();
+        }
+    }
+
+    @Benchmark
+    public FlowTable newFlows(EmptyTable t, Scans scans) {
+        return merge(t.table, scans.first);
+    }
+
+    @Benchmark
+    public FlowTable everyFlowChanged(FullTable t, Scans scans) {
+        return merge(t.table, scans.second);
+    }
+
+    @Benchmark
+    public FlowTable noFlowChanged(FullTable t, Scans scans) {
+        return merge(t.table, scans.first);
+    }
+
+    private static FlowTable merge(FlowTable table, UniFlow[] readings) {
+        try (ScanMerge scan = table.beginScan()) {
+            for (UniFlow u : readings) {
+                scan.accept(u);
+            }
+        }
+        return table;
+    }
+
+    private static FlowTable newTable(int flows) {
+        FlowSettings settings = new FlowSettings(flows, 1000, Duration.ofSeconds(300), Duration.ofSeconds(300),
+                Duration.ofSeconds(1));
+        FlowSink none = new FlowSink() {
+            @Override
+            public void biflow(BiflowRecord r) {
+            }
+
+            @Override
+            public void syscallFlow(SyscallFlowRecord r) {
+            }
+        };
+        return new FlowTable(settings, FilterSettings.NONE, () -> T0, t -> t, k -> null, resolver(), none);
+    }
+
+    private static ProcessResolver resolver() {
+        try {
+            Path dir = Files.createTempDirectory("merge-bench");
+            Path passwd = Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+            dir.toFile().deleteOnExit();
+            passwd.toFile().deleteOnExit();
+            return new ProcessResolver(new UserNames(passwd), dir.resolve("noproc"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static InetAddress address(int a, int b, int c, int d) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
