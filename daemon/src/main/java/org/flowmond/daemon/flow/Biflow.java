@@ -1,5 +1,6 @@
 package org.flowmond.daemon.flow;
 
+import java.net.InetAddress;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 
@@ -67,7 +68,17 @@ final class Biflow extends Expiry.Scheduled {
         }
     }
 
-    final BiflowKey key;
+    /**
+     * The key ({@link BiflowKey}) inline, as its numbers: finding a flow by key reads the index slot
+     * and the flow, no key object (at 1,000,000 flows each is a cache miss). {@link #key()} makes one.
+     */
+    private final long lowAddressHigh;
+    private final long lowAddressLow;
+    private final long highAddressHigh;
+    private final long highAddressLow;
+    private final long netns;
+    private final int ports;
+    private final int kind;
     /** Neighbours in the table's idle order (oldest → youngest activity), null at its ends. */
     Biflow older;
     Biflow younger;
@@ -103,13 +114,49 @@ final class Biflow extends Expiry.Scheduled {
     long endDetectedNanos = -1;
 
     Biflow(BiflowKey key, long now) {
-        this.key = key;
+        this.lowAddressHigh = key.addressHigh(true);
+        this.lowAddressLow = key.addressLow(true);
+        this.highAddressHigh = key.addressHigh(false);
+        this.highAddressLow = key.addressLow(false);
+        this.netns = key.netns();
+        this.ports = key.ports();
+        this.kind = key.kind();
         this.createdNanos = now;
         this.lastExportNanos = now;
     }
 
+    /** This flow's key (made on request: the outputs and the owners' look-ups need one, a scan does not). */
+    BiflowKey key() {
+        return BiflowKey.fromNumbers(kind, ports, netns, lowAddressHigh, lowAddressLow, highAddressHigh, highAddressLow);
+    }
+
+    /** Whether this is the flow of {@code k}. */
+    boolean hasKey(BiflowKey k) {
+        return ports == k.ports() && kind == k.kind() && netns == k.netns()
+                && lowAddressLow == k.addressLow(true) && highAddressLow == k.addressLow(false)
+                && lowAddressHigh == k.addressHigh(true) && highAddressHigh == k.addressHigh(false);
+    }
+
+    /** The hash of this flow's key, as {@link BiflowKey#hashCode()} gives it. */
+    int keyHash() {
+        return BiflowKey.hash(kind, ports, netns, lowAddressHigh, lowAddressLow, highAddressHigh, highAddressLow);
+    }
+
+    /** IP protocol number. */
+    int protocol() {
+        return kind & 0xFF;
+    }
+
+    /** Inode of the network namespace that counted the flow; 0 if unknown. */
+    long netns() {
+        return netns;
+    }
+
+    /** The direction a kernel entry of this flow counts: low → high if its source is the low end. */
     Travel travel(FlowKey k) {
-        return key.isLow(k.srcAddress(), k.srcPort()) ? lowToHigh : highToLow;
+        InetAddress src = k.srcAddress();
+        return (ports >>> 16) == k.srcPort() && BiflowKey.addressLow(src) == lowAddressLow
+                && BiflowKey.addressHigh(src) == lowAddressHigh ? lowToHigh : highToLow;
     }
 
     long lastActivity() {
@@ -119,7 +166,7 @@ final class Biflow extends Expiry.Scheduled {
 
     /** FIN seen in both directions, or RST in either. */
     boolean tcpEnded() {
-        if (key.protocol() != 6) {
+        if (protocol() != 6) {
             return false;
         }
         int l = lowToHigh.tcpFlags;

@@ -25,9 +25,9 @@ final class BiflowIndex {
     /** The flow of {@code key}, or null. */
     Biflow get(BiflowKey key) {
         int mask = slots.length - 1;
-        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
+        for (int i = slot(key.hashCode(), mask); ; i = (i + 1) & mask) {
             Biflow b = slots[i];
-            if (b == null || b.key.equals(key)) {
+            if (b == null || b.hasKey(key)) {
                 return b;
             }
         }
@@ -46,7 +46,7 @@ final class BiflowIndex {
     /** Removes a flow of the index. */
     void remove(Biflow b) {
         int mask = slots.length - 1;
-        int i = slot(b.key, mask);
+        int i = slot(b.keyHash(), mask);
         while (slots[i] != b) {
             i = (i + 1) & mask;
         }
@@ -97,7 +97,7 @@ final class BiflowIndex {
     private void closeGap(int gap, int mask) {
         slots[gap] = null;
         for (int i = (gap + 1) & mask; slots[i] != null; i = (i + 1) & mask) {
-            int home = slot(slots[i].key, mask);
+            int home = slot(slots[i].keyHash(), mask);
             // the entry at i may fill the gap unless its home lies cyclically in (gap, i]
             boolean homeBetween = gap <= i ? gap < home && home <= i : gap < home || home <= i;
             if (!homeBetween) {
@@ -120,16 +120,16 @@ final class BiflowIndex {
 
     private static void insert(Biflow[] table, Biflow b) {
         int mask = table.length - 1;
-        int i = slot(b.key, mask);
+        int i = slot(b.keyHash(), mask);
         while (table[i] != null) {
             i = (i + 1) & mask;
         }
         table[i] = b;
     }
 
-    /** The key's home slot: its hash spread (murmur3's finaliser) so that sequential ports do not cluster. */
-    private static int slot(BiflowKey key, int mask) {
-        int h = key.hashCode();
+    /** A key's home slot: its hash spread (murmur3's finaliser) so that sequential ports do not cluster. */
+    private static int slot(int hash, int mask) {
+        int h = hash;
         h ^= h >>> 16;
         h *= 0x85ebca6b;
         h ^= h >>> 13;

@@ -17,8 +17,9 @@ import org.flowmond.bpf.api.FlowKey;
  * of those, with their holders, are about 100 bytes a flow when the addresses vary): an IPv4
  * connection (IPv4-mapped IPv6 included, as {@link Endpoint} canonicalises it) as two ints in
  * {@link V4}, 40 bytes a key; any other as two 16-byte addresses in two longs each in {@link V6},
- * 64 bytes. {@link Endpoint}s and addresses are made on request, at the outputs. Equality and hash
- * as a record of (ethProto, protocol, low, high, netns).
+ * 64 bytes. {@link Endpoint}s and addresses are made on request, at the outputs. Equality as a
+ * record of (ethProto, protocol, low, high, netns); the hash is of the numbers form ({@link #hash}),
+ * which {@link Biflow} keeps inline so that finding a flow reads no key object.
  */
 public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
     private final long netns;
@@ -85,6 +86,43 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
         return (ports >>> 16) == port && isLowAddress(address);
     }
 
+    /**
+     * The key whose numbers {@link Biflow} keeps ({@link #addressHigh}, {@link #addressLow}, {@link #ports()},
+     * {@link #kind()}): IPv4 when both addresses are IPv4-mapped, as {@link #of} would have made it.
+     */
+    static BiflowKey fromNumbers(int kind, int ports, long netns, long lowHigh, long lowLow, long highHigh, long highLow) {
+        if (isMappedV4(lowHigh, lowLow) && isMappedV4(highHigh, highLow)) {
+            return new V4(kind >>> 8, kind & 0xFF, (int) lowLow, ports >>> 16, (int) highLow, ports & 0xFFFF, netns);
+        }
+        return new V6(kind, ports, netns, lowHigh, lowLow, highHigh, highLow);
+    }
+
+    /** The hash of a key from its numbers: the same for the key and for the flow that keeps them. */
+    static int hash(int kind, int ports, long netns, long lowHigh, long lowLow, long highHigh, long highLow) {
+        long h = 31 * (31 * (long) kind + ports) + netns;
+        h = 31 * h + lowHigh;
+        h = 31 * h + lowLow;
+        h = 31 * h + highHigh;
+        h = 31 * h + highLow;
+        return Long.hashCode(h);
+    }
+
+    /** Packed EtherType and protocol: {@code ethProto << 8 | protocol}. */
+    final int kind() {
+        return kind;
+    }
+
+    /** Low port {@code << 16 |} high port. */
+    final int ports() {
+        return ports;
+    }
+
+    /** The first (high-order) 8 bytes of the low or the high address in its 16-byte form. */
+    abstract long addressHigh(boolean low);
+
+    /** The last 8 bytes of the low or the high address in its 16-byte form (IPv4: {@code ::ffff:a.b.c.d}). */
+    abstract long addressLow(boolean low);
+
     /** The low or the high address, canonical as {@link Endpoint} keeps it. */
     abstract InetAddress address(boolean low);
 
@@ -96,8 +134,34 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
     }
 
     @Override
-    public int hashCode() {
-        return 31 * (31 * kind + ports) + Long.hashCode(netns);
+    public final int hashCode() {
+        return hash(kind, ports, netns, addressHigh(true), addressLow(true), addressHigh(false), addressLow(false));
+    }
+
+    /** The first 8 bytes of an address in its 16-byte form (IPv4 as IPv4-mapped IPv6, which it equals then). */
+    static long addressHigh(InetAddress a) {
+        return a instanceof Inet4Address ? 0 : half(a.getAddress(), 0);
+    }
+
+    /** The last 8 bytes of an address in its 16-byte form. */
+    static long addressLow(InetAddress a) {
+        return a instanceof Inet4Address ? mappedV4(a.hashCode()) : half(a.getAddress(), 8); // Inet4Address's hash is its address
+    }
+
+    private static long mappedV4(int address) {
+        return 0xFFFF_0000_0000L | (address & 0xFFFF_FFFFL);
+    }
+
+    private static boolean isMappedV4(long high, long low) {
+        return high == 0 && (low >>> 32) == 0xFFFF;
+    }
+
+    private static long half(byte[] b, int from) {
+        long v = 0;
+        for (int i = from; i < from + 8; i++) {
+            v = v << 8 | (b[i] & 0xFFL);
+        }
+        return v;
     }
 
     @Override
@@ -125,6 +189,16 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
         }
 
         @Override
+        long addressHigh(boolean low) {
+            return 0;
+        }
+
+        @Override
+        long addressLow(boolean low) {
+            return mappedV4(low ? lowAddress : highAddress);
+        }
+
+        @Override
         InetAddress address(boolean low) {
             int a = low ? lowAddress : highAddress;
             try {
@@ -144,11 +218,6 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
         public boolean equals(Object o) {
             return o instanceof V4 k && lowAddress == k.lowAddress && highAddress == k.highAddress && super.equals(o);
         }
-
-        @Override
-        public int hashCode() {
-            return 31 * (31 * super.hashCode() + lowAddress) + highAddress;
-        }
     }
 
     /** Any other pair of ends: each address in its 16-byte form (an IPv4 end as IPv4-mapped) as two longs. */
@@ -160,12 +229,28 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
 
         private V6(int ethProto, int protocol, Endpoint low, Endpoint high, long netns) {
             super(ethProto, protocol, low.port(), high.port(), netns);
-            byte[] l = sixteen(low.address());
-            byte[] h = sixteen(high.address());
-            this.lowHigh = half(l, 0);
-            this.lowLow = half(l, 8);
-            this.highHigh = half(h, 0);
-            this.highLow = half(h, 8);
+            this.lowHigh = addressHigh(low.address());
+            this.lowLow = addressLow(low.address());
+            this.highHigh = addressHigh(high.address());
+            this.highLow = addressLow(high.address());
+        }
+
+        private V6(int kind, int ports, long netns, long lowHigh, long lowLow, long highHigh, long highLow) {
+            super(kind >>> 8, kind & 0xFF, ports >>> 16, ports & 0xFFFF, netns);
+            this.lowHigh = lowHigh;
+            this.lowLow = lowLow;
+            this.highHigh = highHigh;
+            this.highLow = highLow;
+        }
+
+        @Override
+        long addressHigh(boolean low) {
+            return low ? lowHigh : highHigh;
+        }
+
+        @Override
+        long addressLow(boolean low) {
+            return low ? lowLow : highLow;
         }
 
         @Override
@@ -186,44 +271,13 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
 
         @Override
         boolean isLowAddress(InetAddress a) {
-            byte[] b = sixteen(a);
-            return half(b, 0) == lowHigh && half(b, 8) == lowLow;
+            return addressHigh(a) == lowHigh && addressLow(a) == lowLow; // an IPv4-mapped one gives IPv4's numbers
         }
 
         @Override
         public boolean equals(Object o) {
             return o instanceof V6 k && lowHigh == k.lowHigh && lowLow == k.lowLow && highHigh == k.highHigh
                     && highLow == k.highLow && super.equals(o);
-        }
-
-        @Override
-        public int hashCode() {
-            int h = super.hashCode();
-            h = 31 * h + Long.hashCode(lowHigh);
-            h = 31 * h + Long.hashCode(lowLow);
-            h = 31 * h + Long.hashCode(highHigh);
-            return 31 * h + Long.hashCode(highLow);
-        }
-
-        /** The 16-byte form of an address: IPv4 as IPv4-mapped IPv6. */
-        private static byte[] sixteen(InetAddress a) {
-            byte[] raw = a.getAddress();
-            if (raw.length == 16) {
-                return raw;
-            }
-            byte[] mapped = new byte[16];
-            mapped[10] = (byte) 0xff;
-            mapped[11] = (byte) 0xff;
-            System.arraycopy(raw, 0, mapped, 12, 4);
-            return mapped;
-        }
-
-        private static long half(byte[] b, int from) {
-            long v = 0;
-            for (int i = from; i < from + 8; i++) {
-                v = v << 8 | (b[i] & 0xFFL);
-            }
-            return v;
         }
     }
 }

@@ -350,7 +350,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     }
 
     private void afterUpdate(Biflow b, long now) {
-        if (b.key.protocol() == 6) {
+        if (b.protocol() == 6) {
             if (b.lowToHigh.synWithoutAck() != b.highToLow.synWithoutAck()) {
                 b.decideInitiator(b.lowToHigh.synWithoutAck(), InitiatorRule.SYN);
             }
@@ -358,7 +358,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         if (!b.ruleDecided && (b.lowToHigh.seen() || b.highToLow.seen())) {
             b.decideInitiator(b.lowToHigh.firstSeen <= b.highToLow.firstSeen, InitiatorRule.FIRST_PACKET);
         }
-        if (b.key.protocol() == 6) {
+        if (b.protocol() == 6) {
             owners.addToConnect(b);
         }
         if (b.endDetectedNanos < 0 && b.tcpEnded()) {
@@ -371,7 +371,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     private void finish(Biflow b, FlowEndReason reason, Exporter out) {
         KernelEntries entries = b.kernelEntries;
         for (int i = 0, n = entries.size(); i < n; i++) { // readings change counts, never the keys
-            FlowKey k = entries.key(i, b.key);
+            FlowKey k = entries.key(i, b.key());
             UniFlow last = kernel.lookupAndDelete(k);
             if (last != null) {
                 applyReading(b, last);

@@ -148,12 +148,12 @@ public final class FlowTable {
         }
         b.lowProcess = owners.withSyscall(b, true, b.lowProcess); // its connect/accept event may have come late
         b.highProcess = owners.withSyscall(b, false, b.highProcess);
-        if (b.key.protocol() == 6) {
+        if (b.protocol() == 6) {
             owners.addToConnect(b); // its connect event may have come after the last reading
         }
         long end = Math.max(fwd.lastSeen, rev.lastSeen);
         long start = b.exports == 0 ? Math.min(fwd.firstSeen, rev.firstSeen) : b.previousRecordEnd;
-        BiflowKey k = b.key;
+        BiflowKey k = b.key();
         TcpHealth tcp = TcpHealthRecords.take(fwd.tcp, rev.tcp);
         BiflowRecord r = new BiflowRecord(k.ethProto(), ipVersion(k.ethProto()), k.protocol(),
                 b.lowIsInitiator ? k.low() : k.high(), b.lowIsInitiator ? k.high() : k.low(), b.rule,

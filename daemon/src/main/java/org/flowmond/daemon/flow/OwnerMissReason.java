@@ -33,7 +33,7 @@ enum OwnerMissReason {
 
     /** The reason for the low ({@code low}) or high end of {@code b}, which has no owner. */
     static OwnerMissReason of(Biflow b, boolean low) {
-        int protocol = b.key.protocol();
+        int protocol = b.protocol();
         if (protocol != 6 && protocol != 17) {
             return NO_SOCKET_PROTOCOL;
         }

@@ -109,12 +109,13 @@ final class Owners {
      * with new packets and the export try again.
      */
     Attribution withSyscall(Biflow b, boolean low, Attribution a) {
-        if (a == null || a.syscall() != null || b.key.protocol() != 6
+        if (a == null || a.syscall() != null || b.protocol() != 6
                 || (a.method() != OwnerMethod.CONNECT && a.method() != OwnerMethod.ACCEPT)) {
             return a;
         }
-        Endpoint local = low ? b.key.low() : b.key.high();
-        Endpoint remote = low ? b.key.high() : b.key.low();
+        BiflowKey flow = b.key();
+        Endpoint local = low ? flow.low() : flow.high();
+        Endpoint remote = low ? flow.high() : flow.low();
         ProcessInfo p = a.process();
         SyscallStats s;
         if (a.method() == OwnerMethod.CONNECT) {
@@ -167,7 +168,7 @@ final class Owners {
             return false;
         }
         long socketNetns = client.process().netns();
-        return socketNetns == 0 || b.key.netns() == 0 || socketNetns == b.key.netns();
+        return socketNetns == 0 || b.netns() == 0 || socketNetns == b.netns();
     }
 
     /**
@@ -175,8 +176,9 @@ final class Owners {
      * it ({@code low}: whether the client is the flow's low end), while that flow is still counted.
      */
     boolean addConnectHealth(Biflow b, boolean low, Attribution client, long handshakeMicros, long retransmitted) {
-        Endpoint local = low ? b.key.low() : b.key.high();
-        Endpoint remote = low ? b.key.high() : b.key.low();
+        BiflowKey flow = b.key();
+        Endpoint local = low ? flow.low() : flow.high();
+        Endpoint remote = low ? flow.high() : flow.low();
         ProcessInfo p = client.process();
         for (ConnectOutcome outcome : new ConnectOutcome[] {ConnectOutcome.ESTABLISHED, ConnectOutcome.NONE}) {
             SyscallFlowKey key = new SyscallFlowKey(SocketEventKind.CONNECT, p.pid(), p.name(), 0,
