@@ -4,14 +4,17 @@ import java.util.function.Consumer;
 import org.flowmond.bpf.api.UniFlow;
 
 /**
- * One read of the kernel's TC flow map being merged into the flow table, entry by entry as the
- * map is read, so no scan is ever held whole ({@link FlowTable#beginScan()}). Closing it ends the
+ * One read of the kernel's TC flow map being merged into the flow table as the map is read, a
+ * batch of up to 256 entries at a time (about the kernel's chunk), so no scan is ever held whole ({@link FlowTable#beginScan()}). Closing it ends the
  * scan: decisions, deadlines and capacity eviction come once every entry is in, also when the read
  * failed half-way (the entries merged so far are flows like any other). Flow thread only.
  */
 public final class ScanMerge implements Consumer<UniFlow>, AutoCloseable {
     private final BiflowTable biflows;
     private final BiflowTable.Exporter out;
+    /** Entries handed over and not merged yet: merged a batch at a time ({@link BiflowTable#mergeReadings}). */
+    private final UniFlow[] pending = new UniFlow[BiflowTable.batchSize()];
+    private int pendingCount;
     private boolean closed;
 
     ScanMerge(BiflowTable biflows, BiflowTable.Exporter out) {
@@ -25,14 +28,24 @@ public final class ScanMerge implements Consumer<UniFlow>, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this scan was merged and closed");
         }
-        biflows.mergeReading(entry);
+        pending[pendingCount++] = entry;
+        if (pendingCount == pending.length) {
+            mergePending();
+        }
     }
 
     @Override
     public void close() {
         if (!closed) {
             closed = true;
+            mergePending();
             biflows.endScan(out);
         }
+    }
+
+    private void mergePending() {
+        biflows.mergeReadings(pending, pendingCount);
+        java.util.Arrays.fill(pending, 0, pendingCount, null);
+        pendingCount = 0;
     }
 }
