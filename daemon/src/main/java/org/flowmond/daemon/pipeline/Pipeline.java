@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.flow.FlowStats;
 import org.flowmond.daemon.flow.FlowTable;
@@ -284,13 +285,17 @@ public final class Pipeline implements AutoCloseable {
         if (!statisticsFeed.due(System.nanoTime(), settings.stats().interval().toNanos(), activity())) {
             return;
         }
+        OwnershipStatistics owners = null;
         if (outputs.exportsStatistics()) {
-            StatisticsSnapshot s = snapshot();
-            outputs.feedStatistics(() -> s);
-            ownershipWarnings.check(s.ownership());
-        } else {
-            ownershipWarnings.check(ownership.statistics());
+            try {
+                StatisticsSnapshot s = snapshot();
+                owners = s.ownership();
+                outputs.feedStatistics(() -> s);
+            } catch (RuntimeException e) {
+                LOG.warn("statistics for the IPFIX options records: {}", e.toString());
+            }
         }
+        ownershipWarnings.check(owners != null ? owners : ownership.statistics());
     }
 
     /**
