@@ -125,6 +125,11 @@ final class Outputs implements AutoCloseable {
         }
     }
 
+    /** Whether an export takes the statistics (for its options records): without one, none are built for it. */
+    boolean exportsStatistics() {
+        return export != null;
+    }
+
     /** Hands the statistics to the IPFIX export for its options records, if there is one. */
     void feedStatistics(Supplier<StatisticsSnapshot> statistics) {
         ExportOutput e = export;

@@ -1,5 +1,6 @@
 package org.flowmond.daemon.pipeline;
 
+import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,16 +8,12 @@ import org.slf4j.LoggerFactory;
 final class OwnershipWarnings {
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipWarnings.class);
 
-    private final OwnershipSource ownership;
     /** Owners the kernel could not record when the last warning was logged. */
     private long logged;
 
-    OwnershipWarnings(OwnershipSource ownership) {
-        this.ownership = ownership;
-    }
-
-    void check() {
-        long lost = ownership.statistics().lost();
+    /** With the ownership statistics the caller just read (for a snapshot too: the kernel's counters are read once). */
+    void check(OwnershipStatistics statistics) {
+        long lost = statistics.lost();
         if (lost > logged && Long.highestOneBit(lost) > Long.highestOneBit(logged)) {
             logged = lost;
             LOG.warn("socket ownership maps full: {} sockets or endpoints without owner so far (ownership.*-map-full)",

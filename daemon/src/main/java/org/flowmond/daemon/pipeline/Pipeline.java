@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.flowmond.daemon.config.Settings;
+import org.flowmond.daemon.flow.FlowStats;
 import org.flowmond.daemon.flow.FlowTable;
 import org.flowmond.daemon.flow.NanoClock;
 import org.flowmond.daemon.flow.ProcessResolver;
@@ -36,6 +38,8 @@ public final class Pipeline implements AutoCloseable {
     private final FlowLoop loop;
     private final OwnershipSource ownership;
     private final OwnershipWarnings ownershipWarnings;
+    /** Flow thread only: whether its periodic task reads the kernel's counters this time. */
+    private final StatisticsFeed statisticsFeed = new StatisticsFeed();
     private Settings settings;
     private Set<Component> lastReopened = Set.of();
     private volatile StatisticsSnapshot finalStatistics;
@@ -48,7 +52,7 @@ public final class Pipeline implements AutoCloseable {
         this.kernelClock = new KernelClock();
         this.processes = processes;
         this.ownership = ownership;
-        this.ownershipWarnings = new OwnershipWarnings(ownership);
+        this.ownershipWarnings = new OwnershipWarnings();
         this.loop = new FlowLoop(settings, clock, kernelClock, processes, outputSink, this::periodicStatistics);
     }
 
@@ -271,10 +275,40 @@ public final class Pipeline implements AutoCloseable {
         return lastReopened;
     }
 
-    /** On the flow thread, at most once a second: the export's options records, ownership warnings. */
+    /**
+     * On the flow thread, at most once a second: the export's options records and the ownership
+     * warnings, when {@link StatisticsFeed} says they are due (an interval passed, or the daemon's
+     * own counters moved); an idle cycle reads no kernel counter. The ownership losses are taken
+     * from the snapshot when one is built, so the kernel's ownership counters are read once.
+     */
     private void periodicStatistics() {
-        outputs.feedStatistics(this::snapshot);
-        ownershipWarnings.check();
+        if (!statisticsFeed.due(System.nanoTime(), settings.stats().interval().toNanos(), activity())) {
+            return;
+        }
+        OwnershipStatistics owners = null;
+        if (outputs.exportsStatistics()) {
+            try {
+                StatisticsSnapshot s = snapshot();
+                owners = s.ownership();
+                outputs.feedStatistics(() -> s);
+            } catch (RuntimeException e) {
+                LOG.warn("statistics for the IPFIX options records: {}", e.toString());
+            }
+        }
+        ownershipWarnings.check(owners != null ? owners : ownership.statistics());
+    }
+
+    /**
+     * The daemon's own counters, read without a system call: flows, socket events and overflow
+     * packets taken, records exported (a send-queue drop is counted as the record is handed over,
+     * on this thread), and the failures and drops counted in Java.
+     */
+    private record Activity(FlowStats.Counts flows, long eventQueueDrops, long cycleFailures, long outputFailures) {
+    }
+
+    private Activity activity() {
+        return new Activity(loop.table().stats().counts(), loop.droppedEvents(), loop.cycleFailures(),
+                outputs.failures());
     }
 
     private void closeResources() {

@@ -1,0 +1,40 @@
+package org.flowmond.daemon.pipeline;
+
+/**
+ * Whether the flow thread's periodic task builds the statistics for the export's options records
+ * now. Building them reads the kernel's counters: about 25 {@code bpf} map look-ups (TC, syscall
+ * probes, socket ownership), most of an idle flow cycle's system calls, and a snapshot's worth of
+ * objects. They are built when
+ * <ul>
+ * <li>{@code stats.interval} passed since the last time: the exporter sends one options record per
+ *     interval, so each carries counters at most one interval old, drops that only the kernel saw
+ *     included; or</li>
+ * <li>the daemon's own counters ({@code activity}: flows, socket events, records exported, drops
+ *     counted in Java) moved since the last time: while the daemon works, the records stay as fresh
+ *     as the caller's cadence (a second), as when they were built every cycle.</li>
+ * </ul>
+ * An idle daemon thus reads the kernel's counters once per interval instead of once a second.
+ * Nothing is lost or counted twice by reading less often: the kernel's counters are cumulative,
+ * each reading gives the totals so far. Not thread-safe: the flow thread's alone.
+ */
+final class StatisticsFeed {
+    private Object lastActivity;
+    private long lastBuilt;
+    private boolean built;
+
+    /**
+     * @param now           {@link System#nanoTime()}
+     * @param intervalNanos {@code stats.interval}
+     * @param activity      the daemon's own counters now (Java reads only, compared with equals)
+     * @return true when the statistics should be built now; the caller then builds them
+     */
+    boolean due(long now, long intervalNanos, Object activity) {
+        if (built && now - lastBuilt < intervalNanos && activity.equals(lastActivity)) {
+            return false;
+        }
+        built = true;
+        lastBuilt = now;
+        lastActivity = activity;
+        return true;
+    }
+}

@@ -1,0 +1,51 @@
+package org.flowmond.daemon.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.flowmond.testing.UnitTest;
+import org.junit.jupiter.api.Test;
+
+/** When the flow thread reads the kernel's counters for the export: first time, on activity, once per interval. */
+@UnitTest
+class StatisticsFeedTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long INTERVAL = 60 * SECOND;
+
+    @Test
+    void theFirstCallBuilds() {
+        assertTrue(new StatisticsFeed().due(0, INTERVAL, 7L));
+    }
+
+    @Test
+    void anIdleDaemonBuildsOncePerInterval() {
+        StatisticsFeed feed = new StatisticsFeed();
+        long t0 = 123 * SECOND;
+        assertTrue(feed.due(t0, INTERVAL, 7L));
+        for (long s = 1; s < 60; s++) {
+            assertFalse(feed.due(t0 + s * SECOND, INTERVAL, 7L), "second " + s);
+        }
+        assertTrue(feed.due(t0 + INTERVAL, INTERVAL, 7L), "one interval later, drops only the kernel saw");
+        assertFalse(feed.due(t0 + INTERVAL + SECOND, INTERVAL, 7L));
+    }
+
+    @Test
+    void aWorkingDaemonBuildsEachTimeItsCountersMoved() {
+        StatisticsFeed feed = new StatisticsFeed();
+        assertTrue(feed.due(0, INTERVAL, 1L));
+        assertTrue(feed.due(SECOND, INTERVAL, 2L));
+        assertTrue(feed.due(2 * SECOND, INTERVAL, 3L));
+        assertFalse(feed.due(3 * SECOND, INTERVAL, 3L), "nothing moved since the last");
+        assertTrue(feed.due(4 * SECOND, INTERVAL, 4L));
+    }
+
+    @Test
+    void theIntervalCountsFromTheLastBuildAndSurvivesNanoTimeWrapping() {
+        StatisticsFeed feed = new StatisticsFeed();
+        long t0 = Long.MAX_VALUE - 10 * SECOND;
+        assertTrue(feed.due(t0, INTERVAL, "a"));
+        assertTrue(feed.due(t0 + 30 * SECOND, INTERVAL, "b"));
+        assertFalse(feed.due(t0 + 61 * SECOND, INTERVAL, "b"), "60 s not yet passed since the build on activity");
+        assertTrue(feed.due(t0 + 90 * SECOND, INTERVAL, "b"));
+    }
+}
