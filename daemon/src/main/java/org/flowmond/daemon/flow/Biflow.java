@@ -1,6 +1,5 @@
 package org.flowmond.daemon.flow;
 
-import java.net.InetAddress;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 
@@ -154,9 +153,8 @@ final class Biflow extends Expiry.Scheduled {
 
     /** The direction a kernel entry of this flow counts: low → high if its source is the low end. */
     Travel travel(FlowKey k) {
-        InetAddress src = k.srcAddress();
-        return (ports >>> 16) == k.srcPort() && BiflowKey.addressLow(src) == lowAddressLow
-                && BiflowKey.addressHigh(src) == lowAddressHigh ? lowToHigh : highToLow;
+        return (ports >>> 16) == k.srcPort() && BiflowKey.isAddress(k.srcAddress(), lowAddressHigh, lowAddressLow)
+                ? lowToHigh : highToLow;
     }
 
     long lastActivity() {

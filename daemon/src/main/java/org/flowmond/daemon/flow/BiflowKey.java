@@ -81,9 +81,14 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
         return isLow(source.address(), source.port());
     }
 
-    /** Whether {@code address:port} is the low endpoint, without building an Endpoint (hot path of every scan). */
+    /** Whether {@code address:port} is the low endpoint (an IPv4-mapped address is its IPv4 one). */
     final boolean isLow(InetAddress address, int port) {
-        return (ports >>> 16) == port && isLowAddress(address);
+        return (ports >>> 16) == port && isAddress(address, addressHigh(true), addressLow(true));
+    }
+
+    /** Whether {@code a} is the address whose 16-byte form is {@code high}, {@code low} (IPv4 as IPv4-mapped). */
+    static boolean isAddress(InetAddress a, long high, long low) {
+        return addressLow(a) == low && addressHigh(a) == high;
     }
 
     /**
@@ -126,7 +131,6 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
     /** The low or the high address, canonical as {@link Endpoint} keeps it. */
     abstract InetAddress address(boolean low);
 
-    abstract boolean isLowAddress(InetAddress a);
 
     @Override
     public boolean equals(Object o) {
@@ -209,12 +213,6 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
         }
 
         @Override
-        boolean isLowAddress(InetAddress a) {
-            InetAddress c = Endpoint.canonical(a);
-            return c instanceof Inet4Address && c.hashCode() == lowAddress; // Inet4Address's hash is its address
-        }
-
-        @Override
         public boolean equals(Object o) {
             return o instanceof V4 k && lowAddress == k.lowAddress && highAddress == k.highAddress && super.equals(o);
         }
@@ -267,11 +265,6 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
             } catch (UnknownHostException e) {
                 throw new AssertionError("16 bytes is always a valid address", e);
             }
-        }
-
-        @Override
-        boolean isLowAddress(InetAddress a) {
-            return addressHigh(a) == lowHigh && addressLow(a) == lowLow; // an IPv4-mapped one gives IPv4's numbers
         }
 
         @Override

@@ -51,7 +51,8 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
      * once per run of its readings: a few MB for a scan of 1,000,000 new flows); null between scans.
      */
     private List<Biflow> changedInScan;
-    private static final int BATCH = 256;
+    /** The largest batch {@link #mergeReadings} takes (about one chunk of the kernel map's batch read). */
+    static final int BATCH = 256;
     private final BiflowKey[] batchKeys = new BiflowKey[BATCH];
     private final Biflow[] batchFlows = new Biflow[BATCH];
 
@@ -120,11 +121,6 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
             keys[i] = null;
             found[i] = null;
         }
-    }
-
-    /** The largest batch {@link #mergeReadings} takes. */
-    static int batchSize() {
-        return BATCH;
     }
 
     private void mergeReading(UniFlow u, BiflowKey key, Biflow known) {

@@ -13,7 +13,7 @@ public final class ScanMerge implements Consumer<UniFlow>, AutoCloseable {
     private final BiflowTable biflows;
     private final BiflowTable.Exporter out;
     /** Entries handed over and not merged yet: merged a batch at a time ({@link BiflowTable#mergeReadings}). */
-    private final UniFlow[] pending = new UniFlow[BiflowTable.batchSize()];
+    private final UniFlow[] pending = new UniFlow[BiflowTable.BATCH];
     private int pendingCount;
     private boolean closed;
 
