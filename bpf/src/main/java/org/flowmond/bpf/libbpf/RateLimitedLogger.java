@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
+import org.slf4j.helpers.MessageFormatter;
 
 /**
  * Logs a recurring problem once, then at most once per interval with the number of occurrences
@@ -29,13 +30,35 @@ public final class RateLimitedLogger {
 
     /** Logs {@code message} (and {@code error}) at WARN unless a line was logged less than an interval ago. */
     public void warn(String message, Throwable error) {
+        long skipped = takeTurn();
+        if (skipped >= 0) {
+            log.warn(withSkipped(message, skipped), error);
+        }
+    }
+
+    /**
+     * As {@link #warn(String, Throwable)}, the message made from an SLF4J {@code format} and two
+     * arguments only when it is logged (a problem repeated per record costs no string).
+     */
+    public void warn(String format, Object arg1, Object arg2) {
+        long skipped = takeTurn();
+        if (skipped >= 0) {
+            log.warn(withSkipped(MessageFormatter.format(format, arg1, arg2).getMessage(), skipped));
+        }
+    }
+
+    /** The number of warnings suppressed since the last line if this one is logged, else -1 (counted as suppressed). */
+    private long takeTurn() {
         long now = nanoClock.getAsLong();
         long allowed = nextAllowed.get();
         if ((allowed != Long.MIN_VALUE && now - allowed < 0) || !nextAllowed.compareAndSet(allowed, now + intervalNanos)) {
             suppressed.incrementAndGet();
-            return;
+            return -1;
         }
-        long skipped = suppressed.getAndSet(0);
-        log.warn(skipped == 0 ? message : message + " (" + skipped + " more since the last such warning)", error);
+        return suppressed.getAndSet(0);
+    }
+
+    private static String withSkipped(String message, long skipped) {
+        return skipped == 0 ? message : message + " (" + skipped + " more since the last such warning)";
     }
 }

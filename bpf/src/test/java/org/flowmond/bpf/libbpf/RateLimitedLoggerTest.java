@@ -34,6 +34,21 @@ class RateLimitedLoggerTest {
         assertEquals(List.of("a", "b"), messages(appender));
     }
 
+    @Test
+    void aFormattedWarningSaysHowManyWereSuppressed() {
+        ListAppender<ILoggingEvent> appender = appender("rate-limited-formatted");
+        long[] now = {0};
+        RateLimitedLogger log = new RateLimitedLogger(LoggerFactory.getLogger("rate-limited-formatted"), 1,
+                TimeUnit.SECONDS, () -> now[0]);
+        log.warn("queue full ({} waiting): {} dropped", 7, 1);
+        log.warn("queue full ({} waiting): {} dropped", 7, 2);
+        log.warn("queue full ({} waiting): {} dropped", 7, 3);
+        now[0] = TimeUnit.SECONDS.toNanos(1);
+        log.warn("queue full ({} waiting): {} dropped", 7, 4);
+        assertEquals(List.of("queue full (7 waiting): 1 dropped",
+                "queue full (7 waiting): 4 dropped (2 more since the last such warning)"), messages(appender));
+    }
+
     private static ListAppender<ILoggingEvent> appender(String name) {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.flowmond.bpf.libbpf.RateLimitedLogger;
 import org.flowmond.daemon.config.ExportSettings;
 import org.flowmond.ipfix.BiflowMode;
 import org.flowmond.daemon.config.IdentitySettings;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Outputs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Outputs.class);
+    /** A snapshot or options record that fails every cycle is logged once a minute, with the count. */
+    private final RateLimitedLogger statisticsProblems = new RateLimitedLogger(LOG, 1, TimeUnit.MINUTES);
 
     private final SeedTables tables = new SeedTables();
     private final FanOutSink fanOut = new FanOutSink();
@@ -139,7 +143,7 @@ final class Outputs implements AutoCloseable {
         try {
             e.exportStatistics(statistics.get());
         } catch (RuntimeException ex) {
-            LOG.warn("statistics for the IPFIX options records: {}", ex.toString());
+            statisticsProblems.warn("statistics for the IPFIX options records: " + ex, null);
         }
     }
 

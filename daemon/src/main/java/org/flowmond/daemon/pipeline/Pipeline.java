@@ -7,7 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.libbpf.RateLimitedLogger;
 import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.flow.FlowStats;
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    /** A snapshot or options record that fails every cycle is logged once a minute, with the count. */
+    private final RateLimitedLogger statisticsProblems = new RateLimitedLogger(LOG, 1, TimeUnit.MINUTES);
     static final int EVENT_QUEUE = Inbox.CAPACITY;
 
     private final Sources sources;
@@ -292,7 +296,7 @@ public final class Pipeline implements AutoCloseable {
                 owners = s.ownership();
                 outputs.feedStatistics(() -> s);
             } catch (RuntimeException e) {
-                LOG.warn("statistics for the IPFIX options records: {}", e.toString());
+                statisticsProblems.warn("statistics for the IPFIX options records: " + e, null);
             }
         }
         ownershipWarnings.check(owners != null ? owners : ownership.statistics());

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.flowmond.bpf.libbpf.RateLimitedLogger;
 import org.flowmond.daemon.config.IdentitySettings;
 import org.flowmond.daemon.config.KafkaFormat;
 import org.flowmond.daemon.config.KafkaSettings;
@@ -64,9 +65,9 @@ public final class KafkaOutput implements ExportOutput {
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong queueFull = new AtomicLong();
     private final AtomicLong undelivered = new AtomicLong();
-    private final RateLimitedWarning queueFullWarning = new RateLimitedWarning(KafkaOutput.class);
-    private final RateLimitedWarning waitingWarning = new RateLimitedWarning(KafkaOutput.class);
-    private final RateLimitedWarning deliveryWarning = new RateLimitedWarning(KafkaOutput.class);
+    private final RateLimitedLogger queueFullWarning = warningEveryMinute();
+    private final RateLimitedLogger waitingWarning = warningEveryMinute();
+    private final RateLimitedLogger deliveryWarning = warningEveryMinute();
     private final Callback onCompletion = this::completed;
     private volatile boolean closed;
     /** Set by the sender thread around producer.send(); read by {@link #completed} on the same thread. */
@@ -310,5 +311,10 @@ public final class KafkaOutput implements ExportOutput {
             LoggerFactory.getLogger(KafkaOutput.class).warn("Kafka output closed with {} records undelivered (counted in dropped.kafka-delivery)",
                     lost);
         }
+    }
+
+    /** One line at most a minute for a recurring problem; the counters carry every occurrence. */
+    private static RateLimitedLogger warningEveryMinute() {
+        return new RateLimitedLogger(LoggerFactory.getLogger(KafkaOutput.class), 1, TimeUnit.MINUTES);
     }
 }
