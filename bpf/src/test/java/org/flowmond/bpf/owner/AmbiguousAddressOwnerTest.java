@@ -100,6 +100,41 @@ class AmbiguousAddressOwnerTest {
         }
     }
 
+    /**
+     * Both copies' servers bound at once: copy 1's client's datagram finds the server in both copies'
+     * B (no owner). Copy 2's server then goes: the end found in copy 1's B only is still not named, for
+     * the address alone cannot tell this from the case above (the own server gone, the copy's alive).
+     */
+    @Test
+    void endFoundInBothCopiesStaysWithoutOwnerWhenOneGoes() throws Exception {
+        try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults());
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(4096), CLOCK, f -> { }, own);
+             OwnerPeer client = OwnerPeer.start(copy1.nsA, "client-1");
+             OwnerPeer server1 = OwnerPeer.start(copy1.nsB, "server-1");
+             OwnerPeer server2 = OwnerPeer.start(copy2.nsB, "server-2")) {
+            m.attach(TcInterface.named(copy1.ifA, TcHooks.BOTH).inNamespace(copy1.nsA));
+            String[] s1 = server1.ok("udp_bind 4 " + SERVER_ADDR + " " + SERVER_PORT);
+            String[] s2 = server2.ok("udp_bind 4 " + SERVER_ADDR + " " + SERVER_PORT);
+            String[] c = client.ok("udp_bind 4 " + CLIENT_ADDR + " 0");
+            int clientPort = Integer.parseInt(c[2]);
+            client.ok("sendto " + c[0] + " " + SERVER_ADDR + " " + SERVER_PORT + " 64");
+            server1.ok("recvfrom " + s1[0]);
+            UniFlow first = flow(m.scan(), 17, Direction.EGRESS, clientPort, SERVER_PORT);
+            assertNull(first.destinationOwner(), "found in both copies' B: no owner");
+            assertEquals(1, own.statistics().ambiguousAddress(), "the ambiguous lookup is counted");
+
+            server2.ok("close " + s2[0]);
+            Thread.sleep(PAST_RECHECK_MILLIS); // past the recheck interval, not a timed assertion
+            client.ok("sendto " + c[0] + " " + SERVER_ADDR + " " + SERVER_PORT + " 64");
+            server1.ok("recvfrom " + s1[0]);
+
+            UniFlow later = flow(m.scan(), 17, Direction.EGRESS, clientPort, SERVER_PORT);
+            assertEquals(2, later.counters().packets(), "both datagrams counted in one entry");
+            assertNull(later.destinationOwner(), "once ambiguous, the entry's end keeps no owner");
+            assertEquals(1, own.statistics().ambiguousAddress(), "counted once per entry and end");
+        }
+    }
+
     @Test
     void tcpServerGoneAndItsCopyListeningIsNotNamed() throws Exception {
         try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults());
