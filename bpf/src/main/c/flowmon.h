@@ -271,6 +271,8 @@ enum flowmon_owner_counter {
 	OWNER_CTR_NO_OWNER_SOCKET, /* TC: the packet's socket has no owner */
 	OWNER_CTR_NO_OWNER_ADDR,   /* TC: no socket, and neither 5-tuple nor local endpoint known */
 	OWNER_CTR_SEEDED,          /* owners written by the start-up scan */
+	OWNER_CTR_AMBIGUOUS,       /* TC: an end found by address in two namespaces (at once, or one after
+	                            * the other): it gets no owner for the rest of its flow entry */
 	OWNER_CTR_MAX,
 };
 

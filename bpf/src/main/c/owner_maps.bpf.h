@@ -43,8 +43,9 @@ struct {
  * The TC program counting in one namespace looks a flow's ends up in its own namespace first,
  * then in the namespaces its address was used in: a container's, seen from the host's end of its
  * veth or bridge. An end found in both of two namespaces (copies of one private network, both
- * with the socket) gets no owner, never a guessed one; a namespace whose sockets are gone matches
- * nothing. An LRU: an evicted entry costs a miss until the address's next socket writes it. */
+ * with the socket), or in another one than it was found in before, gets no owner, never a guessed
+ * one (tc_owner.bpf.h's end_owner); a namespace whose sockets are gone matches nothing. An LRU: an
+ * evicted entry costs a miss until the address's next socket writes it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
@@ -157,12 +158,6 @@ static __always_inline void owner_addr_other_netns(const __u8 *addr, __u32 count
 		*first = ns->latest;
 	if (ns->previous != counting)
 		*second = ns->previous;
-}
-
-/* Of two owners found in two namespaces, the one found; none if both (an ambiguous address). */
-static __always_inline struct sock_owner *owner_unique(struct sock_owner *a, struct sock_owner *b)
-{
-	return a && b ? NULL : (a ? a : b);
 }
 
 /* Writes the connection t -> cookie (flags: BPF_ANY, or BPF_NOEXIST to keep a live hook's entry)

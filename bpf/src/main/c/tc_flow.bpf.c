@@ -186,7 +186,8 @@ static __always_inline void overflow(const struct flow_key *key, const struct fl
 
 /* An end found for this entry (found: OWNER_FOUND_* bits) is the same process at the other side
  * of the reverse flow (same interface; the other direction, or egress again on loopback): written
- * there where that end is still unknown. Runs only when an end was found, a few times per flow. */
+ * there where that end is still unknown and not ambiguous. Runs only when an end was found, a few
+ * times per flow. */
 static __always_inline void stamp_reverse(const struct flow_key *k, const struct flow_stats *st, __u32 found)
 {
 	struct flow_key r = *k;
@@ -201,9 +202,9 @@ static __always_inline void stamp_reverse(const struct flow_key *k, const struct
 	rs = bpf_map_lookup_elem(&flows, &r);
 	if (!rs)
 		return;
-	if ((found & OWNER_FOUND_SRC) && !rs->dst_owner.stamp_ns)
+	if ((found & OWNER_FOUND_SRC) && !rs->dst_owner.stamp_ns && !(rs->owner_misses & OWNER_MISS_DST_AMBIGUOUS))
 		__builtin_memcpy(&rs->dst_owner, &st->src_owner, sizeof(rs->dst_owner));
-	if ((found & OWNER_FOUND_DST) && !rs->src_owner.stamp_ns)
+	if ((found & OWNER_FOUND_DST) && !rs->src_owner.stamp_ns && !(rs->owner_misses & OWNER_MISS_SRC_AMBIGUOUS))
 		__builtin_memcpy(&rs->src_owner, &st->dst_owner, sizeof(rs->src_owner));
 }
 

@@ -30,10 +30,13 @@
  * namespace, then in the last two namespaces its address was used in (owner_addr_netns): that is
  * how the host's end of a container's veth, or its bridge, finds the container's sockets. There an
  * end's connection or bound socket must be found in one namespace only (a SYN and a SYN-ACK look
- * for bound ones only: no connection owns them yet); found in both: no owner.
- * With three or more live namespaces sharing one address, the oldest is not looked in (its flows
- * counted elsewhere may then be stamped with a copy's owner only if that copy has the very same
- * endpoint or 5-tuple).
+ * for bound ones only: no connection owns them yet), and in the same namespace at every lookup of
+ * the entry: found in both at once, or in another namespace than before (the end's own socket gone,
+ * a copy's at the same endpoint alive), the end is ambiguous and keeps no owner (end_owner).
+ * What an address alone cannot tell: an end whose first lookup comes when its own socket is already
+ * gone (or not yet known) while one copy's socket has the very same endpoint or 5-tuple, or whose
+ * namespace was pushed out of owner_addr_netns by two later ones (three or more live namespaces
+ * sharing one address), is stamped with that copy's owner.
  * Wildcard endpoints match any destination address: on a host that forwards traffic, a forwarded
  * packet to a port that a local process listens on with a wildcard bind is stamped with that
  * process as destination (a router's own listening ports are the limit of this lookup).
@@ -56,6 +59,9 @@ const volatile bool owners_enabled = false;
 /* Bits of flow_stats.owner_misses, for user space to tell why an end of a record has no owner.
  * Set once, never cleared: they matter only for an end that still has no owner when read. */
 #define OWNER_MISS_SRC_SOCKET 1 /* a packet left through a local socket the kernel has no owner for */
+/* An end found by address in two namespaces (end_owner): it keeps no owner for the entry's life. */
+#define OWNER_MISS_SRC_AMBIGUOUS 2
+#define OWNER_MISS_DST_AMBIGUOUS 4
 /* While an end is unknown, the address lookups run for each of the entry's first this many packets. */
 #define OWNER_EAGER_PACKETS 16
 #define TCP_FIN_RST 0x05 /* flag bits as tc_parse.bpf.h stores them: FIN 0x01, RST 0x04 */
@@ -115,16 +121,21 @@ static __always_inline struct sock_owner *local_end_in(__u32 netns, __u8 proto, 
 	return o ? o : endpoint_owner_of(proto, local, lport, netns);
 }
 
-/* The local end in the namespaces first and second (other than the counting one), if found in only
- * one of them. Found in both (copies of one private network: the same address, a listener or a
- * connection on each side), none: a connection's socket in one namespace does not outweigh a bound
- * one in the other, since the connection there may be a copy's with the very same 5-tuple. */
-static __always_inline struct sock_owner *other_netns_owner(__u32 first, __u32 second, __u8 proto,
-							    const __u8 *local, __u16 lport,
-							    const __u8 *remote, __u16 rport, bool handshake)
+/* Owners of one end found by address: here in the counting namespace; else a and b in the two
+ * other namespaces its address was used in last (the latest and the one before; NULL: not found). */
+struct end_found {
+	struct sock_owner *here;
+	struct sock_owner *a;
+	struct sock_owner *b;
+};
+
+/* The local end in the namespaces first and second (other than the counting one) into f->a, f->b. */
+static __always_inline void other_netns_owners(struct end_found *f, __u32 first, __u32 second, __u8 proto,
+					       const __u8 *local, __u16 lport, const __u8 *remote, __u16 rport,
+					       bool handshake)
 {
-	return owner_unique(local_end_in(first, proto, local, lport, remote, rport, handshake),
-			    local_end_in(second, proto, local, lport, remote, rport, handshake));
+	f->a = local_end_in(first, proto, local, lport, remote, rport, handshake);
+	f->b = local_end_in(second, proto, local, lport, remote, rport, handshake);
 }
 
 #define TCP_SYN 0x02
@@ -133,24 +144,25 @@ static __always_inline struct sock_owner *other_netns_owner(__u32 first, __u32 s
 /* The sender's socket of a packet that carries none, seen from the sender: its connection in the
  * counting namespace, else in the namespaces the source address was used in (a container's,
  * counted on the host's end of its veth). A SYN-ACK's sender is its listener. */
-static __always_inline struct sock_owner *sender_owner(const struct flow_key *k, __u32 tcp_flags)
+static __always_inline void sender_owner(struct end_found *f, const struct flow_key *k, __u32 tcp_flags)
 {
-	struct sock_owner *o = tuple_owner(k->netns_ino, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port);
 	__u32 first, second;
 
-	if (o)
-		return o;
+	f->a = f->b = NULL;
+	f->here = tuple_owner(k->netns_ino, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port);
+	if (f->here)
+		return;
 	owner_addr_other_netns(k->src_addr, k->netns_ino, &first, &second);
-	return other_netns_owner(first, second, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port,
-				 (tcp_flags & TCP_SYN_ACK_BITS) == TCP_SYN_ACK_BITS);
+	other_netns_owners(f, first, second, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port,
+			   (tcp_flags & TCP_SYN_ACK_BITS) == TCP_SYN_ACK_BITS);
 }
 
 /* The receiver's socket: in the counting namespace its connection, then its bound endpoint (a
  * wildcard bind only if wildcard_here, when the destination is local for sure); else in the
  * namespaces the destination address was used in (there any bind: the address is that
  * namespace's). A SYN's receiver is a listener. */
-static __always_inline struct sock_owner *receiver_owner(const struct flow_key *k, bool wildcard_here,
-							 __u32 tcp_flags)
+static __always_inline void receiver_owner(struct end_found *f, const struct flow_key *k, bool wildcard_here,
+					   __u32 tcp_flags)
 {
 	struct sock_owner *o = tuple_owner(k->netns_ino, k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port);
 	__u32 first, second;
@@ -158,11 +170,42 @@ static __always_inline struct sock_owner *receiver_owner(const struct flow_key *
 	if (!o)
 		o = wildcard_here ? endpoint_owner_of(k->proto, k->dst_addr, k->dst_port, k->netns_ino)
 				  : endpoint_owner_exact(k->proto, k->dst_addr, k->dst_port, k->netns_ino);
+	f->here = o;
+	f->a = f->b = NULL;
 	if (o)
-		return o;
+		return;
 	owner_addr_other_netns(k->dst_addr, k->netns_ino, &first, &second);
-	return other_netns_owner(first, second, k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port,
-				 (tcp_flags & TCP_SYN_ACK_BITS) == TCP_SYN);
+	other_netns_owners(f, first, second, k->proto, k->dst_addr, k->dst_port, k->src_addr, k->src_port,
+			   (tcp_flags & TCP_SYN_ACK_BITS) == TCP_SYN);
+}
+
+/* The owner to stamp into slot for an end found by address (NULL: none). Found in the counting
+ * namespace: that one. Found only in other namespaces, an end belongs to one namespace for the
+ * entry's life: the one its owner was first found in. An address alone cannot tell copies of one
+ * private network apart, so an end found in two namespaces at once before it had an owner, or later
+ * in another namespace than its owner's (its own socket gone, a copy's at the same endpoint alive),
+ * is ambiguous: its owner is cleared, the entry's ambiguous bit keeps it so, and the lookup is
+ * counted (OWNER_CTR_AMBIGUOUS, once per entry and end). No owner rather than possibly another
+ * copy's. */
+static __always_inline struct sock_owner *end_owner(struct flow_stats *st, struct sock_owner *slot,
+						    const struct end_found *f, __u32 ambiguous_bit)
+{
+	if (f->here)
+		return f->here;
+	if ((st->owner_misses & ambiguous_bit) || (!f->a && !f->b))
+		return NULL;
+	if (slot->stamp_ns) {
+		if (f->a && f->a->netns_ino == slot->netns_ino)
+			return f->a;
+		if (f->b && f->b->netns_ino == slot->netns_ino)
+			return f->b;
+	} else if (!f->a || !f->b) {
+		return f->a ? f->a : f->b;
+	}
+	st->owner_misses |= ambiguous_bit;
+	__builtin_memset(slot, 0, sizeof(*slot));
+	owner_count(OWNER_CTR_AMBIGUOUS);
+	return NULL;
 }
 
 /* Egress with a socket: that socket's owner is the source. */
@@ -196,16 +239,19 @@ static __always_inline __u32 stamp_socket_source(struct __sk_buff *skb, const st
 static __always_inline __u32 stamp_by_address(const struct flow_key *k, struct flow_stats *st,
 					      bool egress, bool has_sk, bool loopback, __u32 tcp_flags)
 {
+	struct end_found f;
 	struct sock_owner *o;
 	__u32 found = 0;
 
 	if (!has_sk) {
-		o = sender_owner(k, tcp_flags);
+		sender_owner(&f, k, tcp_flags);
+		o = end_owner(st, &st->src_owner, &f, OWNER_MISS_SRC_AMBIGUOUS);
 		found |= stamp(&st->src_owner, o, OWNER_FOUND_SRC);
 		if (!o && egress)
 			owner_count(OWNER_CTR_NO_OWNER_ADDR);
 	}
-	o = receiver_owner(k, !egress || loopback, tcp_flags);
+	receiver_owner(&f, k, !egress || loopback, tcp_flags);
+	o = end_owner(st, &st->dst_owner, &f, OWNER_MISS_DST_AMBIGUOUS);
 	found |= stamp(&st->dst_owner, o, OWNER_FOUND_DST);
 	if (!o && !egress)
 		owner_count(OWNER_CTR_NO_OWNER_ADDR);

@@ -17,12 +17,22 @@ import java.util.List;
  *                           whose 5-tuple and local endpoint are unknown (a remote end, or a local one
  *                           that has not sent yet)
  * @param seeded             owners written by the start-up scan (method EXISTING)
+ * @param ambiguousAddress   TC lookups by address that found an end in two network namespaces (at once,
+ *                           or another than the one it was found in before: copies of one private
+ *                           network repeat addresses); the end gets no owner for the rest of its flow
+ *                           entry rather than possibly the wrong namespace's
  * @param hooks              the kernel hooks attached, e.g. {@code cgroup/connect4}, {@code tp_btf/sock_send_length}
  */
 public record OwnershipStatistics(long ownerMapFull, long endpointMapFull, long tupleMapFull, long noOwnerForSocket,
-                                  long noOwnerForAddress, long seeded, List<String> hooks) {
+                                  long noOwnerForAddress, long seeded, long ambiguousAddress, List<String> hooks) {
     public OwnershipStatistics {
         hooks = List.copyOf(hooks);
+    }
+
+    /** Statistics with no ambiguous lookups. */
+    public OwnershipStatistics(long ownerMapFull, long endpointMapFull, long tupleMapFull, long noOwnerForSocket,
+                               long noOwnerForAddress, long seeded, List<String> hooks) {
+        this(ownerMapFull, endpointMapFull, tupleMapFull, noOwnerForSocket, noOwnerForAddress, seeded, 0, hooks);
     }
 
     /** Owners lost because a map was full. */

@@ -229,6 +229,7 @@ public final class SocketOwnership implements AutoCloseable {
                 counters.sumPerCpuU64(OwnerCounter.NO_OWNER_SOCKET.index),
                 counters.sumPerCpuU64(OwnerCounter.NO_OWNER_ADDR.index),
                 counters.sumPerCpuU64(OwnerCounter.SEEDED.index),
+                counters.sumPerCpuU64(OwnerCounter.AMBIGUOUS.index),
                 hooks);
     }
 
@@ -250,7 +251,8 @@ public final class SocketOwnership implements AutoCloseable {
         TUPLE_FULL(2),
         NO_OWNER_SOCKET(3),
         NO_OWNER_ADDR(4),
-        SEEDED(5);
+        SEEDED(5),
+        AMBIGUOUS(6);
 
         final int index;
 

@@ -45,7 +45,8 @@ public final class StatisticNames {
             + "no-socket-protocol (neither TCP nor UDP)");
     private static final Family NO_OWNER = Family.counter(PREFIX + "ownership_lookups_without_owner", "packet",
             "TC lookups that found no owner: socket (the packet carried a local socket the maps do not know), "
-            + "address (no socket; neither its 5-tuple nor its local endpoint is known: a remote end, or not yet)");
+            + "address (no socket; neither its 5-tuple nor its local endpoint is known: a remote end, or not yet), "
+            + "ambiguous-address (an end found by address in two network namespaces: no owner for the rest of its flow)");
     private static final Family NON_IP_BY_TYPE = Family.counter(PREFIX + "tc_non_ip_frames", "ethertype",
             "Frames without IP addresses (ARP, LLDP, ...) by EtherType (0xTYPE, or other): counted, never exported as flows");
     private static final Family TC_ATTACH = Family.gauge(PREFIX + "tc_attach_path", "path",

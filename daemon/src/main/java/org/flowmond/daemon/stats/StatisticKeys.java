@@ -185,6 +185,7 @@ public final class StatisticKeys {
         m.put("dropped.owner-tuple-map-full", s.tupleMapFull());
         m.put("ownership.no-owner-for-socket", s.noOwnerForSocket());
         m.put("ownership.no-owner-for-address", s.noOwnerForAddress());
+        m.put("ownership.no-owner-for-ambiguous-address", s.ambiguousAddress());
         m.put("ownership.seeded", s.seeded());
     }
 
