@@ -10,63 +10,6 @@ import org.flowmond.bpf.api.FlowKey;
  */
 final class Biflow extends Expiry.Scheduled {
 
-    /** One direction of travel (low → high or high → low) and what has been counted of it. */
-    static final class Travel {
-        /** The hook whose counts are taken for this direction; fixed once chosen (see BiflowTable). */
-        ObservationPoint counting;
-        /** Counted since the last export (a record carries these, then they start again from 0). */
-        long packets;
-        long bytes;
-        /** OR of the TCP flags over the flow's life. */
-        int tcpFlags;
-        /** First and last packet over the flow's life; MAX_VALUE and 0 while none was counted. */
-        long firstSeen = Long.MAX_VALUE;
-        long lastSeen;
-        /** TCP health of this direction; null until a reading of the counting hook carries TCP counters. */
-        TcpTrack tcp;
-        /**
-         * The number of the scan that chose {@link #counting} from the first reading of an empty
-         * direction; while that scan lasts an earlier observation of its own may still replace
-         * the choice (see BiflowTable). 0: not chosen by a scan. (Fits the object's padding.)
-         */
-        int chosenInScan;
-
-        /** Forgets what was counted (a direction whose counting hook a scan replaced; nothing was exported of it). */
-        void reset() {
-            packets = 0;
-            bytes = 0;
-            tcpFlags = 0;
-            firstSeen = Long.MAX_VALUE;
-            lastSeen = 0;
-            tcp = null;
-        }
-
-        void add(long p, long b, FlowCounters c) {
-            packets += p;
-            bytes += b;
-            tcpFlags |= c.tcpFlags();
-            if (p > 0 || b > 0) {
-                firstSeen = Math.min(firstSeen, c.firstSeenNanos());
-                lastSeen = Math.max(lastSeen, c.lastSeenNanos());
-            }
-        }
-
-        /** Whether a packet of this direction was counted, exported or not. */
-        boolean seen() {
-            return firstSeen != Long.MAX_VALUE;
-        }
-
-        /** Marks what was counted as exported: the next record carries only what follows. */
-        void exported() {
-            packets = 0;
-            bytes = 0;
-        }
-
-        boolean synWithoutAck() {
-            return (tcpFlags & FlowCounters.SYN) != 0 && (tcpFlags & FlowCounters.ACK) == 0;
-        }
-    }
-
     /**
      * The key ({@link BiflowKey}) inline, as its numbers: finding a flow by key reads the index slot
      * and the flow, no key object (at 1,000,000 flows each is a cache miss). {@link #key()} makes one.
@@ -81,8 +24,34 @@ final class Biflow extends Expiry.Scheduled {
     /** Neighbours in the table's idle order (oldest → youngest activity), null at its ends. */
     Biflow older;
     Biflow younger;
-    final Travel lowToHigh = new Travel();
-    final Travel highToLow = new Travel();
+    /*
+     * The two directions of travel, low → high ("fromLow") and high → low, each: the hook whose
+     * counts are taken (fixed once chosen, see BiflowTable); packets and bytes counted since the
+     * last export (a record carries these, then they start again from 0); the OR of the TCP flags
+     * and the first and last packet over the flow's life (MAX_VALUE and 0 while none was counted);
+     * the TCP health (null until a reading of the counting hook carries TCP counters); and the
+     * number of the scan that chose the counting hook from the first reading of an empty direction
+     * (while that scan lasts an earlier observation of its own may still replace the choice; 0: not
+     * chosen by a scan). Fields of the flow rather than an object per direction: two headers, two
+     * references and their padding less (56 bytes per flow). The accessors below are the only code
+     * that picks one direction's field by its flag.
+     */
+    private ObservationPoint lowCounting;
+    private ObservationPoint highCounting;
+    private long lowPackets;
+    private long highPackets;
+    private long lowBytes;
+    private long highBytes;
+    private int lowTcpFlags;
+    private int highTcpFlags;
+    private long lowFirstSeen = Long.MAX_VALUE;
+    private long highFirstSeen = Long.MAX_VALUE;
+    private long lowLastSeen;
+    private long highLastSeen;
+    private TcpTrack lowTcp;
+    private TcpTrack highTcp;
+    private int lowChosenInScan;
+    private int highChosenInScan;
     /** Last cumulative reading of every kernel entry belonging to this connection, by kernel key. */
     final KernelEntries kernelEntries = new KernelEntries();
 
@@ -151,14 +120,133 @@ final class Biflow extends Expiry.Scheduled {
         return netns;
     }
 
-    /** The direction a kernel entry of this flow counts: low → high if its source is the low end. */
-    Travel travel(FlowKey k) {
-        return (ports >>> 16) == k.srcPort() && BiflowKey.isAddress(k.srcAddress(), lowAddressHigh, lowAddressLow)
-                ? lowToHigh : highToLow;
+    /** The direction a kernel entry of this flow counts: low → high (true) if its source is the low end. */
+    boolean fromLow(FlowKey k) {
+        return (ports >>> 16) == k.srcPort() && BiflowKey.isAddress(k.srcAddress(), lowAddressHigh, lowAddressLow);
+    }
+
+    /** The hook whose counts are taken for direction {@code fromLow}; null while none was chosen. */
+    ObservationPoint counting(boolean fromLow) {
+        return fromLow ? lowCounting : highCounting;
+    }
+
+    /** The scan that chose the counting hook of direction {@code fromLow}, 0 if none did. */
+    int chosenInScan(boolean fromLow) {
+        return fromLow ? lowChosenInScan : highChosenInScan;
+    }
+
+    /** Counts direction {@code fromLow} at hook {@code p} from now on, chosen by scan {@code scan} (0: by none). */
+    void chooseCounting(boolean fromLow, ObservationPoint p, int scan) {
+        if (fromLow) {
+            lowCounting = p;
+            lowChosenInScan = scan;
+        } else {
+            highCounting = p;
+            highChosenInScan = scan;
+        }
+    }
+
+    /** Packets of direction {@code fromLow} counted since the last export. */
+    long packets(boolean fromLow) {
+        return fromLow ? lowPackets : highPackets;
+    }
+
+    /** Bytes of direction {@code fromLow} counted since the last export. */
+    long bytes(boolean fromLow) {
+        return fromLow ? lowBytes : highBytes;
+    }
+
+    private void setCounts(boolean fromLow, long packets, long bytes) {
+        if (fromLow) {
+            lowPackets = packets;
+            lowBytes = bytes;
+        } else {
+            highPackets = packets;
+            highBytes = bytes;
+        }
+    }
+
+    /** OR of the TCP flags of direction {@code fromLow} over the flow's life. */
+    int tcpFlags(boolean fromLow) {
+        return fromLow ? lowTcpFlags : highTcpFlags;
+    }
+
+    private void setTcpFlags(boolean fromLow, int flags) {
+        if (fromLow) {
+            lowTcpFlags = flags;
+        } else {
+            highTcpFlags = flags;
+        }
+    }
+
+    /** First packet of direction {@code fromLow}; MAX_VALUE while none was counted. */
+    long firstSeen(boolean fromLow) {
+        return fromLow ? lowFirstSeen : highFirstSeen;
+    }
+
+    /** Last packet of direction {@code fromLow}; 0 while none was counted. */
+    long lastSeen(boolean fromLow) {
+        return fromLow ? lowLastSeen : highLastSeen;
+    }
+
+    private void setSeen(boolean fromLow, long first, long last) {
+        if (fromLow) {
+            lowFirstSeen = first;
+            lowLastSeen = last;
+        } else {
+            highFirstSeen = first;
+            highLastSeen = last;
+        }
+    }
+
+    /** The TCP health of direction {@code fromLow}; null while its counting hook brought no TCP counters. */
+    TcpTrack tcp(boolean fromLow) {
+        return fromLow ? lowTcp : highTcp;
+    }
+
+    void setTcp(boolean fromLow, TcpTrack t) {
+        if (fromLow) {
+            lowTcp = t;
+        } else {
+            highTcp = t;
+        }
+    }
+
+    /** Adds a reading's difference to direction {@code fromLow}. */
+    void add(boolean fromLow, long p, long b, FlowCounters c) {
+        setCounts(fromLow, packets(fromLow) + p, bytes(fromLow) + b);
+        setTcpFlags(fromLow, tcpFlags(fromLow) | c.tcpFlags());
+        if (p > 0 || b > 0) {
+            setSeen(fromLow, Math.min(firstSeen(fromLow), c.firstSeenNanos()),
+                    Math.max(lastSeen(fromLow), c.lastSeenNanos()));
+        }
+    }
+
+    /** Forgets what was counted in a direction (its counting hook a scan replaced; nothing was exported of it). */
+    void reset(boolean fromLow) {
+        setCounts(fromLow, 0, 0);
+        setTcpFlags(fromLow, 0);
+        setSeen(fromLow, Long.MAX_VALUE, 0);
+        setTcp(fromLow, null);
+    }
+
+    /** Whether a packet of direction {@code fromLow} was counted, exported or not. */
+    boolean seen(boolean fromLow) {
+        return firstSeen(fromLow) != Long.MAX_VALUE;
+    }
+
+    /** Marks what was counted of direction {@code fromLow} as exported: the next record carries only what follows. */
+    void exported(boolean fromLow) {
+        setCounts(fromLow, 0, 0);
+    }
+
+    boolean synWithoutAck(boolean fromLow) {
+        int flags = tcpFlags(fromLow);
+        return (flags & FlowCounters.SYN) != 0 && (flags & FlowCounters.ACK) == 0;
     }
 
     long lastActivity() {
-        long last = Math.max(lowToHigh.lastSeen, highToLow.lastSeen);
+        long last = Math.max(lowLastSeen, highLastSeen);
         return last == 0 ? createdNanos : last;
     }
 
@@ -167,8 +255,8 @@ final class Biflow extends Expiry.Scheduled {
         if (protocol() != 6) {
             return false;
         }
-        int l = lowToHigh.tcpFlags;
-        int h = highToLow.tcpFlags;
+        int l = lowTcpFlags;
+        int h = highTcpFlags;
         return ((l | h) & FlowCounters.RST) != 0 || ((l & FlowCounters.FIN) != 0 && (h & FlowCounters.FIN) != 0);
     }
 

@@ -140,16 +140,16 @@ final class Owners {
      * reading of a TCP flow; retransmissions after the syscall flow ended are not added anywhere.
      */
     void addToConnect(Biflow b) {
-        Biflow.Travel fwd = b.lowIsInitiator ? b.lowToHigh : b.highToLow;
-        Biflow.Travel rev = b.lowIsInitiator ? b.highToLow : b.lowToHigh;
+        TcpTrack fwd = b.tcp(b.lowIsInitiator);
+        TcpTrack rev = b.tcp(!b.lowIsInitiator);
         Attribution client = b.lowIsInitiator ? b.lowProcess : b.highProcess;
-        if ((fwd.tcp == null && rev.tcp == null) || !countsForConnect(b, client)) {
+        if ((fwd == null && rev == null) || !countsForConnect(b, client)) {
             return;
         }
-        long server = b.handshakeAdded || fwd.tcp == null || rev.tcp == null ? 0
-                : TcpHealthRecords.interval(fwd.tcp.synNanos, rev.tcp.synAckNanos);
-        long retransmitted = (fwd.tcp == null ? 0 : fwd.tcp.retransmittedPackets)
-                + (rev.tcp == null ? 0 : rev.tcp.retransmittedPackets);
+        long server = b.handshakeAdded || fwd == null || rev == null ? 0
+                : TcpHealthRecords.interval(fwd.synNanos, rev.synAckNanos);
+        long retransmitted = (fwd == null ? 0 : fwd.retransmittedPackets)
+                + (rev == null ? 0 : rev.retransmittedPackets);
         long newRetransmissions = retransmitted - b.retransmissionsAdded;
         if ((server > 0 || newRetransmissions > 0)
                 && addConnectHealth(b, b.lowIsInitiator, client, server, newRetransmissions)) {
