@@ -52,8 +52,17 @@ final class Biflow extends Expiry.Scheduled {
     private TcpTrack highTcp;
     private int lowChosenInScan;
     private int highChosenInScan;
-    /** Last cumulative reading of every kernel entry belonging to this connection, by kernel key. */
-    final KernelEntries kernelEntries = new KernelEntries();
+    /*
+     * The kernel map entries of this connection (one per hook that saw one of its directions: usually
+     * one or two) with the packets and bytes of their last cumulative reading, so that the next
+     * reading adds only the difference. The first is held in fields of the flow (an object of its
+     * own was 40 bytes per flow), further ones in a KernelEntries made when the second comes.
+     */
+    private ObservationPoint firstEntryPoint;
+    private boolean firstEntryFromLow;
+    private long firstEntryPackets;
+    private long firstEntryBytes;
+    private KernelEntries moreEntries;
 
     InitiatorRule rule = InitiatorRule.FIRST_PACKET;
     boolean ruleDecided;
@@ -258,6 +267,65 @@ final class Biflow extends Expiry.Scheduled {
         int l = lowTcpFlags;
         int h = highTcpFlags;
         return ((l | h) & FlowCounters.RST) != 0 || ((l & FlowCounters.FIN) != 0 && (h & FlowCounters.FIN) != 0);
+    }
+
+    /** The number of this flow's kernel entries; entry 0 is the first that came. */
+    int entries() {
+        return firstEntryPoint == null ? 0 : 1 + (moreEntries == null ? 0 : moreEntries.size());
+    }
+
+    /** The index of the entry of hook {@code point} for direction {@code fromLow}, or -1 if there is none yet. */
+    int entryIndex(ObservationPoint point, boolean fromLow) {
+        if (firstEntryPoint == null) {
+            return -1;
+        }
+        if (firstEntryFromLow == fromLow && firstEntryPoint.equals(point)) {
+            return 0;
+        }
+        int i = moreEntries == null ? -1 : moreEntries.indexOf(point, fromLow);
+        return i < 0 ? -1 : i + 1;
+    }
+
+    /** Packets of entry {@code index}'s last reading. */
+    long entryPackets(int index) {
+        return index == 0 ? firstEntryPackets : moreEntries.packets(index - 1);
+    }
+
+    /** Bytes of entry {@code index}'s last reading. */
+    long entryBytes(int index) {
+        return index == 0 ? firstEntryBytes : moreEntries.bytes(index - 1);
+    }
+
+    /** The kernel's key of entry {@code index}, exactly as the TC loader decodes it. */
+    FlowKey entryKey(int index) {
+        return index == 0 ? KernelEntries.kernelKey(key(), firstEntryPoint, firstEntryFromLow)
+                : KernelEntries.kernelKey(key(), moreEntries.point(index - 1), moreEntries.fromLow(index - 1));
+    }
+
+    /** Records the latest cumulative reading of the entry of hook {@code point} for direction {@code fromLow}, adding it if it is new. */
+    void putEntry(ObservationPoint point, boolean fromLow, long packets, long bytes) {
+        int i = entryIndex(point, fromLow);
+        if (i < 0) {
+            i = addEntry(point, fromLow);
+        }
+        if (i == 0) {
+            firstEntryPackets = packets;
+            firstEntryBytes = bytes;
+        } else {
+            moreEntries.set(i - 1, packets, bytes);
+        }
+    }
+
+    private int addEntry(ObservationPoint point, boolean fromLow) {
+        if (firstEntryPoint == null) {
+            firstEntryPoint = point;
+            firstEntryFromLow = fromLow;
+            return 0;
+        }
+        if (moreEntries == null) {
+            moreEntries = new KernelEntries();
+        }
+        return 1 + moreEntries.add(point, fromLow);
     }
 
     /** Sets who initiated, unless a stronger rule already decided or the orientation was already exported. */

@@ -328,15 +328,14 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
      */
     private boolean applyReading(Biflow b, UniFlow u) {
         FlowCounters now = u.counters();
-        KernelEntries entries = b.kernelEntries;
         boolean fromLow = b.fromLow(u.key());
         ObservationPoint point = ObservationPoint.of(u.key());
         owners.observe(b, u, fromLow);
-        int i = entries.indexOf(point, fromLow);
+        int i = b.entryIndex(point, fromLow);
         boolean seenBefore = i >= 0;
-        long packetsBefore = seenBefore ? entries.packets(i) : 0;
-        long bytesBefore = seenBefore ? entries.bytes(i) : 0;
-        entries.put(point, fromLow, now.packets(), now.bytes());
+        long packetsBefore = seenBefore ? b.entryPackets(i) : 0;
+        long bytesBefore = seenBefore ? b.entryBytes(i) : 0;
+        b.putEntry(point, fromLow, now.packets(), now.bytes());
         if (!point.equals(b.counting(fromLow))) {
             if (!seenBefore) {
                 stats.redundantObservations.incrementAndGet();
@@ -399,9 +398,8 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
 
     /** Final reading of every kernel entry (removing it), the last export, and the flow is forgotten. */
     private void finish(Biflow b, FlowEndReason reason, Exporter out) {
-        KernelEntries entries = b.kernelEntries;
-        for (int i = 0, n = entries.size(); i < n; i++) { // readings change counts, never the keys
-            FlowKey k = entries.key(i, b.key());
+        for (int i = 0, n = b.entries(); i < n; i++) { // readings change counts, never the keys
+            FlowKey k = b.entryKey(i);
             UniFlow last = kernel.lookupAndDelete(k);
             if (last != null) {
                 applyReading(b, last);
