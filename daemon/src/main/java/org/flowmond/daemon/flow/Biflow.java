@@ -67,22 +67,8 @@ final class Biflow extends Expiry.Scheduled {
     InitiatorRule rule = InitiatorRule.FIRST_PACKET;
     boolean ruleDecided;
     boolean lowIsInitiator = true;
-    /** The owner of each end as last stamped by the kernel (see {@link Owners}); null while none is known. */
-    Attribution lowProcess;
-    Attribution highProcess;
-    /** Last-packet time of the kernel entry that named {@link #lowProcess} / {@link #highProcess}. */
-    long lowOwnerSeen;
-    long highOwnerSeen;
-    /** Whether that entry is one on which the side sends (its owner read from its own socket). */
-    boolean lowOwnerSends;
-    boolean highOwnerSends;
-    /** Whether a packet of this end left through a local socket the kernel knew no owner for. */
-    boolean lowSocketUnowned;
-    boolean highSocketUnowned;
-
-    /** What of this connection's health was added to its client's connect syscall flow (Owners.addToConnect). */
-    boolean handshakeAdded;
-    long retransmissionsAdded;
+    /** What Owners keeps of the two ends; null until an owner or an unowned local socket of the flow is seen. */
+    private EndOwners owners;
 
     final long createdNanos;
     long lastExportNanos;
@@ -267,6 +253,29 @@ final class Biflow extends Expiry.Scheduled {
         int l = lowTcpFlags;
         int h = highTcpFlags;
         return ((l | h) & FlowCounters.RST) != 0 || ((l & FlowCounters.FIN) != 0 && (h & FlowCounters.FIN) != 0);
+    }
+
+    /** The owner of the low ({@code low}) or high end as last stamped by the kernel; null while none is known. */
+    Attribution process(boolean low) {
+        return owners == null ? null : owners.process(low);
+    }
+
+    /** Whether a packet of the low ({@code low}) or high end left through a local socket the kernel knew no owner for. */
+    boolean socketUnowned(boolean low) {
+        return owners != null && owners.socketUnowned(low);
+    }
+
+    /** What Owners keeps of the ends; null while nothing was seen of them. */
+    EndOwners owners() {
+        return owners;
+    }
+
+    /** What Owners keeps of the ends, made if needed. */
+    EndOwners ownersToWrite() {
+        if (owners == null) {
+            owners = new EndOwners();
+        }
+        return owners;
     }
 
     /** The number of this flow's kernel entries; entry 0 is the first that came. */

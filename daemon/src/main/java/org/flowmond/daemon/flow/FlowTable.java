@@ -146,8 +146,7 @@ public final class FlowTable {
             }
             return;
         }
-        b.lowProcess = owners.withSyscall(b, true, b.lowProcess); // its connect/accept event may have come late
-        b.highProcess = owners.withSyscall(b, false, b.highProcess);
+        owners.withSyscalls(b); // its connect/accept event may have come late
         if (b.protocol() == 6) {
             owners.addToConnect(b); // its connect event may have come after the last reading
         }
@@ -159,8 +158,7 @@ public final class FlowTable {
                 b.lowIsInitiator ? k.low() : k.high(), b.lowIsInitiator ? k.high() : k.low(), b.rule,
                 fp, fb, b.tcpFlags(fwd), rp, rb, b.tcpFlags(!fwd), wall.toEpochNanos(start), wall.toEpochNanos(end),
                 ifindex(b.counting(fwd)), ifindex(b.counting(!fwd)), hook(b.counting(fwd)), hook(b.counting(!fwd)),
-                reason, wall.toEpoch(b.lowIsInitiator ? b.lowProcess : b.highProcess),
-                wall.toEpoch(b.lowIsInitiator ? b.highProcess : b.lowProcess),
+                reason, wall.toEpoch(b.process(fwd)), wall.toEpoch(b.process(!fwd)),
                 k.netns(), tcp);
         b.exported(true);
         b.exported(false);
