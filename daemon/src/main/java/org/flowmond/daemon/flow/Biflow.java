@@ -42,8 +42,8 @@ final class Biflow extends Expiry.Scheduled {
     private long highPackets;
     private long lowBytes;
     private long highBytes;
-    private int lowTcpFlags;
-    private int highTcpFlags;
+    private short lowTcpFlags; // the 9 bits of struct flow_stats' tcp_flags
+    private short highTcpFlags;
     private long lowFirstSeen = Long.MAX_VALUE;
     private long highFirstSeen = Long.MAX_VALUE;
     private long lowLastSeen;
@@ -64,8 +64,9 @@ final class Biflow extends Expiry.Scheduled {
     private long firstEntryBytes;
     private KernelEntries moreEntries;
 
-    InitiatorRule rule = InitiatorRule.FIRST_PACKET;
-    boolean ruleDecided;
+    private static final InitiatorRule[] RULES = InitiatorRule.values();
+    /** The ordinal of the {@link InitiatorRule} that decided {@link #lowIsInitiator}; -1 while none did. */
+    private byte rule = -1;
     boolean lowIsInitiator = true;
     /** What Owners keeps of the two ends; null until an owner or an unowned local socket of the flow is seen. */
     private EndOwners owners;
@@ -73,7 +74,8 @@ final class Biflow extends Expiry.Scheduled {
     final long createdNanos;
     long lastExportNanos;
     long previousRecordEnd;
-    int exports;
+    /** Whether a record of this flow was made (exported or filtered): its orientation is kept from then on. */
+    boolean recorded;
     long endDetectedNanos = -1;
 
     Biflow(BiflowKey key, long now) {
@@ -163,14 +165,14 @@ final class Biflow extends Expiry.Scheduled {
 
     /** OR of the TCP flags of direction {@code fromLow} over the flow's life. */
     int tcpFlags(boolean fromLow) {
-        return fromLow ? lowTcpFlags : highTcpFlags;
+        return (fromLow ? lowTcpFlags : highTcpFlags) & 0xFFFF;
     }
 
     private void setTcpFlags(boolean fromLow, int flags) {
         if (fromLow) {
-            lowTcpFlags = flags;
+            lowTcpFlags = (short) flags;
         } else {
-            highTcpFlags = flags;
+            highTcpFlags = (short) flags;
         }
     }
 
@@ -337,16 +339,26 @@ final class Biflow extends Expiry.Scheduled {
         return 1 + moreEntries.add(point, fromLow);
     }
 
+    /** Whether a rule decided who initiated. */
+    boolean ruleDecided() {
+        return rule >= 0;
+    }
+
+    /** The rule that decided who initiated; first packet while none did (the low end, until a packet is seen). */
+    InitiatorRule rule() {
+        return rule < 0 ? InitiatorRule.FIRST_PACKET : RULES[rule];
+    }
+
     /** Sets who initiated, unless a stronger rule already decided or the orientation was already exported. */
     void decideInitiator(boolean lowInitiates, InitiatorRule by) {
-        if (exports > 0) {
+        if (recorded) {
             return; // the orientation was already exported: keep it for the rest of the flow
         }
-        if (ruleDecided && (rule.strongerThan(by) || (rule == by && by != InitiatorRule.SYSCALL))) {
+        InitiatorRule decided = rule();
+        if (ruleDecided() && (decided.strongerThan(by) || (decided == by && by != InitiatorRule.SYSCALL))) {
             return; // a weaker rule never overrides, and a weak rule does not flip its own decision
         }
         lowIsInitiator = lowInitiates;
-        rule = by;
-        ruleDecided = true;
+        rule = (byte) by.ordinal();
     }
 }

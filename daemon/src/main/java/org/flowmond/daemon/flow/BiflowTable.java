@@ -384,7 +384,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
                 b.decideInitiator(b.synWithoutAck(true), InitiatorRule.SYN);
             }
         }
-        if (!b.ruleDecided && (b.seen(true) || b.seen(false))) {
+        if (!b.ruleDecided() && (b.seen(true) || b.seen(false))) {
             b.decideInitiator(b.firstSeen(true) <= b.firstSeen(false), InitiatorRule.FIRST_PACKET);
         }
         if (b.protocol() == 6) {

@@ -151,18 +151,18 @@ public final class FlowTable {
             owners.addToConnect(b); // its connect event may have come after the last reading
         }
         long end = Math.max(b.lastSeen(true), b.lastSeen(false));
-        long start = b.exports == 0 ? Math.min(b.firstSeen(true), b.firstSeen(false)) : b.previousRecordEnd;
+        long start = !b.recorded ? Math.min(b.firstSeen(true), b.firstSeen(false)) : b.previousRecordEnd;
         BiflowKey k = b.key();
         TcpHealth tcp = TcpHealthRecords.take(b.tcp(fwd), b.tcp(!fwd));
         BiflowRecord r = new BiflowRecord(k.ethProto(), ipVersion(k.ethProto()), k.protocol(),
-                b.lowIsInitiator ? k.low() : k.high(), b.lowIsInitiator ? k.high() : k.low(), b.rule,
+                b.lowIsInitiator ? k.low() : k.high(), b.lowIsInitiator ? k.high() : k.low(), b.rule(),
                 fp, fb, b.tcpFlags(fwd), rp, rb, b.tcpFlags(!fwd), wall.toEpochNanos(start), wall.toEpochNanos(end),
                 ifindex(b.counting(fwd)), ifindex(b.counting(!fwd)), hook(b.counting(fwd)), hook(b.counting(!fwd)),
                 reason, wall.toEpoch(b.process(fwd)), wall.toEpoch(b.process(!fwd)),
                 k.netns(), tcp);
         b.exported(true);
         b.exported(false);
-        b.exports++;
+        b.recorded = true;
         b.previousRecordEnd = end;
         if (!accepted(r)) {
             stats.biflowRecordsFiltered.incrementAndGet();
