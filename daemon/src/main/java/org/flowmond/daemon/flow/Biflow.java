@@ -7,17 +7,14 @@ import org.flowmond.bpf.api.FlowKey;
  * The mutable state of one connection in {@link BiflowTable}. It is queued for its deadline once
  * its first reading is applied (the deadline is known only then), and linked into the table's
  * idle order ({@link BiflowIndex}). Single-threaded.
+ *
+ * <p>The key ({@link BiflowKey}) is inline, as its numbers: finding a flow by key reads the index
+ * slot and the flow, no key object (at 1,000,000 flows each is a cache miss); {@link #key()} makes
+ * one. As in BiflowKey, an IPv4 connection keeps its addresses as two ints ({@link V4}), any other
+ * as two 16-byte addresses in four longs ({@link V6}): 24 bytes less for each IPv4 flow.
  */
-final class Biflow extends Expiry.Scheduled {
+abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.V6 {
 
-    /**
-     * The key ({@link BiflowKey}) inline, as its numbers: finding a flow by key reads the index slot
-     * and the flow, no key object (at 1,000,000 flows each is a cache miss). {@link #key()} makes one.
-     */
-    private final long lowAddressHigh;
-    private final long lowAddressLow;
-    private final long highAddressHigh;
-    private final long highAddressLow;
     private final long netns;
     private final int ports;
     private final int kind;
@@ -78,11 +75,12 @@ final class Biflow extends Expiry.Scheduled {
     boolean recorded;
     long endDetectedNanos = -1;
 
-    Biflow(BiflowKey key, long now) {
-        this.lowAddressHigh = key.addressHigh(true);
-        this.lowAddressLow = key.addressLow(true);
-        this.highAddressHigh = key.addressHigh(false);
-        this.highAddressLow = key.addressLow(false);
+    /** The flow of {@code key}, made at {@code now}. */
+    static Biflow of(BiflowKey key, long now) {
+        return key instanceof BiflowKey.V4 ? new V4(key, now) : new V6(key, now);
+    }
+
+    private Biflow(BiflowKey key, long now) {
         this.netns = key.netns();
         this.ports = key.ports();
         this.kind = key.kind();
@@ -92,20 +90,27 @@ final class Biflow extends Expiry.Scheduled {
 
     /** This flow's key (made on request: the outputs and the owners' look-ups need one, a scan does not). */
     BiflowKey key() {
-        return BiflowKey.fromNumbers(kind, ports, netns, lowAddressHigh, lowAddressLow, highAddressHigh, highAddressLow);
+        return BiflowKey.fromNumbers(kind, ports, netns, addressHigh(true), addressLow(true), addressHigh(false),
+                addressLow(false));
     }
 
     /** Whether this is the flow of {@code k}. */
     boolean hasKey(BiflowKey k) {
         return ports == k.ports() && kind == k.kind() && netns == k.netns()
-                && lowAddressLow == k.addressLow(true) && highAddressLow == k.addressLow(false)
-                && lowAddressHigh == k.addressHigh(true) && highAddressHigh == k.addressHigh(false);
+                && addressLow(true) == k.addressLow(true) && addressLow(false) == k.addressLow(false)
+                && addressHigh(true) == k.addressHigh(true) && addressHigh(false) == k.addressHigh(false);
     }
 
     /** The hash of this flow's key, as {@link BiflowKey#hashCode()} gives it. */
     int keyHash() {
-        return BiflowKey.hash(kind, ports, netns, lowAddressHigh, lowAddressLow, highAddressHigh, highAddressLow);
+        return BiflowKey.hash(kind, ports, netns, addressHigh(true), addressLow(true), addressHigh(false), addressLow(false));
     }
+
+    /** The first 8 bytes of the low or the high address in its 16-byte form, as {@link BiflowKey#addressHigh} gives them. */
+    abstract long addressHigh(boolean low);
+
+    /** The last 8 bytes of the low or the high address in its 16-byte form (IPv4: {@code ::ffff:a.b.c.d}). */
+    abstract long addressLow(boolean low);
 
     /** IP protocol number. */
     int protocol() {
@@ -119,7 +124,7 @@ final class Biflow extends Expiry.Scheduled {
 
     /** The direction a kernel entry of this flow counts: low → high (true) if its source is the low end. */
     boolean fromLow(FlowKey k) {
-        return (ports >>> 16) == k.srcPort() && BiflowKey.isAddress(k.srcAddress(), lowAddressHigh, lowAddressLow);
+        return (ports >>> 16) == k.srcPort() && BiflowKey.isAddress(k.srcAddress(), addressHigh(true), addressLow(true));
     }
 
     /** The hook whose counts are taken for direction {@code fromLow}; null while none was chosen. */
@@ -360,5 +365,53 @@ final class Biflow extends Expiry.Scheduled {
         }
         lowIsInitiator = lowInitiates;
         rule = (byte) by.ordinal();
+    }
+
+    /** A connection between two IPv4 ends (IPv4-mapped included): the addresses as ints, as {@link BiflowKey.V4} keeps them. */
+    static final class V4 extends Biflow {
+        private final int lowAddress;
+        private final int highAddress;
+
+        private V4(BiflowKey key, long now) {
+            super(key, now);
+            this.lowAddress = (int) key.addressLow(true);
+            this.highAddress = (int) key.addressLow(false);
+        }
+
+        @Override
+        long addressHigh(boolean low) {
+            return 0;
+        }
+
+        @Override
+        long addressLow(boolean low) {
+            return BiflowKey.mappedV4(low ? lowAddress : highAddress);
+        }
+    }
+
+    /** Any other connection: each address in its 16-byte form as two longs. */
+    static final class V6 extends Biflow {
+        private final long lowHigh;
+        private final long lowLow;
+        private final long highHigh;
+        private final long highLow;
+
+        private V6(BiflowKey key, long now) {
+            super(key, now);
+            this.lowHigh = key.addressHigh(true);
+            this.lowLow = key.addressLow(true);
+            this.highHigh = key.addressHigh(false);
+            this.highLow = key.addressLow(false);
+        }
+
+        @Override
+        long addressHigh(boolean low) {
+            return low ? lowHigh : highHigh;
+        }
+
+        @Override
+        long addressLow(boolean low) {
+            return low ? lowLow : highLow;
+        }
     }
 }

@@ -296,7 +296,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         if (b != null) {
             return b;
         }
-        b = new Biflow(key, now);
+        b = Biflow.of(key, now);
         flows.add(b);
         stats.biflowsCreated.incrementAndGet();
         stats.biflowsActive.set(flows.size());

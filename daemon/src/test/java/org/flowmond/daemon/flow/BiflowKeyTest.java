@@ -86,7 +86,7 @@ class BiflowKeyTest {
                     k.addressHigh(false), k.addressLow(false));
             assertEquals(k, back, "the numbers a Biflow keeps give the key back");
             assertEquals(k.getClass(), back.getClass());
-            Biflow flow = new Biflow(k, 0);
+            Biflow flow = Biflow.of(k, 0);
             assertTrue(flow.hasKey(k));
             assertEquals(k, flow.key());
             assertEquals(k.hashCode(), flow.keyHash());
@@ -113,7 +113,7 @@ class BiflowKeyTest {
         assertEquals(BiflowKey.of(0x86DD, TCP, new Endpoint(ip("10.0.0.2"), 40000), new Endpoint(ip("10.0.0.1"), 80), 0), k);
         assertEquals(new Endpoint(ip("10.0.0.1"), 80), k.low());
         assertTrue(k.isLow(ip("10.0.0.1"), 80));
-        Biflow flow = new Biflow(k, 0);
+        Biflow flow = Biflow.of(k, 0);
         assertFalse(flow.fromLow(mapped), "10.0.0.2:40000 is the high end, as an IPv4-mapped source too");
         assertNotEquals(BiflowKey.of(key("10.0.0.2", 40000, "10.0.0.1", 80, TCP, 2, Direction.EGRESS)), k);
     }

@@ -37,21 +37,21 @@ class KernelEntriesTest {
     @Test
     void theRebuiltKernelKeyNamesTheBiflowsNamespace() {
         FlowKey inNs = A.inNamespace(4026532999L);
-        Biflow e = new Biflow(BiflowKey.of(inNs), 0);
+        Biflow e = Biflow.of(BiflowKey.of(inNs), 0);
         put(e, inNs, 1, 2);
         assertEquals(inNs, e.entryKey(0));
     }
 
     @Test
     void emptyKnowsNoEntry() {
-        Biflow e = new Biflow(BIFLOW, 0);
+        Biflow e = Biflow.of(BIFLOW, 0);
         assertEquals(0, e.entries());
         assertEquals(-1, indexOf(e, A));
     }
 
     @Test
     void keepsEachEntrysLastReadingAndRebuildsItsKernelKey() {
-        Biflow e = new Biflow(BIFLOW, 0);
+        Biflow e = Biflow.of(BIFLOW, 0);
         FlowKey[] keys = {A, B, C, D};
         for (int i = 0; i < keys.length; i++) {
             put(e, keys[i], i + 1, 100L * (i + 1));
@@ -67,7 +67,7 @@ class KernelEntriesTest {
 
     @Test
     void aNewReadingReplacesTheCounts() {
-        Biflow e = new Biflow(BIFLOW, 0);
+        Biflow e = Biflow.of(BIFLOW, 0);
         put(e, A, 1, 100);
         put(e, B, 2, 200);
         put(e, B, 7, 700);
@@ -87,12 +87,12 @@ class KernelEntriesTest {
         FlowKey k = new FlowKey(Inet6Address.getByAddress(null, mapped, -1), Inet6Address.getByAddress(null, mapped2, -1),
                 40000, 443, TCP, FlowKey.ETH_P_IPV6, 4, Direction.EGRESS);
         BiflowKey biflow = BiflowKey.of(k);
-        Biflow e = new Biflow(biflow, 0);
+        Biflow e = Biflow.of(biflow, 0);
         e.putEntry(ObservationPoint.of(k), biflow.low().is(k.srcAddress(), k.srcPort()), 1, 60);
         assertEquals(k, e.entryKey(0));
         FlowKey native6 = key("fd00::1", 1, "fd00::2", 2, TCP, 4, Direction.INGRESS);
         BiflowKey b6 = BiflowKey.of(native6);
-        Biflow e6 = new Biflow(b6, 0);
+        Biflow e6 = Biflow.of(b6, 0);
         e6.putEntry(ObservationPoint.of(native6), b6.low().is(native6.srcAddress(), native6.srcPort()), 1, 60);
         assertEquals(native6, e6.entryKey(0));
     }
