@@ -29,9 +29,9 @@ abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.
      * the TCP health (null until a reading of the counting hook carries TCP counters); and the
      * number of the scan that chose the counting hook from the first reading of an empty direction
      * (while that scan lasts an earlier observation of its own may still replace the choice; 0: not
-     * chosen by a scan). Fields of the flow rather than an object per direction: two headers, two
-     * references and their padding less (56 bytes per flow). The accessors below are the only code
-     * that picks one direction's field by its flag.
+     * chosen by a scan). Fields of the flow rather than an object per direction, which would cost two
+     * headers, two references and their padding (about 40 bytes per flow). The accessors below are
+     * the only code that picks one direction's field by its flag.
      */
     private ObservationPoint lowCounting;
     private ObservationPoint highCounting;
@@ -53,7 +53,7 @@ abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.
      * The kernel map entries of this connection (one per hook that saw one of its directions: usually
      * one or two) with the packets and bytes of their last cumulative reading, so that the next
      * reading adds only the difference. The first is held in fields of the flow (an object of its
-     * own was 40 bytes per flow), further ones in a KernelEntries made when the second comes.
+     * own would cost 40 bytes per flow), further ones in a KernelEntries made when the second comes.
      */
     private ObservationPoint firstEntryPoint;
     private boolean firstEntryFromLow;

@@ -151,7 +151,7 @@ public final class FlowTable {
             owners.addToConnect(b); // its connect event may have come after the last reading
         }
         long end = Math.max(b.lastSeen(true), b.lastSeen(false));
-        long start = !b.recorded ? Math.min(b.firstSeen(true), b.firstSeen(false)) : b.previousRecordEnd;
+        long start = b.recorded ? b.previousRecordEnd : Math.min(b.firstSeen(true), b.firstSeen(false));
         BiflowKey k = b.key();
         TcpHealth tcp = TcpHealthRecords.take(b.tcp(fwd), b.tcp(!fwd));
         BiflowRecord r = new BiflowRecord(k.ethProto(), ipVersion(k.ethProto()), k.protocol(),
