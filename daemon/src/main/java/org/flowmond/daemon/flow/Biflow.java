@@ -53,13 +53,14 @@ abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.
      * The kernel map entries of this connection (one per hook that saw one of its directions: usually
      * one or two) with the packets and bytes of their last cumulative reading, so that the next
      * reading adds only the difference. The first is held in fields of the flow (an object of its
-     * own would cost 40 bytes per flow), further ones in a KernelEntries made when the second comes.
+     * own would cost 40 bytes per flow), further ones in a list of KernelEntry nodes in the order
+     * they came.
      */
     private ObservationPoint firstEntryPoint;
     private boolean firstEntryFromLow;
     private long firstEntryPackets;
     private long firstEntryBytes;
-    private KernelEntries moreEntries;
+    private KernelEntry moreEntries;
 
     private static final InitiatorRule[] RULES = InitiatorRule.values();
     /** The ordinal of the {@link InitiatorRule} that decided {@link #lowIsInitiator}; -1 while none did. */
@@ -287,7 +288,11 @@ abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.
 
     /** The number of this flow's kernel entries; entry 0 is the first that came. */
     int entries() {
-        return firstEntryPoint == null ? 0 : 1 + (moreEntries == null ? 0 : moreEntries.size());
+        int n = firstEntryPoint == null ? 0 : 1;
+        for (KernelEntry e = moreEntries; e != null; e = e.next) {
+            n++;
+        }
+        return n;
     }
 
     /** The index of the entry of hook {@code point} for direction {@code fromLow}, or -1 if there is none yet. */
@@ -298,50 +303,71 @@ abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.
         if (firstEntryFromLow == fromLow && firstEntryPoint.equals(point)) {
             return 0;
         }
-        int i = moreEntries == null ? -1 : moreEntries.indexOf(point, fromLow);
-        return i < 0 ? -1 : i + 1;
+        int i = 1;
+        for (KernelEntry e = moreEntries; e != null; e = e.next, i++) {
+            if (e.is(point, fromLow)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Packets of entry {@code index}'s last reading. */
     long entryPackets(int index) {
-        return index == 0 ? firstEntryPackets : moreEntries.packets(index - 1);
+        return index == 0 ? firstEntryPackets : further(index).packets;
     }
 
     /** Bytes of entry {@code index}'s last reading. */
     long entryBytes(int index) {
-        return index == 0 ? firstEntryBytes : moreEntries.bytes(index - 1);
+        return index == 0 ? firstEntryBytes : further(index).bytes;
     }
 
     /** The kernel's key of entry {@code index}, exactly as the TC loader decodes it. */
     FlowKey entryKey(int index) {
-        return index == 0 ? KernelEntries.kernelKey(key(), firstEntryPoint, firstEntryFromLow)
-                : KernelEntries.kernelKey(key(), moreEntries.point(index - 1), moreEntries.fromLow(index - 1));
+        if (index == 0) {
+            return KernelEntry.kernelKey(key(), firstEntryPoint, firstEntryFromLow);
+        }
+        KernelEntry e = further(index);
+        return KernelEntry.kernelKey(key(), e.point, e.fromLow);
     }
 
     /** Records the latest cumulative reading of the entry of hook {@code point} for direction {@code fromLow}, adding it if it is new. */
     void putEntry(ObservationPoint point, boolean fromLow, long packets, long bytes) {
         int i = entryIndex(point, fromLow);
-        if (i < 0) {
-            i = addEntry(point, fromLow);
-        }
-        if (i == 0) {
-            firstEntryPackets = packets;
-            firstEntryBytes = bytes;
-        } else {
-            moreEntries.set(i - 1, packets, bytes);
-        }
-    }
-
-    private int addEntry(ObservationPoint point, boolean fromLow) {
-        if (firstEntryPoint == null) {
+        if (i == 0 || firstEntryPoint == null) {
             firstEntryPoint = point;
             firstEntryFromLow = fromLow;
-            return 0;
+            firstEntryPackets = packets;
+            firstEntryBytes = bytes;
+            return;
         }
+        KernelEntry e = i > 0 ? further(i) : addFurther(point, fromLow);
+        e.packets = packets;
+        e.bytes = bytes;
+    }
+
+    /** Entry {@code index} ≥ 1. */
+    private KernelEntry further(int index) {
+        KernelEntry e = moreEntries;
+        for (int i = 1; i < index; i++) {
+            e = e.next;
+        }
+        return e;
+    }
+
+    /** A new entry after the last one. */
+    private KernelEntry addFurther(ObservationPoint point, boolean fromLow) {
+        KernelEntry added = new KernelEntry(point, fromLow);
         if (moreEntries == null) {
-            moreEntries = new KernelEntries();
+            moreEntries = added;
+        } else {
+            KernelEntry last = moreEntries;
+            while (last.next != null) {
+                last = last.next;
+            }
+            last.next = added;
         }
-        return 1 + moreEntries.add(point, fromLow);
+        return added;
     }
 
     /** Whether a rule decided who initiated. */
