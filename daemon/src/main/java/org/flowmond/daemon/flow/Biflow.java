@@ -7,116 +7,81 @@ import org.flowmond.bpf.api.FlowKey;
  * The mutable state of one connection in {@link BiflowTable}. It is queued for its deadline once
  * its first reading is applied (the deadline is known only then), and linked into the table's
  * idle order ({@link BiflowIndex}). Single-threaded.
+ *
+ * <p>The key ({@link BiflowKey}) is inline, as its numbers: finding a flow by key reads the index
+ * slot and the flow, no key object (at 1,000,000 flows each is a cache miss); {@link #key()} makes
+ * one. As in BiflowKey, an IPv4 connection keeps its addresses as two ints ({@link V4}), any other
+ * as two 16-byte addresses in four longs ({@link V6}): 24 bytes less for each IPv4 flow.
  */
-final class Biflow extends Expiry.Scheduled {
+abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.V6 {
 
-    /** One direction of travel (low → high or high → low) and what has been counted of it. */
-    static final class Travel {
-        /** The hook whose counts are taken for this direction; fixed once chosen (see BiflowTable). */
-        ObservationPoint counting;
-        /** Counted since the last export (a record carries these, then they start again from 0). */
-        long packets;
-        long bytes;
-        /** OR of the TCP flags over the flow's life. */
-        int tcpFlags;
-        /** First and last packet over the flow's life; MAX_VALUE and 0 while none was counted. */
-        long firstSeen = Long.MAX_VALUE;
-        long lastSeen;
-        /** TCP health of this direction; null until a reading of the counting hook carries TCP counters. */
-        TcpTrack tcp;
-        /**
-         * The number of the scan that chose {@link #counting} from the first reading of an empty
-         * direction; while that scan lasts an earlier observation of its own may still replace
-         * the choice (see BiflowTable). 0: not chosen by a scan. (Fits the object's padding.)
-         */
-        int chosenInScan;
-
-        /** Forgets what was counted (a direction whose counting hook a scan replaced; nothing was exported of it). */
-        void reset() {
-            packets = 0;
-            bytes = 0;
-            tcpFlags = 0;
-            firstSeen = Long.MAX_VALUE;
-            lastSeen = 0;
-            tcp = null;
-        }
-
-        void add(long p, long b, FlowCounters c) {
-            packets += p;
-            bytes += b;
-            tcpFlags |= c.tcpFlags();
-            if (p > 0 || b > 0) {
-                firstSeen = Math.min(firstSeen, c.firstSeenNanos());
-                lastSeen = Math.max(lastSeen, c.lastSeenNanos());
-            }
-        }
-
-        /** Whether a packet of this direction was counted, exported or not. */
-        boolean seen() {
-            return firstSeen != Long.MAX_VALUE;
-        }
-
-        /** Marks what was counted as exported: the next record carries only what follows. */
-        void exported() {
-            packets = 0;
-            bytes = 0;
-        }
-
-        boolean synWithoutAck() {
-            return (tcpFlags & FlowCounters.SYN) != 0 && (tcpFlags & FlowCounters.ACK) == 0;
-        }
-    }
-
-    /**
-     * The key ({@link BiflowKey}) inline, as its numbers: finding a flow by key reads the index slot
-     * and the flow, no key object (at 1,000,000 flows each is a cache miss). {@link #key()} makes one.
-     */
-    private final long lowAddressHigh;
-    private final long lowAddressLow;
-    private final long highAddressHigh;
-    private final long highAddressLow;
     private final long netns;
     private final int ports;
     private final int kind;
     /** Neighbours in the table's idle order (oldest → youngest activity), null at its ends. */
     Biflow older;
     Biflow younger;
-    final Travel lowToHigh = new Travel();
-    final Travel highToLow = new Travel();
-    /** Last cumulative reading of every kernel entry belonging to this connection, by kernel key. */
-    final KernelEntries kernelEntries = new KernelEntries();
+    /*
+     * The two directions of travel, low → high ("fromLow") and high → low, each: the hook whose
+     * counts are taken (fixed once chosen, see BiflowTable); packets and bytes counted since the
+     * last export (a record carries these, then they start again from 0); the OR of the TCP flags
+     * and the first and last packet over the flow's life (MAX_VALUE and 0 while none was counted);
+     * the TCP health (null until a reading of the counting hook carries TCP counters); and the
+     * number of the scan that chose the counting hook from the first reading of an empty direction
+     * (while that scan lasts an earlier observation of its own may still replace the choice; 0: not
+     * chosen by a scan). Fields of the flow rather than an object per direction, which would cost two
+     * headers, two references and their padding (about 40 bytes per flow). The accessors below are
+     * the only code that picks one direction's field by its flag.
+     */
+    private ObservationPoint lowCounting;
+    private ObservationPoint highCounting;
+    private long lowPackets;
+    private long highPackets;
+    private long lowBytes;
+    private long highBytes;
+    private short lowTcpFlags; // the 9 bits of struct flow_stats' tcp_flags
+    private short highTcpFlags;
+    private long lowFirstSeen = Long.MAX_VALUE;
+    private long highFirstSeen = Long.MAX_VALUE;
+    private long lowLastSeen;
+    private long highLastSeen;
+    private TcpTrack lowTcp;
+    private TcpTrack highTcp;
+    private int lowChosenInScan;
+    private int highChosenInScan;
+    /*
+     * The kernel map entries of this connection (one per hook that saw one of its directions: usually
+     * one or two) with the packets and bytes of their last cumulative reading, so that the next
+     * reading adds only the difference. The first is held in fields of the flow (an object of its
+     * own would cost 40 bytes per flow), further ones in a list of KernelEntry nodes in the order
+     * they came.
+     */
+    private ObservationPoint firstEntryPoint;
+    private boolean firstEntryFromLow;
+    private long firstEntryPackets;
+    private long firstEntryBytes;
+    private KernelEntry moreEntries;
 
-    InitiatorRule rule = InitiatorRule.FIRST_PACKET;
-    boolean ruleDecided;
+    private static final InitiatorRule[] RULES = InitiatorRule.values();
+    /** The ordinal of the {@link InitiatorRule} that decided {@link #lowIsInitiator}; -1 while none did. */
+    private byte rule = -1;
     boolean lowIsInitiator = true;
-    /** The owner of each end as last stamped by the kernel (see {@link Owners}); null while none is known. */
-    Attribution lowProcess;
-    Attribution highProcess;
-    /** Last-packet time of the kernel entry that named {@link #lowProcess} / {@link #highProcess}. */
-    long lowOwnerSeen;
-    long highOwnerSeen;
-    /** Whether that entry is one on which the side sends (its owner read from its own socket). */
-    boolean lowOwnerSends;
-    boolean highOwnerSends;
-    /** Whether a packet of this end left through a local socket the kernel knew no owner for. */
-    boolean lowSocketUnowned;
-    boolean highSocketUnowned;
-
-    /** What of this connection's health was added to its client's connect syscall flow (Owners.addToConnect). */
-    boolean handshakeAdded;
-    long retransmissionsAdded;
+    /** What Owners keeps of the two ends; null until an owner or an unowned local socket of the flow is seen. */
+    private EndOwners owners;
 
     final long createdNanos;
     long lastExportNanos;
     long previousRecordEnd;
-    int exports;
+    /** Whether a record of this flow was made (exported or filtered): its orientation is kept from then on. */
+    boolean recorded;
     long endDetectedNanos = -1;
 
-    Biflow(BiflowKey key, long now) {
-        this.lowAddressHigh = key.addressHigh(true);
-        this.lowAddressLow = key.addressLow(true);
-        this.highAddressHigh = key.addressHigh(false);
-        this.highAddressLow = key.addressLow(false);
+    /** The flow of {@code key}, made at {@code now}. */
+    static Biflow of(BiflowKey key, long now) {
+        return key instanceof BiflowKey.V4 ? new V4(key, now) : new V6(key, now);
+    }
+
+    private Biflow(BiflowKey key, long now) {
         this.netns = key.netns();
         this.ports = key.ports();
         this.kind = key.kind();
@@ -126,20 +91,27 @@ final class Biflow extends Expiry.Scheduled {
 
     /** This flow's key (made on request: the outputs and the owners' look-ups need one, a scan does not). */
     BiflowKey key() {
-        return BiflowKey.fromNumbers(kind, ports, netns, lowAddressHigh, lowAddressLow, highAddressHigh, highAddressLow);
+        return BiflowKey.fromNumbers(kind, ports, netns, addressHigh(true), addressLow(true), addressHigh(false),
+                addressLow(false));
     }
 
     /** Whether this is the flow of {@code k}. */
     boolean hasKey(BiflowKey k) {
         return ports == k.ports() && kind == k.kind() && netns == k.netns()
-                && lowAddressLow == k.addressLow(true) && highAddressLow == k.addressLow(false)
-                && lowAddressHigh == k.addressHigh(true) && highAddressHigh == k.addressHigh(false);
+                && addressLow(true) == k.addressLow(true) && addressLow(false) == k.addressLow(false)
+                && addressHigh(true) == k.addressHigh(true) && addressHigh(false) == k.addressHigh(false);
     }
 
     /** The hash of this flow's key, as {@link BiflowKey#hashCode()} gives it. */
     int keyHash() {
-        return BiflowKey.hash(kind, ports, netns, lowAddressHigh, lowAddressLow, highAddressHigh, highAddressLow);
+        return BiflowKey.hash(kind, ports, netns, addressHigh(true), addressLow(true), addressHigh(false), addressLow(false));
     }
+
+    /** The first 8 bytes of the low or the high address in its 16-byte form, as {@link BiflowKey#addressHigh} gives them. */
+    abstract long addressHigh(boolean low);
+
+    /** The last 8 bytes of the low or the high address in its 16-byte form (IPv4: {@code ::ffff:a.b.c.d}). */
+    abstract long addressLow(boolean low);
 
     /** IP protocol number. */
     int protocol() {
@@ -151,14 +123,133 @@ final class Biflow extends Expiry.Scheduled {
         return netns;
     }
 
-    /** The direction a kernel entry of this flow counts: low → high if its source is the low end. */
-    Travel travel(FlowKey k) {
-        return (ports >>> 16) == k.srcPort() && BiflowKey.isAddress(k.srcAddress(), lowAddressHigh, lowAddressLow)
-                ? lowToHigh : highToLow;
+    /** The direction a kernel entry of this flow counts: low → high (true) if its source is the low end. */
+    boolean fromLow(FlowKey k) {
+        return (ports >>> 16) == k.srcPort() && BiflowKey.isAddress(k.srcAddress(), addressHigh(true), addressLow(true));
+    }
+
+    /** The hook whose counts are taken for direction {@code fromLow}; null while none was chosen. */
+    ObservationPoint counting(boolean fromLow) {
+        return fromLow ? lowCounting : highCounting;
+    }
+
+    /** The scan that chose the counting hook of direction {@code fromLow}, 0 if none did. */
+    int chosenInScan(boolean fromLow) {
+        return fromLow ? lowChosenInScan : highChosenInScan;
+    }
+
+    /** Counts direction {@code fromLow} at hook {@code p} from now on, chosen by scan {@code scan} (0: by none). */
+    void chooseCounting(boolean fromLow, ObservationPoint p, int scan) {
+        if (fromLow) {
+            lowCounting = p;
+            lowChosenInScan = scan;
+        } else {
+            highCounting = p;
+            highChosenInScan = scan;
+        }
+    }
+
+    /** Packets of direction {@code fromLow} counted since the last export. */
+    long packets(boolean fromLow) {
+        return fromLow ? lowPackets : highPackets;
+    }
+
+    /** Bytes of direction {@code fromLow} counted since the last export. */
+    long bytes(boolean fromLow) {
+        return fromLow ? lowBytes : highBytes;
+    }
+
+    private void setCounts(boolean fromLow, long packets, long bytes) {
+        if (fromLow) {
+            lowPackets = packets;
+            lowBytes = bytes;
+        } else {
+            highPackets = packets;
+            highBytes = bytes;
+        }
+    }
+
+    /** OR of the TCP flags of direction {@code fromLow} over the flow's life. */
+    int tcpFlags(boolean fromLow) {
+        return (fromLow ? lowTcpFlags : highTcpFlags) & 0xFFFF;
+    }
+
+    private void setTcpFlags(boolean fromLow, int flags) {
+        if (fromLow) {
+            lowTcpFlags = (short) flags;
+        } else {
+            highTcpFlags = (short) flags;
+        }
+    }
+
+    /** First packet of direction {@code fromLow}; MAX_VALUE while none was counted. */
+    long firstSeen(boolean fromLow) {
+        return fromLow ? lowFirstSeen : highFirstSeen;
+    }
+
+    /** Last packet of direction {@code fromLow}; 0 while none was counted. */
+    long lastSeen(boolean fromLow) {
+        return fromLow ? lowLastSeen : highLastSeen;
+    }
+
+    private void setSeen(boolean fromLow, long first, long last) {
+        if (fromLow) {
+            lowFirstSeen = first;
+            lowLastSeen = last;
+        } else {
+            highFirstSeen = first;
+            highLastSeen = last;
+        }
+    }
+
+    /** The TCP health of direction {@code fromLow}; null while its counting hook brought no TCP counters. */
+    TcpTrack tcp(boolean fromLow) {
+        return fromLow ? lowTcp : highTcp;
+    }
+
+    void setTcp(boolean fromLow, TcpTrack t) {
+        if (fromLow) {
+            lowTcp = t;
+        } else {
+            highTcp = t;
+        }
+    }
+
+    /** Adds a reading's difference to direction {@code fromLow}. */
+    void add(boolean fromLow, long p, long b, FlowCounters c) {
+        setCounts(fromLow, packets(fromLow) + p, bytes(fromLow) + b);
+        setTcpFlags(fromLow, tcpFlags(fromLow) | c.tcpFlags());
+        if (p > 0 || b > 0) {
+            setSeen(fromLow, Math.min(firstSeen(fromLow), c.firstSeenNanos()),
+                    Math.max(lastSeen(fromLow), c.lastSeenNanos()));
+        }
+    }
+
+    /** Forgets what was counted in a direction (its counting hook a scan replaced; nothing was exported of it). */
+    void reset(boolean fromLow) {
+        setCounts(fromLow, 0, 0);
+        setTcpFlags(fromLow, 0);
+        setSeen(fromLow, Long.MAX_VALUE, 0);
+        setTcp(fromLow, null);
+    }
+
+    /** Whether a packet of direction {@code fromLow} was counted, exported or not. */
+    boolean seen(boolean fromLow) {
+        return firstSeen(fromLow) != Long.MAX_VALUE;
+    }
+
+    /** Marks what was counted of direction {@code fromLow} as exported: the next record carries only what follows. */
+    void exported(boolean fromLow) {
+        setCounts(fromLow, 0, 0);
+    }
+
+    boolean synWithoutAck(boolean fromLow) {
+        int flags = tcpFlags(fromLow);
+        return (flags & FlowCounters.SYN) != 0 && (flags & FlowCounters.ACK) == 0;
     }
 
     long lastActivity() {
-        long last = Math.max(lowToHigh.lastSeen, highToLow.lastSeen);
+        long last = Math.max(lowLastSeen, highLastSeen);
         return last == 0 ? createdNanos : last;
     }
 
@@ -167,21 +258,186 @@ final class Biflow extends Expiry.Scheduled {
         if (protocol() != 6) {
             return false;
         }
-        int l = lowToHigh.tcpFlags;
-        int h = highToLow.tcpFlags;
+        int l = lowTcpFlags;
+        int h = highTcpFlags;
         return ((l | h) & FlowCounters.RST) != 0 || ((l & FlowCounters.FIN) != 0 && (h & FlowCounters.FIN) != 0);
+    }
+
+    /** The owner of the low ({@code low}) or high end as last stamped by the kernel; null while none is known. */
+    Attribution process(boolean low) {
+        return owners == null ? null : owners.process(low);
+    }
+
+    /** Whether a packet of the low ({@code low}) or high end left through a local socket the kernel knew no owner for. */
+    boolean socketUnowned(boolean low) {
+        return owners != null && owners.socketUnowned(low);
+    }
+
+    /** What Owners keeps of the ends; null while nothing was seen of them. */
+    EndOwners owners() {
+        return owners;
+    }
+
+    /** What Owners keeps of the ends, made if needed. */
+    EndOwners ownersToWrite() {
+        if (owners == null) {
+            owners = new EndOwners();
+        }
+        return owners;
+    }
+
+    /** The number of this flow's kernel entries; entry 0 is the first that came. */
+    int entries() {
+        int n = firstEntryPoint == null ? 0 : 1;
+        for (KernelEntry e = moreEntries; e != null; e = e.next) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The index of the entry of hook {@code point} for direction {@code fromLow}, or -1 if there is none yet. */
+    int entryIndex(ObservationPoint point, boolean fromLow) {
+        if (firstEntryPoint == null) {
+            return -1;
+        }
+        if (firstEntryFromLow == fromLow && firstEntryPoint.equals(point)) {
+            return 0;
+        }
+        int i = 1;
+        for (KernelEntry e = moreEntries; e != null; e = e.next, i++) {
+            if (e.is(point, fromLow)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Packets of entry {@code index}'s last reading. */
+    long entryPackets(int index) {
+        return index == 0 ? firstEntryPackets : further(index).packets;
+    }
+
+    /** Bytes of entry {@code index}'s last reading. */
+    long entryBytes(int index) {
+        return index == 0 ? firstEntryBytes : further(index).bytes;
+    }
+
+    /** The kernel's key of entry {@code index}, exactly as the TC loader decodes it. */
+    FlowKey entryKey(int index) {
+        if (index == 0) {
+            return KernelEntry.kernelKey(key(), firstEntryPoint, firstEntryFromLow);
+        }
+        KernelEntry e = further(index);
+        return KernelEntry.kernelKey(key(), e.point, e.fromLow);
+    }
+
+    /** Records the latest cumulative reading of the entry of hook {@code point} for direction {@code fromLow}, adding it if it is new. */
+    void putEntry(ObservationPoint point, boolean fromLow, long packets, long bytes) {
+        int i = entryIndex(point, fromLow);
+        if (i == 0 || firstEntryPoint == null) {
+            firstEntryPoint = point;
+            firstEntryFromLow = fromLow;
+            firstEntryPackets = packets;
+            firstEntryBytes = bytes;
+            return;
+        }
+        KernelEntry e = i > 0 ? further(i) : addFurther(point, fromLow);
+        e.packets = packets;
+        e.bytes = bytes;
+    }
+
+    /** Entry {@code index} ≥ 1. */
+    private KernelEntry further(int index) {
+        KernelEntry e = moreEntries;
+        for (int i = 1; i < index; i++) {
+            e = e.next;
+        }
+        return e;
+    }
+
+    /** A new entry after the last one. */
+    private KernelEntry addFurther(ObservationPoint point, boolean fromLow) {
+        KernelEntry added = new KernelEntry(point, fromLow);
+        if (moreEntries == null) {
+            moreEntries = added;
+        } else {
+            KernelEntry last = moreEntries;
+            while (last.next != null) {
+                last = last.next;
+            }
+            last.next = added;
+        }
+        return added;
+    }
+
+    /** Whether a rule decided who initiated. */
+    boolean ruleDecided() {
+        return rule >= 0;
+    }
+
+    /** The rule that decided who initiated; first packet while none did (the low end, until a packet is seen). */
+    InitiatorRule rule() {
+        return rule < 0 ? InitiatorRule.FIRST_PACKET : RULES[rule];
     }
 
     /** Sets who initiated, unless a stronger rule already decided or the orientation was already exported. */
     void decideInitiator(boolean lowInitiates, InitiatorRule by) {
-        if (exports > 0) {
+        if (recorded) {
             return; // the orientation was already exported: keep it for the rest of the flow
         }
-        if (ruleDecided && (rule.strongerThan(by) || (rule == by && by != InitiatorRule.SYSCALL))) {
+        InitiatorRule decided = rule();
+        if (ruleDecided() && (decided.strongerThan(by) || (decided == by && by != InitiatorRule.SYSCALL))) {
             return; // a weaker rule never overrides, and a weak rule does not flip its own decision
         }
         lowIsInitiator = lowInitiates;
-        rule = by;
-        ruleDecided = true;
+        rule = (byte) by.ordinal();
+    }
+
+    /** A connection between two IPv4 ends (IPv4-mapped included): the addresses as ints, as {@link BiflowKey.V4} keeps them. */
+    static final class V4 extends Biflow {
+        private final int lowAddress;
+        private final int highAddress;
+
+        private V4(BiflowKey key, long now) {
+            super(key, now);
+            this.lowAddress = (int) key.addressLow(true);
+            this.highAddress = (int) key.addressLow(false);
+        }
+
+        @Override
+        long addressHigh(boolean low) {
+            return 0;
+        }
+
+        @Override
+        long addressLow(boolean low) {
+            return BiflowKey.mappedV4(low ? lowAddress : highAddress);
+        }
+    }
+
+    /** Any other connection: each address in its 16-byte form as two longs. */
+    static final class V6 extends Biflow {
+        private final long lowHigh;
+        private final long lowLow;
+        private final long highHigh;
+        private final long highLow;
+
+        private V6(BiflowKey key, long now) {
+            super(key, now);
+            this.lowHigh = key.addressHigh(true);
+            this.lowLow = key.addressLow(true);
+            this.highHigh = key.addressHigh(false);
+            this.highLow = key.addressLow(false);
+        }
+
+        @Override
+        long addressHigh(boolean low) {
+            return low ? lowHigh : highHigh;
+        }
+
+        @Override
+        long addressLow(boolean low) {
+            return low ? lowLow : highLow;
+        }
     }
 }

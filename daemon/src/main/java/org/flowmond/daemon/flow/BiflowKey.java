@@ -152,7 +152,8 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
         return a instanceof Inet4Address ? mappedV4(a.hashCode()) : half(a.getAddress(), 8); // Inet4Address's hash is its address
     }
 
-    private static long mappedV4(int address) {
+    /** The last 8 bytes of IPv4 address {@code address} in its 16-byte form, {@code ::ffff:a.b.c.d}. */
+    static long mappedV4(int address) {
         return 0xFFFF_0000_0000L | (address & 0xFFFF_FFFFL);
     }
 

@@ -43,7 +43,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     private final Owners owners;
     private final FlowStats stats;
     private FlowSettings params;
-    /** Scans begun so far: the number of the one being merged (see {@link Biflow.Travel#chosenInScan}). */
+    /** Scans begun so far: the number of the one being merged (see {@link Biflow#chosenInScan}). */
     private int scanNumber;
     private long scanNow;
     /**
@@ -125,13 +125,12 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
 
     private void mergeReading(UniFlow u, BiflowKey key, Biflow known) {
         Biflow b = known != null ? known : getOrCreate(key, scanNow);
-        Biflow.Travel t = b.travel(u.key());
-        if (t.counting == null) {
-            t.counting = ObservationPoint.of(u.key());
-            t.chosenInScan = scanNumber;
-        } else if (t.chosenInScan == scanNumber && observedEarlier(u, t)) {
-            t.reset();
-            t.counting = ObservationPoint.of(u.key());
+        boolean fromLow = b.fromLow(u.key());
+        if (b.counting(fromLow) == null) {
+            b.chooseCounting(fromLow, ObservationPoint.of(u.key()), scanNumber);
+        } else if (b.chosenInScan(fromLow) == scanNumber && observedEarlier(u, b, fromLow)) {
+            b.reset(fromLow);
+            b.chooseCounting(fromLow, ObservationPoint.of(u.key()), scanNumber);
             stats.redundantObservations.incrementAndGet(); // the replaced entry, now tracked without counting
         }
         if (applyReading(b, u) && (changedInScan.isEmpty() || changedInScan.get(changedInScan.size() - 1) != b)) {
@@ -168,15 +167,15 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
             evictOldestIdle(out); // outside a scan: make room at once
         }
         Biflow b = getOrCreate(key, now);
-        Biflow.Travel t = b.travel(u.key());
-        owners.observe(b, u, t == b.lowToHigh);
+        boolean fromLow = b.fromLow(u.key());
+        owners.observe(b, u, fromLow);
         ObservationPoint p = ObservationPoint.of(u.key());
-        if (t.counting == null) {
-            t.counting = p;
+        if (b.counting(fromLow) == null) {
+            b.chooseCounting(fromLow, p, 0); // (a direction without counting hook was chosen by no scan)
         }
         stats.overflowPackets.addAndGet(u.counters().packets());
-        if (t.counting.equals(p)) {
-            t.add(u.counters().packets(), u.counters().bytes(), u.counters());
+        if (b.counting(fromLow).equals(p)) {
+            b.add(fromLow, u.counters().packets(), u.counters().bytes(), u.counters());
             touch(b);
         } else {
             stats.redundantObservations.incrementAndGet();
@@ -297,7 +296,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         if (b != null) {
             return b;
         }
-        b = new Biflow(key, now);
+        b = Biflow.of(key, now);
         flows.add(b);
         stats.biflowsCreated.incrementAndGet();
         stats.biflowsActive.set(flows.size());
@@ -305,19 +304,21 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     }
 
     /**
-     * Whether reading {@code u} saw the direction before the hook counting {@code t} in this scan
-     * did (whose reading alone is in {@code t}): the first hook a packet passes wins, by earliest
-     * first packet, then egress, then the lower ifindex.
+     * Whether reading {@code u} saw direction {@code fromLow} of {@code b} before the hook counting it
+     * in this scan did (whose reading alone is in the direction): the first hook a packet passes
+     * wins, by earliest first packet, then egress, then the lower ifindex.
      */
-    private static boolean observedEarlier(UniFlow u, Biflow.Travel t) {
+    private static boolean observedEarlier(UniFlow u, Biflow b, boolean fromLow) {
         long first = u.counters().firstSeenNanos();
-        if (first != t.firstSeen) {
-            return first < t.firstSeen;
+        long counted = b.firstSeen(fromLow);
+        if (first != counted) {
+            return first < counted;
         }
-        if (u.key().direction() != t.counting.hook()) {
+        ObservationPoint counting = b.counting(fromLow);
+        if (u.key().direction() != counting.hook()) {
             return u.key().direction() == Direction.EGRESS;
         }
-        return u.key().ifindex() < t.counting.ifindex();
+        return u.key().ifindex() < counting.ifindex();
     }
 
     /**
@@ -327,17 +328,15 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
      */
     private boolean applyReading(Biflow b, UniFlow u) {
         FlowCounters now = u.counters();
-        KernelEntries entries = b.kernelEntries;
-        Biflow.Travel t = b.travel(u.key());
+        boolean fromLow = b.fromLow(u.key());
         ObservationPoint point = ObservationPoint.of(u.key());
-        boolean fromLow = t == b.lowToHigh;
         owners.observe(b, u, fromLow);
-        int i = entries.indexOf(point, fromLow);
+        int i = b.entryIndex(point, fromLow);
         boolean seenBefore = i >= 0;
-        long packetsBefore = seenBefore ? entries.packets(i) : 0;
-        long bytesBefore = seenBefore ? entries.bytes(i) : 0;
-        entries.put(point, fromLow, now.packets(), now.bytes());
-        if (!point.equals(t.counting)) {
+        long packetsBefore = seenBefore ? b.entryPackets(i) : 0;
+        long bytesBefore = seenBefore ? b.entryBytes(i) : 0;
+        b.putEntry(point, fromLow, now.packets(), now.bytes());
+        if (!point.equals(b.counting(fromLow))) {
             if (!seenBefore) {
                 stats.redundantObservations.incrementAndGet();
             }
@@ -352,8 +351,8 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
             dp -= packetsBefore;
             db -= bytesBefore;
         }
-        t.add(dp, db, now);
-        addTcp(t, u.tcp(), recreated);
+        b.add(fromLow, dp, db, now);
+        addTcp(b, fromLow, u.tcp(), recreated);
         boolean counted = dp > 0 || db > 0;
         if (counted && Expiry.isScheduled(b)) {
             touch(b); // a flow not yet scheduled was created by this scan, at the young end already
@@ -362,14 +361,16 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     }
 
     /** The counting entry's TCP counters (none for UDP, ICMP, or with tcp-health off: nothing is kept then). */
-    private static void addTcp(Biflow.Travel t, TcpCounters now, boolean recreated) {
-        if (now == TcpCounters.NONE && t.tcp == null) {
+    private static void addTcp(Biflow b, boolean fromLow, TcpCounters now, boolean recreated) {
+        TcpTrack t = b.tcp(fromLow);
+        if (now == TcpCounters.NONE && t == null) {
             return;
         }
-        if (t.tcp == null) {
-            t.tcp = new TcpTrack();
+        if (t == null) {
+            t = new TcpTrack();
+            b.setTcp(fromLow, t);
         }
-        t.tcp.add(now, recreated);
+        t.add(now, recreated);
     }
 
     /** Moves a flow to the young end of the idle order: the oldest is the oldest-idle flow. */
@@ -379,12 +380,12 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
 
     private void afterUpdate(Biflow b, long now) {
         if (b.protocol() == 6) {
-            if (b.lowToHigh.synWithoutAck() != b.highToLow.synWithoutAck()) {
-                b.decideInitiator(b.lowToHigh.synWithoutAck(), InitiatorRule.SYN);
+            if (b.synWithoutAck(true) != b.synWithoutAck(false)) {
+                b.decideInitiator(b.synWithoutAck(true), InitiatorRule.SYN);
             }
         }
-        if (!b.ruleDecided && (b.lowToHigh.seen() || b.highToLow.seen())) {
-            b.decideInitiator(b.lowToHigh.firstSeen <= b.highToLow.firstSeen, InitiatorRule.FIRST_PACKET);
+        if (!b.ruleDecided() && (b.seen(true) || b.seen(false))) {
+            b.decideInitiator(b.firstSeen(true) <= b.firstSeen(false), InitiatorRule.FIRST_PACKET);
         }
         if (b.protocol() == 6) {
             owners.addToConnect(b);
@@ -397,9 +398,8 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
 
     /** Final reading of every kernel entry (removing it), the last export, and the flow is forgotten. */
     private void finish(Biflow b, FlowEndReason reason, Exporter out) {
-        KernelEntries entries = b.kernelEntries;
-        for (int i = 0, n = entries.size(); i < n; i++) { // readings change counts, never the keys
-            FlowKey k = entries.key(i, b.key());
+        for (int i = 0, n = b.entries(); i < n; i++) { // readings change counts, never the keys
+            FlowKey k = b.entryKey(i);
             UniFlow last = kernel.lookupAndDelete(k);
             if (last != null) {
                 applyReading(b, last);

@@ -2,6 +2,7 @@ package org.flowmond.daemon.flow;
 
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.UniFlow;
@@ -134,38 +135,34 @@ public final class FlowTable {
      * drops empty and filtered ones.
      */
     private void exportBiflow(Biflow b, FlowEndReason reason) {
-        Biflow.Travel fwd = b.lowIsInitiator ? b.lowToHigh : b.highToLow;
-        Biflow.Travel rev = b.lowIsInitiator ? b.highToLow : b.lowToHigh;
-        long fp = fwd.packets;
-        long fb = fwd.bytes;
-        long rp = rev.packets;
-        long rb = rev.bytes;
+        boolean fwd = b.lowIsInitiator; // forward: the initiator's direction
+        long fp = b.packets(fwd);
+        long fb = b.bytes(fwd);
+        long rp = b.packets(!fwd);
+        long rb = b.bytes(!fwd);
         if (fp == 0 && fb == 0 && rp == 0 && rb == 0) {
             if (reason != FlowEndReason.ACTIVE_TIMEOUT) {
                 stats.biflowsEndedEmpty.incrementAndGet(); // never export a record without packets
             }
             return;
         }
-        b.lowProcess = owners.withSyscall(b, true, b.lowProcess); // its connect/accept event may have come late
-        b.highProcess = owners.withSyscall(b, false, b.highProcess);
+        owners.withSyscalls(b); // its connect/accept event may have come late
         if (b.protocol() == 6) {
             owners.addToConnect(b); // its connect event may have come after the last reading
         }
-        long end = Math.max(fwd.lastSeen, rev.lastSeen);
-        long start = b.exports == 0 ? Math.min(fwd.firstSeen, rev.firstSeen) : b.previousRecordEnd;
+        long end = Math.max(b.lastSeen(true), b.lastSeen(false));
+        long start = b.recorded ? b.previousRecordEnd : Math.min(b.firstSeen(true), b.firstSeen(false));
         BiflowKey k = b.key();
-        TcpHealth tcp = TcpHealthRecords.take(fwd.tcp, rev.tcp);
+        TcpHealth tcp = TcpHealthRecords.take(b.tcp(fwd), b.tcp(!fwd));
         BiflowRecord r = new BiflowRecord(k.ethProto(), ipVersion(k.ethProto()), k.protocol(),
-                b.lowIsInitiator ? k.low() : k.high(), b.lowIsInitiator ? k.high() : k.low(), b.rule,
-                fp, fb, fwd.tcpFlags, rp, rb, rev.tcpFlags, wall.toEpochNanos(start), wall.toEpochNanos(end),
-                fwd.counting == null ? 0 : fwd.counting.ifindex(), rev.counting == null ? 0 : rev.counting.ifindex(),
-                fwd.counting == null ? null : fwd.counting.hook(), rev.counting == null ? null : rev.counting.hook(),
-                reason, wall.toEpoch(b.lowIsInitiator ? b.lowProcess : b.highProcess),
-                wall.toEpoch(b.lowIsInitiator ? b.highProcess : b.lowProcess),
+                b.lowIsInitiator ? k.low() : k.high(), b.lowIsInitiator ? k.high() : k.low(), b.rule(),
+                fp, fb, b.tcpFlags(fwd), rp, rb, b.tcpFlags(!fwd), wall.toEpochNanos(start), wall.toEpochNanos(end),
+                ifindex(b.counting(fwd)), ifindex(b.counting(!fwd)), hook(b.counting(fwd)), hook(b.counting(!fwd)),
+                reason, wall.toEpoch(b.process(fwd)), wall.toEpoch(b.process(!fwd)),
                 k.netns(), tcp);
-        fwd.exported();
-        rev.exported();
-        b.exports++;
+        b.exported(true);
+        b.exported(false);
+        b.recorded = true;
         b.previousRecordEnd = end;
         if (!accepted(r)) {
             stats.biflowRecordsFiltered.incrementAndGet();
@@ -197,6 +194,14 @@ public final class FlowTable {
         if (r.dstProcess() == null) {
             stats.endsWithoutOwner.get(OwnerMissReason.of(b, !b.lowIsInitiator)).incrementAndGet();
         }
+    }
+
+    private static int ifindex(ObservationPoint counting) {
+        return counting == null ? 0 : counting.ifindex();
+    }
+
+    private static Direction hook(ObservationPoint counting) {
+        return counting == null ? null : counting.hook();
     }
 
     private static int ipVersion(int ethProto) {

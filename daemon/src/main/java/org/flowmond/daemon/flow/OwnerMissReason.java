@@ -37,6 +37,6 @@ enum OwnerMissReason {
         if (protocol != 6 && protocol != 17) {
             return NO_SOCKET_PROTOCOL;
         }
-        return (low ? b.lowSocketUnowned : b.highSocketUnowned) ? SOCKET_WITHOUT_OWNER : NO_SOCKET_SEEN;
+        return b.socketUnowned(low) ? SOCKET_WITHOUT_OWNER : NO_SOCKET_SEEN;
     }
 }

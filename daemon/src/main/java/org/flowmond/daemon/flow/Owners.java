@@ -39,11 +39,7 @@ final class Owners {
     /** The owners of one reading of one of {@code b}'s entries, which travels low → high if {@code fromLow}. */
     void observe(Biflow b, UniFlow u, boolean fromLow) {
         if (u.sourceSocketUnowned()) { // why the sending side may stay without owner: see OwnerMissReason
-            if (fromLow) {
-                b.lowSocketUnowned = true;
-            } else {
-                b.highSocketUnowned = true;
-            }
+            b.ownersToWrite().markSocketUnowned(fromLow);
         }
         SocketOwner source = u.sourceOwner();
         SocketOwner destination = u.destinationOwner();
@@ -60,45 +56,39 @@ final class Owners {
     }
 
     private void side(Biflow b, boolean low, SocketOwner o, long seen, boolean sends) {
-        Attribution current = low ? b.lowProcess : b.highProcess;
-        long currentSeen = low ? b.lowOwnerSeen : b.highOwnerSeen;
+        EndOwners ends = b.ownersToWrite();
+        Attribution current = ends.process(low);
+        long currentSeen = ends.seen(low);
         if (current != null) {
-            boolean currentSends = low ? b.lowOwnerSends : b.highOwnerSends;
+            boolean currentSends = ends.sends(low);
             if ((currentSends && !sends) || (currentSends == sends && seen < currentSeen)) {
                 return; // a looked-up owner never replaces the sender's own, nor an older packet's a newer one
             }
         }
-        if (low) {
-            b.lowOwnerSeen = seen;
-            b.lowOwnerSends = sends;
-        } else {
-            b.highOwnerSeen = seen;
-            b.highOwnerSends = sends;
-        }
+        ends.namedAt(low, seen, sends);
         if (current != null && current.sameOwner(o)) {
             if (current.syscall() == null && seen > currentSeen) { // its connect/accept event may have come since
-                Attribution a = withSyscall(b, low, current);
-                if (low) {
-                    b.lowProcess = a;
-                } else {
-                    b.highProcess = a;
-                }
+                ends.setProcess(low, withSyscall(b, low, current));
             }
             return; // the usual case at every scan: nothing to resolve
         }
         if (current != null) {
             stats.ownerChanges.incrementAndGet();
         }
-        Attribution a = withSyscall(b, low, new Attribution(processes.resolve(o), o.method(), null));
-        if (low) {
-            b.lowProcess = a;
-        } else {
-            b.highProcess = a;
-        }
+        ends.setProcess(low, withSyscall(b, low, new Attribution(processes.resolve(o), o.method(), null)));
         switch (o.method()) {
             case CONNECT -> b.decideInitiator(low, InitiatorRule.SYSCALL);
             case ACCEPT -> b.decideInitiator(!low, InitiatorRule.SYSCALL);
             default -> { }
+        }
+    }
+
+    /** {@link #withSyscall} for both ends of {@code b} (at its export: a connect/accept event may have come late). */
+    void withSyscalls(Biflow b) {
+        EndOwners ends = b.owners();
+        if (ends != null) {
+            ends.setProcess(true, withSyscall(b, true, ends.process(true)));
+            ends.setProcess(false, withSyscall(b, false, ends.process(false)));
         }
     }
 
@@ -140,21 +130,22 @@ final class Owners {
      * reading of a TCP flow; retransmissions after the syscall flow ended are not added anywhere.
      */
     void addToConnect(Biflow b) {
-        Biflow.Travel fwd = b.lowIsInitiator ? b.lowToHigh : b.highToLow;
-        Biflow.Travel rev = b.lowIsInitiator ? b.highToLow : b.lowToHigh;
-        Attribution client = b.lowIsInitiator ? b.lowProcess : b.highProcess;
-        if ((fwd.tcp == null && rev.tcp == null) || !countsForConnect(b, client)) {
+        TcpTrack fwd = b.tcp(b.lowIsInitiator);
+        TcpTrack rev = b.tcp(!b.lowIsInitiator);
+        Attribution client = b.process(b.lowIsInitiator);
+        if ((fwd == null && rev == null) || !countsForConnect(b, client)) {
             return;
         }
-        long server = b.handshakeAdded || fwd.tcp == null || rev.tcp == null ? 0
-                : TcpHealthRecords.interval(fwd.tcp.synNanos, rev.tcp.synAckNanos);
-        long retransmitted = (fwd.tcp == null ? 0 : fwd.tcp.retransmittedPackets)
-                + (rev.tcp == null ? 0 : rev.tcp.retransmittedPackets);
-        long newRetransmissions = retransmitted - b.retransmissionsAdded;
+        EndOwners ends = b.owners(); // not null: the client has an owner
+        long server = ends.handshakeAdded || fwd == null || rev == null ? 0
+                : TcpHealthRecords.interval(fwd.synNanos, rev.synAckNanos);
+        long retransmitted = (fwd == null ? 0 : fwd.retransmittedPackets)
+                + (rev == null ? 0 : rev.retransmittedPackets);
+        long newRetransmissions = retransmitted - ends.retransmissionsAdded;
         if ((server > 0 || newRetransmissions > 0)
                 && addConnectHealth(b, b.lowIsInitiator, client, server, newRetransmissions)) {
-            b.handshakeAdded |= server > 0;
-            b.retransmissionsAdded = retransmitted;
+            ends.handshakeAdded |= server > 0;
+            ends.retransmissionsAdded = retransmitted;
         }
     }
 

@@ -26,9 +26,9 @@ class BiflowIndexTest {
     @Test
     void addGetTouchRemoveKeepTheIdleOrder() {
         BiflowIndex index = new BiflowIndex();
-        Biflow a = new Biflow(key(1), 0);
-        Biflow b = new Biflow(key(2), 0);
-        Biflow c = new Biflow(key(3), 0);
+        Biflow a = Biflow.of(key(1), 0);
+        Biflow b = Biflow.of(key(2), 0);
+        Biflow c = Biflow.of(key(3), 0);
         index.add(a);
         index.add(b);
         index.add(c);
@@ -57,7 +57,7 @@ class BiflowIndexTest {
             assertSame(reference.get(k), found, "look-up of " + k); // get() on the reference touches it
             int op = random.nextInt(3);
             if (found == null) {
-                Biflow b = new Biflow(k, step);
+                Biflow b = Biflow.of(k, step);
                 index.add(b);
                 reference.put(k, b);
             } else if (op == 0) {

@@ -13,7 +13,7 @@ import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
-/** The per-biflow record of kernel entries, their last readings, and the kernel keys rebuilt from them. */
+/** A biflow's record of its kernel entries, their last readings, and the kernel keys rebuilt from them. */
 @UnitTest
 class KernelEntriesTest {
     static final FlowKey A = key("10.0.0.2", 5000, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
@@ -26,57 +26,57 @@ class KernelEntriesTest {
         return BIFLOW.low().is(k.srcAddress(), k.srcPort());
     }
 
-    private static void put(KernelEntries e, FlowKey k, long packets, long bytes) {
-        e.put(ObservationPoint.of(k), fromLow(k), packets, bytes);
+    private static void put(Biflow e, FlowKey k, long packets, long bytes) {
+        e.putEntry(ObservationPoint.of(k), fromLow(k), packets, bytes);
     }
 
-    private static int indexOf(KernelEntries e, FlowKey k) {
-        return e.indexOf(ObservationPoint.of(k), fromLow(k));
+    private static int indexOf(Biflow e, FlowKey k) {
+        return e.entryIndex(ObservationPoint.of(k), fromLow(k));
     }
 
     @Test
     void theRebuiltKernelKeyNamesTheBiflowsNamespace() {
         FlowKey inNs = A.inNamespace(4026532999L);
-        KernelEntries e = new KernelEntries();
+        Biflow e = Biflow.of(BiflowKey.of(inNs), 0);
         put(e, inNs, 1, 2);
-        assertEquals(inNs, e.key(0, BiflowKey.of(inNs)));
+        assertEquals(inNs, e.entryKey(0));
     }
 
     @Test
     void emptyKnowsNoEntry() {
-        KernelEntries e = new KernelEntries();
-        assertEquals(0, e.size());
+        Biflow e = Biflow.of(BIFLOW, 0);
+        assertEquals(0, e.entries());
         assertEquals(-1, indexOf(e, A));
     }
 
     @Test
     void keepsEachEntrysLastReadingAndRebuildsItsKernelKey() {
-        KernelEntries e = new KernelEntries();
+        Biflow e = Biflow.of(BIFLOW, 0);
         FlowKey[] keys = {A, B, C, D};
         for (int i = 0; i < keys.length; i++) {
             put(e, keys[i], i + 1, 100L * (i + 1));
         }
-        assertEquals(4, e.size());
+        assertEquals(4, e.entries());
         for (int i = 0; i < keys.length; i++) {
             assertEquals(i, indexOf(e, keys[i]));
-            assertEquals(keys[i], e.key(i, BIFLOW));
-            assertEquals(i + 1, e.packets(i));
-            assertEquals(100L * (i + 1), e.bytes(i));
+            assertEquals(keys[i], e.entryKey(i));
+            assertEquals(i + 1, e.entryPackets(i));
+            assertEquals(100L * (i + 1), e.entryBytes(i));
         }
     }
 
     @Test
     void aNewReadingReplacesTheCounts() {
-        KernelEntries e = new KernelEntries();
+        Biflow e = Biflow.of(BIFLOW, 0);
         put(e, A, 1, 100);
         put(e, B, 2, 200);
         put(e, B, 7, 700);
         put(e, A, 5, 500);
-        assertEquals(2, e.size());
-        assertEquals(7, e.packets(1));
-        assertEquals(700, e.bytes(1));
-        assertEquals(5, e.packets(0));
-        assertEquals(500, e.bytes(0));
+        assertEquals(2, e.entries());
+        assertEquals(7, e.entryPackets(1));
+        assertEquals(700, e.entryBytes(1));
+        assertEquals(5, e.entryPackets(0));
+        assertEquals(500, e.entryBytes(0));
     }
 
     /** IPv4 in an IPv6 packet: the biflow's endpoints hold IPv4, the kernel key 16-byte addresses. */
@@ -87,13 +87,13 @@ class KernelEntriesTest {
         FlowKey k = new FlowKey(Inet6Address.getByAddress(null, mapped, -1), Inet6Address.getByAddress(null, mapped2, -1),
                 40000, 443, TCP, FlowKey.ETH_P_IPV6, 4, Direction.EGRESS);
         BiflowKey biflow = BiflowKey.of(k);
-        KernelEntries e = new KernelEntries();
-        e.put(ObservationPoint.of(k), biflow.low().is(k.srcAddress(), k.srcPort()), 1, 60);
-        assertEquals(k, e.key(0, biflow));
+        Biflow e = Biflow.of(biflow, 0);
+        e.putEntry(ObservationPoint.of(k), biflow.low().is(k.srcAddress(), k.srcPort()), 1, 60);
+        assertEquals(k, e.entryKey(0));
         FlowKey native6 = key("fd00::1", 1, "fd00::2", 2, TCP, 4, Direction.INGRESS);
-        KernelEntries e6 = new KernelEntries();
         BiflowKey b6 = BiflowKey.of(native6);
-        e6.put(ObservationPoint.of(native6), b6.low().is(native6.srcAddress(), native6.srcPort()), 1, 60);
-        assertEquals(native6, e6.key(0, b6));
+        Biflow e6 = Biflow.of(b6, 0);
+        e6.putEntry(ObservationPoint.of(native6), b6.low().is(native6.srcAddress(), native6.srcPort()), 1, 60);
+        assertEquals(native6, e6.entryKey(0));
     }
 }
