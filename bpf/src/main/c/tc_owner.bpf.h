@@ -28,15 +28,16 @@
  * Every key carries its socket's network namespace (copies of one private network in several
  * namespaces repeat addresses, endpoints and 5-tuples). An end is looked up in the counting
  * namespace, then in the last two namespaces its address was used in (owner_addr_netns): that is
- * how the host's end of a container's veth, or its bridge, finds the container's sockets. There an
- * end's connection or bound socket must be found in one namespace only (a SYN and a SYN-ACK look
- * for bound ones only: no connection owns them yet), and in the same namespace at every lookup of
- * the entry: found in both at once, or in another namespace than before (the end's own socket gone,
- * a copy's at the same endpoint alive), the end is ambiguous and keeps no owner (end_owner).
- * What an address alone cannot tell: an end whose first lookup comes when its own socket is already
- * gone (or not yet known) while one copy's socket has the very same endpoint or 5-tuple, or whose
- * namespace was pushed out of owner_addr_netns by two later ones (three or more live namespaces
- * sharing one address), is stamped with that copy's owner.
+ * how the host's end of a container's veth, or its bridge, finds the container's sockets. There the
+ * namespace whose socket has the end's connection (its 5-tuple) outweighs one whose socket is only
+ * bound to the endpoint (a SYN and a SYN-ACK look for bound ones only: no connection owns them
+ * yet); an end found in two namespaces alike, or only by endpoint in another namespace than its
+ * owner's, is ambiguous and keeps no owner (end_owner).
+ * What an address alone cannot tell: an end whose lookups find only a copy's socket with the very
+ * same 5-tuple (its own not known), or only a copy's bound one for all of a short flow (its own
+ * receiver never used the address while the flow lasted), or whose namespace was pushed out of
+ * owner_addr_netns by two later ones (three or more live namespaces sharing one address), is
+ * stamped with that copy's owner.
  * Wildcard endpoints match any destination address: on a host that forwards traffic, a forwarded
  * packet to a port that a local process listens on with a wildcard bind is stamped with that
  * process as destination (a router's own listening ports are the limit of this lookup).
@@ -107,35 +108,47 @@ static __always_inline void remember_egress_tuple(const struct flow_key *k, __u6
 	owner_tuple_write(&t, cookie, BPF_ANY);
 }
 
+/* One end's owner found in one other namespace, and whether by its connection (the 5-tuple) or
+ * only by the bound endpoint. */
+struct end_candidate {
+	struct sock_owner *owner;
+	bool found; /* owner != NULL, kept as a scalar: the verifier refuses an OR of two pointers, which
+		     * clang may make of "neither found" */
+	bool by_tuple;
+};
+
 /* The local end (local, lport) of a connection with (remote, rport) in namespace netns (0: none):
  * its connection's socket, else the socket bound there (a handshake's packet, which no connection
  * owns yet, looks for the bound one only). */
-static __always_inline struct sock_owner *local_end_in(__u32 netns, __u8 proto, const __u8 *local, __u16 lport,
-						       const __u8 *remote, __u16 rport, bool handshake)
+static __always_inline void local_end_in(struct end_candidate *c, __u32 netns, __u8 proto, const __u8 *local,
+					 __u16 lport, const __u8 *remote, __u16 rport, bool handshake)
 {
-	struct sock_owner *o;
-
+	c->owner = NULL;
+	c->found = c->by_tuple = false;
 	if (!netns)
-		return NULL;
-	o = handshake ? NULL : tuple_owner(netns, proto, local, lport, remote, rport);
-	return o ? o : endpoint_owner_of(proto, local, lport, netns);
+		return;
+	if (!handshake)
+		c->owner = tuple_owner(netns, proto, local, lport, remote, rport);
+	c->by_tuple = c->owner != NULL;
+	if (!c->owner)
+		c->owner = endpoint_owner_of(proto, local, lport, netns);
+	c->found = c->owner != NULL;
 }
 
-/* Owners of one end found by address: here in the counting namespace; else a and b in the two
- * other namespaces its address was used in last (the latest and the one before; NULL: not found). */
+/* Owners of one end found by address: here in the counting namespace; else in the two other
+ * namespaces its address was used in last (other[0] the latest, other[1] the one before). */
 struct end_found {
 	struct sock_owner *here;
-	struct sock_owner *a;
-	struct sock_owner *b;
+	struct end_candidate other[2];
 };
 
-/* The local end in the namespaces first and second (other than the counting one) into f->a, f->b. */
+/* The local end in the namespaces first and second (other than the counting one) into f->other. */
 static __always_inline void other_netns_owners(struct end_found *f, __u32 first, __u32 second, __u8 proto,
 					       const __u8 *local, __u16 lport, const __u8 *remote, __u16 rport,
 					       bool handshake)
 {
-	f->a = local_end_in(first, proto, local, lport, remote, rport, handshake);
-	f->b = local_end_in(second, proto, local, lport, remote, rport, handshake);
+	local_end_in(&f->other[0], first, proto, local, lport, remote, rport, handshake);
+	local_end_in(&f->other[1], second, proto, local, lport, remote, rport, handshake);
 }
 
 #define TCP_SYN 0x02
@@ -148,7 +161,7 @@ static __always_inline void sender_owner(struct end_found *f, const struct flow_
 {
 	__u32 first, second;
 
-	f->a = f->b = NULL;
+	__builtin_memset(f->other, 0, sizeof(f->other));
 	f->here = tuple_owner(k->netns_ino, k->proto, k->src_addr, k->src_port, k->dst_addr, k->dst_port);
 	if (f->here)
 		return;
@@ -171,7 +184,7 @@ static __always_inline void receiver_owner(struct end_found *f, const struct flo
 		o = wildcard_here ? endpoint_owner_of(k->proto, k->dst_addr, k->dst_port, k->netns_ino)
 				  : endpoint_owner_exact(k->proto, k->dst_addr, k->dst_port, k->netns_ino);
 	f->here = o;
-	f->a = f->b = NULL;
+	__builtin_memset(f->other, 0, sizeof(f->other));
 	if (o)
 		return;
 	owner_addr_other_netns(k->dst_addr, k->netns_ino, &first, &second);
@@ -179,28 +192,60 @@ static __always_inline void receiver_owner(struct end_found *f, const struct flo
 			   (tcp_flags & TCP_SYN_ACK_BITS) == TCP_SYN);
 }
 
+/* Of the two other namespaces' candidates, the one found, or of two the one found by its very
+ * connection when the other was found only by its bound endpoint; NULL when neither or both alike. */
+static __always_inline const struct end_candidate *stronger(const struct end_found *f)
+{
+	const struct end_candidate *a = &f->other[0], *b = &f->other[1];
+
+	if (!a->found || !b->found)
+		return a->found ? a : (b->found ? b : NULL);
+	if (a->by_tuple != b->by_tuple)
+		return a->by_tuple ? a : b;
+	return NULL;
+}
+
+/* The candidate in namespace netns, or NULL. */
+static __always_inline const struct end_candidate *candidate_in(const struct end_found *f, __u32 netns)
+{
+	if (f->other[0].found && f->other[0].owner && f->other[0].owner->netns_ino == netns)
+		return &f->other[0];
+	if (f->other[1].found && f->other[1].owner && f->other[1].owner->netns_ino == netns)
+		return &f->other[1];
+	return NULL;
+}
+
 /* The owner to stamp into slot for an end found by address (NULL: none). Found in the counting
- * namespace: that one. Found only in other namespaces, an end belongs to one namespace for the
- * entry's life: the one its owner was first found in. An address alone cannot tell copies of one
- * private network apart, so an end found in two namespaces at once before it had an owner, or later
- * in another namespace than its owner's (its own socket gone, a copy's at the same endpoint alive),
+ * namespace: that one. Found only in other namespaces, an address alone cannot tell copies of one
+ * private network apart, but a socket that has this very connection (its 5-tuple) outweighs one
+ * that is only bound to the endpoint: the bound one may be a copy's that has not seen this flow (a
+ * flow's first packet leaves before its own receiver has used the address, while a copy's
+ * receiver already has). So an end takes the one found, or the one found by its connection; once
+ * it has an owner it keeps that namespace's, unless another namespace has the connection and the
+ * owner's namespace has it no more. Found in two namespaces alike before it had an owner, or later
+ * only by endpoint in another namespace than its owner's (its own socket gone, a copy's alive), it
  * is ambiguous: its owner is cleared, the entry's ambiguous bit keeps it so, and the lookup is
  * counted (OWNER_CTR_AMBIGUOUS, once per entry and end). No owner rather than possibly another
  * copy's. */
 static __always_inline struct sock_owner *end_owner(struct flow_stats *st, struct sock_owner *slot,
 						    const struct end_found *f, __u32 ambiguous_bit)
 {
+	const struct end_candidate *best, *same;
+
 	if (f->here)
 		return f->here;
-	if ((st->owner_misses & ambiguous_bit) || (!f->a && !f->b))
+	if ((st->owner_misses & ambiguous_bit) || (!f->other[0].found && !f->other[1].found))
 		return NULL;
-	if (slot->stamp_ns) {
-		if (f->a && f->a->netns_ino == slot->netns_ino)
-			return f->a;
-		if (f->b && f->b->netns_ino == slot->netns_ino)
-			return f->b;
-	} else if (!f->a || !f->b) {
-		return f->a ? f->a : f->b;
+	best = stronger(f);
+	if (!slot->stamp_ns) {
+		if (best)
+			return best->owner;
+	} else {
+		same = candidate_in(f, slot->netns_ino);
+		if (best && best != same && best->by_tuple && !(same && same->by_tuple))
+			return best->owner;
+		if (same)
+			return same->owner;
 	}
 	st->owner_misses |= ambiguous_bit;
 	__builtin_memset(slot, 0, sizeof(*slot));

@@ -147,6 +147,50 @@ class AmbiguousAddressOwnerTest {
         }
     }
 
+    /**
+     * Both copies' servers bound to the wildcard address (which names no address); copy 2's has
+     * already answered its own client, so the address is known in copy 2's B, not yet in copy 1's. Copy 1's client's first
+     * datagram leaves before copy 1's server has received anything: the only socket found is copy
+     * 2's bound one, and it is stamped (by address alone the two copies look the same then). Once
+     * copy 1's server has received and answered it, its socket has this very connection (the 5-tuple), copy 2's
+     * is only bound: the next lookup names copy 1's server. NamespaceFlowsEndToEndTest met the first
+     * half when its two copies overlapped in time: the record of copy 2's client named copy 1's server.
+     */
+    @Test
+    void theCopyWithTheConnectionOutweighsTheCopyOnlyBound() throws Exception {
+        try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults());
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(4096), CLOCK, f -> { }, own);
+             OwnerPeer client1 = OwnerPeer.start(copy1.nsA, "client-1");
+             OwnerPeer client2 = OwnerPeer.start(copy2.nsA, "client-2");
+             OwnerPeer server1 = OwnerPeer.start(copy1.nsB, "server-1");
+             OwnerPeer server2 = OwnerPeer.start(copy2.nsB, "server-2")) {
+            m.attach(TcInterface.named(copy1.ifA, TcHooks.BOTH).inNamespace(copy1.nsA));
+            String[] s2 = server2.ok("udp_bind 4 0.0.0.0 " + SERVER_PORT);
+            String[] c2 = client2.ok("udp_bind 4 " + CLIENT_ADDR + " 0");
+            client2.ok("sendto " + c2[0] + " " + SERVER_ADDR + " " + SERVER_PORT + " 64");
+            server2.ok("recvfrom " + s2[0]);
+            server2.ok("sendto " + s2[0] + " " + CLIENT_ADDR + " " + c2[2] + " 32"); // its answer names the address
+            String[] s1 = server1.ok("udp_bind 4 0.0.0.0 " + SERVER_PORT);
+            String[] c1 = client1.ok("udp_bind 4 " + CLIENT_ADDR + " 0");
+            int clientPort = Integer.parseInt(c1[2]);
+
+            client1.ok("sendto " + c1[0] + " " + SERVER_ADDR + " " + SERVER_PORT + " 64");
+            UniFlow first = flow(m.scan(), 17, Direction.EGRESS, clientPort, SERVER_PORT);
+            assertProcess(first.destinationOwner(), server2, NetNamespaceInode.of(copy2.nsB),
+                    "only copy 2's server has used the address yet");
+
+            server1.ok("recvfrom " + s1[0]);
+            server1.ok("sendto " + s1[0] + " " + CLIENT_ADDR + " " + clientPort + " 32");
+            Thread.sleep(PAST_RECHECK_MILLIS); // past the recheck interval, not a timed assertion
+            client1.ok("sendto " + c1[0] + " " + SERVER_ADDR + " " + SERVER_PORT + " 64");
+            server1.ok("recvfrom " + s1[0]);
+            UniFlow later = flow(m.scan(), 17, Direction.EGRESS, clientPort, SERVER_PORT);
+            assertEquals(2, later.counters().packets(), "both datagrams counted in one entry");
+            assertProcess(later.destinationOwner(), server1, serverNs1, "copy 1's server has the connection");
+            assertEquals(0, own.statistics().ambiguousAddress(), "not ambiguous: the connection decides");
+        }
+    }
+
     @Test
     void tcpServerGoneAndItsCopyListeningIsNotNamed() throws Exception {
         try (SocketOwnership own = SocketOwnership.open(SocketOwnershipOptions.defaults());
