@@ -28,11 +28,11 @@
  * Every key carries its socket's network namespace (copies of one private network in several
  * namespaces repeat addresses, endpoints and 5-tuples). An end is looked up in the counting
  * namespace, then in the last two namespaces its address was used in (owner_addr_netns): that is
- * how the host's end of a container's veth, or its bridge, finds the container's sockets. There the
- * namespace whose socket has the end's connection (its 5-tuple) outweighs one whose socket is only
- * bound to the endpoint (a SYN and a SYN-ACK look for bound ones only: no connection owns them
- * yet); an end found in two namespaces alike, or only by endpoint in another namespace than its
- * owner's, is ambiguous and keeps no owner (end_owner).
+ * how the host's end of a container's veth, or its bridge, finds the container's sockets. There an
+ * end's connection or bound socket must be found in one namespace only (a SYN and a SYN-ACK look
+ * for bound ones only: no connection owns them yet), and later in the same namespace, unless that
+ * one has only the bound socket (or none) and another the very connection (its 5-tuple); otherwise
+ * the end is ambiguous and keeps no owner (end_owner).
  * What an address alone cannot tell: an end whose lookups find only a copy's socket with the very
  * same 5-tuple (its own not known), or only a copy's bound one for all of a short flow (its own
  * receiver never used the address while the flow lasted), or whose namespace was pushed out of
@@ -217,16 +217,16 @@ static __always_inline const struct end_candidate *candidate_in(const struct end
 
 /* The owner to stamp into slot for an end found by address (NULL: none). Found in the counting
  * namespace: that one. Found only in other namespaces, an address alone cannot tell copies of one
- * private network apart, but a socket that has this very connection (its 5-tuple) outweighs one
- * that is only bound to the endpoint: the bound one may be a copy's that has not seen this flow (a
- * flow's first packet leaves before its own receiver has used the address, while a copy's
- * receiver already has). So an end takes the one found, or the one found by its connection; once
- * it has an owner it keeps that namespace's, unless another namespace has the connection and the
- * owner's namespace has it no more. Found in two namespaces alike before it had an owner, or later
- * only by endpoint in another namespace than its owner's (its own socket gone, a copy's alive), it
- * is ambiguous: its owner is cleared, the entry's ambiguous bit keeps it so, and the lookup is
- * counted (OWNER_CTR_AMBIGUOUS, once per entry and end). No owner rather than possibly another
- * copy's. */
+ * private network apart. An end without owner takes the one found if only one namespace has it;
+ * found in both, it is ambiguous, even if one has its very connection (its 5-tuple) and the other
+ * only the bound endpoint: a copy may have the very same 5-tuple while the end's own receiver has
+ * not seen the flow yet. Once it has an owner it keeps that namespace's, unless that namespace has
+ * the end only bound (or no more) and another has the connection: a flow's first packet leaves
+ * before its own receiver has used the address, and a copy's receiver that already has is the only
+ * one found then; the connection later decides. Found later only by endpoint in another namespace
+ * than its owner's (its own socket gone, a copy's alive), it is ambiguous too: its owner is cleared,
+ * the entry's ambiguous bit keeps it so, and the lookup is counted (OWNER_CTR_AMBIGUOUS, once per
+ * entry and end). No owner rather than possibly another copy's. */
 static __always_inline struct sock_owner *end_owner(struct flow_stats *st, struct sock_owner *slot,
 						    const struct end_found *f, __u32 ambiguous_bit)
 {
@@ -236,12 +236,12 @@ static __always_inline struct sock_owner *end_owner(struct flow_stats *st, struc
 		return f->here;
 	if ((st->owner_misses & ambiguous_bit) || (!f->other[0].found && !f->other[1].found))
 		return NULL;
-	best = stronger(f);
 	if (!slot->stamp_ns) {
-		if (best)
-			return best->owner;
+		if (!f->other[0].found || !f->other[1].found)
+			return f->other[0].found ? f->other[0].owner : f->other[1].owner;
 	} else {
 		same = candidate_in(f, slot->netns_ino);
+		best = stronger(f);
 		if (best && best != same && best->by_tuple && !(same && same->by_tuple))
 			return best->owner;
 		if (same)
