@@ -33,6 +33,16 @@ final class BiflowIndex {
         }
     }
 
+    /**
+     * The flow in the home slot of a key of hash {@code hash}, whichever flow it is, or null: a
+     * batch of look-ups reads all their home slots first, then the flows, so that the cache misses
+     * of one step overlap across the batch (see {@link BiflowTable#mergeReadings}). With the array
+     * at most half full the home slot holds the flow looked for in most look-ups.
+     */
+    Biflow home(int hash) {
+        return slots[slot(hash, slots.length - 1)];
+    }
+
     /** Adds a flow whose key is not in the index yet, at the young end of the idle order. */
     void add(Biflow b) {
         if (2 * (size + 1) > slots.length) {

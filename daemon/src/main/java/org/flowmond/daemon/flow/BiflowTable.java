@@ -114,7 +114,13 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         Biflow[] found = batchFlows;
         for (int i = 0; i < n; i++) {
             keys[i] = BiflowKey.of(batch[i].key());
-            found[i] = flows.get(keys[i]);
+            found[i] = flows.home(keys[i].hashCode()); // the slot's miss, overlapping with the next ones
+        }
+        for (int i = 0; i < n; i++) {
+            Biflow home = found[i];
+            if (home != null && !home.hasKey(keys[i])) { // the flow's miss, also overlapping
+                found[i] = flows.get(keys[i]);
+            }
         }
         for (int i = 0; i < n; i++) {
             mergeReading(batch[i], keys[i], found[i]); // a flow not found may have been created by an earlier reading

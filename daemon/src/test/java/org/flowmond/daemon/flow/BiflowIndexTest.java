@@ -55,6 +55,12 @@ class BiflowIndexTest {
             BiflowKey k = key(random.nextInt(20_000));
             Biflow found = index.get(k);
             assertSame(reference.get(k), found, "look-up of " + k); // get() on the reference touches it
+            Biflow home = index.home(k.hashCode());
+            if (home == null) {
+                assertNull(found, "an empty home slot: " + k + " is not in the index");
+            } else if (home.hasKey(k)) {
+                assertSame(found, home, "the home slot holds " + k);
+            }
             int op = random.nextInt(3);
             if (found == null) {
                 Biflow b = Biflow.of(k, step);
