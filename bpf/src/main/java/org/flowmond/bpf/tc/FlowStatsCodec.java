@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.KernelClock;
+import org.flowmond.bpf.api.OwnerMisses;
 import org.flowmond.bpf.api.SocketOwner;
 import org.flowmond.bpf.api.TcpCounters;
 import org.flowmond.bpf.api.UniFlow;
@@ -24,8 +25,6 @@ public final class FlowStatsCodec {
     private static final int LAST_SEEN = 24;
     private static final int TCP_FLAGS = 32;
     private static final int OWNER_MISSES = 36;
-    /** tc_owner.bpf.h's OWNER_MISS_SRC_SOCKET. */
-    private static final int OWNER_MISS_SRC_SOCKET = 1;
     private static final int SRC_OWNER = 48;
     private static final int DST_OWNER = 128;
     /** struct tcp_health and its fields' offsets within it. */
@@ -77,7 +76,7 @@ public final class FlowStatsCodec {
         ByteBuffer le = buf.order() == ByteOrder.LITTLE_ENDIAN ? buf : buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         return new UniFlow(key, decodeLittleEndian(le, offset, clock),
                 SocketOwnerCodec.decode(le, offset + SRC_OWNER), SocketOwnerCodec.decode(le, offset + DST_OWNER),
-                (le.getInt(offset + OWNER_MISSES) & OWNER_MISS_SRC_SOCKET) != 0,
+                le.getInt(offset + OWNER_MISSES) & OwnerMisses.ALL,
                 key.protocol() == IPPROTO_TCP ? decodeTcp(le, offset + TCP) : TcpCounters.NONE);
     }
 

@@ -1,8 +1,10 @@
 package org.flowmond.bpf.owner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.flowmond.bpf.api.Direction;
@@ -98,6 +100,7 @@ class AmbiguousAddressOwnerTest {
             UniFlow later = flow(m.scan(), 17, Direction.EGRESS, clientPort, SERVER_PORT);
             assertEquals(2, later.counters().packets(), "both datagrams counted in one entry");
             assertNull(later.destinationOwner(), "copy 1's server is gone and copy 2's has its address: no owner");
+            assertTrue(later.ambiguous(false), "the entry says why: its destination is ambiguous");
             assertEquals(1, own.statistics().ambiguousAddress(), "the ambiguous lookup is counted");
         }
     }
@@ -127,6 +130,7 @@ class AmbiguousAddressOwnerTest {
             server1.ok("recvfrom " + s1[0]);
             UniFlow first = flow(m.scan(), 17, Direction.EGRESS, clientPort, SERVER_PORT);
             assertNull(first.destinationOwner(), "found in both copies' B: no owner");
+            assertTrue(first.ambiguous(false) && !first.ambiguous(true), "the destination's bit only");
             assertEquals(1, own.statistics().ambiguousAddress(), "the ambiguous lookup is counted");
 
             if (goes == 1) {
@@ -191,6 +195,8 @@ class AmbiguousAddressOwnerTest {
             assertProcess(later.destinationOwner(), server1, serverNs1, "copy 1's server has the connection");
             UniFlow answer = flow(flows, 17, Direction.INGRESS, SERVER_PORT, clientPort);
             assertNull(answer.sourceOwner(), "the answer's sender, without owner yet, found in both copies' B");
+            assertTrue(answer.ambiguous(true), "the answer's entry marks its source ambiguous");
+            assertFalse(later.ambiguous(false), "the request's destination was decided: not marked");
             assertEquals(1, own.statistics().ambiguousAddress(), "the answer's entry only: the request's was decided");
         }
     }

@@ -119,6 +119,21 @@ class FlowStatsCodecTest {
     }
 
     @Test
+    void readsTheAmbiguousBitsOfEachEnd() {
+        byte[] stats = ByteBuffer.allocate(FlowStatsCodec.SIZE).put(HEAD).array();
+        stats[36] = 4; // OWNER_MISS_DST_AMBIGUOUS
+        UniFlow dst = FlowStatsCodec.decodeFlow(FlowKeyCodec.decode(FlowKeyCodecTest.IPV4_TCP), ByteBuffer.wrap(stats), 0, clock);
+        assertFalse(dst.ambiguous(true));
+        assertTrue(dst.ambiguous(false));
+        assertFalse(dst.sourceSocketUnowned());
+        stats[36] = 2 | 1; // OWNER_MISS_SRC_AMBIGUOUS | OWNER_MISS_SRC_SOCKET
+        UniFlow src = FlowStatsCodec.decodeFlow(FlowKeyCodec.decode(FlowKeyCodecTest.IPV4_TCP), ByteBuffer.wrap(stats), 0, clock);
+        assertTrue(src.ambiguous(true));
+        assertFalse(src.ambiguous(false));
+        assertTrue(src.sourceSocketUnowned());
+    }
+
+    @Test
     void theScansLittleEndianDecodeEqualsThePlainOne() {
         ByteBuffer le = ByteBuffer.allocate(8 + FlowStatsCodec.SIZE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         le.put(8, STATS);

@@ -273,6 +273,11 @@ abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.
         return owners != null && owners.socketUnowned(low);
     }
 
+    /** Whether the kernel found end {@code low}'s address in two namespaces and named no owner for it. */
+    boolean ambiguous(boolean low) {
+        return owners != null && owners.ambiguous(low);
+    }
+
     /** What Owners keeps of the ends; null while nothing was seen of them. */
     EndOwners owners() {
         return owners;

@@ -1,8 +1,8 @@
 package org.flowmond.daemon.flow;
 
 /**
- * What {@link Owners} keeps of the two ends (low and high) of one biflow: made when the first owner
- * or unowned local socket of the flow is seen. Flows with no local end (forwarded traffic, a remote
+ * What {@link Owners} keeps of the two ends (low and high) of one biflow: made when the first owner,
+ * unowned local socket or ambiguous address of the flow is seen. Flows with no local end (forwarded traffic, a remote
  * peer on both sides) never have one and carry a null reference instead of these fields (about 35
  * bytes per flow). The accessors are the only code that picks one end's field. Single-threaded.
  */
@@ -19,6 +19,9 @@ final class EndOwners {
     /** Whether a packet of the end left through a local socket the kernel knew no owner for. */
     private boolean lowSocketUnowned;
     private boolean highSocketUnowned;
+    /** Whether the kernel found the end's address in two namespaces and so named no owner for it. */
+    private boolean lowAmbiguous;
+    private boolean highAmbiguous;
 
     /** What of the connection's health was added to its client's connect syscall flow (Owners.addToConnect). */
     boolean handshakeAdded;
@@ -66,6 +69,18 @@ final class EndOwners {
             lowSocketUnowned = true;
         } else {
             highSocketUnowned = true;
+        }
+    }
+
+    boolean ambiguous(boolean low) {
+        return low ? lowAmbiguous : highAmbiguous;
+    }
+
+    void markAmbiguous(boolean low) {
+        if (low) {
+            lowAmbiguous = true;
+        } else {
+            highAmbiguous = true;
         }
     }
 }

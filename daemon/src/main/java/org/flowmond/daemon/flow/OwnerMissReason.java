@@ -3,7 +3,8 @@ package org.flowmond.daemon.flow;
 /**
  * Why an end of an exported biflow record names no process, for the statistics
  * ({@code attribution.no-owner.*}). Only the kernel can tell a local socket from a remote host: the
- * TC program marks a flow entry whose packet left through a local socket it knew no owner for.
+ * TC program marks a flow entry whose packet left through a local socket it knew no owner for,
+ * and an end whose address it found in two namespaces.
  */
 enum OwnerMissReason {
     /** Neither TCP nor UDP (ICMP, GRE, ...): no socket owns such packets, none is looked for. */
@@ -14,6 +15,12 @@ enum OwnerMissReason {
      * a kernel socket. A loss worth looking at.
      */
     SOCKET_WITHOUT_OWNER("socket-without-owner"),
+    /**
+     * The end's address was found in sockets of two network namespaces (copies of one private
+     * network, as containers make them) before it had an owner: an address alone cannot tell which
+     * copy the packets belong to, so the kernel named none rather than a wrong one.
+     */
+    AMBIGUOUS_ADDRESS("ambiguous-address"),
     /**
      * No packet of this end passed a hook with its socket, and its address and port named no known
      * socket: a remote host or forwarded traffic (the usual case for one end of most records), or a
@@ -37,6 +44,9 @@ enum OwnerMissReason {
         if (protocol != 6 && protocol != 17) {
             return NO_SOCKET_PROTOCOL;
         }
-        return b.socketUnowned(low) ? SOCKET_WITHOUT_OWNER : NO_SOCKET_SEEN;
+        if (b.socketUnowned(low)) {
+            return SOCKET_WITHOUT_OWNER;
+        }
+        return b.ambiguous(low) ? AMBIGUOUS_ADDRESS : NO_SOCKET_SEEN;
     }
 }

@@ -41,6 +41,12 @@ final class Owners {
         if (u.sourceSocketUnowned()) { // why the sending side may stay without owner: see OwnerMissReason
             b.ownersToWrite().markSocketUnowned(fromLow);
         }
+        if (u.ambiguous(true)) {
+            b.ownersToWrite().markAmbiguous(fromLow);
+        }
+        if (u.ambiguous(false)) {
+            b.ownersToWrite().markAmbiguous(!fromLow);
+        }
         SocketOwner source = u.sourceOwner();
         SocketOwner destination = u.destinationOwner();
         if (source == null && destination == null) {

@@ -41,7 +41,8 @@ public final class StatisticNames {
             + "(a remote peer, a forwarded flow, or a local socket whose owner the kernel does not know)");
     private static final Family ENDS_WITHOUT_OWNER = Family.counter(PREFIX + "flow_record_ends_without_owner", "reason",
             "Ends of exported biflow records without a process, by why: socket-without-owner (a local socket the kernel "
-            + "knew no owner for: a loss), no-socket-seen (a remote host or forwarded traffic: expected), "
+            + "knew no owner for: a loss), ambiguous-address (its address found in two network namespaces: no owner "
+            + "rather than a wrong one), no-socket-seen (a remote host or forwarded traffic: expected), "
             + "no-socket-protocol (neither TCP nor UDP)");
     private static final Family NO_OWNER = Family.counter(PREFIX + "ownership_lookups_without_owner", "packet",
             "TC lookups that found no owner: socket (the packet carried a local socket the maps do not know), "

@@ -365,6 +365,25 @@ class AttributionTest {
         assertEquals(2L, s.get("attribution.no-owner.no-socket-protocol"), "both ends of the echo request");
     }
 
+    /** An end whose address the kernel found in two namespaces is counted as ambiguous, not as a remote host. */
+    @Test
+    void anAmbiguousEndIsCountedByItsOwnReason() {
+        FlowFixture f = new FlowFixture();
+        FlowKey request = key("10.0.0.2", 40000, "10.0.0.1", 53, UDP, 2, Direction.EGRESS);
+        f.put(request, 1, 60, T0, T0, 0);
+        f.markAmbiguous(request, false); // the server's address: in two copies of the network
+        FlowKey answer = key("10.0.0.1", 53, "10.0.0.2", 40000, UDP, 2, Direction.INGRESS);
+        f.put(answer, 1, 80, T0 + 1_000, T0 + 1_000, 0);
+        f.markAmbiguous(answer, true); // the same end, as the sender of the answer
+        f.scan();
+        f.flushAll();
+        assertEquals(1, f.biflows.size());
+        Map<String, Long> s = f.table.statistics();
+        assertEquals(1L, s.get("attribution.no-owner.ambiguous-address"), "the server, once");
+        assertEquals(1L, s.get("attribution.no-owner.no-socket-seen"), "the client: nothing marked it");
+        assertEquals(0L, s.get("attribution.no-owner.socket-without-owner"));
+    }
+
     @Test
     void pidFilterKeepsOnlyFlowsOfThatProcess() {
         FlowFixture f = new FlowFixture(FlowFixture.params(30, 120, 1, 100, 100), new FilterSettings(Set.of(4321), Set.of(), Optional.empty()));

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +17,7 @@ import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.FlowCounters;
 import org.flowmond.bpf.api.FlowKey;
 import org.flowmond.bpf.api.OwnerMethod;
+import org.flowmond.bpf.api.OwnerMisses;
 import org.flowmond.bpf.api.SocketEvent;
 import org.flowmond.bpf.api.SocketEventKind;
 import org.flowmond.bpf.api.SocketOwner;
@@ -59,7 +59,8 @@ final class FlowFixture {
     final List<BiflowRecord> biflows = new ArrayList<>();
     final List<SyscallFlowRecord> syscalls = new ArrayList<>();
     final FlowTable table;
-    private final Set<FlowKey> unownedSockets = new HashSet<>();
+    /** The owner-miss bits the TC program set on each kernel entry (OwnerMisses). */
+    private final Map<FlowKey, Integer> ownerMisses = new HashMap<>();
 
     FlowFixture() {
         this(params(30, 120, 1, 1000, 1000), FilterSettings.NONE);
@@ -99,7 +100,7 @@ final class FlowFixture {
         }
         for (FlowKey k : new ArrayList<>(kernel.keySet())) {
             SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
-            each.accept(new UniFlow(k, kernel.remove(k), o[0], o[1], unownedSockets.contains(k), tcpOf(k)));
+            each.accept(new UniFlow(k, kernel.remove(k), o[0], o[1], misses(k), tcpOf(k)));
             batchRemoved++;
         }
         return true;
@@ -109,7 +110,7 @@ final class FlowFixture {
         deletions.merge(k, 1, Integer::sum);
         FlowCounters c = kernel.remove(k);
         SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
-        return c == null ? null : new UniFlow(k, c, o[0], o[1], unownedSockets.contains(k), tcpOf(k));
+        return c == null ? null : new UniFlow(k, c, o[0], o[1], misses(k), tcpOf(k));
     }
 
     static FlowSettings params(long idleS, long activeS, long lingerS, int maxFlows, int maxSyscall) {
@@ -159,7 +160,7 @@ final class FlowFixture {
         FlowCounters c = counters(packets, bytes, first, last, flags);
         kernel.put(k, c);
         stamps.put(k, new SocketOwner[] {source, destination});
-        return new UniFlow(k, c, source, destination, unownedSockets.contains(k), tcpOf(k));
+        return new UniFlow(k, c, source, destination, misses(k), tcpOf(k));
     }
 
     /** Sets the TCP counters of the kernel entry {@code k} (cumulative, as the TC program keeps them). */
@@ -173,7 +174,16 @@ final class FlowFixture {
 
     /** Marks the entry as the TC program does when its packet left through a local socket without owner. */
     void markSocketUnowned(FlowKey k) {
-        unownedSockets.add(k);
+        ownerMisses.merge(k, OwnerMisses.SOURCE_SOCKET_UNOWNED, (a, b) -> a | b);
+    }
+
+    /** Marks an end of the entry as the TC program does when it found its address in two namespaces. */
+    void markAmbiguous(FlowKey k, boolean source) {
+        ownerMisses.merge(k, source ? OwnerMisses.SOURCE_AMBIGUOUS : OwnerMisses.DESTINATION_AMBIGUOUS, (a, b) -> a | b);
+    }
+
+    private int misses(FlowKey k) {
+        return ownerMisses.getOrDefault(k, 0);
     }
 
     /** Shutdown as the flow loop does it, without a last scan before the removal (where the kernel cannot remove the map whole). */
@@ -186,7 +196,7 @@ final class FlowFixture {
         List<UniFlow> all = new ArrayList<>();
         kernel.forEach((k, c) -> {
             SocketOwner[] o = stamps.getOrDefault(k, new SocketOwner[2]);
-            all.add(new UniFlow(k, c, o[0], o[1], unownedSockets.contains(k), tcpOf(k)));
+            all.add(new UniFlow(k, c, o[0], o[1], misses(k), tcpOf(k)));
         });
         scan(all);
     }
