@@ -43,8 +43,6 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     private final Owners owners;
     private final FlowStats stats;
     private FlowSettings params;
-    /** Scans begun so far: the number of the one being merged (see {@link Biflow#chosenInScan}). */
-    private int scanNumber;
     private long scanNow;
     /**
      * The biflows whose readings in the scan being merged changed something, in order (a flow
@@ -86,7 +84,6 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         if (changedInScan != null) {
             throw new IllegalStateException("a scan is being merged already");
         }
-        scanNumber++;
         scanNow = now;
         changedInScan = new ArrayList<>();
     }
@@ -133,10 +130,10 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         Biflow b = known != null ? known : getOrCreate(key, scanNow);
         boolean fromLow = b.fromLow(u.key());
         if (b.counting(fromLow) == null) {
-            b.chooseCounting(fromLow, ObservationPoint.of(u.key()), scanNumber);
-        } else if (b.chosenInScan(fromLow) == scanNumber && observedEarlier(u, b, fromLow)) {
+            b.chooseCounting(fromLow, ObservationPoint.of(u.key()), true);
+        } else if (b.chosenInThisScan(fromLow) && observedEarlier(u, b, fromLow)) {
             b.reset(fromLow);
-            b.chooseCounting(fromLow, ObservationPoint.of(u.key()), scanNumber);
+            b.chooseCounting(fromLow, ObservationPoint.of(u.key()), true);
             stats.redundantObservations.incrementAndGet(); // the replaced entry, now tracked without counting
         }
         if (applyReading(b, u) && (changedInScan.isEmpty() || changedInScan.get(changedInScan.size() - 1) != b)) {
@@ -158,7 +155,8 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
     private void decideScanChanges() {
         List<Biflow> changed = changedInScan;
         changedInScan = null;
-        for (Biflow b : changed) { // every flow this scan created is here: its first reading changed it
+        for (Biflow b : changed) { // every flow this scan created or chose a counting hook of is here: that reading changed it
+            b.scanMerged();
             afterUpdate(b, scanNow);
         }
     }
@@ -177,7 +175,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         owners.observe(b, u, fromLow);
         ObservationPoint p = ObservationPoint.of(u.key());
         if (b.counting(fromLow) == null) {
-            b.chooseCounting(fromLow, p, 0); // (a direction without counting hook was chosen by no scan)
+            b.chooseCounting(fromLow, p, false); // (a direction without counting hook was chosen by no scan)
         }
         stats.overflowPackets.addAndGet(u.counters().packets());
         if (b.counting(fromLow).equals(p)) {

@@ -32,8 +32,18 @@ final class TcpTrack {
     long exportedSrttSumMicros;
     long exportedSrttSamples;
 
-    /** The counting entry's previous reading: the next one adds its difference. */
-    private TcpCounters last = TcpCounters.NONE;
+    /*
+     * The counting entry's previous reading, of the counters whose difference the next one adds: seven
+     * longs here rather than a reference to the reading, which would keep a 112-byte TcpCounters alive
+     * per direction for the flow's life (the handshake times and the RTT extremes need no previous).
+     */
+    private long lastRetransmittedPackets;
+    private long lastRetransmittedBytes;
+    private long lastOutOfOrderPackets;
+    private long lastResetPackets;
+    private long lastZeroWindowPackets;
+    private long lastSrttSumMicros;
+    private long lastSrttSamples;
 
     /**
      * Adds one reading of the counting entry.
@@ -43,23 +53,39 @@ final class TcpTrack {
      *                   (then all of it is new)
      */
     void add(TcpCounters now, boolean recreated) {
-        TcpCounters before = recreated ? TcpCounters.NONE : last;
-        retransmittedPackets += increase(now.retransmittedPackets(), before.retransmittedPackets());
-        retransmittedBytes += increase(now.retransmittedBytes(), before.retransmittedBytes());
-        outOfOrderPackets += increase(now.outOfOrderPackets(), before.outOfOrderPackets());
-        resetPackets += increase(now.resetPackets(), before.resetPackets());
-        zeroWindowPackets += increase(now.zeroWindowPackets(), before.zeroWindowPackets());
+        if (recreated) {
+            forgetLast(); // all of the recreated entry's counters are new
+        }
+        retransmittedPackets += increase(now.retransmittedPackets(), lastRetransmittedPackets);
+        retransmittedBytes += increase(now.retransmittedBytes(), lastRetransmittedBytes);
+        outOfOrderPackets += increase(now.outOfOrderPackets(), lastOutOfOrderPackets);
+        resetPackets += increase(now.resetPackets(), lastResetPackets);
+        zeroWindowPackets += increase(now.zeroWindowPackets(), lastZeroWindowPackets);
         if (now.hasRtt()) {
             srttMinMicros = Math.min(srttMinMicros, now.srttMinMicros());
             srttMaxMicros = Math.max(srttMaxMicros, now.srttMaxMicros());
-            srttSumMicros += increase(now.srttSumMicros(), before.srttSumMicros());
-            srttSamples += increase(now.srttSamples(), before.srttSamples());
+            srttSumMicros += increase(now.srttSumMicros(), lastSrttSumMicros);
+            srttSamples += increase(now.srttSamples(), lastSrttSamples);
         }
         // the first of each handshake packet, over the flow's life: a recreated entry's later ones do not count
         synNanos = first(synNanos, now.synNanos());
         synAckNanos = first(synAckNanos, now.synAckNanos());
         ackNanos = first(ackNanos, now.ackNanos());
-        last = now;
+        keepLast(now);
+    }
+
+    private void keepLast(TcpCounters now) {
+        lastRetransmittedPackets = now.retransmittedPackets();
+        lastRetransmittedBytes = now.retransmittedBytes();
+        lastOutOfOrderPackets = now.outOfOrderPackets();
+        lastResetPackets = now.resetPackets();
+        lastZeroWindowPackets = now.zeroWindowPackets();
+        lastSrttSumMicros = now.srttSumMicros();
+        lastSrttSamples = now.srttSamples();
+    }
+
+    private void forgetLast() {
+        keepLast(TcpCounters.NONE);
     }
 
     boolean hasRtt() {

@@ -140,4 +140,35 @@ class TcpHealthTest {
         assertEquals(new HandshakeStats(1, 300, 300, 7), s.health());
         assertEquals(FlowEndReason.FORCED_END, s.reason());
     }
+
+    /**
+     * A direction's totals add each reading's difference to the one before (kept as numbers, not as
+     * the reading): a recreated entry counts in full, a counter that went back started over.
+     */
+    @Test
+    void totalsAddDifferencesAndARecreatedEntryCountsInFull() {
+        TcpTrack t = new TcpTrack();
+        t.add(new TcpCounters(T0, 0, T0 + MS, 2, 200, 1, 0, 0, 50, 90, 140, 2), false);
+        t.add(new TcpCounters(T0, 0, T0 + MS, 5, 500, 1, 1, 2, 40, 90, 240, 4), false);
+        assertEquals(5, t.retransmittedPackets);
+        assertEquals(500, t.retransmittedBytes);
+        assertEquals(1, t.outOfOrderPackets);
+        assertEquals(1, t.resetPackets);
+        assertEquals(2, t.zeroWindowPackets);
+        assertEquals(240, t.srttSumMicros);
+        assertEquals(4, t.srttSamples);
+        assertEquals(40, t.srttMinMicros);
+        t.add(new TcpCounters(T0 + S, 0, 0, 3, 300, 0, 0, 0, 0, 0, 0, 0), true); // recreated: all of it is new
+        assertEquals(8, t.retransmittedPackets);
+        assertEquals(800, t.retransmittedBytes);
+        assertEquals(240, t.srttSumMicros, "a reading without RTT adds none");
+        assertEquals(T0, t.synNanos, "the first SYN over the flow's life");
+        t.add(new TcpCounters(T0 + S, 0, 0, 4, 400, 0, 0, 0, 30, 30, 30, 1), false);
+        assertEquals(9, t.retransmittedPackets, "the difference to the recreated entry's reading");
+        assertEquals(270, t.srttSumMicros);
+        assertEquals(5, t.srttSamples);
+        t.add(new TcpCounters(T0 + S, 0, 0, 1, 100, 0, 0, 0, 30, 30, 30, 1), false); // went back: started over
+        assertEquals(10, t.retransmittedPackets);
+        assertEquals(1000, t.retransmittedBytes);
+    }
 }
