@@ -62,7 +62,6 @@ import org.slf4j.LoggerFactory;
  * makes it at once.
  */
 public final class MinCoreBtf {
-    private static final Logger LOG = LoggerFactory.getLogger(MinCoreBtf.class);
     /** Every BPF object of the bpf module that the daemon may open (MinCoreBtfTest checks the list). */
     public static final List<String> SHIPPED_OBJECTS = List.of(
             "/bpf/tc_flow.bpf.o", "/bpf/tc_flow_noatomics.bpf.o", "/bpf/sock_owner.bpf.o",
@@ -79,6 +78,14 @@ public final class MinCoreBtf {
     private static final Duration BPFTOOL_TIMEOUT = Duration.ofSeconds(60);
     /** A maker that died leaves its work directory; another maker's is younger than this. */
     private static final Duration STALE_WORK = Duration.ofMinutes(10);
+
+    /**
+     * The logger, made at the first message: {@link #configure} runs on the main thread before logging
+     * is set up, and must not set it up there (the warm-up thread would start later).
+     */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(MinCoreBtf.class);
+    }
 
     /** An object's identity: its size and CRC-32. */
     record ObjectId(long size, long crc) {
@@ -186,7 +193,7 @@ public final class MinCoreBtf {
     }
 
     private Optional<Path> corrupt(String why) {
-        LOG.warn("BTF: the minimal BTF {} is unusable ({}): removed; the BPF objects load against vmlinux BTF"
+        Log.LOG.warn("BTF: the minimal BTF {} is unusable ({}): removed; the BPF objects load against vmlinux BTF"
                 + " (slower start-up, nothing else changes) and it is made again after start-up", file, why);
         deleteQuietly(file);
         deleteQuietly(manifest);
@@ -349,20 +356,20 @@ public final class MinCoreBtf {
         try {
             configured = in(configuredDir, SHIPPED_OBJECTS);
         } catch (IOException | RuntimeException e) {
-            LOG.info("BTF: no minimal BTF ({}): the BPF objects load against vmlinux BTF", e.toString());
+            Log.LOG.info("BTF: no minimal BTF ({}): the BPF objects load against vmlinux BTF", e.toString());
             return;
         }
         Optional<Path> found = configured.lookUp();
         if (found.isPresent()) {
             activate(configured);
-            LOG.info("BTF: CO-RE relocations against {}, the minimal BTF of this kernel for flowmond's objects"
+            Log.LOG.info("BTF: CO-RE relocations against {}, the minimal BTF of this kernel for flowmond's objects"
                     + " (vmlinux BTF is parsed only for tracing programs' attach points)", found.get());
         } else if (findBpftool().isEmpty()) {
-            LOG.info("BTF: no bpftool: the BPF objects load against vmlinux BTF, one parse each (slower start-up;"
+            Log.LOG.info("BTF: no bpftool: the BPF objects load against vmlinux BTF, one parse each (slower start-up;"
                     + " with bpftool a minimal BTF per kernel is made once in {})", configuredDir);
         } else {
             toMake = true;
-            LOG.info("BTF: no minimal BTF for this kernel in {} yet: the BPF objects load against vmlinux BTF;"
+            Log.LOG.info("BTF: no minimal BTF for this kernel in {} yet: the BPF objects load against vmlinux BTF;"
                     + " it is made after start-up, for the next start", configuredDir);
         }
     }
@@ -409,11 +416,11 @@ public final class MinCoreBtf {
                     activate(cache);
                 }
             }
-            LOG.info("BTF: made {} ({} bytes) in {} ms: BPF objects opened from now on, and the next start,"
+            Log.LOG.info("BTF: made {} ({} bytes) in {} ms: BPF objects opened from now on, and the next start,"
                     + " relocate against it instead of parsing vmlinux BTF", made, Files.size(made),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         } catch (IOException | RuntimeException e) {
-            LOG.info("BTF: the minimal BTF was not made ({}): start-up keeps parsing vmlinux BTF", e.toString());
+            Log.LOG.info("BTF: the minimal BTF was not made ({}): start-up keeps parsing vmlinux BTF", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
