@@ -159,6 +159,7 @@ public final class Flowmond {
         service = new MeteredService(service, metrics, settings);
         CLOCK.phase("probes and outputs");
         LOG.info("started {}", CLOCK.summary(System.nanoTime()));
+        NativeWarmUp.afterStart();
         Optional<Duration> watchdog = SdNotify.watchdogInterval(env, ProcessHandle.current().pid());
         PrintStream foreground = notify.isPresent() ? null : out;
         try {

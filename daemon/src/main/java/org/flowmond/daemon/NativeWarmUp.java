@@ -1,6 +1,7 @@
 package org.flowmond.daemon;
 
 import org.flowmond.bpf.libbpf.KernelBtf;
+import org.flowmond.bpf.libbpf.MinCoreBtf;
 
 /**
  * Loads jnr-ffi, libbpf and libc on a thread of its own while the main thread sets up logging and
@@ -10,9 +11,13 @@ import org.flowmond.bpf.libbpf.KernelBtf;
  * {@link Preflight} reports a missing libbpf.so.1 on the main thread as before. (A libbpf.so.1
  * lacking one of flowmond's symbols then fails start-up, exit status 1, with the JVM's
  * NoClassDefFoundError naming the class instead of its ExceptionInInitializerError.)
- * Then it answers, in one parse of vmlinux BTF (~100 ms), the questions about kernel types that
- * the TC monitor, the syscall probes and the socket ownership ask later on the start-up path; a
- * failure there (no BTF) is ignored too and met again where the answer is needed.
+ * Then it looks up this kernel's minimal BTF in the cache ({@link MinCoreBtf}; the directory from
+ * {@code FLOWMOND_CACHE_DIR}, systemd's {@code CACHE_DIRECTORY} or /var/cache/flowmond), which spares
+ * libbpf a parse of vmlinux BTF for each object that needs it only for CO-RE, and brings the answers
+ * to the questions about kernel types that the TC monitor, the syscall probes and the socket ownership
+ * ask later on the start-up path. Without it those are answered in one parse of vmlinux BTF
+ * (~100 ms); a failure there (no BTF) is ignored too and met again where the answer is needed.
+ * {@link #afterStart} makes a missing minimal BTF in the background, for the next start.
  */
 final class NativeWarmUp {
     /** The bpf module's holder of the loaded libraries (package-private there: named, not linked). */
@@ -22,6 +27,7 @@ final class NativeWarmUp {
     }
 
     static void start() {
+        MinCoreBtf.configure(MinCoreBtf.cacheDirectory(System.getenv()));
         Thread t = new Thread(NativeWarmUp::load, "flowmond-native-warm-up");
         t.setDaemon(true);
         t.start();
@@ -30,8 +36,14 @@ final class NativeWarmUp {
     private static void load() {
         try {
             Class.forName(NATIVE, true, NativeWarmUp.class.getClassLoader());
+            MinCoreBtf.lookUpConfigured();
             KernelBtf.remember(KernelBtf.STARTUP_TYPES);
         } catch (Throwable ignored) { // Preflight says what is missing, in the main thread's words
         }
+    }
+
+    /** Once the probes are attached: a minimal BTF the look-up did not find is made (a background thread). */
+    static void afterStart() {
+        MinCoreBtf.makeInBackground();
     }
 }

@@ -56,20 +56,37 @@ public final class BpfObject implements AutoCloseable {
         return p == null || p.address() == 0 ? null : p;
     }
 
-    /** Opens an object from ELF bytes; {@code name} names it in errors and prefixes its internal maps. */
+    /**
+     * Opens an object from ELF bytes; {@code name} names it in errors and prefixes its internal maps.
+     * CO-RE relocates against the process's minimal BTF ({@link MinCoreBtf}) when one is in use and was
+     * made with these very bytes, else against vmlinux BTF.
+     */
     public static BpfObject open(String name, byte[] elf) {
         LibBpfLog.install();
         Pointer buf = Memory.allocateDirect(Native.RUNTIME, Math.max(1, elf.length));
         buf.put(0, elf, 0, elf.length);
-        Pointer nameC = Memory.allocateDirect(Native.RUNTIME, name.length() * 4 + 1);
-        nameC.putString(0, name, name.length() * 4 + 1, java.nio.charset.StandardCharsets.UTF_8);
+        Pointer nameC = cString(name);
         ObjectOpenOpts opts = new ObjectOpenOpts(Native.RUNTIME);
         opts.objectName.set(nameC);
+        String btf = MinCoreBtf.customPathFor(elf);
+        Pointer btfC = btf == null ? null : cString(btf);
+        if (btfC != null) {
+            opts.btfCustomPath.set(btfC);
+        }
         Pointer obj = Checked.ptr(Native.LIBBPF.bpf_object__open_mem(buf, elf.length, opts),
-                "bpf_object__open_mem", name + ", " + elf.length + " bytes");
-        // opts holds only nameC's raw address: keep the buffer from being freed before libbpf copied it
+                "bpf_object__open_mem", name + ", " + elf.length + " bytes" + (btf == null ? "" : ", BTF " + btf));
+        // opts holds only raw addresses: keep the strings from being freed before libbpf copied them
         java.lang.ref.Reference.reachabilityFence(nameC);
+        java.lang.ref.Reference.reachabilityFence(btfC);
         return new BpfObject(name, obj, buf);
+    }
+
+    private static Pointer cString(String s) {
+        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Pointer p = Memory.allocateDirect(Native.RUNTIME, bytes.length + 1);
+        p.put(0, bytes, 0, bytes.length);
+        p.putByte(bytes.length, (byte) 0);
+        return p;
     }
 
     /** Opens an object shipped as a class-path resource, e.g. {@code /bpf/tc_flow.bpf.o}; named after the file. */

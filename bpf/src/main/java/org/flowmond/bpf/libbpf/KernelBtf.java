@@ -16,7 +16,8 @@ import jnr.ffi.Pointer;
  * <p>A parse costs about 100 ms of fresh memory (5.5 MB of BTF on 6.x): the static lookups
  * ({@link #kernelHasStruct}, {@link #rememberedTypeId}) remember every answer for the life of the
  * process (vmlinux does not change under it), and {@link #remember} answers several types in one
- * parse, e.g. {@link #STARTUP_TYPES} on a thread of its own while the daemon starts.
+ * parse, e.g. {@link #STARTUP_TYPES} on a thread of its own while the daemon starts. A minimal
+ * BTF found in the cache ({@link MinCoreBtf}) brings the answers to {@link #STARTUP_TYPES} with it.
  */
 public final class KernelBtf implements AutoCloseable {
     /** BTF_KIND_STRUCT in {@code linux/btf.h}. */
@@ -91,6 +92,21 @@ public final class KernelBtf implements AutoCloseable {
                 REMEMBERED.put(t, kernel.typeId(t.name(), t.kind()));
             }
         }
+    }
+
+    /** Takes answers found by an earlier parse of this same kernel (the minimal BTF's manifest, {@link MinCoreBtf}). */
+    static void rememberAnswers(Map<Type, Integer> answers) {
+        REMEMBERED.putAll(answers);
+    }
+
+    /** The answers about {@code types}, each looked up (one parse for those not yet remembered). */
+    static Map<Type, Integer> answers(Collection<Type> types) {
+        remember(types);
+        Map<Type, Integer> answers = new java.util.LinkedHashMap<>();
+        for (Type t : types) {
+            answers.put(t, REMEMBERED.get(t));
+        }
+        return answers;
     }
 
     /** Whether vmlinux has a {@code struct name} (not a union or typedef of that name). */

@@ -189,6 +189,12 @@ public interface LibBpfNative {
     // C: void btf__free(struct btf *btf);
     void btf__free(Pointer btf);
 
+    // C: struct btf *btf__parse(const char *path, struct btf_ext **btf_ext);
+    Pointer btf__parse(String path, Pointer btfExt);
+
+    // C: __u32 btf__type_cnt(const struct btf *btf);
+    int btf__type_cnt(Pointer btf);
+
     // C: __s32 btf__find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind);
     int btf__find_by_name_kind(Pointer btf, String name, int kind);
 
