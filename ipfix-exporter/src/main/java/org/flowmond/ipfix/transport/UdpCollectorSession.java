@@ -98,7 +98,7 @@ public final class UdpCollectorSession extends ExportSession {
     @Override
     public long timerDelayNanos(long nowNanos) {
         long next = super.timerDelayNanos(nowNanos);
-        if (!isOpen()) {
+        if (!isOpen() && !opening) { // an attempt under way re-arms the timer when it fails
             next = Math.min(next, refresh().interval().toNanos() - (nowNanos - lastOpenAttemptNanos));
         }
         if (refusingSinceNanos != 0) {
