@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.flowmond.ipfix.encode.MessagePacker;
 import org.flowmond.ipfix.file.FileSession;
 import org.flowmond.ipfix.message.DataSet;
@@ -25,13 +26,19 @@ import org.slf4j.LoggerFactory;
  * messages, give each message to every session (templates first when due), and on a timer
  * re-send templates, send statistics and retry closed collectors.
  *
+ * <p>The timer is one task armed for the next thing that falls due (a session's template refresh,
+ * its reopening, the end of its refusal window, the next statistics record), not a fixed tick: an
+ * exporter with nothing to send does not wake. Records wake the loop themselves ({@link #requestDrain}),
+ * and what they leave buffered (a partial message, the file's buffer, a message sink) is flushed
+ * {@link #PARTIAL_MESSAGE_DELAY_MILLIS} after the last drain.
+ *
  * <p>Records are packed once per {@link Lane}: datagram-sized messages for the UDP collectors, the
  * file and the message sinks; messages of up to 65535 octets for TCP/TLS collectors, which are not
  * bound by the MTU (RFC 7011 section 10.4.3). A lane with no session packs nothing.
  *
  * <p>Sessions may buffer what they are given (UDP writes datagrams without a flush each): they are
  * flushed once per turn of the export thread (at most {@link #MAX_BATCH} records), and after the
- * start, the timer, a partial message, {@link #flush()} and {@link #close()}. One flush for a
+ * start, the timer, the flush that follows a drain, {@link #flush()} and {@link #close()}. One flush for a
  * turn's few hundred datagrams instead of one per datagram is what lets a full table go out at
  * the encoder's pace.
  */
@@ -39,7 +46,7 @@ final class ExportPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(ExportPipeline.class);
     /** Records taken per turn, so timers and I/O get the loop between batches. */
     private static final int MAX_BATCH = 4096;
-    /** How long a partly filled message may wait for more records. */
+    /** How long a partly filled message (and the file's and sinks' buffers) may wait for more records. */
     private static final long PARTIAL_MESSAGE_DELAY_MILLIS = 20;
 
     private final ExporterSettings settings;
@@ -56,7 +63,12 @@ final class ExportPipeline {
 
     private boolean partialFlushScheduled;
     private long lastStatisticsNanos;
+    /** The armed timer task, if any, and when it fires (System.nanoTime()). */
     private ScheduledFuture<?> timer;
+    private long timerDeadlineNanos;
+    private boolean closing;
+    /** Times the timer task ran: tests tell an idle exporter (no run) from a ticking one. */
+    private final AtomicLong timerRuns = new AtomicLong();
 
     /**
      * Sessions that get messages of one size limit, packed by their own packer, with the
@@ -112,18 +124,52 @@ final class ExportPipeline {
                     s.announce(lane.announcement, exportTimeNow(), now);
                 }
             }
-            long period = tickPeriodMillis();
-            timer = loop.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+            for (ExportSession s : sessions) {
+                s.onTimerChange(this::armTimer);
+            }
             flushSessions();
+            armTimer();
             started.complete(null);
         });
         return started;
     }
 
-    /** A quarter of the shortest interval, between 10 ms and 1 s: refreshes are late by at most that. */
-    private long tickPeriodMillis() {
-        long shortest = Math.min(settings.templateRefreshInterval().toMillis(), settings.statisticsInterval().toMillis());
-        return Math.max(10, Math.min(1000, shortest / 4));
+    /**
+     * Arms the timer for the next due event, unless it is armed for that time or sooner already.
+     * Nothing due (every session waits for records, statistics never) leaves it unarmed.
+     */
+    private void armTimer() {
+        if (closing) {
+            return;
+        }
+        long now = System.nanoTime();
+        long delay = nextTimerDelayNanos(now);
+        if (delay == Long.MAX_VALUE) {
+            return;
+        }
+        delay = Math.max(0, delay);
+        if (timer != null && timerDeadlineNanos - (now + delay) <= 0) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timerDeadlineNanos = now + delay;
+        timer = loop.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** Nanoseconds until the first of: the statistics record, any session's own timer; Long.MAX_VALUE if none. */
+    private long nextTimerDelayNanos(long now) {
+        long next = settings.statisticsInterval().toNanos() - (now - lastStatisticsNanos);
+        for (ExportSession s : sessions) {
+            next = Math.min(next, s.timerDelayNanos(now));
+        }
+        return next;
+    }
+
+    /** How often the timer task ran (tests). */
+    long timerRuns() {
+        return timerRuns.get();
     }
 
     /** Called by any thread after queueing a record. */
@@ -139,10 +185,12 @@ final class ExportPipeline {
         flushSessions();
         if (!queue.isEmpty()) {
             requestDrain();
-        } else if (hasPending() && !partialFlushScheduled) {
+        } else if (!partialFlushScheduled) {
+            // a partial message, the file's buffer and the sinks go out shortly after the last records
             partialFlushScheduled = true;
             loop.schedule(this::flushPartial, PARTIAL_MESSAGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
         }
+        armTimer(); // a message sent may start a refresh count or a refusal window
     }
 
     private boolean hasPending() {
@@ -235,7 +283,10 @@ final class ExportPipeline {
         }
     }
 
+    /** The timer: whatever is due now; then armed again for the next due event. */
     private void tick() {
+        timer = null;
+        timerRuns.incrementAndGet();
         long now = System.nanoTime();
         for (Lane lane : lanes) {
             for (ExportSession s : lane.sessions) {
@@ -251,6 +302,7 @@ final class ExportPipeline {
         }
         flushFile();
         flushSessions();
+        armTimer();
     }
 
     /**
@@ -307,6 +359,7 @@ final class ExportPipeline {
     CompletableFuture<Void> close() {
         CompletableFuture<Void> closed = new CompletableFuture<>();
         loop.execute(() -> {
+            closing = true;
             if (timer != null) {
                 timer.cancel(false);
             }

@@ -288,6 +288,11 @@ public final class IpfixExporter implements AutoCloseable {
         group.next().execute(task);
     }
 
+    /** How often the export thread's timer ran (tests: an idle exporter's timer does not run). */
+    long timerRuns() {
+        return pipeline.timerRuns();
+    }
+
     /** The largest IPFIX message this exporter sends, derived from the MTU. */
     public int maxMessageLength() {
         return maxMessageLength;

@@ -29,7 +29,7 @@ public interface IpfixMessageSink {
      */
     boolean accept(ByteBuffer message, int flowRecords);
 
-    /** Called after messages were handed over (at least once per timer tick) and before close: deliver what is held. */
+    /** Called after messages were handed over (within 20 ms of the last one) and before close: deliver what is held. */
     default void flush() {
     }
 

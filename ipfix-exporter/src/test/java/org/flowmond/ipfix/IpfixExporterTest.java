@@ -294,6 +294,41 @@ class IpfixExporterTest {
     }
 
     @Test
+    void anIdleExporterRunsNoTimerTaskAndStillDeliversWhatArrives() throws Exception {
+        try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
+                    .build())) { // refresh and statistics every 10 min
+                TestFlows.flows(10, 6, 4).forEach(exporter::export);
+                // no flush(): the records go out by themselves, shortly after they arrive
+                List<IpfixDecoder.Message> got = decode(collector.await(
+                        d -> records(decode(d), IpfixExporterTest::isFlow).size() >= 10));
+                assertEquals(10, records(got, IpfixExporterTest::isFlow).size());
+                Thread.sleep(2500); // the fixed timer ran every second here
+                assertEquals(0, exporter.timerRuns(), "nothing due: the timer never ran");
+                assertEquals(1, exporter.statistics().collectors().get(0).templateRefreshes());
+            }
+        }
+    }
+
+    @Test
+    void theTimerRunsOncePerTemplateRefreshAndNoMore() throws Exception {
+        long interval = 300_000_000L;
+        try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
+            long start = System.nanoTime();
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))
+                    .withRefresh(Duration.ofNanos(interval), 0).build())) {
+                Thread.sleep(1400);
+                long refreshes = exporter.statistics().collectors().get(0).templateRefreshes();
+                long runs = exporter.timerRuns();
+                long elapsed = System.nanoTime() - start;
+                // the first announcement at the start, then one per interval, each by one timer run
+                assertTrue(refreshes >= 4 && refreshes <= elapsed / interval + 1, refreshes + " in " + elapsed + " ns");
+                assertEquals(refreshes - 1, runs, "one timer run per refresh");
+            }
+        }
+    }
+
+    @Test
     void templatesAreResentEveryNMessages() throws Exception {
         try (UdpReceiver collector = new UdpReceiver("127.0.0.1")) {
             try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", collector.port()))

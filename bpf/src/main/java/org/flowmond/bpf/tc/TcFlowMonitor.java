@@ -399,11 +399,21 @@ public final class TcFlowMonitor implements AutoCloseable {
     /** The kernel's drop counters (summed over CPUs) and the overflow reader's. */
     public TcStatistics statistics() {
         requireOpen();
-        return new TcStatistics(
+        TcStatistics s = new TcStatistics(
                 counter(TcCounter.MAP_FULL), counter(TcCounter.MAP_NOMEM), counter(TcCounter.MAP_OTHER),
                 counter(TcCounter.OVERFLOW_LOST), counter(TcCounter.TRUNCATED), counter(TcCounter.NON_IP),
                 counter(TcCounter.EXT_HDR_LIMIT), overflowDelivered.get(), overflowRing.handlerFailures(),
                 counter(TcCounter.NON_IP_LOST), nonIpFrames());
+        // whoever reads the counters (the daemon's statistics snapshot) gives the loss log its numbers
+        lossLog.maybeLog(new Losses(s.mapFull(), s.mapNoMem(), s.mapOtherError(), s.overflowLost(), s.nonIpLost()),
+                maxFlows());
+        return s;
+    }
+
+    /** The loss counters alone: five look-ups, not the statistics' eleven and the per-EtherType map. */
+    private Losses losses() {
+        return new Losses(counter(TcCounter.MAP_FULL), counter(TcCounter.MAP_NOMEM), counter(TcCounter.MAP_OTHER),
+                counter(TcCounter.OVERFLOW_LOST), counter(TcCounter.NON_IP_LOST));
     }
 
     /** "nonip_frames" by EtherType; the {@link TcStatistics#OTHER_ETHERTYPES} slot only once it counted something. */
@@ -487,12 +497,20 @@ public final class TcFlowMonitor implements AutoCloseable {
         }
     }
 
+    /**
+     * The overflow reader. It reads the loss counters only after it handed over records: a failed
+     * insert and a full ring both leave records in the ring, so a quiet ring means no new map-full
+     * or ring-full loss, and an idle daemon reads no counter here. Losses that leave no record (a
+     * frame without IP that found no per-EtherType slot) are logged from the next {@link #statistics()}.
+     */
     private void readOverflow() {
         while (!closing) {
             try {
-                overflowRing.poll(pollMillis); // returns early only if the kernel woke us (ring filling up)
-                overflowRing.consume();       // records submitted without a wake-up
-                lossLog.maybeLog(this);
+                int records = overflowRing.poll(pollMillis); // returns early only if the kernel woke us (ring filling up)
+                records += overflowRing.consume();          // records submitted without a wake-up
+                if (lossLog.shouldRead(records > 0) && !closing) {
+                    lossLog.maybeLog(losses(), maxFlows());
+                }
             } catch (RuntimeException e) {
                 if (!closing) {
                     LOG.error("TC overflow reader failed; overflow records are no longer read", e);
@@ -528,23 +546,41 @@ public final class TcFlowMonitor implements AutoCloseable {
         }
     }
 
-    /** Logs growth of the loss counters, at most once per interval: counted always, logged rarely. */
+    /** The counters the loss log watches. */
+    private record Losses(long mapFull, long mapNoMem, long mapOtherError, long overflowLost, long nonIpLost) {
+        long insertFailures() {
+            return mapFull + mapNoMem + mapOtherError;
+        }
+    }
+
+    /**
+     * Logs growth of the loss counters, at most once per interval: counted always, logged rarely.
+     * Fed by the overflow reader after it handed over records and by every {@link #statistics()}.
+     */
     private static final class LossLog {
         private long lastLogNanos = System.nanoTime() - LOSS_LOG_INTERVAL_NANOS;
         private long loggedFailures;
         private long loggedLost;
         private long loggedNonIpLost;
+        /** Records were handed over since the counters were last looked at. */
+        private boolean recordsSinceRead;
 
-        void maybeLog(TcFlowMonitor m) {
+        /** Whether the reader should read the counters now: records came, and a line could be logged. */
+        synchronized boolean shouldRead(boolean records) {
+            recordsSinceRead |= records;
+            return recordsSinceRead && System.nanoTime() - lastLogNanos >= LOSS_LOG_INTERVAL_NANOS;
+        }
+
+        synchronized void maybeLog(Losses s, int maxFlows) {
             long now = System.nanoTime();
-            if (now - lastLogNanos < LOSS_LOG_INTERVAL_NANOS || m.closing) {
+            if (now - lastLogNanos < LOSS_LOG_INTERVAL_NANOS) {
                 return;
             }
-            TcStatistics s = m.statistics();
+            recordsSinceRead = false;
             if (s.insertFailures() > loggedFailures) {
                 LOG.warn("TC flow map could not take {} more packets' flows (full: {}, ENOMEM: {}, other: {} so far;"
                         + " map size {}): they went through the overflow ring", s.insertFailures() - loggedFailures,
-                        s.mapFull(), s.mapNoMem(), s.mapOtherError(), m.maxFlows());
+                        s.mapFull(), s.mapNoMem(), s.mapOtherError(), maxFlows);
                 loggedFailures = s.insertFailures();
                 lastLogNanos = now;
             }

@@ -3,6 +3,10 @@ package org.flowmond.bpf.tc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TC counts per flow and direction equal, exactly, what an independent capture on the same
@@ -149,6 +154,10 @@ class TcCountingTest {
     @Test
     void aFullMapAccountsForEveryPacketThroughTheOverflowRing() throws Exception {
         List<UniFlow> overflow = Collections.synchronizedList(new ArrayList<>());
+        Logger monitorLog = (Logger) LoggerFactory.getLogger(TcFlowMonitor.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        monitorLog.addAppender(log);
         try (VethPair v = VethPair.create("fmtf");
              TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(64), CLOCK, overflow::add)) {
             TcTestNet.staticNeighbours(v);
@@ -159,6 +168,9 @@ class TcCountingTest {
                 waitUntilQuiet(m);
                 captured = cap.stop();
             }
+            // the overflow reader, having handed over records, read the counters and warned (no statistics() yet)
+            List<String> warnings = awaitWarning(log, "TC flow map could not take");
+            assertTrue(warnings.size() == 1 || warnings.size() == 2, "logged, rate-limited (one line per 10 s): " + warnings);
             m.drainOverflow();
             List<UniFlow> inMap = m.scan();
             assertEquals(64, inMap.size(), "the map is full");
@@ -176,6 +188,23 @@ class TcCountingTest {
             assertEquals(overflow.size(), s.overflowDelivered());
             assertEquals(0, s.mapNoMem() + s.mapOtherError() + s.overflowLost() + s.overflowFailures(), s.toString());
             assertTrue(s.mapFull() >= 1000 - 64, "failures counted: " + s);
+        } finally {
+            monitorLog.detachAppender(log);
+        }
+    }
+
+    /** The WARN lines containing {@code text}, once there is one (up to 5 s: the reader polls every second). */
+    private static List<String> awaitWarning(ListAppender<ILoggingEvent> log, String text) throws InterruptedException {
+        for (int i = 0; ; i++) {
+            List<String> lines;
+            synchronized (log.list) {
+                lines = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                        .map(ILoggingEvent::getFormattedMessage).filter(m -> m.contains(text)).toList();
+            }
+            if (!lines.isEmpty() || i == 50) {
+                return lines;
+            }
+            Thread.sleep(100);
         }
     }
 

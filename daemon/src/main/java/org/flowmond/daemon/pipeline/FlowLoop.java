@@ -14,7 +14,6 @@ import org.flowmond.daemon.flow.FlowTable;
 import org.flowmond.daemon.flow.KernelFlowMap;
 import org.flowmond.daemon.flow.NanoClock;
 import org.flowmond.daemon.flow.ProcessResolver;
-import org.flowmond.daemon.flow.ScanMerge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -344,7 +343,7 @@ final class FlowLoop {
         UniFlowSource source = tc.source();
         long t0 = System.nanoTime();
         long t1;
-        try (ScanMerge merge = table.beginScan()) {
+        try (ScanOnDemand merge = new ScanOnDemand(table)) {
             int entries = source.scan(stoppable ? u -> mergeUnlessStopping(merge, u) : merge);
             t1 = System.nanoTime();
             timings.scanned(t1 - t0, entries);
@@ -352,7 +351,7 @@ final class FlowLoop {
         timings.updated(System.nanoTime() - t1);
     }
 
-    private void mergeUnlessStopping(ScanMerge merge, UniFlow u) {
+    private void mergeUnlessStopping(ScanOnDemand merge, UniFlow u) {
         if (stopping) {
             throw new ScanCutShort();
         }

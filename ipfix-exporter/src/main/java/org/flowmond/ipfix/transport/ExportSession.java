@@ -28,6 +28,7 @@ public abstract class ExportSession {
     private boolean announced;
     private long lastAnnouncementNanos;
     private int messagesSinceAnnouncement;
+    private Runnable timerChange = () -> { };
 
     protected final AtomicLong messagesSent = new AtomicLong();
     protected final AtomicLong octetsSent = new AtomicLong();
@@ -54,6 +55,31 @@ public abstract class ExportSession {
     /** Whether templates must be (re)sent before the next data message. */
     public boolean announcementDue(long nowNanos) {
         return refresh.due(announced, nowNanos - lastAnnouncementNanos, messagesSinceAnnouncement);
+    }
+
+    /**
+     * Nanoseconds from {@code nowNanos} until this session needs the export thread's timer (0 or
+     * less: now), Long.MAX_VALUE if only records or statistics can make it send. Here: the
+     * templates' refresh by time (RFC 7011 section 8.4), due the refresh interval after the last
+     * announcement. Templates that may have been lost (refused) are not retried on the timer: they
+     * go again before the next data or options message ({@link #announcementDue}), whichever comes.
+     */
+    public long timerDelayNanos(long nowNanos) {
+        if (!announced || !isOpen()) {
+            return Long.MAX_VALUE;
+        }
+        long interval = refresh.interval().toNanos();
+        return interval == Long.MAX_VALUE ? Long.MAX_VALUE : interval - (nowNanos - lastAnnouncementNanos);
+    }
+
+    /** The export thread's timer is re-armed through {@code rearm} when this session's timer may have moved. */
+    public void onTimerChange(Runnable rearm) {
+        this.timerChange = rearm;
+    }
+
+    /** This session's {@link #timerDelayNanos} may now be sooner than before (called on the export thread). */
+    protected final void timerChanged() {
+        timerChange.run();
     }
 
     /** Sends the templates and type records; resets the refresh clock and counter. */

@@ -40,6 +40,18 @@ final class RefusalLedger {
         return accepted;
     }
 
+    /**
+     * Nanoseconds until {@link #acceptedSinceLastError} may turn true: 0 if it is already, when the
+     * oldest uncharged message leaves the window, Long.MAX_VALUE if none is waiting.
+     */
+    long nanosUntilAcceptedMayChange(long nowNanos) {
+        if (accepted) {
+            return 0;
+        }
+        long[] oldest = recent.peekFirst();
+        return oldest == null ? Long.MAX_VALUE : WINDOW_NANOS + 1 - (nowNanos - oldest[0]);
+    }
+
     private void expire(long nowNanos) {
         while (!recent.isEmpty() && nowNanos - recent.peekFirst()[0] > WINDOW_NANOS) {
             recent.pollFirst();

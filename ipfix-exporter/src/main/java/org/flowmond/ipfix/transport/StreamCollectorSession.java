@@ -127,6 +127,12 @@ public final class StreamCollectorSession extends ExportSession {
         return false;
     }
 
+    /** Nothing on the export thread's timer: reconnects and acknowledgement checks run on their own schedule. */
+    @Override
+    public long timerDelayNanos(long nowNanos) {
+        return Long.MAX_VALUE;
+    }
+
     /** Keeps the templates for every connection; sends them now if this connection has not had them. */
     @Override
     public void announce(List<IpfixMessage> messages, long exportTimeSeconds, long nowNanos) {

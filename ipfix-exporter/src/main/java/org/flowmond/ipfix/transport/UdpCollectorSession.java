@@ -90,6 +90,23 @@ public final class UdpCollectorSession extends ExportSession {
         }
     }
 
+    /**
+     * Besides the templates' refresh: while closed, the next open attempt (one refresh interval after
+     * the last); while the collector refuses, the moment a message may have stayed a whole window
+     * without an ICMP error (then "accepts again" is logged).
+     */
+    @Override
+    public long timerDelayNanos(long nowNanos) {
+        long next = super.timerDelayNanos(nowNanos);
+        if (!isOpen() && !opening) { // an attempt under way re-arms the timer when it fails
+            next = Math.min(next, refresh().interval().toNanos() - (nowNanos - lastOpenAttemptNanos));
+        }
+        if (refusingSinceNanos != 0) {
+            next = Math.min(next, refusals.nanosUntilAcceptedMayChange(nowNanos));
+        }
+        return next;
+    }
+
     private void openOnLoop(CompletableFuture<Void> done) {
         if (opening) {
             done.complete(null);
@@ -106,6 +123,7 @@ public final class UdpCollectorSession extends ExportSession {
                     if (resolved == null) {
                         unreachable.incrementAndGet(); // a name that does not resolve reaches nobody
                         opening = false;
+                        timerChanged();
                         done.complete(null);
                     } else {
                         connect(done);
@@ -136,6 +154,7 @@ public final class UdpCollectorSession extends ExportSession {
                     } else {
                         countFailure(f.cause());
                         problems.warn("cannot connect to collector " + destination() + " (will retry)", f.cause());
+                        timerChanged();
                     }
                     done.complete(null);
                 });
@@ -203,6 +222,9 @@ public final class UdpCollectorSession extends ExportSession {
         if (cause == null) {
             sent(stamped.encodedLength(), flowRecords, stamped.dataRecordCount());
             refusals.sent(System.nanoTime(), flowRecords);
+            if (refusingSinceNanos != 0) {
+                timerChanged(); // this message may end the refusal a window from now
+            }
         } else {
             countFailure(cause);
             if (mayRetry && cause instanceof PortUnreachableException && ch.isActive()) {
@@ -264,6 +286,7 @@ public final class UdpCollectorSession extends ExportSession {
             refusedAtOutageStart = refusedFlowRecords.get() - records;
             LOG.warn("collector {} refuses IPFIX (ICMP unreachable): counting ICMP errors and the records they "
                     + "refuse until it accepts again", destination());
+            timerChanged(); // its end is found on the timer
         }
     }
 

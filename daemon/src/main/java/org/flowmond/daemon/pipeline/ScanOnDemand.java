@@ -1,0 +1,46 @@
+package org.flowmond.daemon.pipeline;
+
+import java.util.function.Consumer;
+import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.daemon.flow.FlowTable;
+import org.flowmond.daemon.flow.ScanMerge;
+
+/**
+ * One scan's merge into the flow table, begun at once when the table holds biflows and otherwise
+ * with the map's first entry. An idle daemon reads an empty map into an empty table every
+ * {@code tc-scan-interval}: that merges nothing and decides nothing, so no merge is begun (no
+ * merge buffers, no end-of-scan pass). A table with flows always gets the whole merge, also from
+ * an empty map: its flows' decisions and capacity come at the scan's end. Flow thread only.
+ */
+final class ScanOnDemand implements Consumer<UniFlow>, AutoCloseable {
+    private final FlowTable table;
+    private ScanMerge merge;
+
+    ScanOnDemand(FlowTable table) {
+        this.table = table;
+        if (table.activeBiflows() > 0) {
+            merge = table.beginScan();
+        }
+    }
+
+    @Override
+    public void accept(UniFlow entry) {
+        if (merge == null) {
+            merge = table.beginScan();
+        }
+        merge.accept(entry);
+    }
+
+    /** Whether a merge was begun (tests). */
+    boolean begun() {
+        return merge != null;
+    }
+
+    /** Ends the merge, if one was begun: see {@link ScanMerge#close()}. */
+    @Override
+    public void close() {
+        if (merge != null) {
+            merge.close();
+        }
+    }
+}
