@@ -141,6 +141,7 @@ public final class Flowmond {
             notify.ifPresent(SdNotify::close);
             return 1;
         }
+        NativeWarmUp.configurationAccepted();
         Service service;
         try {
             service = starter.start(settings);

@@ -28,6 +28,7 @@ final class NativeWarmUp {
 
     static void start() {
         MinCoreBtf.configure(MinCoreBtf.cacheDirectory(System.getenv()));
+        MinCoreBtf.holdLines();
         Thread t = new Thread(NativeWarmUp::load, "flowmond-native-warm-up");
         t.setDaemon(true);
         t.start();
@@ -40,6 +41,11 @@ final class NativeWarmUp {
             KernelBtf.remember(KernelBtf.STARTUP_TYPES);
         } catch (Throwable ignored) { // Preflight says what is missing, in the main thread's words
         }
+    }
+
+    /** The configuration passed its checks and the metrics port is bound: what the BTF look-up found may be said. */
+    static void configurationAccepted() {
+        MinCoreBtf.releaseLines();
     }
 
     /** Once the probes are attached: a minimal BTF the look-up did not find is made (a background thread). */

@@ -193,8 +193,8 @@ public final class MinCoreBtf {
     }
 
     private Optional<Path> corrupt(String why) {
-        Log.LOG.warn("BTF: the minimal BTF {} is unusable ({}): removed; the BPF objects load against vmlinux BTF"
-                + " (slower start-up, nothing else changes) and it is made again after start-up", file, why);
+        say(() -> Log.LOG.warn("BTF: the minimal BTF {} is unusable ({}): removed; the BPF objects load against vmlinux BTF"
+                + " (slower start-up, nothing else changes) and it is made again after start-up", file, why));
         deleteQuietly(file);
         deleteQuietly(manifest);
         return Optional.empty();
@@ -319,6 +319,8 @@ public final class MinCoreBtf {
     /** In use: the file and the objects it was made from. */
     private static volatile Active active;
     private static boolean toMake;
+    private static boolean linesHeld;
+    private static final List<Runnable> heldLines = new ArrayList<>();
 
     private record Active(String path, Set<ObjectId> objects) {
     }
@@ -345,6 +347,8 @@ public final class MinCoreBtf {
         configured = null;
         active = null;
         toMake = false;
+        linesHeld = false;
+        heldLines.clear();
     }
 
     /** Looks the configured cache up once, logging what start-up uses; later calls do nothing. */
@@ -356,21 +360,48 @@ public final class MinCoreBtf {
         try {
             configured = in(configuredDir, SHIPPED_OBJECTS);
         } catch (IOException | RuntimeException e) {
-            Log.LOG.info("BTF: no minimal BTF ({}): the BPF objects load against vmlinux BTF", e.toString());
+            say(() -> Log.LOG.info("BTF: no minimal BTF ({}): the BPF objects load against vmlinux BTF", e.toString()));
             return;
         }
         Optional<Path> found = configured.lookUp();
         if (found.isPresent()) {
             activate(configured);
-            Log.LOG.info("BTF: CO-RE relocations against {}, the minimal BTF of this kernel for flowmond's objects"
-                    + " (vmlinux BTF is parsed only for tracing programs' attach points)", found.get());
+            Path btf = found.get();
+            say(() -> Log.LOG.info("BTF: CO-RE relocations against {}, the minimal BTF of this kernel for flowmond's"
+                    + " objects (vmlinux BTF is parsed only for tracing programs' attach points)", btf));
         } else if (findBpftool().isEmpty()) {
-            Log.LOG.info("BTF: no bpftool: the BPF objects load against vmlinux BTF, one parse each (slower start-up;"
-                    + " with bpftool a minimal BTF per kernel is made once in {})", configuredDir);
+            Path dir = configuredDir;
+            say(() -> Log.LOG.info("BTF: no bpftool: the BPF objects load against vmlinux BTF, one parse each (slower"
+                    + " start-up; with bpftool a minimal BTF per kernel is made once in {})", dir));
         } else {
             toMake = true;
-            Log.LOG.info("BTF: no minimal BTF for this kernel in {} yet: the BPF objects load against vmlinux BTF;"
-                    + " it is made after start-up, for the next start", configuredDir);
+            Path dir = configuredDir;
+            say(() -> Log.LOG.info("BTF: no minimal BTF for this kernel in {} yet: the BPF objects load against vmlinux"
+                    + " BTF; it is made after start-up, for the next start", dir));
+        }
+    }
+
+    /**
+     * Holds the look-up's lines (see {@link #say}) until {@link #releaseLines}: a start-up that stops on its
+     * configuration or a busy port says so in its one line, with nothing of the cache before it.
+     */
+    public static synchronized void holdLines() {
+        linesHeld = true;
+    }
+
+    /** Logs the held lines, and every later one at once. */
+    public static synchronized void releaseLines() {
+        linesHeld = false;
+        heldLines.forEach(Runnable::run);
+        heldLines.clear();
+    }
+
+    /** Logs {@code line} now, or when released while lines are held. */
+    private static synchronized void say(Runnable line) {
+        if (linesHeld) {
+            heldLines.add(line);
+        } else {
+            line.run();
         }
     }
 

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.stream.Stream;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The minimal BTF's cache without loading anything: directory, key, look-up of a missing or altered entry. */
 @UnitTest
@@ -25,6 +29,30 @@ class MinCoreBtfTest {
         try (Stream<Path> files = Files.list(dir)) {
             List<String> built = files.map(p -> "/bpf/" + p.getFileName()).filter(n -> n.endsWith(".bpf.o")).sorted().toList();
             assertEquals(built, MinCoreBtf.SHIPPED_OBJECTS.stream().sorted().toList());
+        }
+    }
+
+    /** A start-up that stops on its configuration says so alone: the look-up's line waits for the release. */
+    @Test
+    void theLookUpsLineWaitsUntilReleased(@TempDir Path cache) {
+        Logger logger = (Logger) LoggerFactory.getLogger(MinCoreBtf.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            MinCoreBtf.configure(Optional.of(cache));
+            MinCoreBtf.holdLines();
+            MinCoreBtf.lookUpConfigured(); // an empty cache: "no minimal BTF ... yet", or no bpftool / no vmlinux BTF
+            assertEquals(List.of(), lines.list, "held");
+            MinCoreBtf.releaseLines();
+            assertEquals(1, lines.list.size(), lines.list.toString());
+            assertTrue(lines.list.get(0).getFormattedMessage().startsWith("BTF: "), lines.list.toString());
+            MinCoreBtf.configure(Optional.of(cache));
+            MinCoreBtf.lookUpConfigured();
+            assertEquals(2, lines.list.size(), "once released, a look-up says what it found at once");
+        } finally {
+            logger.detachAppender(lines);
+            MinCoreBtf.configure(Optional.empty());
         }
     }
 
