@@ -3,32 +3,19 @@ package org.flowmond.daemon.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigList;
-import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.tc.TcAttachMode;
-import org.flowmond.ipfix.BiflowMode;
-import org.flowmond.ipfix.Collector;
-import org.flowmond.ipfix.TlsFiles;
-import org.flowmond.ipfix.Transport;
-import org.flowmond.ipfix.transport.TlsContexts;
 
 /**
  * Turns reference.conf, the configuration file and the command-line overrides (strongest first:
@@ -41,12 +28,9 @@ public final class SettingsLoader {
     public static final Path DEFAULT_FILE = Path.of("/etc/flowmon.conf");
 
     private static final String ROOT = "flowmon";
-    private static final int NTOP_PEN = 35632;
     private static final int PID_MAX_LIMIT = 4_194_304;
     private static final int MAX_TABLE = 16_777_216;
     private static final long PAGE_SIZE = 4096;
-    /** {@code flowmon.export.biflow}'s words: the configuration's names for the exporter's encodings. */
-    private static final Map<String, BiflowMode> BIFLOW_WORDS = biflowWords();
 
     private final Config reference;
 
@@ -112,15 +96,15 @@ public final class SettingsLoader {
     private Settings read(ConfigReader in) throws ConfigError {
         IdentitySettings identity = HostIdentity.read(in, ROOT + ".identity.");
         return new Settings(
-                interfaces(in),
-                namespaces(in),
+                SelectionReader.interfaces(in, ROOT + ".interfaces"),
+                SelectionReader.namespaces(in, ROOT + ".namespaces"),
                 in.enumValue(ROOT + ".directions", TcHooks.class),
                 probes(in),
                 filter(in),
                 flows(in),
                 new AttributionSettings(in.bool(ROOT + ".attribution.proc-scan-at-start")),
                 new TcpHealthSettings(in.bool(ROOT + ".tcp-health.enabled")),
-                export(in, identity),
+                ExportSettingsReader.read(in, ROOT + ".export.", identity),
                 outputs(in),
                 new StatsSettings(in.duration(ROOT + ".stats.interval", Duration.ofSeconds(1), Duration.ofDays(1))),
                 metrics(in),
@@ -157,56 +141,6 @@ public final class SettingsLoader {
             throw ConfigError.at(value.origin(), path, expected);
         }
         return new MetricsSettings(Optional.of(new MetricsSettings.Listen(host, port)));
-    }
-
-    private static InterfaceSelection interfaces(ConfigReader in) throws ConfigError {
-        String path = ROOT + ".interfaces";
-        List<String> names = in.list(path, SettingsLoader::interfaceName);
-        ConfigValue value = in.value(path);
-        if (names.isEmpty()) {
-            throw ConfigError.at(value.origin(), path, "expected [\"all\"] or at least one interface name, got an empty list");
-        }
-        if (names.contains(InterfaceSelection.ALL)) {
-            if (names.size() > 1) {
-                throw ConfigError.at(value.origin(), path, "expected [\"all\"] alone or interface names without \"all\", got both");
-            }
-            return InterfaceSelection.allInterfaces();
-        }
-        return InterfaceSelection.of(List.copyOf(new LinkedHashSet<>(names)));
-    }
-
-    /** {@code flowmon.namespaces}: [] (the daemon's own only), ["all"], or /run/netns names. */
-    private static NamespaceSelection namespaces(ConfigReader in) throws ConfigError {
-        String path = ROOT + ".namespaces";
-        List<String> names = in.list(path, SettingsLoader::namespaceName);
-        if (names.contains(NamespaceSelection.ALL)) {
-            if (names.size() > 1) {
-                throw ConfigError.at(in.value(path).origin(), path,
-                        "expected [\"all\"] alone or network namespace names without \"all\", got both");
-            }
-            return NamespaceSelection.allNamespaces();
-        }
-        return NamespaceSelection.of(List.copyOf(new LinkedHashSet<>(names)));
-    }
-
-    /** Names under /run/netns ({@code ip netns add NAME}): file names of 1..255 bytes, no '/' or white space. */
-    private static String namespaceName(ConfigValue value, String path) throws ConfigError {
-        String name = ConfigReader.string(value, path);
-        if (!name.matches("[^/\\s]{1,255}") || name.equals(".") || name.equals("..")) {
-            throw ConfigError.at(value.origin(), path, "expected \"all\" or the name of a network namespace under"
-                    + " /run/netns (1 to 255 characters without '/' or spaces), got \"" + name + "\"");
-        }
-        return name;
-    }
-
-    /** Linux interface names: 1..15 bytes (IFNAMSIZ - 1), no '/', ':' or white space, not "." or "..". */
-    private static String interfaceName(ConfigValue value, String path) throws ConfigError {
-        String name = ConfigReader.string(value, path);
-        if (!name.matches("[^/:\\s]{1,15}") || name.equals(".") || name.equals("..")) {
-            throw ConfigError.at(value.origin(), path,
-                    "expected an interface name of 1 to 15 characters without '/', ':' or spaces, got \"" + name + "\"");
-        }
-        return name;
     }
 
     private static ProbeSettings probes(ConfigReader in) throws ConfigError {
@@ -264,134 +198,6 @@ public final class SettingsLoader {
                 idle,
                 active,
                 in.duration(p + "fin-linger", Duration.ZERO, Duration.ofMinutes(1)));
-    }
-
-    private static ExportSettings export(ConfigReader in, IdentitySettings identity) throws ConfigError {
-        String p = ROOT + ".export.";
-        long enterprise = in.wholeNumber(p + "enterprise-id", 1, 0xFFFF_FFFFL);
-        if (enterprise == NTOP_PEN) {
-            throw ConfigError.at(in.value(p + "enterprise-id").origin(), p + "enterprise-id",
-                    "expected flowmond's own enterprise number, got 35632 (ntop's, whose element ids mean other things)");
-        }
-        List<WrittenCollector> written = in.list(p + "collectors", SettingsLoader::collector);
-        long observationDomain = HostIdentity.observationDomain(in, p + "observation-domain-id", identity);
-        int mtu = in.intIn(p + "mtu", 576, 65535);
-        Duration templateRefresh = in.duration(p + "template-refresh", Duration.ofSeconds(1), Duration.ofDays(1));
-        int templateRefreshMessages = in.intIn(p + "template-refresh-messages", 0, 1_000_000);
-        BiflowMode biflow = in.choice(p + "biflow", BIFLOW_WORDS);
-        int sendQueueLimit = in.intIn(p + "send-queue-limit", 1, 1_000_000);
-        int collectorBuffer = in.intIn(p + "collector-buffer", 1, 1_000_000);
-        Optional<TlsFiles> tls = tls(in, written);
-        List<Collector> collectors = written.stream().map(c -> c.with(collectorBuffer, tls)).toList();
-        return new ExportSettings(collectors, observationDomain, mtu, templateRefresh, templateRefreshMessages,
-                enterprise, biflow, sendQueueLimit, collectorBuffer, tls);
-    }
-
-    /** A collector as its list entry writes it: the buffer and TLS files it also needs are keys of their own. */
-    private record WrittenCollector(String host, int port, Transport transport) {
-        Collector with(int buffer, Optional<TlsFiles> tls) {
-            return switch (transport) {
-                case UDP -> new Collector(host, port);
-                case TCP -> Collector.tcp(host, port, buffer);
-                case TLS -> Collector.tls(host, port, tls.orElseThrow(), buffer); // tls() requires the files then
-            };
-        }
-    }
-
-    private static Map<String, BiflowMode> biflowWords() {
-        Map<String, BiflowMode> words = new LinkedHashMap<>();
-        words.put("rfc5103", BiflowMode.RFC5103);
-        words.put("ntop", BiflowMode.NPROBE);
-        words.put("uniflow", BiflowMode.UNIFLOWS);
-        return words;
-    }
-
-    private static WrittenCollector collector(ConfigValue value, String path) throws ConfigError {
-        if (value.valueType() != ConfigValueType.OBJECT) {
-            throw ConfigError.at(value.origin(), path,
-                    "expected { host = \"<address>\", port = <1..65535>, transport = udp | tcp | tls }, got "
-                            + ConfigReader.describe(value));
-        }
-        ConfigObject object = (ConfigObject) value;
-        for (String key : List.of("host", "port")) {
-            if (!object.containsKey(key)) {
-                throw ConfigError.at(value.origin(), path + "." + key, "missing (a collector needs host and port)");
-            }
-        }
-        ConfigValue hostValue = object.get("host");
-        String host = ConfigReader.string(hostValue, path + ".host").trim();
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (!HostNames.isValid(host)) {
-            throw ConfigError.at(hostValue.origin(), path + ".host",
-                    "expected an IPv4 or IPv6 address or a DNS name, got " + ConfigReader.describe(hostValue));
-        }
-        int port = (int) ConfigReader.wholeNumber(object.get("port"), path + ".port", 1, 65535);
-        Transport transport = object.containsKey("transport")
-                ? ConfigReader.enumValue(object.get("transport"), path + ".transport", Transport.class)
-                : Transport.UDP; // an entry without transport is UDP, as before TCP/TLS existed
-        return new WrittenCollector(host, port, transport);
-    }
-
-    /**
-     * The TLS files: all three or none. Needed when a collector uses TLS; when given, each must be a
-     * readable file and together they must make a TLS client (PEM certificate chain, PKCS#8 key,
-     * CA certificates), so a bad file stops the start rather than every connection.
-     */
-    private static Optional<TlsFiles> tls(ConfigReader in, List<WrittenCollector> collectors) throws ConfigError {
-        String p = ROOT + ".export.tls.";
-        List<String> keys = List.of("certificate", "key", "ca");
-        List<Path> files = new ArrayList<>();
-        for (String key : keys) {
-            String text = in.string(p + key).trim();
-            files.add(text.isEmpty() ? null : Path.of(text).toAbsolutePath().normalize());
-        }
-        int tlsCollector = -1;
-        for (int i = collectors.size() - 1; i >= 0; i--) {
-            if (collectors.get(i).transport() == Transport.TLS) {
-                tlsCollector = i;
-            }
-        }
-        if (files.stream().allMatch(Objects::isNull)) {
-            if (tlsCollector >= 0) {
-                String key = ROOT + ".export.collectors[" + tlsCollector + "].transport";
-                throw ConfigError.at(collectorOrigin(in, tlsCollector), key,
-                        "tls needs flowmond's certificate, its key and the collectors' CA: set " + p + "certificate, "
-                                + p + "key and " + p + "ca (PEM files), got none");
-            }
-            return Optional.empty();
-        }
-        ConfigOrigin given = in.value(p + keys.get(files.indexOf(files.stream().filter(Objects::nonNull).findFirst()
-                .orElseThrow()))).origin();
-        for (int i = 0; i < keys.size(); i++) {
-            String key = p + keys.get(i);
-            ConfigValue value = in.value(key);
-            if (files.get(i) == null) {
-                // named where the others were set: that is where the missing one belongs
-                throw ConfigError.at(given, key, "missing (certificate, key and ca go together: a PEM file each)");
-            }
-            if (!Files.isRegularFile(files.get(i)) || !Files.isReadable(files.get(i))) {
-                throw ConfigError.at(value.origin(), key, "expected a readable PEM file, got \"" + value.unwrapped()
-                        + "\" (" + (Files.exists(files.get(i)) ? "not a readable file" : "no such file") + ")");
-            }
-        }
-        TlsFiles tls = new TlsFiles(files.get(0), files.get(1), files.get(2));
-        try {
-            TlsContexts.client(tls);
-        } catch (IllegalArgumentException e) {
-            throw ConfigError.at(in.value(p + "certificate").origin(), p + "certificate",
-                    "expected a PEM certificate, a PKCS#8 PEM key and PEM CA certificates that make a TLS client: "
-                            + e.getMessage());
-        }
-        return Optional.of(tls);
-    }
-
-    private static ConfigOrigin collectorOrigin(ConfigReader in, int index) throws ConfigError {
-        ConfigValue list = in.value(ROOT + ".export.collectors");
-        ConfigValue entry = ((ConfigList) list).get(index);
-        ConfigValue transport = entry instanceof ConfigObject o && o.containsKey("transport") ? o.get("transport") : entry;
-        return transport.origin();
     }
 
     private static OutputSettings outputs(ConfigReader in) throws ConfigError {
