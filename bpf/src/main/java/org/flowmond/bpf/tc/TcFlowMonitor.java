@@ -340,7 +340,6 @@ public final class TcFlowMonitor implements AutoCloseable {
     static final class ChunkDecoder implements Consumer<MapEntries> {
         private final KernelClock clock;
         private final Consumer<UniFlow> sink;
-        private final AddressCache addresses = new AddressCache();
         private int entries;
 
         ChunkDecoder(KernelClock clock, Consumer<UniFlow> sink) {
@@ -353,7 +352,7 @@ public final class TcFlowMonitor implements AutoCloseable {
             ByteBuffer keys = ByteBuffer.wrap(chunk.keys()).order(ByteOrder.LITTLE_ENDIAN);
             ByteBuffer values = ByteBuffer.wrap(chunk.values()).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < chunk.count(); i++) {
-                FlowKey key = FlowKeyCodec.decode(keys, i * chunk.keySize(), addresses);
+                FlowKey key = FlowKeyCodec.decodeLittleEndian(keys, i * chunk.keySize());
                 sink.accept(FlowStatsCodec.decodeFlow(key, values, i * chunk.valueSize(), clock));
                 entries++;
             }

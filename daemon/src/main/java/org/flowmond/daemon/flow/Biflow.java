@@ -134,7 +134,7 @@ abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.
 
     /** The direction a kernel entry of this flow counts: low → high (true) if its source is the low end. */
     boolean fromLow(FlowKey k) {
-        return (ports >>> 16) == k.srcPort() && BiflowKey.isAddress(k.srcAddress(), addressHigh(true), addressLow(true));
+        return (ports >>> 16) == k.srcPort() && k.srcLow() == addressLow(true) && k.srcHigh() == addressHigh(true);
     }
 
     /** The hook whose counts are taken for direction {@code fromLow}; null while none was chosen. */
@@ -354,10 +354,18 @@ abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.
     /** The kernel's key of entry {@code index}, exactly as the TC loader decodes it. */
     FlowKey entryKey(int index) {
         if (index == 0) {
-            return KernelEntry.kernelKey(key(), shape.firstEntry, shape.firstEntryFromLow);
+            return kernelKey(shape.firstEntry, shape.firstEntryFromLow);
         }
         KernelEntry e = further(index);
-        return KernelEntry.kernelKey(key(), e.point, e.fromLow);
+        return kernelKey(e.point, e.fromLow);
+    }
+
+    /** The kernel's key of this flow's entry at hook {@code p} for direction {@code low}: the flow's own numbers, oriented. */
+    private FlowKey kernelKey(ObservationPoint p, boolean low) {
+        int lowPort = ports >>> 16;
+        int highPort = ports & 0xFFFF;
+        return new FlowKey(addressHigh(low), addressLow(low), addressHigh(!low), addressLow(!low), low ? lowPort : highPort,
+                low ? highPort : lowPort, protocol(), shape.kind >>> 8, p.ifindex(), p.hook(), shape.netns);
     }
 
     /** Records the latest cumulative reading of the entry of hook {@code point} for direction {@code fromLow}, adding it if it is new. */
@@ -539,7 +547,7 @@ abstract sealed class Biflow extends Expiry.Scheduled permits Biflow.V4, Biflow.
 
         @Override
         long addressLow(boolean low) {
-            return BiflowKey.mappedV4(low ? lowAddress : highAddress);
+            return FlowKey.mappedV4(low ? lowAddress : highAddress);
         }
     }
 

@@ -1,6 +1,5 @@
 package org.flowmond.daemon.flow;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import org.flowmond.bpf.api.FlowKey;
@@ -22,6 +21,9 @@ import org.flowmond.bpf.api.FlowKey;
  * which {@link Biflow} keeps inline so that finding a flow reads no key object.
  */
 public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
+    /** Flipping each byte's top bit turns a signed byte-by-byte comparison into an unsigned one of the whole. */
+    private static final long SIGN_BITS = 0x8080_8080_8080_8080L;
+
     private final long netns;
     private final int ports; // low port << 16 | high port
     private final int kind; // ethProto << 8 | protocol
@@ -32,23 +34,56 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
         this.ports = lowPort << 16 | highPort;
     }
 
-    /** The key of the connection a unidirectional kernel flow belongs to. */
+    /** The key of the connection a unidirectional kernel flow belongs to, from the kernel's numbers. */
     public static BiflowKey of(FlowKey k) {
-        if (k.srcAddress() instanceof Inet4Address s && k.dstAddress() instanceof Inet4Address d) {
-            return V4.ordered(k.ethProto(), k.protocol(), s.hashCode(), k.srcPort(), d.hashCode(), k.dstPort(), k.netns());
-        }
-        return of(k.ethProto(), k.protocol(), new Endpoint(k.srcAddress(), k.srcPort()),
-                new Endpoint(k.dstAddress(), k.dstPort()), k.netns());
+        return ordered(k.ethProto(), k.protocol(), k.srcHigh(), k.srcLow(), k.srcPort(), k.dstHigh(), k.dstLow(),
+                k.dstPort(), k.netns());
     }
 
     /** The key of a connection between {@code a} and {@code b}, in either order, counted in namespace {@code netns}. */
     public static BiflowKey of(int ethProto, int protocol, Endpoint a, Endpoint b, long netns) {
-        Endpoint low = a.compareTo(b) <= 0 ? a : b;
-        Endpoint high = low == a ? b : a;
-        if (low.address() instanceof Inet4Address l && high.address() instanceof Inet4Address h) {
-            return new V4(ethProto, protocol, l.hashCode(), low.port(), h.hashCode(), high.port(), netns);
+        return ordered(ethProto, protocol, FlowKey.high(a.address()), FlowKey.low(a.address()), a.port(),
+                FlowKey.high(b.address()), FlowKey.low(b.address()), b.port(), netns);
+    }
+
+    /** The key of ends a and b (16-byte addresses as two longs each) with the lower end first. */
+    private static BiflowKey ordered(int ethProto, int protocol, long aHigh, long aLow, int aPort, long bHigh, long bLow,
+                                     int bPort, long netns) {
+        if (FlowKey.isMappedV4(aHigh, aLow) && FlowKey.isMappedV4(bHigh, bLow)) {
+            return V4.ordered(ethProto, protocol, (int) aLow, aPort, (int) bLow, bPort, netns);
         }
-        return new V6(ethProto, protocol, low, high, netns);
+        int kind = ethProto << 8 | protocol;
+        return compareEnds(aHigh, aLow, aPort, bHigh, bLow, bPort) <= 0
+                ? new V6(kind, aPort << 16 | bPort, netns, aHigh, aLow, bHigh, bLow)
+                : new V6(kind, bPort << 16 | aPort, netns, bHigh, bLow, aHigh, aLow);
+    }
+
+    /**
+     * Orders two ends from their 16-byte addresses exactly as {@link Endpoint#compareTo} orders the
+     * endpoints made of them (an IPv4-mapped address is an IPv4 one there): two IPv4 addresses as
+     * unsigned ints; otherwise the address bytes signed and in order, as {@code Arrays.compare} does,
+     * the 4-byte IPv4 one before a 16-byte one that starts with the same 4; then the port.
+     */
+    static int compareEnds(long aHigh, long aLow, int aPort, long bHigh, long bLow, int bPort) {
+        int c = compareAddresses(aHigh, aLow, bHigh, bLow);
+        return c != 0 ? c : Integer.compare(aPort, bPort);
+    }
+
+    private static int compareAddresses(long aHigh, long aLow, long bHigh, long bLow) {
+        boolean aV4 = FlowKey.isMappedV4(aHigh, aLow);
+        boolean bV4 = FlowKey.isMappedV4(bHigh, bLow);
+        if (aV4 && bV4) {
+            return Integer.compareUnsigned((int) aLow, (int) bLow);
+        }
+        if (aV4 != bV4) {
+            int v4 = (int) (aV4 ? aLow : bLow);
+            int v6Start = (int) ((aV4 ? bHigh : aHigh) >>> 32);
+            int c = Integer.compareUnsigned(v4 ^ (int) SIGN_BITS, v6Start ^ (int) SIGN_BITS);
+            int v4First = c != 0 ? c : -1; // equal first 4 bytes: the shorter address sorts first
+            return aV4 ? v4First : -v4First;
+        }
+        int c = Long.compareUnsigned(aHigh ^ SIGN_BITS, bHigh ^ SIGN_BITS);
+        return c != 0 ? c : Long.compareUnsigned(aLow ^ SIGN_BITS, bLow ^ SIGN_BITS);
     }
 
     /** Inode of the network namespace in which the connection was counted; 0 if unknown. */
@@ -88,7 +123,7 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
 
     /** Whether {@code a} is the address whose 16-byte form is {@code high}, {@code low} (IPv4 as IPv4-mapped). */
     static boolean isAddress(InetAddress a, long high, long low) {
-        return addressLow(a) == low && addressHigh(a) == high;
+        return FlowKey.low(a) == low && FlowKey.high(a) == high;
     }
 
     /**
@@ -96,7 +131,7 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
      * {@link #kind()}): IPv4 when both addresses are IPv4-mapped, as {@link #of} would have made it.
      */
     static BiflowKey fromNumbers(int kind, int ports, long netns, long lowHigh, long lowLow, long highHigh, long highLow) {
-        if (isMappedV4(lowHigh, lowLow) && isMappedV4(highHigh, highLow)) {
+        if (FlowKey.isMappedV4(lowHigh, lowLow) && FlowKey.isMappedV4(highHigh, highLow)) {
             return new V4(kind >>> 8, kind & 0xFF, (int) lowLow, ports >>> 16, (int) highLow, ports & 0xFFFF, netns);
         }
         return new V6(kind, ports, netns, lowHigh, lowLow, highHigh, highLow);
@@ -142,33 +177,6 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
         return hash(kind, ports, netns, addressHigh(true), addressLow(true), addressHigh(false), addressLow(false));
     }
 
-    /** The first 8 bytes of an address in its 16-byte form (IPv4 as IPv4-mapped IPv6, which it equals then). */
-    static long addressHigh(InetAddress a) {
-        return a instanceof Inet4Address ? 0 : half(a.getAddress(), 0);
-    }
-
-    /** The last 8 bytes of an address in its 16-byte form. */
-    static long addressLow(InetAddress a) {
-        return a instanceof Inet4Address ? mappedV4(a.hashCode()) : half(a.getAddress(), 8); // Inet4Address's hash is its address
-    }
-
-    /** The last 8 bytes of IPv4 address {@code address} in its 16-byte form, {@code ::ffff:a.b.c.d}. */
-    static long mappedV4(int address) {
-        return 0xFFFF_0000_0000L | (address & 0xFFFF_FFFFL);
-    }
-
-    private static boolean isMappedV4(long high, long low) {
-        return high == 0 && (low >>> 32) == 0xFFFF;
-    }
-
-    private static long half(byte[] b, int from) {
-        long v = 0;
-        for (int i = from; i < from + 8; i++) {
-            v = v << 8 | (b[i] & 0xFFL);
-        }
-        return v;
-    }
-
     @Override
     public final String toString() {
         return "BiflowKey[ethProto=" + ethProto() + ", protocol=" + protocol() + ", low=" + low() + ", high=" + high()
@@ -200,7 +208,7 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
 
         @Override
         long addressLow(boolean low) {
-            return mappedV4(low ? lowAddress : highAddress);
+            return FlowKey.mappedV4(low ? lowAddress : highAddress);
         }
 
         @Override
@@ -225,14 +233,6 @@ public abstract sealed class BiflowKey permits BiflowKey.V4, BiflowKey.V6 {
         private final long lowLow;
         private final long highHigh;
         private final long highLow;
-
-        private V6(int ethProto, int protocol, Endpoint low, Endpoint high, long netns) {
-            super(ethProto, protocol, low.port(), high.port(), netns);
-            this.lowHigh = addressHigh(low.address());
-            this.lowLow = addressLow(low.address());
-            this.highHigh = addressHigh(high.address());
-            this.highLow = addressLow(high.address());
-        }
 
         private V6(int kind, int ports, long netns, long lowHigh, long lowLow, long highHigh, long highLow) {
             super(kind >>> 8, kind & 0xFF, ports >>> 16, ports & 0xFFFF, netns);

@@ -135,11 +135,19 @@ class BiflowKeyTest {
     private static Endpoint randomEnd(java.util.Random random) throws Exception {
         int port = random.nextInt(4) == 0 ? 80 : random.nextInt(65536);
         byte[] raw;
-        switch (random.nextInt(3)) {
+        switch (random.nextInt(4)) {
             case 0 -> raw = new byte[] {10, 0, 0, (byte) random.nextInt(4)}; // few addresses: equal ones happen
             case 1 -> {
                 raw = new byte[4];
                 random.nextBytes(raw);
+            }
+            case 2 -> { // an IPv6 address that starts with the four bytes of a case-0 IPv4 one
+                raw = new byte[16];
+                random.nextBytes(raw);
+                raw[0] = 10;
+                raw[1] = 0;
+                raw[2] = 0;
+                raw[3] = (byte) random.nextInt(4);
             }
             default -> {
                 raw = new byte[16];
