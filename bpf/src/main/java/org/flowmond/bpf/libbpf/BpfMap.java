@@ -208,7 +208,8 @@ public final class BpfMap {
 
     /**
      * As {@link #readAll()}, but hands the entries over in chunks (up to 256 entries each) as they
-     * are read, so a large map is not held in memory at once. Returns whether the batch syscall was used.
+     * are read, so a large map is not held in memory at once. A chunk is valid only until {@code sink}
+     * returns (see {@link MapEntries}). Returns whether the batch syscall was used.
      */
     public boolean forEachChunk(java.util.function.Consumer<MapEntries> sink) {
         return MapBatchReader.forEachChunk(this, false, sink);
@@ -219,7 +220,8 @@ public final class BpfMap {
      * removed ({@code bpf_map_lookup_and_delete_batch}: each entry read and deleted in one step, so no
      * increment between the two is lost). Returns false, having removed nothing, where the kernel
      * has no batch operations for this map type (before Linux 5.6). An entry inserted meanwhile
-     * into a part of the map already passed stays in the map.
+     * into a part of the map already passed stays in the map. A chunk is valid only until {@code sink}
+     * returns (see {@link MapEntries}).
      */
     public boolean removeEachChunk(java.util.function.Consumer<MapEntries> sink) {
         return MapBatchReader.removeEachChunk(this, sink);

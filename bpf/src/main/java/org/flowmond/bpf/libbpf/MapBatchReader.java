@@ -1,5 +1,8 @@
 package org.flowmond.bpf.libbpf;
 
+import com.kenai.jffi.MemoryIO;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import jnr.ffi.Memory;
@@ -75,8 +78,10 @@ final class MapBatchReader {
         Pointer in = Memory.allocateDirect(Native.RUNTIME, Math.max(ks, 8));
         Pointer out = Memory.allocateDirect(Native.RUNTIME, Math.max(ks, 8));
         Pointer count = Memory.allocateDirect(Native.RUNTIME, 4);
-        Pointer keys = Memory.allocateDirect(Native.RUNTIME, (long) chunk * ks);
-        Pointer values = Memory.allocateDirect(Native.RUNTIME, (long) chunk * vs);
+        ByteBuffer keyBuffer = nativeBuffer(chunk * ks);
+        ByteBuffer valueBuffer = nativeBuffer(chunk * vs);
+        Pointer keys = pointerTo(keyBuffer);
+        Pointer values = pointerTo(valueBuffer);
         MapBatchOpts opts = new MapBatchOpts(Native.RUNTIME);
         boolean first = true;
         while (true) {
@@ -89,8 +94,10 @@ final class MapBatchReader {
                 if (rc == -Errno.ENOSPC && n == 0) {
                     // One hash bucket holds more entries than a chunk: retry the same batch with room for it.
                     chunk *= 2;
-                    keys = Memory.allocateDirect(Native.RUNTIME, (long) chunk * ks);
-                    values = Memory.allocateDirect(Native.RUNTIME, (long) chunk * vs);
+                    keyBuffer = nativeBuffer(chunk * ks);
+                    valueBuffer = nativeBuffer(chunk * vs);
+                    keys = pointerTo(keyBuffer);
+                    values = pointerTo(valueBuffer);
                     continue;
                 }
                 if (first && (rc == -Errno.EINVAL || rc == -Errno.ENOTSUPP || rc == -Errno.EOPNOTSUPP)) {
@@ -99,11 +106,7 @@ final class MapBatchReader {
                 Checked.rc(rc, deleting ? "bpf_map_lookup_and_delete_batch" : "bpf_map_lookup_batch", map.name());
             }
             if (n > 0) {
-                byte[] k = new byte[n * ks];
-                byte[] v = new byte[n * vs];
-                keys.get(0, k, 0, k.length);
-                values.get(0, v, 0, v.length);
-                sink.accept(new MapEntries(n, ks, vs, k, v, true));
+                sink.accept(new MapEntries(n, ks, vs, keyBuffer, valueBuffer, true)); // a view: valid until accept returns
             }
             if (rc == -Errno.ENOENT) {
                 return true;
@@ -113,6 +116,16 @@ final class MapBatchReader {
             in.put(0, token, 0, token.length);
             first = false;
         }
+    }
+
+    /** Native memory the kernel writes a chunk into and the consumer reads it from, little endian. */
+    private static ByteBuffer nativeBuffer(int size) {
+        return ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A pointer to {@code buffer}'s memory for the syscall; the buffer owns the memory and must stay reachable. */
+    private static Pointer pointerTo(ByteBuffer buffer) {
+        return Pointer.wrap(Native.RUNTIME, MemoryIO.getInstance().getDirectBufferAddress(buffer), buffer.capacity());
     }
 
     private static void oneByOne(BpfMap map, Consumer<MapEntries> sink) {
@@ -128,7 +141,7 @@ final class MapBatchReader {
         while (seen < limit && map.nextKey(key, next)) {
             seen++;
             if (map.lookup(next, value)) { // absent: deleted between the two calls
-                acc.append(next, value, 1);
+                acc.append(ByteBuffer.wrap(next), ByteBuffer.wrap(value), 1);
                 if (acc.count == CHUNK) {
                     sink.accept(acc.result(false));
                     acc = new Accumulator(ks, vs);
@@ -154,15 +167,15 @@ final class MapBatchReader {
             this.vs = vs;
         }
 
-        void append(byte[] k, byte[] v, int n) {
+        void append(ByteBuffer k, ByteBuffer v, int n) {
             int need = count + n;
             if (need * ks > keys.length || need * vs > values.length) {
                 int cap = Math.max(need, count * 2);
                 keys = Arrays.copyOf(keys, cap * ks);
                 values = Arrays.copyOf(values, cap * vs);
             }
-            System.arraycopy(k, 0, keys, count * ks, n * ks);
-            System.arraycopy(v, 0, values, count * vs, n * vs);
+            k.get(0, keys, count * ks, n * ks);
+            v.get(0, values, count * vs, n * vs);
             count = need;
         }
 

@@ -1,7 +1,6 @@
 package org.flowmond.bpf.tc;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -349,8 +348,8 @@ public final class TcFlowMonitor implements AutoCloseable {
 
         @Override
         public void accept(MapEntries chunk) {
-            ByteBuffer keys = ByteBuffer.wrap(chunk.keys()).order(ByteOrder.LITTLE_ENDIAN);
-            ByteBuffer values = ByteBuffer.wrap(chunk.values()).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer keys = chunk.keys();
+            ByteBuffer values = chunk.values();
             for (int i = 0; i < chunk.count(); i++) {
                 FlowKey key = FlowKeyCodec.decodeLittleEndian(keys, i * chunk.keySize());
                 sink.accept(FlowStatsCodec.decodeFlow(key, values, i * chunk.valueSize(), clock));

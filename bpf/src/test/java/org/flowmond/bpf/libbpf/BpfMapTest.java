@@ -106,11 +106,16 @@ class BpfMapTest {
         assertEquals(expected, asMap(batched));
         assertEquals(expected, asMap(single));
 
-        java.util.List<MapEntries> chunks = new java.util.ArrayList<>();
-        assertTrue(kv.forEachChunk(chunks::add));
-        assertTrue(chunks.size() >= 1500 / 256, "chunks of at most 256 (hash buckets may split them): " + chunks.size());
-        assertEquals(1500, chunks.stream().mapToInt(MapEntries::count).sum());
-        assertTrue(chunks.stream().allMatch(c -> c.count() <= 256));
+        java.util.List<Integer> chunkSizes = new java.util.ArrayList<>();
+        Map<Integer, Long> chunked = new HashMap<>();
+        assertTrue(kv.forEachChunk(c -> { // a view of the read's buffers: read while the consumer runs
+            chunkSizes.add(c.count());
+            chunked.putAll(asMap(c));
+        }));
+        assertTrue(chunkSizes.size() >= 1500 / 256, "chunks of at most 256 (hash buckets may split them): " + chunkSizes.size());
+        assertEquals(1500, chunkSizes.stream().mapToInt(Integer::intValue).sum());
+        assertTrue(chunkSizes.stream().allMatch(n -> n <= 256));
+        assertEquals(expected, chunked);
     }
 
     @Test
@@ -121,14 +126,15 @@ class BpfMapTest {
             kv.update(LittleEndian.u32(i), LittleEndian.u64(i * 5L), BpfMap.BPF_NOEXIST);
             expected.put(i, i * 5L);
         }
-        java.util.List<MapEntries> chunks = new java.util.ArrayList<>();
-        assertTrue(kv.removeEachChunk(chunks::add), "kernel 6.18 has batch lookup-and-delete for hash maps");
+        java.util.List<Integer> chunkSizes = new java.util.ArrayList<>();
         Map<Integer, Long> removed = new HashMap<>();
-        for (MapEntries c : chunks) {
-            assertTrue(c.count() <= 256);
+        // a chunk is a view of the read's buffers, valid while the consumer runs: read it there
+        assertTrue(kv.removeEachChunk(c -> {
+            chunkSizes.add(c.count());
             removed.putAll(asMap(c));
-        }
-        assertEquals(1500, chunks.stream().mapToInt(MapEntries::count).sum(), "each entry once");
+        }), "kernel 6.18 has batch lookup-and-delete for hash maps");
+        chunkSizes.forEach(n -> assertTrue(n <= 256));
+        assertEquals(1500, chunkSizes.stream().mapToInt(Integer::intValue).sum(), "each entry once");
         assertEquals(expected, removed);
         assertEquals(0, kv.readAll().count(), "nothing left");
         assertTrue(kv.removeEachChunk(c -> { throw new AssertionError("an empty map hands nothing over"); }));
@@ -160,9 +166,9 @@ class BpfMapTest {
         assertEquals(0, kv.readAllOneByOne().count());
         assertTrue(kv.forEachChunk(c -> { throw new AssertionError("an empty map hands nothing over"); }));
         kv.update(LittleEndian.u32(7), LittleEndian.u64(70), BpfMap.BPF_NOEXIST); // no longer empty: read
-        java.util.List<MapEntries> chunks = new java.util.ArrayList<>();
-        assertTrue(kv.forEachChunk(chunks::add));
-        assertEquals(Map.of(7, 70L), asMap(chunks.get(0)));
+        Map<Integer, Long> read = new HashMap<>();
+        assertTrue(kv.forEachChunk(c -> read.putAll(asMap(c))));
+        assertEquals(Map.of(7, 70L), read);
         kv.delete(LittleEndian.u32(7));
     }
 
