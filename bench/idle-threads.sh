@@ -4,7 +4,8 @@
 # /proc/PID/task/*/status: how often it slept and was woken) over WINDOW seconds, then RSS and the
 # thread count. bench/idle.sh gives the totals; this says which thread spends them. The syscall
 # probes see the whole machine's connects and accepts, so other work on the host wakes the event
-# reader and the flow thread: the wake-ups tell that apart.
+# reader and the flow thread: the wake-ups tell that apart; bench/idle-pair.sh measures two daemons
+# (base and new) in the same window, so that activity falls on both alike.
 # CPU time is the scheduler's own count in nanoseconds (/proc/PID/task/*/schedstat, first field),
 # printed in ms: the user+system times of /proc/PID/task/*/stat come in 10 ms ticks, too coarse for
 # threads that spend a few ms in 30 s.

@@ -8,7 +8,10 @@ import java.util.function.Consumer;
  * (linear probing, at most half full) and the idle order as links inside each flow. At 1,000,000
  * flows that is 8 bytes of links per flow and 4–8 of array, where a {@code LinkedHashMap} spends
  * a 40-byte entry and its own table slot; moving a flow to the young end is two relinks, not a
- * removal and an insertion by hash. Single-threaded, like the table.
+ * removal and an insertion by hash. The array doubles when it would be more than half full and
+ * halves when it falls below an eighth full (a quarter full after halving: between the two a flow
+ * count that comes and goes resizes nothing), so the 8 MB array of a million-flow burst is given
+ * back once the burst's flows have ended. Single-threaded, like the table.
  */
 final class BiflowIndex {
     private static final int MIN_SLOTS = 64;
@@ -63,6 +66,14 @@ final class BiflowIndex {
         closeGap(i, mask);
         size--;
         unlink(b);
+        if (slots.length > MIN_SLOTS && 8 * size < slots.length) {
+            resize(slots.length / 2);
+        }
+    }
+
+    /** The slot array's length (tests). */
+    int capacity() {
+        return slots.length;
     }
 
     /** Moves a flow to the young end of the idle order (it has just been active). */
@@ -119,13 +130,13 @@ final class BiflowIndex {
     }
 
     private void resize(int length) {
-        Biflow[] bigger = new Biflow[length];
+        Biflow[] resized = new Biflow[length];
         for (Biflow b : slots) {
             if (b != null) {
-                insert(bigger, b);
+                insert(resized, b);
             }
         }
-        slots = bigger;
+        slots = resized;
     }
 
     private static void insert(Biflow[] table, Biflow b) {

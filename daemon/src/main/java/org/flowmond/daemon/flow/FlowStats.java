@@ -56,6 +56,25 @@ public final class FlowStats {
         return syscallRecordsExported.get();
     }
 
+    /**
+     * The sum of the cumulative counters of {@link #counts()}. None of them ever decreases, so the
+     * sum is unchanged exactly when none of them moved. The counters by end reason and by missing
+     * owner move only together with a record's export, which the totals here count. No allocation, a few
+     * reads: the flow thread asks once a second whether anything happened, idle or not.
+     */
+    public long cumulativeSum() {
+        return biflowsCreated.get() + biflowRecordsExported.get() + biflowRecordsFiltered.get()
+                + biflowsEndedEmpty.get() + uniflowCounterResets.get() + redundantObservations.get()
+                + overflowPackets.get() + syscallEvents.get() + syscallEventsFiltered.get()
+                + syscallRecordsExported.get() + recordsBothOwners.get() + recordsOneOwner.get()
+                + recordsNoOwner.get() + ownerChanges.get();
+    }
+
+    /** The two gauges of {@link #counts()} as one number: active biflows (high half), active syscall flows (low half). */
+    public long activeFlows() {
+        return biflowsActive.get() << 32 | (syscallFlowsActive.get() & 0xFFFF_FFFFL);
+    }
+
     /** Every counter now, typed; {@code stats.StatisticKeys} gives them their names. */
     public Counts counts() {
         return new Counts(biflowsActive.get(), biflowsCreated.get(), biflowRecordsExported.get(),

@@ -37,6 +37,9 @@ public final class FlowTable {
     private final BiflowTable biflows;
     private final SyscallFlowTable syscalls;
     private final Owners owners;
+    /** The one export callback and the one merge: an idle cycle allocates neither. */
+    private final BiflowTable.Exporter exporter = this::exportBiflow;
+    private final ScanMerge merge;
     private FilterSettings filter;
 
     public FlowTable(FlowSettings params, FilterSettings filter, NanoClock clock, WallClock wall, KernelFlowMap kernel,
@@ -49,6 +52,7 @@ public final class FlowTable {
         this.syscalls = new SyscallFlowTable(params, stats, wall);
         this.owners = new Owners(processes, syscalls, stats);
         this.biflows = new BiflowTable(params, kernel, owners, stats);
+        this.merge = new ScanMerge(biflows, exporter);
     }
 
     public FlowStats stats() {
@@ -73,22 +77,23 @@ public final class FlowTable {
 
     /**
      * Starts merging one full read of the kernel's TC flow map (cumulative counters and owners per
-     * unidirectional flow): hand the merge every entry as it is read, then close it.
+     * unidirectional flow): hand the merge every entry as it is read, then close it. The table has
+     * one merge, opened again for each scan: the previous scan must have been closed.
      */
     public ScanMerge beginScan() {
         biflows.beginScan(clock.nowNanos());
-        return new ScanMerge(biflows, this::exportBiflow);
+        return merge.open();
     }
 
     /** Packets the kernel could not store in its map, delivered one by one (counters of those packets only). */
     public void onOverflow(UniFlow packets) {
-        biflows.onOverflow(packets, clock.nowNanos(), this::exportBiflow);
+        biflows.onOverflow(packets, clock.nowNanos(), exporter);
     }
 
     /** Exports every flow whose deadline has passed. */
     public void expire() {
         long now = clock.nowNanos();
-        biflows.expire(now, this::exportBiflow);
+        biflows.expire(now, exporter);
         syscalls.expire(now, sink);
         sink.endOfBatch();
     }
@@ -100,7 +105,7 @@ public final class FlowTable {
      * flows' entries are removed one by one.
      */
     public void flushAll(Runnable lastScan) {
-        biflows.flushAll(clock.nowNanos(), lastScan, this::exportBiflow);
+        biflows.flushAll(clock.nowNanos(), lastScan, exporter);
         syscalls.flushAll(sink);
         sink.endOfBatch();
     }

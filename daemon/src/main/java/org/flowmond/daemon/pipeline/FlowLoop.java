@@ -62,6 +62,10 @@ final class FlowLoop {
     private final CycleTimings timings = new CycleTimings();
     private final KernelClock kernelClock;
     private final FlowTable table;
+    /** The scan's merge and the periodic scan's entry point, kept: an idle cycle allocates neither. */
+    private final ScanOnDemand scanMerge;
+    private final Consumer<UniFlow> stoppableMerge = this::mergeUnlessStopping;
+    private final Consumer<Object> taker = this::take;
     /** Runs at most once a second on the flow thread: statistics to the export, warnings. */
     private final Runnable periodicStatistics;
     private volatile Settings settings;
@@ -82,6 +86,7 @@ final class FlowLoop {
         this.periodicStatistics = periodicStatistics;
         this.table = new FlowTable(settings.flows(), settings.filter(), clock, kernelClock::toEpochNanos,
                 currentTcMap(), processes, sink);
+        this.scanMerge = new ScanOnDemand(table);
     }
 
     /**
@@ -343,19 +348,19 @@ final class FlowLoop {
         UniFlowSource source = tc.source();
         long t0 = System.nanoTime();
         long t1;
-        try (ScanOnDemand merge = new ScanOnDemand(table)) {
-            int entries = source.scan(stoppable ? u -> mergeUnlessStopping(merge, u) : merge);
+        try (ScanOnDemand merge = scanMerge.begin()) {
+            int entries = source.scan(stoppable ? stoppableMerge : merge);
             t1 = System.nanoTime();
             timings.scanned(t1 - t0, entries);
         } // closing decides, schedules and evicts, also after a failed read
         timings.updated(System.nanoTime() - t1);
     }
 
-    private void mergeUnlessStopping(ScanOnDemand merge, UniFlow u) {
+    private void mergeUnlessStopping(UniFlow u) {
         if (stopping) {
             throw new ScanCutShort();
         }
-        merge.accept(u);
+        scanMerge.accept(u);
     }
 
     /**
@@ -399,7 +404,7 @@ final class FlowLoop {
 
     /** Hands the inbox to the table. Caller holds the lock. */
     private void drainInbox() {
-        inbox.drainTo(this::take);
+        inbox.drainTo(taker);
     }
 
     private void take(Object item) {

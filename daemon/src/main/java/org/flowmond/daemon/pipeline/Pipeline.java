@@ -286,7 +286,9 @@ public final class Pipeline implements AutoCloseable {
      * from the snapshot when one is built, so the kernel's ownership counters are read once.
      */
     private void periodicStatistics() {
-        if (!statisticsFeed.due(System.nanoTime(), settings.stats().interval().toNanos(), activity())) {
+        FlowStats flows = loop.table().stats();
+        if (!statisticsFeed.due(System.nanoTime(), settings.stats().interval().toNanos(), counted(flows),
+                flows.activeFlows())) {
             return;
         }
         OwnershipStatistics owners = null;
@@ -303,16 +305,12 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * The daemon's own counters, read without a system call: flows, socket events and overflow
-     * packets taken, records exported (a send-queue drop is counted as the record is handed over,
-     * on this thread), and the failures and drops counted in Java.
+     * The sum of the daemon's own cumulative counters, read without a system call or an allocation:
+     * flows, socket events and overflow packets taken, records exported (a send-queue drop is counted
+     * as the record is handed over, on this thread), and the failures and drops counted in Java.
      */
-    private record Activity(FlowStats.Counts flows, long eventQueueDrops, long cycleFailures, long outputFailures) {
-    }
-
-    private Activity activity() {
-        return new Activity(loop.table().stats().counts(), loop.droppedEvents(), loop.cycleFailures(),
-                outputs.failures());
+    private long counted(FlowStats flows) {
+        return flows.cumulativeSum() + loop.droppedEvents() + loop.cycleFailures() + outputs.failures();
     }
 
     private void closeResources() {

@@ -9,8 +9,9 @@ import org.flowmond.daemon.flow.ScanMerge;
  * One scan's merge into the flow table, begun at once when the table holds biflows and otherwise
  * with the map's first entry. An idle daemon reads an empty map into an empty table every
  * {@code tc-scan-interval}: that merges nothing and decides nothing, so no merge is begun (no
- * merge buffers, no end-of-scan pass). A table with flows always gets the whole merge, also from
- * an empty map: its flows' decisions and capacity come at the scan's end. Flow thread only.
+ * end-of-scan pass). A table with flows always gets the whole merge, also from an empty map: its
+ * flows' decisions and capacity come at the scan's end. The flow loop keeps one and
+ * {@link #begin()}s it for each scan, so a scan allocates nothing here. Flow thread only.
  */
 final class ScanOnDemand implements Consumer<UniFlow>, AutoCloseable {
     private final FlowTable table;
@@ -18,9 +19,17 @@ final class ScanOnDemand implements Consumer<UniFlow>, AutoCloseable {
 
     ScanOnDemand(FlowTable table) {
         this.table = table;
+    }
+
+    /** Starts the next scan (the previous one closed); returns this, to be closed when the map was read. */
+    ScanOnDemand begin() {
+        if (merge != null) {
+            throw new IllegalStateException("the previous scan is still being merged");
+        }
         if (table.activeBiflows() > 0) {
             merge = table.beginScan();
         }
+        return this;
     }
 
     @Override
@@ -31,7 +40,7 @@ final class ScanOnDemand implements Consumer<UniFlow>, AutoCloseable {
         merge.accept(entry);
     }
 
-    /** Whether a merge was begun (tests). */
+    /** Whether a merge was begun for the current scan (tests). */
     boolean begun() {
         return merge != null;
     }
@@ -39,8 +48,10 @@ final class ScanOnDemand implements Consumer<UniFlow>, AutoCloseable {
     /** Ends the merge, if one was begun: see {@link ScanMerge#close()}. */
     @Override
     public void close() {
-        if (merge != null) {
-            merge.close();
+        ScanMerge m = merge;
+        merge = null;
+        if (m != null) {
+            m.close();
         }
     }
 }

@@ -79,6 +79,46 @@ class BiflowIndexTest {
         assertOrder(reference, index);
     }
 
+    /** A burst's array is given back as its flows end; a count going up and down around a size does not resize each time. */
+    @Test
+    void theArrayShrinksAfterABurstWithHysteresis() {
+        BiflowIndex index = new BiflowIndex();
+        List<Biflow> flows = new ArrayList<>();
+        for (int n = 0; n < 100_000; n++) {
+            Biflow b = Biflow.of(key(n), n);
+            index.add(b);
+            flows.add(b);
+        }
+        assertEquals(262_144, index.capacity(), "at most half full: 100,000 flows in 2^18 slots");
+        for (int n = 0; n < 99_990; n++) {
+            index.remove(flows.get(n));
+        }
+        assertEquals(64, index.capacity(), "10 flows left: the smallest array (an eighth full halves it)");
+        for (int n = 99_990; n < 100_000; n++) {
+            assertSame(flows.get(n), index.get(key(n)), "flow " + n + " still found after the shrinks");
+        }
+        assertEquals(flows.get(99_990), index.oldest());
+
+        // 32 flows fill 64 slots half: the 33rd doubles to 128; under 16 (an eighth of 128) halves to 64.
+        for (int n = 0; n < 23; n++) {
+            index.add(flows.get(n));
+        }
+        assertEquals(128, index.capacity(), "33 flows");
+        for (int round = 0; round < 100; round++) { // one flow coming and going at 33, then at 32
+            index.remove(flows.get(0));
+            assertEquals(128, index.capacity());
+            index.add(flows.get(0));
+            assertEquals(128, index.capacity());
+        }
+        for (int n = 0; n < 17; n++) {
+            index.remove(flows.get(n));
+        }
+        assertEquals(128, index.capacity(), "16 flows: an eighth, not less");
+        index.remove(flows.get(17));
+        assertEquals(64, index.capacity(), "15 flows, under an eighth of 128");
+        assertEquals(15, index.size());
+    }
+
     private static void assertOrder(LinkedHashMap<BiflowKey, Biflow> reference, BiflowIndex index) {
         assertEquals(reference.size(), index.size());
         List<Biflow> order = new ArrayList<>();

@@ -28,18 +28,20 @@ class ScanOnDemandTest {
                 new ProcessResolver(new UserNames(dir.resolve("passwd")), dir.resolve("proc")), false);
         try {
             FlowTable table = p.table();
-            try (ScanOnDemand idle = new ScanOnDemand(table)) {
+            ScanOnDemand onDemand = new ScanOnDemand(table); // one for every scan, as the flow loop keeps it
+            try (ScanOnDemand idle = onDemand.begin()) {
                 assertFalse(idle.begun(), "empty table, no entry yet: no merge");
             }
             assertEquals(0, table.activeBiflows());
 
-            try (ScanOnDemand first = new ScanOnDemand(table)) {
+            assertFalse(onDemand.begun(), "closed: no merge until the next scan begins one");
+            try (ScanOnDemand first = onDemand.begin()) {
                 first.accept(InboxTest.overflowPacket());
                 assertTrue(first.begun(), "the map's first entry begins the merge");
             }
             assertEquals(1, table.activeBiflows(), "the entry was merged");
 
-            try (ScanOnDemand withFlows = new ScanOnDemand(table)) {
+            try (ScanOnDemand withFlows = onDemand.begin()) {
                 assertTrue(withFlows.begun(), "a table with flows gets the whole merge, even from an empty map");
             }
         } finally {
