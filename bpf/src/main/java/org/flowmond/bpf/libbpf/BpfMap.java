@@ -31,6 +31,9 @@ public final class BpfMap {
     private final int keySize;
     private final int valueSize;
     private final boolean internal;
+    /** The batch reads' native buffers, kept between reads; null while a read holds them (or before the first). */
+    private final java.util.concurrent.atomic.AtomicReference<ChunkBuffers> spareChunkBuffers =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     BpfMap(BpfObject owner, Pointer map) {
         this.owner = owner;
@@ -225,6 +228,17 @@ public final class BpfMap {
      */
     public boolean removeEachChunk(java.util.function.Consumer<MapEntries> sink) {
         return MapBatchReader.removeEachChunk(this, sink);
+    }
+
+    /** The buffers a batch read works in: this map's spare ones, or new ones while another read holds those. */
+    ChunkBuffers takeChunkBuffers() {
+        ChunkBuffers b = spareChunkBuffers.getAndSet(null);
+        return b != null ? b : new ChunkBuffers(MapBatchReader.CHUNK, keySize(), valueBufferSize());
+    }
+
+    /** Keeps {@code b} for the next batch read. */
+    void returnChunkBuffers(ChunkBuffers b) {
+        spareChunkBuffers.set(b);
     }
 
     @Override

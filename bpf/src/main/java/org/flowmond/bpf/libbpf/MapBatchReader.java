@@ -1,12 +1,8 @@
 package org.flowmond.bpf.libbpf;
 
-import com.kenai.jffi.MemoryIO;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.function.Consumer;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
 
 /**
  * Reads a whole map in chunks: {@code bpf_map_lookup_batch} (one syscall per chunk of entries,
@@ -70,34 +66,27 @@ final class MapBatchReader {
      * for this map (EINVAL on old kernels, ENOTSUPP per type).
      */
     private static boolean batched(BpfMap map, boolean deleting, Consumer<MapEntries> sink) {
+        ChunkBuffers buffers = map.takeChunkBuffers();
+        try {
+            return batched(map, deleting, buffers, sink);
+        } finally {
+            map.returnChunkBuffers(buffers);
+        }
+    }
+
+    private static boolean batched(BpfMap map, boolean deleting, ChunkBuffers b, Consumer<MapEntries> sink) {
         int fd = map.fd();
-        int ks = map.keySize();
-        int vs = map.valueBufferSize();
-        int chunk = CHUNK;
-        // The batch token is a u32 bucket for hash maps and a key for arrays: room for either.
-        Pointer in = Memory.allocateDirect(Native.RUNTIME, Math.max(ks, 8));
-        Pointer out = Memory.allocateDirect(Native.RUNTIME, Math.max(ks, 8));
-        Pointer count = Memory.allocateDirect(Native.RUNTIME, 4);
-        ByteBuffer keyBuffer = nativeBuffer(chunk * ks);
-        ByteBuffer valueBuffer = nativeBuffer(chunk * vs);
-        Pointer keys = pointerTo(keyBuffer);
-        Pointer values = pointerTo(valueBuffer);
-        MapBatchOpts opts = new MapBatchOpts(Native.RUNTIME);
         boolean first = true;
         while (true) {
-            count.putInt(0, chunk);
+            b.count.putInt(0, b.chunk);
             int rc = deleting
-                    ? Native.LIBBPF.bpf_map_lookup_and_delete_batch(fd, first ? null : in, out, keys, values, count, opts)
-                    : Native.LIBBPF.bpf_map_lookup_batch(fd, first ? null : in, out, keys, values, count, opts);
-            int n = count.getInt(0);
+                    ? Native.LIBBPF.bpf_map_lookup_and_delete_batch(fd, first ? null : b.in, b.out, b.keys, b.values, b.count, b.opts)
+                    : Native.LIBBPF.bpf_map_lookup_batch(fd, first ? null : b.in, b.out, b.keys, b.values, b.count, b.opts);
+            int n = b.count.getInt(0);
             if (rc < 0 && rc != -Errno.ENOENT) {
                 if (rc == -Errno.ENOSPC && n == 0) {
                     // One hash bucket holds more entries than a chunk: retry the same batch with room for it.
-                    chunk *= 2;
-                    keyBuffer = nativeBuffer(chunk * ks);
-                    valueBuffer = nativeBuffer(chunk * vs);
-                    keys = pointerTo(keyBuffer);
-                    values = pointerTo(valueBuffer);
+                    b.grow();
                     continue;
                 }
                 if (first && (rc == -Errno.EINVAL || rc == -Errno.ENOTSUPP || rc == -Errno.EOPNOTSUPP)) {
@@ -106,26 +95,14 @@ final class MapBatchReader {
                 Checked.rc(rc, deleting ? "bpf_map_lookup_and_delete_batch" : "bpf_map_lookup_batch", map.name());
             }
             if (n > 0) {
-                sink.accept(new MapEntries(n, ks, vs, keyBuffer, valueBuffer, true)); // a view: valid until accept returns
+                sink.accept(new MapEntries(n, map.keySize(), map.valueBufferSize(), b.keyBuffer, b.valueBuffer, true)); // a view: valid until accept returns
             }
             if (rc == -Errno.ENOENT) {
                 return true;
             }
-            byte[] token = new byte[Math.max(ks, 8)];
-            out.get(0, token, 0, token.length);
-            in.put(0, token, 0, token.length);
+            b.advance();
             first = false;
         }
-    }
-
-    /** Native memory the kernel writes a chunk into and the consumer reads it from, little endian. */
-    private static ByteBuffer nativeBuffer(int size) {
-        return ByteBuffer.allocateDirect(size).order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** A pointer to {@code buffer}'s memory for the syscall; the buffer owns the memory and must stay reachable. */
-    private static Pointer pointerTo(ByteBuffer buffer) {
-        return Pointer.wrap(Native.RUNTIME, MemoryIO.getInstance().getDirectBufferAddress(buffer), buffer.capacity());
     }
 
     private static void oneByOne(BpfMap map, Consumer<MapEntries> sink) {

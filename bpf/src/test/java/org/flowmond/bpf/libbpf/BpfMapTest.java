@@ -159,6 +159,39 @@ class BpfMapTest {
         assertEquals(counters.count(), obj.map("counters").readAllOneByOne().count());
     }
 
+    /** A map keeps its batch buffers between reads; a read begun while another holds them gets its own. */
+    @Test
+    void aReadInsideAnotherAndReadsOneAfterTheOtherSeeEveryEntry() {
+        BpfMap kv = obj.map("kv");
+        Map<Integer, Long> expected = new HashMap<>();
+        for (int i = 0; i < 600; i++) {
+            kv.update(LittleEndian.u32(i), LittleEndian.u64(i * 7L), BpfMap.BPF_NOEXIST);
+            expected.put(i, i * 7L);
+        }
+        Map<Integer, Long> outer = new HashMap<>();
+        java.util.List<Map<Integer, Long>> inner = new java.util.ArrayList<>();
+        assertTrue(kv.forEachChunk(c -> {
+            Map<Integer, Long> before = asMap(c);
+            if (inner.isEmpty()) {
+                Map<Integer, Long> nested = new HashMap<>();
+                assertTrue(kv.forEachChunk(n -> nested.putAll(asMap(n))));
+                inner.add(nested);
+            }
+            assertEquals(before, asMap(c), "the nested read wrote into buffers of its own");
+            outer.putAll(before);
+        }));
+        assertEquals(expected, outer);
+        assertEquals(expected, inner.get(0));
+        for (int round = 0; round < 3; round++) {
+            Map<Integer, Long> again = new HashMap<>();
+            assertTrue(kv.forEachChunk(c -> again.putAll(asMap(c))));
+            assertEquals(expected, again, "read " + round + " with the kept buffers");
+        }
+        for (int i = 0; i < 600; i++) {
+            kv.delete(LittleEndian.u32(i));
+        }
+    }
+
     @Test
     void emptyMapsReadAsEmpty() {
         BpfMap kv = obj.map("kv");
