@@ -2,10 +2,7 @@
 /*
  * sock_owner.bpf.c — which process owns each TCP and UDP socket (IPv4, IPv6, IPv4-mapped), kept
  * in the kernel per socket cookie for the socket's whole life, for tc_flow.bpf.c to stamp into
- * the flow entries of the socket's packets. Loaded once by org.flowmond.bpf.owner.SocketOwnership,
- * with sock_owner_trace.bpf.c, which holds the two tracing hooks of the table below (send/receive
- * and the start-up iterator, marked *) and reuses this object's maps: an object without tracing
- * programs loads without libbpf's parse of vmlinux BTF.
+ * the flow entries of the socket's packets. Loaded once by org.flowmond.bpf.owner.SocketOwnership.
  *
  * Every owner is written in the context of the process that connects, binds, sends or receives
  * (or from the task the start-up iterator hands over), never from softirq context, and no
@@ -29,10 +26,10 @@
  * |                              |        | FIN and ACKs sent after close() still find the owner    |
  * | cgroup_skb/egress            | 4.10   | a socket's first packet: its 5-tuple (the port is known |
  * |                              |        | by then), for packets that lose their socket on the way |
- * | tp_btf/sock_send_length, *   | 6.4    | every send/receive on a TCP/UDP socket: the process     |
- * | tp_btf/sock_recv_length *    |        | that last sent/received (shared sockets; the real user  |
+ * | tp_btf/sock_send_length,     | 6.4    | every send/receive on a TCP/UDP socket: the process     |
+ * | tp_btf/sock_recv_length      |        | that last sent/received (shared sockets; the real user  |
  * |                              |        | of an accepted socket); writes only when it changed     |
- * | iter/task_file *             | 5.12   | EXISTING: sockets open at start-up (every namespace)    |
+ * | iter/task_file               | 5.12   | EXISTING: sockets open at start-up (every namespace)    |
  *
  * Where a hook is missing (SocketOwnership checks the kernel's BTF before load and logs what it
  * leaves out): without sock_send_length/sock_recv_length (< 6.4: Debian 11's 5.10, 6.1) an
@@ -47,9 +44,76 @@
  */
 #include "sock_common.bpf.h"
 #include "owner_maps.bpf.h"
-#include "owner_write.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* include/net/tcp_states.h */
+#define TCP_CLOSE  7
+#define TCP_LISTEN 10
+
+static __always_inline bool tcp_or_udp(__u32 protocol)
+{
+	return protocol == IPPROTO_TCP || protocol == IPPROTO_UDP;
+}
+
+/* The network namespace of the current task: the socket's, in the hooks that run inside a socket
+ * call (a socket made in one namespace and passed to a process in another is the exception). */
+static __always_inline __u32 current_netns(void)
+{
+	return BPF_CORE_READ((struct task_struct *)bpf_get_current_task(), nsproxy, net_ns, ns.inum);
+}
+
+/* A task's identity, read the same way for the current task and for the iterator's. */
+static __always_inline void owner_from_task(struct sock_owner *o, struct task_struct *task, __u8 method)
+{
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+
+	o->stamp_ns = bpf_ktime_get_ns();
+	o->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	o->pid = BPF_CORE_READ(task, tgid);
+	o->tid = BPF_CORE_READ(task, pid);
+	o->uid = BPF_CORE_READ(task, cred, uid.val);
+	o->gid = BPF_CORE_READ(task, cred, gid.val);
+	o->ppid = BPF_CORE_READ(parent, tgid);
+	o->netns_ino = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum); /* the socket's, but for a passed one */
+	o->method = method;
+	BPF_CORE_READ_INTO(&o->comm, task, group_leader, comm);
+	BPF_CORE_READ_INTO(&o->parent_comm, parent, group_leader, comm);
+}
+
+static __always_inline void owner_write(__u64 cookie, struct sock_owner *o, __u64 flags)
+{
+	long err = bpf_map_update_elem(&sock_owners, &cookie, o, flags);
+
+	if (err && err != -17 /* EEXIST: BPF_NOEXIST found a newer owner */)
+		owner_count(OWNER_CTR_OWNER_FULL);
+}
+
+/* Records the current process as the owner of the socket, whoever owned it before (old, if
+ * known: its forget_at_close carries over); returns the network namespace it recorded. */
+static __always_inline __u32 owner_set_current(__u64 cookie, __u8 method, const struct sock_owner *old)
+{
+	struct sock_owner o = {};
+
+	owner_from_task(&o, (struct task_struct *)bpf_get_current_task(), method);
+	if (old)
+		o.forget_at_close = old->forget_at_close;
+	owner_write(cookie, &o, BPF_ANY);
+	return o.netns_ino;
+}
+
+/* The shared-socket rule: the current process becomes the owner unless it already is. Returns
+ * the owner record when it is unchanged (for its tuple_known flag), NULL when it wrote. A socket
+ * no one recorded gets no_owner_method. */
+static __always_inline struct sock_owner *owner_touch_current(__u64 cookie, __u8 method, __u8 no_owner_method)
+{
+	struct sock_owner *old = bpf_map_lookup_elem(&sock_owners, &cookie);
+
+	if (old && old->pid == (__u32)(bpf_get_current_pid_tgid() >> 32))
+		return old;
+	owner_set_current(cookie, old ? method : no_owner_method, old);
+	return NULL;
+}
 
 /* ---------------------------------------------------------------- connect, sendmsg, recvmsg */
 
@@ -133,6 +197,16 @@ SEC("cgroup/recvmsg6")
 int owner_recvmsg6(struct bpf_sock_addr *ctx) { return on_udp_message(ctx, OWNER_RECEIVE, AF_INET6); }
 
 /* ---------------------------------------------------------------- bind, release */
+
+/* A release hook sees only the socket's family, type and protocol (not its addresses), so
+ * post_bind keeps each bound socket's endpoint here for it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct owner_endpoint);
+} bound_endpoints SEC(".maps");
+
 /* The local address of a struct bpf_sock as flowmond writes addresses; all zero for a wildcard.
  * family is a constant per program: post_bind4 may not even read the IPv6 fields. */
 static __always_inline void bpf_sock_local(struct bpf_sock *ctx, int family, __u8 *addr)
@@ -397,4 +471,158 @@ int owner_egress(struct __sk_buff *skb)
 		return 1;
 	o->tuple_known = 1; /* in place: a flag for these programs, not part of the owner */
 	return 1;
+}
+
+/* ---------------------------------------------------------------- send, receive (6.4+) */
+
+/* The connection of sk seen from its local end, for the 5-tuple map; false if not connected
+ * (the local address and port are filled all the same when sk is IPv4 or IPv6). */
+static __always_inline bool sock_tuple(struct sock *sk, __u8 proto, struct owner_tuple *t)
+{
+	struct skc_head head;
+	int ip_version;
+
+	if (read_skc_head(&head, sk) != 0)
+		return false;
+	t->remote_port = bpf_ntohs(SKC_AT(&head, __be16, skc_dport));
+	t->local_port = SKC_AT(&head, __u16, skc_num);
+	t->proto = proto;
+	ip_version = head_ip_version(&head);
+	if (ip_version == 6) {
+		__builtin_memcpy(t->local_addr, &SKC_AT(&head, struct in6_addr, skc_v6_rcv_saddr), FLOWMON_ADDR_LEN);
+		__builtin_memcpy(t->remote_addr, &SKC_AT(&head, struct in6_addr, skc_v6_daddr), FLOWMON_ADDR_LEN);
+	} else if (ip_version == 4) {
+		map_v4(t->local_addr, SKC_AT(&head, __be32, skc_rcv_saddr));
+		map_v4(t->remote_addr, SKC_AT(&head, __be32, skc_daddr));
+	} else {
+		return false;
+	}
+	return t->remote_port && t->local_port;
+}
+
+/* True when sk is connected and its 5-tuple now leads to cookie. */
+static __always_inline bool remember_tuple(struct sock *sk, __u8 proto, __u64 cookie)
+{
+	struct owner_tuple t = {};
+
+	if (!sock_tuple(sk, proto, &t))
+		return false;
+	t.netns_ino = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	return owner_tuple_write(&t, cookie, BPF_ANY);
+}
+
+static __always_inline void on_sock_used(struct sock *sk, int ret, __u8 method)
+{
+	struct sock_owner *same;
+	__u16 family;
+	__u8 proto;
+	__u64 cookie;
+
+	if (ret <= 0 || !sk)
+		return;
+	family = sk->__sk_common.skc_family;
+	proto = sk->sk_protocol;
+	if ((family != AF_INET && family != AF_INET6) || !tcp_or_udp(proto))
+		return;
+	cookie = bpf_get_socket_cookie(sk);
+	/* A TCP socket no hook recorded was accepted (a connect() or the scan would have recorded it). */
+	same = owner_touch_current(cookie, method, proto == IPPROTO_TCP ? OWNER_ACCEPT : method);
+	if (same && same->tuple_known)
+		return;
+	/* A new owner record, or the first use of a connected socket after its connect(): its 5-tuple,
+	 * for packets that carry no socket. */
+	if (remember_tuple(sk, proto, cookie)) {
+		same = bpf_map_lookup_elem(&sock_owners, &cookie);
+		if (same)
+			same->tuple_known = 1; /* in place: a flag for this program, not part of the owner */
+	}
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(owner_send_length, struct sock *sk, int ret, int flags)
+{
+	on_sock_used(sk, ret, OWNER_SEND);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(owner_recv_length, struct sock *sk, int ret, int flags)
+{
+	on_sock_used(sk, ret, OWNER_RECEIVE);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- start-up seeding */
+
+/* Every TCP and UDP socket open in a process at start-up (every network namespace): its owner
+ * (EXISTING, unless a live hook already wrote a newer one), its endpoint if it listens or is a
+ * bound UDP socket, its 5-tuple if connected. */
+SEC("iter/task_file")
+int owner_seed(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct sock_owner o = {};
+	struct owner_endpoint ep = {};
+	struct owner_tuple t = {};
+	struct socket *sock;
+	struct sock *sk;
+	__u64 cookie;
+	__u32 netns;
+	__u16 family;
+	__u8 proto, state;
+
+	if (!task || !file)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	sk = sock->sk;
+	if (!sk)
+		return 0;
+	family = sk->__sk_common.skc_family;
+	proto = sk->sk_protocol;
+	if ((family != AF_INET && family != AF_INET6) || !tcp_or_udp(proto))
+		return 0;
+	state = sk->__sk_common.skc_state;
+	if (proto == IPPROTO_TCP && state == TCP_CLOSE)
+		return 0;
+	/* The cookie as the kernel keeps it: the iterator's socket pointer is not trusted enough for
+	 * bpf_get_socket_cookie(), which would also make one. Sockets nobody asked for a cookie yet
+	 * have 0: they are written to the output, user space has the kernel make their cookies
+	 * (getsockopt SO_COOKIE on a pidfd_getfd copy) and runs the iterator again. */
+	cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
+	if (!cookie) {
+		struct owner_seed_miss miss = { .pid = BPF_CORE_READ(task, tgid), .fd = ctx->fd };
+
+		bpf_seq_write(ctx->meta->seq, &miss, sizeof(miss));
+		return 0;
+	}
+	owner_from_task(&o, task, OWNER_EXISTING);
+	netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	o.netns_ino = netns;
+	if (bpf_map_update_elem(&sock_owners, &cookie, &o, BPF_NOEXIST) == 0)
+		owner_count(OWNER_CTR_SEEDED);
+	else if (!bpf_map_lookup_elem(&sock_owners, &cookie))
+		owner_count(OWNER_CTR_OWNER_FULL); /* not EEXIST (a hook wrote a newer owner): full */
+	if (sock_tuple(sk, proto, &t)) {
+		t.netns_ino = netns;
+		owner_tuple_write(&t, cookie, BPF_NOEXIST); /* a live hook's entry is newer */
+		return 0;
+	}
+	if (proto == IPPROTO_TCP && state != TCP_LISTEN)
+		return 0;
+	/* A listener or a bound, unconnected UDP socket: its endpoint. */
+	__builtin_memcpy(ep.addr, t.local_addr, FLOWMON_ADDR_LEN);
+	ep.port = t.local_port;
+	ep.proto = proto;
+	if (!ep.port)
+		return 0;
+	if (is_v4_mapped((__u32 *)ep.addr) && ((__u32 *)ep.addr)[3] == 0)
+		__builtin_memset(ep.addr, 0, FLOWMON_ADDR_LEN);
+	ep.netns_ino = netns;
+	owner_addr_remember(ep.addr, netns);
+	if (bpf_map_update_elem(&owner_endpoints, &ep, &cookie, BPF_NOEXIST) == 0)
+		bpf_map_update_elem(&bound_endpoints, &cookie, &ep, BPF_ANY);
+	return 0;
 }

@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
 public final class MinCoreBtf {
     /** Every BPF object of the bpf module that the daemon may open (MinCoreBtfTest checks the list). */
     public static final List<String> SHIPPED_OBJECTS = List.of(
-            "/bpf/tc_flow.bpf.o", "/bpf/tc_flow_noatomics.bpf.o", "/bpf/sock_owner.bpf.o", "/bpf/sock_owner_trace.bpf.o",
+            "/bpf/tc_flow.bpf.o", "/bpf/tc_flow_noatomics.bpf.o", "/bpf/sock_owner.bpf.o",
             "/bpf/sock_fentry.bpf.o", "/bpf/sock_kprobe.bpf.o", "/bpf/sock_rawtp.bpf.o",
             "/bpf/sock_state.bpf.o", "/bpf/sock_tp.bpf.o", "/bpf/sock_iter.bpf.o");
     static final String VMLINUX = "/sys/kernel/btf/vmlinux";

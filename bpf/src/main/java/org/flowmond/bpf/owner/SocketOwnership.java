@@ -26,26 +26,17 @@ import org.slf4j.LoggerFactory;
  * Which process owns each TCP and UDP socket, kept in the kernel by {@code sock_owner.bpf.o}
  * (see its header comment for the hooks and what each kernel version has): owners per socket
  * cookie, bound endpoints and connection 5-tuples, in maps that the TC flow counter reuses
- * ({@link #shareMapsWith}) to stamp owners into flow entries. Its tracing hooks (send/receive on
- * 6.4+, the start-up scan's iterator) are a second object, {@code sock_owner_trace.bpf.o}, reusing
- * the first one's maps: libbpf 1.1 parses vmlinux BTF for an object with a tracing program, so
- * the cgroup hooks load without that parse, and the tracing ones may load on another thread.
+ * ({@link #shareMapsWith}) to stamp owners into flow entries.
  *
- * <p>Life: {@link #open} (load, attach at the cgroup v2 root and the send/receive tracepoints), or
- * {@link #openHooks} then {@link #attachTracing} (on any one thread, e.g. while the TC program loads) →
+ * <p>Life: {@link #open} (load, attach at the cgroup v2 root and the send/receive tracepoints) →
  * {@link #seedExisting()} (sockets open before) → open the TC monitor with this → {@link #close()}.
  * Attachments are BPF links held by this process: a SIGKILL leaves nothing attached.
  */
 public final class SocketOwnership implements AutoCloseable {
     public static final String OBJECT_RESOURCE = "/bpf/sock_owner.bpf.o";
-    /** The tracing hooks: send/receive tracepoints and the start-up iterator. */
-    public static final String TRACING_RESOURCE = "/bpf/sock_owner_trace.bpf.o";
     /** The maps the TC object shares by descriptor (same names and definitions, owner_maps.bpf.h). */
     public static final List<String> SHARED_MAPS = List.of("sock_owners", "owner_endpoints", "owner_tuples", "owner_addr_netns",
             "owner_counters");
-    /** The maps the tracing object shares by descriptor: those and the bound endpoints (owner_write.bpf.h). */
-    static final List<String> TRACING_MAPS = List.of("sock_owners", "owner_endpoints", "owner_tuples", "owner_addr_netns",
-            "owner_counters", "bound_endpoints");
     /** The shared maps sized by entries (a TC object without ownership shrinks them to one). */
     public static final List<String> SHARED_HASH_MAPS = List.of("sock_owners", "owner_endpoints", "owner_tuples", "owner_addr_netns");
     /** Tracepoints of Linux 6.4+ (every send/receive, process context). */
@@ -63,101 +54,37 @@ public final class SocketOwnership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketOwnership.class);
 
     private final BpfObject object;
-    private final SocketOwnershipOptions options;
-    private final boolean sendRecv;
-    private final List<String> cgroupHooks;
-    /** Null until {@link #attachTracing}; then its object (null when it has no program here), hooks and scan. */
-    private volatile Tracing tracing;
+    private final List<String> hooks;
+    private final boolean canSeed;
 
-    private record Tracing(BpfObject object, List<String> hooks, boolean canSeed) {
-    }
-
-    private SocketOwnership(BpfObject object, SocketOwnershipOptions options, boolean sendRecv, List<String> cgroupHooks) {
+    private SocketOwnership(BpfObject object, List<String> hooks, boolean canSeed) {
         this.object = object;
-        this.options = options;
-        this.sendRecv = sendRecv;
-        this.cgroupHooks = List.copyOf(cgroupHooks);
+        this.hooks = List.copyOf(hooks);
+        this.canSeed = canSeed;
     }
 
     /**
-     * Loads both ownership objects and attaches their hooks; logs which hooks were chosen and why.
+     * Loads the ownership object and attaches its hooks; logs which hooks were chosen and why.
      *
      * @throws org.flowmond.bpf.libbpf.LibBpfException a program does not load or attach here (e.g.
      *         cgroup/sock_release before Linux 5.9), naming call, program and errno
      * @throws IllegalStateException                     no cgroup v2 file system is mounted
      */
     public static SocketOwnership open(SocketOwnershipOptions options) {
-        SocketOwnership ownership = openHooks(options);
-        try {
-            ownership.attachTracing();
-            return ownership;
-        } catch (RuntimeException e) {
-            ownership.close();
-            throw e;
-        }
-    }
-
-    /**
-     * Loads the cgroup, sockops and cgroup_skb hooks and attaches them at the cgroup v2 root; the
-     * tracing hooks wait for {@link #attachTracing}. The maps are made here: {@link #shareMapsWith} works at once.
-     *
-     * @throws org.flowmond.bpf.libbpf.LibBpfException a program does not load or attach here
-     * @throws IllegalStateException                     no cgroup v2 file system is mounted
-     */
-    public static SocketOwnership openHooks(SocketOwnershipOptions options) {
-        BpfObject object = BpfObject.openResource(OBJECT_RESOURCE);
-        try {
-            object.map("sock_owners").setMaxEntries(options.maxSockets());
-            object.map("owner_tuples").setMaxEntries(options.maxSockets());
-            object.map("owner_endpoints").setMaxEntries(options.maxEndpoints());
-            object.map("bound_endpoints").setMaxEntries(options.maxEndpoints());
-            boolean sendRecv = kernelHasSendRecvTracepoints();
-            for (String name : UDP_RECEIVE_PROGRAMS) {
-                object.program(name).setAutoload(!sendRecv);
-            }
-            object.load();
-            List<String> hooks = attachCgroupHooks(object);
-            return new SocketOwnership(object, options, sendRecv, hooks);
-        } catch (RuntimeException e) {
-            object.close();
-            throw e;
-        }
-    }
-
-    /**
-     * Loads the tracing hooks (send/receive on 6.4+, the start-up scan's iterator where the kernel
-     * takes it) and attaches the send/receive ones; logs the hooks in use. Once; later calls do nothing.
-     *
-     * @throws org.flowmond.bpf.libbpf.LibBpfException a send/receive program does not load or attach here
-     */
-    public synchronized void attachTracing() {
-        if (tracing != null) {
-            return;
-        }
         // libbpf's warnings about a refused load go to DEBUG: the exception carries libbpf's log tail,
         // and a refused iterator is an expected degradation, logged below in one line
-        Tracing t;
         try (LibBpfLog.AutoCloseableNoThrow quiet = LibBpfLog.demoteWarnings()) {
-            try {
-                t = loadTracing(true);
-            } catch (LibBpfException e) {
-                if (!e.getMessage().contains("'" + SEED_PROGRAM + "'")) {
-                    throw e;
-                }
-                // the iterator needs bpf_sock_from_file (5.11) and task_file iterators; the hooks may still load
-                LOG.info("socket ownership: the start-up scan (a socket iterator: Linux 5.11+) does not load on this kernel"
-                        + " (libbpf: {}); sockets open before the start stay without owner (unless a later hook sees them:"
-                        + " sendto, recvfrom, send/receive on 6.4+)", seedFailure(e.getMessage()));
-                t = loadTracing(false);
+            return open(options, true);
+        } catch (LibBpfException e) {
+            if (!e.getMessage().contains("'" + SEED_PROGRAM + "'")) {
+                throw e;
             }
+            // the iterator needs bpf_sock_from_file (5.11) and task_file iterators; the hooks may still load
+            LOG.info("socket ownership: the start-up scan (a socket iterator: Linux 5.11+) does not load on this kernel"
+                    + " (libbpf: {}); sockets open before the start stay without owner (unless a later hook sees them:"
+                    + " sendto, recvfrom, send/receive on 6.4+)", seedFailure(e.getMessage()));
+            return open(options, false);
         }
-        tracing = t;
-        if (!sendRecv) {
-            LOG.info("socket ownership: no sock:sock_send_length/sock_recv_length tracepoints (Linux < 6.4):"
-                    + " accepted TCP sockets keep their listener's owner and a socket shared by several"
-                    + " processes keeps the one that connected or bound it");
-        }
-        LOG.info("socket ownership: {} sockets at most, hooks {}", options.maxSockets(), hooks());
     }
 
     /** libbpf's line about the iterator program, the most telling of its log tail. */
@@ -166,30 +93,32 @@ public final class SocketOwnership implements AutoCloseable {
                 .orElse(message.lines().findFirst().orElse(""));
     }
 
-    private Tracing loadTracing(boolean seed) {
-        if (!sendRecv && !seed) {
-            return new Tracing(null, List.of(), false); // nothing to load: no parse of vmlinux BTF either
-        }
-        BpfObject traced = BpfObject.openResource(TRACING_RESOURCE);
+    private static SocketOwnership open(SocketOwnershipOptions options, boolean seed) {
+        BpfObject object = BpfObject.openResource(OBJECT_RESOURCE);
         try {
-            for (String name : TRACING_MAPS) {
-                traced.map(name).reuseFd(object.map(name).fd());
-            }
+            object.map("sock_owners").setMaxEntries(options.maxSockets());
+            object.map("owner_tuples").setMaxEntries(options.maxSockets());
+            object.map("owner_endpoints").setMaxEntries(options.maxEndpoints());
+            object.map("bound_endpoints").setMaxEntries(options.maxEndpoints());
+            boolean sendRecv = kernelHasSendRecvTracepoints();
             for (String name : SEND_RECV_PROGRAMS) {
-                traced.program(name).setAutoload(sendRecv);
+                object.program(name).setAutoload(sendRecv);
             }
-            traced.program(SEED_PROGRAM).setAutoload(seed);
-            traced.load();
-            List<String> hooks = new ArrayList<>();
-            for (BpfProgram program : traced.programs()) {
-                if (program.autoload() && !program.name().equals(SEED_PROGRAM)) {
-                    program.attachTrace();
-                    hooks.add(program.sectionName());
-                }
+            for (String name : UDP_RECEIVE_PROGRAMS) {
+                object.program(name).setAutoload(!sendRecv);
             }
-            return new Tracing(traced, hooks, seed);
+            object.program(SEED_PROGRAM).setAutoload(seed);
+            object.load();
+            List<String> hooks = attach(object);
+            if (!sendRecv) {
+                LOG.info("socket ownership: no sock:sock_send_length/sock_recv_length tracepoints (Linux < 6.4):"
+                        + " accepted TCP sockets keep their listener's owner and a socket shared by several"
+                        + " processes keeps the one that connected or bound it");
+            }
+            LOG.info("socket ownership: {} sockets at most, hooks {}", options.maxSockets(), hooks);
+            return new SocketOwnership(object, hooks, seed);
         } catch (RuntimeException e) {
-            traced.close();
+            object.close();
             throw e;
         }
     }
@@ -199,32 +128,30 @@ public final class SocketOwnership implements AutoCloseable {
                 && KernelBtf.rememberedTypeId("btf_trace_sock_recv_length", KernelBtf.KIND_TYPEDEF) > 0;
     }
 
-    /** cgroup programs at the cgroup v2 root (cgroup/..., sockops, cgroup_skb/...). */
-    private static List<String> attachCgroupHooks(BpfObject object) {
+    /** cgroup programs at the cgroup v2 root, tp_btf programs at their tracepoints; the iterator runs on demand. */
+    private static List<String> attach(BpfObject object) {
         List<String> hooks = new ArrayList<>();
         try (CgroupRoot root = CgroupRoot.open()) {
             for (BpfProgram program : object.programs()) {
-                if (program.autoload()) {
-                    program.attachCgroup(root.fd());
-                    hooks.add(program.sectionName());
+                String section = program.sectionName();
+                if (!program.autoload() || program.name().equals(SEED_PROGRAM)) {
+                    continue;
                 }
+                if (section.startsWith("cgroup") || section.equals("sockops")) { // cgroup/..., cgroup_skb/...
+                    program.attachCgroup(root.fd());
+                } else {
+                    program.attachTrace();
+                }
+                hooks.add(section);
             }
             LOG.debug("socket ownership: cgroup programs attached at {}", root.path());
         }
         return hooks;
     }
 
-    private Tracing tracing() {
-        Tracing t = tracing;
-        if (t == null) {
-            throw new IllegalStateException("socket ownership: attachTracing() first");
-        }
-        return t;
-    }
-
     /** Whether this kernel runs the start-up scan ({@link #seedExisting()}; the socket iterator, 5.11+). */
     public boolean canSeedExisting() {
-        return tracing().canSeed();
+        return canSeed;
     }
 
     /**
@@ -235,7 +162,7 @@ public final class SocketOwnership implements AutoCloseable {
      * @return sockets the scan could not record: closed in between, or no cookie could be made
      */
     public int seedExisting() {
-        if (!tracing().canSeed()) {
+        if (!canSeed) {
             return 0; // logged at open: this kernel cannot run the scan
         }
         List<int[]> misses = runSeed();
@@ -255,7 +182,7 @@ public final class SocketOwnership implements AutoCloseable {
 
     private List<int[]> runSeed() {
         byte[] out;
-        try (BpfLink link = tracing().object().program(SEED_PROGRAM).attachIter()) {
+        try (BpfLink link = object.program(SEED_PROGRAM).attachIter()) {
             out = link.readIter();
         }
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
@@ -303,34 +230,18 @@ public final class SocketOwnership implements AutoCloseable {
                 counters.sumPerCpuU64(OwnerCounter.NO_OWNER_ADDR.index),
                 counters.sumPerCpuU64(OwnerCounter.SEEDED.index),
                 counters.sumPerCpuU64(OwnerCounter.AMBIGUOUS.index),
-                hooks());
+                hooks);
     }
 
-    /** The hooks attached, as their section names (e.g. {@code cgroup/connect4}): the cgroup ones, then the tracing ones. */
+    /** The hooks attached, as their section names (e.g. {@code cgroup/connect4}). */
     public List<String> hooks() {
-        Tracing t = tracing;
-        if (t == null || t.hooks().isEmpty()) {
-            return cgroupHooks;
-        }
-        List<String> all = new ArrayList<>(cgroupHooks);
-        all.addAll(t.hooks());
-        return List.copyOf(all);
+        return hooks;
     }
 
-    /**
-     * Detaches every hook and frees the maps (a TC object sharing them keeps its own references); waits
-     * for an {@link #attachTracing} under way on another thread.
-     */
+    /** Detaches every hook and frees the maps (a TC object sharing them keeps its own references). */
     @Override
-    public synchronized void close() {
-        Tracing t = tracing;
-        try {
-            if (t != null && t.object() != null) {
-                t.object().close();
-            }
-        } finally {
-            object.close();
-        }
+    public void close() {
+        object.close();
     }
 
     /** {@code enum flowmon_owner_counter} in flowmon.h. */

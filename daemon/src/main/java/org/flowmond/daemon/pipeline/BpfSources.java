@@ -21,14 +21,9 @@ final class BpfSources implements Sources {
 
     @Override
     public OwnershipSource openOwnership(Settings settings) {
-        SocketOwnership kernel = SocketOwnership.openHooks(new SocketOwnershipOptions(settings.probes().ownerMapEntries()));
+        SocketOwnership kernel = SocketOwnership.open(new SocketOwnershipOptions(settings.probes().ownerMapEntries()));
         ownership = kernel;
         return new OwnershipSource() {
-            @Override
-            public void finishOpening() {
-                kernel.attachTracing();
-            }
-
             @Override
             public boolean canSeedExisting() {
                 return kernel.canSeedExisting();

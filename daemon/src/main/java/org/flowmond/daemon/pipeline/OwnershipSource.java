@@ -9,14 +9,6 @@ import org.flowmond.bpf.owner.OwnershipStatistics;
  */
 public interface OwnershipSource extends AutoCloseable {
 
-    /**
-     * The rest of opening, which may run on another thread while the TC program and the syscall
-     * probes load: the tracing hooks (send/receive, the start-up scan's iterator). Before
-     * {@link #canSeedExisting}, {@link #seedExisting} and {@link #statistics}. Default: nothing left.
-     */
-    default void finishOpening() {
-    }
-
     /** Whether this kernel can scan the sockets open now (the start-up scan needs Linux 5.11). */
     boolean canSeedExisting();
 

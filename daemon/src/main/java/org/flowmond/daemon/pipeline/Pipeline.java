@@ -118,34 +118,21 @@ public final class Pipeline implements AutoCloseable {
         outputSink.forwardTo(opened.sink());
     }
 
-    /**
-     * The kernel's socket ownership, first: the TC program stamps its owners and the probes may use
-     * its maps. Its tracing hooks and the start-up scan follow in {@link #attachSources}.
-     */
+    /** The kernel's socket ownership, first: the TC program stamps its owners and the probes may use it. */
     private static OwnershipSource openOwnership(Settings settings, Sources sources) throws Exception {
-        return sources.openOwnership(settings);
-    }
-
-    /**
-     * The ownership's tracing hooks, then the scan of the sockets open now (its owners, unless a hook
-     * already recorded a newer one; the TC program stamps them from its next packets on).
-     */
-    private Void finishOwnership() {
-        ownership.finishOpening();
+        OwnershipSource ownership = sources.openOwnership(settings);
         if (settings.attribution().procScanAtStart() && ownership.canSeedExisting()) {
             ownership.seedExisting(); // what it could not record, it logs
             LOG.info("{} sockets existed before start-up: their owners are recorded", ownership.statistics().seeded());
-        } // else SocketOwnership said why (no scan on this kernel) or the setting turned it off
-        return null;
+        } // else SocketOwnership said why at open (no scan on this kernel) or the setting turned it off
+        return ownership;
     }
 
     /**
-     * The TC program loads here while the syscall probes load on a second thread and the ownership's
-     * tracing hooks (libbpf parses vmlinux BTF for them) and start-up scan on a third: the verifier's
-     * time for one overlaps the others'. "syscall probes attached" is logged once all are done.
+     * The TC program loads here while the syscall probes load on a second thread: the verifier's
+     * time for one overlaps the other's. "syscall probes attached" is logged once both are.
      */
     private void attachSources() throws Exception {
-        BackgroundStep<Void> owners = BackgroundStep.start("flowmond-owner-tracing", this::finishOwnership);
         Inbox.Producer syscallProducer = loop.producer();
         BackgroundStep<Reader<SocketEventSource>> syscall = BackgroundStep.start("flowmond-open-probes",
                 () -> new Reader<>(sources.openSyscall(settings), syscallProducer));
@@ -154,21 +141,12 @@ public final class Pipeline implements AutoCloseable {
             tc = openTc(settings);
         } catch (Exception | Error e) {
             syscall.discard(Pipeline::closeQuietly, e);
-            owners.discard(none -> { }, e);
             throw e;
         }
         Reader<SocketEventSource> probes;
         try {
             probes = syscall.join();
         } catch (Exception | Error e) {
-            owners.discard(none -> { }, e);
-            tc.close();
-            throw e;
-        }
-        try {
-            owners.join();
-        } catch (Exception | Error e) {
-            probes.close();
             tc.close();
             throw e;
         }
