@@ -17,15 +17,11 @@ import org.flowmond.bpf.libbpf.MinCoreBtf;
  * to the questions about kernel types that the TC monitor, the syscall probes and the socket ownership
  * ask later on the start-up path. Without it those are answered in one parse of vmlinux BTF
  * (~100 ms); a failure there (no BTF) is ignored too and met again where the answer is needed.
- * Last, the libc interface the TC monitor resolves interfaces with (its proxy class, generated on
- * the main thread between the TC program's load and its attach otherwise).
  * {@link #afterStart} makes a missing minimal BTF in the background, for the next start.
  */
 final class NativeWarmUp {
     /** The bpf module's holder of the loaded libraries (package-private there: named, not linked). */
     static final String NATIVE = "org.flowmond.bpf.libbpf.Native";
-    /** libc's network-interface calls, which the TC monitor makes first when it attaches (their own jnr-ffi proxy class). */
-    static final String NET_DEVICE_LIBC = "org.flowmond.bpf.tc.NetDeviceLibC";
 
     private NativeWarmUp() {
     }
@@ -43,7 +39,6 @@ final class NativeWarmUp {
             Class.forName(NATIVE, true, NativeWarmUp.class.getClassLoader());
             MinCoreBtf.lookUpConfigured();
             KernelBtf.remember(KernelBtf.STARTUP_TYPES);
-            Class.forName(NET_DEVICE_LIBC, true, NativeWarmUp.class.getClassLoader());
         } catch (Throwable ignored) { // Preflight says what is missing, in the main thread's words
         }
     }
