@@ -17,6 +17,11 @@
 #        TARGET_SECONDS (default 1.5),
 #        COMPARE_JAR (optional: a third configuration "compared", java -jar COMPARE_JAR, e.g. main's
 #        jar, in the same rounds; the section then gives the jar ÷ compared ratio per round)
+# Each jar has a cache directory of its own (FLOWMOND_CACHE_DIR=$OUT_DIR/cache-jar, cache-compared;
+# the launcher shares the jar's): a cache keeps one kernel's entry for one set of BPF objects, so two
+# jars sharing /var/cache/flowmond would remove each other's minimal BTF at every start. Before the
+# rounds each jar makes its minimal BTF (when it has MinCoreBtf) and starts once, unmeasured, so
+# that every measured start finds what a second start of an installed daemon finds.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 NS=fmbench-start
@@ -45,10 +50,28 @@ ns_start_down() { ip netns del $NS 2>/dev/null || true; }
 # The command of a configuration, as run inside the namespace.
 command_of() { # jar|launcher
 	case $1 in
-		jar) echo java -jar "$FLOWMOND_JAR" "${DAEMON_ARGS[@]}" ;;
-		compared) echo java -jar "$COMPARE_JAR" "${DAEMON_ARGS[@]}" ;;
-		launcher) echo env FLOWMOND_JAR="$FLOWMOND_JAR" FLOWMOND_CDS_DIR="$CDS_DIR" "$LAUNCHER" "${DAEMON_ARGS[@]}" ;;
+		jar) echo env FLOWMOND_CACHE_DIR="$(cache_of jar)" java -jar "$FLOWMOND_JAR" "${DAEMON_ARGS[@]}" ;;
+		compared) echo env FLOWMOND_CACHE_DIR="$(cache_of compared)" java -jar "$COMPARE_JAR" "${DAEMON_ARGS[@]}" ;;
+		launcher) echo env FLOWMOND_CACHE_DIR="$(cache_of jar)" FLOWMOND_JAR="$FLOWMOND_JAR" FLOWMOND_CDS_DIR="$CDS_DIR" "$LAUNCHER" "${DAEMON_ARGS[@]}" ;;
 	esac
+}
+
+cache_of() { echo "$OUT_DIR/cache-$1"; } # jar|compared
+
+# Before the rounds: a fresh cache per jar, its minimal BTF made (a jar without MinCoreBtf says so),
+# then one unmeasured start of each java -jar configuration.
+prepare_caches() {
+	local config jar
+	for config in jar ${COMPARE_JAR:+compared}; do
+		jar=$FLOWMOND_JAR
+		[ $config = compared ] && jar=$COMPARE_JAR
+		rm -rf "$(cache_of $config)"
+		mkdir -p "$(cache_of $config)"
+		java -cp "$jar" org.flowmond.bpf.libbpf.MinCoreBtf "$(cache_of $config)" > "$OUT_DIR/startup-$config-btf.log" 2>&1 ||
+			log "$config: no minimal BTF made (see $OUT_DIR/startup-$config-btf.log)"
+		one_start $config "$OUT_DIR/startup-$config-first.log"
+		log "start-up $config, unmeasured first start: $RUN_SECONDS s"
+	done
 }
 
 # CPU seconds of the JVM's threads named "java": the thread that runs main() (start-up's critical
@@ -183,6 +206,7 @@ main() {
 	LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 	printf 'round\tconfiguration\tcommand\tseconds_to_attached\tjvm_cpu_seconds_to_attached\tmain_thread_cpu_seconds_to_attached\n' > "$TSV"
 	local round config
+	prepare_caches
 	one_start launcher "$OUT_DIR/startup-launcher-dumps.log"
 	printf '0\tlauncher-dumps\t%s\t%s\t%s\t%s\n' "$(command_of launcher)" "$RUN_SECONDS" "$RUN_CPU" "$RUN_MAIN_CPU" >> "$TSV"
 	log "start-up launcher-dumps: $RUN_SECONDS s (JVM CPU $RUN_CPU s)"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * sock_state.bpf.c — syscall probes, SOCKET variant: connect and accept events without tracing
- * any syscall. One program on tp_btf/inet_sock_set_state (Linux 5.5+; bpf_get_socket_cookie on
- * a tracing program: 5.12+) reads the process from the ownership maps of sock_owner.bpf.c
- * (reused by descriptor), which its cgroup hooks fill in the process's context:
+ * any syscall. One program on raw_tp/inet_sock_set_state (a raw tracepoint: Linux 4.17+) reads the
+ * process from the ownership maps of sock_owner.bpf.c (reused by descriptor), which its cgroup
+ * hooks fill in the process's context:
  *
  * - connect: SYN_SENT -> ESTABLISHED (outcome ESTABLISHED) or SYN_SENT -> CLOSE (refused,
  *   timed out, unreachable: sk_err, set before the state change), owner = the socket's owner,
@@ -14,6 +14,14 @@
  * So an event is sent when the handshake ends (not when the SYN leaves), and connects that fail
  * are reported too. Both transitions run in softirq context: no process field is read from
  * "current" here, only from the owner record.
+ *
+ * A raw tracepoint, not tp_btf: its arguments are plain numbers, so every field of the socket is
+ * read with bpf_probe_read_kernel (CO-RE), and the socket's cookie is read from the socket
+ * (bpf_get_socket_cookie is for tracing programs only). Reading it cannot miss an owner: an owner
+ * is only ever written under the cookie the socket has (made by the hook that wrote it), so a
+ * socket without a cookie (0) has none, as bpf_get_socket_cookie's fresh cookie would have found.
+ * libbpf needs no attach type id from vmlinux BTF for it: the object relocates against the minimal
+ * BTF alone (MinCoreBtf), without libbpf's parse of vmlinux BTF that a tracing program costs.
  */
 #include "sock_ring.bpf.h"
 #include "owner_maps.bpf.h"
@@ -99,7 +107,7 @@ static __always_inline struct sock_owner *listener_owner(struct sock *sk, struct
 				 BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum));
 }
 
-SEC("tp_btf/inet_sock_set_state")
+SEC("raw_tp/inet_sock_set_state")
 int BPF_PROG(state_connect_accept, struct sock *sk, const int oldstate, const int newstate)
 {
 	struct sock_owner *o;
@@ -110,10 +118,10 @@ int BPF_PROG(state_connect_accept, struct sock *sk, const int oldstate, const in
 
 	if (!connect && !accept)
 		return 0;
-	if (BPF_CORE_READ_BITFIELD(sk, sk_protocol) != IPPROTO_TCP || read_skc_head(&head, sk) != 0)
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP || read_skc_head(&head, sk) != 0)
 		return 0;
 	if (connect) {
-		cookie = bpf_get_socket_cookie(sk);
+		cookie = BPF_CORE_READ(sk, __sk_common.skc_cookie.counter);
 		o = bpf_map_lookup_elem(&sock_owners, &cookie);
 	} else {
 		o = listener_owner(sk, &head);

@@ -6,8 +6,9 @@ public enum HookVariant {
     FENTRY,
     KPROBE,
     /**
-     * Socket-level hooks, no syscall traced: tp_btf inet_sock_set_state (handshake ends) over the
-     * owners that {@code org.flowmond.bpf.owner.SocketOwnership}'s cgroup hooks record (Linux 5.12+).
+     * Socket-level hooks, no syscall traced: the raw tracepoint inet_sock_set_state (handshake ends)
+     * over the owners that {@code org.flowmond.bpf.owner.SocketOwnership}'s cgroup hooks record (as
+     * those: Linux 5.9+).
      * Connects are reported when the handshake ends, with their outcome, failures included. Needs a
      * SocketOwnership in the options; AUTO skips it without one.
      */

@@ -121,6 +121,20 @@ public final class MinCoreBtf {
         return new MinCoreBtf(dir, ids, "vmlinux-" + release.replaceAll("[^A-Za-z0-9._+-]", "_") + "-" + hash);
     }
 
+    /**
+     * A key of the running kernel as the cache's entries are keyed (release, version string, build id
+     * or vmlinux BTF's time, its size), hashed to 16 hex digits; for other remembered facts of a kernel.
+     */
+    public static String kernelKey() throws IOException {
+        String release = read("/proc/sys/kernel/osrelease").strip();
+        return sha256(kernelIdentity(release).getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    /** The cache directory this process was configured with ({@link #configure}), if any. */
+    public static synchronized Optional<Path> configuredDirectory() {
+        return Optional.ofNullable(configuredDir);
+    }
+
     /** What identifies the running kernel's BTF, one line each. */
     private static String kernelIdentity(String release) throws IOException {
         Path vmlinux = Path.of(VMLINUX);

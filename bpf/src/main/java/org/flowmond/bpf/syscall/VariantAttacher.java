@@ -2,6 +2,7 @@ package org.flowmond.bpf.syscall;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.flowmond.bpf.api.HookVariant;
 import org.flowmond.bpf.libbpf.BpfFs;
 import org.flowmond.bpf.libbpf.BpfObject;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * syscall traced; needs socket ownership), then raw tracepoints, then classic tracepoints (the
  * last two add a program at every syscall exit and tax every syscall of every task; bench/RESULTS.md). A variant that
  * fails half-way is closed completely (links already made, then the object) before the next is tried.
+ * A kernel that refused fentry's load is not asked again at the next start ({@link FentryRefusal}).
  */
 final class VariantAttacher {
     /** AUTO's order: cheapest first. */
@@ -50,6 +52,14 @@ final class VariantAttacher {
                         + " (no kprobe PMU, no kprobe_events in tracefs); trying the next");
                 continue;
             }
+            if (candidate == HookVariant.FENTRY) {
+                Optional<String> refused = FentryRefusal.remembered();
+                if (refused.isPresent()) {
+                    LOG.info("syscall probes: FENTRY hooks unavailable here: {} (remembered for this kernel, boot and"
+                            + " capabilities in {}); trying the next", refused.get(), FentryRefusal.file().orElse(null));
+                    continue;
+                }
+            }
             if (candidate == HookVariant.SOCKET && options.ownership() == null) {
                 LOG.info("syscall probes: SOCKET hooks not tried: no socket ownership was opened; trying the next");
                 continue;
@@ -63,6 +73,9 @@ final class VariantAttacher {
                 LOG.info("syscall probes: {} hooks unavailable here: {}; trying the next",
                         candidate, firstLine(e.getMessage()));
                 LOG.debug("syscall probes: {} failure in full", candidate, e);
+                if (candidate == HookVariant.FENTRY) {
+                    FentryRefusal.remember(e, firstLine(e.getMessage()));
+                }
                 failures.add(e);
             }
         }

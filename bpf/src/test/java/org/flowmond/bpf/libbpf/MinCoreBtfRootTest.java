@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -12,12 +16,15 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.RootTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * CO-RE against the minimal BTF gives the very instructions CO-RE against vmlinux BTF gives: each
@@ -27,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @RootTest
 class MinCoreBtfRootTest {
+    /** libbpf's debug line when it parses the running kernel's BTF (btf__load_vmlinux_btf). */
+    private static final String VMLINUX_PARSE = "loading kernel BTF '/sys/kernel/btf/vmlinux'";
     @BeforeAll
     static void privileges() {
         Privileges.requireRoot();
@@ -59,6 +68,48 @@ class MinCoreBtfRootTest {
                 "the TC and ownership objects load here: " + vmlinux);
         assertTrue(compared >= 20, compared + " programs compared");
         assertNull(MinCoreBtf.customPathFor(bytes(TestObjects.BINDING_TEST)), "an object the file was not made with");
+    }
+
+    /**
+     * With the minimal BTF, libbpf 1.1 parses vmlinux BTF only for the objects with a tracing program
+     * (their attach points' type ids), and the objects a default start loads without one stay so: TC,
+     * the SOCKET variant (its raw tracepoint). Of a default start's objects only the socket ownership
+     * (tp_btf send/receive, the start-up iterator) parses it; fentry's is parsed before its load is refused.
+     */
+    @Test
+    void onlyObjectsWithTracingProgramsParseVmlinux(@TempDir Path cache) throws Exception {
+        MinCoreBtf.in(cache, MinCoreBtf.SHIPPED_OBJECTS).make();
+        MinCoreBtf.configure(Optional.of(cache));
+        MinCoreBtf.lookUpConfigured();
+        Set<String> parsed = new TreeSet<>();
+        for (String r : MinCoreBtf.SHIPPED_OBJECTS) {
+            ListAppender<ILoggingEvent> libbpf = captureLibbpfDebug();
+            try {
+                tagsIfItLoads(r);
+            } finally {
+                stopCapture(libbpf);
+            }
+            if (libbpf.list.stream().anyMatch(e -> e.getFormattedMessage().contains(VMLINUX_PARSE))) {
+                parsed.add(r);
+            }
+        }
+        assertEquals(Set.of("/bpf/sock_fentry.bpf.o", "/bpf/sock_iter.bpf.o", "/bpf/sock_owner.bpf.o",
+                "/bpf/sock_rawtp.bpf.o"), parsed);
+    }
+
+    private static ListAppender<ILoggingEvent> captureLibbpfDebug() {
+        Logger logger = (Logger) LoggerFactory.getLogger("libbpf");
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        logger.setLevel(Level.DEBUG);
+        return appender;
+    }
+
+    private static void stopCapture(ListAppender<ILoggingEvent> appender) {
+        Logger logger = (Logger) LoggerFactory.getLogger("libbpf");
+        logger.detachAppender(appender);
+        logger.setLevel(null);
     }
 
     /** Program name → tag, after loading every program of the object; empty when this kernel refuses it (fentry here). */

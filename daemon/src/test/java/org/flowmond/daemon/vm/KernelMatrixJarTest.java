@@ -34,10 +34,11 @@ class KernelMatrixJarTest {
      * Variants that cannot load on older kernels, with the oldest kernel they need: raw_tracepoint
      * keeps the connecting socket in task storage (BPF_MAP_TYPE_TASK_STORAGE, Linux 5.11), so Debian
      * 11's 5.10 refuses its object (packaging/vm/guest/attach-matrix.sh proves that refusal); socket
-     * reads handshake ends from tp_btf inet_sock_set_state over the cgroup hooks' owners (5.12).
+     * reads handshake ends from the raw tracepoint inet_sock_set_state over the cgroup hooks' owners,
+     * which need 5.9 (cgroup/sock_release).
      */
     private static final java.util.Map<String, String> MIN_KERNEL = java.util.Map.of("raw_tracepoint", "5.11",
-            "socket", "5.12");
+            "socket", "5.9");
 
     /** Whether VARIANT can run on KERNEL (an alias such as 5.10 or 6.12, or an ABI name such as 6.1.0-56). */
     static boolean supported(String variant, String kernel) {
