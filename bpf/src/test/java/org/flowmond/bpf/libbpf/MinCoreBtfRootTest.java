@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * CO-RE against the minimal BTF gives the very instructions CO-RE against vmlinux BTF gives: each
@@ -83,33 +78,15 @@ class MinCoreBtfRootTest {
         MinCoreBtf.lookUpConfigured();
         Set<String> parsed = new TreeSet<>();
         for (String r : MinCoreBtf.SHIPPED_OBJECTS) {
-            ListAppender<ILoggingEvent> libbpf = captureLibbpfDebug();
-            try {
+            try (LibbpfDebugLog libbpf = LibbpfDebugLog.capture()) {
                 tagsIfItLoads(r);
-            } finally {
-                stopCapture(libbpf);
-            }
-            if (libbpf.list.stream().anyMatch(e -> e.getFormattedMessage().contains(VMLINUX_PARSE))) {
-                parsed.add(r);
+                if (libbpf.anyContains(VMLINUX_PARSE)) {
+                    parsed.add(r);
+                }
             }
         }
         assertEquals(Set.of("/bpf/sock_fentry.bpf.o", "/bpf/sock_iter.bpf.o", "/bpf/sock_owner.bpf.o",
                 "/bpf/sock_rawtp.bpf.o"), parsed);
-    }
-
-    private static ListAppender<ILoggingEvent> captureLibbpfDebug() {
-        Logger logger = (Logger) LoggerFactory.getLogger("libbpf");
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        logger.setLevel(Level.DEBUG);
-        return appender;
-    }
-
-    private static void stopCapture(ListAppender<ILoggingEvent> appender) {
-        Logger logger = (Logger) LoggerFactory.getLogger("libbpf");
-        logger.detachAppender(appender);
-        logger.setLevel(null);
     }
 
     /** Program name → tag, after loading every program of the object; empty when this kernel refuses it (fentry here). */

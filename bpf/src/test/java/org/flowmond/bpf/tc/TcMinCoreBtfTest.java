@@ -2,10 +2,6 @@ package org.flowmond.bpf.tc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +13,7 @@ import org.flowmond.bpf.api.Direction;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
+import org.flowmond.bpf.libbpf.LibbpfDebugLog;
 import org.flowmond.bpf.libbpf.MinCoreBtf;
 import org.flowmond.bpf.tc.FlowCapture.Count;
 import org.flowmond.bpf.tc.FlowCapture.Key;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * The TC program relocated against a minimal BTF made by bpftool for this kernel counts exactly what
@@ -71,11 +67,10 @@ class TcMinCoreBtfTest {
         assertEquals(corrupt ? Optional.empty() : Optional.of(btf), MinCoreBtf.inUse());
         assertEquals(!corrupt, Files.exists(btf), "a corrupt file is removed, a whole one kept");
 
-        ListAppender<ILoggingEvent> libbpf = captureLibbpfDebug();
-        try (VethPair v = VethPair.create("fmcb");
+        try (LibbpfDebugLog libbpf = LibbpfDebugLog.capture();
+             VethPair v = VethPair.create("fmcb");
              TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(4096), CLOCK, f -> { })) {
-            assertEquals(corrupt, libbpf.list.stream().anyMatch(e -> e.getFormattedMessage().contains(VMLINUX_PARSE)),
-                    "libbpf parsed vmlinux BTF for the TC object: " + libbpf.list);
+            assertEquals(corrupt, libbpf.anyContains(VMLINUX_PARSE), "libbpf parsed vmlinux BTF for the TC object: " + libbpf.lines());
             TcTestNet.staticNeighbours(v);
             NetDevice dev = m.attach(TcInterface.named(v.ifA, TcHooks.BOTH).inNamespace(v.nsA));
             TcTestNet.python(v.nsB, traffic, "udp-send", v.ipv4A, "6000", "100", "1200", "40000");
@@ -93,24 +88,7 @@ class TcMinCoreBtfTest {
                     tc.get(new Key(ip(v.ipv4A), ip(v.ipv4B), 0, 0, 1, 0x0800, Direction.EGRESS)));
             TcStatistics s = m.statistics();
             assertEquals(0, s.insertFailures() + s.overflowLost() + s.truncated(), s.toString());
-        } finally {
-            stopCapture(libbpf);
         }
-    }
-
-    private static ListAppender<ILoggingEvent> captureLibbpfDebug() {
-        Logger logger = (Logger) LoggerFactory.getLogger("libbpf");
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        logger.addAppender(appender);
-        logger.setLevel(Level.DEBUG);
-        return appender;
-    }
-
-    private static void stopCapture(ListAppender<ILoggingEvent> appender) {
-        Logger logger = (Logger) LoggerFactory.getLogger("libbpf");
-        logger.detachAppender(appender);
-        logger.setLevel(null);
     }
 
     private static Map<Key, Count> counts(List<UniFlow> flows, int ifindex) {
