@@ -48,7 +48,7 @@ class MinCoreBtfRootTest {
         for (String r : MinCoreBtf.SHIPPED_OBJECTS) {
             vmlinux.put(r, tagsIfItLoads(r));
         }
-        Path btf = MinCoreBtf.in(cache, MinCoreBtf.SHIPPED_OBJECTS).make();
+        Path btf = MinCoreBtfEntry.in(cache, MinCoreBtf.SHIPPED_OBJECTS).make();
         MinCoreBtf.configure(Optional.of(cache));
         MinCoreBtf.lookUpConfigured();
         assertEquals(Optional.of(btf), MinCoreBtf.inUse());
@@ -73,7 +73,7 @@ class MinCoreBtfRootTest {
      */
     @Test
     void onlyObjectsWithTracingProgramsParseVmlinux(@TempDir Path cache) throws Exception {
-        MinCoreBtf.in(cache, MinCoreBtf.SHIPPED_OBJECTS).make();
+        MinCoreBtfEntry.in(cache, MinCoreBtf.SHIPPED_OBJECTS).make();
         MinCoreBtf.configure(Optional.of(cache));
         MinCoreBtf.lookUpConfigured();
         Set<String> parsed = new TreeSet<>();

@@ -68,20 +68,20 @@ class MinCoreBtfTest {
 
     @Test
     void theKeyNamesKernelAndObjects(@TempDir Path dir) throws IOException {
-        MinCoreBtf shipped = MinCoreBtf.in(dir, MinCoreBtf.SHIPPED_OBJECTS);
+        MinCoreBtfEntry shipped = MinCoreBtfEntry.in(dir, MinCoreBtf.SHIPPED_OBJECTS);
         String release = Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
         String name = shipped.file().getFileName().toString();
         assertTrue(name.matches("vmlinux-\\Q" + release + "\\E-[0-9a-f]{16}\\.btf"), name);
-        assertEquals(shipped.file(), MinCoreBtf.in(dir, MinCoreBtf.SHIPPED_OBJECTS).file(), "the same inputs, the same key");
-        assertNotEquals(shipped.file(), MinCoreBtf.in(dir, List.of("/bpf/tc_flow.bpf.o")).file(), "other objects, another key");
+        assertEquals(shipped.file(), MinCoreBtfEntry.in(dir, MinCoreBtf.SHIPPED_OBJECTS).file(), "the same inputs, the same key");
+        assertNotEquals(shipped.file(), MinCoreBtfEntry.in(dir, List.of("/bpf/tc_flow.bpf.o")).file(), "other objects, another key");
     }
 
     @Test
     void aMissingEntryIsNoneAndAnAlteredOneIsRemoved(@TempDir Path dir) throws IOException {
-        MinCoreBtf cache = MinCoreBtf.in(dir, MinCoreBtf.SHIPPED_OBJECTS);
+        MinCoreBtfEntry cache = MinCoreBtfEntry.in(dir, MinCoreBtf.SHIPPED_OBJECTS);
         assertEquals(Optional.empty(), cache.lookUp());
         Files.write(cache.file(), new byte[] {1, 2, 3});
-        Files.writeString(cache.manifest(), "btf.sha256=" + MinCoreBtf.sha256(new byte[] {1, 2, 4}) + "\n");
+        Files.writeString(cache.manifest(), "btf.sha256=" + MinCoreBtfEntry.sha256(new byte[] {1, 2, 4}) + "\n");
         assertEquals(Optional.empty(), cache.lookUp());
         assertFalse(Files.exists(cache.file()) || Files.exists(cache.manifest()), "both files removed");
     }
@@ -92,8 +92,8 @@ class MinCoreBtfTest {
         try (var in = MinCoreBtfTest.class.getResourceAsStream("/bpf/tc_flow.bpf.o")) {
             elf = in.readAllBytes();
         }
-        assertEquals(MinCoreBtf.idOf("/bpf/tc_flow.bpf.o"), MinCoreBtf.idOf(elf));
+        assertEquals(MinCoreBtfEntry.idOf("/bpf/tc_flow.bpf.o"), MinCoreBtfEntry.idOf(elf));
         elf[elf.length - 1] ^= 1;
-        assertNotEquals(MinCoreBtf.idOf("/bpf/tc_flow.bpf.o"), MinCoreBtf.idOf(elf));
+        assertNotEquals(MinCoreBtfEntry.idOf("/bpf/tc_flow.bpf.o"), MinCoreBtfEntry.idOf(elf));
     }
 }

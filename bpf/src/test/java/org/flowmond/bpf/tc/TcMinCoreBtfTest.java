@@ -15,6 +15,7 @@ import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.api.UniFlow;
 import org.flowmond.bpf.libbpf.LibbpfDebugLog;
 import org.flowmond.bpf.libbpf.MinCoreBtf;
+import org.flowmond.bpf.libbpf.MinCoreBtfEntry;
 import org.flowmond.bpf.tc.FlowCapture.Count;
 import org.flowmond.bpf.tc.FlowCapture.Key;
 import org.flowmond.testing.Privileges;
@@ -55,7 +56,7 @@ class TcMinCoreBtfTest {
     @ParameterizedTest(name = "minimal BTF corrupt: {0}")
     @ValueSource(booleans = {false, true})
     void countsExactlyWithTheMinimalBtfAndWithoutIt(boolean corrupt, @TempDir Path cache) throws Exception {
-        MinCoreBtf made = MinCoreBtf.in(cache, MinCoreBtf.SHIPPED_OBJECTS);
+        MinCoreBtfEntry made = MinCoreBtfEntry.in(cache, MinCoreBtf.SHIPPED_OBJECTS);
         Path btf = made.make();
         if (corrupt) {
             byte[] bytes = Files.readAllBytes(btf);
