@@ -3,12 +3,13 @@ package org.flowmond.bpf.libbpf;
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
  * Tier 1: the few libc functions the binding needs (formatting libbpf's log, iterators, mounts,
- * namespaces, the ring reader's wake-up eventfd).
+ * namespaces, the ring reader's wake-up eventfd, a ring's positions mapped read-only).
  */
 @SuppressWarnings("checkstyle:MethodName")
 public interface LibC {
@@ -26,6 +27,15 @@ public interface LibC {
 
     // C: int epoll_ctl(int epfd, int op, int fd, struct epoll_event *event);
     int epoll_ctl(int epfd, int op, int fd, @In byte[] event);
+
+    // C: void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);
+    Pointer mmap(Pointer addr, @size_t long length, int prot, int flags, int fd, @off_t long offset);
+
+    // C: int munmap(void *addr, size_t length);
+    int munmap(Pointer addr, @size_t long length);
+
+    // C: long sysconf(int name);
+    long sysconf(int name);
 
     // C: int open(const char *pathname, int flags);
     int open(String path, int flags);

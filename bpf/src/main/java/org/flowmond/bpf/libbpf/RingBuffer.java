@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * serialised: close waits for a running poll before freeing the reader, and ends it at once with
  * {@link #wakeUp()} (an eventfd in the reader's epoll set, {@link WakeUpFd}), again and again until
  * the poller has let go: a polling loop may start its next poll between one wake-up and close's
- * turn on the lock.
+ * turn on the lock. {@link #wakeUpIfPending} lets a thread that wakes anyway wake the poller only
+ * when records wait ({@link RingPositions}).
  */
 public final class RingBuffer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingBuffer.class);
@@ -37,9 +38,14 @@ public final class RingBuffer implements AutoCloseable {
     private final List<BpfObject> owners = new ArrayList<>();
     private final AtomicLong samples = new AtomicLong();
     private final AtomicLong handlerFailures = new AtomicLong();
-    /** Guards {@link #wakeUp} against the eventfd's close (its number could be reused at once). */
+    /**
+     * Guards {@link #wakeUp} against the eventfd's close (its number could be reused at once) and
+     * {@link #wakeUpIfPending} against the positions' unmapping (a read there would crash the JVM).
+     */
     private final Object wakeLock = new Object();
     private WakeUpFd wakeUpFd;
+    /** One per map, in the order added; guarded by {@link #wakeLock}. */
+    private final List<RingPositions> positions = new ArrayList<>();
     private final RateLimitedLogger failureLog = new RateLimitedLogger(LOG, 10, TimeUnit.SECONDS);
     private boolean closed;
 
@@ -59,8 +65,12 @@ public final class RingBuffer implements AutoCloseable {
         ring.callbacks.add(cb);
         try {
             ring.wakeUpFd = WakeUpFd.addTo(Native.LIBBPF.ring_buffer__epoll_fd(p), map.name());
+            ring.positions.add(RingPositions.map(map.fd(), map.name()));
         } catch (RuntimeException e) {
             Native.LIBBPF.ring_buffer__free(p);
+            if (ring.wakeUpFd != null) {
+                ring.wakeUpFd.close();
+            }
             throw e;
         }
         ring.own(map.owner());
@@ -77,6 +87,10 @@ public final class RingBuffer implements AutoCloseable {
             cb.ring = this;
             callbacks.add(cb); // strongly referenced before libbpf can call it
             Checked.rc(Native.LIBBPF.ring_buffer__add(rb, map.fd(), cb, null), "ring_buffer__add", map.name());
+            RingPositions added = RingPositions.map(map.fd(), map.name());
+            synchronized (wakeLock) {
+                positions.add(added);
+            }
             own(map.owner());
         } finally {
             lock.unlock();
@@ -108,6 +122,27 @@ public final class RingBuffer implements AutoCloseable {
             if (wakeUpFd != null) {
                 wakeUpFd.signal();
             }
+        }
+    }
+
+    /**
+     * Wakes the poller ({@link #wakeUp}) if any of the rings holds records it has not taken, read
+     * from the rings' mapped positions without a system call; returns whether it did. A poller
+     * that is woken this way by someone who checks regularly can wait with a long timeout. Callable
+     * from any thread; false once closed.
+     */
+    public boolean wakeUpIfPending() {
+        synchronized (wakeLock) {
+            if (wakeUpFd == null) {
+                return false;
+            }
+            for (RingPositions p : positions) {
+                if (p.pendingBytes() != 0) {
+                    wakeUpFd.signal();
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -158,6 +193,8 @@ public final class RingBuffer implements AutoCloseable {
             synchronized (wakeLock) {
                 wakeUpFd.close();
                 wakeUpFd = null;
+                positions.forEach(RingPositions::close);
+                positions.clear();
             }
             callbacks.clear(); // only now may the callbacks be collected
         } finally {

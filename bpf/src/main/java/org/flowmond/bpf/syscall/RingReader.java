@@ -23,17 +23,19 @@ import org.slf4j.LoggerFactory;
  * rings that signalled).
  *
  * <p>Quiet polling: after {@value #QUIET_AFTER_READS} reads in a row that found nothing, the timer
- * becomes {@value #QUIET_POLL_MILLIS} ms (or the poll interval, if longer) until a read finds
- * events again, so an idle host wakes this thread once a second instead of ten times. The price:
- * the first event after a quiet spell reaches the consumer up to a second late. Nothing is lost for
- * it: a burst still wakes the reader when the ring is a quarter full.
+ * becomes the quiet poll interval (1 s by default) until a read finds events again, so an idle host
+ * wakes this thread once a second instead of ten times. The price: the first event after a quiet
+ * spell reaches the consumer up to that interval late. Nothing is lost for it: a burst still wakes
+ * the reader when the ring is a quarter full. A thread that wakes anyway can shorten the wait with
+ * {@link #wakeIfPending()}, which costs no system call when the ring is empty; the daemon's flow
+ * thread does so once a scan, so its reader waits with a long quiet interval and an idle host does
+ * not wake it at all.
  */
 final class RingReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingReader.class);
     private static final long CLOCK_RESYNC_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** Empty reads in a row after which the reader polls with {@link #QUIET_POLL_MILLIS}. */
+    /** Empty reads in a row after which the reader polls with the quiet poll interval. */
     static final int QUIET_AFTER_READS = 10;
-    static final int QUIET_POLL_MILLIS = 1000;
 
     private final RingBuffer ring;
     private final SockEventCodec codec;
@@ -54,13 +56,13 @@ final class RingReader implements AutoCloseable {
     private volatile boolean running = true;
 
     RingReader(BpfMap events, KernelClock clock, Consumer<SocketEvent> consumer, Runnable endOfRead,
-               Duration pollInterval) {
+               Duration pollInterval, Duration quietPollInterval) {
         this.codec = new SockEventCodec(clock);
         this.clock = clock;
         this.consumer = consumer;
         this.endOfRead = endOfRead;
         this.pollMillis = (int) pollInterval.toMillis();
-        this.quietPollMillis = Math.max(pollMillis, QUIET_POLL_MILLIS);
+        this.quietPollMillis = (int) Math.max(pollMillis, quietPollInterval.toMillis());
         this.ring = RingBuffer.open(events, this::onSample);
         this.thread = new Thread(this::run, "flowmond-syscall-events");
         this.thread.setDaemon(true);
@@ -138,6 +140,11 @@ final class RingReader implements AutoCloseable {
                 drainLock.wait();
             }
         }
+    }
+
+    /** Wakes the reader if the ring holds events it has not taken; returns whether it did. Any thread. */
+    boolean wakeIfPending() {
+        return ring.wakeUpIfPending();
     }
 
     long delivered() {

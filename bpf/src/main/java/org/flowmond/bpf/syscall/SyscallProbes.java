@@ -62,7 +62,8 @@ public final class SyscallProbes implements AutoCloseable {
         if (reader != null) {
             throw new IllegalStateException("syscall probes already started");
         }
-        reader = new RingReader(object.map(ProbeObjects.EVENTS_MAP), clock, consumer, endOfRead, options.pollInterval());
+        reader = new RingReader(object.map(ProbeObjects.EVENTS_MAP), clock, consumer, endOfRead, options.pollInterval(),
+                options.quietPollInterval());
         reader.start();
     }
 
@@ -73,6 +74,17 @@ public final class SyscallProbes implements AutoCloseable {
             throw new IllegalStateException("syscall probes not started");
         }
         r.drain();
+    }
+
+    /**
+     * Wakes the event reader if the ring holds events it has not taken (read from the ring's mapped
+     * positions: no system call when it is empty); returns whether it did. For a thread that wakes
+     * regularly anyway, so the reader can wait with a long {@link SyscallProbeOptions#quietPollInterval()}.
+     * Callable from any thread; false before {@link #start} and after {@link #close}.
+     */
+    public boolean wakeReaderIfPending() {
+        RingReader r = reader;
+        return r != null && r.wakeIfPending();
     }
 
     /** The TCP connections that exist now, kind EXISTING, with the same filters as the live events. */

@@ -388,6 +388,15 @@ public final class TcFlowMonitor implements AutoCloseable {
         return Optional.of(FlowStatsCodec.decodeFlow(key, ByteBuffer.wrap(value), 0, clock));
     }
 
+    /**
+     * Wakes the overflow reader if records wait in the ring (read from its mapped positions: no
+     * system call when it is empty); returns whether it did. For a thread that wakes regularly
+     * anyway, so the reader can wait with a long {@link TcFlowMonitorOptions#overflowPollMillis()}.
+     */
+    public boolean wakeOverflowReaderIfPending() {
+        return overflowRing.wakeUpIfPending();
+    }
+
     /** Hands over, on the calling thread, every overflow record waiting in the ring; returns how many. */
     public int drainOverflow() {
         requireOpen();

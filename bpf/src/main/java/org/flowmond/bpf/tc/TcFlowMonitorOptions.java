@@ -9,7 +9,9 @@ package org.flowmond.bpf.tc;
  *                          1 s by default: the kernel wakes the reader once the ring is a quarter full,
  *                          so a longer wait loses nothing, and the daemon takes the records once per
  *                          scan (1 s) anyway. Waking every 100 ms cost an idle daemon 80–90 ms of CPU
- *                          in 30 s, now 10 ms (per-thread CPU of an idle daemon, bench/idle.sh)
+ *                          in 30 s, now 10 ms (per-thread CPU of an idle daemon, bench/idle.sh). A
+ *                          caller that calls {@link TcFlowMonitor#wakeOverflowReaderIfPending()}
+ *                          regularly can make it long ({@link #withOverflowPollMillis})
  * @param attachMode        TCX links, classic tc filters, or whichever the kernel has (TCX first)
  * @param tcPriority        priority (pref) of the classic tc filters, 1–65535: lower runs earlier;
  *                          1 (the default) runs before every filter with a higher number
@@ -54,6 +56,11 @@ public record TcFlowMonitorOptions(int maxFlows, int overflowRingBytes, int over
     /** These options with another attach mode and classic tc priority. */
     public TcFlowMonitorOptions withAttach(TcAttachMode mode, int priority) {
         return new TcFlowMonitorOptions(maxFlows, overflowRingBytes, overflowPollMillis, mode, priority, tcpHealth);
+    }
+
+    /** These options with another overflow poll interval. */
+    public TcFlowMonitorOptions withOverflowPollMillis(int millis) {
+        return new TcFlowMonitorOptions(maxFlows, overflowRingBytes, millis, attachMode, tcPriority, tcpHealth);
     }
 
     /** These options with TCP health on or off. */

@@ -1,7 +1,9 @@
 package org.flowmond.bpf.libbpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +30,14 @@ class RingBufferMapsTest {
             for (int i = 0; i < 3; i++) {
                 TestObjects.LIBC.getppid();
             }
+            assertTrue(ring.wakeUpIfPending(), "records wait in both rings");
             assertEquals(6, ring.consume());
             assertEquals(List.of(7L, 7L, 7L), magics);
             assertEquals(List.of(tid, tid, tid), tids);
+            assertFalse(ring.wakeUpIfPending(), "both rings taken");
+            TestObjects.LIBC.getppid();
+            ring.close();
+            assertFalse(ring.wakeUpIfPending(), "closed: its positions are unmapped, nobody to wake");
         }
     }
 

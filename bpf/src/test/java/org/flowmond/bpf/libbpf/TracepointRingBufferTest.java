@@ -47,10 +47,13 @@ class TracepointRingBufferTest {
             RingBuffer ring = RingBuffer.open(obj.map("events"), b -> events.add(Event.decode(b)));
             BpfLink link = obj.program("on_getppid").attachTracepoint("syscalls", "sys_enter_getppid");
 
+            assertFalse(ring.wakeUpIfPending(), "an empty ring wakes nobody");
             for (int i = 0; i < CALLS; i++) {
                 TestObjects.LIBC.getppid();
             }
+            assertTrue(ring.wakeUpIfPending(), "records wait: the positions say so without a read");
             assertEquals(CALLS, ring.consume());
+            assertFalse(ring.wakeUpIfPending(), "all taken");
 
             assertEquals(CALLS, events.size());
             for (int i = 0; i < CALLS; i++) {

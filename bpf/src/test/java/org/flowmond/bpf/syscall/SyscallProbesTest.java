@@ -1,6 +1,7 @@
 package org.flowmond.bpf.syscall;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -154,6 +155,42 @@ class SyscallProbesTest {
             assertEquals(N, eventsOf(client.pid()).size(), "connects after a quiet spell: " + events);
             assertEquals(N, eventsOf(server.pid()).size(), "accepts after a quiet spell: " + events);
             assertEquals(clientPorts, eventsOf(client.pid()).stream().map(SocketEvent::localPort).toList());
+            assertEquals(0, probes.stats().lost());
+        }
+    }
+
+    /**
+     * With a long quiet interval (the daemon's), a quiet reader leaves events in the ring until a
+     * thread that checks wakes it: {@code wakeReaderIfPending} is false on an empty ring, true once
+     * connects wait, and the events then arrive at once, not after the reader's own 60 s.
+     */
+    @Test
+    void aReaderWithALongQuietIntervalIsWokenWhenEventsWait() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        SyscallFilter onlyOurs = SyscallFilter.none().withPorts(PORT); // the host's own connects keep out
+        SyscallProbeOptions options = SyscallProbeOptions.of(HookVariant.AUTO, onlyOurs)
+                .withQuietPollInterval(java.time.Duration.ofSeconds(60));
+        try (SyscallProbes probes = SyscallProbes.open(options, clock);
+             PeerProcess server = PeerProcess.serve(veth.nsB, SERVER, veth.ipv4B, PORT);
+             PeerProcess client = PeerProcess.client(veth.nsA, CLIENT, veth.ipv4B, PORT, N, false)) {
+            probes.start(events::add, reads::incrementAndGet);
+            Thread.sleep(1500); // ten empty reads of 100 ms and more: quiet, now in a 60 s poll
+            assertFalse(probes.wakeReaderIfPending(), "an empty ring wakes nobody");
+            int quietReads = reads.get();
+
+            List<Integer> clientPorts = client.go();
+            server.awaitAccepted(N);
+            Thread.sleep(300);
+            assertEquals(quietReads, reads.get(), "no wake-up, no read: the events wait in the ring");
+            assertEquals(List.of(), eventsOf(client.pid()));
+            assertTrue(probes.wakeReaderIfPending(), "events wait");
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (eventsOf(server.pid()).size() < N && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(clientPorts, eventsOf(client.pid()).stream().map(SocketEvent::localPort).toList());
+            assertEquals(N, eventsOf(server.pid()).size(), "accepts: " + events);
+            assertFalse(probes.wakeReaderIfPending(), "all taken");
             assertEquals(0, probes.stats().lost());
         }
     }

@@ -1,5 +1,6 @@
 package org.flowmond.daemon.pipeline;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +54,12 @@ final class FlowLoop {
      * records at most this old instead of up to one interval old.
      */
     private static final long STATISTICS_MAX_NANOS = 1_000_000_000L;
+    /**
+     * How long the ring readers wait unless woken, once quiet. Each cycle wakes a reader whose ring
+     * holds records ({@link #wakeReadersIfPending}); otherwise the kernel wakes it when its ring is a
+     * quarter full. So an idle host wakes neither reader, and this wait is only a safety net.
+     */
+    static final Duration READERS_QUIET_WAIT = Duration.ofSeconds(30);
 
     private final Object lock = new Object();
     private final Inbox inbox = new Inbox(() -> Thread.holdsLock(lock), this::drainInbox);
@@ -304,11 +311,27 @@ final class FlowLoop {
 
     /** Inbox (events and overflow packets), one scan, expiry — in this order, so attributions wait for no scan. */
     private void cycle() {
+        wakeReadersIfPending();
         drainInbox();
         if (!scanUnlessStopped()) {
             return; // stop() does the last reading itself
         }
         expire();
+    }
+
+    /**
+     * A reader woken here hands its records to the inbox from its own thread: they reach the
+     * table in this cycle's drain or at the flow thread's next wake-up, before the next scan.
+     */
+    private void wakeReadersIfPending() {
+        Reader<SocketEventSource> s = syscall;
+        if (s != null) {
+            s.source().wakeReaderIfPending();
+        }
+        Reader<UniFlowSource> t = tc;
+        if (t != null) {
+            t.source().wakeReaderIfPending();
+        }
     }
 
     private void expire() {

@@ -17,6 +17,12 @@ public interface SocketEventSource extends AutoCloseable {
     /** Starts delivering events to {@code consumer}, on the source's own thread. */
     void start(Consumer<SocketEvent> consumer);
 
+    /**
+     * Wakes the source's reader thread if events wait for it; cheap when none do. The flow thread
+     * calls it once a cycle, so the reader need not wake on a timer of its own.
+     */
+    void wakeReaderIfPending();
+
     /** Waits until every event produced so far has reached the consumer. */
     void drain() throws InterruptedException;
 

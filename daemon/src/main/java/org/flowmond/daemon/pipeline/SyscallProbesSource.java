@@ -41,7 +41,8 @@ final class SyscallProbesSource implements SocketEventSource {
     /** With {@code ownership}, the SOCKET variant is possible: connects and accepts from socket state changes. */
     static SyscallProbesSource open(Settings s, KernelClock clock, SocketOwnership ownership) {
         SyscallProbeOptions options = new SyscallProbeOptions(s.probes().syscallHook(), kernelFilter(s),
-                s.probes().ringBufferBytes(), s.probes().ringPollInterval()).withOwnership(ownership);
+                s.probes().ringBufferBytes(), s.probes().ringPollInterval()).withOwnership(ownership)
+                .withQuietPollInterval(max(s.probes().ringPollInterval(), FlowLoop.READERS_QUIET_WAIT));
         return new SyscallProbesSource(SyscallProbes.open(options, clock));
     }
 
@@ -81,6 +82,15 @@ final class SyscallProbesSource implements SocketEventSource {
     public void start(Consumer<SocketEvent> consumer) {
         Runnable endOfRead = consumer instanceof BatchedConsumer<SocketEvent> b ? b::endOfBatch : () -> { };
         probes.start(consumer, endOfRead);
+    }
+
+    @Override
+    public void wakeReaderIfPending() {
+        probes.wakeReaderIfPending();
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     @Override

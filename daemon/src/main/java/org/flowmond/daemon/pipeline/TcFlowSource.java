@@ -87,7 +87,8 @@ final class TcFlowSource implements UniFlowSource {
         TcFlowSource[] self = new TcFlowSource[1];
         TcFlowMonitor monitor = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(s.probes().tcMapEntries())
                         .withAttach(s.probes().tcAttach(), s.probes().tcPriority())
-                        .withTcpHealth(s.tcpHealth().enabled()), clock,
+                        .withTcpHealth(s.tcpHealth().enabled())
+                        .withOverflowPollMillis((int) FlowLoop.READERS_QUIET_WAIT.toMillis()), clock,
                 u -> self[0].offerOverflow(u, overflow), ownership);
         NamespaceFinder finder = s.namespaces().others()
                 ? NamespaceFinder.system(s.namespaces(), monitor.ownNetns()) : null;
@@ -141,6 +142,11 @@ final class TcFlowSource implements UniFlowSource {
             LOG.warn("cannot read and delete the TC flow map in chunks ({}): removing its flows one by one", e.toString());
             return false;
         }
+    }
+
+    @Override
+    public void wakeReaderIfPending() {
+        monitor.wakeOverflowReaderIfPending();
     }
 
     @Override

@@ -27,6 +27,12 @@ public interface UniFlowSource extends KernelFlowMap, AutoCloseable {
     void drainOverflow();
 
     /**
+     * Wakes the overflow ring's reader thread if records wait for it; cheap when none do. The flow
+     * thread calls it once a cycle, so the reader need not wake on a timer of its own.
+     */
+    void wakeReaderIfPending();
+
+    /**
      * Attaches interfaces that appeared since the last call, when the settings select all of them,
      * and follows the selected network namespaces (new ones attached, gone ones detached).
      */

@@ -48,6 +48,9 @@ final class FakeSources implements Sources {
     int syscallOpened;
     int closed;
     int interfaceRefreshes;
+    /** How often the flow thread asked each source's reader to wake if records wait. */
+    volatile int syscallWakeChecks;
+    volatile int tcWakeChecks;
     int exportOpened;
     int kafkaOpened;
     /** Count Kafka opens without a producer (tests that need no Kafka client). */
@@ -92,6 +95,11 @@ final class FakeSources implements Sources {
             @Override
             public void start(Consumer<SocketEvent> c) {
                 consumer = c;
+            }
+
+            @Override
+            public void wakeReaderIfPending() {
+                syscallWakeChecks++;
             }
 
             @Override
@@ -144,6 +152,11 @@ final class FakeSources implements Sources {
                     ringRecords.forEach(u -> deliver(mine, u));
                     ringRecords.clear();
                 }
+            }
+
+            @Override
+            public void wakeReaderIfPending() {
+                tcWakeChecks++;
             }
 
             @Override

@@ -212,6 +212,25 @@ class FlowLoopTest {
     }
 
     /** Idle, with a 10 ms poll interval that the old loop woke on: no wake-up between two cycles. */
+    /** Each cycle asks both readers to wake if records wait for them: they keep no timer of their own. */
+    @Test
+    void everyCycleWakesTheReadersWhoseRingsHoldRecords() throws Exception {
+        FakeSources src = new FakeSources();
+        FlowLoop loop = idleLoop(src, "");
+        try {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (src.tcWakeChecks == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            loop.runCycle();
+            loop.runCycle();
+            assertEquals(3, src.tcWakeChecks, "the thread's first cycle and two more");
+            assertEquals(3, src.syscallWakeChecks);
+        } finally {
+            loop.stop();
+        }
+    }
+
     @Test
     void anIdleFlowThreadDoesNotWakeBetweenCycles() throws Exception {
         FakeSources src = new FakeSources();
