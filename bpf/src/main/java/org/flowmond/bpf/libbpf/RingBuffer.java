@@ -146,9 +146,14 @@ public final class RingBuffer implements AutoCloseable {
         }
     }
 
-    /** Handles every sample available now without waiting; returns how many. */
+    /**
+     * Handles every sample available now without waiting; returns how many. Called from another
+     * thread than the poller's, it wakes a poll under way rather than wait for its timeout.
+     */
     public int consume() {
-        lock.lock();
+        if (!lock.tryLock()) {
+            lockWakingThePoller();
+        }
         try {
             requireOpen();
             long before = samples.get();

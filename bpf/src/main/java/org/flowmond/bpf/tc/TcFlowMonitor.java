@@ -457,6 +457,7 @@ public final class TcFlowMonitor implements AutoCloseable {
         instances.values().forEach(BpfObject::close);
         instances.clear();
         overflowReader.interrupt();
+        overflowRing.wakeUp(); // its poll may wait long (the daemon's 30 s): an interrupt does not end epoll_wait
         try {
             overflowReader.join();
         } catch (InterruptedException e) {

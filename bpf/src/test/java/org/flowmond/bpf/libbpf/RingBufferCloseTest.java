@@ -51,6 +51,27 @@ class RingBufferCloseTest {
         }
     }
 
+    /** consume() from another thread (a final reading at stop) wakes a 5 s poll instead of waiting behind it. */
+    @Test
+    void consumeFromAnotherThreadWakesAPollerBlockedInALongPoll() throws Exception {
+        Privileges.requireRoot();
+        try (BpfObject obj = loaded()) {
+            RingBuffer ring = RingBuffer.open(obj.map("events"), b -> { });
+            Poller poller = Poller.start(ring, 5000);
+            poller.polling.await();
+            Thread.sleep(100); // well inside its first poll
+            long consumeMillis = millisOf(ring::consume);
+            assertTrue(consumeMillis < 2000, "consume took " + consumeMillis + " ms behind a 5 s poll");
+            long deadline = System.nanoTime() + 2_000_000_000L; // its poll would end at 5 s by itself
+            while (poller.polls.get() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(poller.polls.get() >= 1, "the poll was woken");
+            ring.close();
+            poller.thread.join(10_000);
+        }
+    }
+
     /** A thread that polls {@code ring} in a loop until the poll throws (the ring closed). */
     private record Poller(Thread thread, CountDownLatch polling, AtomicInteger polls, AtomicReference<Throwable> ended) {
         static Poller start(RingBuffer ring, int timeoutMillis) {

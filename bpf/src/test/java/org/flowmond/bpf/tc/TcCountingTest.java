@@ -1,6 +1,7 @@
 package org.flowmond.bpf.tc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -190,6 +191,42 @@ class TcCountingTest {
             assertTrue(s.mapFull() >= 1000 - 64, "failures counted: " + s);
         } finally {
             monitorLog.detachAppender(log);
+        }
+    }
+
+    /**
+     * An overflow reader that waits 60 s unless woken (the daemon's flow thread wakes it once a
+     * scan) leaves records below a quarter of the ring where they are until {@code
+     * wakeOverflowReaderIfPending} sees them; then they all arrive, and close ends its wait at once.
+     */
+    @Test
+    void aLongWaitingOverflowReaderIsWokenWhenRecordsWaitAndByClose() throws Exception {
+        List<UniFlow> overflow = Collections.synchronizedList(new ArrayList<>());
+        try (VethPair v = VethPair.create("fmtw")) {
+            TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(64).withOverflowPollMillis(60_000),
+                    CLOCK, overflow::add);
+            try {
+                TcTestNet.staticNeighbours(v);
+                m.attach(TcInterface.named(v.ifA, TcHooks.BOTH).inNamespace(v.nsA));
+                assertFalse(m.wakeOverflowReaderIfPending(), "an empty ring wakes nobody");
+                // 300 flows, 64 fit: 236 records stay below a quarter of the 1 MiB ring, where the
+                // kernel wakes the reader itself (1,000 would pass it)
+                TcTestNet.python(v.nsB, traffic, "udp-ports", v.ipv4A, "20000", "300");
+                waitUntilQuiet(m);
+                assertEquals(List.of(), overflow, "below a quarter of the ring the kernel does not wake the reader");
+                assertTrue(m.wakeOverflowReaderIfPending(), "records wait");
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (overflow.size() < 300 - 64 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertTrue(overflow.size() >= 300 - 64, overflow.size() + " overflow records after the wake-up");
+                assertFalse(m.wakeOverflowReaderIfPending(), "all taken");
+            } finally {
+                long t0 = System.nanoTime();
+                m.close();
+                long closeMillis = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(closeMillis < 30_000, "close waited for the reader's 60 s poll: " + closeMillis + " ms");
+            }
         }
     }
 
