@@ -8,6 +8,8 @@
 # by thread name; then both daemons' RSS.
 #
 # FLOWMOND_ARGS: the daemons' options after -i (default: an IPFIX export to a closed port).
+# REPEAT: windows measured back to back after the settle (default 1), each printed on its own: the
+# once-a-second code of a daemon is still being compiled for the first 20 minutes or so.
 #
 # usage: bench/idle-pair.sh LAUNCHER_A JAR_A CDS_DIR_A LAUNCHER_B JAR_B CDS_DIR_B [SETTLE] [WINDOW]
 #        (as root; default 180 s, 30 s; an empty CDS_DIR: no class-data archive)
@@ -45,17 +47,21 @@ per_thread() { # pid: "name ns wake-ups" per thread, summed by name
 	done | awk '{ ns[$1] += $2; v[$1] += $3 } END { for (n in ns) print n, ns[n], v[n] }' | sort
 }
 T=/tmp/idle-pair.$$
-per_thread "${PIDS[0]}" > $T.a0; per_thread "${PIDS[1]}" > $T.b0
-sleep "$WINDOW"
-per_thread "${PIDS[0]}" > $T.a1; per_thread "${PIDS[1]}" > $T.b1
 delta() { join "$1" "$2" | awk '{ printf "%s %.1f %d\n", $1, ($4 - $2) / 1e6, $5 - $3 }'; }
-delta $T.a0 $T.a1 > $T.a; delta $T.b0 $T.b1 > $T.b
-printf "  %-18s %18s %18s   (per %d s, settle %d s)\n" thread "A: CPU wake-ups" "B: CPU wake-ups" "$WINDOW" "$SETTLE"
-join -a1 -a2 -e - -o 0,1.2,1.3,2.2,2.3 $T.a $T.b | awk -v w="$WINDOW" '
-	{ if ($2 + $4 >= 0.1 || $3 + $5 > 0) printf "  %-18s %9s ms %5s %9s ms %5s\n", $1, $2, $3, $4, $5
-	  ta += $2; va += $3; tb += $4; vb += $5 }
-	END { printf "  %-18s %9.1f ms %5d %9.1f ms %5d\n", "total", ta, va, tb, vb
-	      printf "  %-18s %9.2f %%          %9.2f %% of a core\n", "", ta / (w * 10), tb / (w * 10) }'
+per_thread "${PIDS[0]}" > $T.a0; per_thread "${PIDS[1]}" > $T.b0
+for ((n = 0; n < ${REPEAT:-1}; n++)); do
+	sleep "$WINDOW"
+	per_thread "${PIDS[0]}" > $T.a1; per_thread "${PIDS[1]}" > $T.b1
+	delta $T.a0 $T.a1 > $T.a; delta $T.b0 $T.b1 > $T.b
+	mv $T.a1 $T.a0; mv $T.b1 $T.b0
+	printf "  %-18s %18s %18s   (per %d s, from %d s)\n" thread "A: CPU wake-ups" "B: CPU wake-ups" "$WINDOW" \
+		$((SETTLE + n * WINDOW))
+	join -a1 -a2 -e - -o 0,1.2,1.3,2.2,2.3 $T.a $T.b | awk -v w="$WINDOW" '
+		{ if ($2 + $4 >= 0.1 || $3 + $5 > 0) printf "  %-18s %9s ms %5s %9s ms %5s\n", $1, $2, $3, $4, $5
+		  ta += $2; va += $3; tb += $4; vb += $5 }
+		END { printf "  %-18s %9.1f ms %5d %9.1f ms %5d\n", "total", ta, va, tb, vb
+		      printf "  %-18s %9.2f %%          %9.2f %% of a core\n", "", ta / (w * 10), tb / (w * 10) }'
+done
 for i in 0 1; do
 	awk -v n=$((i == 0 ? 0 : 1)) '/^VmRSS|^RssAnon/ { printf "  %s %s %s %s\n", (n ? "B" : "A"), $1, $2, $3 }' /proc/"${PIDS[i]}"/status
 done
