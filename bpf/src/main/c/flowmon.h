@@ -139,6 +139,9 @@ enum flowmon_tc_counter {
 	                            * counted with proto = the last header reached, ports 0 */
 	TC_CTR_NON_IP_LOST,        /* frame without IP addresses not counted in "nonip_frames":
 	                            * its EtherType found no room and the NONIP_OTHER slot is missing */
+	TC_CTR_INSERTED,           /* new entries in the flow map: while it has not moved since a read
+	                            * found the map empty, user space need not read it again (walking
+	                            * an empty hash map visits every bucket) */
 	TC_CTR_MAX,
 };
 

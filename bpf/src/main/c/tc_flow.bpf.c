@@ -235,8 +235,10 @@ static __always_inline void flow_insert(struct __sk_buff *skb, const struct flow
 	if (found)
 		stamp_reverse(key, fresh, found);
 	err = bpf_map_update_elem(&flows, key, fresh, BPF_NOEXIST);
-	if (!err)
+	if (!err) {
+		counter_inc(TC_CTR_INSERTED); /* after the insert: a read that sees this count sees the entry */
 		return;
+	}
 	if (err == -EEXIST_) {
 		/* Another CPU inserted this flow between our lookup and update: add to its entry (TCP
 		 * health lost for this one skb: a direction's segments are on one CPU, see flowmon.h). */

@@ -12,7 +12,8 @@ enum TcCounter {
     TRUNCATED(4),
     NON_IP(5),
     EXT_HDR_LIMIT(6),
-    NON_IP_LOST(7);
+    NON_IP_LOST(7),
+    INSERTED(8);
 
     final int index;
 

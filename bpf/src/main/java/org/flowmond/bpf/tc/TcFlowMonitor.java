@@ -70,6 +70,15 @@ public final class TcFlowMonitor implements AutoCloseable {
     private final Thread overflowReader;
     private final int pollMillis;
     private final AtomicLong overflowDelivered = new AtomicLong();
+    /**
+     * The kernel's count of flow-map inserts read just before a scan that found the map empty, or
+     * -1. While the count stays there the map is still empty and a scan reads nothing: iterating an
+     * empty hash map walks all its buckets (65,536 by default), the largest cost of an idle cycle.
+     * The kernel counts an insert after making it, so a count that includes it means a read sees it.
+     * Scanning thread only.
+     */
+    private long insertedWhenFoundEmpty = -1;
+    private long skippedEmptyReads;
     private final TcAttachMode attachPath;
     private final int tcPriority;
     /** Attachments per network namespace inode, in attach order. */
@@ -306,13 +315,25 @@ public final class TcFlowMonitor implements AutoCloseable {
      * just before {@code sink} takes it. Holding a whole read of a 1,000,000-entry map at once
      * (344 bytes per entry) cost 344 MB until the merge of it was done: with -Xmx512m an
      * OutOfMemoryError at about 640,000 flows. Call on one thread (the decoder shares address
-     * objects through a cache of its own); an exception of {@code sink} ends the scan.
+     * objects through a cache of its own); an exception of {@code sink} ends the scan. A map found
+     * empty is not read again until the kernel has inserted a flow ({@code TC_CTR_INSERTED}).
      */
     public int scan(Consumer<UniFlow> sink) {
         requireOpen();
+        long inserted = counter(TcCounter.INSERTED);
+        if (inserted == insertedWhenFoundEmpty) {
+            skippedEmptyReads++;
+            return 0; // empty at the last read, and nothing inserted since
+        }
         ChunkDecoder decoder = new ChunkDecoder(clock, sink);
         flows.forEachChunk(decoder);
+        insertedWhenFoundEmpty = decoder.entries() == 0 ? inserted : -1;
         return decoder.entries();
+    }
+
+    /** Scans that read nothing because the map was empty at the last read and nothing was inserted since. */
+    long skippedEmptyReads() {
+        return skippedEmptyReads;
     }
 
     /**

@@ -127,6 +127,31 @@ class TcCountingTest {
         assertEquals(List.of(), overflow);
     }
 
+    /** A map found empty is not read again until the kernel has inserted a flow; then it is, in full. */
+    @Test
+    void aMapFoundEmptyIsReadAgainOnlyOnceAFlowIsInserted() throws Exception {
+        try (VethPair v = VethPair.create("fmte");
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(1024), CLOCK, f -> { })) {
+            m.attach(TcInterface.named("lo", TcHooks.BOTH).inNamespace(v.nsA)); // a new namespace's lo: quiet
+            assertEquals(List.of(), m.scan(), "nothing on a quiet loopback");
+            long skipped = m.skippedEmptyReads();
+            assertEquals(List.of(), m.scan());
+            assertEquals(skipped + 1, m.skippedEmptyReads(), "found empty, nothing inserted since: not read");
+
+            tcpTransfer(v.nsA, "127.0.0.1", v.nsA, 5005, 10_000);
+            List<UniFlow> flows = m.scan();
+            assertEquals(skipped + 1, m.skippedEmptyReads(), "an insert since: read");
+            assertEquals(2, flows.stream().filter(f -> f.key().srcPort() == 5005 || f.key().dstPort() == 5005).count(),
+                    "the connection's two directions, counted on lo's egress: " + flows);
+
+            assertTrue(m.removeAll(f -> { }));
+            assertEquals(List.of(), m.scan(), "emptied by the daemon, not by the kernel: read once more");
+            assertEquals(skipped + 1, m.skippedEmptyReads());
+            assertEquals(List.of(), m.scan());
+            assertEquals(skipped + 2, m.skippedEmptyReads());
+        }
+    }
+
     @Test
     void loopbackIsCountedOncePerPacket() throws Exception {
         try (VethPair v = VethPair.create("fmtl");
