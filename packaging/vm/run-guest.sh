@@ -22,8 +22,8 @@
 # Environment: FLOWMOND_VM_CACHE (default /var/cache/flowmond-vm) holds kernels and jobs.
 # FLOWMOND_VM_GUESTS (default 1): how many guests may run at once on this machine. Each guest
 # holds one of that many slots (lock files in the cache; slot 0 is guest.lock) and waits while all
-# are taken. One guest keeps one host core busy (its single TCG thread: 0.92-1.05 cores measured), so
-# more guests than cores would only take turns on them.
+# are taken. One guest keeps one host core busy (its single TCG thread: 0.96-0.99 of a core
+# measured), so more guests than cores would only take turns on them.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"

@@ -26,7 +26,7 @@ final class MatrixGuests {
 
     /**
      * Guests at once (property {@code flowmond.vm.parallel}): one per host core by default. A guest's single
-     * TCG thread keeps one core busy (measured 0.92-1.05 cores), so more would only take turns on them,
+     * TCG thread keeps one core busy (measured 0.96-0.99 of a core), so more would only take turns on them,
      * and a guest descheduled by the host stretches the guest-time windows the checks bound (the hook
      * against the capture in {@link HealthCheck}, the idle pause in {@link OwnerCheck}).
      */
