@@ -68,6 +68,11 @@ bullseye_apt() {
 
 main() {
     [ $# -eq 1 ] || die "usage: fetch-kernel.sh KERNEL   (6.1, 6.12, 5.10, or an ABI name like 6.1.0-56)"
+    # One fetch at a time: concurrent guests (run-guest.sh, FLOWMOND_VM_GUESTS) of one kernel would
+    # otherwise unpack into the same directory, and apt-get update take the same lists.
+    mkdir -p "$CACHE"
+    exec 8>"$CACHE/fetch.lock"
+    flock 8
     local pkg
     case "$1" in 5.10|5.10.*) bullseye_apt ;; esac
     pkg="$(resolve_package "$1")"

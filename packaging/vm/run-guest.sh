@@ -20,7 +20,10 @@
 # lo is up, and `modprobe` loads this kernel's modules. COMMAND sees FLOWMOND_VM_KERNEL
 # (uname -r), FLOWMOND_VM_OUT (a directory shared with the host) and the host's CI variable.
 # Environment: FLOWMOND_VM_CACHE (default /var/cache/flowmond-vm) holds kernels and jobs.
-# Only one guest runs at a time on a machine (a lock in the cache): the build machine has 2 cores.
+# FLOWMOND_VM_GUESTS (default 1): how many guests may run at once on this machine. Each guest
+# holds one of that many slots (lock files in the cache; slot 0 is guest.lock) and waits while all
+# are taken. One guest keeps one host core busy (its single TCG thread: 0.96-0.99 of a core
+# measured), so more guests than cores would only take turns on them.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -103,6 +106,26 @@ boot_guest() {
     return "$rc"
 }
 
+# Holds one of FLOWMOND_VM_GUESTS guest slots on fd 9 until this script exits (or flock -u 9).
+# A caller with fewer slots looks at a prefix of the same files, so guests of callers with different
+# limits never exceed the largest limit.
+take_guest_slot() {
+    local slots="${FLOWMOND_VM_GUESTS:-1}" i waiting=0
+    [[ "$slots" =~ ^[1-9][0-9]*$ ]] || die "FLOWMOND_VM_GUESTS must be a positive number, not '$slots'"
+    while true; do
+        for ((i = 0; i < slots; i++)); do
+            if [ "$i" = 0 ]; then exec 9>"$CACHE/guest.lock"; else exec 9>"$CACHE/guest.lock.$i"; fi
+            flock -n 9 && return 0
+            exec 9>&-
+        done
+        if [ "$waiting" = 0 ]; then
+            echo "run-guest: $slots guest(s) already running on this machine; waiting for one to end" >&2
+            waiting=1
+        fi
+        sleep 1
+    done
+}
+
 cleanup() {
     # Never leave a guest running, whatever stopped this script: `timeout` passes the
     # signal on to qemu (and kills it anyway when the timeout expires).
@@ -132,11 +155,7 @@ main() {
     write_job "$kdir"
     "$HERE/build-initramfs.sh" "$kdir" "$JOB/initramfs.cpio.gz"
 
-    exec 9>"$CACHE/guest.lock"
-    if ! flock -n 9; then
-        echo "run-guest: another guest is running on this machine; waiting for it" >&2
-        flock 9
-    fi
+    take_guest_slot
     local start=$SECONDS rc=0
     boot_guest "$kdir" || rc=$?
     local took=$((SECONDS - start))

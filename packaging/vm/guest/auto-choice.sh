@@ -16,7 +16,7 @@ cat > "$out/flowmon.conf" <<CONF
 flowmon.interfaces = ["fmvm0"]
 flowmon.export.collectors = [{ host = "127.0.0.1", port = 4739 }]
 CONF
-java -jar "$jar" --config "$out/flowmon.conf" >"$out/daemon.log" 2>&1 &
+launch_flowmond "$jar" --config "$out/flowmon.conf" >"$out/daemon.log" 2>&1 &
 daemon=$!
 pids+=("$daemon")
 wait_for 120 grep -q "running with" "$out/daemon.log" || { cat "$out/daemon.log" >&2; exit 1; }

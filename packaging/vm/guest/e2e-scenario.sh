@@ -35,7 +35,7 @@ flowmon.flows.idle-timeout = ${OWNER_IDLE_TIMEOUT_S}s
 flowmon.outputs.table-file = "$out/tables.txt"
 flowmon.outputs.json-file = "$out/flows.json"
 CONF
-    java -jar "$jar" --config "$out/flowmon.conf" >"$out/daemon.log" 2>&1 &
+    launch_flowmond "$jar" --config "$out/flowmon.conf" >"$out/daemon.log" 2>&1 &
     daemon=$!
     pids+=("$daemon")   # a failed step must not leave it running into the next variant's scenario
     # Ready when it logs "running with"; fail at once when it exits instead.

@@ -7,6 +7,15 @@
 # repeat_connects).
 NS=fmvm-srv HERE_IP=10.203.0.1 THERE_IP=10.203.0.2
 pids=()
+LAUNCHER="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/flowmond"
+
+# flowmond on JAR as installed systems start it: the packaged launcher (packaging/flowmond: its JVM
+# options, and its class-data archive in $FLOWMOND_CDS_DIR, which KernelMatrixJarTest dumps once on
+# the host for this jar and JVM; unset or empty: no archive). Run it in the background (`&`): it
+# execs, so $! is the JVM's PID, as with `java -jar &`.
+launch_flowmond() {   # launch_flowmond JAR FLOWMOND_ARG... &
+    FLOWMOND_JAR="$1" FLOWMOND_CDS_DIR="${FLOWMOND_CDS_DIR-}" exec "$LAUNCHER" "${@:2}"
+}
 
 cleanup() {
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -20,6 +20,17 @@ record GuestRun(String kernel, int exitStatus, String log, Path out, long second
 
     static GuestRun run(Path repo, Path out, String kernel, boolean systemd, int timeoutSeconds, List<String> command)
             throws IOException, InterruptedException {
+        return run(repo, out, kernel, systemd, timeoutSeconds, 0, command);
+    }
+
+    /**
+     * As {@link #run(Path, Path, String, boolean, int, List)}, with GUESTS_AT_ONCE guest slots on this
+     * machine for run-guest.sh ({@code FLOWMOND_VM_GUESTS}; 0 leaves the environment's, default 1):
+     * callers that run guests concurrently pass their pool's size, so their guests do not queue
+     * behind each other.
+     */
+    static GuestRun run(Path repo, Path out, String kernel, boolean systemd, int timeoutSeconds, int guestsAtOnce,
+            List<String> command) throws IOException, InterruptedException {
         deleteRecursively(out);   // never judge what an earlier run left
         Files.createDirectories(out);
         List<String> cmd = new ArrayList<>(List.of(repo.resolve("packaging/vm/run-guest.sh").toString(),
@@ -31,20 +42,34 @@ record GuestRun(String kernel, int exitStatus, String log, Path out, long second
         cmd.add("--");
         cmd.addAll(command);
         Path log = out.resolve("run-guest.log");
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        if (guestsAtOnce > 0) {
+            builder.environment().put("FLOWMOND_VM_GUESTS", Integer.toString(guestsAtOnce));
+        }
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        // The harness waits for the machine's guest lock first (other engineers' guests), so
+        Process p = builder.start();
+        // The harness waits for a free guest slot first (other engineers' guests), so
         // allow for one more guest's worth of waiting on top of our own timeout.
-        if (!p.waitFor(2L * timeoutSeconds + GRACE_SECONDS, TimeUnit.SECONDS)) {
-            p.destroy();   // run-guest.sh's trap stops its qemu
-            p.waitFor(30, TimeUnit.SECONDS);
-            p.destroyForcibly();
+        boolean ended;
+        try {
+            ended = p.waitFor(2L * timeoutSeconds + GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            stop(p);   // a pool of guests gave up: leave no guest behind
+            throw e;
+        }
+        if (!ended) {
+            stop(p);
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
         int status = p.isAlive() ? -1 : p.exitValue();
         return new GuestRun(kernel, status, Files.readString(log, StandardCharsets.UTF_8), out, seconds);
+    }
+
+    private static void stop(Process p) throws InterruptedException {
+        p.destroy();   // run-guest.sh's trap stops its qemu
+        p.waitFor(30, TimeUnit.SECONDS);
+        p.destroyForcibly();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

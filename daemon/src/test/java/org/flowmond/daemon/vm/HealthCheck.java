@@ -25,7 +25,9 @@ final class HealthCheck {
      * How far the hook's handshake may be from the capture's, as a share of the netem delay. The TC hook
      * runs before the client veth's qdisc and the capture tap after it: under emulation 0.1-0.6 ms apart
      * on a quiet host, 4.9 ms on a loaded CI host (37.7 against 32.8 ms for a 20 ms delay). A wrong pair
-     * of packets would be off by a whole delay.
+     * of packets would be off by a whole delay. The gap grows when the host deschedules the guest between
+     * the two, so the matrix runs at most one guest per host core ({@link MatrixGuests#parallelGuests}):
+     * two guests at once beside other engineers' tests (load average 4-14) measured 0.2-2.7 ms (22 cells).
      */
     static final double CAPTURE_TOLERANCE_OF_DELAY = 0.5;
     /** The coarsest kernel timer tick (HZ=100): how early a jiffies timeout may end in real time. */

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.flowmond.testing.Privileges;
 import org.flowmond.testing.VmTest;
 import org.junit.jupiter.api.Test;
@@ -22,12 +24,14 @@ import org.junit.jupiter.api.Test;
  * owners kept (UDP, idle then resumed, opened before start-up: {@link OwnerCheck}).
  *
  * <p>Opt-in, because it takes minutes (skipped without the property, failed with CI=true): {@code -Dflowmond.vm.kernels=6.1,6.12} (and optionally
- * {@code -Dflowmond.vm.variants=kprobe,fentry,socket,raw_tracepoint,auto}). A *JarTest: it runs the shaded jar, in the
- * package phase.
+ * {@code -Dflowmond.vm.variants=kprobe,fentry,socket,raw_tracepoint,auto}). Guests run concurrently:
+ * {@code -Dflowmond.vm.parallel=N} at once (default: one per core), each kernel's variants split over
+ * {@code -Dflowmond.vm.guests-per-kernel=M} guests (default 2, 1 when N is 1). A *JarTest: it runs the shaded
+ * jar, in the package phase.
  */
 @VmTest
 class KernelMatrixJarTest {
-    /** Per kernel: boot, and per variant a JVM start (slow under TCG) plus about 12 s of traffic. */
+    /** Per guest: boot, and per variant a JVM start (slow under TCG) plus about 12 s of traffic. */
     private static final int GUEST_TIMEOUT_SECONDS = 1200;
 
     /**
@@ -71,7 +75,7 @@ class KernelMatrixJarTest {
     }
 
     @Test
-    void everyVariantOnEveryKernel() throws IOException, InterruptedException {
+    void everyVariantOnEveryKernel() throws Exception {
         Privileges.requireSystemProperty("flowmond.vm.kernels", "6.1,6.12");
         Privileges.requireRoot();
         Privileges.requireTool("qemu-system-x86_64");
@@ -79,39 +83,62 @@ class KernelMatrixJarTest {
         Privileges.requireTool("nfdump");
         Path jar = repo().resolve("daemon/target/flowmond.jar");
         assertTrue(Files.isReadable(jar), jar + " missing: run in the package phase");
+        List<String> kernels = property("flowmond.vm.kernels", "");
         List<String> variants = property("flowmond.vm.variants", "kprobe,fentry,socket,raw_tracepoint,auto");
+        Path vmDir = repo().resolve("daemon/target/vm");
+        for (String kernel : kernels) {
+            MatrixGuests.deleteRecursively(vmDir.resolve("e2e-" + kernel));   // never judge what an earlier run left
+        }
+        int parallel = MatrixGuests.parallelGuests();
+        List<MatrixGuests.Guest> guests = MatrixGuests.plan(kernels, variants, MatrixGuests.guestsPerKernel(parallel), vmDir);
+
+        long start = System.nanoTime();
+        Path cds = MatrixGuests.classDataArchive(jar, vmDir.resolve("cds"));
+        Map<MatrixGuests.Guest, GuestRun> runs = MatrixGuests.runAll(guests, parallel, jar, cds, GUEST_TIMEOUT_SECONDS);
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
 
         List<ScenarioCheck.Row> rows = new ArrayList<>();
         StringBuilder timings = new StringBuilder();
-        for (String kernel : property("flowmond.vm.kernels", "")) {
-            Path out = repo().resolve("daemon/target/vm/e2e-" + kernel);
-            List<String> runnable = variants.stream().filter(v -> supported(v, kernel)).toList();
-            // In the guest: e2e-matrix.sh JAR $FLOWMOND_VM_OUT VARIANT... (the variable is the guest's).
-            List<String> command = List.of("bash", "-c", "exec \"$0\" \"$1\" \"$FLOWMOND_VM_OUT\" "
-                    + String.join(" ", runnable), repo().resolve("packaging/vm/guest/e2e-matrix.sh").toString(), jar.toString());
-            GuestRun run = GuestRun.run(repo(), out, kernel, false, GUEST_TIMEOUT_SECONDS, command);
-            String kernelName = kernelName(run);
-            timings.append("\n").append(kernel).append(" (").append(kernelName).append("): ").append(run.seconds())
-                    .append(" s, harness exit ").append(run.exitStatus());
-            if (!run.commandFinished()) {
-                rows.add(new ScenarioCheck.Row(kernelName, "all", "-", "-", "-", "-", "-", "-",
-                        List.of("guest hung, died or was stopped (harness status " + run.exitStatus() + "):\n" + run.tail(60))));
-                continue;
-            }
+        for (String kernel : kernels) {
             for (String variant : variants) {
-                rows.add(runnable.contains(variant) ? ScenarioCheck.check(out.resolve(variant), kernelName, variant)
-                        : new ScenarioCheck.Row(kernelName, variant, "n/a (needs " + MIN_KERNEL.get(variant) + ")",
-                                "-", "-", "-", "-", "-", List.of()));
+                rows.add(cell(kernel, variant, guests, runs));
             }
         }
+        for (MatrixGuests.Guest g : guests) {
+            GuestRun run = runs.get(g);
+            timings.append("\n").append(g.kernel()).append(" ").append(g.variants()).append(" (").append(kernelName(run))
+                    .append("): ").append(run.seconds()).append(" s, harness exit ").append(run.exitStatus());
+        }
+        timings.append("\nall ").append(guests.size()).append(" guests, ").append(parallel).append(" at once: ")
+                .append(seconds).append(" s");
         rows = autoPicksFentryWhereItWorks(rows);
         String table = report(rows, timings.toString());
         System.out.println(table);
-        Files.createDirectories(repo().resolve("daemon/target/vm"));
-        Files.writeString(repo().resolve("daemon/target/vm/kernel-matrix.md"), table);
+        Files.createDirectories(vmDir);
+        Files.writeString(vmDir.resolve("kernel-matrix.md"), table);
         List<String> failures = rows.stream().filter(r -> !r.ok())
                 .map(r -> r.kernel() + " " + r.variant() + ":\n  " + String.join("\n  ", r.problems())).toList();
         assertEquals(List.of(), failures, table);
+    }
+
+    /** The row of KERNEL x VARIANT: n/a where the kernel cannot run it, else checked in the guest that ran it. */
+    private static ScenarioCheck.Row cell(String kernel, String variant, List<MatrixGuests.Guest> guests,
+            Map<MatrixGuests.Guest, GuestRun> runs) {
+        MatrixGuests.Guest g = guests.stream().filter(x -> x.kernel().equals(kernel) && x.variants().contains(variant)).findFirst()
+                .orElse(null);
+        String kernelName = guests.stream().filter(x -> x.kernel().equals(kernel)).findFirst()
+                .map(x -> kernelName(runs.get(x))).orElse(kernel);
+        if (g == null) {
+            return new ScenarioCheck.Row(kernelName, variant, "n/a (needs " + MIN_KERNEL.get(variant) + ")",
+                    "-", "-", "-", "-", "-", List.of());
+        }
+        GuestRun run = runs.get(g);
+        if (!run.commandFinished()) {
+            return new ScenarioCheck.Row(kernelName, variant, "-", "-", "-", "-", "-", "-",
+                    List.of("guest " + g.variants() + " hung, died or was stopped (harness status " + run.exitStatus()
+                            + "):\n" + run.tail(60)));
+        }
+        return ScenarioCheck.check(g.out().resolve(variant), kernelName, variant);
     }
 
     /** auto must choose the cheapest variant that works: fentry, wherever the forced fentry cell passed. */
