@@ -5,7 +5,8 @@
 #     bash packaging/vm/run-ci.sh [KERNELS [SYSTEMD_KERNEL]]      (defaults: 6.1,6.12 and 6.1)
 #
 # 1. run-attach-matrix.sh: the syscall-probe objects attach on each kernel (plain libbpf);
-# 2. KernelMatrixJarTest: the daemon end to end per kernel x syscall-hook (kprobe, fentry, auto);
+# 2. KernelMatrixJarTest: the daemon end to end per kernel x syscall-hook (kprobe, fentry, socket,
+#    raw_tracepoint, auto), guests in parallel (packaging/vm/README.md);
 # 3. SystemdServiceJarTest: the .deb under systemd as PID 1 on one kernel.
 # Runs all three even when one fails; exits 1 if any failed. Prints each part's duration.
 set -uo pipefail
