@@ -40,14 +40,10 @@ class RingBufferCloseTest {
     void closeWakesAPollerBlockedInALongPollPromptly() throws Exception {
         Privileges.requireRoot();
         try (BpfObject obj = loaded()) {
-            RingBuffer ring = RingBuffer.open(obj.map("events"), b -> { });
-            Poller poller = Poller.start(ring, 5000);
-            poller.polling.await();
-            Thread.sleep(100); // well inside its first poll
-            long closeMillis = millisOf(ring::close);
-            poller.thread.join(10_000);
-            assertTrue(closeMillis < 2000, "close took " + closeMillis + " ms behind a 5 s poll");
-            assertTrue(poller.ended.get() instanceof IllegalStateException, String.valueOf(poller.ended.get()));
+            Behind close = Behind.aFiveSecondPoll(obj, RingBuffer::close);
+            close.poller.thread().join(10_000);
+            assertTrue(close.millis < 2000, "close took " + close.millis + " ms behind a 5 s poll");
+            assertTrue(close.poller.ended().get() instanceof IllegalStateException, String.valueOf(close.poller.ended().get()));
         }
     }
 
@@ -56,19 +52,26 @@ class RingBufferCloseTest {
     void consumeFromAnotherThreadWakesAPollerBlockedInALongPoll() throws Exception {
         Privileges.requireRoot();
         try (BpfObject obj = loaded()) {
-            RingBuffer ring = RingBuffer.open(obj.map("events"), b -> { });
-            Poller poller = Poller.start(ring, 5000);
-            poller.polling.await();
-            Thread.sleep(100); // well inside its first poll
-            long consumeMillis = millisOf(ring::consume);
-            assertTrue(consumeMillis < 2000, "consume took " + consumeMillis + " ms behind a 5 s poll");
+            Behind consume = Behind.aFiveSecondPoll(obj, RingBuffer::consume);
+            assertTrue(consume.millis < 2000, "consume took " + consume.millis + " ms behind a 5 s poll");
             long deadline = System.nanoTime() + 2_000_000_000L; // its poll would end at 5 s by itself
-            while (poller.polls.get() < 1 && System.nanoTime() < deadline) {
+            while (consume.poller.polls().get() < 1 && System.nanoTime() < deadline) {
                 Thread.sleep(1);
             }
-            assertTrue(poller.polls.get() >= 1, "the poll was woken");
-            ring.close();
-            poller.thread.join(10_000);
+            assertTrue(consume.poller.polls().get() >= 1, "the poll was woken");
+            consume.ring.close();
+            consume.poller.thread().join(10_000);
+        }
+    }
+
+    /** What {@code op} took on a ring whose poller was well inside a 5 s poll. */
+    private record Behind(RingBuffer ring, Poller poller, long millis) {
+        static Behind aFiveSecondPoll(BpfObject obj, java.util.function.Consumer<RingBuffer> op) throws InterruptedException {
+            RingBuffer ring = RingBuffer.open(obj.map("events"), b -> { });
+            Poller poller = Poller.start(ring, 5000);
+            poller.polling().await();
+            Thread.sleep(100);
+            return new Behind(ring, poller, millisOf(() -> op.accept(ring)));
         }
     }
 
