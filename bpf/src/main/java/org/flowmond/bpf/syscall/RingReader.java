@@ -62,7 +62,7 @@ final class RingReader implements AutoCloseable {
         this.consumer = consumer;
         this.endOfRead = endOfRead;
         this.pollMillis = (int) pollInterval.toMillis();
-        this.quietPollMillis = (int) Math.max(pollMillis, quietPollInterval.toMillis());
+        this.quietPollMillis = (int) quietPollInterval.toMillis(); // at least pollInterval (SyscallProbeOptions)
         this.ring = RingBuffer.open(events, this::onSample);
         this.thread = new Thread(this::run, "flowmond-syscall-events");
         this.thread.setDaemon(true);

@@ -42,7 +42,7 @@ final class SyscallProbesSource implements SocketEventSource {
     static SyscallProbesSource open(Settings s, KernelClock clock, SocketOwnership ownership) {
         SyscallProbeOptions options = new SyscallProbeOptions(s.probes().syscallHook(), kernelFilter(s),
                 s.probes().ringBufferBytes(), s.probes().ringPollInterval()).withOwnership(ownership)
-                .withQuietPollInterval(max(s.probes().ringPollInterval(), FlowLoop.READERS_QUIET_WAIT));
+                .withQuietPollInterval(FlowLoop.READERS_QUIET_WAIT); // ring-poll-interval is at most 10 s
         return new SyscallProbesSource(SyscallProbes.open(options, clock));
     }
 
@@ -87,10 +87,6 @@ final class SyscallProbesSource implements SocketEventSource {
     @Override
     public void wakeReaderIfPending() {
         probes.wakeReaderIfPending();
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     @Override

@@ -72,7 +72,8 @@ record GuestRun(String kernel, int exitStatus, String log, Path out, long second
         p.destroyForcibly();
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    /** Removes DIR and everything under it, if it exists. */
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

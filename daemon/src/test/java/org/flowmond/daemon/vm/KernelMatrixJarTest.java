@@ -87,7 +87,7 @@ class KernelMatrixJarTest {
         List<String> variants = property("flowmond.vm.variants", "kprobe,fentry,socket,raw_tracepoint,auto");
         Path vmDir = repo().resolve("daemon/target/vm");
         for (String kernel : kernels) {
-            MatrixGuests.deleteRecursively(vmDir.resolve("e2e-" + kernel));   // never judge what an earlier run left
+            GuestRun.deleteRecursively(vmDir.resolve("e2e-" + kernel));   // never judge what an earlier run left
         }
         int parallel = MatrixGuests.parallelGuests();
         List<MatrixGuests.Guest> guests = MatrixGuests.plan(kernels, variants, MatrixGuests.guestsPerKernel(parallel), vmDir);

@@ -72,7 +72,7 @@ final class MatrixGuests {
      * spares each start under TCG loading and verifying those classes. Gives DIR.
      */
     static Path classDataArchive(Path jar, Path dir) throws IOException, InterruptedException {
-        deleteRecursively(dir);
+        GuestRun.deleteRecursively(dir);
         Files.createDirectories(dir);
         ProcessBuilder b = new ProcessBuilder(KernelMatrixJarTest.repo().resolve("packaging/flowmond").toString(), "--version")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dump.log").toFile());
@@ -116,16 +116,5 @@ final class MatrixGuests {
                 + String.join(" ", g.variants()), repo.resolve("packaging/vm/guest/e2e-matrix.sh").toString(), jar.toString(),
                 cds.toString());
         return GuestRun.run(repo, g.out(), g.kernel(), false, timeoutSeconds, parallel, command);
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
