@@ -15,11 +15,16 @@ import java.util.function.Consumer;
  */
 final class BiflowIndex {
     private static final int MIN_SLOTS = 64;
+    /** The most keys {@link #getAll} takes at once. */
+    static final int BATCH = 256;
 
     private Biflow[] slots = new Biflow[MIN_SLOTS];
     private int size;
     private Biflow oldest;
     private Biflow youngest;
+    /** {@link #getAll}'s scratch: each key's next slot to read, and the keys still probing. */
+    private final int[] probeAt = new int[BATCH];
+    private final int[] probing = new int[BATCH];
 
     int size() {
         return size;
@@ -37,13 +42,38 @@ final class BiflowIndex {
     }
 
     /**
-     * The flow in the home slot of a key of hash {@code hash}, whichever flow it is, or null: a
-     * batch of look-ups reads all their home slots first, then the flows, so that the cache misses
-     * of one step overlap across the batch (see {@link BiflowTable#mergeReadings}). With the array
-     * at most half full the home slot holds the flow looked for in most look-ups.
+     * Looks up {@code n} keys at once: {@code found[i]} becomes the flow of {@code keys[i]}, or null.
+     * At 1,000,000 flows each slot read and each flow compared is a cache miss. One after the other,
+     * every look-up waits for its misses in turn; here the probes advance in rounds, one slot per
+     * key and round, the slots of a round read before its flows are compared, so that the misses of
+     * a round overlap in the processor. With the array at most half full, most keys end in the first
+     * round (at their home slot); the keys displaced along a probe chain end in the next rounds,
+     * still together. {@code n} is at most {@link #BATCH}.
      */
-    Biflow home(int hash) {
-        return slots[slot(hash, slots.length - 1)];
+    void getAll(BiflowKey[] keys, Biflow[] found, int n) {
+        int mask = slots.length - 1;
+        int open = 0;
+        for (int i = 0; i < n; i++) {
+            probeAt[i] = slot(keys[i].hashCode(), mask);
+            probing[open++] = i;
+        }
+        while (open > 0) {
+            for (int j = 0; j < open; j++) {
+                int i = probing[j];
+                found[i] = slots[probeAt[i]]; // the slots' misses, overlapping
+            }
+            int still = 0;
+            for (int j = 0; j < open; j++) {
+                int i = probing[j];
+                Biflow b = found[i];
+                if (b != null && !b.hasKey(keys[i])) { // the flows' misses, overlapping
+                    found[i] = null;
+                    probeAt[i] = (probeAt[i] + 1) & mask;
+                    probing[still++] = i;
+                }
+            }
+            open = still;
+        }
     }
 
     /** Adds a flow whose key is not in the index yet, at the young end of the idle order. */

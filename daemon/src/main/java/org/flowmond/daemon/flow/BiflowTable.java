@@ -50,7 +50,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
      */
     private List<Biflow> changedInScan;
     /** The largest batch {@link #mergeReadings} takes (about one chunk of the kernel map's batch read). */
-    static final int BATCH = 256;
+    static final int BATCH = BiflowIndex.BATCH;
     private final BiflowKey[] batchKeys = new BiflowKey[BATCH];
     private final Biflow[] batchFlows = new Biflow[BATCH];
 
@@ -103,22 +103,16 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
 
     /**
      * Merges {@code n} readings of the scan as {@link #mergeReading(UniFlow)} does, their flows looked
-     * up first, all of them: at 1,000,000 flows each look-up is a cache miss or two, and look-ups that
-     * do not depend on each other overlap in the processor (one after the other they wait in turn).
+     * up first, all of them together ({@link BiflowIndex#getAll}: at 1,000,000 flows each look-up is
+     * a cache miss or two, and look-ups that do not depend on each other overlap in the processor).
      */
     void mergeReadings(UniFlow[] batch, int n) {
         BiflowKey[] keys = batchKeys;
         Biflow[] found = batchFlows;
         for (int i = 0; i < n; i++) {
             keys[i] = BiflowKey.of(batch[i].key());
-            found[i] = flows.home(keys[i].hashCode()); // the slot's miss, overlapping with the next ones
         }
-        for (int i = 0; i < n; i++) {
-            Biflow home = found[i];
-            if (home != null && !home.hasKey(keys[i])) { // the flow's miss, also overlapping
-                found[i] = flows.get(keys[i]);
-            }
-        }
+        flows.getAll(keys, found, n);
         for (int i = 0; i < n; i++) {
             mergeReading(batch[i], keys[i], found[i]); // a flow not found may have been created by an earlier reading
             keys[i] = null;

@@ -55,12 +55,7 @@ class BiflowIndexTest {
             BiflowKey k = key(random.nextInt(20_000));
             Biflow found = index.get(k);
             assertSame(reference.get(k), found, "look-up of " + k); // get() on the reference touches it
-            Biflow home = index.home(k.hashCode());
-            if (home == null) {
-                assertNull(found, "an empty home slot: " + k + " is not in the index");
-            } else if (home.hasKey(k)) {
-                assertSame(found, home, "the home slot holds " + k);
-            }
+            assertSame(found, getAllOf(index, k, key(random.nextInt(20_000))), "batched look-up of " + k);
             int op = random.nextInt(3);
             if (found == null) {
                 Biflow b = Biflow.of(k, step);
@@ -117,6 +112,35 @@ class BiflowIndexTest {
         index.remove(flows.get(17));
         assertEquals(64, index.capacity(), "15 flows, under an eighth of 128");
         assertEquals(15, index.size());
+    }
+
+    /** {@code k}'s flow as a batched look-up with another key finds it: the other key's probe is in the same rounds. */
+    private static Biflow getAllOf(BiflowIndex index, BiflowKey k, BiflowKey other) {
+        Biflow[] found = new Biflow[2];
+        index.getAll(new BiflowKey[] {other, k}, found, 2);
+        assertSame(index.get(other), found[0], "batched look-up of " + other);
+        return found[1];
+    }
+
+    /** A full batch over a crowded index (long probe chains) finds what one look-up at a time finds. */
+    @Test
+    void aFullBatchFindsWhatSingleLookUpsFind() {
+        BiflowIndex index = new BiflowIndex();
+        for (int n = 0; n < 5_000; n += 2) {
+            index.add(Biflow.of(key(n), n));
+        }
+        BiflowKey[] keys = new BiflowKey[BiflowIndex.BATCH];
+        Biflow[] found = new Biflow[BiflowIndex.BATCH];
+        for (int first = 0; first < 5_000; first += BiflowIndex.BATCH) {
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = key(first + i); // every other one present
+            }
+            index.getAll(keys, found, keys.length);
+            for (int i = 0; i < keys.length; i++) {
+                assertSame(index.get(keys[i]), found[i], "look-up of " + keys[i]);
+                assertEquals((first + i) % 2 == 0 && first + i < 5_000, found[i] != null, "presence of " + keys[i]);
+            }
+        }
     }
 
     private static void assertOrder(LinkedHashMap<BiflowKey, Biflow> reference, BiflowIndex index) {
