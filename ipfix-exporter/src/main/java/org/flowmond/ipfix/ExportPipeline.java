@@ -11,9 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.flowmond.ipfix.encode.MessagePacker;
 import org.flowmond.ipfix.file.FileSession;
-import org.flowmond.ipfix.message.DataSet;
 import org.flowmond.ipfix.message.IpfixMessage;
-import org.flowmond.ipfix.message.IpfixSet;
 import org.flowmond.ipfix.template.StatisticsRecord;
 import org.flowmond.ipfix.transport.ExportSession;
 import org.flowmond.ipfix.transport.RateLimitedLog;
@@ -328,13 +326,26 @@ final class ExportPipeline {
         StatisticsRecord record = new StatisticsRecord(settings.observationDomainId(), s.messagesSent(),
                 s.flowRecordsSent(), s.octetsSent(), notSentHere + s.notSentFlowRecords(),
                 counters.ignoredPacketTotal, s.icmpErrors(), s.refusedFlowRecords());
-        s.sendOptions(new IpfixMessage(exportTime, 0, ExportTemplates.OPTIONS_DOMAIN, optionsSets(record)));
+        s.sendOptions(statisticsMessage(record, exportTime));
     }
 
-    private List<IpfixSet> optionsSets(StatisticsRecord statistics) {
-        DataSet<StatisticsRecord> stats = new DataSet<>(templates.statistics, List.of(statistics));
+    /**
+     * The statistics record and the daemon's health in one message, packed as flow records are:
+     * every data set the encoder meets then holds its records in the packer's own list type, so
+     * the compiled export path, profiled on flow records, is not thrown back to the interpreter
+     * (a JIT class-check trap) by the first statistics message of another list type.
+     */
+    private IpfixMessage statisticsMessage(StatisticsRecord statistics, long exportTime) {
+        List<IpfixMessage> packed = new ArrayList<>(1);
+        MessagePacker packer = new MessagePacker(IpfixMessage.MAX_LENGTH, ExportTemplates.OPTIONS_DOMAIN,
+                () -> exportTime, packed::add);
+        packer.addRecord(templates.statistics, statistics);
         DaemonHealth health = counters.daemonHealth;
-        return health == null ? List.of(stats) : List.of(stats, new DataSet<>(templates.daemonHealth, List.of(health)));
+        if (health != null) {
+            packer.addRecord(templates.daemonHealth, health);
+        }
+        packer.flush();
+        return packed.get(0);
     }
 
     /** Every session hands what it was given this turn to its transport. */
