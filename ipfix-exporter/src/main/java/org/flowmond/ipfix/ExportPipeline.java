@@ -272,9 +272,9 @@ final class ExportPipeline {
     /**
      * Hands the messages packed since the last call to the sessions, after the packing rather than
      * from inside it: the packer's loop then stays small, and the send path (session, channel,
-     * encoder) is one piece of code of its own. That is what the JIT compiles at the first full
-     * table export (SIGTERM, an idle expiry of everything): compiled inside the packer as well,
-     * that path made the largest compilation of the export twice as large.
+     * encoder) is compiled as code of its own instead of also inside the packer's. The JIT compiles
+     * both while the first full table goes out (SIGTERM, an idle expiry of everything); with the
+     * send path inside it, the packer's compiled code was three times as large.
      */
     private void dispatchPacked() {
         for (Lane lane : lanes) {
