@@ -1,39 +1,35 @@
 package org.flowmond.ipfix.encode;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.AddressedEnvelope;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.handler.codec.MessageToMessageEncoder;
 import java.net.InetSocketAddress;
-import java.util.List;
 import org.flowmond.ipfix.message.IpfixMessage;
 
 /**
- * Netty adapter: encodes an addressed {@link IpfixMessage} into one {@link DatagramPacket}
- * (an IPFIX message per UDP datagram, RFC 7011 section 10.3.3). The buffer is sized exactly from
- * the message and released if encoding fails.
+ * One {@link IpfixMessage} as one {@link DatagramPacket} (an IPFIX message per UDP datagram, RFC
+ * 7011 section 10.3.3), encoded by the session that writes it rather than by a handler in the
+ * channel's pipeline: a pipeline encoder costs an envelope, a list and a handler hop per datagram,
+ * and its caller could not learn the datagram's length without walking every record once more.
+ * The buffer is released if encoding fails.
  */
-@ChannelHandler.Sharable
-public final class DatagramIpfixMessageEncoder
-        extends MessageToMessageEncoder<AddressedEnvelope<IpfixMessage, InetSocketAddress>> {
-    private final IpfixMessageEncoder encoder = IpfixMessageEncoder.INSTANCE;
+public final class DatagramIpfixMessageEncoder {
+    private DatagramIpfixMessageEncoder() {
+    }
 
-    @Override
-    protected void encode(ChannelHandlerContext ctx, AddressedEnvelope<IpfixMessage, InetSocketAddress> envelope,
-                          List<Object> out) {
-        IpfixMessage message = envelope.content();
-        ByteBuf buf = ctx.alloc().ioBuffer(message.encodedLength());
-        boolean done = false;
+    /**
+     * Encodes {@code message} into a new I/O buffer of {@code alloc}, starting at
+     * {@code initialCapacity} octets (it grows if the message is longer).
+     */
+    public static DatagramPacket encode(ByteBufAllocator alloc, int initialCapacity, IpfixMessage message,
+                                        InetSocketAddress recipient) {
+        ByteBuf buf = alloc.ioBuffer(initialCapacity);
         try {
-            encoder.encode(message, buf);
-            out.add(new DatagramPacket(buf, envelope.recipient(), envelope.sender()));
-            done = true;
-        } finally {
-            if (!done) {
-                buf.release();
-            }
+            IpfixMessageEncoder.INSTANCE.encode(message, buf);
+            return new DatagramPacket(buf, recipient);
+        } catch (RuntimeException | Error e) {
+            buf.release();
+            throw e;
         }
     }
 }

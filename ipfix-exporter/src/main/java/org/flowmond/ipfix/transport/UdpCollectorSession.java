@@ -6,9 +6,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.DefaultAddressedEnvelope;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class UdpCollectorSession extends ExportSession {
     private static final Logger LOG = LoggerFactory.getLogger(UdpCollectorSession.class);
-    private static final DatagramIpfixMessageEncoder ENCODER = new DatagramIpfixMessageEncoder();
+    /** A datagram's first buffer: an Ethernet MTU's worth; larger messages grow it, and later buffers start there. */
+    private static final int INITIAL_DATAGRAM_BUFFER = 1500;
 
     private final String host;
     private final int port;
@@ -53,6 +54,8 @@ public final class UdpCollectorSession extends ExportSession {
     private int unfinishedWrites;
     /** The close waiting for {@link #unfinishedWrites} to reach 0, or null. */
     private Runnable afterLastWrite;
+    /** The largest datagram written so far, at least {@link #INITIAL_DATAGRAM_BUFFER}: the next buffer's size. */
+    private int datagramBuffer = INITIAL_DATAGRAM_BUFFER;
 
     public UdpCollectorSession(String host, int port, InetSocketAddress resolved, EventLoop loop,
                                TemplateRefresh refresh) {
@@ -161,7 +164,7 @@ public final class UdpCollectorSession extends ExportSession {
     }
 
     private void initPipeline(Channel ch) {
-        ch.pipeline().addLast(ENCODER, new InboundErrors());
+        ch.pipeline().addLast(new InboundErrors());
     }
 
     /** Sends through {@code ch}, set up as a connected channel is (tests: a channel whose sending they control). */
@@ -212,15 +215,29 @@ public final class UdpCollectorSession extends ExportSession {
         return true;
     }
 
+    /**
+     * Encodes the message here rather than in a pipeline handler (see {@link DatagramIpfixMessageEncoder}),
+     * into a buffer sized by the largest datagram so far: sizing it exactly would walk every record's
+     * variable-length fields once more. A message that cannot be encoded fails as a send would.
+     */
     private void writeDatagram(Channel ch, IpfixMessage stamped, int flowRecords, boolean mayRetry) {
-        ch.write(new DefaultAddressedEnvelope<>(stamped, remote))
-                .addListener(done -> onWritten(ch, done.cause(), stamped, flowRecords, mayRetry));
+        DatagramPacket datagram;
+        try {
+            datagram = DatagramIpfixMessageEncoder.encode(ch.alloc(), datagramBuffer, stamped, remote);
+        } catch (RuntimeException e) {
+            onWritten(ch, e, stamped, 0, flowRecords, false);
+            return;
+        }
+        int octets = datagram.content().readableBytes();
+        datagramBuffer = Math.max(datagramBuffer, octets);
+        ch.write(datagram).addListener(done -> onWritten(ch, done.cause(), stamped, octets, flowRecords, mayRetry));
     }
 
     /** Counts a datagram that left or failed; retries once one refused for an earlier datagram's ICMP error. */
-    private void onWritten(Channel ch, Throwable cause, IpfixMessage stamped, int flowRecords, boolean mayRetry) {
+    private void onWritten(Channel ch, Throwable cause, IpfixMessage stamped, int octets, int flowRecords,
+                           boolean mayRetry) {
         if (cause == null) {
-            sent(stamped.encodedLength(), flowRecords, stamped.dataRecordCount());
+            sent(octets, flowRecords, stamped.dataRecordCount());
             refusals.sent(System.nanoTime(), flowRecords);
             if (refusingSinceNanos != 0) {
                 timerChanged(); // this message may end the refusal a window from now

@@ -2,7 +2,6 @@ package org.flowmond.ipfix.encode;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.AbstractByteBufAllocator;
@@ -11,10 +10,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledHeapByteBuf;
-import io.netty.channel.DefaultAddressedEnvelope;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.handler.codec.EncoderException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +23,7 @@ import org.flowmond.ipfix.message.TemplateSet;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
 
-/** The Netty adapter through an EmbeddedChannel. */
+/** One message, one datagram; a failed encoding leaves no buffer behind. */
 @UnitTest
 class DatagramIpfixMessageEncoderTest {
     private static final InetSocketAddress COLLECTOR = new InetSocketAddress("127.0.0.1", 4739);
@@ -36,16 +32,12 @@ class DatagramIpfixMessageEncoderTest {
     void encodesOneMessagePerDatagramToTheRecipient() {
         IpfixMessage message = new IpfixMessage(1, 2, 3, List.of(new TemplateSet(List.of(
                 new TemplateRecord(256, List.of(new FieldSpecifier(1, 8, 0)))))));
-        EmbeddedChannel channel = new EmbeddedChannel(new DatagramIpfixMessageEncoder());
-        channel.writeOutbound(new DefaultAddressedEnvelope<>(message, COLLECTOR));
-        DatagramPacket packet = channel.readOutbound();
+        DatagramPacket packet = DatagramIpfixMessageEncoder.encode(ByteBufAllocator.DEFAULT, 16, message, COLLECTOR);
         ByteBuf expected = Unpooled.buffer();
         IpfixMessageEncoder.INSTANCE.encode(message, expected);
         assertEquals(COLLECTOR, packet.recipient());
         assertArrayEquals(ByteBufUtil.getBytes(expected), ByteBufUtil.getBytes(packet.content()));
         packet.release();
-        assertNull(channel.readOutbound());
-        channel.finishAndReleaseAll();
     }
 
     @Test
@@ -86,12 +78,9 @@ class DatagramIpfixMessageEncoderTest {
             }
         };
         IpfixMessage message = new IpfixMessage(0, 0, 0, List.of(new DataSet<>(failing, List.of("x"))));
-        EmbeddedChannel channel = new EmbeddedChannel(new DatagramIpfixMessageEncoder());
-        channel.config().setAllocator(tracking);
-        assertThrows(EncoderException.class,
-                () -> channel.writeOutbound(new DefaultAddressedEnvelope<>(message, COLLECTOR)));
+        assertThrows(IllegalStateException.class,
+                () -> DatagramIpfixMessageEncoder.encode(tracking, 16, message, COLLECTOR));
         assertEquals(1, allocated.size());
         assertEquals(0, allocated.get(0).refCnt(), "the buffer of a failed message is released");
-        channel.finishAndReleaseAll();
     }
 }
