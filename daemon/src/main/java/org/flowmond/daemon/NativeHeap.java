@@ -15,12 +15,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: the JIT's compilations at start-up take ~35 MB of malloc'd arenas at their peak and the
  * JVM frees them within seconds, but glibc keeps the freed chunks that lie below live ones. Without
- * a trim, 10-30 MB of them stayed resident for an idle daemon's life, more or less by the layout of
+ * a trim, 13-34 MB of them stayed resident for an idle daemon's life, more or less by the layout of
  * each run (bench/RESULTS.md, "Idle RSS under 100 MB"). The JVM's own periodic trimmer
- * ({@code -XX:TrimNativeHeapInterval}) does the same but wakes ~12 more times a minute; this is
- * called from the main loop, which wakes anyway for the statistics. A trim costs 0.3-2 ms when there
- * is little to free, so it is done only when the memory grew; reading /proc/self/status costs
- * microseconds. Where malloc_trim is missing (not glibc) it is never tried again.
+ * ({@code -XX:TrimNativeHeapInterval}) does the same, but its thread wakes 13-20 times a minute;
+ * this is called from the main loop, which wakes anyway for the statistics. A trim costs 0.3-2 ms
+ * when there is little to free, so it is done only when the memory grew; reading /proc/self/status
+ * costs microseconds. Where malloc_trim is missing (not glibc) it is never tried again.
  */
 final class NativeHeap {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);

@@ -102,7 +102,8 @@ class NativeHeapTest {
         try {
             assertTrue(heap.trimIfGrown());
             long after = NativeHeap.anonymousResidentBytes();
-            assertTrue(before - after >= 32 * MB, "anonymous resident memory " + before / MB + " -> " + after / MB + " MB");
+            assertTrue(before - after >= 32 * MB,
+                    "anonymous resident memory " + before / MB + " -> " + after / MB + " MB");
         } finally {
             kept.forEach(c::free);
         }
