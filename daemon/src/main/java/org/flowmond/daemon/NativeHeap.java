@@ -3,6 +3,7 @@ package org.flowmond.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.types.size_t;
@@ -11,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gives the C heap's free pages back to the kernel (glibc's {@code malloc_trim}) when the
- * process's anonymous memory has grown by {@link #GROWTH_BYTES} since the last trim.
+ * process's anonymous memory has grown by {@link #GROWTH_BYTES} since the last trim, at most once
+ * in {@link #MIN_SPACING_NANOS}.
  *
  * <p>Why: the JIT's compilations at start-up take ~35 MB of malloc'd arenas at their peak and the
  * JVM frees them within seconds, but glibc keeps the freed chunks that lie below live ones. Without
@@ -20,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * ({@code -XX:TrimNativeHeapInterval}) does the same, but its thread wakes 13-20 times a minute;
  * this is called from the main loop, which wakes anyway for the statistics. A trim costs 0.3-2 ms
  * when there is little to free, so it is done only when the memory grew; reading /proc/self/status
- * costs microseconds. Where malloc_trim is missing (not glibc) it is never tried again.
+ * costs microseconds. The spacing bounds what a busy daemon pays with a short {@code stats.interval}
+ * (bench/scale.sh has 1 s): a trim also drops free pages glibc was keeping for the flow thread's
+ * next large buffers, which must then be faulted in again. Where malloc_trim is missing (not
+ * glibc) it is never tried again.
  */
 final class NativeHeap {
     private static final Logger LOG = LoggerFactory.getLogger(NativeHeap.class);
@@ -28,6 +33,8 @@ final class NativeHeap {
 
     /** Growth of anonymous resident memory since the last trim that makes the next one worth it. */
     static final long GROWTH_BYTES = 4L << 20;
+    /** Shortest time from one trim to the next. */
+    static final long MIN_SPACING_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** The C call, in an interface of its own so that a test can count calls. */
     interface Trimmer {
@@ -42,24 +49,32 @@ final class NativeHeap {
     }
 
     private final LongSupplier anonymousBytes;
+    private final LongSupplier nanoTime;
     private final Trimmer trimmer;
     /** Anonymous resident bytes right after the last trim; 0 before the first. */
     private long afterLastTrim;
+    private long lastTrimNanos;
+    private boolean trimmed;
     private boolean unavailable;
 
-    NativeHeap(LongSupplier anonymousBytes, Trimmer trimmer) {
+    NativeHeap(LongSupplier anonymousBytes, LongSupplier nanoTime, Trimmer trimmer) {
         this.anonymousBytes = anonymousBytes;
+        this.nanoTime = nanoTime;
         this.trimmer = trimmer;
     }
 
     /** This process's heap: RssAnon of /proc/self/status, glibc's malloc_trim loaded at the first trim. */
     static NativeHeap ofThisProcess() {
-        return new NativeHeap(NativeHeap::anonymousResidentBytes, () -> Glibc.C.malloc_trim(0));
+        return new NativeHeap(NativeHeap::anonymousResidentBytes, System::nanoTime, () -> Glibc.C.malloc_trim(0));
     }
 
-    /** Trims if the anonymous memory grew by {@link #GROWTH_BYTES} since the last trim; returns whether it trimmed. */
+    /**
+     * Trims if the anonymous memory grew by {@link #GROWTH_BYTES} since the last trim and that was
+     * {@link #MIN_SPACING_NANOS} ago; returns whether it trimmed.
+     */
     boolean trimIfGrown() {
-        if (unavailable) {
+        long now = nanoTime.getAsLong();
+        if (unavailable || trimmed && now - lastTrimNanos < MIN_SPACING_NANOS) {
             return false;
         }
         long before = anonymousBytes.getAsLong();
@@ -75,6 +90,8 @@ final class NativeHeap {
         }
         long after = anonymousBytes.getAsLong();
         afterLastTrim = after < 0 ? before : after;
+        lastTrimNanos = now;
+        trimmed = true;
         LOG.debug("C heap trimmed: anonymous resident memory {} -> {} KiB", before >> 10, afterLastTrim >> 10);
         return true;
     }

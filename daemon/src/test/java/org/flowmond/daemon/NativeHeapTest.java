@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jnr.ffi.LibraryLoader;
@@ -21,10 +22,16 @@ class NativeHeapTest {
 
     private final AtomicLong anonymous = new AtomicLong();
     private final AtomicInteger trims = new AtomicInteger();
+    private final AtomicLong clock = new AtomicLong();
+
+    /** Each reading a minute after the previous one: the spacing never holds a trim back here. */
+    private long advanceClock() {
+        return clock.addAndGet(TimeUnit.MINUTES.toNanos(1));
+    }
 
     @Test
     void trimsAtTheFirstCallThenOnlyAfterGrowingByFourMegabytes() {
-        NativeHeap heap = new NativeHeap(anonymous::get, () -> {
+        NativeHeap heap = new NativeHeap(anonymous::get, this::advanceClock, () -> {
             trims.incrementAndGet();
             anonymous.addAndGet(-30 * MB);
         });
@@ -42,7 +49,7 @@ class NativeHeapTest {
 
     @Test
     void aGrowthTheTrimCannotGiveBackMovesTheMark() {
-        NativeHeap heap = new NativeHeap(anonymous::get, trims::incrementAndGet);
+        NativeHeap heap = new NativeHeap(anonymous::get, this::advanceClock, trims::incrementAndGet);
         anonymous.set(80 * MB);
         assertTrue(heap.trimIfGrown());
         anonymous.set(90 * MB); // e.g. the Java heap grew
@@ -54,8 +61,21 @@ class NativeHeapTest {
     }
 
     @Test
+    void thirtySecondsAtLeastFromOneTrimToTheNext() {
+        NativeHeap heap = new NativeHeap(anonymous::get, clock::get, trims::incrementAndGet);
+        anonymous.set(80 * MB);
+        assertTrue(heap.trimIfGrown());
+        anonymous.set(200 * MB);
+        clock.set(TimeUnit.SECONDS.toNanos(30) - 1);
+        assertFalse(heap.trimIfGrown());
+        clock.set(TimeUnit.SECONDS.toNanos(30));
+        assertTrue(heap.trimIfGrown());
+        assertEquals(2, trims.get());
+    }
+
+    @Test
     void noMallocTrimInThisLibcMeansNoFurtherTry() {
-        NativeHeap heap = new NativeHeap(anonymous::get, () -> {
+        NativeHeap heap = new NativeHeap(anonymous::get, this::advanceClock, () -> {
             trims.incrementAndGet();
             throw new UnsatisfiedLinkError("malloc_trim");
         });
@@ -68,7 +88,7 @@ class NativeHeapTest {
 
     @Test
     void anUnreadableSizeMeansNoTrim() {
-        NativeHeap heap = new NativeHeap(() -> -1, trims::incrementAndGet);
+        NativeHeap heap = new NativeHeap(() -> -1, this::advanceClock, trims::incrementAndGet);
         assertFalse(heap.trimIfGrown());
         assertEquals(0, trims.get());
     }
