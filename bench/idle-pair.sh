@@ -5,7 +5,7 @@
 # other work on the host makes them do falls on both in the same window: a paired comparison, where
 # bench/idle-threads.sh run after run compares windows with different host activity.
 # CPU time and wake-ups as in bench/idle-threads.sh (schedstat, voluntary context switches), summed
-# by thread name; then both daemons' RSS.
+# by thread name; then both daemons' RSS (VmRSS, RssAnon) at the end of the window.
 #
 # FLOWMOND_ARGS: the daemons' options after -i (default: an IPFIX export to a closed port).
 # REPEAT: windows measured back to back after the settle (default 1), each printed on its own: the
@@ -46,6 +46,7 @@ per_thread() { # pid: "name ns wake-ups" per thread, summed by name
 		echo "$(tr ' ' _ < "$t/comm") $ns $v"
 	done | awk '{ ns[$1] += $2; v[$1] += $3 } END { for (n in ns) print n, ns[n], v[n] }' | sort
 }
+rss() { awk '/^VmRSS/ { r = $2 } /^RssAnon/ { a = $2 } END { printf "%.1f (%.1f) MB", r / 1024, a / 1024 }' /proc/"$1"/status; }
 T=/tmp/idle-pair.$$
 delta() { join "$1" "$2" | awk '{ printf "%s %.1f %d\n", $1, ($4 - $2) / 1e6, $5 - $3 }'; }
 per_thread "${PIDS[0]}" > $T.a0; per_thread "${PIDS[1]}" > $T.b0
@@ -61,8 +62,6 @@ for ((n = 0; n < ${REPEAT:-1}; n++)); do
 		  ta += $2; va += $3; tb += $4; vb += $5 }
 		END { printf "  %-18s %9.1f ms %5d %9.1f ms %5d\n", "total", ta, va, tb, vb
 		      printf "  %-18s %9.2f %%          %9.2f %% of a core\n", "", ta / (w * 10), tb / (w * 10) }'
-done
-for i in 0 1; do
-	awk -v n=$((i == 0 ? 0 : 1)) '/^VmRSS|^RssAnon/ { printf "  %s %s %s %s\n", (n ? "B" : "A"), $1, $2, $3 }' /proc/"${PIDS[i]}"/status
+	printf "  %-18s %18s %18s\n" "RSS (anonymous)" "$(rss "${PIDS[0]}")" "$(rss "${PIDS[1]}")"
 done
 rm -f $T.*

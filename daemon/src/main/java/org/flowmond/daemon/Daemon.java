@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running daemon's main loop, on the main thread: waits for signals, reloads on SIGHUP
- * (a bad configuration keeps the running one), logs statistics and pings the systemd watchdog
- * on time, and on SIGTERM/SIGINT closes the service (flushing every flow) and writes the tables.
+ * (a bad configuration keeps the running one), logs statistics (and then trims the C heap if it
+ * grew, {@link NativeHeap}) and pings the systemd watchdog on time, and on SIGTERM/SIGINT closes the
+ * service (flushing every flow) and writes the tables.
  */
 final class Daemon {
 
@@ -29,6 +30,8 @@ final class Daemon {
     private final Optional<SdNotify> notify;
     private final Optional<Duration> watchdog;
     private final PrintStream foregroundOut;
+    /** Made at the first statistics log: nothing of it on the start-up path. */
+    private NativeHeap nativeHeap;
     private Settings settings;
 
     /**
@@ -60,6 +63,7 @@ final class Daemon {
             }
             if (now - nextStats >= 0) {
                 logStatistics();
+                trimNativeHeap();
                 nextStats = now + settings.stats().interval().toNanos();
             }
             long waitNanos = Math.min(nextStats - now, watchdog.isPresent() ? nextWatchdog - now : Long.MAX_VALUE);
@@ -134,6 +138,13 @@ final class Daemon {
             service.writeTables(foregroundOut);
             foregroundOut.flush();
         }
+    }
+
+    private void trimNativeHeap() {
+        if (nativeHeap == null) {
+            nativeHeap = NativeHeap.ofThisProcess();
+        }
+        nativeHeap.trimIfGrown();
     }
 
     private void logStatistics() {
