@@ -78,6 +78,8 @@ public final class TcFlowMonitor implements AutoCloseable {
      * Scanning thread only.
      */
     private long insertedWhenFoundEmpty = -1;
+    /** The kernel's count of flow-map inserts read at the start of the last scan (scanning thread only). */
+    private long insertedAtLastScan;
     private long skippedEmptyReads;
     private final TcAttachMode attachPath;
     private final int tcPriority;
@@ -321,6 +323,7 @@ public final class TcFlowMonitor implements AutoCloseable {
     public int scan(Consumer<UniFlow> sink) {
         requireOpen();
         long inserted = counter(TcCounter.INSERTED);
+        insertedAtLastScan = inserted;
         if (inserted == insertedWhenFoundEmpty) {
             skippedEmptyReads++;
             return 0; // empty at the last read, and nothing inserted since
@@ -329,6 +332,16 @@ public final class TcFlowMonitor implements AutoCloseable {
         flows.forEachChunk(decoder);
         insertedWhenFoundEmpty = decoder.entries() == 0 ? inserted : -1;
         return decoder.entries();
+    }
+
+    /**
+     * Entries the kernel inserted into the flow map since the last {@link #scan(Consumer)} began (since
+     * the load before the first): an upper bound of the entries the next scan finds that the last one
+     * did not. One read of the per-CPU counter. Call on the scanning thread.
+     */
+    public long insertedSinceLastScan() {
+        requireOpen();
+        return counter(TcCounter.INSERTED) - insertedAtLastScan;
     }
 
     /** Scans that read nothing because the map was empty at the last read and nothing was inserted since. */

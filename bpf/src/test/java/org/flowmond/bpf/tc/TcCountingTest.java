@@ -152,6 +152,25 @@ class TcCountingTest {
         }
     }
 
+    /** The kernel's count of inserts since the last scan is the entries that scan has not seen: exactly. */
+    @Test
+    void insertsSinceTheLastScanAreTheEntriesItHasNotSeen() throws Exception {
+        try (VethPair v = VethPair.create("fmti");
+             TcFlowMonitor m = TcFlowMonitor.open(TcFlowMonitorOptions.withMaxFlows(1024), CLOCK, f -> { })) {
+            m.attach(TcInterface.named("lo", TcHooks.BOTH).inNamespace(v.nsA)); // a new namespace's lo: quiet
+            assertEquals(0, m.insertedSinceLastScan(), "nothing on a quiet loopback");
+
+            tcpTransfer(v.nsA, "127.0.0.1", v.nsA, 5006, 10_000);
+            assertEquals(2, m.insertedSinceLastScan(), "the connection's two directions, on lo's egress");
+            assertEquals(2, m.scan().size());
+            assertEquals(0, m.insertedSinceLastScan(), "none since the scan began");
+
+            tcpTransfer(v.nsA, "127.0.0.1", v.nsA, 5007, 10_000);
+            assertEquals(2, m.insertedSinceLastScan(), "the second connection only");
+            assertEquals(4, m.scan().size());
+        }
+    }
+
     @Test
     void loopbackIsCountedOncePerPacket() throws Exception {
         try (VethPair v = VethPair.create("fmtl");

@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  */
 final class BiflowIndex {
     private static final int MIN_SLOTS = 64;
+    /** The largest power of two an array may have (a reservation stops there; growth by add never gets near). */
+    private static final int MAX_SLOTS = 1 << 30;
     /** The most keys {@link #getAll} takes at once. */
     static final int BATCH = 256;
 
@@ -84,6 +86,23 @@ final class BiflowIndex {
         insert(slots, b);
         size++;
         link(b);
+    }
+
+    /**
+     * Makes room for {@code flows} flows at most half full, at once: a scan that is about to create
+     * many flows (a burst) then places each new flow once, where growing by doubling would move
+     * every flow already placed at each of up to 15 doublings and read each one's key again (a
+     * quarter of a 1,000,000-new-flow merge, bench/RESULTS.md). Never shrinks; {@link #remove}
+     * gives back what is not used once fewer than an eighth of the slots hold flows.
+     */
+    void reserve(int flows) {
+        int length = slots.length;
+        while (2L * flows > length && length < MAX_SLOTS) {
+            length *= 2;
+        }
+        if (length > slots.length) {
+            resize(length);
+        }
     }
 
     /** Removes a flow of the index. */

@@ -70,6 +70,11 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
         return flows.size();
     }
 
+    /** The index's slot array length (tests). */
+    int indexCapacity() {
+        return flows.capacity();
+    }
+
     /** Flows in the deadline queue (tests: one per flow once its first reading is in). */
     int scheduledDeadlines() {
         return expiry.size();
@@ -79,13 +84,16 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
      * Starts merging one full read of the kernel map (cumulative counters and the owners stamped
      * on each entry): its entries come one by one to {@link #mergeReading} as the map is read,
      * then {@link #endScan} decides, schedules and brings the table back to its capacity.
+     * {@code newEntriesAtMost} is how many entries the kernel may have inserted since the last scan
+     * (each can be a new biflow, up to the table's capacity): the index makes room for them first.
      */
-    void beginScan(long now) {
+    void beginScan(long now, long newEntriesAtMost) {
         if (changedInScan != null) {
             throw new IllegalStateException("a scan is being merged already");
         }
         scanNow = now;
         changedInScan = new ArrayList<>();
+        flows.reserve((int) Math.min(flows.size() + Math.max(0, newEntriesAtMost), params.maxFlows()));
     }
 
     /**
@@ -250,7 +258,7 @@ final class BiflowTable implements Expiry.Table<Biflow, BiflowTable.Exporter> {
      * reading of its own. Readings handed over before a failure part way are merged all the same.
      */
     private boolean removeAllFromKernel(long now) {
-        beginScan(now);
+        beginScan(now, 0);
         boolean removed;
         try {
             removed = kernel.removeAll(this::mergeReading);

@@ -81,7 +81,16 @@ public final class FlowTable {
      * one merge, opened again for each scan: the previous scan must have been closed.
      */
     public ScanMerge beginScan() {
-        biflows.beginScan(clock.nowNanos());
+        return beginScan(0);
+    }
+
+    /**
+     * {@link #beginScan()} with what the kernel says of the map: at most {@code newEntriesAtMost}
+     * of its entries were inserted since the last scan, so the table makes room for as many new
+     * biflows (up to its capacity) before the merge rather than growing during it.
+     */
+    public ScanMerge beginScan(long newEntriesAtMost) {
+        biflows.beginScan(clock.nowNanos(), newEntriesAtMost);
         return merge.open();
     }
 
@@ -124,6 +133,11 @@ public final class FlowTable {
 
     public int activeBiflows() {
         return biflows.size();
+    }
+
+    /** The biflow index's slot array length (tests). */
+    int biflowIndexCapacity() {
+        return biflows.indexCapacity();
     }
 
     /** Biflows in the deadline queue (tests). */

@@ -371,7 +371,7 @@ final class FlowLoop {
         UniFlowSource source = tc.source();
         long t0 = System.nanoTime();
         long t1;
-        try (ScanOnDemand merge = scanMerge.begin()) {
+        try (ScanOnDemand merge = scanMerge.begin(source.insertedSinceLastScan())) {
             int entries = source.scan(stoppable ? stoppableMerge : merge);
             t1 = System.nanoTime();
             timings.scanned(t1 - t0, entries);

@@ -16,18 +16,25 @@ import org.flowmond.daemon.flow.ScanMerge;
 final class ScanOnDemand implements Consumer<UniFlow>, AutoCloseable {
     private final FlowTable table;
     private ScanMerge merge;
+    /** The kernel's inserts since the last scan, for the merge begun with the first entry. */
+    private long newEntriesAtMost;
 
     ScanOnDemand(FlowTable table) {
         this.table = table;
     }
 
-    /** Starts the next scan (the previous one closed); returns this, to be closed when the map was read. */
-    ScanOnDemand begin() {
+    /**
+     * Starts the next scan (the previous one closed); returns this, to be closed when the map was
+     * read. {@code newEntriesAtMost}: entries the kernel inserted since the last scan (see
+     * {@link FlowTable#beginScan(long)}).
+     */
+    ScanOnDemand begin(long newEntriesAtMost) {
         if (merge != null) {
             throw new IllegalStateException("the previous scan is still being merged");
         }
+        this.newEntriesAtMost = newEntriesAtMost;
         if (table.activeBiflows() > 0) {
-            merge = table.beginScan();
+            merge = table.beginScan(newEntriesAtMost);
         }
         return this;
     }
@@ -35,7 +42,7 @@ final class ScanOnDemand implements Consumer<UniFlow>, AutoCloseable {
     @Override
     public void accept(UniFlow entry) {
         if (merge == null) {
-            merge = table.beginScan();
+            merge = table.beginScan(newEntriesAtMost);
         }
         merge.accept(entry);
     }

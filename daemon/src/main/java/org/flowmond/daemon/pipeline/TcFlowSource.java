@@ -125,6 +125,11 @@ final class TcFlowSource implements UniFlowSource {
     }
 
     @Override
+    public long insertedSinceLastScan() {
+        return monitor.insertedSinceLastScan();
+    }
+
+    @Override
     public UniFlow lookupAndDelete(FlowKey key) {
         return monitor.removeFlow(key).orElse(null);
     }

@@ -17,6 +17,12 @@ public interface UniFlowSource extends KernelFlowMap, AutoCloseable {
      */
     int scan(Consumer<UniFlow> sink);
 
+    /**
+     * How many entries the kernel inserted into its map since the last {@link #scan} began: at most
+     * that many of the next scan's entries are new (the flow table makes room for them first).
+     */
+    long insertedSinceLastScan();
+
     @Override
     UniFlow lookupAndDelete(FlowKey key);
 

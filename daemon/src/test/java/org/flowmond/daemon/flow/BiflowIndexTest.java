@@ -114,6 +114,28 @@ class BiflowIndexTest {
         assertEquals(15, index.size());
     }
 
+    /** A reservation sizes the array once for the flows to come, keeps the flows it holds, and never shrinks it. */
+    @Test
+    void aReservationGrowsTheArrayOnceAndKeepsItsFlows() {
+        BiflowIndex index = new BiflowIndex();
+        for (int n = 0; n < 20; n++) {
+            index.add(Biflow.of(key(n), n));
+        }
+        index.reserve(100_000);
+        assertEquals(262_144, index.capacity(), "room for 100,000 flows at most half full");
+        for (int n = 0; n < 20; n++) {
+            assertSame(n, (int) index.get(key(n)).lastActivity(), "flow " + n + " kept by the resize");
+        }
+        for (int n = 20; n < 100_000; n++) {
+            index.add(Biflow.of(key(n), n));
+        }
+        assertEquals(262_144, index.capacity(), "the reserved flows placed without another resize");
+        index.reserve(10);
+        assertEquals(262_144, index.capacity(), "a smaller reservation changes nothing");
+        assertEquals(0, (int) index.oldest().lastActivity());
+        assertEquals(100_000, index.size());
+    }
+
     /** {@code k}'s flow as a batched look-up with another key finds it: the other key's probe is in the same rounds. */
     private static Biflow getAllOf(BiflowIndex index, BiflowKey k, BiflowKey other) {
         Biflow[] found = new Biflow[2];

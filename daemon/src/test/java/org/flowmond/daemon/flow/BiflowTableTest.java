@@ -58,6 +58,25 @@ class BiflowTableTest {
         assertEquals(0, f.table.activeBiflows());
     }
 
+    /**
+     * The kernel's bound on new entries sizes the index before the merge, never beyond the table's
+     * capacity (max-flows 1,000: room for 1,000 in 2,048 slots, whatever the bound says).
+     */
+    @Test
+    void aScanMakesRoomForTheKernelsNewEntriesUpToTheCapacity() {
+        FlowFixture f = new FlowFixture();
+        f.now = T0 + S;
+        try (ScanMerge merge = f.table.beginScan(300)) {
+            merge.accept(new org.flowmond.bpf.api.UniFlow(OUT, new FlowCounters(1, 60, T0, T0, SYN)));
+        }
+        assertEquals(1024, f.table.biflowIndexCapacity(), "room for 1 + 300 flows at most half full");
+        try (ScanMerge merge = f.table.beginScan(50_000_000)) {
+            merge.accept(new org.flowmond.bpf.api.UniFlow(IN, new FlowCounters(1, 60, T0 + MS, T0 + MS, SYN | ACK)));
+        }
+        assertEquals(2048, f.table.biflowIndexCapacity(), "room for the capacity, 1,000 flows, not 50,000,001");
+        assertEquals(1, f.table.activeBiflows());
+    }
+
     @Test
     void mergesBothDirectionsIntoOneBiflowAndExportsOnIdleTimeout() {
         FlowFixture f = new FlowFixture();

@@ -201,9 +201,12 @@ final class FlowFixture {
         scan(all);
     }
 
-    /** A scan that reads these entries in this order, merged one by one as the pipeline merges them. */
+    /**
+     * A scan that reads these entries in this order, merged one by one as the pipeline merges them,
+     * with the kernel's bound on new entries as large as the scan (any of them may be new).
+     */
     void scan(List<UniFlow> entries) {
-        try (ScanMerge merge = table.beginScan()) {
+        try (ScanMerge merge = table.beginScan(entries.size())) {
             entries.forEach(merge);
         }
     }

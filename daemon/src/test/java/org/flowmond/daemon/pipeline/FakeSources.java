@@ -140,6 +140,11 @@ final class FakeSources implements Sources {
             }
 
             @Override
+            public long insertedSinceLastScan() {
+                return tcMap.size(); // an upper bound: every entry may be new
+            }
+
+            @Override
             public UniFlow lookupAndDelete(FlowKey key) {
                 FlowCounters c = tcMap.remove(key);
                 SocketOwner[] o = owners.getOrDefault(key, new SocketOwner[2]);

@@ -29,19 +29,19 @@ class ScanOnDemandTest {
         try {
             FlowTable table = p.table();
             ScanOnDemand onDemand = new ScanOnDemand(table); // one for every scan, as the flow loop keeps it
-            try (ScanOnDemand idle = onDemand.begin()) {
+            try (ScanOnDemand idle = onDemand.begin(0)) {
                 assertFalse(idle.begun(), "empty table, no entry yet: no merge");
             }
             assertEquals(0, table.activeBiflows());
 
             assertFalse(onDemand.begun(), "closed: no merge until the next scan begins one");
-            try (ScanOnDemand first = onDemand.begin()) {
+            try (ScanOnDemand first = onDemand.begin(0)) {
                 first.accept(InboxTest.overflowPacket());
                 assertTrue(first.begun(), "the map's first entry begins the merge");
             }
             assertEquals(1, table.activeBiflows(), "the entry was merged");
 
-            try (ScanOnDemand withFlows = onDemand.begin()) {
+            try (ScanOnDemand withFlows = onDemand.begin(0)) {
                 assertTrue(withFlows.begun(), "a table with flows gets the whole merge, even from an empty map");
             }
         } finally {
