@@ -80,6 +80,8 @@ public final class TcFlowMonitor implements AutoCloseable {
     private long insertedWhenFoundEmpty = -1;
     /** The kernel's count of flow-map inserts read at the start of the last scan (scanning thread only). */
     private long insertedAtLastScan;
+    /** That count as {@link #insertedSinceLastScan()} read it for the scan that follows, or -1 (scanning thread only). */
+    private long insertedReadAhead = -1;
     private long skippedEmptyReads;
     private final TcAttachMode attachPath;
     private final int tcPriority;
@@ -322,7 +324,8 @@ public final class TcFlowMonitor implements AutoCloseable {
      */
     public int scan(Consumer<UniFlow> sink) {
         requireOpen();
-        long inserted = counter(TcCounter.INSERTED);
+        long inserted = insertedReadAhead >= 0 ? insertedReadAhead : counter(TcCounter.INSERTED);
+        insertedReadAhead = -1;
         insertedAtLastScan = inserted;
         if (inserted == insertedWhenFoundEmpty) {
             skippedEmptyReads++;
@@ -337,11 +340,15 @@ public final class TcFlowMonitor implements AutoCloseable {
     /**
      * Entries the kernel inserted into the flow map since the last {@link #scan(Consumer)} began (since
      * the load before the first): an upper bound of the entries the next scan finds that the last one
-     * did not. One read of the per-CPU counter. Call on the scanning thread.
+     * did not. One read of the per-CPU counter, which the next scan uses as its own (read before
+     * it, as the scan's own read would be), so a cycle that asks and then scans reads it once: an
+     * idle daemon makes no more system calls for it. Call on the scanning thread, right before the
+     * scan (a scan that finds the count unchanged since a read that found the map empty skips the read).
      */
     public long insertedSinceLastScan() {
         requireOpen();
-        return counter(TcCounter.INSERTED) - insertedAtLastScan;
+        insertedReadAhead = counter(TcCounter.INSERTED);
+        return insertedReadAhead - insertedAtLastScan;
     }
 
     /** Scans that read nothing because the map was empty at the last read and nothing was inserted since. */

@@ -167,7 +167,18 @@ class TcCountingTest {
 
             tcpTransfer(v.nsA, "127.0.0.1", v.nsA, 5007, 10_000);
             assertEquals(2, m.insertedSinceLastScan(), "the second connection only");
-            assertEquals(4, m.scan().size());
+            assertEquals(4, m.scan().size(), "the scan after the question, with the count it read");
+
+            assertTrue(m.removeAll(f -> { }));
+            assertEquals(0, m.insertedSinceLastScan());
+            assertEquals(List.of(), m.scan(), "emptied by the daemon: read once more, found empty");
+            long skipped = m.skippedEmptyReads();
+            assertEquals(0, m.insertedSinceLastScan());
+            assertEquals(List.of(), m.scan());
+            assertEquals(skipped + 1, m.skippedEmptyReads(), "found empty, nothing inserted since: not read");
+            tcpTransfer(v.nsA, "127.0.0.1", v.nsA, 5008, 10_000);
+            assertEquals(2, m.insertedSinceLastScan());
+            assertEquals(2, m.scan().size(), "an insert since: read");
         }
     }
 
