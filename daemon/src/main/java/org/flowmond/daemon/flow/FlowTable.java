@@ -14,7 +14,7 @@ import org.flowmond.ipfix.TcpHealth;
 /**
  * The daemon's flow table: biflows from the TC program, syscall flows from the connect/accept
  * probes. Everything passes through here on one thread (the pipeline's flow thread), in this
- * order per cycle: socket events, then a scan of the kernel map ({@link #beginScan()}), then
+ * order per cycle: socket events, then a scan of the kernel map ({@link #beginScan(long)}), then
  * {@link #expire()}. Time comes from the injected {@link NanoClock} (CLOCK_MONOTONIC, as the
  * kernel's timestamps): every deadline is on it. The injected {@link WallClock} turns the times of
  * each record into wall-clock ones as the record is made, and nowhere else.
@@ -79,15 +79,9 @@ public final class FlowTable {
      * Starts merging one full read of the kernel's TC flow map (cumulative counters and owners per
      * unidirectional flow): hand the merge every entry as it is read, then close it. The table has
      * one merge, opened again for each scan: the previous scan must have been closed.
-     */
-    public ScanMerge beginScan() {
-        return beginScan(0);
-    }
-
-    /**
-     * {@link #beginScan()} with what the kernel says of the map: at most {@code newEntriesAtMost}
-     * of its entries were inserted since the last scan, so the table makes room for as many new
-     * biflows (up to its capacity) before the merge rather than growing during it.
+     * {@code newEntriesAtMost} is what the kernel says of the map: at most that many of its entries
+     * were inserted since the last scan, so the table makes room for as many new biflows (up to its
+     * capacity) before the merge rather than growing during it (0 when not known).
      */
     public ScanMerge beginScan(long newEntriesAtMost) {
         biflows.beginScan(clock.nowNanos(), newEntriesAtMost);
@@ -110,7 +104,7 @@ public final class FlowTable {
     /**
      * Shutdown: every active flow is exported with reason forced end, its kernel entries read and
      * deleted. The removal of the whole kernel map is the last scan; where the kernel cannot remove
-     * it whole, {@code lastScan} (one {@link #beginScan()} merge of the map) runs first and the
+     * it whole, {@code lastScan} (one {@link #beginScan(long)} merge of the map) runs first and the
      * flows' entries are removed one by one.
      */
     public void flushAll(Runnable lastScan) {

@@ -5,7 +5,7 @@ import org.flowmond.bpf.api.UniFlow;
 
 /**
  * One read of the kernel's TC flow map being merged into the flow table as the map is read, a
- * batch of up to 256 entries at a time (about the kernel's chunk), so no scan is ever held whole ({@link FlowTable#beginScan()}). Closing it ends the
+ * batch of up to 256 entries at a time (about the kernel's chunk), so no scan is ever held whole ({@link FlowTable#beginScan(long)}). Closing it ends the
  * scan: decisions, deadlines and capacity eviction come once every entry is in, also when the read
  * failed half-way (the entries merged so far are flows like any other). The table keeps one and
  * opens it for each scan, so a scan allocates no buffer. Flow thread only.

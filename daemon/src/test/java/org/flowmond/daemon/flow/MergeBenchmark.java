@@ -33,12 +33,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The flow table's merge of one full scan of the kernel map, alone (issue 11's target: 1,000,000
  * flows in ≤ 150 ms): readings as the map reader hands them over, merged through
- * {@link FlowTable#beginScan()}. Flows as in bench/scale.sh: one UDP datagram per
+ * {@link FlowTable#beginScan(long)}. Flows as in bench/scale.sh: one UDP datagram per
  * flow towards one server, counted at one hook. Three scans: into an empty table (every flow
  * new), into a full one where every flow has a new packet, and into a full one where none has.
  * One merge per iteration (single shot); the heap is collected before each. Uses only the flow
- * table's public API, and {@link FlowTable#beginScan(long)} only where the build has it, so it runs
- * unchanged against an earlier build (bench/merge-jmh.sh).
+ * table's public API ({@code beginScan} through a method handle, with or without the kernel's
+ * bound), so it runs unchanged against an earlier build (bench/merge-jmh.sh).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -122,11 +122,11 @@ public class MergeBenchmark {
     }
 
     /**
-     * {@link FlowTable#beginScan(long)} where the build has it (null on builds before it): the
-     * daemon passes the kernel's count of inserts since the last scan, every flow for the first scan
-     * here and none for the second.
+     * The table's {@code beginScan}, called with the bound the daemon passes (the kernel's count of
+     * inserts since the last scan: every flow for the first scan here, none for the second), or with
+     * the bound dropped on builds from before it, whose {@code beginScan()} takes none.
      */
-    private static final MethodHandle BEGIN_WITH_BOUND = beginWithBound();
+    private static final MethodHandle BEGIN_SCAN = beginScan();
 
     private static FlowTable merge(FlowTable table, Scans scans, boolean second) {
         try (ScanMerge scan = begin(table, table.activeBiflows() == 0 ? scans.flows : 0)) {
@@ -138,22 +138,24 @@ public class MergeBenchmark {
     }
 
     private static ScanMerge begin(FlowTable table, long inserted) {
-        if (BEGIN_WITH_BOUND == null) {
-            return table.beginScan();
-        }
         try {
-            return (ScanMerge) BEGIN_WITH_BOUND.invokeExact(table, inserted);
+            return (ScanMerge) BEGIN_SCAN.invokeExact(table, inserted);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static MethodHandle beginWithBound() {
+    private static MethodHandle beginScan() {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
         try {
-            return MethodHandles.publicLookup().findVirtual(FlowTable.class, "beginScan",
-                    MethodType.methodType(ScanMerge.class, long.class));
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            return null;
+            try {
+                return lookup.findVirtual(FlowTable.class, "beginScan", MethodType.methodType(ScanMerge.class, long.class));
+            } catch (NoSuchMethodException before) {
+                MethodHandle unbounded = lookup.findVirtual(FlowTable.class, "beginScan", MethodType.methodType(ScanMerge.class));
+                return MethodHandles.dropArguments(unbounded, 1, long.class);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
