@@ -8,13 +8,20 @@ Attaches to the tun device DEV (made with `ip tuntap add DEV mode tun`, address 
   - sends COUNT datagrams LOCAL:7002 -> PEER:7003 of PAYLOAD bytes from a socket: they leave
     through DEV (TC egress) and are read back from the tun descriptor, so all of them passed.
 Prints "sent COUNT COUNT" when done.
+
+Before either, a probe LOCAL:7008 -> PEER:7009 is sent until one comes out of the descriptor: the
+kernel turns the device's carrier on when the descriptor attaches, but activates its queue later,
+from a work item (linkwatch) that waits for the rtnl lock; until then the device discards what it
+is given, silently. On a loaded machine that wait outlasted all COUNT datagrams once.
 """
 import fcntl
 import os
 import select
 import socket
 import struct
+import subprocess
 import sys
+import time
 
 TUNSETIFF = 0x400454CA
 IFF_TUN = 0x0001
@@ -38,10 +45,43 @@ def udp_datagram(src, dst, sport, dport, payload):
     return ip + udp
 
 
+def udp_port(packet):
+    """The destination port of an IPv4 UDP packet, or None for anything else."""
+    if len(packet) < 24 or packet[0] >> 4 != 4 or packet[9] != 17:
+        return None
+    header = (packet[0] & 0x0F) * 4
+    return struct.unpack("!H", packet[header + 2:header + 4])[0]
+
+
+def wait_until_it_transmits(fd, local, peer, seconds=10):
+    """Sends probes to PEER:7009 until one comes out of the tun descriptor."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind((local, 7008))
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        probe.sendto(b"probe", (peer, 7009))
+        while select.select([fd], [], [], 0.05)[0]:
+            if udp_port(os.read(fd, 65536)) == 7009:
+                probe.close()
+                return
+    fail("no probe came out of the device in %d s" % seconds)
+
+
+def fail(message):
+    """Exits with the message and what the kernel says of the device, for the test's report."""
+    dev = sys.argv[1]
+    for command in (["ip", "-s", "-d", "link", "show", "dev", dev], ["tc", "-s", "qdisc", "show", "dev", dev],
+                    ["grep", "-A1", "^Udp:", "/proc/net/snmp"]):
+        report = subprocess.run(command, capture_output=True, text=True)
+        sys.stderr.write("$ %s\n%s%s" % (" ".join(command), report.stdout, report.stderr))
+    sys.exit(message)
+
+
 def main():
     dev, local, peer, count, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
     fd = os.open("/dev/net/tun", os.O_RDWR)
     fcntl.ioctl(fd, TUNSETIFF, struct.pack("16sH", dev.encode(), IFF_TUN | IFF_NO_PI))
+    wait_until_it_transmits(fd, local, peer)
     payload = b"x" * size
     for _ in range(count):
         os.write(fd, udp_datagram(peer, local, 7000, 7001, payload))
@@ -52,9 +92,8 @@ def main():
         s.sendto(payload, (peer, 7003))
     while out < count:
         if not select.select([fd], [], [], 5)[0]:
-            sys.exit("only %d of %d datagrams came out of %s" % (out, count, dev))
-        packet = os.read(fd, 65536)
-        if packet[9] == 17 and struct.unpack("!H", packet[22:24])[0] == 7003:
+            fail("only %d of %d datagrams came out of %s" % (out, count, dev))
+        if udp_port(os.read(fd, 65536)) == 7003:
             out += 1
     print("sent", count, out)
 
