@@ -121,6 +121,15 @@ public final class BpfObject implements AutoCloseable {
         return List.copyOf(programs.values());
     }
 
+    /** The sum of {@link BpfProgram#recursionMisses()} over the programs loaded: hook hits lost to nesting. */
+    public long recursionMisses() {
+        long sum = 0;
+        for (BpfProgram p : programs.values()) {
+            sum += p.recursionMisses();
+        }
+        return sum;
+    }
+
     public BpfMap map(String mapName) {
         BpfMap m = maps.get(mapName);
         if (m == null) {

@@ -1,5 +1,6 @@
 package org.flowmond.bpf.libbpf;
 
+import java.util.Set;
 import java.util.function.Supplier;
 import jnr.ffi.Pointer;
 
@@ -8,6 +9,17 @@ import jnr.ffi.Pointer;
  * attached. Every attach returns a {@link BpfLink} that the object also closes when it is closed.
  */
 public final class BpfProgram {
+    /** {@code offsetof(struct bpf_prog_info, recursion_misses)} (include/uapi/linux/bpf.h, stable ABI). */
+    private static final int RECURSION_MISSES_OFFSET = 208;
+    /** The struct up to recursion_misses; the kernel says how much of it it filled (less before 5.12). */
+    private static final int PROG_INFO_LENGTH = RECURSION_MISSES_OFFSET + 8;
+
+    /**
+     * Program types the kernel runs behind a per-CPU recursion guard (enum bpf_prog_type): kprobe,
+     * tracepoint, perf event, raw tracepoint, raw tracepoint writable, tracing (fentry, fexit, tp_btf).
+     */
+    private static final Set<Integer> RECURSION_GUARDED = Set.of(2, 5, 7, 17, 24, 26);
+
     private final BpfObject owner;
     private final Pointer prog;
     private final String name;
@@ -44,6 +56,24 @@ public final class BpfProgram {
     public int fd() {
         owner.requireLoaded("use program " + name);
         return Checked.rc(Native.LIBBPF.bpf_program__fd(prog), "bpf_program__fd", name);
+    }
+
+    /**
+     * How often the kernel skipped this program because it was already running on the same CPU
+     * ({@code bpf_prog_info.recursion_misses}, Linux 5.12+): a tracing program (raw or BTF
+     * tracepoint, kprobe, fentry) interrupted by a softirq that hits its hook again is not run for
+     * the nested hit, and whatever that run would have recorded is lost. Programs of other types
+     * (TC, cgroup, sockops) have no such guard: always 0 for them, as on older kernels and for a
+     * program not loaded.
+     */
+    public long recursionMisses() {
+        if (!owner.isLoaded() || !autoload() || !RECURSION_GUARDED.contains(Native.LIBBPF.bpf_program__type(prog))) {
+            return 0; // no system call for the programs that cannot miss
+        }
+        byte[] info = new byte[PROG_INFO_LENGTH]; // zeroed: the kernel reads its pointer fields as requests
+        int[] length = {PROG_INFO_LENGTH};
+        Checked.rc(Native.LIBBPF.bpf_obj_get_info_by_fd(fd(), info, length), "bpf_obj_get_info_by_fd", name);
+        return length[0] < RECURSION_MISSES_OFFSET + 8 ? 0 : LittleEndian.getU64(info, RECURSION_MISSES_OFFSET);
     }
 
     /** Attaches as libbpf's SEC() name says (tracepoint/..., kprobe/..., fentry/..., iter/...). */

@@ -181,6 +181,12 @@ public interface LibBpfNative {
     int bpf_prog_load(int progType, String progName, String license, @In byte[] insns, @size_t long insnCnt,
                       Pointer opts);
 
+    // C: enum bpf_prog_type bpf_program__type(const struct bpf_program *prog);
+    int bpf_program__type(Pointer prog);
+
+    // C: int bpf_obj_get_info_by_fd(int bpf_fd, void *info, __u32 *info_len);
+    int bpf_obj_get_info_by_fd(int fd, @In @Out byte[] info, @In @Out int[] infoLen);
+
     // ------------------------------------------------------------------ BTF (.rodata variables, the kernel's types)
 
     // C: struct btf *btf__load_vmlinux_btf(void);

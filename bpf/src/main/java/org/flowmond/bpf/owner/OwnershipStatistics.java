@@ -21,18 +21,22 @@ import java.util.List;
  *                           or another than the one it was found in before: copies of one private
  *                           network repeat addresses); the end gets no owner for the rest of its flow
  *                           entry rather than possibly the wrong namespace's
+ * @param recursionMisses    hits of the tracing hooks (the send/receive tracepoints) the kernel did not run
+ *                           the program for, because it was already running on that CPU: an owner
+ *                           change those runs would have recorded is lost until the socket's next call
  * @param hooks              the kernel hooks attached, e.g. {@code cgroup/connect4}, {@code tp_btf/sock_send_length}
  */
 public record OwnershipStatistics(long ownerMapFull, long endpointMapFull, long tupleMapFull, long noOwnerForSocket,
-                                  long noOwnerForAddress, long seeded, long ambiguousAddress, List<String> hooks) {
+                                  long noOwnerForAddress, long seeded, long ambiguousAddress, long recursionMisses,
+                                  List<String> hooks) {
     public OwnershipStatistics {
         hooks = List.copyOf(hooks);
     }
 
-    /** Statistics with no ambiguous lookups. */
+    /** Statistics with no ambiguous lookups and no recursion misses. */
     public OwnershipStatistics(long ownerMapFull, long endpointMapFull, long tupleMapFull, long noOwnerForSocket,
                                long noOwnerForAddress, long seeded, List<String> hooks) {
-        this(ownerMapFull, endpointMapFull, tupleMapFull, noOwnerForSocket, noOwnerForAddress, seeded, 0, hooks);
+        this(ownerMapFull, endpointMapFull, tupleMapFull, noOwnerForSocket, noOwnerForAddress, seeded, 0, 0, hooks);
     }
 
     /** Owners lost because a map was full. */

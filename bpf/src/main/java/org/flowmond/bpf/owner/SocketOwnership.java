@@ -230,6 +230,7 @@ public final class SocketOwnership implements AutoCloseable {
                 counters.sumPerCpuU64(OwnerCounter.NO_OWNER_ADDR.index),
                 counters.sumPerCpuU64(OwnerCounter.SEEDED.index),
                 counters.sumPerCpuU64(OwnerCounter.AMBIGUOUS.index),
+                object.recursionMisses(),
                 hooks);
     }
 

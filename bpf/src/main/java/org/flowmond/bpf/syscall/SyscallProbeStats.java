@@ -11,17 +11,20 @@ package org.flowmond.bpf.syscall;
  * @param undecodable      ring samples that were not a valid {@code struct sock_event} (lost)
  * @param consumerFailures events whose consumer threw (counted and logged, delivery goes on)
  * @param noOwner          SOCKET variant: connects/accepts whose socket had no recorded owner (lost)
+ * @param recursionMisses  hook hits the kernel did not run a probe for, because the probe was already
+ *                         running on that CPU (interrupted by a softirq that hit the hook again): what
+ *                         those runs would have sent is lost ({@code BpfProgram#recursionMisses})
  */
 public record SyscallProbeStats(long ringBufferFull, long stashFull, long filtered, long delivered,
-                                long undecodable, long consumerFailures, long noOwner) {
+                                long undecodable, long consumerFailures, long noOwner, long recursionMisses) {
 
     public SyscallProbeStats(long ringBufferFull, long stashFull, long filtered, long delivered,
                              long undecodable, long consumerFailures) {
-        this(ringBufferFull, stashFull, filtered, delivered, undecodable, consumerFailures, 0);
+        this(ringBufferFull, stashFull, filtered, delivered, undecodable, consumerFailures, 0, 0);
     }
 
     /** Events lost anywhere between kernel and consumer. */
     public long lost() {
-        return ringBufferFull + stashFull + undecodable + noOwner;
+        return ringBufferFull + stashFull + undecodable + noOwner + recursionMisses;
     }
 }

@@ -103,7 +103,8 @@ public final class SyscallProbes implements AutoCloseable {
                 r == null ? 0 : r.delivered(),
                 r == null ? 0 : r.undecodable(),
                 r == null ? 0 : r.consumerFailures(),
-                counters.sumPerCpuU64(SockCounter.NO_OWNER.index));
+                counters.sumPerCpuU64(SockCounter.NO_OWNER.index),
+                object.recursionMisses());
     }
 
     /** Stops the reader (waiting for its current poll) and detaches and unloads every program; not from the consumer. */

@@ -119,6 +119,7 @@ class SyscallProbesTest {
             assertEquals(Set.copyOf(clientPorts), remotePorts(accepts));
             SyscallProbeStats stats = probes.stats();
             assertEquals(0, stats.lost(), "nothing lost: " + stats);
+            assertEquals(0, stats.recursionMisses(), "read from the kernel's program info, at its offset");
             assertEquals(0, stats.consumerFailures());
         }
     }

@@ -98,7 +98,7 @@ final class SyscallProbesSource implements SocketEventSource {
     public SyscallCounters counters() {
         SyscallProbeStats st = probes.stats();
         return new SyscallCounters(st.ringBufferFull(), st.stashFull(), st.undecodable(), st.filtered(), st.delivered(),
-                st.consumerFailures(), st.noOwner(), variant());
+                st.consumerFailures(), st.noOwner(), st.recursionMisses(), variant());
     }
 
     @Override

@@ -160,6 +160,7 @@ public final class StatisticKeys {
         m.put("syscall.delivered", c.delivered());
         m.put("syscall.consumer-failures", c.consumerFailures());
         m.put("dropped.syscall-no-owner", c.noOwner());
+        m.put("dropped.syscall-recursion", c.recursionMisses());
         m.put(probeVariant(c.variant()), 1L);
     }
 
@@ -187,6 +188,7 @@ public final class StatisticKeys {
         m.put("ownership.no-owner-for-address", s.noOwnerForAddress());
         m.put("ownership.no-owner-for-ambiguous-address", s.ambiguousAddress());
         m.put("ownership.seeded", s.seeded());
+        m.put("dropped.ownership-recursion", s.recursionMisses());
     }
 
     /**

@@ -4,5 +4,6 @@ import org.flowmond.bpf.api.HookVariant;
 
 /** The syscall probes' counters and the hook variant attached. */
 public record SyscallCounters(long ringBufferFull, long stashFull, long undecodable, long kernelFiltered,
-                              long delivered, long consumerFailures, long noOwner, HookVariant variant) {
+                              long delivered, long consumerFailures, long noOwner, long recursionMisses,
+                              HookVariant variant) {
 }

@@ -321,7 +321,8 @@ class AttributionEndToEndTest {
     private void assertFailed(int port, String outcome, int kind, int count) {
         List<Map<String, String>> j = json.stream().filter(r -> "syscall".equals(r.get("FLOWMON_RECORD"))
                 && Integer.toString(port).equals(r.get("L4_DST_PORT"))).toList();
-        assertFalse(j.isEmpty(), "no syscall record for " + port + ": " + json);
+        assertFalse(j.isEmpty(), "no syscall record for " + port + "; the daemon's last statistics: " + lastStatistics()
+                + "; its records: " + json);
         for (Map<String, String> r : j) {
             assertEquals(outcome, r.get("FLOWMON_CONNECT_OUTCOME"), r.toString());
         }
@@ -331,6 +332,15 @@ class AttributionEndToEndTest {
         assertFalse(r.isEmpty(), "no syscallKind " + kind + " for " + port + " at nfacctd: " + rows);
         assertEquals(count, r.stream().mapToLong(x -> Long.parseLong(x.get("syscalls"))).sum(), r.toString());
         assertEquals("fm-cli-fail", r.get(0).get("pname"));
+    }
+
+    /** The first daemon's statistics as it stopped (its losses: dropped.*), for a failure's message. */
+    private String lastStatistics() {
+        try (var lines = Files.lines(dir.resolve("daemon.log"), StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains("stopped; ")).reduce((a, b) -> b).orElse("(no \"stopped\" line)");
+        } catch (java.io.IOException e) {
+            return "(daemon.log unreadable: " + e + ")";
+        }
     }
 
     @Test

@@ -108,7 +108,7 @@ final class FakeSources implements Sources {
 
             @Override
             public SyscallCounters counters() {
-                return new SyscallCounters(0, 0, 0, 0, 0, 0, 0, variant());
+                return new SyscallCounters(0, 0, 0, 0, 0, 0, 0, 0, variant());
             }
 
             @Override

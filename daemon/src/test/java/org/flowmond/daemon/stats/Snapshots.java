@@ -32,7 +32,7 @@ public final class Snapshots {
         ExporterStatistics exporter = new ExporterStatistics(0, sendQueue, 0, 0, 0, 0, 0, 0, 0, List.of(),
                 Optional.empty(), List.of());
         return new StatisticsSnapshot(flows, eventQueue, 0, 0, new CycleTimes(0, 0, 0, 0, 0, 0, 0, 0), null,
-                variant == null ? null : new SyscallCounters(ringBuffer, 0, 0, 0, 0, 0, 0, variant),
+                variant == null ? null : new SyscallCounters(ringBuffer, 0, 0, 0, 0, 0, 0, 0, variant),
                 new TcCounters(mapFull, 0, 0, 0, 0, 0, Map.of(), 0, 0, 1, TcAttachMode.TCX), null,
                 new IpfixCounters(exporter), null, null);
     }
