@@ -13,6 +13,7 @@
 # env:   FLOWMOND_JAR; HEAPS="512m default" (each: a -Xmx value or "default");
 #        IDLE (idle and active timeout, default 300s: nothing expires during a run);
 #        EXTRA_JAVA_OPTS (added to every run, e.g. the launcher's "-XX:+UseSerialGC -Xms16m");
+#        EXTRA_CONF (lines added to the daemon's configuration, e.g. "flowmon.export.mtu = 9000");
 #        PROFILE=1 (JFR recording per run: $OUT_DIR/scale/<heap>/flowmond.jfr, class histogram at the full table)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -89,6 +90,7 @@ flowmon.flows.active-timeout = $IDLE
 flowmon.export.collectors = [{ host = "127.0.0.1", port = $COLLECTOR_PORT }]
 flowmon.stats.interval = 1s
 flowmon.attribution.proc-scan-at-start = false
+${EXTRA_CONF:-}
 CONF
 	local jfr=
 	[ "${PROFILE:-0}" = 1 ] && jfr="-XX:StartFlightRecording=filename=$WORK/flowmond.jfr,settings=profile"

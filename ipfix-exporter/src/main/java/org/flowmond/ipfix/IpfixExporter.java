@@ -8,7 +8,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,7 +181,39 @@ public final class IpfixExporter implements AutoCloseable {
                 overhead = IPV6_OVERHEAD;
             }
         }
-        return Math.min(IpfixMessage.MAX_LENGTH, mtu - overhead);
+        int chosen = mtu == ExporterSettings.AUTO_MTU ? autoMtu(collectors) : mtu;
+        return Math.min(IpfixMessage.MAX_LENGTH, chosen - overhead);
+    }
+
+    /**
+     * {@link ExporterSettings#AUTO_MTU}: the loopback MTU when there are UDP collectors and all of
+     * them are on this host, else the default (an unresolved collector may be anywhere; without UDP
+     * collectors it sizes the messages of files and sinks, as before).
+     */
+    private static int autoMtu(List<InetSocketAddress> collectors) {
+        boolean allLocal = !collectors.isEmpty();
+        for (InetSocketAddress a : collectors) {
+            allLocal &= a != null && onThisHost(a.getAddress());
+        }
+        return allLocal ? ExporterSettings.LOOPBACK_MTU : ExporterSettings.DEFAULT_MTU;
+    }
+
+    /**
+     * A loopback address, or an address of one of this network namespace's interfaces: the kernel
+     * delivers datagrams to it through the loopback device, whatever interface holds it.
+     */
+    private static boolean onThisHost(InetAddress address) {
+        if (address == null) {
+            return false;
+        }
+        if (address.isLoopbackAddress()) {
+            return true;
+        }
+        try {
+            return NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            return false; // cannot tell: as for a collector elsewhere
+        }
     }
 
     private static void checkRecordsFit(ExportTemplates templates, int maxLength) {

@@ -128,6 +128,43 @@ class IpfixExporterTest {
         }
     }
 
+    /**
+     * {@code mtu = auto}: collectors on this host (loopback addresses) get messages of a 9000-byte
+     * MTU, and every record still arrives once, in order; any other collector keeps it at 1500.
+     */
+    @Test
+    void anAutomaticMtuIsTheLoopbackOneOnlyWhenEveryCollectorIsOnThisHost() throws Exception {
+        try (UdpReceiver v4 = new UdpReceiver("127.0.0.1"); UdpReceiver v6 = new UdpReceiver("::1")) {
+            List<FlowRecord> flows = TestFlows.flows(600, 3, 0);
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("127.0.0.1", v4.port()))
+                    .withMtu(ExporterSettings.AUTO_MTU).build())) {
+                assertEquals(9000 - 28, exporter.maxMessageLength());
+                flows.forEach(exporter::export);
+                assertTrue(exporter.flush(Duration.ofSeconds(10)));
+                long sent = exporter.statistics().collectors().get(0).messagesSent();
+                List<byte[]> datagrams = v4.awaitCount((int) sent);
+                datagrams.forEach(d -> assertTrue(d.length <= 8972, "datagram of " + d.length));
+                assertTrue(datagrams.stream().anyMatch(d -> d.length > 1472), "messages beyond 1472 octets");
+                List<IpfixDecoder.Message> messages = decode(datagrams);
+                assertContiguousSequence(messages);
+                List<Map<String, Object>> expected = new ArrayList<>();
+                flows.forEach(f -> expected.addAll(ExpectedValues.flow(f, BiflowMode.NPROBE)));
+                assertEquals(expected, records(messages, IpfixExporterTest::isFlow).stream()
+                        .map(IpfixDecoder.DataRecord::values).toList());
+            }
+            try (IpfixExporter exporter = IpfixExporter.start(Settings.to(new Collector("::1", v6.port()))
+                    .withMtu(ExporterSettings.AUTO_MTU).build())) {
+                assertEquals(9000 - 48, exporter.maxMessageLength());
+            }
+        }
+        java.net.InetSocketAddress local = new java.net.InetSocketAddress("127.0.0.1", 9);
+        assertEquals(1500 - 28, IpfixExporter.maxMessageLength(ExporterSettings.AUTO_MTU,
+                List.of(local, new java.net.InetSocketAddress("192.0.2.1", 9))), "a collector on another host: Ethernet's");
+        assertEquals(1500 - 28, IpfixExporter.maxMessageLength(ExporterSettings.AUTO_MTU, List.of()), "files and sinks: as before");
+        assertEquals(1500 - 48, IpfixExporter.maxMessageLength(ExporterSettings.AUTO_MTU, java.util.Arrays.asList(local, null)),
+                "an unresolved collector may be anywhere");
+    }
+
     @Test
     void anUnreachableCollectorIsCountedAndDoesNotStopTheOthers() throws Exception {
         int closedPort = FreePorts.udp();

@@ -13,7 +13,8 @@ import org.flowmond.ipfix.TlsFiles;
  * @param collectors              {@code collectors}: every collector receives every record; may be empty. Each
  *                                carries its transport and, for TCP/TLS, {@code collector-buffer} and the {@code tls} files
  * @param observationDomainId     {@code observation-domain-id}: 0 .. 2^32-1
- * @param mtu                     {@code mtu}: path MTU in bytes; UDP message size is this minus 28 (IPv4) / 48 (IPv6)
+ * @param mtu                     {@code mtu}: path MTU in bytes; UDP message size is this minus 28 (IPv4) / 48 (IPv6);
+ *                                {@code auto}: {@link org.flowmond.ipfix.ExporterSettings#AUTO_MTU}
  * @param templateRefresh         {@code template-refresh}: template re-send period per UDP collector
  * @param templateRefreshMessages {@code template-refresh-messages}: also re-send after this many messages; 0 = off
  * @param enterpriseId            {@code enterprise-id}: PEN of flowmond's own elements

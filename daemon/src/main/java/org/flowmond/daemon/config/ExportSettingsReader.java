@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.flowmond.ipfix.BiflowMode;
 import org.flowmond.ipfix.Collector;
+import org.flowmond.ipfix.ExporterSettings;
 import org.flowmond.ipfix.TlsFiles;
 import org.flowmond.ipfix.Transport;
 import org.flowmond.ipfix.transport.TlsContexts;
@@ -37,7 +38,7 @@ final class ExportSettingsReader {
         }
         List<WrittenCollector> written = in.list(p + "collectors", ExportSettingsReader::collector);
         long observationDomain = HostIdentity.observationDomain(in, p + "observation-domain-id", identity);
-        int mtu = in.intIn(p + "mtu", 576, 65535);
+        int mtu = mtu(in, p + "mtu");
         Duration templateRefresh = in.duration(p + "template-refresh", Duration.ofSeconds(1), Duration.ofDays(1));
         int templateRefreshMessages = in.intIn(p + "template-refresh-messages", 0, 1_000_000);
         BiflowMode biflow = in.choice(p + "biflow", BIFLOW_WORDS);
@@ -47,6 +48,20 @@ final class ExportSettingsReader {
         List<Collector> collectors = written.stream().map(c -> c.with(collectorBuffer, tls)).toList();
         return new ExportSettings(collectors, observationDomain, mtu, templateRefresh, templateRefreshMessages,
                 enterprise, biflow, sendQueueLimit, collectorBuffer, tls);
+    }
+
+    /** {@code auto} ({@link ExporterSettings#AUTO_MTU}: chosen from the collectors' addresses) or a number of octets. */
+    private static int mtu(ConfigReader in, String path) throws ConfigError {
+        ConfigValue value = in.value(path);
+        if (value.valueType() == ConfigValueType.STRING && "auto".equalsIgnoreCase(((String) value.unwrapped()).trim())) {
+            return ExporterSettings.AUTO_MTU;
+        }
+        try {
+            return in.intIn(path, ExporterSettings.MIN_MTU, 65535);
+        } catch (ConfigError e) {
+            throw ConfigError.at(value.origin(), path, "expected auto or a whole number from " + ExporterSettings.MIN_MTU
+                    + " to 65535, got " + ConfigReader.describe(value));
+        }
     }
 
     /** A collector as its list entry writes it: the buffer and TLS files it also needs are keys of their own. */

@@ -49,10 +49,10 @@ class MalformedConfigTest {
                         "F:1: flowmon.flows.max-flows: expected a whole number from 1 to 16777216, got 0"),
                 // 7. a fraction where a whole number goes
                 Arguments.of("flowmon.export.mtu = 1400.5\n",
-                        "F:1: flowmon.export.mtu: expected a whole number from 576 to 65535, got 1400.5"),
+                        "F:1: flowmon.export.mtu: expected auto or a whole number from 576 to 65535, got 1400.5"),
                 // 8. MTU too small for an IPFIX message
                 Arguments.of("flowmon.export.mtu = 100\n",
-                        "F:1: flowmon.export.mtu: expected a whole number from 576 to 65535, got 100"),
+                        "F:1: flowmon.export.mtu: expected auto or a whole number from 576 to 65535, got 100"),
                 // 9. a duration without a unit (would silently be milliseconds in plain typesafe-config)
                 Arguments.of("flowmon.flows.idle-timeout = 30\n",
                         "F:1: flowmon.flows.idle-timeout: expected a duration from 1s to 1d with a unit, such as 500ms, 30s or 5m, got 30"),

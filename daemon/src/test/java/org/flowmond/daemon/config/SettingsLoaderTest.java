@@ -18,6 +18,7 @@ import org.flowmond.bpf.api.TcHooks;
 import org.flowmond.bpf.tc.TcAttachMode;
 import org.flowmond.ipfix.BiflowMode;
 import org.flowmond.ipfix.Collector;
+import org.flowmond.ipfix.ExporterSettings;
 import org.flowmond.ipfix.TlsFiles;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class SettingsLoaderTest {
         assertEquals(new FilterSettings(Set.of(), Set.of(), Optional.empty()), s.filter());
         assertEquals(new FlowSettings(65536, 16384, Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(1)), s.flows());
         assertEquals(new AttributionSettings(true), s.attribution());
-        assertEquals(new ExportSettings(List.of(new Collector("127.0.0.1", 4739)), 1, 1500, Duration.ofSeconds(60), 1000,
+        assertEquals(new ExportSettings(List.of(new Collector("127.0.0.1", 4739)), 1, ExporterSettings.AUTO_MTU, Duration.ofSeconds(60), 1000,
                 32473, BiflowMode.RFC5103, 4096, 1024, Optional.empty()), s.export());
         assertEquals(new OutputSettings(Optional.empty(), Optional.empty(), Optional.empty(), KAFKA_OFF), s.outputs());
         assertFalse(s.outputs().kafka().enabled());
@@ -176,6 +177,16 @@ class SettingsLoaderTest {
         Path file = dir.resolve("flowmon.conf");
         Files.writeString(file, "flowmon.export.mtu = 1400\nflowmon.export.mtu = ${?FLOWMOND_TEST_UNSET_VARIABLE}\n");
         assertEquals(1400, new SettingsLoader().load(Optional.of(file), ConfigFactory.empty()).export().mtu());
+    }
+
+    @Test
+    void theMtuIsAutoOrANumber() throws Exception {
+        Path file = dir.resolve("flowmon.conf");
+        for (String written : new String[] {"auto", "\" AUTO \"", "9000"}) {
+            Files.writeString(file, "flowmon.export.mtu = " + written + "\n");
+            int expected = written.equals("9000") ? 9000 : ExporterSettings.AUTO_MTU;
+            assertEquals(expected, new SettingsLoader().load(Optional.of(file), ConfigFactory.empty()).export().mtu(), written);
+        }
     }
 
     @Test
