@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.flowmond.bpf.api.KernelClock;
 import org.flowmond.bpf.libbpf.RateLimitedLogger;
-import org.flowmond.bpf.owner.OwnershipStatistics;
 import org.flowmond.daemon.config.Settings;
 import org.flowmond.daemon.flow.FlowStats;
 import org.flowmond.daemon.flow.FlowTable;
@@ -42,6 +41,7 @@ public final class Pipeline implements AutoCloseable {
     private final FlowLoop loop;
     private final OwnershipSource ownership;
     private final OwnershipWarnings ownershipWarnings;
+    private final SyscallLossWarnings syscallWarnings = new SyscallLossWarnings();
     /** Flow thread only: whether its periodic task reads the kernel's counters this time. */
     private final StatisticsFeed statisticsFeed = new StatisticsFeed();
     private Settings settings;
@@ -291,17 +291,20 @@ public final class Pipeline implements AutoCloseable {
                 flows.activeFlows())) {
             return;
         }
-        OwnershipStatistics owners = null;
+        StatisticsSnapshot s = null;
         if (outputs.exportsStatistics()) {
             try {
-                StatisticsSnapshot s = snapshot();
-                owners = s.ownership();
-                outputs.feedStatistics(() -> s);
+                StatisticsSnapshot taken = snapshot();
+                outputs.feedStatistics(() -> taken);
+                s = taken;
             } catch (RuntimeException e) {
                 statisticsProblems.warn("statistics for the IPFIX options records: " + e, null);
             }
         }
-        ownershipWarnings.check(owners != null ? owners : ownership.statistics());
+        // the kernel's counters are read once: from the snapshot when one was taken
+        ownershipWarnings.check(s != null ? s.ownership() : ownership.statistics());
+        SocketEventSource probes = loop.syscall();
+        syscallWarnings.check(s != null ? s.syscall() : probes == null ? null : probes.counters());
     }
 
     /**
