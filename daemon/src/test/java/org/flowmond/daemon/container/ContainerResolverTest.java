@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.flowmond.daemon.LoggedWarnings;
 import org.flowmond.daemon.metrics.Family;
 import org.flowmond.daemon.metrics.StatisticNames;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The resolver over a cgroup-shaped directory tree in a temporary directory (ids are the
@@ -205,17 +202,7 @@ class ContainerResolverTest {
 
     /** The resolver's WARN lines while {@code action} runs. */
     private static List<String> warningsDuring(Runnable action) {
-        Logger log = (Logger) LoggerFactory.getLogger(ContainerResolver.class);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        log.addAppender(appender);
-        try {
-            action.run();
-        } finally {
-            log.detachAppender(appender);
-        }
-        return appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return LoggedWarnings.during(ContainerResolver.class, action);
     }
 
     @Test

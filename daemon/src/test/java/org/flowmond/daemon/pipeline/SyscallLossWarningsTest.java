@@ -2,16 +2,12 @@ package org.flowmond.daemon.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.flowmond.bpf.api.HookVariant;
+import org.flowmond.daemon.LoggedWarnings;
 import org.flowmond.daemon.stats.SyscallCounters;
 import org.flowmond.testing.UnitTest;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 @UnitTest
 class SyscallLossWarningsTest {
@@ -19,7 +15,7 @@ class SyscallLossWarningsTest {
     @Test
     void lossesAreLoggedAtEachPowerOfTwoWithTheirCounters() {
         SyscallLossWarnings w = new SyscallLossWarnings();
-        List<String> warnings = warningsDuring(() -> {
+        List<String> warnings = LoggedWarnings.during(SyscallLossWarnings.class, () -> {
             w.check(null); // no probes attached
             w.check(counters(0, 0)); // nothing lost
             w.check(counters(1, 0)); // 1
@@ -36,19 +32,5 @@ class SyscallLossWarningsTest {
 
     private static SyscallCounters counters(long ringBufferFull, long recursionMisses) {
         return new SyscallCounters(ringBufferFull, 0, 0, 0, 0, 0, 0, recursionMisses, HookVariant.SOCKET);
-    }
-
-    private static List<String> warningsDuring(Runnable action) {
-        Logger log = (Logger) LoggerFactory.getLogger(SyscallLossWarnings.class);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        log.addAppender(appender);
-        try {
-            action.run();
-        } finally {
-            log.detachAppender(appender);
-        }
-        return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
-                .toList();
     }
 }
