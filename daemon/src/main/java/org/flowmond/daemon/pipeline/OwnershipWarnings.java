@@ -8,14 +8,12 @@ import org.slf4j.LoggerFactory;
 final class OwnershipWarnings {
     private static final Logger LOG = LoggerFactory.getLogger(OwnershipWarnings.class);
 
-    /** Owners the kernel could not record when the last warning was logged. */
-    private long logged;
+    private final DoublingGate gate = new DoublingGate();
 
     /** With the ownership statistics the caller just read (for a snapshot too: the kernel's counters are read once). */
     void check(OwnershipStatistics statistics) {
         long lost = statistics.lost();
-        if (lost > logged && Long.highestOneBit(lost) > Long.highestOneBit(logged)) {
-            logged = lost;
+        if (gate.passes(lost)) {
             LOG.warn("socket ownership maps full: {} sockets or endpoints without owner so far (ownership.*-map-full)",
                     lost);
         }

@@ -12,8 +12,7 @@ import org.slf4j.LoggerFactory;
 final class SyscallLossWarnings {
     private static final Logger LOG = LoggerFactory.getLogger(SyscallLossWarnings.class);
 
-    /** Events lost when the last warning was logged. */
-    private long logged;
+    private final DoublingGate gate = new DoublingGate();
 
     /** With the probes' counters the caller just read; null when no probes are attached. */
     void check(SyscallCounters c) {
@@ -21,8 +20,7 @@ final class SyscallLossWarnings {
             return;
         }
         long lost = c.ringBufferFull() + c.stashFull() + c.undecodable() + c.noOwner() + c.recursionMisses();
-        if (lost > logged && Long.highestOneBit(lost) > Long.highestOneBit(logged)) {
-            logged = lost;
+        if (gate.passes(lost)) {
             LOG.warn("syscall probes: {} connect/accept events lost so far (dropped.ring-buffer={}, "
                     + "dropped.syscall-stash-full={}, dropped.syscall-undecodable={}, dropped.syscall-no-owner={}, "
                     + "dropped.syscall-recursion={})", lost, c.ringBufferFull(), c.stashFull(), c.undecodable(),
